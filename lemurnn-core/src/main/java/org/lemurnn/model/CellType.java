@@ -1,0 +1,47 @@
+package org.lemurnn.model;
+
+/** The recurrent cores a link model can have (DESIGN.md section 6), with the seed's model names. */
+public enum CellType {
+  RELU_RNN("droprelurnn", "rnn", 1),
+  TANH_RNN("droptanhrnn", "rnn", 1),
+  LSTM("droplstm", "lstm", 4),
+  GRU("dropgru", "gru", 3),
+  RELU_LSTM("droprelulstm", "lstm", 4);
+
+  private final String seedName;
+  private final String parameterPrefix;
+  private final int gates;
+
+  CellType(String seedName, String parameterPrefix, int gates) {
+    this.seedName = seedName;
+    this.parameterPrefix = parameterPrefix;
+    this.gates = gates;
+  }
+
+  /** The seed's model name, used in run directory names and file metadata ({@code droplstm}). */
+  public String seedName() {
+    return seedName;
+  }
+
+  /** Prefix of the PyTorch state_dict names of the recurrent weights ({@code rnn}, {@code lstm}, {@code gru}). */
+  public String parameterPrefix() {
+    return parameterPrefix;
+  }
+
+  /** Rows of weight_ih per hidden unit: 1 for RNNs, 3 for GRU, 4 for LSTMs. */
+  public int gates() {
+    return gates;
+  }
+
+  public boolean hasCellState() {
+    return gates == 4;
+  }
+
+  public static CellType fromSeedName(String name) {
+    for (CellType t : values()) {
+      if (t.seedName.equals(name)) return t;
+    }
+    throw new IllegalArgumentException("unknown model type '" + name
+        + "': use droprelurnn, droptanhrnn, droplstm, dropgru or droprelulstm");
+  }
+}

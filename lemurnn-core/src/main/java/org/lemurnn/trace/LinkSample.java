@@ -1,0 +1,63 @@
+package org.lemurnn.trace;
+
+import java.util.Objects;
+import org.lemurnn.link.UnitSystem;
+
+/**
+ * One link (parameters drawn once) carrying a sequence of packets, with what the link did to each.
+ * Every quantity is in the sample's {@link UnitSystem}: for {@code PHYSICAL}, times in ms, sizes,
+ * queue and backlog in KByte, capacity in Mbit/s; for {@code ABSTRACT}, the seed's size and time
+ * units with capacity in size units per time unit.
+ *
+ * @param link the link simulator that made it ({@code bytequeue}, {@code packetqueue}, {@code
+ *     codel}, ...) or {@code trace} for a measured file
+ * @param traffic the traffic generator's name, or {@code trace}
+ * @param capacity feature c: the link's capacity
+ * @param queueLimit feature q: the queue limit in size units (in packets for a packet queue); 0
+ *     when infinite
+ * @param interPacketTime gap before each packet (the first: since time 0)
+ * @param size each packet's size
+ * @param backlog queue backlog right after each packet arrived (a dropped packet leaves it
+ *     unchanged)
+ * @param latency each packet's queueing latency, backlog drained at capacity
+ * @param dropped whether each packet was dropped
+ */
+public record LinkSample(
+    UnitSystem units,
+    String link,
+    String traffic,
+    double capacity,
+    double queueLimit,
+    double[] interPacketTime,
+    double[] size,
+    double[] backlog,
+    double[] latency,
+    boolean[] dropped) {
+
+  public LinkSample {
+    Objects.requireNonNull(units);
+    int n = interPacketTime.length;
+    if (size.length != n || backlog.length != n || latency.length != n || dropped.length != n) {
+      throw new IllegalArgumentException("per-packet arrays differ in length");
+    }
+  }
+
+  public int length() {
+    return interPacketTime.length;
+  }
+
+  public int dropCount() {
+    int count = 0;
+    for (boolean d : dropped) if (d) count++;
+    return count;
+  }
+
+  /** The first {@code n} packets. */
+  public LinkSample prefix(int n) {
+    if (n > length()) throw new IllegalArgumentException("prefix " + n + " > length " + length());
+    return new LinkSample(units, link, traffic, capacity, queueLimit,
+        java.util.Arrays.copyOf(interPacketTime, n), java.util.Arrays.copyOf(size, n),
+        java.util.Arrays.copyOf(backlog, n), java.util.Arrays.copyOf(latency, n),
+        java.util.Arrays.copyOf(dropped, n));
+  }
+}

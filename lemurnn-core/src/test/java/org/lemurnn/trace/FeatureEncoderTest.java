@@ -1,0 +1,34 @@
+package org.lemurnn.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import org.junit.jupiter.api.Test;
+import org.lemurnn.link.UnitSystem;
+
+class FeatureEncoderTest {
+  @Test
+  void physicalBIsKbyteSendableInTheGap() {
+    float[] out = new float[4];
+    // 2 ms at 8 Mbit/s = 16 Kbit = 2 KByte
+    new FeatureEncoder("bscq", UnitSystem.PHYSICAL, 1).encode(2.0, 1.2, 8.0, 30.0, out);
+    assertThat(out).containsExactly(2.0f, 1.2f, 8.0f, 30.0f);
+  }
+
+  @Property
+  void normalisingScalesEverySizeLikeFeatureAlike(
+      @ForAll @DoubleRange(min = 0, max = 10) double ipt,
+      @ForAll @DoubleRange(min = 1, max = 1500) double size,
+      @ForAll @DoubleRange(min = 1, max = 1000) double capacity,
+      @ForAll @DoubleRange(min = 1, max = 1500) double scale) {
+    float[] plain = new float[5];
+    float[] scaled = new float[5];
+    new FeatureEncoder("tbscq", UnitSystem.ABSTRACT, 1).encode(ipt, size, capacity, 5000, plain);
+    new FeatureEncoder("tbscq", UnitSystem.ABSTRACT, scale).encode(ipt, size, capacity, 5000, scaled);
+    assertThat(scaled[0]).isEqualTo(plain[0]);
+    for (int i = 1; i < 5; i++) assertThat((double) scaled[i]).isCloseTo(plain[i] / scale, within(1e-3 * (1 + plain[i] / scale)));
+  }
+}
