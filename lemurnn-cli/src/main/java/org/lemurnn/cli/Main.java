@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
       ImportCommand.class,
       InfoCommand.class,
       BenchCommand.class,
+      LoadBenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
