@@ -59,4 +59,10 @@ public final class NumpyRandom implements RandomGenerator {
     long b = (nextInt() >>> 6) & 0xFFFFFFFFL;
     return (a * 67108864.0 + b) / 9007199254740992.0;
   }
+
+  /** numpy's legacy {@code standard_exponential}: -log(1 - random_sample()). */
+  @Override
+  public double nextExponential() {
+    return -Math.log(1.0 - nextDouble());
+  }
 }

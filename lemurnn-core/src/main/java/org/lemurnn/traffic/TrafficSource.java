@@ -20,9 +20,13 @@ public sealed interface TrafficSource {
    */
   double nextGap(boolean previousDropped, double previousLatency);
 
-  /** An exponential draw of the given mean, as numpy's legacy {@code exponential(scale)}. */
+  /**
+   * An exponential draw of the given mean: the generator's own {@code nextExponential} (a fast
+   * ziggurat for the JDK's generators; numpy's legacy -log(1 - u) for {@code NumpyRandom}), scaled
+   * as numpy's {@code exponential(scale)} does.
+   */
   static double exponential(RandomGenerator rng, double mean) {
-    return mean * -Math.log(1.0 - rng.nextDouble());
+    return mean * rng.nextExponential();
   }
 
   /** Poisson arrivals. */

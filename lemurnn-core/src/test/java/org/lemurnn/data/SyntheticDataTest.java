@@ -32,6 +32,24 @@ class SyntheticDataTest {
   }
 
   @Test
+  void perSampleStreamsDrawInTheSeedsOrder() {
+    // the seed's order, replayed on the sample's own stream: rate, all gaps, all sizes, capacity, queue
+    java.util.random.RandomGenerator rng = SampleStreams.of(10, SyntheticData.TEST, 5);
+    double rate = 0.2 + 0.8 * rng.nextDouble();
+    double[] gaps = new double[32];
+    for (int i = 0; i < 32; i++) gaps[i] = (1.0 / rate) * rng.nextExponential();
+    double[] sizes = new double[32];
+    for (int i = 0; i < 32; i++) sizes[i] = Math.rint(500 + 1000 * rng.nextDouble());
+    double capacity = 500 + 500 * rng.nextDouble();
+    double queue = Math.rint(2500 + 7500 * rng.nextDouble());
+    LinkSample s = SyntheticData.sample(SMALL, 5);
+    assertThat(s.interPacketTime()).isEqualTo(gaps);
+    assertThat(s.size()).isEqualTo(sizes);
+    assertThat(s.capacity()).isEqualTo(capacity);
+    assertThat(s.queueLimit()).isEqualTo(queue);
+  }
+
+  @Test
   void setsHaveTheRequestedSizesAndTheMultiloaderLengths() {
     DataSets sets = SyntheticData.generate(SMALL.withMultiloader(true));
     assertThat(sets.test()).hasSize(30).allMatch(s -> s.length() == 32);
