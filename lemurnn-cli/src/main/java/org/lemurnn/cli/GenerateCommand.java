@@ -32,11 +32,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Simulates links of a physical preset and writes one trace file per link, in the seed's format",
-      "(tab-separated: packet_number size transmit_time receive_time latency dropped_status), named",
-      "mgtrace_C<capacity Mbit/s>_L<base latency ms>_Q<queue bytes>_<unix time>_<n>.csv.",
-      "The same --data_seed gives the same files. Presets: " + "daglike, daglike-overload, daglike-ping,",
-      "daglike-vping or a JSON file with \"units\": \"physical\"."
+      "Simulates links of a physical preset and writes one trace file per link in the",
+      "seed's format: tab-separated packet_number, size, transmit_time, receive_time,",
+      "latency, dropped_status; named mgtrace_C<Mbit/s>_L<ms>_Q<bytes>_<time>_<n>.csv.",
+      "The same --data_seed gives the same files. Physical presets: daglike,",
+      "daglike-overload, daglike-ping, daglike-vping, or a JSON file with units physical.",
+      ""
     })
 public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--link_properties", paramLabel = "PRESET",
