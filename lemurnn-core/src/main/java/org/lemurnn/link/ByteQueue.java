@@ -5,18 +5,13 @@ package org.lemurnn.link;
  * first packet is never dropped (backlog_0 = size_0); later: backlog = max(0, backlog - gap x C),
  * drop when backlog + size > Q, else backlog += size.
  */
-public final class ByteQueue implements LinkQueue {
-  private final UnitSystem units;
-  private final double capacity;
+public final class ByteQueue extends ConstantRateQueue {
   private final double queueLimit;
-  private double backlog;
   private boolean started;
 
   /** A queue of {@code queueLimit} size units; {@code Double.POSITIVE_INFINITY} for no limit. */
   public ByteQueue(UnitSystem units, double capacity, double queueLimit) {
-    if (!(capacity > 0)) throw new IllegalArgumentException("capacity must be > 0: " + capacity);
-    this.units = units;
-    this.capacity = capacity;
+    super(units, capacity);
     this.queueLimit = queueLimit;
   }
 
@@ -27,25 +22,10 @@ public final class ByteQueue implements LinkQueue {
       backlog = size;
       return false;
     }
-    backlog = Math.max(0, backlog - units.sendableInGap(gap, capacity));
+    backlog = Math.max(0, backlog - sendable(gap));
     if (backlog + size > queueLimit) return true;
     backlog += size;
     return false;
-  }
-
-  @Override
-  public double backlog() {
-    return backlog;
-  }
-
-  @Override
-  public double latency() {
-    return units.latencyOf(backlog, capacity);
-  }
-
-  @Override
-  public double capacity() {
-    return capacity;
   }
 
   @Override

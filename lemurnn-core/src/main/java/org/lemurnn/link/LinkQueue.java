@@ -8,7 +8,7 @@ package org.lemurnn.link;
  * <p>The set of link kinds is closed: each is a faithful copy of one seed semantics or a documented
  * extension, and data sets, trace names and models refer to them by {@link LinkKind}.
  */
-public sealed interface LinkQueue permits ByteQueue, PacketQueue, SimplifiedCodel, ScheduledLink {
+public sealed interface LinkQueue permits ConstantRateQueue, ScheduledLink {
   /**
    * A packet occupying {@code size} on the wire arrives {@code gap} after the previous one (the
    * first: after time 0). Returns whether it was dropped.

@@ -6,29 +6,24 @@ package org.lemurnn.link;
  * packet is dropped when the queued packets + 1 would exceed the limit. The first packet is never
  * dropped, as in the byte queue.
  */
-public final class PacketQueue implements LinkQueue {
-  private final UnitSystem units;
-  private final double capacity;
+public final class PacketQueue extends ConstantRateQueue {
   private final double limitPackets;
   // ring buffer of queued packet sizes: no allocation per packet once it has grown
   private double[] sizes = new double[16];
   private int head;
   private int count;
   private double headServed;
-  private double backlog;
   private boolean started;
 
   public PacketQueue(UnitSystem units, double capacity, double limitPackets) {
-    if (!(capacity > 0)) throw new IllegalArgumentException("capacity must be > 0: " + capacity);
-    this.units = units;
-    this.capacity = capacity;
+    super(units, capacity);
     this.limitPackets = limitPackets;
   }
 
   @Override
   public boolean arrive(double gap, double size) {
     if (started) {
-      serve(units.sendableInGap(gap, capacity));
+      serve(sendable(gap));
       if (count + 1 > limitPackets) return true;
     }
     started = true;
@@ -70,21 +65,6 @@ public final class PacketQueue implements LinkQueue {
   /** Packets waiting or in service after the last arrival. */
   public int queuedPackets() {
     return count;
-  }
-
-  @Override
-  public double backlog() {
-    return backlog;
-  }
-
-  @Override
-  public double latency() {
-    return units.latencyOf(backlog, capacity);
-  }
-
-  @Override
-  public double capacity() {
-    return capacity;
   }
 
   @Override

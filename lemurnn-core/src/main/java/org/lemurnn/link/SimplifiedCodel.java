@@ -8,14 +8,11 @@ package org.lemurnn.link;
  * base / sqrt(drop count); otherwise the count resets and the next interval is the base. There is
  * no tail drop. Base interval 10 and threshold 5, in the link's time unit.
  */
-public final class SimplifiedCodel implements LinkQueue {
+public final class SimplifiedCodel extends ConstantRateQueue {
   public static final double BASE_INTERVAL = 10;
   public static final double THRESHOLD = 5;
 
-  private final UnitSystem units;
-  private final double capacity;
   private final double queueFeature;
-  private double backlog;
   private double now;
   private double intervalEnd = BASE_INTERVAL;
   private double minLatency = Double.POSITIVE_INFINITY;
@@ -24,16 +21,14 @@ public final class SimplifiedCodel implements LinkQueue {
 
   /** {@code queueFeature} is only reported as feature q (the seed still fed the drawn queue). */
   public SimplifiedCodel(UnitSystem units, double capacity, double queueFeature) {
-    if (!(capacity > 0)) throw new IllegalArgumentException("capacity must be > 0: " + capacity);
-    this.units = units;
-    this.capacity = capacity;
+    super(units, capacity);
     this.queueFeature = queueFeature;
   }
 
   @Override
   public boolean arrive(double gap, double size) {
     now += gap;
-    if (started) backlog = Math.max(0, backlog - units.sendableInGap(gap, capacity));
+    if (started) backlog = Math.max(0, backlog - sendable(gap));
     started = true;
     boolean drop = false;
     if (now >= intervalEnd) {
@@ -53,21 +48,6 @@ public final class SimplifiedCodel implements LinkQueue {
     backlog += size;
     minLatency = Math.min(minLatency, latency());
     return false;
-  }
-
-  @Override
-  public double backlog() {
-    return backlog;
-  }
-
-  @Override
-  public double latency() {
-    return units.latencyOf(backlog, capacity);
-  }
-
-  @Override
-  public double capacity() {
-    return capacity;
   }
 
   @Override
