@@ -100,29 +100,29 @@ public final class MeasuredData {
     }
     int[] share = new int[wanted.length];
     if (total == 0) return share;
-    double[] rest = new double[wanted.length];
+    double[] exact = new double[wanted.length];
     int given = 0;
     for (int k = 0; k < wanted.length; k++) {
-      double exact = (double) files * wanted[k] / total;
-      share[k] = wanted[k] > 0 ? Math.max(1, (int) exact) : 0;
-      rest[k] = exact - (int) exact;
+      exact[k] = (double) files * wanted[k] / total;
+      share[k] = wanted[k] > 0 ? Math.max(1, (int) exact[k]) : 0;
       given += share[k];
     }
-    while (given < files) {
-      int best = -1;
-      for (int k = 0; k < wanted.length; k++) if (wanted[k] > 0 && (best < 0 || rest[k] > rest[best])) best = k;
-      share[best]++;
-      rest[best] = -1;
-      given++;
-      if (java.util.Arrays.stream(rest).allMatch(r -> r < 0)) java.util.Arrays.fill(rest, 0);
-    }
-    while (given > files) {
-      int largest = 0;
-      for (int k = 1; k < wanted.length; k++) if (share[k] > share[largest]) largest = k;
-      share[largest]--;
-      given--;
+    // the minimum of one can overshoot: take back from the largest share (never below one, as files >= sets)
+    for (; given > files; given--) share[argMax(java.util.Arrays.stream(share).asDoubleStream().toArray(), wanted)]--;
+    // hand out the rest to the sets furthest below their exact share
+    for (; given < files; given++) {
+      double[] deficit = new double[wanted.length];
+      for (int k = 0; k < wanted.length; k++) deficit[k] = exact[k] - share[k];
+      share[argMax(deficit, wanted)]++;
     }
     return share;
+  }
+
+  /** Index of the largest value among the sets that want samples. */
+  private static int argMax(double[] values, int[] wanted) {
+    int best = -1;
+    for (int k = 0; k < values.length; k++) if (wanted[k] > 0 && (best < 0 || values[k] > values[best])) best = k;
+    return best;
   }
 
   private static List<LinkSample> take(String set, List<LinkSample> samples, List<Path> names, int length,
