@@ -23,6 +23,7 @@ import org.lemurnn.trace.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 import org.lemurnn.traffic.TrafficKind;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,15 +62,21 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Folder for the files (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("traces");
 
-  @Option(names = "--packetqueue", description = "Drop-tail queue limited in packets (the name then carries Q0).")
-  boolean packetQueue;
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  LinkChoice linkChoice = new LinkChoice();
 
-  @Option(names = "--codel", description = "The seed's simplified CoDel instead of a drop-tail byte queue.")
-  boolean codel;
+  /** The link simulator: a drop-tail byte queue unless one of these is given. */
+  static final class LinkChoice {
+    @Option(names = "--packetqueue", description = "Drop-tail queue limited in packets (the name then carries Q0).")
+    boolean packetQueue;
 
-  @Option(names = "--mahimahi", paramLabel = "FILE",
-      description = "Serve the queue by a Mahimahi delivery schedule (one ms timestamp per 1500-byte opportunity).")
-  Path mahimahi;
+    @Option(names = "--codel", description = "The seed's simplified CoDel instead of a drop-tail byte queue.")
+    boolean codel;
+
+    @Option(names = "--mahimahi", paramLabel = "FILE",
+        description = "Serve the queue by a Mahimahi delivery schedule (one ms timestamp per 1500-byte opportunity).")
+    Path mahimahi;
+  }
 
   @Option(names = "--infinite_queue", description = "No queue limit: nothing is dropped (Q0 in the name).")
   boolean infiniteQueue;
@@ -85,16 +92,13 @@ public final class GenerateCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "wrote %d trace files to %s: %d packets, drop rate %.2f%%, latency mean %.3f ms, max %.3f ms%n",
         num, out, summary.packets, 100.0 * summary.drops / Math.max(1, summary.packets),
         summary.latencySumMs / Math.max(1, summary.packets - summary.drops), summary.latencyMaxMs);
-    if (packetQueue) System.out.println("note: a packet queue's limit is in packets, which the name cannot carry: Q0");
+    if (linkChoice.packetQueue) System.out.println("note: a packet queue's limit is in packets, which the name cannot carry: Q0");
     return 0;
   }
 
   private DataSpec spec() {
     if (num < 1 || seqLen < 1) throw new InputException("--num and --seq_len must be at least 1");
     if (!(baseLatencyMs >= 0) || Double.isInfinite(baseLatencyMs)) throw new InputException("--base_latency must be >= 0 ms");
-    if ((packetQueue ? 1 : 0) + (codel ? 1 : 0) + (mahimahi != null ? 1 : 0) > 1) {
-      throw new InputException("choose one of --packetqueue, --codel, --mahimahi");
-    }
     if (Files.exists(out) && !Files.isDirectory(out)) throw new InputException(out + " exists and is not a folder: choose another --out");
     List<LinkPreset> resolved = (presets.isEmpty() ? List.of("daglike") : presets).stream().map(LinkPresets::resolve).toList();
     for (LinkPreset p : resolved) {
@@ -103,9 +107,9 @@ public final class GenerateCommand implements Callable<Integer> {
             + " unit), but trace files hold bytes and seconds: use a physical preset such as daglike");
       }
     }
-    LinkKind kind = packetQueue ? LinkKind.PACKETQUEUE : codel ? LinkKind.CODEL
-        : mahimahi != null ? LinkKind.MAHIMAHI : LinkKind.BYTEQUEUE;
-    DeliverySchedule schedule = mahimahi == null ? null : DeliverySchedule.read(mahimahi);
+    LinkKind kind = linkChoice.packetQueue ? LinkKind.PACKETQUEUE : linkChoice.codel ? LinkKind.CODEL
+        : linkChoice.mahimahi != null ? LinkKind.MAHIMAHI : LinkKind.BYTEQUEUE;
+    DeliverySchedule schedule = linkChoice.mahimahi == null ? null : DeliverySchedule.read(linkChoice.mahimahi);
     return DataSpec.defaults().withPresets(resolved)
         .withTraffic(traffic.stream().map(TrafficKind::fromFileName).toList())
         .withLink(kind, infiniteQueue, schedule)
@@ -114,7 +118,7 @@ public final class GenerateCommand implements Callable<Integer> {
   }
 
   private String name(LinkSample sample, long unixTime, int n) {
-    double queueBytes = packetQueue ? 0 : Math.rint(sample.queueLimit() * 1000);
+    double queueBytes = linkChoice.packetQueue ? 0 : Math.rint(sample.queueLimit() * 1000);
     return new TraceLink(sample.capacity(), baseLatencyMs, queueBytes).fileName(unixTime, n);
   }
 
