@@ -24,7 +24,7 @@ import org.lemurnn.traffic.TrafficKind;
  * arrives is served, queued or dropped, and the link serves at most gap x C, all of it while busy);
  * latency = backlog drained at capacity; a drop exactly when the packet would not fit.
  */
-class LinkInvariantsProperties {
+class LinkInvariantsPropertyTest {
   @Provide
   Arbitrary<String> presets() {
     return Arbitraries.of(LinkPresets.names().stream().filter(n -> LinkPresets.resolve(n).usable()).toList());

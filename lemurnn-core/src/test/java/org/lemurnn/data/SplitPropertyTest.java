@@ -8,7 +8,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-class SplitProperties {
+class SplitPropertyTest {
   @Property
   void sharesUseEveryFileAndGiveEachWantedSetAtLeastOne(@ForAll @IntRange(min = 3, max = 500) int files,
       @ForAll @IntRange(min = 0, max = 10_000) int test, @ForAll @IntRange(min = 0, max = 10_000) int train,
