@@ -48,6 +48,21 @@ class TraceFileTest {
   }
 
   @Test
+  void writesTheSeedsFormatByteForByte() throws Exception {
+    // hand-made: arrivals at 0.5, 1.75 and 1.751 ms after the start, base latency 2 ms, so the
+    // latencies in the file are 1 + 2 and 1.5 + 2 ms; the third packet is dropped
+    LinkSample s = new LinkSample(org.lemurnn.link.UnitSystem.PHYSICAL, "bytequeue", "cbr", 8, 5,
+        new double[] {0.5, 1.25, 0.001}, new double[] {1.0, 0.06, 1.4}, new double[] {1, 1.5, 1.5},
+        new double[] {1, 1.5, 1.5}, new boolean[] {false, false, true});
+    Path file = dir.resolve("golden.csv");
+    TraceFile.write(file, TraceFile.fromSample(s, 1764000000_000_000_000L, 2));
+    assertThat(Files.readString(file)).isEqualTo(HEADER
+        + "1\t1000\t1764000000.000500000\t1764000000.003500000\t0.003000000\t0\n"
+        + "2\t60\t1764000000.001750000\t1764000000.005250000\t0.003500000\t0\n"
+        + "3\t1400\t1764000000.001751000\t0.0\t0.0\t1\n");
+  }
+
+  @Test
   void malformedFilesNameFileAndLine() throws Exception {
     assertError(HEADER + "1\t100\t1.0\t1.1\t0.1\n", ":2: expected 6 tab-separated columns");
     assertError(HEADER + "1\t100\t1.0\t1.1\t0.1\t0\n2\tabc\t1.0\t1.1\t0.1\t0\n", ":3: size is not a number");
