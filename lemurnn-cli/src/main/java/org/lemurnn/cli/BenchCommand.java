@@ -4,6 +4,9 @@ import java.io.PrintWriter;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.lemurnn.infer.CellPredictor;
+import org.lemurnn.infer.Predictors;
+import org.lemurnn.model.ModelFile;
+import org.lemurnn.train.model.DjlPredictor;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.trace.FeatureEncoder;
@@ -29,12 +32,21 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Untimed steps first, so the JIT compiles the cells (default ${DEFAULT-VALUE}).")
   int warmup;
 
+  @Option(names = "--compare-libtorch",
+      description = "Also run the same model one step at a time through DJL (libtorch) in this process, then print speedup=<ratio> of the medians.")
+  boolean compareLibtorch;
+
+  @Option(names = "--libtorch-steps", defaultValue = "20000", paramLabel = "N",
+      description = "Timed (and as many warm-up) steps through libtorch, which is far slower (default ${DEFAULT-VALUE}).")
+  int libtorchSteps;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     if (steps < 1 || warmup < 0) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--steps must be >= 1, --warmup >= 0");
-    CellPredictor predictor = model.predictor();
+    ModelFile file = model.read();
+    CellPredictor predictor = Predictors.of(file);
     float[][] rows = features(predictor.spec(), 4096);
     StepLatency cells = StepLatency.measure(predictor, rows, warmup, steps);
     PrintWriter out = spec.commandLine().getOut();
@@ -43,6 +55,19 @@ public final class BenchCommand implements Callable<Integer> {
     out.printf("cells: median %.0f ns/step, p99 %.0f ns/step, %.0f steps/s (%d steps)%n",
         cells.medianNs(), cells.p99Ns(), cells.stepsPerSecond(), cells.steps());
     out.flush();
+    if (compareLibtorch) {
+      // one core for both, as the cells use: libtorch's thread pools only add hand-offs to a single step
+      System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
+      StepLatency libtorch;
+      try (DjlPredictor djl = DjlPredictor.of(file)) {
+        libtorch = StepLatency.measure(djl, rows, libtorchSteps, libtorchSteps);
+      }
+      out.printf("libtorch: median %.0f ns/step, p99 %.0f ns/step, %.0f steps/s (%d steps)%n",
+          libtorch.medianNs(), libtorch.p99Ns(), libtorch.stepsPerSecond(), libtorch.steps());
+      out.printf("speedup=%.1f%n", libtorch.medianNs() / cells.medianNs());
+      out.flush();
+    }
     return 0;
   }
 
