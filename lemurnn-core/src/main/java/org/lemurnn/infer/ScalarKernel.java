@@ -4,10 +4,10 @@ package org.lemurnn.infer;
 final class ScalarKernel implements Kernel {
   @Override
   public void multiplyAdd(float[] w, int rows, int cols, float[] z, float[] y) {
-    for (int r = 0; r < rows; r++) {
-      float acc = y[r];
-      for (int k = 0; k < cols; k++) acc = Math.fma(w[k * rows + r], z[k], acc);
-      y[r] = acc;
+    // column by column: contiguous weights, and every row still sums its terms in column order
+    for (int k = 0, base = 0; k < cols; k++, base += rows) {
+      float x = z[k];
+      for (int r = 0; r < rows; r++) y[r] = Math.fma(w[base + r], x, y[r]);
     }
   }
 
