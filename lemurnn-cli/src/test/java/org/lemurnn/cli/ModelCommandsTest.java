@@ -68,6 +68,14 @@ class ModelCommandsTest {
   }
 
   @Test
+  void aBadNumberIsAnErrorAtItsLine() throws IOException {
+    Path bad = Files.writeString(tmp.resolve("bad.tsv"), "b s c q\n1 2 3 4\n\n1 2 x 4\n");
+    Cli result = Cli.run("predict", "-m", MODELS.resolve("rnn_relu_l1_h8/modelstate-25.json").toString(), "--features", bad.toString());
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err().strip()).isEqualTo("lemurnn: " + bad + ":4: 'x' is not a number");
+  }
+
+  @Test
   void importRefusesToGuessUnits() throws IOException {
     Path alone = Files.copy(MODELS.resolve("rnn_relu_l1_h8/modelstate-torchscript-25.pt"), tmp.resolve("m.pt"));
     Cli result = Cli.run("import", alone.toString(), "--out", tmp.resolve("m.safetensors").toString());

@@ -39,6 +39,7 @@ class CellPredictorTest {
   void simdAndScalarKernelsAgree(
       @ForAll CellType cell, @ForAll @IntRange(min = 1, max = 3) int layers,
       @ForAll @IntRange(min = 1, max = 80) int hidden, @ForAll long seed) {
+    assertThat(Kernel.best()).as("tests run with jdk.incubator.vector").isNotSameAs(Kernel.SCALAR);
     ModelFile model = RandomModels.of(cell, layers, hidden, "bscq", seed);
     CellPredictor simd = Predictors.of(model, Kernel.best());
     CellPredictor scalar = Predictors.of(model, Kernel.SCALAR);
