@@ -13,11 +13,10 @@ import picocli.CommandLine.Spec;
 
 /** Converts one of the original project's models into our model file. */
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = {
-      "Converts a model of the original Python lemurnn (TorchScript .pt or torch.save modelstate-N.json) into a",
-      "lemurnn model file, without libtorch. Type, layers and hidden size come from the weights; relu or tanh",
-      "from the TorchScript code or model-properties.json beside the file; inputs, normalisation and units from",
-      "dataset-properties.json and link-properties.json beside it."})
+    description = "Converts a model of the original Python lemurnn (TorchScript .pt or torch.save modelstate-N.json) "
+        + "into a lemurnn model file, without libtorch. Type, layers and hidden size come from the weights; "
+        + "relu or tanh from the TorchScript code or model-properties.json beside the file; inputs, "
+        + "normalisation and units from dataset-properties.json and link-properties.json beside it.")
 public final class ImportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "The original project's model file.")
   Path source;

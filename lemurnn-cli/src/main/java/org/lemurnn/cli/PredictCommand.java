@@ -13,11 +13,10 @@ import picocli.CommandLine.Spec;
 
 /** Maps raw feature rows to model outputs, to check our cells against other implementations. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = {
-      "Runs a model over one sequence of raw feature rows and prints, per row, tab-separated:",
-      "backlog, drop_logit0, drop_logit1 (full float precision; drop when logit1 > logit0).",
-      "FEATURES starts with a header naming the feature letters (e.g. 'b s c q', any order),",
-      "then one row per packet, tab- or space-separated. The state starts at zero."})
+    description = "Runs a model over one sequence of raw feature rows and prints, per row, tab-separated: backlog, "
+        + "drop_logit0, drop_logit1 (full float precision; drop when logit1 > logit0). FEATURES starts with a "
+        + "header naming the feature letters (e.g. 'b s c q', any order), then one row per packet, tab- or "
+        + "space-separated. The state starts at zero.")
 public final class PredictCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 

@@ -33,12 +33,12 @@ import picocli.CommandLine.Spec;
 
 /** Runs a model over one trace (or one synthetic sample) and says how closely it followed the link. */
 @Command(name = "run-model", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {
-      "Runs a model packet by packet over a measured trace file (--dag_data) or, without one, over a synthetic",
-      "sample of the generator flags, and prints: drop position match accuracy, true and predicted drop counts,",
-      "symmetric earthmover p1 and p2, wasserstein, energy, cdf p1.5, backlog L1 (in the trace's units) and",
-      "latency L1 (ms; time units for abstract data). Reads our model files and the original's .pt and",
-      "modelstate-N.json files; the model's type, layers and hidden size come from the file."})
+    description = "Runs a model packet by packet over a measured trace file (--dag_data) or, without one, over a "
+        + "synthetic sample of the generator flags, and prints: drop position match accuracy, true and "
+        + "predicted drop counts, symmetric earthmover p1 and p2, wasserstein, energy, cdf p1.5, backlog L1 (in"
+        + " the trace's units) and latency L1 (ms; time units for abstract data). Reads our model files and the"
+        + " original's .pt and modelstate-N.json files; the model's type, layers and hidden size come from the "
+        + "file.")
 public final class RunModelCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
