@@ -1,6 +1,7 @@
 package org.lemurnn.infer;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
@@ -61,11 +62,11 @@ public final class Predictors {
 
   private static float[] weights(ModelFile model, String name, int... shape) {
     Tensor t = model.tensor(name);
-    if (!java.util.Arrays.equals(t.shape(), shape)) {
-      throw new InputException("tensor " + name + " has shape " + java.util.Arrays.toString(t.shape()) + " but a "
+    if (!Arrays.equals(t.shape(), shape)) {
+      throw new InputException("tensor " + name + " has shape " + Arrays.toString(t.shape()) + " but a "
           + model.spec().cell().seedName() + " with " + model.spec().layers() + " layers, hidden size "
           + model.spec().hidden() + " and " + model.spec().inputSize() + " inputs needs "
-          + java.util.Arrays.toString(shape));
+          + Arrays.toString(shape));
     }
     return t.data();
   }
