@@ -18,8 +18,8 @@ final class GruLayer implements Layer {
     this.in = in;
     this.hidden = hidden;
     int rows = 3 * hidden;
-    this.wIh = Layer.columnMajor(weightIh, new float[0], rows, in, 0);
-    this.wHh = Layer.columnMajor(new float[0], weightHh, rows, 0, hidden);
+    this.wIh = Layer.packed(weightIh, new float[0], rows, in, 0);
+    this.wHh = Layer.packed(new float[0], weightHh, rows, 0, hidden);
     this.biasIh = biasIh.clone();
     this.biasHh = biasHh.clone();
     this.gi = new float[rows];

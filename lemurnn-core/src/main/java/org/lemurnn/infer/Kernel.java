@@ -10,10 +10,20 @@ public sealed interface Kernel permits ScalarKernel, VectorKernel {
   Kernel SCALAR = new ScalarKernel();
 
   /**
-   * {@code y[r] += sum_k w[k * rows + r] * z[k]} for r in [0, rows), k in [0, cols): w is stored
-   * column after column so that a SIMD lane per output row needs no horizontal sums.
+   * Rows of a weight matrix per storage block: blocks of 64 rows are stored one after the other,
+   * each column after column, so that a SIMD lane per output row needs no horizontal sums and a
+   * block streams from memory in one sequential run.
    */
+  int BLOCK_ROWS = 64;
+
+  /** {@code y[r] += sum_k W[r][k] * z[k]} for r in [0, rows), k in [0, cols), W laid out by {@link #index}. */
   void multiplyAdd(float[] w, int rows, int cols, float[] z, float[] y);
+
+  /** Where {@link #multiplyAdd} finds {@code W[r][k]}. */
+  static int index(int r, int k, int rows, int cols) {
+    int from = r / BLOCK_ROWS * BLOCK_ROWS;
+    return from * cols + k * Math.min(BLOCK_ROWS, rows - from) + (r - from);
+  }
 
   /** {@code a[i] = 1 / (1 + exp(-a[i]))} for i in [from, to). */
   void sigmoid(float[] a, int from, int to);

@@ -19,14 +19,15 @@ sealed interface Layer permits RnnLayer, LstmLayer, GruLayer {
   void reset();
 
   /**
-   * Transposes PyTorch's {@code weight_ih [rows, in]} and {@code weight_hh [rows, hidden]} into one
-   * column-major matrix over the concatenated input {@code [x, h]} (see {@link Kernel#multiplyAdd}).
+   * Lays PyTorch's {@code weight_ih [rows, in]} and {@code weight_hh [rows, hidden]} out as one
+   * matrix over the concatenated input {@code [x, h]}, the way {@link Kernel#multiplyAdd} reads it.
    */
-  static float[] columnMajor(float[] weightIh, float[] weightHh, int rows, int in, int hidden) {
-    float[] w = new float[rows * (in + hidden)];
+  static float[] packed(float[] weightIh, float[] weightHh, int rows, int in, int hidden) {
+    int cols = in + hidden;
+    float[] w = new float[rows * cols];
     for (int r = 0; r < rows; r++) {
-      for (int k = 0; k < in; k++) w[k * rows + r] = weightIh[r * in + k];
-      for (int k = 0; k < hidden; k++) w[(in + k) * rows + r] = weightHh[r * hidden + k];
+      for (int k = 0; k < in; k++) w[Kernel.index(r, k, rows, cols)] = weightIh[r * in + k];
+      for (int k = 0; k < hidden; k++) w[Kernel.index(r, in + k, rows, cols)] = weightHh[r * hidden + k];
     }
     return w;
   }

@@ -25,7 +25,7 @@ final class LstmLayer implements Layer {
     gAt = relu ? 3 * hidden : 2 * hidden;
     oAt = relu ? 2 * hidden : 3 * hidden;
     int rows = 4 * hidden;
-    this.w = Layer.columnMajor(weightIh, weightHh, rows, in, hidden);
+    this.w = Layer.packed(weightIh, weightHh, rows, in, hidden);
     this.bias = new float[rows];
     for (int r = 0; r < rows; r++) bias[r] = biasIh[r] + biasHh[r];
     this.z = new float[in + hidden];

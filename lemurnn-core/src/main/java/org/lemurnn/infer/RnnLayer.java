@@ -15,7 +15,7 @@ final class RnnLayer implements Layer {
     this.relu = relu;
     this.in = in;
     this.hidden = hidden;
-    this.w = Layer.columnMajor(weightIh, weightHh, hidden, in, hidden);
+    this.w = Layer.packed(weightIh, weightHh, hidden, in, hidden);
     this.bias = new float[hidden];
     for (int r = 0; r < hidden; r++) bias[r] = biasIh[r] + biasHh[r];
     this.z = new float[in + hidden];

@@ -4,10 +4,13 @@ package org.lemurnn.infer;
 final class ScalarKernel implements Kernel {
   @Override
   public void multiplyAdd(float[] w, int rows, int cols, float[] z, float[] y) {
-    // column by column: contiguous weights, and every row still sums its terms in column order
-    for (int k = 0, base = 0; k < cols; k++, base += rows) {
-      float x = z[k];
-      for (int r = 0; r < rows; r++) y[r] = Math.fma(w[base + r], x, y[r]);
+    for (int from = 0; from < rows; from += BLOCK_ROWS) {
+      int n = Math.min(BLOCK_ROWS, rows - from);
+      // column by column: contiguous weights, and every row still sums its terms in column order
+      for (int k = 0, base = from * cols; k < cols; k++, base += n) {
+        float x = z[k];
+        for (int r = 0; r < n; r++) y[from + r] = Math.fma(w[base + r], x, y[from + r]);
+      }
     }
   }
 

@@ -20,45 +20,52 @@ final class VectorKernel implements Kernel {
 
   @Override
   public void multiplyAdd(float[] w, int rows, int cols, float[] z, float[] y) {
+    for (int from = 0; from < rows; from += BLOCK_ROWS) {
+      block(w, from * cols, Math.min(BLOCK_ROWS, rows - from), cols, z, y, from);
+    }
+  }
+
+  /** One block of {@code n} rows, stored column after column from {@code at}, into {@code y[from ..]}. */
+  private static void block(float[] w, int at, int n, int cols, float[] z, float[] y, int from) {
     int wide = WIDE.length();
     int r = 0;
     // four independent accumulators hide the latency of the fused multiply-add chain
-    for (; r + 4 * wide <= rows; r += 4 * wide) {
-      FloatVector a0 = FloatVector.fromArray(WIDE, y, r);
-      FloatVector a1 = FloatVector.fromArray(WIDE, y, r + wide);
-      FloatVector a2 = FloatVector.fromArray(WIDE, y, r + 2 * wide);
-      FloatVector a3 = FloatVector.fromArray(WIDE, y, r + 3 * wide);
-      for (int k = 0, base = r; k < cols; k++, base += rows) {
+    for (; r + 4 * wide <= n; r += 4 * wide) {
+      FloatVector a0 = FloatVector.fromArray(WIDE, y, from + r);
+      FloatVector a1 = FloatVector.fromArray(WIDE, y, from + r + wide);
+      FloatVector a2 = FloatVector.fromArray(WIDE, y, from + r + 2 * wide);
+      FloatVector a3 = FloatVector.fromArray(WIDE, y, from + r + 3 * wide);
+      for (int k = 0, base = at + r; k < cols; k++, base += n) {
         FloatVector x = FloatVector.broadcast(WIDE, z[k]);
         a0 = FloatVector.fromArray(WIDE, w, base).fma(x, a0);
         a1 = FloatVector.fromArray(WIDE, w, base + wide).fma(x, a1);
         a2 = FloatVector.fromArray(WIDE, w, base + 2 * wide).fma(x, a2);
         a3 = FloatVector.fromArray(WIDE, w, base + 3 * wide).fma(x, a3);
       }
-      a0.intoArray(y, r);
-      a1.intoArray(y, r + wide);
-      a2.intoArray(y, r + 2 * wide);
-      a3.intoArray(y, r + 3 * wide);
+      a0.intoArray(y, from + r);
+      a1.intoArray(y, from + r + wide);
+      a2.intoArray(y, from + r + 2 * wide);
+      a3.intoArray(y, from + r + 3 * wide);
     }
-    for (; r + wide <= rows; r += wide) {
-      FloatVector a = FloatVector.fromArray(WIDE, y, r);
-      for (int k = 0, base = r; k < cols; k++, base += rows) {
+    for (; r + wide <= n; r += wide) {
+      FloatVector a = FloatVector.fromArray(WIDE, y, from + r);
+      for (int k = 0, base = at + r; k < cols; k++, base += n) {
         a = FloatVector.fromArray(WIDE, w, base).fma(FloatVector.broadcast(WIDE, z[k]), a);
       }
-      a.intoArray(y, r);
+      a.intoArray(y, from + r);
     }
     int narrow = NARROW.length();
-    for (; r + narrow <= rows; r += narrow) {
-      FloatVector a = FloatVector.fromArray(NARROW, y, r);
-      for (int k = 0, base = r; k < cols; k++, base += rows) {
+    for (; r + narrow <= n; r += narrow) {
+      FloatVector a = FloatVector.fromArray(NARROW, y, from + r);
+      for (int k = 0, base = at + r; k < cols; k++, base += n) {
         a = FloatVector.fromArray(NARROW, w, base).fma(FloatVector.broadcast(NARROW, z[k]), a);
       }
-      a.intoArray(y, r);
+      a.intoArray(y, from + r);
     }
-    for (; r < rows; r++) {
-      float acc = y[r];
-      for (int k = 0; k < cols; k++) acc = Math.fma(w[k * rows + r], z[k], acc);
-      y[r] = acc;
+    for (; r < n; r++) {
+      float acc = y[from + r];
+      for (int k = 0, base = at + r; k < cols; k++, base += n) acc = Math.fma(w[base], z[k], acc);
+      y[from + r] = acc;
     }
   }
 
