@@ -79,6 +79,15 @@ class TorchModelsTest {
   }
 
   @Test
+  void refusesToCallEvenAcceptedNamesThatAreNotConstructors() throws IOException {
+    // torch.FloatStorage is accepted only as a storage tag in persistent ids, never called
+    byte[] call = "\u0080\u0002ctorch\nFloatStorage\n)R.".getBytes(StandardCharsets.ISO_8859_1);
+    Path file = rewrite(RNN_STATE, "data.pkl", old -> call);
+    assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT))
+        .isInstanceOf(InputException.class).hasMessageContaining("refuses to call 'torch.FloatStorage'");
+  }
+
+  @Test
   void refusesHugeLengths() throws IOException {
     byte[] huge = "\u0080\u0002X\u00ff\u00ff\u00ff\u007f.".getBytes(StandardCharsets.ISO_8859_1);
     Path file = rewrite(RNN_STATE, "data.pkl", old -> huge);
