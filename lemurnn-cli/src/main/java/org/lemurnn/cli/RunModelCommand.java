@@ -1,13 +1,171 @@
 package org.lemurnn.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.lemurnn.InputException;
+import org.lemurnn.data.DataSpec;
+import org.lemurnn.data.SyntheticData;
+import org.lemurnn.infer.CellPredictor;
+import org.lemurnn.infer.Predictor;
+import org.lemurnn.io.AtomicFile;
+import org.lemurnn.link.LinkKind;
+import org.lemurnn.link.LinkPreset;
+import org.lemurnn.link.LinkPresets;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.metrics.SequenceReport;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.plot.BacklogPlot;
+import org.lemurnn.trace.FeatureEncoder;
+import org.lemurnn.trace.LinkSample;
+import org.lemurnn.trace.TraceFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the issue that builds `lemurnn run-model` lands. */
-@Command(name = "run-model", mixinStandardHelpOptions = true, description = "(not built yet)")
-public final class RunModelCommand implements java.util.concurrent.Callable<Integer> {
+/** Runs a model over one trace (or one synthetic sample) and says how closely it followed the link. */
+@Command(name = "run-model", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Runs a model packet by packet over a measured trace file (--dag_data) or, without one, over a "
+        + "synthetic sample of the generator flags, and prints: drop position match accuracy, true and "
+        + "predicted drop counts, symmetric earthmover p1 and p2, wasserstein, energy, cdf p1.5, backlog L1 (in"
+        + " the trace's units) and latency L1 (ms; time units for abstract data). Reads our model files and the"
+        + " original's .pt and modelstate-N.json files; the model's type, layers and hidden size come from the "
+        + "file.")
+public final class RunModelCommand implements Callable<Integer> {
+  @Mixin ModelOptions model;
+
+  @Option(names = "--dag_data", paramLabel = "TRACE", description = "A measured trace file (the link from its name, ..._C<Mbit/s>_L<ms>_Q<bytes>_...).")
+  Path trace;
+
+  @Option(names = "--seq_len", paramLabel = "N", description = "Packets to run: the first N of the trace (default: all), or the synthetic sample's length (default 128).")
+  Integer seqLen;
+
+  @Option(names = "--link_properties", paramLabel = "PRESET", description = "Synthetic sample: link preset name or JSON file (default: default).")
+  List<String> presets = new ArrayList<>();
+
+  @Option(names = "--data_seed", defaultValue = "10", paramLabel = "SEED", description = "Synthetic sample: data seed (default ${DEFAULT-VALUE}).")
+  long dataSeed;
+
+  @Option(names = "--sample", defaultValue = "0", paramLabel = "INDEX", description = "Synthetic sample: index in the test set (default ${DEFAULT-VALUE}).")
+  int sampleIndex;
+
+  @Option(names = "--packetqueue", description = "Synthetic sample: packet-limited queue.")
+  boolean packetQueue;
+
+  @Option(names = "--codel", description = "Synthetic sample: the seed's simplified CoDel.")
+  boolean codel;
+
+  @Option(names = "--infinite_queue", description = "Synthetic sample: no queue limit.")
+  boolean infiniteQueue;
+
+  @Option(names = "--numpy", description = "Synthetic sample: draw it from numpy's stream exactly as the seed project did.")
+  boolean numpy;
+
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw true vs predicted backlog and drops.")
+  Path plot;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as one JSON object.")
+  Path json;
+
+  @Option(names = {"-l", "--num_layers"}, hidden = true, description = "Accepted as in the seed; the model file says.")
+  Integer layers;
+
+  @Option(names = {"-s", "--hidden_size"}, hidden = true, description = "Accepted as in the seed; the model file says.")
+  Integer hidden;
+
+  @Option(names = "--lstm", hidden = true, description = "Accepted as in the seed; the model file says.")
+  boolean lstm;
+
+  @Option(names = "--normalize", hidden = true, description = "Accepted as in the seed; the model file says.")
+  boolean normalize;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
-    System.err.println("lemurnn run-model: not built yet");
-    return 1;
+    CellPredictor predictor = model.predictor();
+    ModelSpec m = predictor.spec();
+    checkSeedFlags(m);
+    LinkSample sample = trace != null ? traceSample() : syntheticSample(m);
+    if (sample.units() != m.units() && !(sample.units() == UnitSystem.PHYSICAL && m.units() == UnitSystem.PHYSICAL_KBIT)) {
+      throw new InputException("the model works in " + m.units().fileName() + " units but the data is "
+          + sample.units().fileName() + ": give data of the model's kind");
+    }
+
+    int n = sample.length();
+    float[] trueDrops = new float[n], predDrops = new float[n];
+    float[] trueBacklog = new float[n], predBacklog = new float[n];
+    float[] trueLatency = new float[n], predLatency = new float[n];
+    double[] arrival = new double[n];
+    FeatureEncoder encoder = new FeatureEncoder(m.inputStr(), m.units(), m.normScale());
+    float[] features = new float[encoder.size()], out = new float[Predictor.OUTPUTS];
+    for (int i = 0; i < n; i++) {
+      encoder.encode(sample.interPacketTime()[i], sample.size()[i], sample.capacity(), sample.queueLimit(), features);
+      predictor.step(features, out);
+      // the model's backlog, in its units and scale, as a latency, then in the data's backlog units
+      double latency = m.units().latencyOf(out[Predictor.BACKLOG] * m.normScale(), sample.capacity());
+      predLatency[i] = (float) latency;
+      predBacklog[i] = (float) (latency / sample.units().latencyOf(1, sample.capacity()));
+      predDrops[i] = out[Predictor.DROP_LOGIT_1] > out[Predictor.DROP_LOGIT_0] ? 1 : 0;
+      trueDrops[i] = sample.dropped()[i] ? 1 : 0;
+      trueBacklog[i] = (float) sample.backlog()[i];
+      trueLatency[i] = (float) sample.latency()[i];
+      arrival[i] = (i == 0 ? 0 : arrival[i - 1]) + sample.interPacketTime()[i];
+    }
+    SequenceReport report = SequenceReport.of(trueDrops, predDrops, trueBacklog, predBacklog, trueLatency, predLatency);
+
+    PrintWriter w = spec.commandLine().getOut();
+    w.printf("%s on %s (%d packets)%n", model.model, trace != null ? trace : "synthetic sample " + sampleIndex, n);
+    for (Map.Entry<String, Number> e : report.byName().entrySet()) w.printf("%-20s %s%n", e.getKey(), e.getValue());
+    w.flush();
+    if (json != null) {
+      ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      AtomicFile.write(json, o -> mapper.writeValue(o, report.byName()));
+    }
+    if (plot != null) {
+      String unit = switch (sample.units()) {
+        case ABSTRACT -> "size units";
+        case PHYSICAL -> "KByte";
+        case PHYSICAL_KBIT -> "Kbit";
+      };
+      BacklogPlot.write(plot, model.model.getFileName() + " on " + (trace != null ? trace.getFileName() : "sample " + sampleIndex),
+          arrival, trueBacklog, predBacklog, trueDrops, predDrops, unit);
+    }
+    return 0;
+  }
+
+  private void checkSeedFlags(ModelSpec m) {
+    // the seed needed these to rebuild the model; here a contradiction means the wrong model file
+    if (layers != null && layers != m.layers()) throw new InputException("-l " + layers + " but the model has " + m.layers() + " layers");
+    if (hidden != null && hidden != m.hidden()) throw new InputException("-s " + hidden + " but the model has hidden size " + m.hidden());
+    if (lstm && !m.cell().hasCellState()) throw new InputException("--lstm but the model is a " + m.cell().seedName());
+  }
+
+  private LinkSample traceSample() {
+    if (!Files.isRegularFile(trace)) throw new InputException(trace + ": not a trace file");
+    LinkSample all = TraceFile.load(trace);
+    if (seqLen == null) return all;
+    if (seqLen < 1) throw new ParameterException(spec.commandLine(), "--seq_len must be >= 1");
+    if (seqLen > all.length()) throw new InputException(trace + ": has " + all.length() + " packets, fewer than --seq_len " + seqLen);
+    return all.prefix(seqLen);
+  }
+
+  private LinkSample syntheticSample(ModelSpec m) {
+    List<LinkPreset> links = (presets.isEmpty() ? List.of("default") : presets).stream().map(LinkPresets::resolve).toList();
+    LinkKind kind = codel ? LinkKind.CODEL : packetQueue ? LinkKind.PACKETQUEUE : LinkKind.BYTEQUEUE;
+    int length = seqLen == null ? 128 : seqLen;
+    if (sampleIndex < 0) throw new ParameterException(spec.commandLine(), "--sample must be >= 0");
+    DataSpec data = DataSpec.defaults().withPresets(links).withLink(kind, infiniteQueue, null)
+        .withSizes(length, 0, 0, sampleIndex + 1).withSeed(dataSeed, numpy)
+        .withFeatures(m.inputStr(), m.outputStr(), m.normScale() != 1);
+    return SyntheticData.sample(data, sampleIndex);
   }
 }

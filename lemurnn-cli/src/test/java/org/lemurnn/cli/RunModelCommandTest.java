@@ -1,0 +1,101 @@
+package org.lemurnn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.CellType;
+import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.model.Tensor;
+
+class RunModelCommandTest {
+  static final Path TRACE = Path.of("../../shared/reference/traces/mgtrace_C1_L0_Q69350_1764000000_13.csv");
+  static final Path RNN_PT = Path.of("../../shared/reference/pytorch-models/rnn_relu_l1_h8/modelstate-torchscript-25.pt");
+
+  @TempDir Path tmp;
+
+  /** A model whose output ignores its input: backlog {@code backlogKbyte}, never a drop. */
+  private Path constantModel(double backlogKbyte) {
+    Map<String, Tensor> t = new LinkedHashMap<>();
+    t.put("rnn.weight_ih_l0", new Tensor(new int[] {1, 4}, new float[4]));
+    t.put("rnn.weight_hh_l0", new Tensor(new int[] {1, 1}, new float[1]));
+    t.put("rnn.bias_ih_l0", new Tensor(new int[] {1}, new float[1]));
+    t.put("rnn.bias_hh_l0", new Tensor(new int[] {1}, new float[1]));
+    t.put("fc.weight", new Tensor(new int[] {3, 1}, new float[3]));
+    t.put("fc.bias", new Tensor(new int[] {3}, new float[] {(float) backlogKbyte, 5, -5}));
+    Path file = tmp.resolve("constant.safetensors");
+    new ModelFile(new ModelSpec(CellType.RELU_RNN, 1, 1, "bscq", "bd", UnitSystem.PHYSICAL, 1), t).write(file);
+    return file;
+  }
+
+  @Test
+  void figuresOfAConstantModelOnATrace() throws IOException {
+    Path json = tmp.resolve("figures.json");
+    Cli result = Cli.run("run-model", "-m", constantModel(2).toString(), "--dag_data", TRACE.toString(),
+        "--json", json.toString(), "--plot", tmp.resolve("plot.png").toString());
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    JsonNode figures = new ObjectMapper().readTree(json.toFile());
+    List<String> keys = new ArrayList<>();
+    figures.fieldNames().forEachRemaining(keys::add);
+    assertThat(keys).containsExactly("drop_match_accuracy", "true_drops", "predicted_drops", "earthmover_p1",
+        "earthmover_p2", "wasserstein", "energy", "cdf_p15", "backlog_l1", "latency_l1_ms");
+
+    // expected from the file itself: C = 1 Mbit/s, so 2 KByte drain in 16 ms; a dropped packet's
+    // target latency is its predecessor's
+    List<String> lines = Files.readAllLines(TRACE);
+    int drops = 0, n = lines.size() - 1;
+    double latencyMs = 0, latencyError = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split("\t");
+      if (cells[5].equals("1")) drops++;
+      else latencyMs = Double.parseDouble(cells[4]) * 1000;
+      latencyError += Math.abs(latencyMs - 16);
+    }
+    assertThat(figures.get("true_drops").asInt()).isEqualTo(drops).isEqualTo(295);
+    assertThat(figures.get("predicted_drops").asInt()).isZero();
+    assertThat(figures.get("drop_match_accuracy").asDouble()).isCloseTo((n - drops) / (double) n, within(1e-12));
+    assertThat(figures.get("latency_l1_ms").asDouble()).isCloseTo(latencyError / n, within(1e-3));
+    assertThat(figures.get("backlog_l1").asDouble()).isCloseTo(latencyError / n / 8, within(1e-3)); // KByte at 1 Mbit/s
+    assertThat(tmp.resolve("plot.png")).isNotEmptyFile();
+    assertThat(result.out()).contains("true_drops           295");
+  }
+
+  @Test
+  void aTorchScriptFileAndItsImportGiveTheSameFiguresOnTheSeedsSample() throws IOException {
+    Path json = tmp.resolve("figures.json");
+    Cli result = Cli.run("run-model", "-m", RNN_PT.toString(), "--numpy", "--data_seed", "10", "--seq_len", "128",
+        "--json", json.toString());
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    Path imported = tmp.resolve("m.safetensors");
+    assertThat(Cli.run("import", RNN_PT.toString(), "--out", imported.toString()).exitCode()).isZero();
+    Path json2 = tmp.resolve("figures2.json");
+    assertThat(Cli.run("run-model", "-m", imported.toString(), "--numpy", "--json", json2.toString()).exitCode()).isZero();
+    assertThat(Files.readString(json2)).isEqualTo(Files.readString(json));
+  }
+
+  @Test
+  void contradictingSeedFlagsNameTheModelsShape() {
+    Cli result = Cli.run("run-model", "-m", RNN_PT.toString(), "-l", "2");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).contains("-l 2 but the model has 1 layers");
+  }
+
+  @Test
+  void anAbstractModelRefusesAMeasuredTrace() {
+    Cli result = Cli.run("run-model", "-m", RNN_PT.toString(), "--dag_data", TRACE.toString());
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).contains("abstract units but the data is physical");
+  }
+}

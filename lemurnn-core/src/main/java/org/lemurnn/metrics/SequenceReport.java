@@ -1,0 +1,45 @@
+package org.lemurnn.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How well a model followed one sequence: the figures {@code run-model} prints and writes, under the
+ * names of its JSON output. Drop distances compare the argmax drops (0/1); earthmover distances are
+ * normalised over this one sequence.
+ */
+public record SequenceReport(
+    double dropMatchAccuracy, int trueDrops, int predictedDrops, double earthmoverP1, double earthmoverP2,
+    double wasserstein, double energy, double cdfP15, double backlogL1, double latencyL1Ms) {
+
+  public static SequenceReport of(float[] trueDrops, float[] predDrops, float[] trueBacklog, float[] predBacklog,
+      float[] trueLatency, float[] predLatency) {
+    return new SequenceReport(
+        DropMetrics.dropMatchAccuracy(trueDrops, predDrops),
+        (int) Math.round(DropMetrics.sum(trueDrops)),
+        (int) Math.round(DropMetrics.sum(predDrops)),
+        DropMetrics.symmetricEarthmover(trueDrops, predDrops, 1, true),
+        DropMetrics.symmetricEarthmover(trueDrops, predDrops, 2, true),
+        DropMetrics.wasserstein(trueDrops, predDrops),
+        DropMetrics.energy(trueDrops, predDrops),
+        DropMetrics.cdfDistance(trueDrops, predDrops, 1.5),
+        BacklogMetrics.l1(trueBacklog, predBacklog),
+        BacklogMetrics.l1(trueLatency, predLatency));
+  }
+
+  /** The figures by their JSON names, in print order. */
+  public Map<String, Number> byName() {
+    Map<String, Number> m = new LinkedHashMap<>();
+    m.put("drop_match_accuracy", dropMatchAccuracy);
+    m.put("true_drops", trueDrops);
+    m.put("predicted_drops", predictedDrops);
+    m.put("earthmover_p1", earthmoverP1);
+    m.put("earthmover_p2", earthmoverP2);
+    m.put("wasserstein", wasserstein);
+    m.put("energy", energy);
+    m.put("cdf_p15", cdfP15);
+    m.put("backlog_l1", backlogL1);
+    m.put("latency_l1_ms", latencyL1Ms);
+    return m;
+  }
+}
