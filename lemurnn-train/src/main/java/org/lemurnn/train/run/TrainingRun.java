@@ -174,6 +174,11 @@ public final class TrainingRun {
     }, gradients == null ? null : line -> write(gradients, line));
     Map<String, Double> val = trainer.validate();
     double valLoss = trainer.config().objective().validationLoss(val);
+    if (!Double.isFinite(train.get("loss")) || !Double.isFinite(valLoss)) {
+      throw new InputException("training diverged in epoch " + epoch + " (training loss " + train.get("loss")
+          + ", validation loss " + valLoss + "): lower --learning_rate or use --normalize"
+          + (bestEpoch >= 0 ? "; the best model so far is " + dir.model(bestEpoch) : ""));
+    }
     boolean newBest = valLoss < bestValLoss || bestEpoch < 0;
     if (newBest) {
       bestEpoch = epoch;
