@@ -75,6 +75,14 @@ public final class Trainer implements AutoCloseable {
     return adam;
   }
 
+  public List<SequenceSet> trainSets() {
+    return train;
+  }
+
+  public SequenceSet valSet() {
+    return val;
+  }
+
   public SequenceSet testSet() {
     return test;
   }
