@@ -49,7 +49,7 @@ public final class TrainCommand implements Callable<Integer> {
   int numEpochs;
 
   @Option(names = "--kilo_training_samples", defaultValue = "2", paramLabel = "K",
-      description = "Training sequences in thousands of 1024, per multiloader length (default: ${DEFAULT-VALUE}).")
+      description = "Training sequences x 1024, per multiloader length (default: ${DEFAULT-VALUE}).")
   double kiloTrainingSamples;
 
   @Option(names = "--kilo_val_samples", defaultValue = "1", paramLabel = "K",
