@@ -155,10 +155,17 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   TrainOptions options() {
-    return new TrainOptions(linkProperties, infiniteQueue, numLayers, hiddenSize, numEpochs, kiloTrainingSamples,
+    return new TrainOptions(absoluteFiles(linkProperties), infiniteQueue, numLayers, hiddenSize, numEpochs, kiloTrainingSamples,
         kiloValSamples, kiloTestSamples, seqLen, seed(dataSeed), seed(torchSeed), learningRate, dropoutRate,
-        computeAdsLoss, dagData, codel, packetqueue, energy, earthmover, tanh, reluLstm, lstm, gru, normalize,
+        computeAdsLoss, absoluteFiles(dagData), codel, packetqueue, energy, earthmover, tanh, reluLstm, lstm, gru, normalize,
         multiloader, dropMasking, traffic, trackGrad);
+  }
+
+  /** Paths of existing files made absolute, so --resume finds them from any working directory. */
+  private static List<String> absoluteFiles(List<String> namesOrPaths) {
+    return namesOrPaths.stream()
+        .map(p -> java.nio.file.Files.exists(Path.of(p)) ? Path.of(p).toAbsolutePath().normalize().toString() : p)
+        .toList();
   }
 
   /** A missing seed is drawn here so the run records the one it used. */

@@ -327,7 +327,8 @@ public final class TrainingRun {
     dataset.put("multiloader", options.multiloader());
     dataset.put("units", data.units().fileName());
     dataset.put("norm_scale", data.normScale());
-    dataset.put("traffic", options.traffic().isEmpty() ? List.of("exponential") : options.traffic());
+    dataset.put("traffic", !options.dagData().isEmpty() ? List.of("trace")
+        : options.traffic().isEmpty() ? List.of("exponential") : options.traffic());
     dataset.put("dag_data", options.dagData());
     dataset.put("notes", data.notes());
     dir.writeJson(RunDirectory.DATASET_PROPERTIES, dataset);
