@@ -121,12 +121,13 @@ public final class LinkModel extends AbstractBlock {
   /** The weights as tensors named like the PyTorch state_dict. */
   public Map<String, Tensor> tensors() {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
-    stateDict().forEach((name, p) -> {
-      NDArray a = p.getArray();
-      tensors.put(name, new Tensor(Arrays.stream(a.getShape().getShape()).mapToInt(d -> (int) d).toArray(),
-          a.toFloatArray()));
-    });
+    stateDict().forEach((name, p) -> tensors.put(name, tensor(p.getArray())));
     return tensors;
+  }
+
+  /** An array's values as a model-file tensor. */
+  public static Tensor tensor(NDArray array) {
+    return new Tensor(Arrays.stream(array.getShape().getShape()).mapToInt(d -> (int) d).toArray(), array.toFloatArray());
   }
 
   public ModelFile toModelFile() {
