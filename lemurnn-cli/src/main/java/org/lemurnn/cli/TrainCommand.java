@@ -13,7 +13,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.lemurnn.train.Trainer;
 import org.lemurnn.train.run.TrainOptions;
 import org.lemurnn.train.run.TrainingRun;
+import org.lemurnn.InputException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -147,7 +149,13 @@ public final class TrainCommand implements Callable<Integer> {
       Integer epochs = spec.commandLine().getParseResult().hasMatchedOption("-e") ? numEpochs : null;
       run = TrainingRun.resume(resume, epochs, console);
     } else {
-      run = TrainingRun.start(options(), out, console);
+      TrainOptions options;
+      try {
+        options = options();
+      } catch (InputException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage()); // conflicting flags: a usage error
+      }
+      run = TrainingRun.start(options, out, console);
     }
     System.out.println("run directory: " + run.directory());
     Path dir = run.run();

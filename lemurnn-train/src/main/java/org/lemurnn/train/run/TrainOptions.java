@@ -67,7 +67,7 @@ public record TrainOptions(
     }
     if (!(learningRate > 0)) throw new InputException("--learning_rate must be > 0, got " + learningRate);
     if (!(dropoutRate >= 0 && dropoutRate < 1)) throw new InputException("--dropout_rate must be in [0, 1), got " + dropoutRate);
-    if (Boolean.compare(lstm, false) + Boolean.compare(gru, false) + Boolean.compare(reluLstm, false) + Boolean.compare(tanh, false) > 1) {
+    if (count(lstm, gru, reluLstm, tanh) > 1) {
       throw new InputException("choose one model type: --lstm, --gru, --relu_lstm or --tanh (none: ReLU RNN)");
     }
     if (energy && earthmover) throw new InputException("choose one trainer: --energy or --earthmover (none: L1 + cross-entropy)");
@@ -78,6 +78,12 @@ public record TrainOptions(
   public static TrainOptions defaults(long dataSeed, long torchSeed) {
     return new TrainOptions(List.of("default"), false, 1, 8, 100, 2, 1, 1, 128, dataSeed, torchSeed, 0.001, 0.0,
         false, List.of(), false, false, false, false, false, false, false, false, false, false, false, List.of(), false);
+  }
+
+  private static int count(boolean... flags) {
+    int n = 0;
+    for (boolean f : flags) if (f) n++;
+    return n;
   }
 
   static int sequences(double kilo) {
