@@ -1,13 +1,245 @@
 package org.lemurnn.cli;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntConsumer;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.lemurnn.train.Trainer;
+import org.lemurnn.train.run.TrainOptions;
+import org.lemurnn.train.run.TrainingRun;
+import org.lemurnn.InputException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the issue that builds `lemurnn train` lands. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "(not built yet)")
-public final class TrainCommand implements java.util.concurrent.Callable<Integer> {
+/** {@code lemurnn train}: the seed's rnn-loss-experiment, every flag, on DJL. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Train a link model on synthetic or measured traces (the seed's rnn-loss-experiment).",
+      "With no options: ReLU RNN 1x8, inputs bscq -> outputs bd, bytequeue link, preset 'default',"
+          + " 100 epochs of 2048 training sequences of 128 packets, L1(backlog) + cross-entropy(drops).",
+      "Writes model-training/model-<trainer>-<model>-l<L>_h<H>-<data>_bscq_bd[...]-<unix time>/: properties,"
+          + " training_history.json, training_log.dat and, per new best epoch, modelstate-<epoch>.safetensors"
+          + " (checkpoint), model-<epoch>.safetensors (for run-model and forward) and a plot.",
+      "Ctrl-C saves a checkpoint of the last complete epoch; --resume RUN_DIR goes on from it."
+    })
+public final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--link_properties", paramLabel = "PRESET",
+      description = "Link preset name or JSON file (default: default). Repeat it: each sequence draws one.")
+  List<String> linkProperties = new ArrayList<>();
+
+  @Option(names = "--infinite_queue", description = "The queue never drops (feature q = 0).")
+  boolean infiniteQueue;
+
+  @Option(names = {"-l", "--num_layers"}, defaultValue = "1", description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
+  int numLayers;
+
+  @Option(names = {"-s", "--hidden_size"}, defaultValue = "8", description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
+  int hiddenSize;
+
+  @Option(names = {"-e", "--num_epochs"}, defaultValue = "100", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  int numEpochs;
+
+  @Option(names = "--kilo_training_samples", defaultValue = "2", paramLabel = "K",
+      description = "Training sequences x 1024, per multiloader length (default: ${DEFAULT-VALUE}).")
+  double kiloTrainingSamples;
+
+  @Option(names = "--kilo_val_samples", defaultValue = "1", paramLabel = "K",
+      description = "Validation sequences x 1024 (default: ${DEFAULT-VALUE}).")
+  double kiloValSamples;
+
+  @Option(names = "--kilo_test_samples", defaultValue = "1", paramLabel = "K",
+      description = "Test sequences x 1024 (default: ${DEFAULT-VALUE}).")
+  double kiloTestSamples;
+
+  @Option(names = "--seq_len", defaultValue = "128", description = "Packets per sequence (default: ${DEFAULT-VALUE}).")
+  int seqLen;
+
+  @Option(names = "--data_seed", description = "Seed of the data (default: drawn at random and recorded; 0 is a seed).")
+  Long dataSeed;
+
+  @Option(names = "--torch_seed", description = "Seed of weights, shuffling and dropout (default: drawn and recorded).")
+  Long torchSeed;
+
+  @Option(names = {"-r", "--learning_rate"}, defaultValue = "0.001", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(names = {"-d", "--dropout_rate"}, defaultValue = "0.0", description = "Dropout on the recurrent output while training (default: ${DEFAULT-VALUE}).")
+  double dropoutRate;
+
+  @Option(names = {"-a", "--compute_ads_loss"}, description = "Also report ADS (additive drop similarity) at radii 0..16.")
+  boolean computeAdsLoss;
+
+  @Option(names = "--dag_data", paramLabel = "PATH",
+      description = "Train on measured trace files (*.csv under PATH, recursively); repeatable.")
+  List<String> dagData = new ArrayList<>();
+
+  @Option(names = "--codel", description = "Simplified CoDel link instead of the byte queue.")
+  boolean codel;
+
+  @Option(names = "--packetqueue", description = "Packet-limited queue instead of the byte queue.")
+  boolean packetqueue;
+
+  @Option(names = "--energy", description = "Trainer: L1 + droprate + squared CDF distance; val adds 10 x energy distance.")
+  boolean energy;
+
+  @Option(names = "--earthmover", description = "Trainer trainer_bxe1: L1 + cross-entropy + symmetric earthmover.")
+  boolean earthmover;
+
+  @Option(names = "--tanh", description = "tanh RNN.")
+  boolean tanh;
+
+  @Option(names = "--relu_lstm", description = "ReLU-LSTM.")
+  boolean reluLstm;
+
+  @Option(names = "--lstm", description = "LSTM.")
+  boolean lstm;
+
+  @Option(names = "--gru", description = "GRU.")
+  boolean gru;
+
+  @Option(names = "--normalize", description = "Divide sizes, capacity, queue and backlog by the max packet size.")
+  boolean normalize;
+
+  @Option(names = "--multiloader", description = "Train on sequences of 4, 8, ..., 256 packets (each its own set).")
+  boolean multiloader;
+
+  @Option(names = "--drop_masking", description = "Dropped packets do not count in the backlog loss.")
+  boolean dropMasking;
+
+  @Option(names = "--traffic", paramLabel = "KIND",
+      description = "Traffic: exponential, cbr, bursty_cbr, bursty_exponential, tcp_reno (repeat: each sequence draws one).")
+  List<String> traffic = new ArrayList<>();
+
+  @Option(names = "--out", defaultValue = "model-training", paramLabel = "DIR",
+      description = "Parent of the run directory (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--resume", paramLabel = "RUN_DIR",
+      description = "Continue a run from its last checkpoint with its own options (-e may raise the epochs).")
+  Path resume;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+      description = "libtorch threads (default: ${DEFAULT-VALUE}: these small recurrent models gain little from more,"
+          + " and libtorch's spinning threads slow down many times over when the cores are shared).")
+  int threads;
+
+  @Option(names = "--track_grad", description = "Write per-batch gradient norms to grad-tracker-<run>.dat.")
+  boolean trackGrad;
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
-    System.err.println("lemurnn train: not built yet");
-    return 1;
+    Trainer.useThreads(threads);
+    Console console = new Console();
+    TrainingRun run;
+    if (resume != null) {
+      Integer epochs = spec.commandLine().getParseResult().hasMatchedOption("-e") ? numEpochs : null;
+      run = TrainingRun.resume(resume, epochs, console);
+    } else {
+      TrainOptions options;
+      try {
+        options = options();
+      } catch (InputException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage()); // conflicting flags: a usage error
+      }
+      run = TrainingRun.start(options, out, console);
+    }
+    System.out.println("run directory: " + run.directory());
+    Path dir = run.run();
+    System.out.println("done: " + dir);
+    return 0;
+  }
+
+  TrainOptions options() {
+    return new TrainOptions(absoluteFiles(linkProperties), infiniteQueue, numLayers, hiddenSize, numEpochs, kiloTrainingSamples,
+        kiloValSamples, kiloTestSamples, seqLen, seed(dataSeed), seed(torchSeed), learningRate, dropoutRate,
+        computeAdsLoss, absoluteFiles(dagData), codel, packetqueue, energy, earthmover, tanh, reluLstm, lstm, gru, normalize,
+        multiloader, dropMasking, traffic, trackGrad);
+  }
+
+  /** Paths of existing files made absolute, so --resume finds them from any working directory. */
+  private static List<String> absoluteFiles(List<String> namesOrPaths) {
+    return namesOrPaths.stream()
+        .map(p -> java.nio.file.Files.exists(Path.of(p)) ? Path.of(p).toAbsolutePath().normalize().toString() : p)
+        .toList();
+  }
+
+  /** A missing seed is drawn here so the run records the one it used. */
+  private static long seed(Long given) {
+    return given != null ? given : ThreadLocalRandom.current().nextInt(1 << 30);
+  }
+
+  /** Progress bars on stderr, one summary line per epoch on stdout. */
+  private static final class Console implements TrainingRun.Listener {
+    private static final int WIDTH = width();
+    private ProgressBar bar;
+    private int batches;
+
+    private static int width() {
+      try {
+        return Math.max(40, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100")) - 1);
+      } catch (NumberFormatException e) {
+        return 99;
+      }
+    }
+
+    @Override
+    public IntConsumer generating(int sequences) {
+      ProgressBar data = bar("data", sequences);
+      return n -> {
+        synchronized (data) {
+          data.stepBy(n);
+          if (data.getCurrent() >= data.getMax()) data.close();
+        }
+      };
+    }
+
+    @Override
+    public void started(Path runDir, int firstEpoch, int epochs, int batchesPerEpoch, List<String> notes) {
+      notes.forEach(n -> System.err.println("note: " + n));
+      batches = batchesPerEpoch;
+    }
+
+    @Override
+    public void batch(int index) {
+      if (bar == null) bar = bar("train", batches);
+      bar.step();
+    }
+
+    @Override
+    public void epoch(TrainingRun.EpochSummary summary) {
+      if (bar != null) bar.close();
+      bar = null;
+      System.out.println(summary.line());
+    }
+
+    @Override
+    public void interrupted(Path checkpoint) {
+      if (bar != null) bar.close();
+      System.err.println("interrupted: resume with --resume " + checkpoint.getParent() + " (checkpoint " + checkpoint.getFileName() + ")");
+    }
+
+    /**
+     * A bar of fixed width: the library would otherwise ask the terminal for its width on every bar by
+     * starting a process, which hangs once Ctrl-C has begun the JVM's shutdown.
+     */
+    private static ProgressBar bar(String task, long max) {
+      return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
+          .setConsumer(new ConsoleProgressBarConsumer(System.err, WIDTH))
+          .setUpdateIntervalMillis(250).clearDisplayOnFinish().build();
+    }
   }
 }

@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.lemurnn.model.Tensor;
+import org.lemurnn.train.model.LinkModel;
 
 /**
  * Adam exactly as {@code torch.optim.Adam} (betas 0.9, 0.999, eps 1e-8, no weight decay). Written
@@ -61,8 +62,8 @@ public final class Adam {
   /** The moments as tensors ({@code adam.mean.<param>}, {@code adam.variance.<param>}). */
   public Map<String, Tensor> state() {
     Map<String, Tensor> state = new LinkedHashMap<>();
-    mean.forEach((name, a) -> state.put("adam.mean." + name, tensor(a)));
-    variance.forEach((name, a) -> state.put("adam.variance." + name, tensor(a)));
+    mean.forEach((name, a) -> state.put("adam.mean." + name, LinkModel.tensor(a)));
+    variance.forEach((name, a) -> state.put("adam.variance." + name, LinkModel.tensor(a)));
     return state;
   }
 
@@ -71,12 +72,5 @@ public final class Adam {
     this.step = step;
     mean.forEach((name, a) -> a.set(state.get("adam.mean." + name).data()));
     variance.forEach((name, a) -> a.set(state.get("adam.variance." + name).data()));
-  }
-
-  private static Tensor tensor(NDArray a) {
-    long[] shape = a.getShape().getShape();
-    int[] dims = new int[shape.length];
-    for (int i = 0; i < shape.length; i++) dims[i] = (int) shape[i];
-    return new Tensor(dims, a.toFloatArray());
   }
 }

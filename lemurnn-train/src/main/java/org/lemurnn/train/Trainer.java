@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import org.lemurnn.data.DataSets;
+import org.lemurnn.data.LoaderSet;
 import org.lemurnn.model.Tensor;
 import org.lemurnn.train.loss.Objective;
 import org.lemurnn.train.model.LinkModel;
@@ -36,7 +38,7 @@ public final class Trainer implements AutoCloseable {
   private final SequenceSet val;
   private final SequenceSet test;
 
-  public Trainer(TrainConfig config, TrainingData data) {
+  public Trainer(TrainConfig config, DataSets data) {
     this.config = config;
     this.manager = NDManager.newBaseManager();
     this.model = LinkModel.create(config.spec(), config.dropoutRate(), manager, config.torchSeed());
@@ -44,10 +46,17 @@ public final class Trainer implements AutoCloseable {
     this.adam = new Adam(model.stateDict(), config.learningRate(), manager);
     this.store = new ParameterStore(manager, false);
     List<SequenceSet> sets = new ArrayList<>();
-    for (var samples : data.train()) sets.add(SequenceSet.of(samples, config.spec()));
+    for (LoaderSet loader : data.train()) sets.add(SequenceSet.of(loader.samples(), config.spec()));
     this.train = List.copyOf(sets);
     this.val = SequenceSet.of(data.val(), config.spec());
     this.test = SequenceSet.of(data.test(), config.spec());
+  }
+
+  /** libtorch's intra-op threads for this process. */
+  public static void useThreads(int threads) {
+    if (threads < 1) throw new org.lemurnn.InputException("--threads must be >= 1, got " + threads);
+    Engine.getInstance(); // loads libtorch first
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
   }
 
   public TrainConfig config() {
@@ -64,6 +73,14 @@ public final class Trainer implements AutoCloseable {
 
   public Adam adam() {
     return adam;
+  }
+
+  public List<SequenceSet> trainSets() {
+    return train;
+  }
+
+  public SequenceSet valSet() {
+    return val;
   }
 
   public SequenceSet testSet() {

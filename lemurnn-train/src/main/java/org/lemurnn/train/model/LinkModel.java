@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.lemurnn.InputException;
+import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.Tensor;
@@ -57,7 +58,7 @@ public final class LinkModel extends AbstractBlock {
     int layers = spec.layers(), hidden = spec.hidden();
     return switch (spec.cell()) {
       case RELU_RNN, TANH_RNN -> RNN.builder().setStateSize(hidden).setNumLayers(layers)
-          .setActivation(spec.cell() == org.lemurnn.model.CellType.RELU_RNN ? RNN.Activation.RELU : RNN.Activation.TANH)
+          .setActivation(spec.cell() == CellType.RELU_RNN ? RNN.Activation.RELU : RNN.Activation.TANH)
           .optBatchFirst(true).optReturnState(true).build();
       case LSTM -> LSTM.builder().setStateSize(hidden).setNumLayers(layers)
           .optBatchFirst(true).optReturnState(true).build();
@@ -121,12 +122,13 @@ public final class LinkModel extends AbstractBlock {
   /** The weights as tensors named like the PyTorch state_dict. */
   public Map<String, Tensor> tensors() {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
-    stateDict().forEach((name, p) -> {
-      NDArray a = p.getArray();
-      tensors.put(name, new Tensor(Arrays.stream(a.getShape().getShape()).mapToInt(d -> (int) d).toArray(),
-          a.toFloatArray()));
-    });
+    stateDict().forEach((name, p) -> tensors.put(name, tensor(p.getArray())));
     return tensors;
+  }
+
+  /** An array's values as a model-file tensor. */
+  public static Tensor tensor(NDArray array) {
+    return new Tensor(Arrays.stream(array.getShape().getShape()).mapToInt(d -> (int) d).toArray(), array.toFloatArray());
   }
 
   public ModelFile toModelFile() {
@@ -160,7 +162,7 @@ public final class LinkModel extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDList coreOut;
-    if (!training && spec.cell() == org.lemurnn.model.CellType.LSTM && !JniUtils.isGradMode()) {
+    if (!training && spec.cell() == CellType.LSTM && !JniUtils.isGradMode()) {
       // libtorch 2.7's no-grad CPU LSTM kernel (the oneDNN path) ignores weight_ih with DJL's
       // parameter tensors and gives wrong outputs; the autograd path is right (checked against
       // PyTorch's outputs in LinkModelTest), so inference runs with grad mode on.

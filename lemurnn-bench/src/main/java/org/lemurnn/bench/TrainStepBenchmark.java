@@ -1,0 +1,79 @@
+package org.lemurnn.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.lemurnn.data.DataSets;
+import org.lemurnn.data.DataSpec;
+import org.lemurnn.data.SyntheticData;
+import org.lemurnn.model.CellType;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.train.SequenceSet;
+import org.lemurnn.train.TrainConfig;
+import org.lemurnn.train.Trainer;
+import org.lemurnn.train.loss.Objective;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One training step (forward, backward, Adam) on a batch of 64 sequences of 128 packets of the
+ * default data set: the unit of {@code lemurnn train}'s epoch time (32 steps per epoch plus
+ * validation). {@code model}: the seed's default (ReLU RNN 1x8, L1 + CE) and the issue's large case
+ * (LSTM 3x64, earthmover, normalised).
+ *
+ * <pre>
+ * java -cp 'lemurnn-bench/target/lemurnn-bench.jar:lemurnn-bench/target/lib/*' org.openjdk.jmh.Main TrainStepBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"})
+public class TrainStepBenchmark {
+  @Param({"relu_rnn_1x8", "lstm_3x64_earthmover_normalize"})
+  public String model;
+
+  @Param({"1"})
+  public int threads;
+
+  private Trainer trainer;
+  private float[] x, backlog, drops;
+  private int steps;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    Trainer.useThreads(threads);
+    boolean large = model.startsWith("lstm");
+    DataSpec spec = DataSpec.defaults().withSizes(128, 64, 64, 64).withSeed(10, false).withFeatures("bscq", "bd", large);
+    DataSets data = SyntheticData.generate(spec);
+    ModelSpec modelSpec = large
+        ? new ModelSpec(CellType.LSTM, 3, 64, "bscq", "bd", data.units(), data.normScale())
+        : new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", data.units(), data.normScale());
+    trainer = new Trainer(new TrainConfig(modelSpec, 0.0, 0.001, 1, 64,
+        large ? Objective.EARTHMOVER : Objective.DEFAULT, false, false, 1, false), data);
+    SequenceSet set = trainer.trainSets().getFirst();
+    int[] all = new int[set.count()];
+    for (int i = 0; i < all.length; i++) all[i] = i;
+    steps = set.steps();
+    x = SequenceSet.gather(set.x(), steps * set.features(), all, 0, 64);
+    backlog = SequenceSet.gather(set.backlog(), steps, all, 0, 64);
+    drops = SequenceSet.gather(set.drops(), steps, all, 0, 64);
+  }
+
+  @Benchmark
+  public Object step() {
+    return trainer.step(x, backlog, drops, 64, steps, null);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    trainer.close();
+  }
+}

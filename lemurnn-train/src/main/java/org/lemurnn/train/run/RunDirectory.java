@@ -1,0 +1,125 @@
+package org.lemurnn.train.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.lemurnn.InputException;
+import org.lemurnn.io.AtomicFile;
+
+/**
+ * The folder of one training run and the names of its files (DESIGN.md section 7). Every file is
+ * written atomically; the per-epoch logs are rewritten whole each epoch (they are small), so a crash
+ * leaves them at a complete epoch.
+ */
+public final class RunDirectory {
+  public static final String MODEL_PROPERTIES = "model-properties.json";
+  public static final String DATASET_PROPERTIES = "dataset-properties.json";
+  public static final String LINK_PROPERTIES = "link-properties.json";
+  public static final String HISTORY = "training_history.json";
+  public static final String LOG = "training_log.dat";
+  private static final Pattern CHECKPOINT = Pattern.compile("modelstate-(\\d+)\\.safetensors");
+
+  /** Snake-case JSON, as the seed's property files. */
+  static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  private final Path dir;
+
+  private RunDirectory(Path dir) {
+    this.dir = dir;
+  }
+
+  /** A new run folder under {@code parent}; refuses to reuse one. */
+  public static RunDirectory create(Path parent, String name) {
+    Path dir = parent.resolve(name);
+    if (Files.exists(dir)) throw new InputException(dir + " exists already: wait a second or choose another --out");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new InputException("cannot create the run directory " + dir + ": " + e.getMessage(), e);
+    }
+    return new RunDirectory(dir);
+  }
+
+  /** An existing run, for {@code --resume}. */
+  public static RunDirectory open(Path dir) {
+    if (!Files.isRegularFile(dir.resolve(MODEL_PROPERTIES))) {
+      throw new InputException(dir + " is not a training run (no " + MODEL_PROPERTIES + "): give the run directory to --resume");
+    }
+    return new RunDirectory(dir);
+  }
+
+  public Path path() {
+    return dir;
+  }
+
+  public Path checkpoint(int epoch) {
+    return dir.resolve("modelstate-" + epoch + ".safetensors");
+  }
+
+  /** The exported model of an epoch: what {@code run-model} and {@code forward} load. */
+  public Path model(int epoch) {
+    return dir.resolve("model-" + epoch + ".safetensors");
+  }
+
+  public Path plot(int epoch) {
+    return dir.resolve("BD_plot_test_sample0_epoch" + epoch + ".png");
+  }
+
+  public Path gradientTracker() {
+    return dir.resolve("grad-tracker-" + dir.getFileName() + ".dat");
+  }
+
+  /** The epoch of the newest checkpoint, if any. */
+  public OptionalInt lastCheckpoint() {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> CHECKPOINT.matcher(p.getFileName().toString()))
+          .filter(Matcher::matches).mapToInt(m -> Integer.parseInt(m.group(1))).max();
+    } catch (IOException e) {
+      throw new InputException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public void writeJson(String file, Object value) {
+    try {
+      AtomicFile.writeString(dir.resolve(file), JSON.writeValueAsString(value) + "\n");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public JsonNode readJson(String file) {
+    try {
+      return JSON.readTree(dir.resolve(file).toFile());
+    } catch (IOException e) {
+      throw InputException.in(dir.resolve(file), "cannot read: " + e.getMessage());
+    }
+  }
+
+  /** Lines of a text file, none if it does not exist. */
+  public List<String> lines(String file) {
+    Path p = dir.resolve(file);
+    if (!Files.exists(p)) return new ArrayList<>();
+    try {
+      return new ArrayList<>(Files.readAllLines(p, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw InputException.in(p, "cannot read: " + e.getMessage());
+    }
+  }
+
+  public void writeLines(String file, List<String> lines) {
+    AtomicFile.writeString(dir.resolve(file), lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
+  }
+}

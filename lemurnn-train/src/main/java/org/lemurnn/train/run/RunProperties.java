@@ -1,0 +1,90 @@
+package org.lemurnn.train.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lemurnn.data.DataSets;
+import org.lemurnn.data.LoaderSet;
+import org.lemurnn.link.LinkPreset;
+import org.lemurnn.model.CellType;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.train.TrainConfig;
+
+/**
+ * The three property files a run writes once, in the seed's shapes: {@code model-properties.json}
+ * (with every option under {@code options}, which {@code --resume} reads), {@code
+ * dataset-properties.json} and {@code link-properties.json}.
+ */
+final class RunProperties {
+  private RunProperties() {}
+
+  static void write(RunDirectory dir, TrainOptions options, DataSets data, TrainConfig config) {
+    ModelSpec spec = config.spec();
+    Map<String, Object> model = new LinkedHashMap<>();
+    model.put("model_type", spec.cell().seedName());
+    model.put("input_size", spec.inputSize());
+    model.put("hidden_size", spec.hidden());
+    model.put("num_layers", spec.layers());
+    model.put("learning_rate", options.learningRate());
+    model.put("seed", options.torchSeed());
+    model.put("dropout_rate", options.dropoutRate());
+    model.put("nonlinearity", spec.cell() == CellType.TANH_RNN ? "tanh" : "relu");
+    model.put("trainer", config.objective().trainerName(options.dropMasking()));
+    model.put("units", spec.units().fileName());
+    model.put("norm_scale", spec.normScale());
+    model.put("options", options);
+    dir.writeJson(RunDirectory.MODEL_PROPERTIES, model);
+
+    Map<String, Object> dataset = new LinkedHashMap<>();
+    dataset.put("data_type", data.dataType());
+    dataset.put("num_training_samples", data.train().getFirst().samples().size());
+    dataset.put("num_val_samples", data.val().size());
+    dataset.put("num_test_samples", data.test().size());
+    dataset.put("seq_length_training", data.train().stream().map(LoaderSet::seqLen).toList());
+    dataset.put("seq_length_val", List.of(options.seqLen()));
+    dataset.put("seq_length_test", List.of(options.seqLen()));
+    dataset.put("input_str", spec.inputStr());
+    dataset.put("output_str", spec.outputStr());
+    dataset.put("input_size", spec.inputSize());
+    dataset.put("output_size", spec.outputStr().length());
+    dataset.put("seed", options.dataSeed());
+    dataset.put("normalize", options.normalize());
+    dataset.put("multiloader", options.multiloader());
+    dataset.put("units", data.units().fileName());
+    dataset.put("norm_scale", data.normScale());
+    dataset.put("traffic", !options.dagData().isEmpty() ? List.of("trace")
+        : options.traffic().isEmpty() ? List.of("exponential") : options.traffic());
+    dataset.put("dag_data", options.dagData());
+    dataset.put("notes", data.notes());
+    dir.writeJson(RunDirectory.DATASET_PROPERTIES, dataset);
+
+    List<Map<String, Object>> links = new ArrayList<>();
+    if (options.dagData().isEmpty()) {
+      for (LinkPreset p : options.dataSpec().presets()) links.add(linkProperties(p));
+    }
+    Map<String, Object> link = new LinkedHashMap<>();
+    if (links.size() == 1) link.putAll(links.getFirst());
+    else link.put("presets", links);
+    link.put("link", options.dagData().isEmpty() ? options.link().fileName() : "trace");
+    link.put("infinite_queue", options.infiniteQueue());
+    if (!options.dagData().isEmpty()) link.put("dag_data", options.dagData());
+    dir.writeJson(RunDirectory.LINK_PROPERTIES, link);
+  }
+
+  /** A preset in the seed's link-properties.json shape (which {@code --link_properties FILE} reads back). */
+  private static Map<String, Object> linkProperties(LinkPreset p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", p.name());
+    m.put("units", p.units().fileName());
+    m.put("min_arrival_rate", p.arrivalRate().min());
+    m.put("max_arrival_rate", p.arrivalRate().max());
+    m.put("min_capacity", p.capacity().min());
+    m.put("max_capacity", p.capacity().max());
+    m.put("min_pkt_size", p.packetSize().min());
+    m.put("max_pkt_size", p.packetSize().max());
+    m.put("min_queue_bytes", p.queue().min());
+    m.put("max_queue_bytes", p.queue().max());
+    return m;
+  }
+}

@@ -1,0 +1,291 @@
+package org.lemurnn.train.run;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import org.lemurnn.InputException;
+import org.lemurnn.data.DataSets;
+import org.lemurnn.trace.LinkSample;
+import org.lemurnn.train.SequenceSet;
+import org.lemurnn.train.Trainer;
+import org.lemurnn.train.plot.BacklogPlot;
+
+/**
+ * One training run from options to files (DESIGN.md section 7): makes the data and the run
+ * directory, then every epoch trains, validates, keeps the best model by validation loss, tests the
+ * best model so far, and writes the history, the log and, on a new best, the checkpoint, the model
+ * file and the plot. Resumable from its last checkpoint; Ctrl-C writes one first.
+ */
+public final class TrainingRun {
+  /** What a user interface hears of a run. */
+  public interface Listener {
+    /** Data generation starts; the consumer hears finished sequences. */
+    default IntConsumer generating(int sequences) {
+      return n -> {};
+    }
+
+    default void started(Path runDir, int firstEpoch, int epochs, int batchesPerEpoch, List<String> notes) {}
+
+    default void batch(int index) {}
+
+    default void epoch(EpochSummary summary) {}
+
+    default void interrupted(Path checkpoint) {}
+  }
+
+  /** The line a user sees per epoch. */
+  public record EpochSummary(
+      int epoch, int epochs, double trainLoss, double valLoss, double testLoss, int bestEpoch, boolean newBest, double seconds) {
+    public String line() {
+      return String.format(Locale.ROOT, "epoch %d/%d  train %.4f  val %.4f  test %.4f  best %d%s  %.2fs",
+          epoch, epochs - 1, trainLoss, valLoss, testLoss, bestEpoch, newBest ? "*" : " ", seconds);
+    }
+  }
+
+  private final RunDirectory dir;
+  private final TrainOptions options;
+  private final DataSets data;
+  private final Trainer trainer;
+  private final Listener listener;
+  private final List<String> historyLines;
+  private final List<String> logRows;
+  private int firstEpoch;
+  private int bestEpoch = -1;
+  private double bestValLoss = Double.POSITIVE_INFINITY;
+  private Map<String, Double> testMetrics;
+  private Checkpoint lastEpoch;
+  private volatile boolean stopRequested;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private TrainingRun(RunDirectory dir, TrainOptions options, DataSets data, Listener listener) {
+    this.dir = dir;
+    this.options = options;
+    this.data = data;
+    this.listener = listener;
+    this.trainer = new Trainer(options.trainConfig(options.modelSpec(data)), data);
+    this.historyLines = dir.lines(RunDirectory.HISTORY);
+    this.logRows = new ArrayList<>(dir.lines(RunDirectory.LOG).stream().filter(l -> !l.startsWith("#")).toList());
+  }
+
+  /** A new run under {@code parent} (created if missing). */
+  public static TrainingRun start(TrainOptions options, Path parent, Listener listener) {
+    DataSets data = options.data(listener.generating(options.sequenceCount()));
+    RunDirectory dir = RunDirectory.create(parent, options.runName(data.dataType(), Instant.now().getEpochSecond()));
+    TrainingRun run = new TrainingRun(dir, options, data, listener);
+    RunProperties.write(dir, options, data, run.trainer.config());
+    return run;
+  }
+
+  /**
+   * Continues the run in {@code runDir} after its newest checkpoint, with its own options ({@code
+   * epochs}, if not null, replaces the number of epochs). Log lines after that checkpoint are
+   * dropped: those epochs run again.
+   */
+  public static TrainingRun resume(Path runDir, Integer epochs, Listener listener) {
+    RunDirectory dir = RunDirectory.open(runDir);
+    TrainOptions options;
+    try {
+      options = RunDirectory.JSON.treeToValue(dir.readJson(RunDirectory.MODEL_PROPERTIES).get("options"), TrainOptions.class);
+    } catch (IOException | RuntimeException e) {
+      throw InputException.in(dir.path().resolve(RunDirectory.MODEL_PROPERTIES), "no usable options to resume from: " + e.getMessage());
+    }
+    if (epochs != null) options = options.withEpochs(epochs);
+    int epoch = dir.lastCheckpoint().orElseThrow(() -> new InputException(
+        runDir + " has no checkpoint (modelstate-*.safetensors) yet: start the run again"));
+    Checkpoint checkpoint = Checkpoint.read(dir.checkpoint(epoch));
+    DataSets data = options.data(listener.generating(options.sequenceCount()));
+    TrainingRun run = new TrainingRun(dir, options, data, listener);
+    run.historyLines.removeIf(line -> epochOf(line, true) > checkpoint.epoch());
+    run.logRows.removeIf(line -> epochOf(line, false) > checkpoint.epoch());
+    run.trainer.restore(checkpoint.weights(), checkpoint.bestWeights(), checkpoint.adamState(), checkpoint.adamStep());
+    run.firstEpoch = checkpoint.epoch() + 1;
+    run.bestEpoch = checkpoint.bestEpoch();
+    run.bestValLoss = checkpoint.bestValLoss();
+    run.lastEpoch = checkpoint;
+    return run;
+  }
+
+  private static int epochOf(String line, boolean json) {
+    try {
+      return json ? RunDirectory.JSON.readTree(line).get("epoch").asInt() : Integer.parseInt(line.split("\t", 2)[0]);
+    } catch (IOException | RuntimeException e) {
+      return Integer.MAX_VALUE; // a damaged line goes
+    }
+  }
+
+  public Path directory() {
+    return dir.path();
+  }
+
+  /**
+   * Trains the remaining epochs and returns the run directory. A Ctrl-C (shutdown hook) stops it at
+   * the next batch and writes the checkpoint of the last complete epoch before the JVM exits.
+   */
+  public Path run() {
+    Thread hook = new Thread(this::stopAndWait, "lemurnn-train-checkpoint");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (BufferedWriter gradients = options.trackGrad() ? gradientWriter() : null) {
+      listener.started(dir.path(), firstEpoch, options.numEpochs(), trainer.batchesPerEpoch(), data.notes());
+      for (int epoch = firstEpoch; epoch < options.numEpochs(); epoch++) runEpoch(epoch, gradients);
+      if (lastEpoch != null) lastEpoch.write(dir.checkpoint(lastEpoch.epoch()));
+      return dir.path();
+    } catch (Stop stop) {
+      // Ctrl-C: the epoch under way is lost; the last complete one is saved to resume from
+      if (lastEpoch != null) {
+        lastEpoch.write(dir.checkpoint(lastEpoch.epoch()));
+        listener.interrupted(dir.checkpoint(lastEpoch.epoch()));
+      }
+      return dir.path();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      stopped.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it waits for the countDown above
+      }
+      trainer.close();
+    }
+  }
+
+  private void runEpoch(int epoch, BufferedWriter gradients) {
+    long start = System.nanoTime();
+    Map<String, Double> train = trainer.trainEpoch(epoch, index -> {
+      if (stopRequested) throw new Stop();
+      listener.batch(index);
+    }, gradients == null ? null : line -> write(gradients, line));
+    Map<String, Double> val = trainer.validate();
+    double valLoss = trainer.config().objective().validationLoss(val);
+    if (!Double.isFinite(train.get("loss")) || !Double.isFinite(valLoss)) {
+      throw new InputException("training diverged in epoch " + epoch + " (training loss " + train.get("loss")
+          + ", validation loss " + valLoss + "): lower --learning_rate or use --normalize"
+          + (bestEpoch >= 0 ? "; the best model so far is " + dir.model(bestEpoch) : ""));
+    }
+    boolean newBest = valLoss < bestValLoss || bestEpoch < 0;
+    if (newBest) {
+      bestEpoch = epoch;
+      bestValLoss = valLoss;
+      trainer.keepAsBest();
+    }
+    float[][][] testPredictions = null;
+    if (newBest || testMetrics == null) {
+      testPredictions = trainer.testPredictions();
+      testMetrics = org.lemurnn.train.Evaluation.metrics(trainer.testSet(), testPredictions, options.computeAdsLoss(), true);
+    }
+    double testLoss = trainer.config().objective().validationLoss(testMetrics);
+    lastEpoch = new Checkpoint(epoch, bestEpoch, bestValLoss, trainer.adam().step(), options.torchSeed(),
+        options.dataSeed(), trainer.model().tensors(), trainer.best().tensors(), trainer.adam().state());
+    if (newBest) {
+      lastEpoch.write(dir.checkpoint(epoch));
+      trainer.best().toModelFile().write(dir.model(epoch));
+      plot(epoch, testPredictions);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    appendHistory(epoch, train, val, valLoss, testLoss, seconds);
+    appendLog(epoch, train.get("loss"), val, valLoss, testLoss, seconds);
+    listener.epoch(new EpochSummary(epoch, options.numEpochs(), train.get("loss"), valLoss, testLoss, bestEpoch, newBest, seconds));
+  }
+
+  /** Thrown from the batch callback to leave an epoch at once when Ctrl-C came. */
+  private static final class Stop extends RuntimeException {
+    Stop() {
+      super(null, null, false, false);
+    }
+  }
+
+  private void stopAndWait() {
+    stopRequested = true;
+    try {
+      stopped.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void plot(int epoch, float[][][] predictions) {
+    SequenceSet test = trainer.testSet();
+    LinkSample sample = data.test().getFirst();
+    double[] arrival = new double[test.steps()];
+    double t = 0;
+    for (int i = 0; i < arrival.length; i++) arrival[i] = t += sample.interPacketTime()[i];
+    float[] predBacklog = new float[test.steps()], predDrops = new float[test.steps()];
+    for (int i = 0; i < test.steps(); i++) {
+      predBacklog[i] = predictions[0][i][0];
+      predDrops[i] = predictions[0][i][2] > predictions[0][i][1] ? 1 : 0;
+    }
+    BacklogPlot.write(dir.plot(epoch), dir.path().getFileName() + ", epoch " + epoch, arrival,
+        test.sequence(test.backlog(), 0), predBacklog, test.sequence(test.drops(), 0), predDrops);
+  }
+
+  private void appendHistory(int epoch, Map<String, Double> train, Map<String, Double> val, double valLoss,
+      double testLoss, double seconds) {
+    ObjectNode line = RunDirectory.JSON.createObjectNode();
+    line.put("epoch", epoch);
+    line.put("learning_rate", options.learningRate());
+    line.put("best_model", bestEpoch);
+    line.put("train_loss", train.get("loss"));
+    line.put("val_loss", valLoss);
+    line.put("test_loss", testLoss);
+    line.put("seconds", seconds);
+    train.forEach(line.putObject("train_loss_details")::put);
+    val.forEach(line.putObject("val_loss_details")::put);
+    testMetrics.forEach(line.putObject("test_loss_details")::put);
+    historyLines.add(line.toString());
+    dir.writeLines(RunDirectory.HISTORY, historyLines);
+  }
+
+  private void appendLog(int epoch, double trainLoss, Map<String, Double> val, double valLoss, double testLoss, double seconds) {
+    List<String> columns = new ArrayList<>(List.of("epoch", "train_loss", "val_loss", "test_loss", "best_epoch", "seconds"));
+    StringBuilder row = new StringBuilder();
+    row.append(epoch).append('\t').append(num(trainLoss)).append('\t').append(num(valLoss)).append('\t')
+        .append(num(testLoss)).append('\t').append(bestEpoch).append('\t').append(num(seconds));
+    val.forEach((k, v) -> {
+      columns.add("val_" + k);
+      row.append('\t').append(num(v));
+    });
+    testMetrics.forEach((k, v) -> {
+      columns.add("test_" + k);
+      row.append('\t').append(num(v));
+    });
+    logRows.add(row.toString());
+    List<String> lines = new ArrayList<>(LogHeader.lines(trainer.config().objective()));
+    lines.add("# " + String.join("\t", columns));
+    lines.addAll(logRows);
+    dir.writeLines(RunDirectory.LOG, lines);
+  }
+
+  private static String num(double v) {
+    return String.format(Locale.ROOT, "%.6g", v);
+  }
+
+  private BufferedWriter gradientWriter() throws IOException {
+    // a debugging dump, appended batch by batch: too large to rewrite atomically
+    BufferedWriter w = Files.newBufferedWriter(dir.gradientTracker(), StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    w.write("# epoch\tbatch\t" + String.join("\t", trainer.model().stateDict().keySet()) + " (L2 norm of each gradient)\n");
+    return w;
+  }
+
+  private static void write(BufferedWriter w, String line) {
+    try {
+      w.write(line);
+      w.write('\n');
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package org.lemurnn.train.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.lemurnn.model.ModelFile;
+
+class TrainingRunTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Tiny runs: 64 training, 32 val, 32 test sequences of 16 packets, hidden 4. */
+  static TrainOptions tiny(int epochs, String... flags) {
+    List<String> f = List.of(flags);
+    return new TrainOptions(List.of("default"), false, f.contains("layers2") ? 2 : 1, 4, epochs, 0.0625, 0.03125,
+        0.03125, 16, 10, 1, 0.01, f.contains("dropout") ? 0.2 : 0.0, f.contains("ads"), List.of(), false, false,
+        f.contains("energy"), f.contains("earthmover"), f.contains("tanh"), f.contains("relu_lstm"), f.contains("lstm"),
+        f.contains("gru"), f.contains("normalize"), f.contains("multiloader"), f.contains("drop_masking"),
+        f.contains("traffic") ? List.of("exponential", "cbr") : List.of(), f.contains("track_grad"));
+  }
+
+  static Stream<Arguments> variants() {
+    return Stream.of(
+        Arguments.of(List.of(), "model-trainer_bx-droprelurnn-l1_h4-bytequeue_bscq_bd-"),
+        Arguments.of(List.of("tanh", "earthmover", "normalize"), "model-trainer_bxe1-droptanhrnn-l1_h4-bytequeue_bscq_bd_normalize-"),
+        Arguments.of(List.of("lstm", "energy", "dropout"), "model-trainer_energy-droplstm-l1_h4_dr0.2-bytequeue_bscq_bd-"),
+        Arguments.of(List.of("gru", "drop_masking", "ads", "traffic", "multiloader"),
+            "model-trainer_bx_dropmask-dropgru-l1_h4-bytequeue_bscq_bd_multiloader-"),
+        Arguments.of(List.of("relu_lstm", "layers2", "track_grad", "normalize"),
+            "model-trainer_bx-droprelulstm-l2_h4-bytequeue_bscq_bd_normalize-"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("variants")
+  void writesEveryFileWithTheExpectedFields(List<String> flags, String namePrefix, @TempDir Path out) throws IOException {
+    TrainOptions options = tiny(2, flags.toArray(String[]::new));
+    Path dir = TrainingRun.start(options, out, new TrainingRun.Listener() {}).run();
+    assertThat(dir.getFileName().toString()).startsWith(namePrefix);
+
+    JsonNode model = JSON.readTree(dir.resolve("model-properties.json").toFile());
+    assertThat(model.get("model_type").asText()).isEqualTo(options.cell().seedName());
+    assertThat(model.get("num_layers").asInt()).isEqualTo(options.numLayers());
+    assertThat(model.get("options").get("torch_seed").asLong()).isEqualTo(1);
+    JsonNode dataset = JSON.readTree(dir.resolve("dataset-properties.json").toFile());
+    assertThat(dataset.get("num_training_samples").asInt()).isEqualTo(64);
+    assertThat(dataset.get("seq_length_training").size()).isEqualTo(flags.contains("multiloader") ? 7 : 1);
+    assertThat(dataset.has("traffic")).isTrue();
+    assertThat(dataset.has("dag_data")).isTrue();
+    assertThat(JSON.readTree(dir.resolve("link-properties.json").toFile()).get("max_capacity").asDouble()).isEqualTo(1000);
+
+    List<String> history = Files.readAllLines(dir.resolve("training_history.json"));
+    assertThat(history).hasSize(2);
+    for (int e = 0; e < 2; e++) {
+      JsonNode line = JSON.readTree(history.get(e));
+      assertThat(line.get("epoch").asInt()).isEqualTo(e);
+      for (String field : List.of("learning_rate", "best_model", "train_loss", "val_loss", "test_loss")) {
+        assertThat(line.get(field).isNumber()).as(field).isTrue();
+        assertThat(line.get(field).asDouble()).as(field).isFinite();
+      }
+      assertThat(line.get("train_loss_details").has("backlog_l1")).isTrue();
+      assertThat(line.get("val_loss_details").has("wasserstein")).isTrue();
+      assertThat(line.get("test_loss_details").has("droprate")).isTrue();
+      assertThat(line.get("val_loss_details").has("ads_r16")).isEqualTo(flags.contains("ads"));
+      assertThat(line.get("test_loss_details").has("cbr/backlog_l1")).isEqualTo(flags.contains("traffic"));
+    }
+    List<String> log = Files.readAllLines(dir.resolve("training_log.dat"));
+    String header = log.stream().filter(l -> l.startsWith("# epoch")).findFirst().orElseThrow();
+    List<String> rows = log.stream().filter(l -> !l.startsWith("#")).toList();
+    assertThat(rows).hasSize(2);
+    assertThat(rows.getFirst().split("\t")).hasSameSizeAs(header.substring(2).split("\t"));
+
+    int best = JSON.readTree(history.get(1)).get("best_model").asInt();
+    assertThat(dir.resolve("modelstate-" + best + ".safetensors")).exists();
+    assertThat(dir.resolve("BD_plot_test_sample0_epoch" + best + ".png")).exists();
+    ModelFile exported = ModelFile.read(dir.resolve("model-" + best + ".safetensors"));
+    assertThat(exported.spec().cell()).isEqualTo(options.cell());
+    assertThat(exported.spec().layers()).isEqualTo(options.numLayers());
+    assertThat(exported.spec().normScale()).isEqualTo(flags.contains("normalize") ? 1500.0 : 1.0);
+    String prefix = options.cell().parameterPrefix();
+    assertThat(exported.tensors()).containsKeys(prefix + ".weight_ih_l0", "fc.weight", "fc.bias");
+    if (options.numLayers() == 2) assertThat(exported.tensors()).containsKey(prefix + ".weight_hh_l1");
+    assertThat(Files.exists(dir.resolve("grad-tracker-" + dir.getFileName() + ".dat"))).isEqualTo(flags.contains("track_grad"));
+  }
+
+  @Test
+  void divergenceStopsWithAnErrorThatSaysWhatToDo(@TempDir Path out) {
+    TrainOptions options = new TrainOptions(List.of("default"), false, 2, 16, 3, 0.0625, 0.03125, 0.03125, 64, 10, 1,
+        10.0, 0.0, false, List.of(), false, false, false, false, false, true, false, false, false, false, false,
+        List.of(), false);
+    TrainingRun run = TrainingRun.start(options, out, new TrainingRun.Listener() {});
+    org.assertj.core.api.Assertions.assertThatThrownBy(run::run)
+        .isInstanceOf(org.lemurnn.InputException.class)
+        .hasMessageContaining("diverged").hasMessageContaining("--learning_rate");
+  }
+
+  /** A run stopped after epoch 1 and resumed computes epoch 2 exactly as a run that never stopped. */
+  @Test
+  void resumeGivesTheSameNextEpoch(@TempDir Path a, @TempDir Path b) throws IOException {
+    Path whole = TrainingRun.start(tiny(3, "dropout"), a, new TrainingRun.Listener() {}).run();
+    Path stopped = TrainingRun.start(tiny(2, "dropout"), b, new TrainingRun.Listener() {}).run();
+    Path resumed = TrainingRun.resume(stopped, 3, new TrainingRun.Listener() {}).run();
+    assertThat(resumed).isEqualTo(stopped);
+    List<String> expected = Files.readAllLines(whole.resolve("training_history.json"));
+    List<String> actual = Files.readAllLines(resumed.resolve("training_history.json"));
+    assertThat(actual).hasSize(3);
+    for (int e = 0; e < 3; e++) {
+      JsonNode x = JSON.readTree(expected.get(e)), y = JSON.readTree(actual.get(e));
+      for (String field : List.of("train_loss", "val_loss", "test_loss", "best_model", "train_loss_details",
+          "val_loss_details", "test_loss_details")) {
+        assertThat(y.get(field)).as("epoch " + e + " " + field).isEqualTo(x.get(field));
+      }
+    }
+    assertThat(Files.readAllLines(resumed.resolve("training_log.dat")).stream().filter(l -> !l.startsWith("#"))).hasSize(3);
+  }
+}
