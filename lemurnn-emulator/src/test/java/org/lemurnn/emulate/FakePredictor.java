@@ -7,13 +7,23 @@ import org.lemurnn.model.ModelSpec;
 
 /**
  * A stand-in model with outputs a test can compute by hand: backlog = 2 + 10 x size (features
- * bscq, physical units, so size in KByte), dropped when the size in bytes is a multiple of 7.
+ * bscq, physical units, so size in KByte), dropped when the size in bytes is a multiple of 7 (or
+ * of another modulus given, 0 for never).
  * It counts the steps since its last reset in {@link #steps}.
  */
 final class FakePredictor implements Predictor {
   static final ModelSpec SPEC = new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", UnitSystem.PHYSICAL, 1.0);
+  private final int dropModulus;
   int steps;
   int resets;
+
+  FakePredictor() {
+    this(7);
+  }
+
+  FakePredictor(int dropModulus) {
+    this.dropModulus = dropModulus;
+  }
 
   static double backlogKbyte(int sizeBytes) {
     return 2 + 10 * (sizeBytes / 1000.0);
@@ -21,6 +31,10 @@ final class FakePredictor implements Predictor {
 
   static boolean drops(int sizeBytes) {
     return sizeBytes % 7 == 0;
+  }
+
+  private boolean dropsHere(int sizeBytes) {
+    return dropModulus != 0 && sizeBytes % dropModulus == 0;
   }
 
   @Override
@@ -33,7 +47,7 @@ final class FakePredictor implements Predictor {
     int sizeBytes = Math.round(features[1] * 1000);
     out[BACKLOG] = (float) backlogKbyte(sizeBytes);
     out[DROP_LOGIT_0] = 0;
-    out[DROP_LOGIT_1] = drops(sizeBytes) ? 1 : -1;
+    out[DROP_LOGIT_1] = dropsHere(sizeBytes) ? 1 : -1;
     steps++;
   }
 

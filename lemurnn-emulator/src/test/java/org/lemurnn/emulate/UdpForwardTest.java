@@ -1,29 +1,17 @@
 package org.lemurnn.emulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.offset;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real client and echo server on loopback, relayed through the forwarder with a hand-checkable model. */
+/** A real client and echo server on loopback, relayed through the UDP port. */
 class UdpForwardTest {
-  static final int PACKETS = 120;
-  static final int HEADER_BYTES = 42; // Ethernet + IPv4 + UDP, what the model sees beside the payload
-  static final double CAPACITY_MBPS = 8; // backlog KByte x 8 / 8 Mbit/s = latency in ms
-
   @TempDir Path dir;
 
   /**
@@ -34,123 +22,18 @@ class UdpForwardTest {
   @Test
   void delaysAndDropsEachDatagramAsTheModelSaysAndLogsEveryPacket() throws Exception {
     List<Double> lateMs = List.of();
-    for (int attempt = 0; attempt < 3; attempt++) {
-      lateMs = relayOnce(dir.resolve("run" + attempt));
-      long onTime = lateMs.stream().filter(late -> late < 1.0).count();
-      if (onTime >= 0.95 * lateMs.size()) return;
+    for (int attempt = 0; attempt < 3 && !EchoExchange.onTime(lateMs); attempt++) {
+      lateMs = relayOnce(dir.resolve("run" + attempt + "-"));
     }
-    assertThat(lateMs).as("delay seen minus latency logged (ms), last of 3 runs")
-        .filteredOn(late -> late < 1.0).hasSizeGreaterThanOrEqualTo((int) Math.ceil(0.95 * lateMs.size()));
+    assertThat(EchoExchange.onTime(lateMs)).as("95%% within 1 ms of the logged latency: %s", lateMs).isTrue();
   }
 
-  private List<Double> relayOnce(Path dir) throws Exception {
+  private static List<Double> relayOnce(Path logBase) throws Exception {
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    Map<Integer, Long> serverDelayNs = new ConcurrentHashMap<>(); // A->B one-way delay by sequence number
-    Map<Integer, Long> clientDelayNs = new ConcurrentHashMap<>(); // B->A one-way delay
-    try (DatagramChannel server = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));
-        DatagramChannel client = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0))) {
-      Thread echo = Thread.ofPlatform().start(() -> echo(server, serverDelayNs));
-      UdpRelay relay = UdpRelay.open(new InetSocketAddress(loopback, 0), (InetSocketAddress) server.getLocalAddress());
-      InetSocketAddress listen = relay.listenAddress();
-      Forwarder forwarder = Forwarder.start(relay, new FakePredictor(), new FakePredictor(),
-          new Forwarder.Settings(CAPACITY_MBPS, 50, 0, 1024, 100, dir.resolve("fwd").toString()));
-      Thread replies = Thread.ofPlatform().start(() -> collect(client, clientDelayNs));
-
-      ByteBuffer out = ByteBuffer.allocate(2000);
-      for (int seq = 0; seq < PACKETS; seq++) {
-        int payload = payloadBytes(seq);
-        out.clear().putInt(seq).putLong(System.nanoTime()).position(payload).flip();
-        client.send(out, listen);
-        Thread.sleep(1);
-      }
-      Thread.sleep(100); // longest model latency is under 12 ms each way
-      forwarder.stop();
-      server.close();
-      client.close();
-      echo.join();
-      replies.join();
-
-      List<String[]> aToB = rows(dir.resolve("fwd0.dat"));
-      List<String[]> bToA = rows(dir.resolve("fwd1.dat"));
-      assertThat(aToB).hasSize(PACKETS);
-      List<Double> lateMs = new ArrayList<>(); // delay seen minus latency logged, per datagram and echo
-      int echoed = 0;
-      for (int seq = 0; seq < PACKETS; seq++) {
-        String[] row = aToB.get(seq);
-        int size = payloadBytes(seq) + HEADER_BYTES;
-        assertThat(Integer.parseInt(row[0])).isEqualTo(seq);
-        assertThat(Integer.parseInt(row[3])).isEqualTo(size);
-        boolean dropped = FakePredictor.drops(size);
-        assertThat(row[5]).isEqualTo(dropped ? "1" : "0");
-        assertThat(serverDelayNs.containsKey(seq)).as("datagram %d arrived", seq).isEqualTo(!dropped);
-        if (dropped) continue;
-        double latencyMs = Double.parseDouble(row[4]);
-        assertThat(latencyMs).isCloseTo(FakePredictor.backlogKbyte(size) * 8 / CAPACITY_MBPS, offset(1e-4));
-        lateMs.add(serverDelayNs.get(seq) / 1e6 - latencyMs);
-        // the echo of this datagram is the next line of the B->A log
-        String[] back = bToA.get(echoed++);
-        assertThat(Integer.parseInt(back[3])).isEqualTo(size);
-        boolean backDropped = back[5].equals("1");
-        assertThat(clientDelayNs.containsKey(seq)).as("echo %d arrived", seq).isEqualTo(!backDropped);
-        if (!backDropped) lateMs.add(clientDelayNs.get(seq) / 1e6 - Double.parseDouble(back[4]));
-      }
-      assertThat(bToA).hasSize(echoed);
-      assertThat(forwarder.directions().get(0).stats().modelDrops()).isEqualTo(PACKETS - echoed);
-      assertThat(forwarder.directions().get(0).stats().overflowDrops()).isZero();
-      assertThat(lateMs).as("never released before its time").allSatisfy(late -> assertThat(late).isPositive());
-      return lateMs;
-    }
-  }
-
-  /**
-   * Sizes rise and fall by 33 bytes a packet, so the fake model's latency changes by 0.33 ms while
-   * the packets come 1 ms apart: send times stay in arrival order, as a real queue's do, and FIFO
-   * release delays no packet beyond its own latency.
-   */
-  static int payloadBytes(int seq) {
-    int phase = seq % 40;
-    return 19 + 33 * (phase < 20 ? phase : 40 - phase);
-  }
-
-  /** Echoes every datagram, recording its one-way delay and stamping the reply's send time. */
-  private static void echo(DatagramChannel server, Map<Integer, Long> delayNs) {
-    ByteBuffer in = ByteBuffer.allocate(2000);
-    try {
-      while (true) {
-        var from = server.receive(in.clear());
-        long now = System.nanoTime();
-        int seq = in.getInt(0);
-        delayNs.put(seq, now - in.getLong(4));
-        in.putLong(4, System.nanoTime()).flip();
-        server.send(in, from);
-      }
-    } catch (ClosedChannelException e) {
-      // the test is over
-    } catch (IOException e) {
-      throw new RuntimeException(e);
-    }
-  }
-
-  private static void collect(DatagramChannel client, Map<Integer, Long> delayNs) {
-    ByteBuffer in = ByteBuffer.allocate(2000);
-    try {
-      while (true) {
-        client.receive(in.clear());
-        delayNs.put(in.getInt(0), System.nanoTime() - in.getLong(4));
-      }
-    } catch (ClosedChannelException e) {
-      // the test is over
-    } catch (IOException e) {
-      throw new RuntimeException(e);
-    }
-  }
-
-  /** The log's data lines split into columns; every line must have the seed's 13. */
-  static List<String[]> rows(Path log) throws IOException {
-    List<String> lines = Files.readAllLines(log);
-    assertThat(lines.getFirst()).isEqualTo(PacketLog.HEADER.strip());
-    List<String[]> rows = lines.stream().skip(1).map(l -> l.split("\t")).toList();
-    assertThat(rows).allSatisfy(r -> assertThat(r).hasSize(13));
-    return rows;
+    DatagramChannel server = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));
+    DatagramChannel client = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));
+    UdpRelay relay = UdpRelay.open(new InetSocketAddress(loopback, 0), (InetSocketAddress) server.getLocalAddress());
+    Forwarder forwarder = Forwarder.start(relay, new FakePredictor(), new FakePredictor(), EchoExchange.settings(logBase));
+    return EchoExchange.run(client, server, relay.listenAddress(), forwarder, logBase);
   }
 }
