@@ -1,13 +1,64 @@
 package org.lemurnn.cli;
 
+import java.io.PrintWriter;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.lemurnn.infer.CellPredictor;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.trace.FeatureEncoder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the issue that builds `lemurnn bench` lands. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "(not built yet)")
-public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
+/** Measures how fast our cells run a model, one packet at a time. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {
+      "Measures the per-packet latency of a model in the pure-Java cells, state carried, on one core: steps are",
+      "timed in blocks of 16 (the clock costs as much as a small model's step); prints the median and p99 of",
+      "the blocks' nanoseconds per step, and steps per second.",
+      "For stable figures use JMH: lemurnn-bench's CellBenchmark."})
+public final class BenchCommand implements Callable<Integer> {
+  @Mixin ModelOptions model;
+
+  @Option(names = "--steps", defaultValue = "200000", paramLabel = "N", description = "Timed steps (default ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--warmup", defaultValue = "200000", paramLabel = "N",
+      description = "Untimed steps first, so the JIT compiles the cells (default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
-    System.err.println("lemurnn bench: not built yet");
-    return 1;
+    if (steps < 1 || warmup < 0) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--steps must be >= 1, --warmup >= 0");
+    CellPredictor predictor = model.predictor();
+    float[][] rows = features(predictor.spec(), 4096);
+    StepLatency cells = StepLatency.measure(predictor, rows, warmup, steps);
+    PrintWriter out = spec.commandLine().getOut();
+    ModelSpec s = predictor.spec();
+    out.printf("model %s: %s %dx%d%n", model.model, s.cell().seedName(), s.layers(), s.hidden());
+    out.printf("cells: median %.0f ns/step, p99 %.0f ns/step, %.0f steps/s (%d steps)%n",
+        cells.medianNs(), cells.p99Ns(), cells.stepsPerSecond(), cells.steps());
+    out.flush();
+    return 0;
+  }
+
+  /** Plausible packets of a link in the model's units (the seed's default preset, or a daglike link). */
+  static float[][] features(ModelSpec spec, int count) {
+    Random random = new Random(1);
+    FeatureEncoder encoder = new FeatureEncoder(spec.inputStr(), spec.units(), spec.normScale());
+    boolean physical = spec.units() != UnitSystem.ABSTRACT;
+    double capacity = physical ? 1 + 9 * random.nextDouble() : 500 + 500 * random.nextDouble();
+    double queue = physical ? 5 + 45 * random.nextDouble() : 2500 + 7500 * random.nextDouble();
+    float[][] rows = new float[count][encoder.size()];
+    for (float[] row : rows) {
+      double ipt = -Math.log(1 - random.nextDouble()) * (physical ? 1 : 1 / 0.6);
+      double size = physical ? 0.06 + 1.34 * random.nextDouble() : 500 + 1000 * random.nextDouble();
+      encoder.encode(ipt, size, capacity, queue, row);
+    }
+    return rows;
   }
 }

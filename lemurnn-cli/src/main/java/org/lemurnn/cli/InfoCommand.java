@@ -1,13 +1,51 @@
 package org.lemurnn.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.lemurnn.infer.Predictors;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.model.Tensor;
+import org.lemurnn.model.torch.TorchModels;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the issue that builds `lemurnn info` lands. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "(not built yet)")
-public final class InfoCommand implements java.util.concurrent.Callable<Integer> {
+/** Says what a model file holds. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+    description = "Prints a model's type, layers, hidden size, inputs, units and parameter count. Reads our "
+        + "model files and the original project's (.pt, modelstate-N.json).")
+public final class InfoCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "MODEL", description = "The model file.")
+  Path file;
+
+  @Option(names = "--units", paramLabel = "UNITS", converter = ModelOptions.UnitsConverter.class,
+      description = "Unit convention of a foreign model (see 'import --help').")
+  UnitSystem units;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
-    System.err.println("lemurnn info: not built yet");
-    return 1;
+    ModelFile model = Predictors.readModel(file, units);
+    ModelSpec s = model.spec();
+    long parameters = 0;
+    for (Tensor t : model.tensors().values()) parameters += t.data().length;
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("file        " + file);
+    out.println("format      " + (TorchModels.isTorchFile(file) ? "PyTorch (original project), imported in memory" : "lemurnn safetensors"));
+    out.println("type        " + s.cell().seedName());
+    out.println("layers      " + s.layers());
+    out.println("hidden      " + s.hidden());
+    out.println("inputs      " + s.inputStr());
+    out.println("outputs     " + s.outputStr());
+    out.println("units       " + s.units().fileName());
+    out.println("norm_scale  " + s.normScale());
+    out.println("parameters  " + parameters);
+    out.flush();
+    return 0;
   }
 }

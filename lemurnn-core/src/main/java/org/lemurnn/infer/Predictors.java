@@ -1,18 +1,72 @@
 package org.lemurnn.infer;
 
 import java.nio.file.Path;
+import org.lemurnn.InputException;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.model.Tensor;
+import org.lemurnn.model.torch.TorchModels;
 
-/** Builds the pure-Java {@link Predictor} of a model. (Placeholder: the inference issue fills it in.) */
+/** Builds the pure-Java {@link Predictor} of a model. */
 public final class Predictors {
   private Predictors() {}
 
-  /** A predictor for a model file of ours, or one of the original project's (.pt, modelstate-N.json). */
+  /**
+   * A predictor for a model file of ours (safetensors), or one of the original project's
+   * (TorchScript {@code .pt}, {@code torch.save} {@code modelstate-N.json}), whose unit convention is
+   * read from the properties beside it.
+   */
   public static Predictor load(Path modelFile) {
-    throw new UnsupportedOperationException("inference cells not built yet");
+    return load(modelFile, null);
   }
 
-  public static Predictor of(ModelFile model) {
-    throw new UnsupportedOperationException("inference cells not built yet");
+  /** As {@link #load(Path)}, with the unit convention of a foreign model given (null: read it beside the file). */
+  public static Predictor load(Path modelFile, UnitSystem foreignUnits) {
+    return of(readModel(modelFile, foreignUnits));
+  }
+
+  /** Our model file as is, or a foreign one imported in memory. */
+  public static ModelFile readModel(Path modelFile, UnitSystem foreignUnits) {
+    return TorchModels.isTorchFile(modelFile) ? TorchModels.read(modelFile, foreignUnits) : ModelFile.read(modelFile);
+  }
+
+  public static CellPredictor of(ModelFile model) {
+    return of(model, Kernel.best());
+  }
+
+  /** A predictor computing with the given kernel ({@link Kernel#SCALAR} to check the SIMD one). */
+  public static CellPredictor of(ModelFile model, Kernel kernel) {
+    ModelSpec spec = model.spec();
+    int hidden = spec.hidden();
+    int rows = spec.cell().gates() * hidden;
+    String prefix = spec.cell().parameterPrefix() + ".";
+    Layer[] layers = new Layer[spec.layers()];
+    for (int l = 0; l < layers.length; l++) {
+      int in = l == 0 ? spec.inputSize() : hidden;
+      float[] wIh = weights(model, prefix + "weight_ih_l" + l, rows, in);
+      float[] wHh = weights(model, prefix + "weight_hh_l" + l, rows, hidden);
+      float[] bIh = weights(model, prefix + "bias_ih_l" + l, rows);
+      float[] bHh = weights(model, prefix + "bias_hh_l" + l, rows);
+      layers[l] = switch (spec.cell()) {
+        case RELU_RNN, TANH_RNN -> new RnnLayer(kernel, spec.cell() == CellType.RELU_RNN, in, hidden, wIh, wHh, bIh, bHh);
+        case LSTM, RELU_LSTM -> new LstmLayer(kernel, spec.cell() == CellType.RELU_LSTM, in, hidden, wIh, wHh, bIh, bHh);
+        case GRU -> new GruLayer(kernel, in, hidden, wIh, wHh, bIh, bHh);
+      };
+    }
+    return new CellPredictor(spec, layers,
+        weights(model, "fc.weight", Predictor.OUTPUTS, hidden), weights(model, "fc.bias", Predictor.OUTPUTS));
+  }
+
+  private static float[] weights(ModelFile model, String name, int... shape) {
+    Tensor t = model.tensor(name);
+    if (!java.util.Arrays.equals(t.shape(), shape)) {
+      throw new InputException("tensor " + name + " has shape " + java.util.Arrays.toString(t.shape()) + " but a "
+          + model.spec().cell().seedName() + " with " + model.spec().layers() + " layers, hidden size "
+          + model.spec().hidden() + " and " + model.spec().inputSize() + " inputs needs "
+          + java.util.Arrays.toString(shape));
+    }
+    return t.data();
   }
 }

@@ -1,0 +1,134 @@
+package org.lemurnn.data;
+
+import java.util.List;
+import java.util.Objects;
+import org.lemurnn.link.DeliverySchedule;
+import org.lemurnn.link.LinkKind;
+import org.lemurnn.link.LinkPreset;
+import org.lemurnn.link.LinkPresets;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.traffic.TrafficKind;
+
+/**
+ * What a synthetic data set is made of (DESIGN.md sections 4, 5, 7). Sizes are numbers of
+ * sequences; with {@code multiloader} the train set is one set of {@code trainSamples} sequences
+ * for each length of {@link #MULTILOADER_LENGTHS}, val and test stay at {@code seqLen}.
+ *
+ * @param presets one is drawn uniformly per sample; all in one unit system
+ * @param traffic one is drawn uniformly per sample; empty: each preset's own list, else exponential
+ * @param schedule the delivery schedule of a {@link LinkKind#MAHIMAHI} link, else null
+ * @param dataSeed the data seed; 0 is a seed like any other
+ * @param numpyCompatible draw everything from numpy's legacy global stream seeded with {@code
+ *     dataSeed}, sequentially, exactly as the seed project did (slower, single-threaded; for
+ *     reproducing its data sets); otherwise each sample has its own stream and generation is
+ *     parallel
+ */
+public record DataSpec(
+    List<LinkPreset> presets,
+    List<TrafficKind> traffic,
+    LinkKind link,
+    boolean infiniteQueue,
+    DeliverySchedule schedule,
+    int seqLen,
+    int trainSamples,
+    int valSamples,
+    int testSamples,
+    boolean multiloader,
+    long dataSeed,
+    boolean normalize,
+    String inputStr,
+    String outputStr,
+    boolean numpyCompatible) {
+
+  /** Training sequence lengths with {@code --multiloader}. */
+  public static final List<Integer> MULTILOADER_LENGTHS = List.of(4, 8, 16, 32, 64, 128, 256);
+
+  public DataSpec {
+    presets = List.copyOf(presets);
+    traffic = List.copyOf(traffic);
+    Objects.requireNonNull(link);
+    if (presets.isEmpty()) throw new IllegalArgumentException("name at least one link preset");
+    UnitSystem units = presets.getFirst().units();
+    for (LinkPreset p : presets) {
+      if (p.units() != units) {
+        throw new IllegalArgumentException("presets " + presets.getFirst().name() + " and " + p.name()
+            + " use different units (" + units.fileName() + ", " + p.units().fileName() + "): use one unit system");
+      }
+      if (!p.usable()) {
+        throw new IllegalArgumentException("preset " + p.name() + " has no capacity or no arrival rate: "
+            + "it is a template; give a JSON preset with values above 0");
+      }
+    }
+    if (link == LinkKind.MAHIMAHI) {
+      if (schedule == null) throw new IllegalArgumentException("a mahimahi link needs a delivery schedule file");
+      if (units != UnitSystem.PHYSICAL) {
+        throw new IllegalArgumentException("a mahimahi link needs a preset in physical units (e.g. daglike)");
+      }
+    }
+    if (seqLen < 1) throw new IllegalArgumentException("seq_len must be >= 1: " + seqLen);
+    if (trainSamples < 0 || valSamples < 0 || testSamples < 0) {
+      throw new IllegalArgumentException("sample counts must be >= 0");
+    }
+    if (numpyCompatible && (dataSeed < 0 || dataSeed > 0xFFFFFFFFL)) {
+      throw new IllegalArgumentException("a numpy-compatible data seed must be between 0 and 2^32 - 1");
+    }
+    new org.lemurnn.trace.FeatureEncoder(inputStr, units, 1); // validates the letters
+    for (char c : outputStr.toCharArray()) {
+      if ("bld".indexOf(c) < 0) throw new IllegalArgumentException("unknown output '" + c + "' in '" + outputStr + "': use letters of bld");
+    }
+  }
+
+  /** The seed's default data set: preset default, exponential traffic, bytequeue, 2048/1024/1024 x 128. */
+  public static DataSpec defaults() {
+    return new DataSpec(List.of(LinkPresets.resolve("default")), List.of(), LinkKind.BYTEQUEUE, false,
+        null, 128, 2048, 1024, 1024, false, 10, false, "bscq", "bd", false);
+  }
+
+  public UnitSystem units() {
+    return presets.getFirst().units();
+  }
+
+  /** The divisor of sizes, capacity, queue and backlog: the largest max packet size with normalize, else 1. */
+  public double normScale() {
+    if (!normalize) return 1;
+    return presets.stream().mapToDouble(p -> p.packetSize().max()).max().orElse(1);
+  }
+
+  /** Training sequence lengths: the multiloader's, or just seqLen. */
+  public List<Integer> trainLengths() {
+    return multiloader ? MULTILOADER_LENGTHS : List.of(seqLen);
+  }
+
+  /** The seed's name of the data: the link kind. */
+  public String dataType() {
+    return link.fileName();
+  }
+
+  public DataSpec withPresets(List<LinkPreset> p) {
+    return new DataSpec(p, traffic, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples, testSamples, multiloader, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+  }
+
+  public DataSpec withTraffic(List<TrafficKind> t) {
+    return new DataSpec(presets, t, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples, testSamples, multiloader, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+  }
+
+  public DataSpec withLink(LinkKind l, boolean infinite, DeliverySchedule s) {
+    return new DataSpec(presets, traffic, l, infinite, s, seqLen, trainSamples, valSamples, testSamples, multiloader, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+  }
+
+  public DataSpec withSizes(int seq, int train, int val, int test) {
+    return new DataSpec(presets, traffic, link, infiniteQueue, schedule, seq, train, val, test, multiloader, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+  }
+
+  public DataSpec withMultiloader(boolean m) {
+    return new DataSpec(presets, traffic, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples, testSamples, m, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+  }
+
+  public DataSpec withSeed(long seed, boolean numpy) {
+    return new DataSpec(presets, traffic, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples, testSamples, multiloader, seed, normalize, inputStr, outputStr, numpy);
+  }
+
+  public DataSpec withFeatures(String inputs, String outputs, boolean norm) {
+    return new DataSpec(presets, traffic, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples, testSamples, multiloader, dataSeed, norm, inputs, outputs, numpyCompatible);
+  }
+}

@@ -1,0 +1,151 @@
+package org.lemurnn.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.lemurnn.InputException;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.trace.LinkSample;
+import org.lemurnn.trace.TraceFile;
+import org.lemurnn.trace.TraceLink;
+
+/**
+ * Data sets from measured trace files (DESIGN.md section 8). Files are found by a recursive glob of
+ * {@code *.csv} under each path (following symlinks), permuted with the data seed and split
+ * disjointly into test, train and val in proportion to the requested sizes. Each file gives one
+ * sequence per length, its prefix; a file too short for a length is skipped with a note. Only when
+ * a set needs more sequences than its files hold are its files reused (re-permuted), with a note.
+ */
+public final class MeasuredData {
+  private MeasuredData() {}
+
+  /**
+   * Loads the files under {@code dagData}. From {@code spec} only the sizes, sequence lengths,
+   * multiloader, data seed and normalize are used.
+   *
+   * @param link the link of every file, or null to read it from each file's name
+   */
+  public static DataSets load(List<Path> dagData, DataSpec spec, TraceLink link) {
+    List<Path> files = find(dagData);
+    List<String> notes = new ArrayList<>();
+    SplittableRandom rng = new SplittableRandom(spec.dataSeed());
+    Collections.shuffle(files, rng);
+    List<LinkSample> all = files.stream()
+        .map(f -> TraceFile.toSample(TraceFile.read(f), link != null ? link : TraceLink.fromName(f)))
+        .toList();
+
+    int[] wanted = {spec.testSamples(), spec.trainSamples(), spec.valSamples()};
+    int[] share = shares(all.size(), wanted, dagData);
+    List<List<LinkSample>> bySet = new ArrayList<>();
+    List<List<Path>> namesBySet = new ArrayList<>();
+    int from = 0;
+    for (int s : share) {
+      bySet.add(all.subList(from, from + s));
+      namesBySet.add(files.subList(from, from + s));
+      from += s;
+    }
+    List<LinkSample> test = take("test", bySet.get(0), namesBySet.get(0), spec.seqLen(), wanted[0], rng, notes);
+    List<LoaderSet> train = new ArrayList<>();
+    for (int length : spec.trainLengths()) {
+      train.add(new LoaderSet(length, take("train", bySet.get(1), namesBySet.get(1), length, wanted[1], rng, notes)));
+    }
+    List<LinkSample> val = take("val", bySet.get(2), namesBySet.get(2), spec.seqLen(), wanted[2], rng, notes);
+    double normScale = spec.normalize()
+        ? all.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.size())).max().orElse(1) : 1;
+    return new DataSets(train, val, test, UnitSystem.PHYSICAL, normScale, "dag", notes);
+  }
+
+  /** Every {@code *.csv} under the paths, sorted so the seeded permutation alone decides the order. */
+  static List<Path> find(List<Path> dagData) {
+    List<Path> files = new ArrayList<>();
+    for (Path p : dagData) {
+      if (Files.isRegularFile(p)) {
+        files.add(p);
+      } else if (Files.isDirectory(p)) {
+        try (Stream<Path> walk = Files.walk(p, FileVisitOption.FOLLOW_LINKS)) {
+          walk.filter(f -> f.getFileName().toString().endsWith(".csv") && Files.isRegularFile(f))
+              .sorted().forEach(files::add);
+        } catch (IOException | UncheckedIOException e) {
+          throw InputException.in(p, "cannot list trace files: " + e.getMessage());
+        }
+      } else {
+        throw InputException.in(p, "no such file or directory (--dag_data takes trace files or folders of *.csv)");
+      }
+    }
+    if (files.isEmpty()) throw new InputException("no *.csv trace files under " + dagData);
+    return files;
+  }
+
+  /**
+   * How many files each set gets: in proportion to the sizes wanted, at least one for every set
+   * that wants any (largest remainders first).
+   */
+  static int[] shares(int files, int[] wanted, List<Path> where) {
+    int sets = 0;
+    long total = 0;
+    for (int w : wanted) {
+      if (w > 0) sets++;
+      total += w;
+    }
+    if (files < sets) {
+      throw new InputException(files + " trace file(s) under " + where + " cannot be split disjointly into "
+          + sets + " sets: give at least " + sets + " files");
+    }
+    int[] share = new int[wanted.length];
+    if (total == 0) return share;
+    double[] rest = new double[wanted.length];
+    int given = 0;
+    for (int k = 0; k < wanted.length; k++) {
+      double exact = (double) files * wanted[k] / total;
+      share[k] = wanted[k] > 0 ? Math.max(1, (int) exact) : 0;
+      rest[k] = exact - (int) exact;
+      given += share[k];
+    }
+    while (given < files) {
+      int best = -1;
+      for (int k = 0; k < wanted.length; k++) if (wanted[k] > 0 && (best < 0 || rest[k] > rest[best])) best = k;
+      share[best]++;
+      rest[best] = -1;
+      given++;
+      if (java.util.Arrays.stream(rest).allMatch(r -> r < 0)) java.util.Arrays.fill(rest, 0);
+    }
+    while (given > files) {
+      int largest = 0;
+      for (int k = 1; k < wanted.length; k++) if (share[k] > share[largest]) largest = k;
+      share[largest]--;
+      given--;
+    }
+    return share;
+  }
+
+  private static List<LinkSample> take(String set, List<LinkSample> samples, List<Path> names, int length,
+      int wanted, SplittableRandom rng, List<String> notes) {
+    List<LinkSample> usable = new ArrayList<>();
+    for (int i = 0; i < samples.size(); i++) {
+      if (samples.get(i).length() >= length) usable.add(samples.get(i));
+      else notes.add(names.get(i) + ": " + samples.get(i).length() + " packets, shorter than " + length + ": skipped for the " + set + " set");
+    }
+    if (wanted == 0) return List.of();
+    if (usable.isEmpty()) {
+      throw new InputException("no " + set + " trace file has " + length + " packets: give longer files or a smaller --seq_len");
+    }
+    List<LinkSample> out = new ArrayList<>(wanted);
+    List<LinkSample> round = new ArrayList<>(usable);
+    while (out.size() < wanted) {
+      for (int i = 0; i < round.size() && out.size() < wanted; i++) out.add(round.get(i).prefix(length));
+      Collections.shuffle(round, rng);
+    }
+    if (wanted > usable.size()) {
+      notes.add("warning: the " + set + " set (length " + length + ") wants " + wanted + " sequences but has "
+          + usable.size() + " file(s): files are reused");
+    }
+    return out;
+  }
+}

@@ -1,0 +1,109 @@
+package org.lemurnn.data;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.lemurnn.link.ByteQueue;
+import org.lemurnn.link.LinkPreset;
+import org.lemurnn.link.LinkQueue;
+import org.lemurnn.link.PacketQueue;
+import org.lemurnn.link.Range;
+import org.lemurnn.link.ScheduledLink;
+import org.lemurnn.link.SimplifiedCodel;
+import org.lemurnn.trace.LinkSample;
+import org.lemurnn.traffic.TrafficKind;
+import org.lemurnn.traffic.TrafficSource;
+
+/**
+ * Makes one synthetic sample from a random stream, in the seed's draw order (DESIGN.md section
+ * 5): preset and traffic (only when there is a choice), arrival rate, the gaps, the sizes, the
+ * capacity, the queue; then the packets run through the link. A closed-loop traffic kind cannot
+ * draw its gaps before the link runs: it draws sizes, capacity and queue first, then alternates.
+ * Thread-safe: all state lives in the call.
+ */
+public final class SampleGenerator {
+  private final DataSpec spec;
+  private final List<List<TrafficKind>> trafficByPreset;
+
+  public SampleGenerator(DataSpec spec) {
+    this.spec = spec;
+    this.trafficByPreset = spec.presets().stream().map(p -> trafficOf(spec, p)).toList();
+  }
+
+  private static List<TrafficKind> trafficOf(DataSpec spec, LinkPreset preset) {
+    if (!spec.traffic().isEmpty()) return spec.traffic();
+    if (preset.traffic().isEmpty()) return List.of(TrafficKind.EXPONENTIAL);
+    return preset.traffic().stream().map(TrafficKind::fromFileName).toList();
+  }
+
+  public LinkSample sample(RandomGenerator rng, int length) {
+    int presetIndex = pick(rng, spec.presets().size());
+    LinkPreset preset = spec.presets().get(presetIndex);
+    List<TrafficKind> kinds = trafficByPreset.get(presetIndex);
+    TrafficKind traffic = kinds.get(pick(rng, kinds.size()));
+    double rate = preset.arrivalRate().draw(rng);
+    TrafficSource source = traffic.start(rng, preset.packetsPerTime(rate));
+
+    double[] gaps = new double[length];
+    double[] sizes = new double[length];
+    if (!traffic.closedLoop()) {
+      for (int i = 0; i < length; i++) gaps[i] = source.nextGap(false, 0);
+    }
+    Range packetSize = preset.packetSize();
+    for (int i = 0; i < length; i++) sizes[i] = preset.toWholeBytes(packetSize.draw(rng));
+    LinkQueue link = link(preset, rng);
+
+    double[] backlog = new double[length];
+    double[] latency = new double[length];
+    boolean[] dropped = new boolean[length];
+    double overhead = preset.overheadSize();
+    boolean lastDropped = false;
+    double lastLatency = 0;
+    for (int i = 0; i < length; i++) {
+      if (traffic.closedLoop()) gaps[i] = source.nextGap(lastDropped, lastLatency);
+      lastDropped = link.arrive(gaps[i], sizes[i] + overhead);
+      lastLatency = link.latency();
+      dropped[i] = lastDropped;
+      backlog[i] = link.backlog();
+      latency[i] = lastLatency;
+    }
+    return new LinkSample(preset.units(), spec.dataType(), traffic.fileName(), link.capacity(),
+        link.queueFeature(), gaps, sizes, backlog, latency, dropped);
+  }
+
+  /** Draws the capacity, then the queue limit, and builds the link. */
+  private LinkQueue link(LinkPreset preset, RandomGenerator rng) {
+    return switch (spec.link()) {
+      case BYTEQUEUE -> {
+        double capacity = preset.capacity().draw(rng);
+        yield new ByteQueue(preset.units(), capacity, byteLimit(preset, rng));
+      }
+      case CODEL -> {
+        double capacity = preset.capacity().draw(rng);
+        double limit = byteLimit(preset, rng);
+        yield new SimplifiedCodel(preset.units(), capacity, Double.isInfinite(limit) ? 0 : limit);
+      }
+      case PACKETQUEUE -> {
+        double capacity = preset.capacity().draw(rng);
+        Range q = preset.queue();
+        Range packets = new Range((int) (q.min() / preset.packetSize().max()), (int) (q.max() / preset.packetSize().min()));
+        double limit = Math.rint(packets.draw(rng));
+        yield new PacketQueue(preset.units(), capacity, spec.infiniteQueue() || preset.unlimitedQueue()
+            ? Double.POSITIVE_INFINITY : limit);
+      }
+      case MAHIMAHI -> {
+        // the schedule replaces the capacity draw: draw where in it the sample starts
+        double startMs = new Range(0, spec.schedule().periodMs()).draw(rng);
+        yield new ScheduledLink(spec.schedule(), startMs, byteLimit(preset, rng));
+      }
+    };
+  }
+
+  private double byteLimit(LinkPreset preset, RandomGenerator rng) {
+    double limit = preset.toWholeBytes(preset.queue().draw(rng));
+    return spec.infiniteQueue() || preset.unlimitedQueue() ? Double.POSITIVE_INFINITY : limit;
+  }
+
+  private static int pick(RandomGenerator rng, int choices) {
+    return choices == 1 ? 0 : (int) (rng.nextDouble() * choices);
+  }
+}

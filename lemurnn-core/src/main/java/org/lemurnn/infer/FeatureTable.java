@@ -1,0 +1,74 @@
+package org.lemurnn.infer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.lemurnn.InputException;
+
+/**
+ * Raw feature rows for {@code predict}: a header naming the feature letters (e.g. {@code b s c q}),
+ * then one row of numbers per packet, separated by tabs or spaces. Columns may come in any order;
+ * rows are returned in the model's input order.
+ */
+public final class FeatureTable {
+  private FeatureTable() {}
+
+  public static float[][] read(Path file, String inputStr) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file);
+    } catch (IOException e) {
+      throw InputException.in(file, "cannot read: " + e.getMessage());
+    }
+    int lineNo = 0;
+    int[] column = null; // model input i comes from file column column[i]
+    int width = 0;
+    List<float[]> rows = new ArrayList<>();
+    for (String line : lines) {
+      lineNo++;
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("#")) continue;
+      String[] cells = trimmed.split("[\\t ]+");
+      if (column == null) {
+        width = cells.length;
+        column = columns(file, lineNo, cells, inputStr);
+        continue;
+      }
+      if (cells.length != width) {
+        throw InputException.at(file, lineNo, "has " + cells.length + " values, the header names " + width);
+      }
+      float[] row = new float[inputStr.length()];
+      for (int i = 0; i < row.length; i++) {
+        try {
+          row[i] = Float.parseFloat(cells[column[i]]);
+        } catch (NumberFormatException e) {
+          throw InputException.at(file, lineNo, "'" + cells[column[i]] + "' is not a number");
+        }
+      }
+      rows.add(row);
+    }
+    if (column == null) throw InputException.in(file, "is empty: it needs a header naming the features (" + spaced(inputStr) + ")");
+    return rows.toArray(float[][]::new);
+  }
+
+  private static int[] columns(Path file, int lineNo, String[] header, String inputStr) {
+    int[] column = new int[inputStr.length()];
+    for (int i = 0; i < inputStr.length(); i++) {
+      column[i] = -1;
+      for (int k = 0; k < header.length; k++) {
+        if (header[k].equals(String.valueOf(inputStr.charAt(i)))) column[i] = k;
+      }
+      if (column[i] < 0) {
+        throw InputException.at(file, lineNo, "header '" + String.join(" ", header) + "' lacks feature '"
+            + inputStr.charAt(i) + "': the model reads " + spaced(inputStr));
+      }
+    }
+    return column;
+  }
+
+  private static String spaced(String letters) {
+    return String.join(" ", letters.split(""));
+  }
+}

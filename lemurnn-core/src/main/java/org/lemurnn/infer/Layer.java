@@ -1,0 +1,33 @@
+package org.lemurnn.infer;
+
+/**
+ * One recurrent layer with its state, stepped one packet at a time without allocating. Layers of a
+ * predictor are stacked: each reads the previous one's {@link #h()}.
+ */
+sealed interface Layer permits RnnLayer, LstmLayer, GruLayer {
+  /** Advances the state by one input vector of {@code inputSize} values. */
+  void step(float[] x);
+
+  /** The hidden state after the last step (the layer's output): a live view, not a copy. */
+  float[] h();
+
+  /** The LSTM cell state, or null for layers without one. */
+  default float[] c() {
+    return null;
+  }
+
+  void reset();
+
+  /**
+   * Transposes PyTorch's {@code weight_ih [rows, in]} and {@code weight_hh [rows, hidden]} into one
+   * column-major matrix over the concatenated input {@code [x, h]} (see {@link Kernel#multiplyAdd}).
+   */
+  static float[] columnMajor(float[] weightIh, float[] weightHh, int rows, int in, int hidden) {
+    float[] w = new float[rows * (in + hidden)];
+    for (int r = 0; r < rows; r++) {
+      for (int k = 0; k < in; k++) w[k * rows + r] = weightIh[r * in + k];
+      for (int k = 0; k < hidden; k++) w[(in + k) * rows + r] = weightHh[r * hidden + k];
+    }
+    return w;
+  }
+}

@@ -1,0 +1,90 @@
+package org.lemurnn.infer;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The SIMD kernel (JDK Vector API). Rows are processed in blocks of the widest vector, then of 256
+ * bits (so a hidden size of 8 still runs in SIMD on AVX-512), then one by one. Only loaded when the
+ * module is present: {@link Kernel#best} checks before touching this class.
+ */
+final class VectorKernel implements Kernel {
+  static final VectorKernel INSTANCE = new VectorKernel();
+
+  private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> NARROW = FloatVector.SPECIES_256.length() < WIDE.length()
+      ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+
+  private VectorKernel() {}
+
+  @Override
+  public void multiplyAdd(float[] w, int rows, int cols, float[] z, float[] y) {
+    int wide = WIDE.length();
+    int r = 0;
+    // four independent accumulators hide the latency of the fused multiply-add chain
+    for (; r + 4 * wide <= rows; r += 4 * wide) {
+      FloatVector a0 = FloatVector.fromArray(WIDE, y, r);
+      FloatVector a1 = FloatVector.fromArray(WIDE, y, r + wide);
+      FloatVector a2 = FloatVector.fromArray(WIDE, y, r + 2 * wide);
+      FloatVector a3 = FloatVector.fromArray(WIDE, y, r + 3 * wide);
+      for (int k = 0, base = r; k < cols; k++, base += rows) {
+        FloatVector x = FloatVector.broadcast(WIDE, z[k]);
+        a0 = FloatVector.fromArray(WIDE, w, base).fma(x, a0);
+        a1 = FloatVector.fromArray(WIDE, w, base + wide).fma(x, a1);
+        a2 = FloatVector.fromArray(WIDE, w, base + 2 * wide).fma(x, a2);
+        a3 = FloatVector.fromArray(WIDE, w, base + 3 * wide).fma(x, a3);
+      }
+      a0.intoArray(y, r);
+      a1.intoArray(y, r + wide);
+      a2.intoArray(y, r + 2 * wide);
+      a3.intoArray(y, r + 3 * wide);
+    }
+    for (; r + wide <= rows; r += wide) {
+      FloatVector a = FloatVector.fromArray(WIDE, y, r);
+      for (int k = 0, base = r; k < cols; k++, base += rows) {
+        a = FloatVector.fromArray(WIDE, w, base).fma(FloatVector.broadcast(WIDE, z[k]), a);
+      }
+      a.intoArray(y, r);
+    }
+    int narrow = NARROW.length();
+    for (; r + narrow <= rows; r += narrow) {
+      FloatVector a = FloatVector.fromArray(NARROW, y, r);
+      for (int k = 0, base = r; k < cols; k++, base += rows) {
+        a = FloatVector.fromArray(NARROW, w, base).fma(FloatVector.broadcast(NARROW, z[k]), a);
+      }
+      a.intoArray(y, r);
+    }
+    for (; r < rows; r++) {
+      float acc = y[r];
+      for (int k = 0; k < cols; k++) acc = Math.fma(w[k * rows + r], z[k], acc);
+      y[r] = acc;
+    }
+  }
+
+  @Override
+  public void sigmoid(float[] a, int from, int to) {
+    int i = from;
+    for (; i + WIDE.length() <= to; i += WIDE.length()) {
+      FloatVector v = FloatVector.fromArray(WIDE, a, i);
+      FloatVector.broadcast(WIDE, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(a, i);
+    }
+    for (; i + NARROW.length() <= to; i += NARROW.length()) {
+      FloatVector v = FloatVector.fromArray(NARROW, a, i);
+      FloatVector.broadcast(NARROW, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(a, i);
+    }
+    Kernel.SCALAR.sigmoid(a, i, to);
+  }
+
+  @Override
+  public void tanh(float[] a, int from, int to) {
+    int i = from;
+    for (; i + WIDE.length() <= to; i += WIDE.length()) {
+      FloatVector.fromArray(WIDE, a, i).lanewise(VectorOperators.TANH).intoArray(a, i);
+    }
+    for (; i + NARROW.length() <= to; i += NARROW.length()) {
+      FloatVector.fromArray(NARROW, a, i).lanewise(VectorOperators.TANH).intoArray(a, i);
+    }
+    Kernel.SCALAR.tanh(a, i, to);
+  }
+}

@@ -1,0 +1,70 @@
+package org.lemurnn.link;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The ranges a link's parameters are drawn from, once per sample (DESIGN.md section 4).
+ *
+ * <p>In {@link UnitSystem#ABSTRACT} units (the seed's presets) the arrival rate is packets per time
+ * unit, capacity size units per time unit, sizes and queue in size units. In {@link
+ * UnitSystem#PHYSICAL} units the arrival rate is an offered bit rate in Mbit/s, capacity Mbit/s,
+ * sizes and queue in KByte; {@link #packetsPerTime} turns a drawn rate into packets per ms.
+ *
+ * @param overheadSize bytes a packet occupies on the link beyond its size (framing), in size units
+ * @param traffic traffic generator names used when the data set names none; empty means {@code
+ *     exponential}
+ */
+public record LinkPreset(
+    String name,
+    UnitSystem units,
+    Range arrivalRate,
+    Range capacity,
+    Range packetSize,
+    Range queue,
+    double overheadSize,
+    List<String> traffic) {
+
+  public LinkPreset {
+    Objects.requireNonNull(name);
+    Objects.requireNonNull(units);
+    if (units == UnitSystem.PHYSICAL_KBIT) {
+      throw new IllegalArgumentException("preset " + name + ": use units abstract or physical");
+    }
+    for (Range r : List.of(arrivalRate, capacity, packetSize, queue)) {
+      if (r.min() < 0) throw new IllegalArgumentException("preset " + name + ": negative value in " + r);
+    }
+    if (!(overheadSize >= 0) || Double.isInfinite(overheadSize)) {
+      throw new IllegalArgumentException("preset " + name + ": overhead must be >= 0, got " + overheadSize);
+    }
+    traffic = List.copyOf(traffic);
+  }
+
+  /** The smallest size step: one byte, which is one size unit (abstract) or 0.001 KByte (physical). */
+  public double sizeQuantum() {
+    return units == UnitSystem.PHYSICAL ? 0.001 : 1.0;
+  }
+
+  /** Rounds a drawn size or queue to whole bytes, as the seed's {@code rint}. */
+  public double toWholeBytes(double size) {
+    return units == UnitSystem.PHYSICAL ? Math.rint(size * 1000) / 1000 : Math.rint(size);
+  }
+
+  /**
+   * Packets per time unit for a drawn arrival rate: the rate itself in abstract units; in physical
+   * units the rate is Mbit/s (= Kbit/ms) of offered load, so packets per ms = rate / (8 x mean size).
+   */
+  public double packetsPerTime(double drawnRate) {
+    return units == UnitSystem.PHYSICAL ? drawnRate / (8 * packetSize.mean()) : drawnRate;
+  }
+
+  /** True when the queue is unlimited because the preset gives no queue (max queue <= 0). */
+  public boolean unlimitedQueue() {
+    return queue.max() <= 0;
+  }
+
+  /** True when the preset can make a link at all (a capacity above zero). */
+  public boolean usable() {
+    return capacity.max() > 0 && arrivalRate.max() > 0;
+  }
+}

@@ -1,0 +1,77 @@
+package org.lemurnn.link;
+
+/**
+ * The seed's simplified CoDel, kept for compatibility (a faithful RFC 8289 CoDel would be another
+ * kind): an unlimited FIFO drained at capacity like the byte queue, observed in intervals. At the
+ * first arrival at or after an interval's end, if the smallest latency of the packets accepted in
+ * that interval exceeded the threshold, this packet is dropped and the next interval shortens to
+ * base / sqrt(drop count); otherwise the count resets and the next interval is the base. There is
+ * no tail drop. Base interval 10 and threshold 5, in the link's time unit.
+ */
+public final class SimplifiedCodel implements LinkQueue {
+  public static final double BASE_INTERVAL = 10;
+  public static final double THRESHOLD = 5;
+
+  private final UnitSystem units;
+  private final double capacity;
+  private final double queueFeature;
+  private double backlog;
+  private double now;
+  private double intervalEnd = BASE_INTERVAL;
+  private double minLatency = Double.POSITIVE_INFINITY;
+  private int dropCount;
+  private boolean started;
+
+  /** {@code queueFeature} is only reported as feature q (the seed still fed the drawn queue). */
+  public SimplifiedCodel(UnitSystem units, double capacity, double queueFeature) {
+    if (!(capacity > 0)) throw new IllegalArgumentException("capacity must be > 0: " + capacity);
+    this.units = units;
+    this.capacity = capacity;
+    this.queueFeature = queueFeature;
+  }
+
+  @Override
+  public boolean arrive(double gap, double size) {
+    now += gap;
+    if (started) backlog = Math.max(0, backlog - units.sendableInGap(gap, capacity));
+    started = true;
+    boolean drop = false;
+    if (now >= intervalEnd) {
+      double interval;
+      if (minLatency > THRESHOLD && minLatency != Double.POSITIVE_INFINITY) {
+        drop = true;
+        dropCount++;
+        interval = BASE_INTERVAL / Math.sqrt(dropCount);
+      } else {
+        dropCount = 0;
+        interval = BASE_INTERVAL;
+      }
+      intervalEnd = now + interval;
+      minLatency = Double.POSITIVE_INFINITY;
+    }
+    if (drop) return true;
+    backlog += size;
+    minLatency = Math.min(minLatency, latency());
+    return false;
+  }
+
+  @Override
+  public double backlog() {
+    return backlog;
+  }
+
+  @Override
+  public double latency() {
+    return units.latencyOf(backlog, capacity);
+  }
+
+  @Override
+  public double capacity() {
+    return capacity;
+  }
+
+  @Override
+  public double queueFeature() {
+    return queueFeature;
+  }
+}

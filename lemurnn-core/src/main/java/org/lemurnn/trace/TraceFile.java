@@ -1,0 +1,215 @@
+package org.lemurnn.trace;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.lemurnn.InputException;
+import org.lemurnn.io.AtomicFile;
+import org.lemurnn.link.UnitSystem;
+
+/**
+ * Trace files in the seed's format: tab-separated, header {@code packet_number size transmit_time
+ * receive_time latency dropped_status}, sizes in bytes, times in epoch seconds, latency in seconds,
+ * a dropped packet with receive time 0 and latency 0. We write times with nanosecond digits.
+ */
+public final class TraceFile {
+  public static final List<String> COLUMNS =
+      List.of("packet_number", "size", "transmit_time", "receive_time", "latency", "dropped_status");
+
+  private TraceFile() {}
+
+  /** Reads a trace file; a malformed row is an error naming the file and line. */
+  public static TraceRows read(Path file) {
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String header = in.readLine();
+      if (header == null) throw InputException.in(file, "empty file: expected the header " + String.join(" ", COLUMNS));
+      if (!Arrays.asList(header.strip().split("\\s+")).equals(COLUMNS)) {
+        throw InputException.at(file, 1, "expected the header '" + String.join("\t", COLUMNS) + "', got '" + header + "'");
+      }
+      Columns c = new Columns();
+      String line;
+      long lineNo = 1;
+      while ((line = in.readLine()) != null) {
+        lineNo++;
+        if (line.isBlank()) continue;
+        c.add(file, lineNo, line.strip().split("\\s+"));
+      }
+      return c.rows();
+    } catch (IOException e) {
+      throw InputException.in(file, "cannot read trace: " + e.getMessage());
+    }
+  }
+
+  /** Growing columns of a file being read. */
+  private static final class Columns {
+    long[] number = new long[1024];
+    int[] size = new int[1024];
+    long[] tx = new long[1024];
+    long[] rx = new long[1024];
+    long[] latency = new long[1024];
+    boolean[] dropped = new boolean[1024];
+    int n;
+
+    void add(Path file, long lineNo, String[] f) {
+      if (f.length != COLUMNS.size()) {
+        throw InputException.at(file, lineNo, "expected " + COLUMNS.size() + " tab-separated columns, got " + f.length);
+      }
+      if (n == number.length) grow();
+      try {
+        number[n] = Long.parseLong(f[0]);
+      } catch (NumberFormatException e) {
+        throw InputException.at(file, lineNo, "packet_number is not an integer: '" + f[0] + "'");
+      }
+      long sizeBytes = (long) Math.rint(number(file, lineNo, "size", f[1]));
+      if (sizeBytes < 0 || sizeBytes > Integer.MAX_VALUE) throw InputException.at(file, lineNo, "size must be >= 0 bytes, got " + f[1]);
+      size[n] = (int) sizeBytes;
+      tx[n] = nanos(file, lineNo, "transmit_time", f[2]);
+      rx[n] = nanos(file, lineNo, "receive_time", f[3]);
+      latency[n] = nanos(file, lineNo, "latency", f[4]);
+      if (n > 0 && tx[n] < tx[n - 1]) {
+        throw InputException.at(file, lineNo, "transmit_time " + f[2] + " goes back in time from the previous row");
+      }
+      dropped[n] = switch (f[5]) {
+        case "0" -> false;
+        case "1" -> true;
+        default -> throw InputException.at(file, lineNo, "dropped_status must be 0 or 1, got '" + f[5] + "'");
+      };
+      n++;
+    }
+
+    void grow() {
+      int m = number.length * 2;
+      number = Arrays.copyOf(number, m);
+      size = Arrays.copyOf(size, m);
+      tx = Arrays.copyOf(tx, m);
+      rx = Arrays.copyOf(rx, m);
+      latency = Arrays.copyOf(latency, m);
+      dropped = Arrays.copyOf(dropped, m);
+    }
+
+    TraceRows rows() {
+      return new TraceRows(Arrays.copyOf(number, n), Arrays.copyOf(size, n), Arrays.copyOf(tx, n),
+          Arrays.copyOf(rx, n), Arrays.copyOf(latency, n), Arrays.copyOf(dropped, n));
+    }
+  }
+
+  private static double number(Path file, long lineNo, String column, String text) {
+    try {
+      double v = Double.parseDouble(text);
+      if (Double.isFinite(v)) return v;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw InputException.at(file, lineNo, column + " is not a number: '" + text + "'");
+  }
+
+  /** Seconds as exact nanoseconds (a double would lose the sub-microsecond digits of epoch times). */
+  private static long nanos(Path file, long lineNo, String column, String text) {
+    try {
+      BigDecimal s = new BigDecimal(text);
+      if (s.signum() < 0) throw InputException.at(file, lineNo, column + " must be >= 0, got " + text);
+      return s.movePointRight(9).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw InputException.at(file, lineNo, column + " is not a time in seconds: '" + text + "'");
+    }
+  }
+
+  /** Writes rows atomically (temp file + rename). */
+  public static void write(Path file, TraceRows rows) {
+    AtomicFile.write(file, out -> {
+      Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.US_ASCII);
+      StringBuilder line = new StringBuilder(96);
+      w.write(String.join("\t", COLUMNS));
+      w.write('\n');
+      for (int i = 0; i < rows.length(); i++) {
+        line.setLength(0);
+        line.append(rows.packetNumber()[i]).append('\t').append(rows.sizeBytes()[i]).append('\t');
+        seconds(line, rows.transmitNs()[i]).append('\t');
+        if (rows.dropped()[i]) {
+          line.append("0.0\t0.0\t1\n");
+        } else {
+          seconds(line, rows.receiveNs()[i]).append('\t');
+          seconds(line, rows.latencyNs()[i]).append("\t0\n");
+        }
+        w.append(line);
+      }
+      w.flush();
+    });
+  }
+
+  private static StringBuilder seconds(StringBuilder out, long ns) {
+    String frac = Long.toString(ns % 1_000_000_000L);
+    out.append(ns / 1_000_000_000L).append('.');
+    for (int i = frac.length(); i < 9; i++) out.append('0');
+    return out.append(frac);
+  }
+
+  /** Reads a file and turns it into a sample, the link taken from its name. */
+  public static LinkSample load(Path file) {
+    return toSample(read(file), TraceLink.fromName(file));
+  }
+
+  /**
+   * A trace as a sample in physical units (DESIGN.md section 8): gaps in ms (the first 0: a file
+   * has no time origin), sizes in KByte, backlog = (latency - base latency) x C / 8 in KByte
+   * (latency below the base counts as 0), and a dropped packet takes the previous packet's backlog
+   * and latency as its targets (the seed's rule).
+   */
+  public static LinkSample toSample(TraceRows rows, TraceLink link) {
+    int n = rows.length();
+    double[] gapMs = new double[n];
+    double[] sizeKbyte = new double[n];
+    double[] backlogKbyte = new double[n];
+    double[] latencyMs = new double[n];
+    boolean[] dropped = rows.dropped().clone();
+    for (int i = 0; i < n; i++) {
+      gapMs[i] = i == 0 ? 0 : (rows.transmitNs()[i] - rows.transmitNs()[i - 1]) / 1e6;
+      sizeKbyte[i] = rows.sizeBytes()[i] / 1000.0;
+      if (dropped[i]) {
+        latencyMs[i] = i == 0 ? 0 : latencyMs[i - 1];
+        backlogKbyte[i] = i == 0 ? 0 : backlogKbyte[i - 1];
+      } else {
+        latencyMs[i] = Math.max(0, rows.latencyNs()[i] / 1e6 - link.baseLatencyMs());
+        backlogKbyte[i] = latencyMs[i] * link.capacityMbps() / 8;
+      }
+    }
+    return new LinkSample(UnitSystem.PHYSICAL, "trace", "trace", link.capacityMbps(), link.queueBytes() / 1000,
+        gapMs, sizeKbyte, backlogKbyte, latencyMs, dropped);
+  }
+
+  /**
+   * A physical sample as trace rows: packet i leaves at {@code startNs} + its arrival time, is
+   * received after its latency plus {@code baseLatencyMs}.
+   */
+  public static TraceRows fromSample(LinkSample sample, long startNs, double baseLatencyMs) {
+    if (sample.units() != UnitSystem.PHYSICAL) {
+      throw new IllegalArgumentException("trace files hold physical units; this sample is " + sample.units().fileName());
+    }
+    int n = sample.length();
+    long[] number = new long[n];
+    int[] size = new int[n];
+    long[] tx = new long[n];
+    long[] rx = new long[n];
+    long[] latency = new long[n];
+    boolean[] dropped = sample.dropped().clone();
+    double arrivalMs = 0;
+    for (int i = 0; i < n; i++) {
+      number[i] = i + 1;
+      size[i] = (int) Math.rint(sample.size()[i] * 1000);
+      arrivalMs += sample.interPacketTime()[i];
+      tx[i] = startNs + Math.round(arrivalMs * 1e6);
+      if (!dropped[i]) {
+        latency[i] = Math.round((sample.latency()[i] + baseLatencyMs) * 1e6);
+        rx[i] = tx[i] + latency[i];
+      }
+    }
+    return new TraceRows(number, size, tx, rx, latency, dropped);
+  }
+}

@@ -1,0 +1,46 @@
+package org.lemurnn.trace;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.lemurnn.InputException;
+
+/**
+ * The link a trace file was recorded on, as its name tells ({@code ..._C<Mbit/s>_L<base latency
+ * ms>_Q<queue bytes>_...}) or as the user gives it.
+ */
+public record TraceLink(double capacityMbps, double baseLatencyMs, double queueBytes) {
+  private static final Pattern NAME =
+      Pattern.compile("_C([0-9]+(?:\\.[0-9]+)?)_L([0-9]+(?:\\.[0-9]+)?)_Q([0-9]+(?:\\.[0-9]+)?)(?:_|\\.|$)");
+
+  public TraceLink {
+    if (!(capacityMbps > 0) || Double.isInfinite(capacityMbps)) {
+      throw new IllegalArgumentException("capacity must be > 0 Mbit/s: " + capacityMbps);
+    }
+    if (!(baseLatencyMs >= 0) || !(queueBytes >= 0)) {
+      throw new IllegalArgumentException("base latency and queue must be >= 0: " + baseLatencyMs + ", " + queueBytes);
+    }
+  }
+
+  /** Reads the link from a file name such as {@code mgtrace_C7.5_L0_Q10950_1764000000_3.csv}. */
+  public static TraceLink fromName(Path file) {
+    Matcher m = NAME.matcher(file.getFileName().toString());
+    if (!m.find()) {
+      throw InputException.in(file, "the name does not carry the link (..._C<Mbit/s>_L<ms>_Q<bytes>_...): "
+          + "rename it or give capacity, base latency and queue explicitly");
+    }
+    return new TraceLink(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)));
+  }
+
+  /** The name {@code generate} gives a file: {@code mgtrace_C<c>_L<l>_Q<q>_<unix time>_<n>.csv}. */
+  public String fileName(long unixTime, int n) {
+    return "mgtrace_C" + plain(capacityMbps) + "_L" + plain(baseLatencyMs) + "_Q" + plain(queueBytes)
+        + "_" + unixTime + "_" + n + ".csv";
+  }
+
+  // shortest exact decimal, never in exponent form, without a trailing ".0"
+  private static String plain(double v) {
+    String s = new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    return s;
+  }
+}

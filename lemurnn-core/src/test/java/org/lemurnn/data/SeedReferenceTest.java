@@ -1,0 +1,62 @@
+package org.lemurnn.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import org.junit.jupiter.api.Test;
+import org.lemurnn.ReferenceData;
+import org.lemurnn.trace.FeatureEncoder;
+import org.lemurnn.trace.LinkSample;
+
+/**
+ * The golden test of the generator: the seed project (numpy, data_seed 10, preset default,
+ * bytequeue) made the test samples stored in the reference folder; numpy-compatible generation must
+ * give the same features and targets. These values come from the original program, not from us.
+ */
+class SeedReferenceTest {
+  private static final DataSpec SPEC = DataSpec.defaults().withSeed(10, true);
+
+  @Test
+  void numpyCompatibleSamplesEqualTheSeedsTestSamples() throws Exception {
+    JsonNode ref = new ObjectMapper().readTree(
+        new File(ReferenceData.path("pytorch-models/rnn_relu_l1_h8/reference_io_rnn_relu_l1_h8.json").toString()));
+    FeatureEncoder encoder = new FeatureEncoder("bscq", SPEC.units(), 1);
+    for (JsonNode seq : ref.get("sequences")) {
+      if (!seq.get("name").asText().startsWith("test_sample")) continue;
+      int index = seq.get("source").get("sample_index").asInt();
+      LinkSample sample = SyntheticData.sample(SPEC, index);
+      float[][] features = encoder.encode(sample);
+      float[][] targets = encoder.targets(sample, "bd");
+      JsonNode input = seq.get("input");
+      for (int t = 0; t < input.size(); t++) {
+        for (int f = 0; f < 4; f++) {
+          assertThat(features[t][f]).as("sample %d step %d feature %d", index, t, f)
+              .isEqualTo((float) input.get(t).get(f).asDouble());
+        }
+        assertThat(targets[t][0]).as("backlog %d/%d", index, t)
+            .isCloseTo((float) seq.get("targets").get("backlog").get(t).asDouble(), within(1e-3f));
+        assertThat(targets[t][1]).isEqualTo((float) seq.get("targets").get("dropped").get(t).asDouble());
+      }
+    }
+  }
+
+  @Test
+  void wholeTestSetMeansEqualTheSeeds() {
+    // test_set_X_means_check of the reference: the mean of each feature over the seed's test set
+    DataSets sets = SyntheticData.generate(SPEC.withSizes(128, 0, 0, 1024));
+    FeatureEncoder encoder = new FeatureEncoder("bscq", SPEC.units(), 1);
+    double[] sum = new double[4];
+    long n = 0;
+    for (LinkSample s : sets.test()) {
+      for (float[] row : encoder.encode(s)) {
+        for (int f = 0; f < 4; f++) sum[f] += row[f];
+        n++;
+      }
+    }
+    double[] expected = {1515.2939453125, 1000.1286010742188, 755.1674194335938, 6216.4052734375};
+    for (int f = 0; f < 4; f++) assertThat(sum[f] / n).isCloseTo(expected[f], within(expected[f] * 1e-5));
+  }
+}

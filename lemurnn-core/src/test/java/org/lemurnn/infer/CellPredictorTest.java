@@ -1,0 +1,91 @@
+package org.lemurnn.infer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.lemurnn.InputException;
+import org.lemurnn.model.CellType;
+import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.Tensor;
+
+class CellPredictorTest {
+  @Property(tries = 40)
+  void everyCellFollowsItsEquations(
+      @ForAll CellType cell, @ForAll @IntRange(min = 1, max = 3) int layers,
+      @ForAll @IntRange(min = 1, max = 40) int hidden, @ForAll long seed) {
+    ModelFile model = RandomModels.of(cell, layers, hidden, "bscq", seed);
+    CellPredictor fast = Predictors.of(model);
+    NaiveCells naive = new NaiveCells(model);
+    float[] out = new float[3];
+    for (float[] x : RandomModels.features(200, 4, seed + 1)) {
+      fast.step(x, out);
+      double[] expected = naive.step(x);
+      for (int k = 0; k < 3; k++) assertThat((double) out[k]).isCloseTo(expected[k], within(1e-4 * (1 + Math.abs(expected[k]))));
+    }
+    for (int l = 0; l < layers; l++) {
+      float[] h = fast.hidden(l);
+      for (int j = 0; j < hidden; j++) assertThat((double) h[j]).isCloseTo(naive.h[l][j], within(1e-4 * (1 + Math.abs(naive.h[l][j]))));
+    }
+  }
+
+  @Property(tries = 40)
+  void simdAndScalarKernelsAgree(
+      @ForAll CellType cell, @ForAll @IntRange(min = 1, max = 3) int layers,
+      @ForAll @IntRange(min = 1, max = 80) int hidden, @ForAll long seed) {
+    ModelFile model = RandomModels.of(cell, layers, hidden, "bscq", seed);
+    CellPredictor simd = Predictors.of(model, Kernel.best());
+    CellPredictor scalar = Predictors.of(model, Kernel.SCALAR);
+    float[] a = new float[3], b = new float[3];
+    for (float[] x : RandomModels.features(1000, 4, seed)) {
+      simd.step(x, a);
+      scalar.step(x, b);
+      for (int k = 0; k < 3; k++) assertThat(a[k]).isCloseTo(b[k], within(1e-6f * (1 + Math.abs(b[k]))));
+    }
+  }
+
+  @Test
+  void sequenceModeEqualsStepping() {
+    ModelFile model = RandomModels.of(CellType.LSTM, 2, 16, "bscq", 7);
+    float[][] rows = RandomModels.features(50, 4, 8);
+    CellPredictor stepped = Predictors.of(model), burst = Predictors.of(model);
+    float[] flat = new float[50 * 4];
+    for (int t = 0; t < 50; t++) System.arraycopy(rows[t], 0, flat, 4 * t, 4);
+    float[] outs = new float[50 * 3];
+    burst.run(flat, 50, outs);
+    float[] out = new float[3];
+    for (int t = 0; t < 50; t++) {
+      stepped.step(rows[t], out);
+      assertThat(new float[] {outs[3 * t], outs[3 * t + 1], outs[3 * t + 2]}).containsExactly(out);
+    }
+  }
+
+  @Test
+  void resetStartsAFreshSequence() {
+    CellPredictor p = Predictors.of(RandomModels.of(CellType.GRU, 2, 8, "bscq", 3));
+    float[][] rows = RandomModels.features(20, 4, 4);
+    float[] first = new float[3], again = new float[3];
+    for (float[] x : rows) p.step(x, first);
+    p.reset();
+    for (float[] x : rows) p.step(x, again);
+    assertThat(again).containsExactly(first);
+  }
+
+  @Test
+  void weightsOfTheWrongShapeAreRefusedWithTheirName() {
+    ModelFile good = RandomModels.of(CellType.LSTM, 1, 8, "bscq", 1);
+    Map<String, Tensor> tensors = new LinkedHashMap<>(good.tensors());
+    tensors.put("lstm.weight_hh_l0", new Tensor(new int[] {32, 7}, new float[32 * 7]));
+    assertThatThrownBy(() -> Predictors.of(new ModelFile(good.spec(), tensors)))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("lstm.weight_hh_l0")
+        .hasMessageContaining("[32, 7]")
+        .hasMessageContaining("[32, 8]");
+  }
+}

@@ -1,0 +1,94 @@
+package org.lemurnn.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.InputException;
+import org.lemurnn.data.DataSpec;
+import org.lemurnn.data.SyntheticData;
+import org.lemurnn.link.LinkPresets;
+
+class TraceFileTest {
+  private static final String HEADER = "packet_number\tsize\ttransmit_time\treceive_time\tlatency\tdropped_status\n";
+  @TempDir Path dir;
+
+  @Test
+  void linkComesFromTheName() {
+    TraceLink link = TraceLink.fromName(Path.of("x/mgtrace_C7.25_L3_Q10950_1764000000_3.csv"));
+    assertThat(link).isEqualTo(new TraceLink(7.25, 3, 10950));
+    assertThat(link.fileName(1764000000L, 3)).isEqualTo("mgtrace_C7.25_L3_Q10950_1764000000_3.csv");
+    assertThatThrownBy(() -> TraceLink.fromName(Path.of("trace.csv")))
+        .isInstanceOf(InputException.class).hasMessageContaining("trace.csv").hasMessageContaining("_C<Mbit/s>");
+  }
+
+  @Test
+  void sampleByHand() throws Exception {
+    // C = 8 Mbit/s = 1 KByte/ms, base latency 1 ms: backlog KByte = latency ms - 1
+    Path file = dir.resolve("mgtrace_C8_L1_Q5000_1_1.csv");
+    Files.writeString(file, HEADER
+        + "1\t1000\t100.000000\t100.002000\t0.002\t0\n"
+        + "2\t500\t100.000500\t100.003000\t0.0025\t0\n"
+        + "3\t1400\t100.000600\t0.0\t0.0\t1\n");
+    LinkSample s = TraceFile.load(file);
+    assertThat(s.interPacketTime()).containsExactly(0, 0.5, 0.1);
+    assertThat(s.size()).containsExactly(1, 0.5, 1.4);
+    assertThat(s.backlog()[0]).isCloseTo(1, within(1e-12));
+    assertThat(s.backlog()[1]).isCloseTo(1.5, within(1e-12));
+    assertThat(s.backlog()[2]).isEqualTo(s.backlog()[1]); // a drop takes the previous target
+    assertThat(s.latency()[2]).isEqualTo(s.latency()[1]);
+    assertThat(s.dropped()).containsExactly(false, false, true);
+    assertThat(s.capacity()).isEqualTo(8);
+    assertThat(s.queueLimit()).isEqualTo(5);
+  }
+
+  @Test
+  void malformedFilesNameFileAndLine() throws Exception {
+    assertError(HEADER + "1\t100\t1.0\t1.1\t0.1\n", ":2: expected 6 tab-separated columns");
+    assertError(HEADER + "1\t100\t1.0\t1.1\t0.1\t0\n2\tabc\t1.0\t1.1\t0.1\t0\n", ":3: size is not a number");
+    assertError(HEADER + "1\t-5\t1.0\t1.1\t0.1\t0\n", ":2: size must be >= 0");
+    assertError(HEADER + "1\t5\t2.0\t2.1\t0.1\t0\n2\t5\t1.0\t1.1\t0.1\t0\n", ":3: transmit_time 1.0 goes back");
+    assertError(HEADER + "1\t5\t2.0\t2.1\t0.1\t2\n", ":2: dropped_status must be 0 or 1");
+    assertError("packet size time\n", ":1: expected the header");
+  }
+
+  private void assertError(String content, String message) throws Exception {
+    Path file = dir.resolve("bad_C1_L0_Q1_1_1.csv");
+    Files.writeString(file, content);
+    assertThatThrownBy(() -> TraceFile.read(file)).isInstanceOf(InputException.class)
+        .hasMessageContaining(file + message);
+  }
+
+  @Test
+  void writtenSamplesReadBackTheSame() {
+    DataSpec spec = DataSpec.defaults().withPresets(List.of(LinkPresets.resolve("daglike-overload")))
+        .withSizes(500, 0, 0, 5);
+    for (LinkSample s : SyntheticData.generate(spec).test()) {
+      TraceLink link = new TraceLink(s.capacity(), 2.5, s.queueLimit() * 1000);
+      Path file = dir.resolve(link.fileName(1764000000L, 1));
+      TraceFile.write(file, TraceFile.fromSample(s, 1764000000_000_000_000L, 2.5));
+      LinkSample back = TraceFile.load(file);
+      assertThat(TraceLink.fromName(file)).isEqualTo(link);
+      assertThat(back.capacity()).isEqualTo(s.capacity());
+      assertThat(back.queueLimit()).isCloseTo(s.queueLimit(), within(1e-12));
+      assertThat(back.dropped()).isEqualTo(s.dropped());
+      assertThat(back.size()).containsExactly(s.size(), within(1e-12));
+      for (int i = 0; i < s.length(); i++) {
+        // a file has no time origin, so the first gap reads as 0; times are kept to the ns
+        if (i > 0) assertThat(back.interPacketTime()[i]).isCloseTo(s.interPacketTime()[i], within(2e-6));
+        // a dropped packet's target is not in the file: the reader gives it the previous packet's
+        if (!s.dropped()[i]) assertThat(back.backlog()[i]).isCloseTo(s.backlog()[i], within(1e-5));
+      }
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.filter(f -> f.getFileName().toString().endsWith(".tmp"))).isEmpty();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

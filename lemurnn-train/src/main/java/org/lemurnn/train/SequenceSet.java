@@ -1,0 +1,64 @@
+package org.lemurnn.train;
+
+import java.util.List;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.trace.FeatureEncoder;
+import org.lemurnn.trace.LinkSample;
+
+/**
+ * Sequences of one length as flat row-major arrays, ready to be cut into batches: features {@code
+ * x [count][steps][features]}, targets {@code backlog} and {@code drops [count][steps]}, the
+ * capacity feature per packet (for backlog_n) and each sequence's traffic type.
+ */
+public record SequenceSet(
+    int count, int steps, int features, float[] x, float[] backlog, float[] drops, float[] capacity, String[] traffic) {
+
+  /**
+   * Encodes samples through the one {@link FeatureEncoder} with the model's inputs, units and
+   * normalisation; the spec's output_str is {@code bd} or {@code ld} (backlog or latency, then drop).
+   */
+  public static SequenceSet of(List<LinkSample> samples, ModelSpec spec) {
+    FeatureEncoder encoder = new FeatureEncoder(spec.inputStr(), spec.units(), spec.normScale());
+    FeatureEncoder capacityOnly = new FeatureEncoder("c", spec.units(), spec.normScale());
+    String outputStr = spec.outputStr();
+    if (samples.isEmpty()) throw new IllegalArgumentException("no sequences");
+    if (outputStr.length() != 2 || "bl".indexOf(outputStr.charAt(0)) < 0 || outputStr.charAt(1) != 'd') {
+      throw new IllegalArgumentException("output_str must be bd or ld, not '" + outputStr + "'");
+    }
+    int count = samples.size(), steps = samples.getFirst().length(), features = encoder.size();
+    float[] x = new float[count * steps * features];
+    float[] backlog = new float[count * steps], drops = new float[count * steps], capacity = new float[count * steps];
+    String[] traffic = new String[count];
+    for (int s = 0; s < count; s++) {
+      LinkSample sample = samples.get(s);
+      if (sample.length() != steps) {
+        throw new IllegalArgumentException("sequences differ in length: " + sample.length() + " vs " + steps);
+      }
+      float[][] rows = encoder.encode(sample);
+      float[][] targets = encoder.targets(sample, outputStr);
+      float[][] c = capacityOnly.encode(sample);
+      for (int t = 0; t < steps; t++) {
+        System.arraycopy(rows[t], 0, x, (s * steps + t) * features, features);
+        backlog[s * steps + t] = targets[t][0];
+        drops[s * steps + t] = targets[t][1];
+        capacity[s * steps + t] = c[t][0];
+      }
+      traffic[s] = sample.traffic();
+    }
+    return new SequenceSet(count, steps, features, x, backlog, drops, capacity, traffic);
+  }
+
+  /** Rows {@code indices[from..to)} of a per-step array of width {@code width} (1 or features). */
+  public static float[] gather(float[] flat, int rowLength, int[] indices, int from, int to) {
+    float[] out = new float[(to - from) * rowLength];
+    for (int i = from; i < to; i++) System.arraycopy(flat, indices[i] * rowLength, out, (i - from) * rowLength, rowLength);
+    return out;
+  }
+
+  /** One sequence of a per-step array. */
+  public float[] sequence(float[] flat, int index) {
+    float[] out = new float[steps];
+    System.arraycopy(flat, index * steps, out, 0, steps);
+    return out;
+  }
+}

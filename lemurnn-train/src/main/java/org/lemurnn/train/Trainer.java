@@ -1,0 +1,198 @@
+package org.lemurnn.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import org.lemurnn.model.Tensor;
+import org.lemurnn.train.loss.Objective;
+import org.lemurnn.train.model.LinkModel;
+
+/**
+ * The training math of one run: the model, its best copy, Adam, and the encoded sets. An epoch
+ * trains over every training set (shuffled, seeded by the torch seed and the epoch so that a resumed
+ * run repeats it exactly), then the run validates and tests through {@link Evaluation}.
+ */
+public final class Trainer implements AutoCloseable {
+  private final TrainConfig config;
+  private final NDManager manager;
+  private final LinkModel model;
+  private final LinkModel best;
+  private final Adam adam;
+  private final ParameterStore store;
+  private final List<SequenceSet> train;
+  private final SequenceSet val;
+  private final SequenceSet test;
+
+  public Trainer(TrainConfig config, TrainingData data) {
+    this.config = config;
+    this.manager = NDManager.newBaseManager();
+    this.model = LinkModel.create(config.spec(), config.dropoutRate(), manager, config.torchSeed());
+    this.best = LinkModel.create(config.spec(), 0.0, manager, config.torchSeed());
+    this.adam = new Adam(model.stateDict(), config.learningRate(), manager);
+    this.store = new ParameterStore(manager, false);
+    List<SequenceSet> sets = new ArrayList<>();
+    for (var samples : data.train()) sets.add(SequenceSet.of(samples, config.spec()));
+    this.train = List.copyOf(sets);
+    this.val = SequenceSet.of(data.val(), config.spec());
+    this.test = SequenceSet.of(data.test(), config.spec());
+  }
+
+  public TrainConfig config() {
+    return config;
+  }
+
+  public LinkModel model() {
+    return model;
+  }
+
+  public LinkModel best() {
+    return best;
+  }
+
+  public Adam adam() {
+    return adam;
+  }
+
+  public SequenceSet testSet() {
+    return test;
+  }
+
+  /** Batches in one epoch, over every training set. */
+  public int batchesPerEpoch() {
+    int batches = 0;
+    for (SequenceSet set : train) batches += (set.count() + config.batchSize() - 1) / config.batchSize();
+    return batches;
+  }
+
+  /**
+   * Trains one epoch; returns the training loss terms and their total ({@code loss}), each the mean
+   * over sequences. {@code afterBatch} hears each batch's index; {@code gradients} (if not null)
+   * receives a line of gradient norms per batch.
+   */
+  public Map<String, Double> trainEpoch(int epoch, IntConsumer afterBatch, Consumer<String> gradients) {
+    long seed = mix(config.torchSeed(), epoch);
+    Engine.getInstance().setRandomSeed(Long.hashCode(seed)); // dropout masks
+    SplittableRandom shuffle = new SplittableRandom(seed);
+    Map<String, Double> sums = new LinkedHashMap<>();
+    int sequences = 0, batchIndex = 0;
+    for (SequenceSet set : train) {
+      int[] order = permutation(set.count(), shuffle);
+      for (int from = 0; from < set.count(); from += config.batchSize()) {
+        int to = Math.min(set.count(), from + config.batchSize());
+        int index = batchIndex;
+        Map<String, Double> terms = step(
+            SequenceSet.gather(set.x(), set.steps() * set.features(), order, from, to),
+            SequenceSet.gather(set.backlog(), set.steps(), order, from, to),
+            SequenceSet.gather(set.drops(), set.steps(), order, from, to),
+            to - from, set.steps(),
+            gradients == null ? null : line -> gradients.accept(epoch + "\t" + index + "\t" + line));
+        int n = to - from;
+        terms.forEach((k, v) -> sums.merge(k, v * n, Double::sum));
+        sequences += n;
+        afterBatch.accept(batchIndex++);
+      }
+    }
+    int total = sequences;
+    Map<String, Double> means = new LinkedHashMap<>();
+    sums.forEach((k, v) -> means.put(k, v / total));
+    return means;
+  }
+
+  /**
+   * One optimisation step on a batch of {@code batch} sequences of {@code steps} packets; returns
+   * the loss terms and {@code loss}. Public for the training-step benchmark.
+   */
+  public Map<String, Double> step(float[] x, float[] backlog, float[] drops, int batch, int steps, Consumer<String> gradients) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    try (NDScope scope = new NDScope()) {
+      NDArray input = manager.create(x, new Shape(batch, steps, config.spec().inputSize()));
+      NDArray trueBacklog = manager.create(backlog, new Shape(batch, steps));
+      NDArray trueDrops = manager.create(drops, new Shape(batch, steps));
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray y = model.forward(store, new NDList(input), true).head();
+        Objective.Terms terms = config.objective().trainingLoss(
+            y.get(":, :, 0"), y.get(":, :, 1:3"), trueBacklog, trueDrops, config.dropMasking());
+        collector.backward(terms.total());
+        terms.parts().forEach((k, v) -> values.put(k, (double) v.getFloat()));
+        values.put("loss", (double) terms.total().getFloat());
+      }
+      if (gradients != null) gradients.accept(gradientNorms());
+      adam.update();
+    }
+    return values;
+  }
+
+  private String gradientNorms() {
+    StringBuilder line = new StringBuilder();
+    for (Parameter p : model.stateDict().values()) {
+      if (!line.isEmpty()) line.append('\t');
+      line.append(String.format(java.util.Locale.ROOT, "%.6g", p.getArray().getGradient().norm().getFloat()));
+    }
+    return line.toString();
+  }
+
+  /** Metrics of the current model on the validation set. */
+  public Map<String, Double> validate() {
+    return Evaluation.metrics(val, Evaluation.predict(model, val, manager), config.computeAds(), false);
+  }
+
+  /** Metrics of the best model so far on the test set, per traffic type too. */
+  public Map<String, Double> test() {
+    return Evaluation.metrics(test, testPredictions(), config.computeAds(), true);
+  }
+
+  /** The best model's predictions on the test set, {@code [sequence][step][3]}. */
+  public float[][][] testPredictions() {
+    return Evaluation.predict(best, test, manager);
+  }
+
+  /** Makes the current weights the best model's. */
+  public void keepAsBest() {
+    best.load(model.tensors());
+  }
+
+  /** Restores a run: current and best weights, Adam moments and step. */
+  public void restore(Map<String, Tensor> current, Map<String, Tensor> bestWeights, Map<String, Tensor> adamState, long adamStep) {
+    model.load(current);
+    best.load(bestWeights);
+    adam.restore(adamState, adamStep);
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+
+  private static int[] permutation(int n, SplittableRandom random) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) order[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+
+  /** A seed per (run seed, epoch), well spread (SplitMix64 finaliser). */
+  static long mix(long seed, int epoch) {
+    long z = seed * 0x9E3779B97F4A7C15L + epoch;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}

@@ -1,0 +1,67 @@
+package org.lemurnn.train.loss;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The differentiable forms of the drop and backlog metrics of {@code org.lemurnn.metrics} (DESIGN.md
+ * section 7), on batches {@code [B,T]}. Each per-sequence term returns {@code [B]}; the tests hold
+ * them equal to the plain-Java metrics on the same inputs.
+ */
+public final class DropLosses {
+  /** Keeps the normalised earthmover finite on a batch without drops (the original gave NaN). */
+  static final float EMPTY_BATCH_EPSILON = 1e-12f;
+
+  private DropLosses() {}
+
+  /** Mean absolute backlog error over batch and steps; with a mask, errors are weighted by it first. */
+  public static NDArray backlogL1(NDArray predicted, NDArray target, NDArray mask) {
+    NDArray diff = predicted.sub(target);
+    if (mask != null) diff = diff.mul(mask);
+    return diff.abs().mean();
+  }
+
+  /** Mean cross-entropy over batch and steps of the drop logits {@code [B,T,2]} against 0/1 drops. */
+  public static NDArray crossEntropy(NDArray logits, NDArray drops) {
+    NDArray logProb = logits.logSoftmax(-1);
+    NDArray logDrop = logProb.get(":, :, 1");
+    NDArray logKeep = logProb.get(":, :, 0");
+    return logDrop.mul(drops).add(logKeep.mul(drops.neg().add(1))).mean().neg();
+  }
+
+  /** P(drop) per packet from the logits {@code [B,T,2]}. */
+  public static NDArray dropProbability(NDArray logits) {
+    return logits.softmax(-1).get(":, :, 1");
+  }
+
+  /** Per sequence |sum true - sum predicted|, {@code [B]}. */
+  public static NDArray dropCountError(NDArray trueDrops, NDArray predDrops) {
+    return trueDrops.sum(new int[] {1}).sub(predDrops.sum(new int[] {1})).abs();
+  }
+
+  /**
+   * Symmetric earthmover of order p per sequence, {@code [B]}: as {@code
+   * DropMetrics.symmetricEarthmover}, normalised over the batch.
+   */
+  public static NDArray symmetricEarthmover(NDArray trueDrops, NDArray predDrops, double p, boolean normalised) {
+    NDArray diff = trueDrops.sub(predDrops);
+    if (normalised) {
+      NDArray total = trueDrops.sum().add(predDrops.sum()).add(EMPTY_BATCH_EPSILON);
+      diff = diff.mul(total.pow(-1).mul(2));
+    }
+    NDArray forward = diff.cumSum(1).abs();
+    NDArray backward = diff.flip(1).cumSum(1).abs();
+    if (p != 1) {
+      forward = forward.pow(p);
+      backward = backward.pow(p);
+    }
+    return forward.add(backward).sum(new int[] {1}).div(trueDrops.getShape().get(1));
+  }
+
+  /**
+   * Squared CDF distance per sequence, {@code [B]}: sum over steps of (cumsum true - cumsum pred)^2,
+   * the drop counts not normalised. Without the square root, whose gradient is infinite at 0.
+   */
+  public static NDArray squaredCdfDistance(NDArray trueDrops, NDArray predDrops) {
+    return trueDrops.sub(predDrops).cumSum(1).square().sum(new int[] {1});
+  }
+}

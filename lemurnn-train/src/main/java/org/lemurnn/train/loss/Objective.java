@@ -1,0 +1,76 @@
+package org.lemurnn.train.loss;
+
+import ai.djl.ndarray.NDArray;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a trainer minimises (DESIGN.md section 7): the differentiable training loss on a batch, and
+ * the validation loss, built from the plain metrics of a whole set, that picks the best model.
+ */
+public enum Objective {
+  /** trainer_bx: L1(backlog) + CrossEntropy(drops). */
+  DEFAULT("trainer_bx"),
+  /** trainer_bxe1: L1 + CE + the batch's symmetric earthmover (p=1, normalised) on P(drop). */
+  EARTHMOVER("trainer_bxe1"),
+  /** trainer_energy: L1 + droprate + squared CDF distance (not normalised) on P(drop). */
+  ENERGY("trainer_energy");
+
+  private final String trainerName;
+
+  Objective(String trainerName) {
+    this.trainerName = trainerName;
+  }
+
+  /** The seed's trainer name, first part of the run directory name. */
+  public String trainerName(boolean dropMasking) {
+    return trainerName + (dropMasking ? "_dropmask" : "");
+  }
+
+  /** A training loss and its terms (each a scalar), for the log. */
+  public record Terms(NDArray total, Map<String, NDArray> parts) {}
+
+  /**
+   * The loss of one batch: {@code backlog [B,T]} and {@code logits [B,T,2]} predicted, {@code
+   * trueBacklog} and {@code trueDrops [B,T]} targets. With drop masking the backlog of dropped
+   * packets does not count.
+   */
+  public Terms trainingLoss(NDArray backlog, NDArray logits, NDArray trueBacklog, NDArray trueDrops, boolean dropMasking) {
+    Map<String, NDArray> parts = new LinkedHashMap<>();
+    parts.put("backlog_l1", DropLosses.backlogL1(backlog, trueBacklog, dropMasking ? trueDrops.neg().add(1) : null));
+    NDArray pDrop = this == DEFAULT ? null : DropLosses.dropProbability(logits);
+    switch (this) {
+      case DEFAULT -> parts.put("cross_entropy", DropLosses.crossEntropy(logits, trueDrops));
+      case EARTHMOVER -> {
+        parts.put("cross_entropy", DropLosses.crossEntropy(logits, trueDrops));
+        parts.put("earthmover", DropLosses.symmetricEarthmover(trueDrops, pDrop, 1, true).sum());
+      }
+      case ENERGY -> {
+        parts.put("droprate", DropLosses.dropCountError(trueDrops, pDrop).mean());
+        parts.put("squared_cdf", DropLosses.squaredCdfDistance(trueDrops, pDrop).mean());
+      }
+    }
+    NDArray total = null;
+    for (NDArray part : parts.values()) total = total == null ? part : total.add(part);
+    return new Terms(total, parts);
+  }
+
+  /** The validation loss from a set's per-sequence metrics (see {@link org.lemurnn.train.Evaluation}). */
+  public double validationLoss(Map<String, Double> metrics) {
+    double common = metrics.get("backlog_l1") + metrics.get("droprate");
+    return switch (this) {
+      case DEFAULT -> common + metrics.get("cross_entropy") + metrics.get("wasserstein");
+      case EARTHMOVER -> common + metrics.get("cross_entropy") + metrics.get("wasserstein") + metrics.get("earthmover");
+      case ENERGY -> common + 10 * metrics.get("energy");
+    };
+  }
+
+  /** How the validation loss is made, for the log header. */
+  public String validationDefinition() {
+    return switch (this) {
+      case DEFAULT -> "backlog_l1 + cross_entropy + droprate + wasserstein";
+      case EARTHMOVER -> "backlog_l1 + cross_entropy + droprate + wasserstein + earthmover";
+      case ENERGY -> "backlog_l1 + droprate + 10 * energy";
+    };
+  }
+}

@@ -1,0 +1,89 @@
+package org.lemurnn.train.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.lemurnn.infer.Predictor;
+import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelSpec;
+
+/**
+ * A {@link Predictor} running the DJL block (libtorch) one packet at a time: the reference the
+ * pure-Java cells are checked against, and the baseline of {@code bench --compare-libtorch}. Unlike
+ * the cells it allocates native arrays on every step. Close it to free them.
+ */
+public final class DjlPredictor implements Predictor, AutoCloseable {
+  private final NDManager manager;
+  private final LinkModel model;
+  private final ParameterStore store;
+  private final float[] input;
+  private NDList state;
+
+  private DjlPredictor(NDManager manager, LinkModel model) {
+    this.manager = manager;
+    this.model = model;
+    this.store = new ParameterStore(manager, false);
+    this.input = new float[model.spec().inputSize()];
+    reset();
+  }
+
+  public static DjlPredictor of(ModelFile file) {
+    NDManager manager = NDManager.newBaseManager();
+    return new DjlPredictor(manager, LinkModel.of(file, manager));
+  }
+
+  @Override
+  public ModelSpec spec() {
+    return model.spec();
+  }
+
+  @Override
+  public void step(float[] features, float[] out) {
+    System.arraycopy(features, 0, input, 0, input.length);
+    try (NDManager step = manager.newSubManager()) {
+      NDList inputs = new NDList(step.create(input, new Shape(1, 1, input.length)));
+      inputs.addAll(state);
+      NDList outputs = model.forward(store, inputs, false);
+      float[] y = outputs.get(0).toFloatArray();
+      System.arraycopy(y, 0, out, 0, LinkModel.OUTPUTS);
+      NDList next = new NDList();
+      for (int i = 1; i < outputs.size(); i++) next.add(outputs.get(i).stopGradient());
+      next.attach(manager);
+      state.close();
+      state = next;
+    }
+  }
+
+  @Override
+  public void reset() {
+    if (state != null) state.close();
+    state = model.zeroState(manager, 1);
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+
+  /** Runs whole sequences at once, {@code [batch][step][feature]} to {@code [batch][step][3]}: for checks. */
+  public float[][][] run(float[][][] features) {
+    int batch = features.length, steps = features[0].length, in = input.length;
+    float[] flat = new float[batch * steps * in];
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < steps; t++) System.arraycopy(features[b][t], 0, flat, (b * steps + t) * in, in);
+    }
+    try (NDManager run = manager.newSubManager()) {
+      NDArray y = model.forward(store, new NDList(run.create(flat, new Shape(batch, steps, in))), false).get(0);
+      float[] out = y.toFloatArray();
+      float[][][] result = new float[batch][steps][LinkModel.OUTPUTS];
+      for (int b = 0; b < batch; b++) {
+        for (int t = 0; t < steps; t++) {
+          System.arraycopy(out, (b * steps + t) * LinkModel.OUTPUTS, result[b][t], 0, LinkModel.OUTPUTS);
+        }
+      }
+      return result;
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package org.lemurnn.train.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.recurrent.GRU;
+import ai.djl.nn.recurrent.LSTM;
+import ai.djl.nn.recurrent.RNN;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.lemurnn.InputException;
+import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.model.Tensor;
+
+/**
+ * A link model as a DJL block (DESIGN.md section 6): recurrent core, dropout on its output while
+ * training, {@code Linear(hidden -> 3)}. Output 0 is the backlog, 1..2 the drop logits.
+ *
+ * <p>Input {@code x [B,T,features]}, optionally followed by the initial state ({@code h}, and
+ * {@code c} for LSTMs, each {@code [layers,B,hidden]}; zeros when absent). Output {@code y
+ * [B,T,3]} followed by the final state.
+ *
+ * <p>The parameters are addressed by their PyTorch state_dict names ({@link #stateDict}), so a
+ * model moves to and from a {@link ModelFile} without renaming rules anywhere else.
+ */
+public final class LinkModel extends AbstractBlock {
+  public static final int OUTPUTS = 3;
+
+  private final ModelSpec spec;
+  private final double dropoutRate;
+  private final Block core;
+  private final Dropout dropout;
+  private final Linear fc;
+
+  private LinkModel(ModelSpec spec, double dropoutRate) {
+    this.spec = spec;
+    this.dropoutRate = dropoutRate;
+    this.core = addChildBlock(spec.cell().parameterPrefix(), core(spec));
+    this.dropout = addChildBlock("dropout", Dropout.builder().optRate((float) dropoutRate).build());
+    this.fc = addChildBlock("fc", Linear.builder().setUnits(OUTPUTS).build());
+  }
+
+  private static Block core(ModelSpec spec) {
+    int layers = spec.layers(), hidden = spec.hidden();
+    return switch (spec.cell()) {
+      case RELU_RNN, TANH_RNN -> RNN.builder().setStateSize(hidden).setNumLayers(layers)
+          .setActivation(spec.cell() == org.lemurnn.model.CellType.RELU_RNN ? RNN.Activation.RELU : RNN.Activation.TANH)
+          .optBatchFirst(true).optReturnState(true).build();
+      case LSTM -> LSTM.builder().setStateSize(hidden).setNumLayers(layers)
+          .optBatchFirst(true).optReturnState(true).build();
+      case GRU -> GRU.builder().setStateSize(hidden).setNumLayers(layers)
+          .optBatchFirst(true).optReturnState(true).build();
+      case RELU_LSTM -> new ReluLstm(layers, hidden);
+    };
+  }
+
+  /**
+   * A new model with PyTorch's initialisation (recurrent weights and biases uniform in +-1/sqrt(hidden),
+   * Linear uniform in +-1/sqrt(fan_in)), drawn from {@code seed}; its arrays belong to {@code manager}.
+   */
+  public static LinkModel create(ModelSpec spec, double dropoutRate, NDManager manager, long seed) {
+    LinkModel model = new LinkModel(spec, dropoutRate);
+    model.initialize(manager, DataType.FLOAT32, new Shape(1, 1, spec.inputSize()));
+    SplittableRandom random = new SplittableRandom(seed);
+    double bound = 1.0 / Math.sqrt(spec.hidden()); // fc's fan_in is hidden too
+    for (Parameter p : model.stateDict().values()) {
+      float[] values = new float[(int) p.getShape().size()];
+      for (int i = 0; i < values.length; i++) values[i] = (float) random.nextDouble(-bound, bound);
+      p.getArray().set(values);
+    }
+    return model;
+  }
+
+  /** The model of a file, weights loaded; dropout 0 (files are for inference). */
+  public static LinkModel of(ModelFile file, NDManager manager) {
+    LinkModel model = create(file.spec(), 0.0, manager, 0);
+    model.load(file.tensors());
+    return model;
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public double dropoutRate() {
+    return dropoutRate;
+  }
+
+  /** Parameters by PyTorch state_dict name, in the seed module's order. */
+  public Map<String, Parameter> stateDict() {
+    Map<String, Parameter> named = new LinkedHashMap<>();
+    String prefix = spec.cell().parameterPrefix() + ".";
+    core.getParameters().forEach(p -> named.put(prefix + torchName(p.getValue().getName()), p.getValue()));
+    named.put("fc.weight", fc.getParameters().get("weight"));
+    named.put("fc.bias", fc.getParameters().get("bias"));
+    return named;
+  }
+
+  /** DJL's recurrent names ({@code l_0_i2h_WEIGHT}) to PyTorch's ({@code weight_ih_l0}); ours already are. */
+  private static String torchName(String djlName) {
+    if (!djlName.startsWith("l_")) return djlName;
+    String[] parts = djlName.split("_"); // l, layer, i2h|h2h, WEIGHT|BIAS
+    String kind = parts[3].equals("WEIGHT") ? "weight" : "bias";
+    String from = parts[2].equals("i2h") ? "ih" : "hh";
+    return kind + "_" + from + "_l" + parts[1];
+  }
+
+  /** The weights as tensors named like the PyTorch state_dict. */
+  public Map<String, Tensor> tensors() {
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    stateDict().forEach((name, p) -> {
+      NDArray a = p.getArray();
+      tensors.put(name, new Tensor(Arrays.stream(a.getShape().getShape()).mapToInt(d -> (int) d).toArray(),
+          a.toFloatArray()));
+    });
+    return tensors;
+  }
+
+  public ModelFile toModelFile() {
+    return new ModelFile(spec, tensors());
+  }
+
+  /** Copies weights in; every parameter must be there with its shape. */
+  public void load(Map<String, Tensor> tensors) {
+    stateDict().forEach((name, p) -> {
+      Tensor t = tensors.get(name);
+      if (t == null) throw new InputException("model has no tensor '" + name + "' (it has " + tensors.keySet() + ")");
+      long[] want = p.getShape().getShape();
+      if (!Arrays.equals(want, Arrays.stream(t.shape()).asLongStream().toArray())) {
+        throw new InputException("tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+            + " but a " + spec.cell().seedName() + " l" + spec.layers() + " h" + spec.hidden()
+            + " with " + spec.inputSize() + " inputs needs " + Arrays.toString(want));
+      }
+      p.getArray().set(t.data());
+    });
+  }
+
+  /** Zero initial state for a batch: {@code h} (and {@code c} for LSTMs), {@code [layers,batch,hidden]}. */
+  public NDList zeroState(NDManager manager, long batch) {
+    Shape shape = new Shape(spec.layers(), batch, spec.hidden());
+    NDList state = new NDList(manager.zeros(shape));
+    if (spec.cell().hasCellState()) state.add(manager.zeros(shape));
+    return state;
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDList coreOut;
+    if (!training && spec.cell() == org.lemurnn.model.CellType.LSTM && !JniUtils.isGradMode()) {
+      // libtorch 2.7's no-grad CPU LSTM kernel (the oneDNN path) ignores weight_ih with DJL's
+      // parameter tensors and gives wrong outputs; the autograd path is right (checked against
+      // PyTorch's outputs in LinkModelTest), so inference runs with grad mode on.
+      JniUtils.setGradMode(true);
+      try {
+        coreOut = core.forward(store, inputs, false);
+      } finally {
+        JniUtils.setGradMode(false);
+      }
+    } else {
+      coreOut = core.forward(store, inputs, training);
+    }
+    NDArray y = coreOut.get(0);
+    if (training && dropoutRate > 0) y = dropout.forward(store, new NDList(y), true).head();
+    NDList result = new NDList(fc.forward(store, new NDList(y), training).head());
+    for (int i = 1; i < coreOut.size(); i++) result.add(coreOut.get(i));
+    return result;
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    Shape x = inputShapes[0];
+    core.initialize(manager, dataType, x);
+    Shape y = new Shape(x.get(0), x.get(1), spec.hidden());
+    dropout.initialize(manager, dataType, y);
+    fc.initialize(manager, dataType, y);
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    Shape[] coreShapes = core.getOutputShapes(new Shape[] {inputShapes[0]});
+    Shape[] shapes = coreShapes.clone();
+    Shape y = coreShapes[0];
+    shapes[0] = new Shape(y.get(0), y.get(1), OUTPUTS);
+    return shapes;
+  }
+}

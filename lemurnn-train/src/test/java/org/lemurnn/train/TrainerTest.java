@@ -1,0 +1,30 @@
+package org.lemurnn.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.CellType;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.train.loss.Objective;
+
+class TrainerTest {
+  static TrainConfig config(CellType cell, Objective objective, int epochs) {
+    return new TrainConfig(new ModelSpec(cell, 1, 8, "bscq", "bd", UnitSystem.ABSTRACT, 1000.0),
+        0.0, 0.01, epochs, 16, objective, false, false, 1, false);
+  }
+
+  @Test
+  void lossFallsOnALearnableLink() {
+    try (Trainer trainer = new Trainer(config(CellType.RELU_RNN, Objective.DEFAULT, 5), TestLinks.data(3, 128, 32, 32, 32))) {
+      double before = trainer.validate().get("backlog_l1");
+      Map<String, Double> first = trainer.trainEpoch(0, i -> {}, null);
+      Map<String, Double> last = first;
+      for (int e = 1; e < 6; e++) last = trainer.trainEpoch(e, i -> {}, null);
+      double after = trainer.validate().get("backlog_l1");
+      assertThat(last.get("loss")).isLessThan(first.get("loss") * 0.8);
+      assertThat(after).isLessThan(before * 0.8);
+    }
+  }
+}
