@@ -15,7 +15,6 @@ import java.util.concurrent.locks.LockSupport;
  * the model's drops. Per packet nothing is allocated, printed or written to disk.
  */
 public final class Direction {
-  private static final long RESET_GAP_NS = (long) (LinkEmulator.RESET_GAP_MS * 1e6);
   private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long DRAIN_LIMIT_NS = TimeUnit.SECONDS.toNanos(2);
 
@@ -91,7 +90,6 @@ public final class Direction {
   }
 
   private void receive() {
-    long previousNs = 0;
     try {
       while (true) {
         PacketSlot slot = ring.claim();
@@ -102,14 +100,8 @@ public final class Direction {
         long arrivalNs = System.nanoTime();
         slot.length = length;
         slot.arrivalNs = arrivalNs;
-        long gapNs = stats.packets == 0 ? 0 : arrivalNs - previousNs;
-        if (gapNs > RESET_GAP_NS) {
-          emulator.reset();
-          gapNs = 0;
-        }
-        previousNs = arrivalNs;
         int wireBytes = source.wireBytes(slot);
-        boolean forward = emulator.step(gapNs / 1e6, wireBytes);
+        boolean forward = emulator.stepAt(arrivalNs, wireBytes);
         long sendNs = 0;
         int fate;
         if (!forward) {
@@ -128,7 +120,7 @@ public final class Direction {
         }
         stats.predictionNsSum += emulator.predictionNs();
         if (log != null) {
-          log.add(stats.packets, gapNs, wireBytes, emulator.latencyMs(), fate, emulator.predictionNs(),
+          log.add(stats.packets, Math.round(emulator.iptMs() * 1e6), wireBytes, emulator.latencyMs(), fate, emulator.predictionNs(),
               stats.modelDrops, arrivalNs, sendNs);
         }
         stats.packets++;
