@@ -36,19 +36,34 @@ public final class Forwarder {
     this.logs = logs;
   }
 
-  /** Starts forwarding between the port's sides; {@code aToB} and {@code bToA} are two distinct predictors. */
+  /**
+   * Starts forwarding between the port's sides; {@code aToB} and {@code bToA} are two distinct
+   * predictors. Closes the port when the settings are wrong.
+   */
   public static Forwarder start(Port port, Predictor aToB, Predictor bToA, Settings settings)
-      throws InterruptedException {
+      throws InterruptedException, IOException {
     if (aToB == bToA) throw new IllegalArgumentException("each direction needs its own predictor (model state)");
+    LinkEmulator forwardLink, backwardLink;
+    try {
+      forwardLink = emulator(aToB, settings);
+      backwardLink = emulator(bToA, settings);
+    } catch (IllegalArgumentException e) {
+      port.close();
+      throw e;
+    }
     long startNs = System.nanoTime();
     Arena arena = Arena.ofShared();
     PacketLog log0 = log(settings, 0, startNs), log1 = log(settings, 1, startNs);
-    Direction forward = direction("A->B", port.receiveA(), port.sendB(), aToB, arena, port, settings, log0);
-    Direction backward = direction("B->A", port.receiveB(), port.sendA(), bToA, arena, port, settings, log1);
+    Direction forward = direction("A->B", port.receiveA(), port.sendB(), forwardLink, arena, port, settings, log0);
+    Direction backward = direction("B->A", port.receiveB(), port.sendA(), backwardLink, arena, port, settings, log1);
     forward.start();
     backward.start();
     return new Forwarder(port, arena, List.of(forward, backward),
         log0 == null ? List.of() : List.of(log0, log1));
+  }
+
+  private static LinkEmulator emulator(Predictor predictor, Settings settings) {
+    return new LinkEmulator(predictor, settings.capacityMbps(), settings.queueKbyte(), settings.baseLatencyMs());
   }
 
   private static PacketLog log(Settings settings, int portIndex, long startNs) {
@@ -56,10 +71,8 @@ public final class Forwarder {
     return new PacketLog(Path.of(settings.logBase() + portIndex + ".dat"), settings.capacityMbps(), startNs, LOG_RECORDS);
   }
 
-  private static Direction direction(String name, PacketSource source, PacketSink sink, Predictor predictor,
+  private static Direction direction(String name, PacketSource source, PacketSink sink, LinkEmulator emulator,
       Arena arena, Port port, Settings settings, PacketLog log) {
-    LinkEmulator emulator = new LinkEmulator(predictor, settings.capacityMbps(), settings.queueKbyte(),
-        settings.baseLatencyMs());
     return new Direction(name, source, sink, emulator, arena, settings.ringPackets(), port.maxPacketBytes(), log,
         settings.spinUs() * 1000);
   }
