@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
@@ -30,6 +31,11 @@ import java.util.function.Consumer;
  */
 public final class UdpRelay implements Port {
   private static final int MAX_CLIENTS = 4096;
+  /**
+   * Receive buffers of 4 MB (the kernel caps them at net.core.rmem_max): bursts, and moments when
+   * RX is not on a CPU, wait in the socket instead of being lost before they are stamped.
+   */
+  private static final int SOCKET_BUFFER_BYTES = 4 << 20;
   /** Longer datagrams are cut to this (jumbo-frame size; UDP's 64 KB would cost 64 KB per slot). */
   public static final int MAX_PACKET_BYTES = 9216;
 
@@ -56,6 +62,7 @@ public final class UdpRelay implements Port {
     if (target.isUnresolved()) throw new IOException("cannot resolve target host " + target.getHostString());
     DatagramChannel listen = DatagramChannel.open(family(listenAddress));
     try {
+      listen.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
       listen.bind(listenAddress);
       return new UdpRelay(listen, target, Selector.open());
     } catch (IOException e) {
@@ -166,6 +173,7 @@ public final class UdpRelay implements Port {
   private Client newClient(SocketAddress from) throws IOException {
     if (clientCount == MAX_CLIENTS) return null;
     DatagramChannel upstream = DatagramChannel.open(family(target));
+    upstream.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
     upstream.connect(target);
     upstream.configureBlocking(false);
     Client client = new Client(clientCount, from, upstream);
