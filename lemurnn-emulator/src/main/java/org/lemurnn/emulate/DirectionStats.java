@@ -71,6 +71,7 @@ public final class DirectionStats {
 
   /** One line for people: counts, delay and the emulator's own cost. */
   public String summary() {
+    if (packets == 0) return "no packets";
     return String.format(java.util.Locale.ROOT,
         "%d packets, %d model drops, %d overflow drops, %d sent; delay mean %.3f ms p99 %.3f ms;"
             + " release error median %.1f us p99 %.1f us; prediction %.2f us/packet",

@@ -47,6 +47,8 @@ public final class Forwarder {
     try {
       forwardLink = emulator(aToB, settings);
       backwardLink = emulator(bToA, settings);
+      forwardLink.warmUp();
+      backwardLink.warmUp();
     } catch (IllegalArgumentException e) {
       port.close();
       throw e;
