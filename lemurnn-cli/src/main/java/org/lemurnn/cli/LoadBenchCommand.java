@@ -27,7 +27,7 @@ import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.model.Tensor;
+import org.lemurnn.model.RandomWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -209,30 +209,8 @@ public final class LoadBenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--models wants TYPE:LAYERSxHIDDEN such as relurnn:1x8 or lstm:3x64 (types relurnn, tanhrnn, lstm, gru, relulstm), got " + text);
     }
-    ModelSpec s = new ModelSpec(cell, layers, hidden, "bscq", "bd", UnitSystem.PHYSICAL, 1);
-    Random random = new Random(42);
-    float bound = (float) (1 / Math.sqrt(hidden));
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    int rows = cell.gates() * hidden;
-    String p = cell.parameterPrefix() + ".";
-    for (int l = 0; l < layers; l++) {
-      tensors.put(p + "weight_ih_l" + l, uniform(random, bound, rows, l == 0 ? s.inputSize() : hidden));
-      tensors.put(p + "weight_hh_l" + l, uniform(random, bound, rows, hidden));
-      tensors.put(p + "bias_ih_l" + l, uniform(random, bound, rows));
-      tensors.put(p + "bias_hh_l" + l, uniform(random, bound, rows));
-    }
-    tensors.put("fc.weight", uniform(random, bound, 3, hidden));
-    Tensor bias = uniform(random, bound, 3);
-    bias.data()[2] -= 10; // drop logit: forward nearly everything, so TX works as hard as RX
-    tensors.put("fc.bias", bias);
-    return new ModelFile(s, tensors);
-  }
-
-  private static Tensor uniform(Random random, float bound, int... shape) {
-    int n = 1;
-    for (int d : shape) n *= d;
-    float[] data = new float[n];
-    for (int i = 0; i < n; i++) data[i] = (random.nextFloat() * 2 - 1) * bound;
-    return new Tensor(shape, data);
+    ModelFile model = RandomWeights.of(new ModelSpec(cell, layers, hidden, "bscq", "bd", UnitSystem.PHYSICAL, 1), 42);
+    model.tensor("fc.bias").data()[2] -= 10; // drop logit: forward nearly everything, so TX works as hard as RX
+    return model;
   }
 }

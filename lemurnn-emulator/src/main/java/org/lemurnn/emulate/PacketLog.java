@@ -2,8 +2,6 @@ package org.lemurnn.emulate;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
@@ -28,26 +26,14 @@ public final class PacketLog implements AutoCloseable {
       + "\tsend_time_tsc\n";
   public static final int SENT = 0, MODEL_DROP = 1, OVERFLOW_DROP = 2;
 
-  private static final VarHandle HEAD, TAIL;
-
-  static {
-    try {
-      HEAD = MethodHandles.lookup().findVarHandle(PacketLog.class, "head", long.class);
-      TAIL = MethodHandles.lookup().findVarHandle(PacketLog.class, "tail", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   private final Path file;
   private final double capacityMbps;
   private final long startNs;
+  private final RingIndex ring;
   private final int mask;
   private final long[] index, iptNs, predictionNs, numDrops, arrivalNs, sendNs;
   private final int[] sizeBytes, fate;
   private final double[] latencyMs;
-  @SuppressWarnings("unused") private long head;
-  @SuppressWarnings("unused") private long tail;
   private volatile boolean closed;
   private volatile Throwable failure;
   private long lost;
@@ -60,9 +46,7 @@ public final class PacketLog implements AutoCloseable {
    * @param capacity records the ring holds (a power of two)
    */
   public PacketLog(Path file, double capacityMbps, long startNs, int capacity) {
-    if (capacity < 2 || Integer.bitCount(capacity) != 1) {
-      throw new IllegalArgumentException("log ring capacity must be a power of two: " + capacity);
-    }
+    this.ring = new RingIndex(capacity);
     this.file = file;
     this.capacityMbps = capacityMbps;
     this.startNs = startNs;
@@ -86,8 +70,8 @@ public final class PacketLog implements AutoCloseable {
   /** Adds one packet's record; never blocks. Producer (one RX thread) only. */
   public void add(long packetIndex, long iptNs, int sizeBytes, double latencyMs, int fate, long predictionNs,
       long numDrops, long arrivalNs, long sendNs) {
-    long t = (long) TAIL.getOpaque(this);
-    if (t - (long) HEAD.getAcquire(this) == index.length) {
+    long t = ring.claim();
+    if (t < 0) {
       lost++;
       return;
     }
@@ -101,7 +85,7 @@ public final class PacketLog implements AutoCloseable {
     this.numDrops[i] = numDrops;
     this.arrivalNs[i] = arrivalNs;
     this.sendNs[i] = sendNs;
-    TAIL.setRelease(this, t + 1);
+    ring.publish();
   }
 
   /** Records lost because the writer fell behind. Read after {@link #close}. */
@@ -137,12 +121,9 @@ public final class PacketLog implements AutoCloseable {
     StringBuilder text = new StringBuilder(1 << 16);
     while (true) {
       boolean last = closed; // read before draining: whatever was added before close is drained
-      long h = (long) HEAD.getOpaque(this);
-      long t = (long) TAIL.getAcquire(this);
-      for (; h < t; h++) {
+      for (long h; (h = ring.peek()) >= 0; ring.release()) {
         format((int) h & mask, text);
         if (text.length() > 60_000) flush(text, out);
-        HEAD.setRelease(this, h + 1);
       }
       flush(text, out);
       if (last) return;
