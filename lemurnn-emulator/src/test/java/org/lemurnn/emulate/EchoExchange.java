@@ -99,9 +99,9 @@ final class EchoExchange {
     return lateMs;
   }
 
-  /** Whether 95% of the datagrams arrived within 1 ms of their logged latency. */
+  /** Whether there were datagrams and 95% of them arrived within 1 ms of their logged latency. */
   static boolean onTime(List<Double> lateMs) {
-    return lateMs.stream().filter(late -> late < 1.0).count() >= 0.95 * lateMs.size();
+    return !lateMs.isEmpty() && lateMs.stream().filter(late -> late < 1.0).count() >= 0.95 * lateMs.size();
   }
 
   /** Echoes every datagram, recording its one-way delay and stamping the reply's send time. */
