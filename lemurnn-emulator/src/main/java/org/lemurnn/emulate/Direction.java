@@ -3,6 +3,7 @@ package org.lemurnn.emulate;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -78,6 +79,11 @@ public final class Direction {
     LockSupport.unpark(tx);
     tx.join();
     if (log != null) stats.logLinesLost = log.lost();
+  }
+
+  /** The RX and TX threads, for tests that watch them. */
+  List<Thread> threads() {
+    return List.of(rx, tx);
   }
 
   /** The port's error that ended RX early, if any. */
