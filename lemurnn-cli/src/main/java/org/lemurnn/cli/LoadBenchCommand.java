@@ -36,16 +36,18 @@ import picocli.CommandLine.Spec;
 /** {@code lemurnn bench-forward}: how much load the live forwarder holds on loopback. */
 @Command(name = "bench-forward", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-      "Load benchmark of the live forwarder on loopback: a paced UDP sender -> forward --udp -> a sink.",
-      "For each model and each offered rate it runs a fresh forwarder (direction A->B) and reports packets",
-      "offered, received by the forwarder, overflow drops (the emulator could not keep up), model drops,",
-      "release error (actual minus scheduled send time) median and p99, and the model's time per packet.",
-      "A rate is held when every offered packet reached the forwarder and none overflowed.",
-      "Models: random weights (PyTorch-like init, physical units), by default a 1x8 ReLU RNN and a 3x64 LSTM;",
-      "their drop logits are biased so that packets are forwarded (else TX would have nothing to time). Each",
-      "model first gets an untimed warm-up run so the JIT has compiled the path.",
-      "--rss_packets N then runs N packets at the highest rate the first model held and prints the resident",
-      "memory (VmRSS) at the start, after 10% of the packets, and at the end."})
+      "Load benchmark of the live forwarder on loopback: a paced UDP sender ->",
+      "forward --udp -> a sink. For each model and offered rate a fresh forwarder",
+      "(direction A->B) reports packets offered and received, overflow drops (the",
+      "emulator could not keep up), model drops, release error (actual minus",
+      "scheduled send time) median and p99, and the model's time per packet. A",
+      "rate is held when every packet reached the forwarder and none overflowed.",
+      "Models: random weights (PyTorch-like init, physical units), by default a",
+      "1x8 ReLU RNN and a 3x64 LSTM, drop logits biased so packets are forwarded",
+      "(else TX would have nothing to time); each first gets an untimed warm-up.",
+      "--rss_packets N then runs N packets at the highest rate the first model",
+      "held and prints the resident memory (VmRSS) at the start, after 10% of the",
+      "packets and at the end."})
 public final class LoadBenchCommand implements Callable<Integer> {
   @Option(names = "--models", split = ",", defaultValue = "relurnn:1x8,lstm:3x64", paramLabel = "TYPE:LxH",
       description = "Random-weight models to load the forwarder with (default ${DEFAULT-VALUE}).")

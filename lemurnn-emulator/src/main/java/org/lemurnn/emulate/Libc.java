@@ -19,7 +19,7 @@ import java.lang.invoke.VarHandle;
  * the caller passes first ({@link #errnoSegment}), read with {@link #errno}.
  */
 final class Libc {
-  static final int EINTR = 4, EAGAIN = 11, ENOBUFS = 105, ENETDOWN = 100;
+  static final int EINTR = 4, EAGAIN = 11, ENETDOWN = 100;
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
