@@ -96,6 +96,7 @@ public final class Direction {
   }
 
   private void receive() {
+    long lastDueNs = Long.MIN_VALUE;
     try {
       while (true) {
         PacketSlot slot = ring.claim();
@@ -118,7 +119,10 @@ public final class Direction {
           stats.overflowDrops++;
         } else {
           fate = PacketLog.SENT;
-          sendNs = arrivalNs + (long) (emulator.latencyMs() * 1e6);
+          // FIFO: a packet never leaves before the one ahead of it, so it is due at its own send
+          // time or at that packet's, whichever is later; TX releases it then
+          sendNs = Math.max(arrivalNs + (long) (emulator.latencyMs() * 1e6), lastDueNs);
+          lastDueNs = sendNs;
           slot.sendNs = sendNs;
           ring.publish();
           VarHandle.fullFence(); // the publish must be seen before txIdle is read (pairs with TX)

@@ -19,7 +19,7 @@ public final class DirectionStats {
   long logLinesLost;
   /** Actual delay, arrival stamp to send, of each packet sent. */
   final Histogram delayNs = new Histogram(MAX_NS, 3);
-  /** Actual minus scheduled send time of each packet sent. */
+  /** Actual minus scheduled send time of each packet sent (the time it was due, FIFO order included). */
   final Histogram releaseErrorNs = new Histogram(MAX_NS, 3);
 
   public long packets() {

@@ -18,7 +18,8 @@ import org.lemurnn.io.AtomicFile;
  * processed_kbit, size_byte, latency_ms, drop, prediction_time_ms, num_drops, arrival_tsc,
  * arrival_ms, inter_packet_time_tsc, size_kbyte, send_time_tsc. Times named tsc are monotonic
  * nanoseconds. drop is 0 (sent), 1 (dropped by the model) or 2 (dropped by the emulator because
- * its queue was full); send_time_tsc is the scheduled send time, 0 for dropped packets.
+ * its queue was full); send_time_tsc is when the packet is due to leave (arrival + latency, or later
+ * when FIFO order holds it behind an earlier packet), 0 for dropped packets.
  */
 public final class PacketLog implements AutoCloseable {
   public static final String HEADER = "# packet_idx\tinter_packet_time_ms\tprocessed_kbit\tsize_byte\tlatency_ms"
