@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
       "forward --udp -> a sink. For each model and offered rate a fresh forwarder",
       "(direction A->B) reports packets offered and received, overflow drops (the",
       "emulator could not keep up), model drops, release error (actual minus",
-      "scheduled send time) median and p99, and the model's time per packet. A",
+      "scheduled send time) median and p99, the model's time per packet and the",
+      "CPU time per packet of the RX and TX threads (TX's includes spinning). A",
       "rate is held when every packet reached the forwarder and none overflowed.",
       "Models: random weights (PyTorch-like init, physical units), by default a",
       "1x8 ReLU RNN and a 3x64 LSTM, drop logits biased so packets are forwarded",
@@ -70,6 +71,10 @@ public final class LoadBenchCommand implements Callable<Integer> {
 
   @Option(names = {"-q", "--queue"}, defaultValue = "50", paramLabel = "KBYTE", description = "Queue fed to the model (default ${DEFAULT-VALUE} KByte).")
   double queueKbyte;
+
+  @Option(names = "--spin_us", defaultValue = "100", paramLabel = "US",
+      description = "TX sleeps until this long before a send time, then spins (default ${DEFAULT-VALUE} us, as forward).")
+  long spinUs;
 
   @Option(names = "--rss_packets", defaultValue = "0", paramLabel = "N",
       description = "Then a long run of N packets watching resident memory (default: none).")
@@ -105,12 +110,13 @@ public final class LoadBenchCommand implements Callable<Integer> {
       }
     }
     out.println("model\toffered_pps\toffered\treceived\toverflow_drops\tmodel_drops\tforwarded"
-        + "\trelease_error_median_us\trelease_error_p99_us\tprediction_us\theld");
+        + "\trelease_error_median_us\trelease_error_p99_us\tprediction_us\trx_cpu_us\ttx_cpu_us\theld");
     for (Run r : runs) {
       DirectionStats s = r.stats();
-      out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.2f\t%s%n", r.model(), r.ratePps(), r.offered(),
-          s.packets(), s.overflowDrops(), s.modelDrops(), s.sent(), s.releaseErrorPercentileUs(50),
-          s.releaseErrorPercentileUs(99), s.meanPredictionUs(), r.held() ? "yes" : "no");
+      out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%s%n", r.model(), r.ratePps(),
+          r.offered(), s.packets(), s.overflowDrops(), s.modelDrops(), s.sent(), s.releaseErrorPercentileUs(50),
+          s.releaseErrorPercentileUs(99), s.meanPredictionUs(), s.rxCpuUsPerPacket(), s.txCpuUsPerPacket(),
+          r.held() ? "yes" : "no");
     }
     for (String m : byName.keySet()) {
       int best = runs.stream().filter(r -> r.model().equals(m) && r.held()).mapToInt(Run::ratePps).max().orElse(0);
@@ -138,7 +144,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
       UdpRelay relay = UdpRelay.open(new InetSocketAddress(loopback, 0), (InetSocketAddress) sink.getLocalAddress());
       InetSocketAddress listen = relay.listenAddress();
       Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
-          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, 100, null));
+          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, spinUs, null));
       AtomicLong sunk = new AtomicLong();
       Thread drain = Thread.ofPlatform().name("sink").start(() -> drain(sink, sunk));
       if (rss != null) rss.add(residentMb());

@@ -3,6 +3,7 @@ package org.lemurnn.emulate;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -138,12 +139,21 @@ public final class Direction {
     } catch (IOException e) {
       failure = e;
     } finally {
+      stats.rxCpuNs = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       rxDone = true;
       LockSupport.unpark(tx);
     }
   }
 
   private void transmit() {
+    try {
+      releaseUntilDone();
+    } finally {
+      stats.txCpuNs = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+  }
+
+  private void releaseUntilDone() {
     while (true) {
       PacketSlot slot = ring.peek();
       if (slot == null) {

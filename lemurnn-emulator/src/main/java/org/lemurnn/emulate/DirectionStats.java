@@ -17,6 +17,7 @@ public final class DirectionStats {
   long sendFailures;
   long discardedAtStop;
   long logLinesLost;
+  long rxCpuNs, txCpuNs;
   /** Actual delay, arrival stamp to send, of each packet sent. */
   final Histogram delayNs = new Histogram(MAX_NS, 3);
   /** Actual minus scheduled send time of each packet sent (the time it was due, FIFO order included). */
@@ -45,6 +46,16 @@ public final class DirectionStats {
 
   public long logLinesLost() {
     return logLinesLost;
+  }
+
+  /** CPU time of the RX thread (receive, stamp, model, publish) per packet, whatever else ran. */
+  public double rxCpuUsPerPacket() {
+    return packets == 0 ? Double.NaN : rxCpuNs / 1e3 / packets;
+  }
+
+  /** CPU time of the TX thread per packet sent, its waiting (parking and spinning) included. */
+  public double txCpuUsPerPacket() {
+    return sent == 0 ? Double.NaN : txCpuNs / 1e3 / sent;
   }
 
   public double meanPredictionUs() {
