@@ -116,6 +116,11 @@ public final class ForwardCommand implements Callable<Integer> {
       description = "TX sleeps until this long before a send time, then spins (default ${DEFAULT-VALUE} us).")
   long spinUs;
 
+  @Option(names = "--realtime", paramLabel = "PRIORITY", defaultValue = "0",
+      description = "Run TX under SCHED_FIFO at this priority (1-99, root) and RX one below: on a dedicated box "
+          + "nothing else preempts them. TX spins near send times: keep a core for it.")
+  int realtimePriority;
+
   @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
       description = "Stop after this long (default: run until Ctrl-C).")
   double durationSeconds;
@@ -171,7 +176,11 @@ public final class ForwardCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--ring must be a power of two >= 2, got " + ringPackets);
     }
     if (out != null) throw new ParameterException(spec.commandLine(), "--out goes with --replay only");
-    Forwarder.Settings settings = new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, ringPackets, spinUs, logBase);
+    if (realtimePriority < 0 || realtimePriority > 99) {
+      throw new ParameterException(spec.commandLine(), "--realtime wants a priority of 1 to 99 (0: off), got " + realtimePriority);
+    }
+    Forwarder.Settings settings = new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, ringPackets, spinUs,
+        logBase, realtimePriority);
     Port opened = open();
     CountDownLatch stopRequested = new CountDownLatch(1), reported = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -188,6 +197,9 @@ public final class ForwardCommand implements Callable<Integer> {
     try {
       w.printf(Locale.ROOT, "forwarding %s through %s at %s Mbit/s, queue %s KByte%s; Ctrl-C stops%n", describe(),
           model.model, capacityMbps, queueKbyte, logBase == null ? "" : ", logs " + logBase + "0.dat and 1.dat");
+      for (Direction d : forwarder.directions()) {
+        if (d.realtimeFailure() != null) w.println(d.name() + ": no real-time scheduling: " + d.realtimeFailure());
+      }
       w.flush();
       long deadline = durationSeconds > 0 ? System.nanoTime() + (long) (durationSeconds * 1e9) : Long.MAX_VALUE;
       while (!stopRequested.await(200, TimeUnit.MILLISECONDS) && forwarder.failure() == null

@@ -76,6 +76,10 @@ public final class LoadBenchCommand implements Callable<Integer> {
       description = "TX sleeps until this long before a send time, then spins (default ${DEFAULT-VALUE} us, as forward).")
   long spinUs;
 
+  @Option(names = "--realtime", defaultValue = "0", paramLabel = "PRIORITY",
+      description = "SCHED_FIFO priority of the forwarder's RX and TX threads, as forward --realtime (default: off).")
+  int realtimePriority;
+
   @Option(names = "--rss_packets", defaultValue = "0", paramLabel = "N",
       description = "Then a long run of N packets watching resident memory (default: none).")
   long rssPackets;
@@ -144,7 +148,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
       UdpRelay relay = UdpRelay.open(new InetSocketAddress(loopback, 0), (InetSocketAddress) sink.getLocalAddress());
       InetSocketAddress listen = relay.listenAddress();
       Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
-          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, spinUs, null));
+          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, spinUs, null, realtimePriority));
       AtomicLong sunk = new AtomicLong();
       Thread drain = Thread.ofPlatform().name("sink").start(() -> drain(sink, sunk));
       if (rss != null) rss.add(residentMb());

@@ -34,6 +34,7 @@ public final class Direction {
   private volatile boolean txIdle;
   private volatile long drainDeadlineNs = Long.MAX_VALUE;
   private volatile IOException failure;
+  private volatile String realtimeFailure;
 
   /**
    * @param arena owns the slots' native memory
@@ -60,14 +61,32 @@ public final class Direction {
 
   /** Starts TX, and RX once TX is ready (its first native call links slowly, up to 0.2 s). */
   public void start() throws InterruptedException {
+    start(0);
+  }
+
+  /**
+   * As {@link #start()}, with RX and TX under SCHED_FIFO at {@code realtimePriority} (0: ordinary
+   * threads); see {@link #realtimeFailure} for whether that worked.
+   */
+  public void start(int realtimePriority) throws InterruptedException {
     CountDownLatch txReady = new CountDownLatch(1);
     tx = Thread.ofPlatform().name(name + " tx").start(() -> {
       Libc.preciseSleeps();
+      if (realtimePriority > 0) realtimeFailure = Libc.realtime(realtimePriority);
       txReady.countDown();
       transmit();
     });
     txReady.await();
-    rx = Thread.ofPlatform().name(name + " rx").start(this::receive);
+    rx = Thread.ofPlatform().name(name + " rx").start(() -> {
+      // one below TX: when both want a core, the release on time matters more than the stamp
+      if (realtimePriority > 1 && realtimeFailure == null) realtimeFailure = Libc.realtime(realtimePriority - 1);
+      receive();
+    });
+  }
+
+  /** Why real-time scheduling was refused (not root?), or null. */
+  public String realtimeFailure() {
+    return realtimeFailure;
   }
 
   /**

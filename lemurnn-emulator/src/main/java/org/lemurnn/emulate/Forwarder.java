@@ -18,9 +18,16 @@ public final class Forwarder {
    * @param ringPackets packets each direction holds in flight before overflow drops (a power of two)
    * @param spinUs how long before a send time TX stops parking and spins
    * @param logBase writes {@code logBase + port + ".dat"} per direction, or null for no log
+   * @param realtimePriority SCHED_FIFO priority of the RX and TX threads, 0 for ordinary threads
    */
   public record Settings(double capacityMbps, double queueKbyte, double baseLatencyMs, int ringPackets,
-      long spinUs, String logBase) {}
+      long spinUs, String logBase, int realtimePriority) {
+    /** Ordinary threads. */
+    public Settings(double capacityMbps, double queueKbyte, double baseLatencyMs, int ringPackets, long spinUs,
+        String logBase) {
+      this(capacityMbps, queueKbyte, baseLatencyMs, ringPackets, spinUs, logBase, 0);
+    }
+  }
 
   private static final int LOG_RECORDS = 1 << 16;
 
@@ -58,8 +65,8 @@ public final class Forwarder {
     PacketLog log0 = log(settings, 0, startNs), log1 = log(settings, 1, startNs);
     Direction forward = direction("A->B", port.receiveA(), port.sendB(), forwardLink, arena, port, settings, log0);
     Direction backward = direction("B->A", port.receiveB(), port.sendA(), backwardLink, arena, port, settings, log1);
-    forward.start();
-    backward.start();
+    forward.start(settings.realtimePriority());
+    backward.start(settings.realtimePriority());
     return new Forwarder(port, arena, List.of(forward, backward),
         log0 == null ? List.of() : List.of(log0, log1));
   }

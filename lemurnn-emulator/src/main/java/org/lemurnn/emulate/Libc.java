@@ -38,6 +38,8 @@ final class Libc {
   static final MethodHandle IF_NAMETOINDEX = failing("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   static final MethodHandle PRCTL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("prctl"),
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(1));
+  static final MethodHandle SCHED_SETSCHEDULER = failing("sched_setscheduler",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
   static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
   private Libc() {}
@@ -63,6 +65,25 @@ final class Libc {
       int ignored = (int) PRCTL.invokeExact(PR_SET_TIMERSLACK, 1000L);
     } catch (Throwable e) {
       // not Linux or no prctl: keep the default slack
+    }
+  }
+
+  private static final int SCHED_FIFO = 1;
+
+  /**
+   * Puts the calling thread under SCHED_FIFO at {@code priority} (1 to 99), so ordinary processes
+   * cannot preempt it: what a dedicated emulator box wants. Needs root (CAP_SYS_NICE).
+   *
+   * @return null, or why it failed
+   */
+  static String realtime(int priority) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = errnoSegment(arena);
+      MemorySegment param = arena.allocateFrom(JAVA_INT, priority); // struct sched_param
+      int result = (int) SCHED_SETSCHEDULER.invokeExact(errno, 0, SCHED_FIFO, param);
+      return result == 0 ? null : message(errno(errno));
+    } catch (Throwable e) {
+      return e.toString();
     }
   }
 
