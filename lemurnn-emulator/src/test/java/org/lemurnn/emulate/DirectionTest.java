@@ -89,4 +89,20 @@ class DirectionTest {
       assertThat(sink.sent).extracting(Sent::number).containsExactly(0, 1);
     }
   }
+
+  /** As root, RX and TX get SCHED_FIFO; otherwise the refusal is reported, not thrown. */
+  @Test
+  void realtimeSchedulingIsGrantedToRootAndOtherwiseExplained() throws Exception {
+    QueueSource source = new QueueSource();
+    try (Arena arena = Arena.ofShared()) {
+      Direction d = new Direction("test", source, new RecordingSink(), new LinkEmulator(new FakePredictor(), 8, 50, 0),
+          arena, 2, 64, null, 100_000);
+      d.start(10);
+      source.packets.add(new int[] {0, -1});
+      d.stop();
+      boolean root = "root".equals(System.getProperty("user.name"));
+      if (root) assertThat(d.realtimeFailure()).isNull();
+      else assertThat(d.realtimeFailure()).contains("errno");
+    }
+  }
 }
