@@ -112,14 +112,7 @@ public final class ForwardCommand implements Callable<Integer> {
       description = "Packets each direction holds in flight; more are overflow drops (power of two, default ${DEFAULT-VALUE}).")
   int ringPackets;
 
-  @Option(names = "--spin_us", paramLabel = "US", defaultValue = "100",
-      description = "TX sleeps until this long before a send time, then spins (default ${DEFAULT-VALUE} us).")
-  long spinUs;
-
-  @Option(names = "--realtime", paramLabel = "PRIORITY", defaultValue = "0",
-      description = "Run TX under SCHED_FIFO at this priority (1-99, root) and RX one below: on a dedicated box "
-          + "nothing else preempts them. TX spins near send times: keep a core for it.")
-  int realtimePriority;
+  @Mixin ReleaseOptions release;
 
   @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
       description = "Stop after this long (default: run until Ctrl-C).")
@@ -176,11 +169,8 @@ public final class ForwardCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--ring must be a power of two >= 2, got " + ringPackets);
     }
     if (out != null) throw new ParameterException(spec.commandLine(), "--out goes with --replay only");
-    if (realtimePriority < 0 || realtimePriority > 99) {
-      throw new ParameterException(spec.commandLine(), "--realtime wants a priority of 1 to 99 (0: off), got " + realtimePriority);
-    }
-    Forwarder.Settings settings = new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, ringPackets, spinUs,
-        logBase, realtimePriority);
+    Forwarder.Settings settings = new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, ringPackets,
+        release.spinUs, logBase, release.realtimePriority(spec.commandLine()));
     Port opened = open();
     CountDownLatch stopRequested = new CountDownLatch(1), reported = new CountDownLatch(1);
     Thread hook = new Thread(() -> {

@@ -29,6 +29,7 @@ import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.RandomWeights;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -72,13 +73,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
   @Option(names = {"-q", "--queue"}, defaultValue = "50", paramLabel = "KBYTE", description = "Queue fed to the model (default ${DEFAULT-VALUE} KByte).")
   double queueKbyte;
 
-  @Option(names = "--spin_us", defaultValue = "100", paramLabel = "US",
-      description = "TX sleeps until this long before a send time, then spins (default ${DEFAULT-VALUE} us, as forward).")
-  long spinUs;
-
-  @Option(names = "--realtime", defaultValue = "0", paramLabel = "PRIORITY",
-      description = "SCHED_FIFO priority of the forwarder's RX and TX threads, as forward --realtime (default: off).")
-  int realtimePriority;
+  @Mixin ReleaseOptions release;
 
   @Option(names = "--rss_packets", defaultValue = "0", paramLabel = "N",
       description = "Then a long run of N packets watching resident memory (default: none).")
@@ -148,7 +143,8 @@ public final class LoadBenchCommand implements Callable<Integer> {
       UdpRelay relay = UdpRelay.open(new InetSocketAddress(loopback, 0), (InetSocketAddress) sink.getLocalAddress());
       InetSocketAddress listen = relay.listenAddress();
       Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
-          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, spinUs, null, realtimePriority));
+          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs, null,
+              release.realtimePriority(spec.commandLine())));
       AtomicLong sunk = new AtomicLong();
       Thread drain = Thread.ofPlatform().name("sink").start(() -> drain(sink, sunk));
       if (rss != null) rss.add(residentMb());
