@@ -1,13 +1,285 @@
 package org.lemurnn.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.lemurnn.InputException;
+import org.lemurnn.emulate.AfPacketBridge;
+import org.lemurnn.emulate.Direction;
+import org.lemurnn.emulate.DirectionStats;
+import org.lemurnn.emulate.Forwarder;
+import org.lemurnn.emulate.LinkEmulator;
+import org.lemurnn.emulate.Port;
+import org.lemurnn.emulate.Replay;
+import org.lemurnn.emulate.UdpRelay;
+import org.lemurnn.infer.Predictors;
+import org.lemurnn.model.CellType;
+import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.trace.TraceFile;
+import org.lemurnn.trace.TraceLink;
+import org.lemurnn.trace.TraceRows;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the issue that builds `lemurnn forward` lands. */
-@Command(name = "forward", mixinStandardHelpOptions = true, description = "(not built yet)")
-public final class ForwardCommand implements java.util.concurrent.Callable<Integer> {
+/**
+ * {@code lemurnn forward}: the live emulator. Not {@code mixinStandardHelpOptions}: the seed's
+ * {@code -h} is the hidden size, so help is {@code --help} alone.
+ */
+@Command(name = "forward", versionProvider = ForwardCommand.Version.class, sortOptions = false,
+    description = {
+      "Forwards packets through a learned link: each packet is stamped on arrival,",
+      "the model decides whether it is dropped and how long it waits (latency from",
+      "the predicted backlog at -c Mbit/s, plus --base_latency), and it leaves in",
+      "FIFO order at that time. Each direction has its own model state; a gap over",
+      "30 s starts a fresh sequence. Ctrl-C stops, writes the logs, prints totals.",
+      "",
+      "Ports:",
+      "  --udp LISTEN=TARGET  datagrams to LISTEN go to TARGET (A->B), replies go",
+      "      back to their client (B->A). The model sees each datagram as an",
+      "      Ethernet frame (payload + 42 bytes).",
+      "  --afpacket IF_A,IF_B  L2 bridge between two interfaces (AF_PACKET raw",
+      "      sockets, root), frames of any protocol, promiscuous. Checksum offload",
+      "      is handled (virtio-net headers): no ethtool setting needed. Frames over",
+      "      9216 bytes (TSO/GSO) are dropped and counted: turn tso/gso off on the",
+      "      interfaces for bulk TCP.",
+      "  --replay TRACE --out F  the trace's packets through the model on a",
+      "      virtual clock; writes the predicted trace F (same format). -c and -q",
+      "      default to the link in the trace's name.",
+      "",
+      "-f BASE writes BASE0.dat (A->B) and BASE1.dat (B->A), a line per packet in",
+      "the seed's 13 columns: packet_idx inter_packet_time_ms processed_kbit",
+      "size_byte latency_ms drop prediction_time_ms num_drops arrival_tsc",
+      "arrival_ms inter_packet_time_tsc size_kbyte send_time_tsc (tsc: monotonic",
+      "ns; drop 2: dropped by the emulator, its queue full). The files appear,",
+      "complete, when the forwarder stops.",
+      ""})
+public final class ForwardCommand implements Callable<Integer> {
+  static final class PortChoice {
+    @Option(names = "--udp", paramLabel = "HOST:PORT=HOST:PORT", required = true,
+        description = "Relay UDP: listen address = target address.")
+    String udp;
+
+    @Option(names = "--afpacket", paramLabel = "IF_A,IF_B", required = true,
+        description = "Bridge two network interfaces (root).")
+    String afpacket;
+
+    @Option(names = "--replay", paramLabel = "TRACE", required = true,
+        description = "Replay a trace file offline (needs --out).")
+    Path replay;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  PortChoice port;
+
+  @Mixin ModelOptions model;
+
+  @Option(names = {"-c", "--capacity"}, paramLabel = "MBPS", description = "Link capacity fed to the model, Mbit/s.")
+  Double capacityMbps;
+
+  @Option(names = {"-q", "--queue"}, paramLabel = "KBYTE", description = "Queue size fed to the model, KByte (0: infinite).")
+  Double queueKbyte;
+
+  @Option(names = "--base_latency", paramLabel = "MS", defaultValue = "0",
+      description = "Added to every forwarded packet's latency (default ${DEFAULT-VALUE} ms).")
+  double baseLatencyMs;
+
+  @Option(names = "-f", paramLabel = "BASE", description = "Write the per-packet logs BASE0.dat and BASE1.dat.")
+  String logBase;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Predicted trace written by --replay.")
+  Path out;
+
+  @Option(names = "-h", paramLabel = "HIDDEN", description = "Seed flag: hidden size; checked against the model file.")
+  Integer hidden;
+
+  @Option(names = "-l", paramLabel = "LAYERS", description = "Seed flag: layers; checked against the model file.")
+  Integer layers;
+
+  @Option(names = "-t", paramLabel = "TYPE", description = "Seed flag: model type (lstm, gru, rnn, relulstm, droplstm, ...); checked.")
+  String type;
+
+  @Option(names = "--ring", paramLabel = "PACKETS", defaultValue = "2048",
+      description = "Packets each direction holds in flight; more are overflow drops (power of two, default ${DEFAULT-VALUE}).")
+  int ringPackets;
+
+  @Mixin ReleaseOptions release;
+
+  @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+      description = "Stop after this long (default: run until Ctrl-C).")
+  double durationSeconds;
+
+  @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
+  @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")
+  boolean version;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  static final class Version implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"lemurnn 0.1.0"};
+    }
+  }
+
   @Override
-  public Integer call() {
-    System.err.println("lemurnn forward: not built yet");
-    return 1;
+  public Integer call() throws Exception {
+    ModelFile modelFile = model.read();
+    checkSeedFlags(modelFile.spec());
+    return port.replay != null ? replay(modelFile) : forward(modelFile);
+  }
+
+  private int replay(ModelFile modelFile) {
+    if (out == null) throw new ParameterException(spec.commandLine(), "--replay needs --out FILE for the predicted trace");
+    TraceRows trace = TraceFile.read(port.replay);
+    TraceLink named = capacityMbps == null || queueKbyte == null ? TraceLink.fromName(port.replay) : null;
+    double c = capacityMbps != null ? capacityMbps : named.capacityMbps();
+    double q = queueKbyte != null ? queueKbyte : named.queueBytes() / 1000;
+    TraceRows predicted = Replay.run(new LinkEmulator(Predictors.of(modelFile), c, q, baseLatencyMs), trace);
+    TraceFile.write(out, predicted);
+    int drops = 0;
+    double latencySumMs = 0;
+    for (int i = 0; i < predicted.length(); i++) {
+      if (predicted.dropped()[i]) drops++;
+      else latencySumMs += predicted.latencyNs()[i] / 1e6;
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    w.printf(Locale.ROOT, "replayed %d packets at %s Mbit/s, queue %s KByte: %d dropped, mean latency %.3f ms; wrote %s%n",
+        predicted.length(), c, q, drops, latencySumMs / Math.max(1, predicted.length() - drops), out);
+    w.flush();
+    return 0;
+  }
+
+  private int forward(ModelFile modelFile) throws IOException, InterruptedException {
+    if (capacityMbps == null || queueKbyte == null) {
+      throw new ParameterException(spec.commandLine(), "a live forwarder needs -c MBPS and -q KBYTE");
+    }
+    if (ringPackets < 2 || Integer.bitCount(ringPackets) != 1) {
+      throw new ParameterException(spec.commandLine(), "--ring must be a power of two >= 2, got " + ringPackets);
+    }
+    if (out != null) throw new ParameterException(spec.commandLine(), "--out goes with --replay only");
+    Forwarder.Settings settings = new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, ringPackets,
+        release.spinUs, logBase, release.realtimePriority(spec.commandLine()));
+    Port opened = open();
+    CountDownLatch stopRequested = new CountDownLatch(1), reported = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stopRequested.countDown();
+      try {
+        reported.await(10, TimeUnit.SECONDS); // the logs are flushed and the totals printed first
+      } catch (InterruptedException ignored) {
+        // exit anyway
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
+    Forwarder forwarder = Forwarder.start(opened, Predictors.of(modelFile), Predictors.of(modelFile), settings);
+    PrintWriter w = spec.commandLine().getOut();
+    try {
+      w.printf(Locale.ROOT, "forwarding %s through %s at %s Mbit/s, queue %s KByte%s; Ctrl-C stops%n", describe(),
+          model.model, capacityMbps, queueKbyte, logBase == null ? "" : ", logs " + logBase + "0.dat and 1.dat");
+      for (Direction d : forwarder.directions()) {
+        if (d.realtimeFailure() != null) w.println(d.name() + ": no real-time scheduling: " + d.realtimeFailure());
+      }
+      w.flush();
+      long deadline = durationSeconds > 0 ? System.nanoTime() + (long) (durationSeconds * 1e9) : Long.MAX_VALUE;
+      while (!stopRequested.await(200, TimeUnit.MILLISECONDS) && forwarder.failure() == null
+          && System.nanoTime() < deadline) {
+        // waiting for Ctrl-C, the duration, or a port failure
+      }
+      forwarder.stop();
+      for (Direction d : forwarder.directions()) w.println(d.name() + ": " + d.stats().summary() + notes(d.stats()));
+      if (opened instanceof AfPacketBridge bridge && bridge.oversize() > 0) {
+        w.println(bridge.oversize() + " frames over " + AfPacketBridge.MAX_FRAME_BYTES + " bytes dropped (TSO/GSO on?)");
+      }
+      w.flush();
+    } finally {
+      reported.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running and lets the JVM exit once we return
+      }
+    }
+    if (forwarder.failure() != null) throw new InputException("the port failed: " + forwarder.failure().getMessage());
+    return 0;
+  }
+
+  private static String notes(DirectionStats s) {
+    String n = "";
+    if (s.discardedAtStop() > 0) n += "; " + s.discardedAtStop() + " still queued at stop";
+    if (s.logLinesLost() > 0) n += "; " + s.logLinesLost() + " log lines lost (disk too slow)";
+    return n;
+  }
+
+  private Port open() throws IOException {
+    if (port.udp != null) {
+      String[] sides = port.udp.split("=", -1);
+      if (sides.length != 2) {
+        throw new ParameterException(spec.commandLine(), "--udp wants LISTEN_HOST:PORT=TARGET_HOST:PORT, got " + port.udp);
+      }
+      try {
+        return UdpRelay.open(address(sides[0]), address(sides[1]));
+      } catch (IOException e) {
+        throw new InputException(e.getMessage(), e);
+      }
+    }
+    String[] names = port.afpacket.split(",", -1);
+    if (names.length != 2 || names[0].isBlank() || names[1].isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--afpacket wants two interface names IF_A,IF_B, got " + port.afpacket);
+    }
+    try {
+      return AfPacketBridge.open(names[0].strip(), names[1].strip());
+    } catch (IOException e) {
+      throw new InputException(e.getMessage(), e);
+    }
+  }
+
+  private String describe() {
+    return port.udp != null ? "UDP " + port.udp.replace("=", " -> ") : "frames between " + port.afpacket.replace(",", " and ");
+  }
+
+  private InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try {
+      if (colon < 0) throw new NumberFormatException();
+      String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+      int p = Integer.parseInt(hostPort.substring(colon + 1));
+      if (p < 0 || p > 65535) throw new NumberFormatException();
+      InetSocketAddress a = new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, p);
+      if (a.isUnresolved()) throw new ParameterException(spec.commandLine(), "cannot resolve host '" + host + "' in --udp");
+      return a;
+    } catch (NumberFormatException e) {
+      throw new ParameterException(spec.commandLine(), "'" + hostPort + "' is not HOST:PORT (port 0 to 65535)");
+    }
+  }
+
+  /** The seed forwarder's -h, -l, -t must agree with the model file, which knows better. */
+  private void checkSeedFlags(ModelSpec s) {
+    if (hidden != null && hidden != s.hidden()) {
+      throw new InputException("-h " + hidden + " but " + model.model + " has hidden size " + s.hidden() + ": drop -h or pick the right model");
+    }
+    if (layers != null && layers != s.layers()) {
+      throw new InputException("-l " + layers + " but " + model.model + " has " + s.layers() + " layers: drop -l or pick the right model");
+    }
+    if (type != null && !typeMatches(type, s.cell())) {
+      throw new InputException("-t " + type + " but " + model.model + " is a " + s.cell().seedName() + ": drop -t or pick the right model");
+    }
+  }
+
+  static boolean typeMatches(String type, CellType cell) {
+    String t = type.toLowerCase(Locale.ROOT);
+    if (t.startsWith("drop")) t = t.substring(4);
+    if (t.equals("rnn")) return cell == CellType.RELU_RNN || cell == CellType.TANH_RNN;
+    return cell.seedName().equals("drop" + t);
   }
 }

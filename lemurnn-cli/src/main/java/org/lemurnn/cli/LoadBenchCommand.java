@@ -1,13 +1,224 @@
 package org.lemurnn.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import me.tongfei.progressbar.ProgressBar;
+import org.lemurnn.emulate.DirectionStats;
+import org.lemurnn.emulate.Forwarder;
+import org.lemurnn.emulate.UdpRelay;
+import org.lemurnn.infer.Predictors;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.CellType;
+import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.model.RandomWeights;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the issue that builds `lemurnn bench-forward` lands. */
-@Command(name = "bench-forward", mixinStandardHelpOptions = true, description = "(not built yet)")
-public final class LoadBenchCommand implements java.util.concurrent.Callable<Integer> {
+/** {@code lemurnn bench-forward}: how much load the live forwarder holds on loopback. */
+@Command(name = "bench-forward", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+      "Load benchmark of the live forwarder on loopback: a paced UDP sender ->",
+      "forward --udp -> a sink. For each model and offered rate a fresh forwarder",
+      "(direction A->B) reports packets offered and received, overflow drops (the",
+      "emulator could not keep up), model drops, release error (actual minus",
+      "scheduled send time) median and p99, the model's time per packet and the",
+      "CPU time per packet of the RX and TX threads (TX's includes spinning). A",
+      "rate is held when every packet reached the forwarder and none overflowed.",
+      "Models: random weights (PyTorch-like init, physical units), by default a",
+      "1x8 ReLU RNN and a 3x64 LSTM, drop logits biased so packets are forwarded",
+      "(else TX would have nothing to time); each first gets an untimed warm-up.",
+      "--rss_packets N then runs N packets at the highest rate the first model",
+      "held and prints the resident memory (VmRSS) at the start, after 10% of the",
+      "packets and at the end."})
+public final class LoadBenchCommand implements Callable<Integer> {
+  @Option(names = "--models", split = ",", defaultValue = "relurnn:1x8,lstm:3x64", paramLabel = "TYPE:LxH",
+      description = "Random-weight models to load the forwarder with (default ${DEFAULT-VALUE}).")
+  List<String> models;
+
+  @Option(names = "--rates", split = ",", defaultValue = "10000,25000,50000,75000,100000", paramLabel = "PPS",
+      description = "Offered packets per second, each its own run (default ${DEFAULT-VALUE}).")
+  List<Integer> ratesPps;
+
+  @Option(names = "--seconds", defaultValue = "3", paramLabel = "S", description = "Length of each run (default ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--base_latency", defaultValue = "1", paramLabel = "MS",
+      description = "Latency every packet gets on top of the model's, so TX really schedules (default ${DEFAULT-VALUE} ms).")
+  double baseLatencyMs;
+
+  @Option(names = {"-c", "--capacity"}, defaultValue = "1000", paramLabel = "MBPS",
+      description = "Capacity fed to the model (default ${DEFAULT-VALUE} Mbit/s, so random backlogs stay short).")
+  double capacityMbps;
+
+  @Option(names = {"-q", "--queue"}, defaultValue = "50", paramLabel = "KBYTE", description = "Queue fed to the model (default ${DEFAULT-VALUE} KByte).")
+  double queueKbyte;
+
+  @Mixin ReleaseOptions release;
+
+  @Option(names = "--rss_packets", defaultValue = "0", paramLabel = "N",
+      description = "Then a long run of N packets watching resident memory (default: none).")
+  long rssPackets;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** One run's figures. */
+  record Run(String model, int ratePps, long offered, DirectionStats stats) {
+    boolean held() {
+      return stats.packets() == offered && stats.overflowDrops() == 0;
+    }
+  }
+
   @Override
-  public Integer call() {
-    System.err.println("lemurnn bench-forward: not built yet");
-    return 1;
+  public Integer call() throws Exception {
+    Map<String, ModelFile> byName = new LinkedHashMap<>();
+    for (String m : models) byName.put(m, randomModel(m));
+    if (seconds <= 0 || ratesPps.stream().anyMatch(r -> r <= 0)) {
+      throw new ParameterException(spec.commandLine(), "--seconds and --rates must be > 0");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    List<Run> runs = new ArrayList<>();
+    try (ProgressBar bar = new ProgressBar("bench-forward", (long) byName.size() * ratesPps.size())) {
+      for (var model : byName.entrySet()) {
+        bar.setExtraMessage(model.getKey() + " warm-up");
+        run(model.getKey(), model.getValue(), ratesPps.getFirst(), Math.round(ratesPps.getFirst() * Math.min(seconds, 1)), null);
+        for (int rate : ratesPps) {
+          bar.setExtraMessage(model.getKey() + " at " + rate + " pps");
+          runs.add(run(model.getKey(), model.getValue(), rate, Math.round(rate * seconds), null));
+          bar.step();
+        }
+      }
+    }
+    out.println("model\toffered_pps\toffered\treceived\toverflow_drops\tmodel_drops\tforwarded"
+        + "\trelease_error_median_us\trelease_error_p99_us\tprediction_us\trx_cpu_us\ttx_cpu_us\theld");
+    for (Run r : runs) {
+      DirectionStats s = r.stats();
+      out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%s%n", r.model(), r.ratePps(),
+          r.offered(), s.packets(), s.overflowDrops(), s.modelDrops(), s.sent(), s.releaseErrorPercentileUs(50),
+          s.releaseErrorPercentileUs(99), s.meanPredictionUs(), s.rxCpuUsPerPacket(), s.txCpuUsPerPacket(),
+          r.held() ? "yes" : "no");
+    }
+    for (String m : byName.keySet()) {
+      int best = runs.stream().filter(r -> r.model().equals(m) && r.held()).mapToInt(Run::ratePps).max().orElse(0);
+      out.printf(Locale.ROOT, "%s: held %d packets/s per direction%n", m, best);
+    }
+    out.flush();
+    if (rssPackets > 0) {
+      String first = byName.keySet().iterator().next();
+      int rate = runs.stream().filter(r -> r.model().equals(first) && r.held()).mapToInt(Run::ratePps).max()
+          .orElse(ratesPps.getFirst());
+      List<String> rss = new ArrayList<>();
+      Run longRun = run(first, byName.get(first), rate, rssPackets, rss);
+      out.printf(Locale.ROOT, "%s, %d packets at %d pps: RSS %s; %s%n", first, rssPackets, rate, String.join(" -> ", rss),
+          longRun.stats().summary());
+      out.flush();
+    }
+    return 0;
+  }
+
+  /** One forwarder fed {@code packets} datagrams at {@code ratePps}; records RSS into {@code rss} if given. */
+  private Run run(String name, ModelFile model, int ratePps, long packets, List<String> rss) throws Exception {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (DatagramChannel sink = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));
+        DatagramChannel sender = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0))) {
+      UdpRelay relay = UdpRelay.open(new InetSocketAddress(loopback, 0), (InetSocketAddress) sink.getLocalAddress());
+      InetSocketAddress listen = relay.listenAddress();
+      Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
+          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs, null,
+              release.realtimePriority(spec.commandLine())));
+      AtomicLong sunk = new AtomicLong();
+      Thread drain = Thread.ofPlatform().name("sink").start(() -> drain(sink, sunk));
+      if (rss != null) rss.add(residentMb());
+      long offered = send(sender, listen, ratePps, packets, rss);
+      Thread.sleep(50 + (long) baseLatencyMs);
+      forwarder.stop();
+      sink.close();
+      drain.join();
+      if (rss != null) rss.add(residentMb());
+      return new Run(name, ratePps, offered, forwarder.directions().getFirst().stats());
+    }
+  }
+
+  /** Paced sender: keeps the count sent up with rate x elapsed time, sleeping 0.1 ms between bursts. */
+  private static long send(DatagramChannel sender, InetSocketAddress to, int ratePps, long packets, List<String> rss)
+      throws IOException {
+    ByteBuffer datagram = ByteBuffer.allocateDirect(1500);
+    Random random = new Random(1);
+    long start = System.nanoTime();
+    long sent = 0;
+    while (sent < packets) {
+      long due = Math.min(packets, (long) ((System.nanoTime() - start) / 1e9 * ratePps) + 1);
+      for (; sent < due; sent++) {
+        datagram.clear().limit(18 + random.nextInt(1400 - 18 - 42));
+        sender.send(datagram, to);
+        if (rss != null && sent == packets / 10) rss.add(residentMb());
+      }
+      LockSupport.parkNanos(100_000);
+    }
+    return sent;
+  }
+
+  private static void drain(DatagramChannel sink, AtomicLong count) {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(65536);
+    try {
+      while (true) {
+        sink.receive(buffer.clear());
+        count.incrementAndGet();
+      }
+    } catch (ClosedChannelException e) {
+      // the run is over
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String residentMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return String.format(Locale.ROOT, "%.1f MB", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux
+    }
+    return "n/a";
+  }
+
+  /** A model with random weights, uniform +-1/sqrt(hidden) like PyTorch's init, from {@code type:LxH}. */
+  private ModelFile randomModel(String text) {
+    String[] parts = text.split("[:x]");
+    CellType cell;
+    int layers, hidden;
+    try {
+      cell = CellType.fromSeedName("drop" + parts[0]);
+      layers = Integer.parseInt(parts[1]);
+      hidden = Integer.parseInt(parts[2]);
+    } catch (RuntimeException e) {
+      throw new ParameterException(spec.commandLine(),
+          "--models wants TYPE:LAYERSxHIDDEN such as relurnn:1x8 or lstm:3x64 (types relurnn, tanhrnn, lstm, gru, relulstm), got " + text);
+    }
+    ModelFile model = RandomWeights.of(new ModelSpec(cell, layers, hidden, "bscq", "bd", UnitSystem.PHYSICAL, 1), 42);
+    model.tensor("fc.bias").data()[2] -= 10; // drop logit: forward nearly everything, so TX works as hard as RX
+    return model;
   }
 }

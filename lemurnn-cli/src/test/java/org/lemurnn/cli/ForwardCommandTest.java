@@ -1,0 +1,65 @@
+package org.lemurnn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.trace.TraceFile;
+import org.lemurnn.trace.TraceRows;
+
+class ForwardCommandTest {
+  static final String MODEL = "../../shared/reference/pytorch-models/rnn_relu_l1_h8/modelstate-torchscript-25.pt";
+  static final String TRACE = "../../shared/reference/traces/mgtrace_C4_L0_Q18250_1764000000_12.csv";
+
+  @TempDir Path dir;
+
+  @Test
+  void replayWritesThePredictedTraceWithTheLinkFromTheTracesName() {
+    Path out = dir.resolve("predicted.csv");
+    Cli r = Cli.run("forward", "--replay", TRACE, "--out", out.toString(), "-m", MODEL, "--units", "abstract",
+        "-h", "8", "-l", "1", "-t", "rnn");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("replayed 2000 packets at 4.0 Mbit/s, queue 18.25 KByte");
+    TraceRows predicted = TraceFile.read(out);
+    TraceRows trace = TraceFile.read(Path.of(TRACE));
+    assertThat(predicted.transmitNs()).isEqualTo(trace.transmitNs());
+    assertThat(predicted.dropped()).contains(true, false);
+  }
+
+  @Test
+  void udpRelayRunsForItsDurationAndReportsTotals() throws Exception {
+    String base = dir.resolve("fwd").toString();
+    Cli r = Cli.run("forward", "--udp", "127.0.0.1:0=127.0.0.1:9", "-m", MODEL, "--units", "abstract",
+        "-c", "8", "-q", "10", "--duration", "0.3", "-f", base);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("A->B: no packets", "B->A: no packets");
+    assertThat(Files.readAllLines(Path.of(base + "0.dat"))).hasSize(1).first().asString().startsWith("# packet_idx");
+  }
+
+  @Test
+  void seedFlagsThatContradictTheModelFileAreRefused() {
+    Cli r = Cli.run("forward", "--udp", "127.0.0.1:0=127.0.0.1:9", "-m", MODEL, "--units", "abstract",
+        "-c", "8", "-q", "10", "-h", "64");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("-h 64 but", "has hidden size 8");
+    assertThat(Cli.run("forward", "--replay", TRACE, "--out", "x", "-m", MODEL, "--units", "abstract", "-t", "lstm")
+        .err()).contains("is a droprelurnn");
+  }
+
+  @Test
+  void aLiveForwarderNeedsCapacityAndQueue() {
+    Cli r = Cli.run("forward", "--udp", "127.0.0.1:0=127.0.0.1:9", "-m", MODEL, "--units", "abstract");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("needs -c MBPS and -q KBYTE");
+  }
+
+  @Test
+  void typeNamesOfTheSeedAndOursAreAccepted() {
+    assertThat(ForwardCommand.typeMatches("lstm", org.lemurnn.model.CellType.LSTM)).isTrue();
+    assertThat(ForwardCommand.typeMatches("droprelulstm", org.lemurnn.model.CellType.RELU_LSTM)).isTrue();
+    assertThat(ForwardCommand.typeMatches("rnn", org.lemurnn.model.CellType.TANH_RNN)).isTrue();
+    assertThat(ForwardCommand.typeMatches("lstm", org.lemurnn.model.CellType.GRU)).isFalse();
+  }
+}

@@ -1,0 +1,41 @@
+package org.lemurnn.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Models with random weights, initialised like PyTorch (uniform +-1/sqrt(hidden) for the recurrent
+ * weights, biases and the Linear head), under the seed's {@code state_dict} names: for speed
+ * measurements and tests, where what the model learned does not matter.
+ */
+public final class RandomWeights {
+  private RandomWeights() {}
+
+  public static ModelFile of(ModelSpec spec, long seed) {
+    Random random = new Random(seed);
+    CellType cell = spec.cell();
+    int hidden = spec.hidden();
+    int rows = cell.gates() * hidden;
+    float bound = (float) (1 / Math.sqrt(hidden));
+    String p = cell.parameterPrefix() + ".";
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    for (int l = 0; l < spec.layers(); l++) {
+      tensors.put(p + "weight_ih_l" + l, uniform(random, bound, rows, l == 0 ? spec.inputSize() : hidden));
+      tensors.put(p + "weight_hh_l" + l, uniform(random, bound, rows, hidden));
+      tensors.put(p + "bias_ih_l" + l, uniform(random, bound, rows));
+      tensors.put(p + "bias_hh_l" + l, uniform(random, bound, rows));
+    }
+    tensors.put("fc.weight", uniform(random, bound, 3, hidden));
+    tensors.put("fc.bias", uniform(random, bound, 3));
+    return new ModelFile(spec, tensors);
+  }
+
+  private static Tensor uniform(Random random, float bound, int... shape) {
+    int n = 1;
+    for (int d : shape) n *= d;
+    float[] data = new float[n];
+    for (int i = 0; i < n; i++) data[i] = (random.nextFloat() * 2 - 1) * bound;
+    return new Tensor(shape, data);
+  }
+}

@@ -1,0 +1,210 @@
+package org.lemurnn.emulate;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One direction of the forwarder: an RX thread stamps each packet as it arrives and runs the model
+ * on it (drop, or send time = arrival + latency), a TX thread releases the packets in FIFO order at
+ * their send time, parking until shortly before it and spinning the rest. Between them a bounded
+ * ring of preallocated slots: when it is full the packet is an overflow drop, counted apart from
+ * the model's drops. Per packet nothing is allocated, printed or written to disk.
+ */
+public final class Direction {
+  private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long DRAIN_LIMIT_NS = TimeUnit.SECONDS.toNanos(2);
+
+  private final String name;
+  private final PacketSource source;
+  private final PacketSink sink;
+  private final LinkEmulator emulator;
+  private final SlotRing ring;
+  private final PacketSlot scratch;
+  private final PacketLog log;
+  private final long spinNs;
+  private final DirectionStats stats = new DirectionStats();
+  private Thread rx, tx;
+  private volatile boolean rxDone;
+  private volatile boolean txIdle;
+  private volatile long drainDeadlineNs = Long.MAX_VALUE;
+  private volatile IOException failure;
+  private volatile String realtimeFailure;
+
+  /**
+   * @param arena owns the slots' native memory
+   * @param ringPackets packets the emulator can hold in flight (a power of two)
+   * @param slotBytes the largest packet a port delivers
+   * @param log the packet log, or null
+   * @param spinNs how long before a send time TX stops parking and spins
+   */
+  public Direction(String name, PacketSource source, PacketSink sink, LinkEmulator emulator, Arena arena,
+      int ringPackets, int slotBytes, PacketLog log, long spinNs) {
+    this.name = name;
+    this.source = source;
+    this.sink = sink;
+    this.emulator = emulator;
+    this.ring = new SlotRing(arena, ringPackets, slotBytes);
+    this.scratch = new PacketSlot(arena.allocate(slotBytes, 64));
+    this.log = log;
+    this.spinNs = spinNs;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Starts TX, and RX once TX is ready (its first native call links slowly, up to 0.2 s). */
+  public void start() throws InterruptedException {
+    start(0);
+  }
+
+  /**
+   * As {@link #start()}, with RX and TX under SCHED_FIFO at {@code realtimePriority} (0: ordinary
+   * threads); see {@link #realtimeFailure} for whether that worked.
+   */
+  public void start(int realtimePriority) throws InterruptedException {
+    CountDownLatch txReady = new CountDownLatch(1);
+    tx = Thread.ofPlatform().name(name + " tx").start(() -> {
+      Libc.preciseSleeps();
+      if (realtimePriority > 0) realtimeFailure = Libc.realtime(realtimePriority);
+      txReady.countDown();
+      transmit();
+    });
+    txReady.await();
+    rx = Thread.ofPlatform().name(name + " rx").start(() -> {
+      // one below TX: when both want a core, the release on time matters more than the stamp
+      if (realtimePriority > 1 && realtimeFailure == null) realtimeFailure = Libc.realtime(realtimePriority - 1);
+      receive();
+    });
+  }
+
+  /** Why real-time scheduling was refused (not root?), or null. */
+  public String realtimeFailure() {
+    return realtimeFailure;
+  }
+
+  /**
+   * Waits for RX to end (its port must be closed first), lets TX release what it holds (at most 2 s
+   * more), then waits for TX. Packets still held after that are counted as discarded.
+   */
+  public void stop() throws InterruptedException {
+    rx.join();
+    drainDeadlineNs = System.nanoTime() + DRAIN_LIMIT_NS;
+    LockSupport.unpark(tx);
+    tx.join();
+    if (log != null) stats.logLinesLost = log.lost();
+  }
+
+  /** The RX and TX threads, for tests that watch them. */
+  List<Thread> threads() {
+    return List.of(rx, tx);
+  }
+
+  /** The port's error that ended RX early, if any. */
+  public IOException failure() {
+    return failure;
+  }
+
+  public DirectionStats stats() {
+    return stats;
+  }
+
+  private void receive() {
+    long lastDueNs = Long.MIN_VALUE;
+    try {
+      while (true) {
+        PacketSlot slot = ring.claim();
+        boolean room = slot != null;
+        if (!room) slot = scratch;
+        int length = source.receive(slot);
+        if (length < 0) break;
+        long arrivalNs = System.nanoTime();
+        slot.length = length;
+        slot.arrivalNs = arrivalNs;
+        int wireBytes = source.wireBytes(slot);
+        boolean forward = emulator.stepAt(arrivalNs, wireBytes);
+        long sendNs = 0;
+        int fate;
+        if (!forward) {
+          fate = PacketLog.MODEL_DROP;
+          stats.modelDrops++;
+        } else if (!room) {
+          fate = PacketLog.OVERFLOW_DROP;
+          stats.overflowDrops++;
+        } else {
+          fate = PacketLog.SENT;
+          // FIFO: a packet never leaves before the one ahead of it, so it is due at its own send
+          // time or at that packet's, whichever is later; TX releases it then
+          sendNs = Math.max(arrivalNs + (long) (emulator.latencyMs() * 1e6), lastDueNs);
+          lastDueNs = sendNs;
+          slot.sendNs = sendNs;
+          ring.publish();
+          VarHandle.fullFence(); // the publish must be seen before txIdle is read (pairs with TX)
+          if (txIdle) LockSupport.unpark(tx); // TX waiting for a send time needs no wake-up: FIFO
+        }
+        stats.predictionNsSum += emulator.predictionNs();
+        if (log != null) {
+          log.add(stats.packets, Math.round(emulator.iptMs() * 1e6), wireBytes, emulator.latencyMs(), fate, emulator.predictionNs(),
+              stats.modelDrops, arrivalNs, sendNs);
+        }
+        stats.packets++;
+      }
+    } catch (IOException e) {
+      failure = e;
+    } finally {
+      stats.rxCpuNs = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      rxDone = true;
+      LockSupport.unpark(tx);
+    }
+  }
+
+  private void transmit() {
+    try {
+      releaseUntilDone();
+    } finally {
+      stats.txCpuNs = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+  }
+
+  private void releaseUntilDone() {
+    while (true) {
+      PacketSlot slot = ring.peek();
+      if (slot == null) {
+        if (rxDone) return;
+        txIdle = true;
+        VarHandle.fullFence();
+        if (ring.peek() == null && !rxDone) LockSupport.parkNanos(IDLE_PARK_NS);
+        txIdle = false;
+        continue;
+      }
+      long now = System.nanoTime();
+      if (rxDone && now > drainDeadlineNs) {
+        stats.discardedAtStop += ring.size();
+        return;
+      }
+      long waitNs = slot.sendNs - now;
+      if (waitNs > spinNs) {
+        LockSupport.parkNanos(waitNs - spinNs);
+        continue;
+      }
+      while (System.nanoTime() - slot.sendNs < 0) Thread.onSpinWait();
+      boolean sent;
+      try {
+        sent = sink.send(slot);
+      } catch (IOException e) {
+        sent = false;
+      }
+      long doneNs = System.nanoTime();
+      if (sent) stats.recordSent(doneNs - slot.sendNs, doneNs - slot.arrivalNs);
+      else if (rxDone) stats.discardedAtStop++; // the port is closing (UDP closes its sockets at once)
+      else stats.sendFailures++;
+      ring.release();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package org.lemurnn.emulate;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one direction did. RX fields are written by the RX thread, TX fields by the TX thread; read
+ * them after {@link Direction#stop} (the thread joins order the writes before the reads).
+ */
+public final class DirectionStats {
+  private static final long MAX_NS = 3_600_000_000_000L;
+
+  long packets;
+  long modelDrops;
+  long overflowDrops;
+  long predictionNsSum;
+  long sent;
+  long sendFailures;
+  long discardedAtStop;
+  long logLinesLost;
+  long rxCpuNs, txCpuNs;
+  /** Actual delay, arrival stamp to send, of each packet sent. */
+  final Histogram delayNs = new Histogram(MAX_NS, 3);
+  /** Actual minus scheduled send time of each packet sent (the time it was due, FIFO order included). */
+  final Histogram releaseErrorNs = new Histogram(MAX_NS, 3);
+
+  public long packets() {
+    return packets;
+  }
+
+  public long modelDrops() {
+    return modelDrops;
+  }
+
+  /** Packets the emulator dropped because its own queue was full or the port refused them. */
+  public long overflowDrops() {
+    return overflowDrops + sendFailures;
+  }
+
+  public long sent() {
+    return sent;
+  }
+
+  public long discardedAtStop() {
+    return discardedAtStop;
+  }
+
+  public long logLinesLost() {
+    return logLinesLost;
+  }
+
+  /** CPU time of the RX thread (receive, stamp, model, publish) per packet, whatever else ran. */
+  public double rxCpuUsPerPacket() {
+    return packets == 0 ? Double.NaN : rxCpuNs / 1e3 / packets;
+  }
+
+  /** CPU time of the TX thread per packet sent, its waiting (parking and spinning) included. */
+  public double txCpuUsPerPacket() {
+    return sent == 0 ? Double.NaN : txCpuNs / 1e3 / sent;
+  }
+
+  public double meanPredictionUs() {
+    return packets == 0 ? Double.NaN : predictionNsSum / 1e3 / packets;
+  }
+
+  public double meanDelayMs() {
+    return delayNs.getTotalCount() == 0 ? Double.NaN : delayNs.getMean() / 1e6;
+  }
+
+  public double delayPercentileMs(double percentile) {
+    return delayNs.getTotalCount() == 0 ? Double.NaN : delayNs.getValueAtPercentile(percentile) / 1e6;
+  }
+
+  public double releaseErrorPercentileUs(double percentile) {
+    return releaseErrorNs.getTotalCount() == 0 ? Double.NaN : releaseErrorNs.getValueAtPercentile(percentile) / 1e3;
+  }
+
+  void recordSent(long releaseErrorNs, long delayNs) {
+    sent++;
+    this.releaseErrorNs.recordValue(Math.clamp(releaseErrorNs, 0, MAX_NS));
+    this.delayNs.recordValue(Math.clamp(delayNs, 0, MAX_NS));
+  }
+
+  /** One line for people: counts, delay and the emulator's own cost. */
+  public String summary() {
+    if (packets == 0) return "no packets";
+    return String.format(java.util.Locale.ROOT,
+        "%d packets, %d model drops, %d overflow drops, %d sent; delay mean %.3f ms p99 %.3f ms;"
+            + " release error median %.1f us p99 %.1f us; prediction %.2f us/packet",
+        packets, modelDrops, overflowDrops(), sent, meanDelayMs(), delayPercentileMs(99),
+        releaseErrorPercentileUs(50), releaseErrorPercentileUs(99), meanPredictionUs());
+  }
+}

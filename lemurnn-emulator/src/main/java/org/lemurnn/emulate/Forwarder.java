@@ -1,0 +1,108 @@
+package org.lemurnn.emulate;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.List;
+import org.lemurnn.infer.Predictor;
+
+/**
+ * The live emulator: a {@link Port} and two {@link Direction}s, each with its own model state and
+ * its own packet log. Start it, let it run, {@link #stop} it, read the stats.
+ */
+public final class Forwarder {
+  /**
+   * @param capacityMbps link capacity fed to the model (-c)
+   * @param queueKbyte queue limit fed to the model (-q; 0 = infinite)
+   * @param baseLatencyMs added to every forwarded packet's latency
+   * @param ringPackets packets each direction holds in flight before overflow drops (a power of two)
+   * @param spinUs how long before a send time TX stops parking and spins
+   * @param logBase writes {@code logBase + port + ".dat"} per direction, or null for no log
+   * @param realtimePriority SCHED_FIFO priority of the RX and TX threads, 0 for ordinary threads
+   */
+  public record Settings(double capacityMbps, double queueKbyte, double baseLatencyMs, int ringPackets,
+      long spinUs, String logBase, int realtimePriority) {
+    /** Ordinary threads. */
+    public Settings(double capacityMbps, double queueKbyte, double baseLatencyMs, int ringPackets, long spinUs,
+        String logBase) {
+      this(capacityMbps, queueKbyte, baseLatencyMs, ringPackets, spinUs, logBase, 0);
+    }
+  }
+
+  private static final int LOG_RECORDS = 1 << 16;
+
+  private final Port port;
+  private final Arena arena;
+  private final List<Direction> directions;
+  private final List<PacketLog> logs;
+
+  private Forwarder(Port port, Arena arena, List<Direction> directions, List<PacketLog> logs) {
+    this.port = port;
+    this.arena = arena;
+    this.directions = directions;
+    this.logs = logs;
+  }
+
+  /**
+   * Starts forwarding between the port's sides; {@code aToB} and {@code bToA} are two distinct
+   * predictors. Closes the port when the settings are wrong.
+   */
+  public static Forwarder start(Port port, Predictor aToB, Predictor bToA, Settings settings)
+      throws InterruptedException, IOException {
+    if (aToB == bToA) throw new IllegalArgumentException("each direction needs its own predictor (model state)");
+    LinkEmulator forwardLink, backwardLink;
+    try {
+      forwardLink = emulator(aToB, settings);
+      backwardLink = emulator(bToA, settings);
+      forwardLink.warmUp();
+      backwardLink.warmUp();
+    } catch (IllegalArgumentException e) {
+      port.close();
+      throw e;
+    }
+    long startNs = System.nanoTime();
+    Arena arena = Arena.ofShared();
+    PacketLog log0 = log(settings, 0, startNs), log1 = log(settings, 1, startNs);
+    Direction forward = direction("A->B", port.receiveA(), port.sendB(), forwardLink, arena, port, settings, log0);
+    Direction backward = direction("B->A", port.receiveB(), port.sendA(), backwardLink, arena, port, settings, log1);
+    forward.start(settings.realtimePriority());
+    backward.start(settings.realtimePriority());
+    return new Forwarder(port, arena, List.of(forward, backward),
+        log0 == null ? List.of() : List.of(log0, log1));
+  }
+
+  private static LinkEmulator emulator(Predictor predictor, Settings settings) {
+    return new LinkEmulator(predictor, settings.capacityMbps(), settings.queueKbyte(), settings.baseLatencyMs());
+  }
+
+  private static PacketLog log(Settings settings, int portIndex, long startNs) {
+    if (settings.logBase() == null) return null;
+    return new PacketLog(Path.of(settings.logBase() + portIndex + ".dat"), settings.capacityMbps(), startNs, LOG_RECORDS);
+  }
+
+  private static Direction direction(String name, PacketSource source, PacketSink sink, LinkEmulator emulator,
+      Arena arena, Port port, Settings settings, PacketLog log) {
+    return new Direction(name, source, sink, emulator, arena, settings.ringPackets(), port.maxPacketBytes(), log,
+        settings.spinUs() * 1000);
+  }
+
+  /** Direction A to B, then B to A. */
+  public List<Direction> directions() {
+    return directions;
+  }
+
+  /** The first port error that ended a direction early, or null. */
+  public IOException failure() {
+    for (Direction d : directions) if (d.failure() != null) return d.failure();
+    return null;
+  }
+
+  /** Closes the port, lets the directions release what they hold, writes and closes the logs. */
+  public void stop() throws IOException, InterruptedException {
+    port.shutdown();
+    for (Direction d : directions) d.stop();
+    port.close();
+    for (PacketLog log : logs) log.close();
+    arena.close();
+  }
+}

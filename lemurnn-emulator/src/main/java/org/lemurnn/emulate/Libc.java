@@ -1,0 +1,107 @@
+package org.lemurnn.emulate;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The few C library calls a raw-socket port needs, through the Foreign Function and Memory API (no
+ * JNI library to build, no libpcap). Calls that can fail capture errno into a per-thread segment
+ * the caller passes first ({@link #errnoSegment}), read with {@link #errno}.
+ */
+final class Libc {
+  static final int EINTR = 4, EAGAIN = 11, ENETDOWN = 100;
+
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+  private static final VarHandle ERRNO =
+      CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+  static final MethodHandle SOCKET = failing("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+  static final MethodHandle BIND = failing("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  static final MethodHandle SETSOCKOPT = failing("setsockopt",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  static final MethodHandle RECV = failing("recv",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  static final MethodHandle SEND = failing("send",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  static final MethodHandle CLOSE = plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  static final MethodHandle IF_NAMETOINDEX = failing("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  static final MethodHandle PRCTL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("prctl"),
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(1));
+  static final MethodHandle SCHED_SETSCHEDULER = failing("sched_setscheduler",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+  private Libc() {}
+
+  private static MethodHandle failing(String name, FunctionDescriptor descriptor) {
+    return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor,
+        Linker.Option.captureCallState("errno"));
+  }
+
+  private static MethodHandle plain(String name, FunctionDescriptor descriptor) {
+    return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor);
+  }
+
+  private static final int PR_SET_TIMERSLACK = 29;
+
+  /**
+   * Lets the calling thread's timed sleeps end within about a microsecond of their deadline instead
+   * of Linux's default 50 us timer slack, so a TX thread parks closer to a send time and spins
+   * less. Best effort: without it, sleeps are merely coarser.
+   */
+  static void preciseSleeps() {
+    try {
+      int ignored = (int) PRCTL.invokeExact(PR_SET_TIMERSLACK, 1000L);
+    } catch (Throwable e) {
+      // not Linux or no prctl: keep the default slack
+    }
+  }
+
+  private static final int SCHED_FIFO = 1;
+
+  /**
+   * Puts the calling thread under SCHED_FIFO at {@code priority} (1 to 99), so ordinary processes
+   * cannot preempt it: what a dedicated emulator box wants. Needs root (CAP_SYS_NICE).
+   *
+   * @return null, or why it failed
+   */
+  static String realtime(int priority) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = errnoSegment(arena);
+      MemorySegment param = arena.allocateFrom(JAVA_INT, priority); // struct sched_param
+      int result = (int) SCHED_SETSCHEDULER.invokeExact(errno, 0, SCHED_FIFO, param);
+      return result == 0 ? null : message(errno(errno));
+    } catch (Throwable e) {
+      return e.toString();
+    }
+  }
+
+  /** Room for one captured errno; one per thread making calls. */
+  static MemorySegment errnoSegment(Arena arena) {
+    return arena.allocate(CAPTURE);
+  }
+
+  static int errno(MemorySegment errnoSegment) {
+    return (int) ERRNO.get(errnoSegment, 0L);
+  }
+
+  /** The C library's text for an errno ("Operation not permitted"). */
+  static String message(int errno) {
+    try {
+      return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0) + " (errno " + errno + ")";
+    } catch (Throwable e) {
+      return "errno " + errno;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package org.lemurnn.emulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The L2 bridge on real interfaces: two network namespaces, each joined to this one by a veth pair,
+ * the forwarder bridging the two root-side ends. Traffic between the namespaces can only cross
+ * through the forwarder. Needs root (CI runs as root); skips, saying why, where namespaces cannot
+ * be made.
+ */
+class AfPacketBridgeTest {
+  private static final String ID = Long.toString(ProcessHandle.current().pid() % 100_000);
+  private static final String NS_A = "lemu-a" + ID, NS_B = "lemu-b" + ID;
+  // veth names: at most 15 characters
+  private static final String IN_A = "lma" + ID, OUT_A = "lmA" + ID, IN_B = "lmb" + ID, OUT_B = "lmB" + ID;
+  private static final String IP_A = "10.199.0.1", IP_B = "10.199.0.2";
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void makeNamespaces() throws Exception {
+    String why = null;
+    try {
+      NetNs.run("ip", "netns", "add", NS_A);
+      NetNs.run("ip", "netns", "add", NS_B);
+      NetNs.run("ip", "link", "add", OUT_A, "type", "veth", "peer", "name", IN_A);
+      NetNs.run("ip", "link", "add", OUT_B, "type", "veth", "peer", "name", IN_B);
+    } catch (Exception e) {
+      why = e.getMessage();
+      removeNamespaces();
+    }
+    assumeTrue(why == null, "skipped: cannot make network namespaces and veth pairs (needs root, iproute2, veth): " + why);
+    String macA = join(NS_A, IN_A, OUT_A, IP_A);
+    String macB = join(NS_B, IN_B, OUT_B, IP_B);
+    // Static neighbours: no ARP crosses the bridge, so the logs hold exactly the test's datagrams.
+    NetNs.run("ip", "-n", NS_A, "neigh", "add", IP_B, "lladdr", macB, "dev", IN_A, "nud", "permanent");
+    NetNs.run("ip", "-n", NS_B, "neigh", "add", IP_A, "lladdr", macA, "dev", IN_B, "nud", "permanent");
+  }
+
+  /** Moves one end of a veth pair into the namespace with an address; returns that end's MAC. */
+  private static String join(String ns, String inside, String outside, String ip) throws Exception {
+    NetNs.run("ip", "link", "set", inside, "netns", ns);
+    // no IPv6: its neighbour discovery would add frames of its own to the logs
+    Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + outside + "/disable_ipv6"), "1");
+    NetNs.inside(ns, () -> Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + inside + "/disable_ipv6"), "1"));
+    NetNs.run("ip", "-n", ns, "addr", "add", ip + "/24", "dev", inside);
+    NetNs.run("ip", "-n", ns, "link", "set", inside, "up");
+    NetNs.run("ip", "link", "set", outside, "up");
+    String link = NetNs.run("ip", "-n", ns, "-o", "link", "show", inside);
+    return link.replaceAll("(?s).*link/ether ([0-9a-f:]+).*", "$1");
+  }
+
+  @AfterAll
+  static void removeNamespaces() {
+    // deleting a namespace deletes the veth ends in it, and with them their peers; a pair that
+    // never moved is deleted by name
+    NetNs.tryRun(List.of("ip", "netns", "del", NS_A));
+    NetNs.tryRun(List.of("ip", "netns", "del", NS_B));
+    NetNs.tryRun(List.of("ip", "link", "del", OUT_A));
+    NetNs.tryRun(List.of("ip", "link", "del", OUT_B));
+  }
+
+  /** As {@link UdpForwardTest}: exact drops and logs every run, the 1 ms timing in one of five. */
+  @Test
+  void udpCrossesTheBridgeWithTheModelsDelaysAndDrops() throws Exception {
+    List<Double> lateMs = List.of();
+    for (int attempt = 0; attempt < 5 && !EchoExchange.onTime(lateMs); attempt++) {
+      Path logBase = dir.resolve("run" + attempt + "-");
+      DatagramChannel server = NetNs.inside(NS_B, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_B, 0)));
+      DatagramChannel client = NetNs.inside(NS_A, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_A, 0)));
+      Forwarder forwarder = Forwarder.start(AfPacketBridge.open(OUT_A, OUT_B), new FakePredictor(),
+          new FakePredictor(), EchoExchange.settings(logBase));
+      lateMs = EchoExchange.run(client, server, server.getLocalAddress(), forwarder, logBase);
+    }
+    assertThat(EchoExchange.onTime(lateMs)).as("95%% within 1 ms of the logged latency: %s", lateMs).isTrue();
+  }
+
+  @Test
+  void pingCrossesTheBridge() throws Exception {
+    FakePredictor never = new FakePredictor(0), neverBack = new FakePredictor(0);
+    Forwarder forwarder = Forwarder.start(AfPacketBridge.open(OUT_A, OUT_B), never, neverBack,
+        EchoExchange.settings(dir.resolve("ping")));
+    try {
+      // as root, isReachable sends ICMP echo requests
+      boolean reached = NetNs.inside(NS_A, () -> InetAddress.getByName(IP_B).isReachable(2000));
+      assertThat(reached).as("ICMP echo through the bridge").isTrue();
+    } finally {
+      forwarder.stop();
+    }
+    List<String[]> requests = EchoExchange.rows(dir.resolve("ping0.dat"));
+    List<String[]> replies = EchoExchange.rows(dir.resolve("ping1.dat"));
+    assertThat(requests).isNotEmpty().allSatisfy(r -> assertThat(r[5]).isEqualTo("0"));
+    assertThat(replies).isNotEmpty();
+  }
+}

@@ -1,0 +1,108 @@
+package org.lemurnn.emulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.Arena;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline with an in-memory port: FIFO release, overflow drops apart from model drops. */
+class DirectionTest {
+  /** Delivers the queued sizes (each packet's first int is its number); -1 closes. */
+  static final class QueueSource implements PacketSource {
+    final BlockingQueue<int[]> packets = new LinkedBlockingQueue<>();
+
+    @Override
+    public int receive(PacketSlot slot) throws java.io.IOException {
+      try {
+        int[] p = packets.take();
+        if (p[1] < 0) return -1;
+        slot.segment.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, p[0]);
+        return p[1];
+      } catch (InterruptedException e) {
+        throw new java.io.InterruptedIOException();
+      }
+    }
+
+    @Override
+    public int wireBytes(PacketSlot slot) {
+      return slot.length;
+    }
+  }
+
+  record Sent(int number, long atNs, long arrivalNs, long sendNs) {}
+
+  static final class RecordingSink implements PacketSink {
+    final List<Sent> sent = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean send(PacketSlot slot) {
+      sent.add(new Sent(slot.segment.get(java.lang.foreign.ValueLayout.JAVA_INT, 0), System.nanoTime(), slot.arrivalNs,
+          slot.sendNs));
+      return true;
+    }
+  }
+
+  @Test
+  void releasesInArrivalOrderNeverBeforeTheSendTime() throws Exception {
+    QueueSource source = new QueueSource();
+    RecordingSink sink = new RecordingSink();
+    try (Arena arena = Arena.ofShared()) {
+      // fake model at 8 Mbit/s: latency = 2 + 10 x KByte ms, so 1000 bytes wait 12 ms, 100 bytes 3 ms
+      Direction d = new Direction("test", source, sink, new LinkEmulator(new FakePredictor(), 8, 50, 0), arena,
+          16, 64, null, 100_000);
+      d.start();
+      source.packets.add(new int[] {0, 1000});
+      source.packets.add(new int[] {1, 100});
+      source.packets.add(new int[] {2, 101});
+      source.packets.add(new int[] {3, -1});
+      d.stop();
+      assertThat(sink.sent).extracting(Sent::number).containsExactly(0, 1, 2);
+      assertThat(sink.sent).allSatisfy(s -> assertThat(s.atNs()).isGreaterThanOrEqualTo(s.sendNs()));
+      // packet 1's own time (arrival + 3 ms) comes about 9 ms before packet 0's, but it waits: FIFO
+      Sent first = sink.sent.get(0), second = sink.sent.get(1);
+      assertThat(second.arrivalNs() + 3_020_000).isLessThan(first.sendNs());
+      assertThat(second.sendNs()).isEqualTo(first.sendNs());
+      assertThat(second.atNs()).isGreaterThanOrEqualTo(first.atNs());
+      assertThat(d.stats().sent()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void countsOverflowDropsApartFromModelDrops() throws Exception {
+    QueueSource source = new QueueSource();
+    RecordingSink sink = new RecordingSink();
+    try (Arena arena = Arena.ofShared()) {
+      Direction d = new Direction("test", source, sink, new LinkEmulator(new FakePredictor(), 8, 50, 0), arena,
+          2, 64, null, 100_000);
+      // packets of 9000 bytes wait 92 ms each, the ring holds 2, and 700 bytes is a model drop
+      for (int i = 0; i < 6; i++) source.packets.add(new int[] {i, i == 3 ? 700 : 9000});
+      source.packets.add(new int[] {6, -1});
+      d.start();
+      d.stop();
+      assertThat(d.stats().packets()).isEqualTo(6);
+      assertThat(d.stats().modelDrops()).isEqualTo(1);
+      assertThat(d.stats().overflowDrops()).isEqualTo(3);
+      assertThat(sink.sent).extracting(Sent::number).containsExactly(0, 1);
+    }
+  }
+
+  /** As root, RX and TX get SCHED_FIFO; otherwise the refusal is reported, not thrown. */
+  @Test
+  void realtimeSchedulingIsGrantedToRootAndOtherwiseExplained() throws Exception {
+    QueueSource source = new QueueSource();
+    try (Arena arena = Arena.ofShared()) {
+      Direction d = new Direction("test", source, new RecordingSink(), new LinkEmulator(new FakePredictor(), 8, 50, 0),
+          arena, 2, 64, null, 100_000);
+      d.start(10);
+      source.packets.add(new int[] {0, -1});
+      d.stop();
+      boolean root = "root".equals(System.getProperty("user.name"));
+      if (root) assertThat(d.realtimeFailure()).isNull();
+      else assertThat(d.realtimeFailure()).contains("errno");
+    }
+  }
+}

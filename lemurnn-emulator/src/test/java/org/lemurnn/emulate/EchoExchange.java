@@ -1,0 +1,147 @@
+package org.lemurnn.emulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A real client and echo server talking through a running forwarder with {@link FakePredictor}s:
+ * checks that each datagram and each echo is dropped or delayed exactly as the packet logs say,
+ * and returns how late each one arrived against its logged latency. Both sides stamp with
+ * System.nanoTime in this JVM, so one-way delays are measured directly.
+ */
+final class EchoExchange {
+  static final int PACKETS = 120;
+  static final int HEADER_BYTES = 42; // Ethernet + IPv4 + UDP, what the model sees beside the payload
+  static final double CAPACITY_MBPS = 8; // backlog KByte x 8 / 8 Mbit/s = latency in ms
+
+  private EchoExchange() {}
+
+  static Forwarder.Settings settings(Path logBase) {
+    return new Forwarder.Settings(CAPACITY_MBPS, 50, 0, 1024, 100, logBase.toString());
+  }
+
+  /**
+   * Sizes rise and fall by 33 bytes a packet, so the fake model's latency changes by 0.33 ms while
+   * the packets come 1 ms apart: send times stay in arrival order, as a real queue's do, and FIFO
+   * release delays no packet beyond its own latency.
+   */
+  static int payloadBytes(int seq) {
+    int phase = seq % 40;
+    return 19 + 33 * (phase < 20 ? phase : 40 - phase);
+  }
+
+  /**
+   * Sends {@link #PACKETS} datagrams from {@code client} to {@code sendTo} 1 ms apart, echoes them
+   * at {@code server}, stops the forwarder (logs {@code logBase0.dat}, {@code logBase1.dat}),
+   * closes both channels and checks everything but timing.
+   *
+   * @return delay seen minus latency logged (ms) of every datagram and echo that arrived
+   */
+  static List<Double> run(DatagramChannel client, DatagramChannel server, SocketAddress sendTo, Forwarder forwarder,
+      Path logBase) throws Exception {
+    Map<Integer, Long> serverDelayNs = new ConcurrentHashMap<>(); // A->B one-way delay by sequence number
+    Map<Integer, Long> clientDelayNs = new ConcurrentHashMap<>(); // B->A one-way delay
+    Thread echo = Thread.ofPlatform().start(() -> echo(server, serverDelayNs));
+    Thread replies = Thread.ofPlatform().start(() -> collect(client, clientDelayNs));
+    ByteBuffer out = ByteBuffer.allocate(2000);
+    for (int seq = 0; seq < PACKETS; seq++) {
+      out.clear().putInt(seq).putLong(System.nanoTime()).position(payloadBytes(seq)).flip();
+      client.send(out, sendTo);
+      Thread.sleep(1);
+    }
+    Thread.sleep(100); // the longest model latency is under 12 ms each way
+    forwarder.stop();
+    server.close();
+    client.close();
+    echo.join();
+    replies.join();
+
+    List<String[]> aToB = rows(Path.of(logBase + "0.dat"));
+    List<String[]> bToA = rows(Path.of(logBase + "1.dat"));
+    assertThat(aToB).hasSize(PACKETS);
+    List<Double> lateMs = new ArrayList<>();
+    int echoed = 0;
+    for (int seq = 0; seq < PACKETS; seq++) {
+      String[] row = aToB.get(seq);
+      int size = payloadBytes(seq) + HEADER_BYTES;
+      assertThat(Integer.parseInt(row[0])).isEqualTo(seq);
+      assertThat(Integer.parseInt(row[3])).isEqualTo(size);
+      boolean dropped = FakePredictor.drops(size);
+      assertThat(row[5]).isEqualTo(dropped ? "1" : "0");
+      assertThat(serverDelayNs.containsKey(seq)).as("datagram %d arrived", seq).isEqualTo(!dropped);
+      if (dropped) continue;
+      double latencyMs = Double.parseDouble(row[4]);
+      assertThat(latencyMs).isCloseTo(FakePredictor.backlogKbyte(size) * 8 / CAPACITY_MBPS, offset(1e-4));
+      lateMs.add(serverDelayNs.get(seq) / 1e6 - latencyMs);
+      // the echo of this datagram is the next line of the B->A log
+      String[] back = bToA.get(echoed++);
+      assertThat(Integer.parseInt(back[3])).isEqualTo(size);
+      boolean backDropped = back[5].equals("1");
+      assertThat(clientDelayNs.containsKey(seq)).as("echo %d arrived", seq).isEqualTo(!backDropped);
+      if (!backDropped) lateMs.add(clientDelayNs.get(seq) / 1e6 - Double.parseDouble(back[4]));
+    }
+    assertThat(bToA).hasSize(echoed);
+    assertThat(forwarder.directions().get(0).stats().modelDrops()).isEqualTo(PACKETS - echoed);
+    assertThat(forwarder.directions().get(0).stats().overflowDrops()).isZero();
+    assertThat(lateMs).as("never released before its time").allSatisfy(late -> assertThat(late).isPositive());
+    return lateMs;
+  }
+
+  /** Whether there were datagrams and 95% of them arrived within 1 ms of their logged latency. */
+  static boolean onTime(List<Double> lateMs) {
+    return !lateMs.isEmpty() && lateMs.stream().filter(late -> late < 1.0).count() >= 0.95 * lateMs.size();
+  }
+
+  /** Echoes every datagram, recording its one-way delay and stamping the reply's send time. */
+  private static void echo(DatagramChannel server, Map<Integer, Long> delayNs) {
+    ByteBuffer in = ByteBuffer.allocate(2000);
+    try {
+      while (true) {
+        SocketAddress from = server.receive(in.clear());
+        long now = System.nanoTime();
+        delayNs.put(in.getInt(0), now - in.getLong(4));
+        in.putLong(4, System.nanoTime()).flip();
+        server.send(in, from);
+      }
+    } catch (ClosedChannelException e) {
+      // the exchange is over
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  private static void collect(DatagramChannel client, Map<Integer, Long> delayNs) {
+    ByteBuffer in = ByteBuffer.allocate(2000);
+    try {
+      while (true) {
+        client.receive(in.clear());
+        delayNs.put(in.getInt(0), System.nanoTime() - in.getLong(4));
+      }
+    } catch (ClosedChannelException e) {
+      // the exchange is over
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  /** The log's data lines split into columns; every line must have the seed's 13. */
+  static List<String[]> rows(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    assertThat(lines.getFirst()).isEqualTo(PacketLog.HEADER.strip());
+    List<String[]> rows = lines.stream().skip(1).map(l -> l.split("\t")).toList();
+    assertThat(rows).allSatisfy(r -> assertThat(r).hasSize(13));
+    return rows;
+  }
+}

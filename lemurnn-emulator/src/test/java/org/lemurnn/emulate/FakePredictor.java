@@ -1,0 +1,59 @@
+package org.lemurnn.emulate;
+
+import org.lemurnn.infer.Predictor;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.CellType;
+import org.lemurnn.model.ModelSpec;
+
+/**
+ * A stand-in model with outputs a test can compute by hand: backlog = 2 + 10 x size (features
+ * bscq, physical units, so size in KByte), dropped when the size in bytes is a multiple of 7 (or
+ * of another modulus given, 0 for never).
+ * It counts the steps since its last reset in {@link #steps}.
+ */
+final class FakePredictor implements Predictor {
+  static final ModelSpec SPEC = new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", UnitSystem.PHYSICAL, 1.0);
+  private final int dropModulus;
+  int steps;
+  int resets;
+
+  FakePredictor() {
+    this(7);
+  }
+
+  FakePredictor(int dropModulus) {
+    this.dropModulus = dropModulus;
+  }
+
+  static double backlogKbyte(int sizeBytes) {
+    return 2 + 10 * (sizeBytes / 1000.0);
+  }
+
+  static boolean drops(int sizeBytes) {
+    return sizeBytes % 7 == 0;
+  }
+
+  private boolean dropsHere(int sizeBytes) {
+    return dropModulus != 0 && sizeBytes % dropModulus == 0;
+  }
+
+  @Override
+  public ModelSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  public void step(float[] features, float[] out) {
+    int sizeBytes = Math.round(features[1] * 1000);
+    out[BACKLOG] = (float) backlogKbyte(sizeBytes);
+    out[DROP_LOGIT_0] = 0;
+    out[DROP_LOGIT_1] = dropsHere(sizeBytes) ? 1 : -1;
+    steps++;
+  }
+
+  @Override
+  public void reset() {
+    steps = 0;
+    resets++;
+  }
+}

@@ -1,0 +1,130 @@
+package org.lemurnn.emulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.Arena;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.infer.Predictors;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.CellType;
+import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.model.RandomWeights;
+
+/**
+ * The RX and TX threads allocate nothing per packet, by the JVM's per-thread allocation counters.
+ * Not always exactly 0 bytes: code the JIT recompiles runs interpreted for a moment and may then
+ * allocate what compiled code keeps in registers (a few hundred to a few thousand bytes, once). One
+ * object per packet would be 16 bytes or more per packet; the bound is one byte per packet.
+ */
+class HotPathAllocationTest {
+  @TempDir Path dir;
+
+  /** Hands out numbered packets as the test releases them; never allocates. */
+  static final class CountingSource implements PacketSource {
+    volatile long released;
+    volatile boolean closed;
+    long taken;
+
+    @Override
+    public int receive(PacketSlot slot) {
+      while (taken >= released) {
+        if (closed) return -1;
+        LockSupport.parkNanos(50_000);
+      }
+      taken++;
+      return 60 + (int) (taken % 1400);
+    }
+
+    @Override
+    public int wireBytes(PacketSlot slot) {
+      return slot.length;
+    }
+  }
+
+  static final class CountingSink implements PacketSink {
+    volatile long sent;
+
+    @Override
+    public boolean send(PacketSlot slot) {
+      sent++;
+      return true;
+    }
+  }
+
+  /** An in-memory port (its costs are not the pipeline's), a real LSTM, the packet log and the histograms. */
+  @Test
+  void rxAndTxAllocateNothingPerPacket() throws Exception {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    ModelFile model = RandomWeights.of(new ModelSpec(CellType.LSTM, 2, 16, "bscq", "bd", UnitSystem.PHYSICAL, 1), 7);
+    CountingSource source = new CountingSource();
+    CountingSink sink = new CountingSink();
+    try (Arena arena = Arena.ofShared();
+        PacketLog log = new PacketLog(dir.resolve("log0.dat"), 10, System.nanoTime(), 1 << 16)) {
+      Direction d = new Direction("alloc", source, sink, new LinkEmulator(Predictors.of(model), 1000, 50, 0), arena,
+          1 << 16, 64, log, 100_000);
+      d.start();
+      long[] before = pump(source, d, 50_000, threads);
+      long[] after = pump(source, d, 150_000, threads);
+      source.closed = true;
+      d.stop();
+      assertThat(d.stats().packets()).isEqualTo(150_000);
+      assertThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled())
+          .as("the JVM counts allocation per thread").isTrue();
+      assertThat(after[0] - before[0]).as("bytes RX allocated over 100,000 packets").isLessThan(100_000);
+      assertThat(after[1] - before[1]).as("bytes TX allocated over 100,000 packets").isLessThan(100_000);
+    }
+  }
+
+  /** Over real UDP sockets (A to B), the relay's receive and send paths included. */
+  @Test
+  void udpRelayAllocatesNothingPerDatagram() throws Exception {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    ModelFile model = RandomWeights.of(new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", UnitSystem.PHYSICAL, 1), 7);
+    var loopback = java.net.InetAddress.getLoopbackAddress();
+    try (var sink = java.nio.channels.DatagramChannel.open().bind(new java.net.InetSocketAddress(loopback, 0));
+        var client = java.nio.channels.DatagramChannel.open().bind(new java.net.InetSocketAddress(loopback, 0))) {
+      UdpRelay relay = UdpRelay.open(new java.net.InetSocketAddress(loopback, 0), (java.net.InetSocketAddress) sink.getLocalAddress());
+      Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
+          new Forwarder.Settings(1000, 50, 0, 1 << 14, 100, null));
+      Direction d = forwarder.directions().getFirst();
+      var buffer = java.nio.ByteBuffer.allocateDirect(1500);
+      long[] before = null;
+      for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 20_000; i++) {
+          client.send(buffer.clear().limit(100 + i % 1000), relay.listenAddress());
+          if (i % 64 == 0) Thread.sleep(0, 100_000);
+        }
+        // wait until the forwarder is idle: some datagrams of the blast are lost in the socket buffer
+        for (long seen = -1; seen != d.stats().packets(); Thread.sleep(50)) seen = d.stats().packets();
+        Thread.sleep(20);
+        long[] now = {threads.getThreadAllocatedBytes(d.threads().get(0).threadId()),
+            threads.getThreadAllocatedBytes(d.threads().get(1).threadId()), d.stats().sent()};
+        if (round == 0) {
+          before = now; // the first datagram made the client's socket: allocation once per client
+        } else {
+          // a blast overflows the socket buffer now and then: what counts is that thousands got through
+          assertThat(now[2] - before[2]).as("datagrams forwarded in the measured round").isGreaterThan(5_000);
+          long datagrams = now[2] - before[2];
+          assertThat(now[0] - before[0]).as("bytes RX allocated over %d datagrams", datagrams).isLessThan(datagrams);
+          assertThat(now[1] - before[1]).as("bytes TX allocated over %d datagrams", datagrams).isLessThan(datagrams);
+        }
+      }
+      forwarder.stop();
+    }
+  }
+
+  /** Releases packets up to {@code total}, waits until TX has handled them, returns RX's and TX's allocated bytes. */
+  private static long[] pump(CountingSource source, Direction d, long total, com.sun.management.ThreadMXBean threads)
+      throws InterruptedException {
+    source.released = total;
+    while (d.stats().sent() + d.stats().modelDrops() + d.stats().overflowDrops() < total) Thread.sleep(5);
+    Thread.sleep(20); // both threads idle again
+    return new long[] {threads.getThreadAllocatedBytes(d.threads().get(0).threadId()),
+        threads.getThreadAllocatedBytes(d.threads().get(1).threadId())};
+  }
+}

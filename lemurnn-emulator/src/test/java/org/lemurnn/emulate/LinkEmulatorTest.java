@@ -1,0 +1,117 @@
+package org.lemurnn.emulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.lemurnn.infer.Predictor;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.CellType;
+import org.lemurnn.model.ModelSpec;
+
+class LinkEmulatorTest {
+  /** Records the features it is fed and answers a fixed backlog and drop. */
+  static final class Recorder implements Predictor {
+    final ModelSpec spec;
+    final List<float[]> fed = new ArrayList<>();
+    final List<Integer> resetsBefore = new ArrayList<>();
+    int resets;
+    float backlog;
+    boolean drop;
+
+    Recorder(String inputStr, UnitSystem units, double normScale) {
+      spec = new ModelSpec(CellType.LSTM, 1, 4, inputStr, "bd", units, normScale);
+    }
+
+    @Override
+    public ModelSpec spec() {
+      return spec;
+    }
+
+    @Override
+    public void step(float[] features, float[] out) {
+      fed.add(features.clone());
+      resetsBefore.add(resets);
+      out[BACKLOG] = backlog;
+      out[DROP_LOGIT_0] = drop ? 0 : 1;
+      out[DROP_LOGIT_1] = drop ? 1 : 0;
+    }
+
+    @Override
+    public void reset() {
+      resets++;
+    }
+  }
+
+  /** The gap fed to the model is the time since the previous packet, except that gaps over 30 s start afresh. */
+  @Property(tries = 200)
+  void gapsOverThirtySecondsResetTheModelAndCountAsZero(
+      @ForAll @Size(min = 1, max = 30) List<@LongRange(min = 0, max = 60_000_000_000L) Long> gapsNs) {
+    Recorder model = new Recorder("t", UnitSystem.PHYSICAL, 1);
+    LinkEmulator link = new LinkEmulator(model, 10, 50, 0);
+    long now = 1_000_000_000_000L;
+    int expectedResets = 0;
+    for (int i = 0; i < gapsNs.size(); i++) {
+      long gap = gapsNs.get(i);
+      now += gap;
+      link.stepAt(now, 1000);
+      boolean fresh = i == 0 || gap > 30_000_000_000L;
+      if (fresh) expectedResets++;
+      assertThat(model.resetsBefore.get(i)).isEqualTo(expectedResets);
+      assertThat(model.fed.get(i)[0]).isEqualTo(fresh ? 0f : (float) (gap / 1e6));
+    }
+  }
+
+  @Test
+  void physicalModelsSeeMillisecondsKbyteAndMegabits() {
+    Recorder model = new Recorder("tbscq", UnitSystem.PHYSICAL, 1);
+    model.backlog = 5; // KByte
+    LinkEmulator link = new LinkEmulator(model, 4, 20, 1.5);
+    link.stepAt(0, 100);
+    assertThat(link.stepAt(2_000_000, 1500)).isTrue();
+    // t = 2 ms; b = 2 ms x 4 Mbit/s / 8 = 1 KByte; s = 1.5 KByte; c = 4; q = 20
+    assertThat(model.fed.get(1)).containsExactly(2f, 1f, 1.5f, 4f, 20f);
+    // 5 KByte x 8 / 4 Mbit/s = 10 ms, plus the base latency
+    assertThat(link.latencyMs()).isCloseTo(11.5, offset(1e-9));
+  }
+
+  @Test
+  void kbitModelsTakeBacklogInKbit() {
+    Recorder model = new Recorder("b", UnitSystem.PHYSICAL_KBIT, 1);
+    model.backlog = 40; // Kbit
+    LinkEmulator link = new LinkEmulator(model, 4, 20, 0);
+    link.stepAt(0, 100);
+    link.stepAt(2_000_000, 100);
+    assertThat(model.fed.get(1)).containsExactly(8f); // 2 ms x 4 Mbit/s = 8 Kbit
+    assertThat(link.latencyMs()).isCloseTo(10, offset(1e-9)); // 40 Kbit / 4 Mbit/s
+  }
+
+  @Test
+  void abstractModelsSeeBytesAndBytesPerMillisecond() {
+    Recorder model = new Recorder("bscq", UnitSystem.ABSTRACT, 2);
+    model.backlog = 1000; // normalised: 2000 bytes
+    LinkEmulator link = new LinkEmulator(model, 8, 10, 0);
+    link.stepAt(0, 100);
+    link.stepAt(1_000_000, 1500);
+    // C = 8 Mbit/s = 1000 bytes/ms; b = 1 ms x 1000 / 2; s = 1500 / 2; c = 1000 / 2; q = 10000 / 2
+    assertThat(model.fed.get(1)).containsExactly(500f, 750f, 500f, 5000f);
+    assertThat(link.latencyMs()).isCloseTo(2, offset(1e-9)); // 2000 bytes at 1000 bytes/ms
+  }
+
+  @Test
+  void negativeBacklogMeansNoQueueingAndDropsFollowTheLogits() {
+    Recorder model = new Recorder("s", UnitSystem.PHYSICAL, 1);
+    model.backlog = -3;
+    LinkEmulator link = new LinkEmulator(model, 4, 20, 0.25);
+    assertThat(link.stepAt(0, 100)).isTrue();
+    assertThat(link.latencyMs()).isEqualTo(0.25);
+    model.drop = true;
+    assertThat(link.stepAt(10, 100)).isFalse();
+  }
+}
