@@ -7,6 +7,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file so that a crash never leaves half of it: into a temporary file beside the target,
@@ -26,6 +28,7 @@ public final class AtomicFile {
     try {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+      readableByAll(tmp);
       try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
         body.writeTo(out);
       }
@@ -45,6 +48,16 @@ public final class AtomicFile {
           // the original error is the one worth reporting
         }
       }
+    }
+  }
+
+  /**
+   * Temporary files are created owner-only (0600); what we write is a result to share (models, traces,
+   * plots), so it gets the usual 0644.
+   */
+  private static void readableByAll(Path file) throws IOException {
+    if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     }
   }
 
