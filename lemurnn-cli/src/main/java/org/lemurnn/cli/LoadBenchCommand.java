@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
       "forward --udp -> a sink. For each model and offered rate a fresh forwarder",
       "(direction A->B) reports packets offered and received, overflow drops (the",
       "emulator could not keep up), model drops, release error (actual minus",
-      "scheduled send time) median and p99, the model's time per packet and the",
+      "scheduled send time, the port's send call included) median and p99, the",
+      "send call's own time median and p99, the model's time per packet and the",
       "CPU time per packet of the RX and TX threads (TX's includes spinning). A",
       "rate is held when every packet reached the forwarder and none overflowed.",
       "Models: random weights (PyTorch-like init, physical units), by default a",
@@ -109,12 +110,12 @@ public final class LoadBenchCommand implements Callable<Integer> {
       }
     }
     out.println("model\toffered_pps\toffered\treceived\toverflow_drops\tmodel_drops\tforwarded"
-        + "\trelease_error_median_us\trelease_error_p99_us\tprediction_us\trx_cpu_us\ttx_cpu_us\theld");
+        + "\trelease_error_median_us\trelease_error_p99_us\tsend_call_median_us\tsend_call_p99_us\tprediction_us\trx_cpu_us\ttx_cpu_us\theld");
     for (Run r : runs) {
       DirectionStats s = r.stats();
-      out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%s%n", r.model(), r.ratePps(),
+      out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%s%n", r.model(), r.ratePps(),
           r.offered(), s.packets(), s.overflowDrops(), s.modelDrops(), s.sent(), s.releaseErrorPercentileUs(50),
-          s.releaseErrorPercentileUs(99), s.meanPredictionUs(), s.rxCpuUsPerPacket(), s.txCpuUsPerPacket(),
+          s.releaseErrorPercentileUs(99), s.sendCallPercentileUs(50), s.sendCallPercentileUs(99), s.meanPredictionUs(), s.rxCpuUsPerPacket(), s.txCpuUsPerPacket(),
           r.held() ? "yes" : "no");
     }
     for (String m : byName.keySet()) {
