@@ -20,12 +20,6 @@ public final class Direction {
   private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long DRAIN_LIMIT_NS = TimeUnit.SECONDS.toNanos(2);
 
-  /**
-   * The fair-scheduler slice RX and TX ask for (unprivileged, Linux 6.12+): when they wake (a
-   * packet arrived, a send time is near) they preempt a CPU-bound thread at once instead of waiting
-   * for its slice to end, up to a 4 ms tick on this kind of VM.
-   */
-  private static final long SHORT_SLICE_NS = 100_000;
   private final String name;
   private final PacketSource source;
   private final PacketSink sink;
@@ -78,7 +72,6 @@ public final class Direction {
     CountDownLatch txReady = new CountDownLatch(1);
     tx = Thread.ofPlatform().name(name + " tx").start(() -> {
       Libc.preciseSleeps();
-      String ignored = Libc.shortSlice(SHORT_SLICE_NS); // best effort: older kernels keep the default slice
       if (realtimePriority > 0) realtimeFailure = Libc.realtime(realtimePriority);
       txReady.countDown();
       transmit();
@@ -86,7 +79,6 @@ public final class Direction {
     txReady.await();
     rx = Thread.ofPlatform().name(name + " rx").start(() -> {
       // one below TX: when both want a core, the release on time matters more than the stamp
-      String ignored = Libc.shortSlice(SHORT_SLICE_NS);
       if (realtimePriority > 1 && realtimeFailure == null) realtimeFailure = Libc.realtime(realtimePriority - 1);
       receive();
     });

@@ -40,9 +40,6 @@ final class Libc {
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(1));
   static final MethodHandle SCHED_SETSCHEDULER = failing("sched_setscheduler",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-  static final MethodHandle SYSCALL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("syscall"),
-      FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), Linker.Option.firstVariadicArg(1),
-      Linker.Option.captureCallState("errno"));
   static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
   private Libc() {}
@@ -84,42 +81,6 @@ final class Libc {
       MemorySegment errno = errnoSegment(arena);
       MemorySegment param = arena.allocateFrom(JAVA_INT, priority); // struct sched_param
       int result = (int) SCHED_SETSCHEDULER.invokeExact(errno, 0, SCHED_FIFO, param);
-      return result == 0 ? null : message(errno(errno));
-    } catch (Throwable e) {
-      return e.toString();
-    }
-  }
-
-  private static final long SYS_SCHED_SETATTR_X86_64 = 314, SYS_SCHED_SETATTR_AARCH64 = 274;
-  private static final int SCHED_OTHER = 0;
-
-  /**
-   * Asks the kernel's fair scheduler (EEVDF, Linux 6.12 and later) for a short time slice for the
-   * calling thread: a woken thread with a short slice gets an early deadline and preempts the one
-   * running, instead of waiting out its slice of several milliseconds. Unprivileged: the policy
-   * stays SCHED_OTHER and the thread gets no more CPU than before, only sooner.
-   *
-   * @return null, or why it failed (older kernels ignore the slice without failing)
-   */
-  static String shortSlice(long sliceNs) {
-    String arch = System.getProperty("os.arch");
-    long number = switch (arch) {
-      case "amd64", "x86_64" -> SYS_SCHED_SETATTR_X86_64;
-      case "aarch64" -> SYS_SCHED_SETATTR_AARCH64;
-      default -> -1;
-    };
-    if (number < 0) return "no sched_setattr number for " + arch;
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment errno = errnoSegment(arena);
-      // struct sched_attr, first version (48 bytes): size, policy, flags, nice, priority, runtime, ...
-      MemorySegment attr = arena.allocate(48, 8);
-      attr.set(JAVA_INT, 0, 48);
-      attr.set(JAVA_INT, 4, SCHED_OTHER);
-      attr.set(JAVA_LONG, 8, 0L);
-      attr.set(JAVA_INT, 16, 0); // nice 0
-      attr.set(JAVA_INT, 20, 0);
-      attr.set(JAVA_LONG, 24, sliceNs); // sched_runtime: the slice of a fair-class thread
-      long result = (long) SYSCALL.invokeExact(errno, number, 0L, attr, 0L);
       return result == 0 ? null : message(errno(errno));
     } catch (Throwable e) {
       return e.toString();
