@@ -49,7 +49,7 @@ import picocli.CommandLine.Spec;
       "1x8 ReLU RNN and a 3x64 LSTM, drop logits biased so packets are forwarded",
       "(else TX would have nothing to time); each first gets an untimed warm-up.",
       "--rss_packets N then runs N packets at the highest rate the first model",
-      "held and prints the resident memory (VmRSS) at the start, after 10% of the",
+      "held and prints the resident memory (VmRSS) at the start, after 10%% of the",
       "packets and at the end."})
 public final class LoadBenchCommand implements Callable<Integer> {
   @Option(names = "--models", split = ",", defaultValue = "relurnn:1x8,lstm:3x64", paramLabel = "TYPE:LxH",
@@ -81,6 +81,8 @@ public final class LoadBenchCommand implements Callable<Integer> {
   long rssPackets;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  private String realtimeRefused;
 
   /** One run's figures. */
   record Run(String model, int ratePps, long offered, DirectionStats stats) {
@@ -118,6 +120,10 @@ public final class LoadBenchCommand implements Callable<Integer> {
           s.releaseErrorPercentileUs(99), s.sendCallPercentileUs(50), s.sendCallPercentileUs(99), s.meanPredictionUs(), s.rxCpuUsPerPacket(), s.txCpuUsPerPacket(),
           r.held() ? "yes" : "no");
     }
+    if (realtimeRefused != null) {
+      out.println("--realtime was refused, the runs used ordinary threads: " + realtimeRefused
+          + " (run as root, or raise RLIMIT_RTPRIO: ulimit -r)");
+    }
     for (String m : byName.keySet()) {
       int best = runs.stream().filter(r -> r.model().equals(m) && r.held()).mapToInt(Run::ratePps).max().orElse(0);
       out.printf(Locale.ROOT, "%s: held %d packets/s per direction%n", m, best);
@@ -146,6 +152,9 @@ public final class LoadBenchCommand implements Callable<Integer> {
       Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
           new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs, null,
               release.realtimePriority(spec.commandLine())));
+      if (forwarder.directions().getFirst().realtimeFailure() != null) {
+        realtimeRefused = forwarder.directions().getFirst().realtimeFailure();
+      }
       AtomicLong sunk = new AtomicLong();
       Thread drain = Thread.ofPlatform().name("sink").start(() -> drain(sink, sunk));
       if (rss != null) rss.add(residentMb());
