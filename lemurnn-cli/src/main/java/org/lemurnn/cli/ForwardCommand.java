@@ -188,7 +188,8 @@ public final class ForwardCommand implements Callable<Integer> {
       w.printf(Locale.ROOT, "forwarding %s through %s at %s Mbit/s, queue %s KByte%s; Ctrl-C stops%n", describe(),
           model.model, capacityMbps, queueKbyte, logBase == null ? "" : ", logs " + logBase + "0.dat and 1.dat");
       for (Direction d : forwarder.directions()) {
-        if (d.realtimeFailure() != null) w.println(d.name() + ": no real-time scheduling: " + d.realtimeFailure());
+        if (d.realtimeFailure() != null) w.println(d.name() + ": no real-time scheduling: " + d.realtimeFailure()
+            + " (run as root, or raise RLIMIT_RTPRIO: ulimit -r)");
       }
       w.flush();
       long deadline = durationSeconds > 0 ? System.nanoTime() + (long) (durationSeconds * 1e9) : Long.MAX_VALUE;

@@ -41,14 +41,15 @@ import picocli.CommandLine.Spec;
       "forward --udp -> a sink. For each model and offered rate a fresh forwarder",
       "(direction A->B) reports packets offered and received, overflow drops (the",
       "emulator could not keep up), model drops, release error (actual minus",
-      "scheduled send time) median and p99, the model's time per packet and the",
+      "scheduled send time, the port's send call included) median and p99, the",
+      "send call's own time median and p99, the model's time per packet and the",
       "CPU time per packet of the RX and TX threads (TX's includes spinning). A",
       "rate is held when every packet reached the forwarder and none overflowed.",
       "Models: random weights (PyTorch-like init, physical units), by default a",
       "1x8 ReLU RNN and a 3x64 LSTM, drop logits biased so packets are forwarded",
       "(else TX would have nothing to time); each first gets an untimed warm-up.",
       "--rss_packets N then runs N packets at the highest rate the first model",
-      "held and prints the resident memory (VmRSS) at the start, after 10% of the",
+      "held and prints the resident memory (VmRSS) at the start, after 10%% of the",
       "packets and at the end."})
 public final class LoadBenchCommand implements Callable<Integer> {
   @Option(names = "--models", split = ",", defaultValue = "relurnn:1x8,lstm:3x64", paramLabel = "TYPE:LxH",
@@ -81,6 +82,8 @@ public final class LoadBenchCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  private String realtimeRefused;
+
   /** One run's figures. */
   record Run(String model, int ratePps, long offered, DirectionStats stats) {
     boolean held() {
@@ -109,13 +112,17 @@ public final class LoadBenchCommand implements Callable<Integer> {
       }
     }
     out.println("model\toffered_pps\toffered\treceived\toverflow_drops\tmodel_drops\tforwarded"
-        + "\trelease_error_median_us\trelease_error_p99_us\tprediction_us\trx_cpu_us\ttx_cpu_us\theld");
+        + "\trelease_error_median_us\trelease_error_p99_us\tsend_call_median_us\tsend_call_p99_us\tprediction_us\trx_cpu_us\ttx_cpu_us\theld");
     for (Run r : runs) {
       DirectionStats s = r.stats();
-      out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%s%n", r.model(), r.ratePps(),
+      out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%s%n", r.model(), r.ratePps(),
           r.offered(), s.packets(), s.overflowDrops(), s.modelDrops(), s.sent(), s.releaseErrorPercentileUs(50),
-          s.releaseErrorPercentileUs(99), s.meanPredictionUs(), s.rxCpuUsPerPacket(), s.txCpuUsPerPacket(),
+          s.releaseErrorPercentileUs(99), s.sendCallPercentileUs(50), s.sendCallPercentileUs(99), s.meanPredictionUs(), s.rxCpuUsPerPacket(), s.txCpuUsPerPacket(),
           r.held() ? "yes" : "no");
+    }
+    if (realtimeRefused != null) {
+      out.println("--realtime was refused, the runs used ordinary threads: " + realtimeRefused
+          + " (run as root, or raise RLIMIT_RTPRIO: ulimit -r)");
     }
     for (String m : byName.keySet()) {
       int best = runs.stream().filter(r -> r.model().equals(m) && r.held()).mapToInt(Run::ratePps).max().orElse(0);
@@ -145,6 +152,9 @@ public final class LoadBenchCommand implements Callable<Integer> {
       Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
           new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs, null,
               release.realtimePriority(spec.commandLine())));
+      if (forwarder.directions().getFirst().realtimeFailure() != null) {
+        realtimeRefused = forwarder.directions().getFirst().realtimeFailure();
+      }
       AtomicLong sunk = new AtomicLong();
       Thread drain = Thread.ofPlatform().name("sink").start(() -> drain(sink, sunk));
       if (rss != null) rss.add(residentMb());

@@ -9,8 +9,10 @@ final class ReleaseOptions {
   long spinUs;
 
   @Option(names = "--realtime", paramLabel = "PRIORITY", defaultValue = "0",
-      description = "Run TX under SCHED_FIFO at this priority (1-99, root) and RX one below: on a dedicated box "
-          + "nothing else preempts them. TX spins near send times: keep a core for it. Default: off.")
+      description = "Run TX under SCHED_FIFO at this priority (1-99) and RX one below: on a dedicated box "
+          + "nothing else preempts them. Needs root, or a user whose RLIMIT_RTPRIO allows the priority (ulimit -r, "
+          + "rtprio in /etc/security/limits.conf; see sched(7)). TX spins near send times: keep a core for it. "
+          + "Default: off.")
   int realtimePriority;
 
   /** The priority, checked. */

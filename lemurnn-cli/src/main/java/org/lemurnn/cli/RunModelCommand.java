@@ -13,16 +13,14 @@ import org.lemurnn.InputException;
 import org.lemurnn.data.DataSpec;
 import org.lemurnn.data.SyntheticData;
 import org.lemurnn.infer.CellPredictor;
-import org.lemurnn.infer.Predictor;
+import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.io.AtomicFile;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
-import org.lemurnn.link.UnitSystem;
 import org.lemurnn.metrics.SequenceReport;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.plot.BacklogPlot;
-import org.lemurnn.trace.FeatureEncoder;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import picocli.CommandLine.Command;
@@ -38,7 +36,9 @@ import picocli.CommandLine.Spec;
         + "predicted drop counts, symmetric earthmover p1 and p2, wasserstein, energy, cdf p1.5, backlog L1 (in"
         + " the trace's units) and latency L1 (ms; time units for abstract data). Reads our model files and the"
         + " original's .pt and modelstate-N.json files; the model's type, layers and hidden size come from the "
-        + "file.")
+        + "file. The model runs as the forwarder runs it (forward --replay predicts the same trace): latency "
+        + "never below 0, a gap over 30 s starts from the zero state, and an abstract-unit model reads a measured "
+        + "trace as ms and bytes (capacity in bytes/ms).")
 public final class RunModelCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
@@ -95,26 +95,21 @@ public final class RunModelCommand implements Callable<Integer> {
     ModelSpec m = predictor.spec();
     checkSeedFlags(m);
     LinkSample sample = trace != null ? traceSample() : syntheticSample(m);
-    if (sample.units() != m.units() && !(sample.units() == UnitSystem.PHYSICAL && m.units() == UnitSystem.PHYSICAL_KBIT)) {
-      throw new InputException("the model works in " + m.units().fileName() + " units but the data is "
-          + sample.units().fileName() + ": give data of the model's kind");
+    if (LinkPrediction.readsPhysicalAsBytes(sample.units(), m.units())) {
+      spec.commandLine().getErr().printf("note: the model works in abstract units; the trace is fed to it as the "
+          + "forwarder feeds it: time in ms, sizes in bytes, capacity in bytes/ms%n");
     }
+    LinkSample predicted = LinkPrediction.predict(predictor, sample);
 
     int n = sample.length();
     float[] trueDrops = new float[n], predDrops = new float[n];
     float[] trueBacklog = new float[n], predBacklog = new float[n];
     float[] trueLatency = new float[n], predLatency = new float[n];
     double[] arrival = new double[n];
-    FeatureEncoder encoder = new FeatureEncoder(m.inputStr(), m.units(), m.normScale());
-    float[] features = new float[encoder.size()], out = new float[Predictor.OUTPUTS];
     for (int i = 0; i < n; i++) {
-      encoder.encode(sample.interPacketTime()[i], sample.size()[i], sample.capacity(), sample.queueLimit(), features);
-      predictor.step(features, out);
-      // the model's backlog, in its units and scale, as a latency, then in the data's backlog units
-      double latency = m.units().latencyOf(out[Predictor.BACKLOG] * m.normScale(), sample.capacity());
-      predLatency[i] = (float) latency;
-      predBacklog[i] = (float) (latency / sample.units().latencyOf(1, sample.capacity()));
-      predDrops[i] = out[Predictor.DROP_LOGIT_1] > out[Predictor.DROP_LOGIT_0] ? 1 : 0;
+      predLatency[i] = (float) predicted.latency()[i];
+      predBacklog[i] = (float) predicted.backlog()[i];
+      predDrops[i] = predicted.dropped()[i] ? 1 : 0;
       trueDrops[i] = sample.dropped()[i] ? 1 : 0;
       trueBacklog[i] = (float) sample.backlog()[i];
       trueLatency[i] = (float) sample.latency()[i];

@@ -47,7 +47,11 @@ class CellPredictorTest {
     for (float[] x : RandomModels.features(1000, 4, seed)) {
       simd.step(x, a);
       scalar.step(x, b);
-      for (int k = 0; k < 3; k++) assertThat(a[k]).isCloseTo(b[k], within(1e-6f * (1 + Math.abs(b[k]))));
+      for (int k = 0; k < 3; k++) {
+        // a random ReLU RNN can overflow over 1000 steps: then both kernels must overflow alike
+        if (!Float.isFinite(b[k])) assertThat(Float.compare(a[k], b[k])).as("%s vs %s", a[k], b[k]).isZero();
+        else assertThat(a[k]).isCloseTo(b[k], within(1e-6f * (1 + Math.abs(b[k]))));
+      }
     }
   }
 

@@ -195,13 +195,14 @@ public final class Direction {
       }
       while (System.nanoTime() - slot.sendNs < 0) Thread.onSpinWait();
       boolean sent;
+      long callNs = System.nanoTime();
       try {
         sent = sink.send(slot);
       } catch (IOException e) {
         sent = false;
       }
       long doneNs = System.nanoTime();
-      if (sent) stats.recordSent(doneNs - slot.sendNs, doneNs - slot.arrivalNs);
+      if (sent) stats.recordSent(doneNs - slot.sendNs, doneNs - slot.arrivalNs, doneNs - callNs);
       else if (rxDone) stats.discardedAtStop++; // the port is closing (UDP closes its sockets at once)
       else stats.sendFailures++;
       ring.release();

@@ -22,6 +22,11 @@ public final class DirectionStats {
   final Histogram delayNs = new Histogram(MAX_NS, 3);
   /** Actual minus scheduled send time of each packet sent (the time it was due, FIFO order included). */
   final Histogram releaseErrorNs = new Histogram(MAX_NS, 3);
+  /**
+   * How long the port's send call took, per packet sent: part of the release error, the part that
+   * is the port's (loopback UDP delivers to the receiver inside the call), not the wait's.
+   */
+  final Histogram sendCallNs = new Histogram(MAX_NS, 3);
 
   public long packets() {
     return packets;
@@ -74,8 +79,13 @@ public final class DirectionStats {
     return releaseErrorNs.getTotalCount() == 0 ? Double.NaN : releaseErrorNs.getValueAtPercentile(percentile) / 1e3;
   }
 
-  void recordSent(long releaseErrorNs, long delayNs) {
+  public double sendCallPercentileUs(double percentile) {
+    return sendCallNs.getTotalCount() == 0 ? Double.NaN : sendCallNs.getValueAtPercentile(percentile) / 1e3;
+  }
+
+  void recordSent(long releaseErrorNs, long delayNs, long sendCallNs) {
     sent++;
+    this.sendCallNs.recordValue(Math.clamp(sendCallNs, 0, MAX_NS));
     this.releaseErrorNs.recordValue(Math.clamp(releaseErrorNs, 0, MAX_NS));
     this.delayNs.recordValue(Math.clamp(delayNs, 0, MAX_NS));
   }

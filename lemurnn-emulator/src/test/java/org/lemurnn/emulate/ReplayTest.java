@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
@@ -58,6 +59,10 @@ class ReplayTest {
     assertThat(drops).as("a model that never drops would not test much").isBetween(1, trace.length() - 1);
   }
 
+  /**
+   * Replay and run-model's function ({@link LinkPrediction#predict} over the trace as a sample):
+   * the same drops, and the same latency for every forwarded packet.
+   */
   @Test
   void replayAndPredictOverTheSampleAgreeAndAreDeterministic() {
     ModelFile model = referenceModel();
@@ -68,7 +73,7 @@ class ReplayTest {
     assertThat(second.latencyNs()).isEqualTo(first.latencyNs());
     assertThat(second.dropped()).isEqualTo(first.dropped());
 
-    LinkSample predicted = LinkEmulator.predict(Predictors.of(model), TraceFile.toSample(trace, link));
+    LinkSample predicted = LinkPrediction.predict(Predictors.of(model), TraceFile.toSample(trace, link));
     assertThat(predicted.dropped()).isEqualTo(first.dropped());
     for (int i = 0; i < trace.length(); i++) {
       if (!first.dropped()[i]) assertThat(Math.round(predicted.latency()[i] * 1e6)).isEqualTo(first.latencyNs()[i]);

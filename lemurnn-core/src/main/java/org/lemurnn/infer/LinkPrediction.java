@@ -1,0 +1,143 @@
+package org.lemurnn.infer;
+
+import org.lemurnn.InputException;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.trace.FeatureEncoder;
+import org.lemurnn.trace.LinkSample;
+
+/**
+ * A predictor run as a link, one packet at a time: the gap and size of each packet in, drop or
+ * latency out. The one piece of arithmetic between packets and a model: the live forwarder (per
+ * packet), replay and run-model (per sample, {@link #predict}) all go through it, so unit
+ * conversion, the latency floor and the reset after long gaps exist once. Not thread safe; {@link
+ * #step} never allocates.
+ *
+ * <p>Semantics (DESIGN.md sections 3, 9, 10):
+ *
+ * <ul>
+ *   <li>Units: packets come in the data's unit system and are converted to the model's. A model in
+ *       abstract units (the seed's synthetic presets) reads physical data as time in ms and sizes
+ *       in bytes, capacity in bytes/ms: what the seed's forwarder fed it, so its default
+ *       capacities of 500 to 1000 bytes per time unit are 4 to 8 Mbit/s. Abstract data cannot feed
+ *       a physical model (there is no scale to read it at).
+ *   <li>Latency: the model's backlog drained at the capacity, never below 0: a link cannot deliver
+ *       a packet before it arrives, and the forwarder cannot send it then. Backlog and latency of
+ *       a prediction are both of this floored value, so run-model judges the link the forwarder
+ *       emulates.
+ *   <li>A gap over {@value #RESET_GAP_MS} ms starts a new sequence: the state goes back to zero and
+ *       the gap counts as 0. The models never saw such gaps, and after them any real queue is empty.
+ * </ul>
+ */
+public final class LinkPrediction {
+  /** A gap longer than this (in the data's time unit: ms for physical data) starts a new sequence. */
+  public static final double RESET_GAP_MS = 30_000;
+
+  private final Predictor predictor;
+  private final FeatureEncoder encoder;
+  private final UnitSystem modelUnits;
+  private final double normScale;
+  private final double sizeToModel; // the data's size unit -> the model's
+  private final double capacityModel;
+  private final double queueModel;
+  private final float[] features;
+  private final float[] out = new float[Predictor.OUTPUTS];
+
+  private double lastGap;
+  private double lastBacklog;
+  private double lastLatency;
+
+  /**
+   * @param dataUnits the units of the gaps, sizes, capacity and queue this link is fed
+   * @param capacity link capacity fed to the model (Mbit/s for physical data)
+   * @param queueLimit queue limit fed to the model (KByte for physical data; 0 = infinite)
+   */
+  public LinkPrediction(Predictor predictor, UnitSystem dataUnits, double capacity, double queueLimit) {
+    ModelSpec spec = predictor.spec();
+    if (dataUnits == UnitSystem.ABSTRACT && spec.units() != UnitSystem.ABSTRACT) {
+      throw new InputException("the model works in " + spec.units().fileName()
+          + " units but the data is abstract: give it physical data (a measured trace or a physical preset)");
+    }
+    if (!(capacity > 0) || Double.isInfinite(capacity)) throw new IllegalArgumentException("capacity must be > 0: " + capacity);
+    if (!(queueLimit >= 0) || Double.isInfinite(queueLimit)) {
+      throw new IllegalArgumentException("queue must be >= 0 (0 = infinite): " + queueLimit);
+    }
+    this.predictor = predictor;
+    this.modelUnits = spec.units();
+    this.normScale = spec.normScale();
+    this.encoder = new FeatureEncoder(spec.inputStr(), modelUnits, normScale);
+    boolean toBytes = readsPhysicalAsBytes(dataUnits, modelUnits);
+    this.sizeToModel = toBytes ? 1000 : 1;
+    this.capacityModel = toBytes ? capacity * 1000 / 8 : capacity;
+    this.queueModel = queueLimit * sizeToModel;
+    this.features = new float[encoder.size()];
+  }
+
+  /** Whether physical data reaches this model as ms and bytes (an abstract model): callers may say so. */
+  public static boolean readsPhysicalAsBytes(UnitSystem dataUnits, UnitSystem modelUnits) {
+    return dataUnits != UnitSystem.ABSTRACT && modelUnits == UnitSystem.ABSTRACT;
+  }
+
+  public ModelSpec spec() {
+    return predictor.spec();
+  }
+
+  /**
+   * Runs a sample's packets (its gaps and sizes, its capacity and queue) through a model from the
+   * zero state: the predicted link, in the sample's units, with the sample's gaps and sizes and the
+   * model's backlog, latency and drops.
+   */
+  public static LinkSample predict(Predictor predictor, LinkSample sample) {
+    LinkPrediction link = new LinkPrediction(predictor, sample.units(), sample.capacity(), sample.queueLimit());
+    link.reset();
+    int n = sample.length();
+    double[] backlog = new double[n], latency = new double[n];
+    boolean[] dropped = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      dropped[i] = !link.step(sample.interPacketTime()[i], sample.size()[i]);
+      latency[i] = link.latency();
+      backlog[i] = sample.units().sendableInGap(latency[i], sample.capacity());
+    }
+    return new LinkSample(sample.units(), sample.link(), "predicted", sample.capacity(), sample.queueLimit(),
+        sample.interPacketTime().clone(), sample.size().clone(), backlog, latency, dropped);
+  }
+
+  /**
+   * One packet, in the data's units (for physical data: gap in ms, size in KByte). A gap over
+   * {@value #RESET_GAP_MS} resets the state first and is fed as 0.
+   *
+   * @return true when the model forwards it (after {@link #latency()}), false when it drops it
+   */
+  public boolean step(double gap, double size) {
+    if (gap > RESET_GAP_MS) {
+      predictor.reset();
+      gap = 0;
+    }
+    lastGap = gap;
+    encoder.encode(gap, size * sizeToModel, capacityModel, queueModel, features);
+    predictor.step(features, out);
+    lastBacklog = out[Predictor.BACKLOG] * normScale;
+    lastLatency = Math.max(0, modelUnits.latencyOf(lastBacklog, capacityModel));
+    return !(out[Predictor.DROP_LOGIT_1] > out[Predictor.DROP_LOGIT_0]);
+  }
+
+  /** Back to the zero state: a new sequence starts. */
+  public void reset() {
+    predictor.reset();
+  }
+
+  /** The gap the last packet was fed with (0 after a reset gap). */
+  public double gap() {
+    return lastGap;
+  }
+
+  /** The last packet's queueing latency, never negative, in the data's time unit (ms for physical data). */
+  public double latency() {
+    return lastLatency;
+  }
+
+  /** The model's backlog for the last packet, in the model's units (unnormalised, may be negative). */
+  public double backlog() {
+    return lastBacklog;
+  }
+}
