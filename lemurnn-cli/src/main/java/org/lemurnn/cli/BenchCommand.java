@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Measures how fast our cells run a model, one packet at a time. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", header = "Per-packet latency of a model's inference cells.", mixinStandardHelpOptions = true,
     description = {"Measures the per-packet latency of a model in the pure-Java cells, state carried, on one core: steps are timed in blocks of 16 (the clock costs as much as a small model's step); prints the median and p99 of the blocks' nanoseconds per step, and steps per second.", "For stable figures use JMH: lemurnn-bench's CellBenchmark."})
 public final class BenchCommand implements Callable<Integer> {
   @Mixin ModelOptions model;

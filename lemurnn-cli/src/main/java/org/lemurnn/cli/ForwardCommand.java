@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
  * {@code lemurnn forward}: the live emulator. Not {@code mixinStandardHelpOptions}: the seed's
  * {@code -h} is the hidden size, so help is {@code --help} alone.
  */
-@Command(name = "forward", versionProvider = ForwardCommand.Version.class, sortOptions = false,
+@Command(name = "forward", header = "Live emulator: delays or drops real packets.", versionProvider = ForwardCommand.Version.class, sortOptions = false,
     description = {
       "Forwards packets through a learned link: each packet is stamped on arrival,",
       "the model decides whether it is dropped and how long it waits (latency from",

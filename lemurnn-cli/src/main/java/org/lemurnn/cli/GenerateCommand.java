@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
 /** {@code lemurnn generate}: synthetic trace files of a physical link preset. */
 @Command(
     name = "generate",
+    header = "Simulates links of a physical preset and writes trace files.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Converts one of the original project's models into our model file. */
-@Command(name = "import", mixinStandardHelpOptions = true,
+@Command(name = "import", header = "Converts an original (PyTorch) lemurnn model to ours.", mixinStandardHelpOptions = true,
     description = "Converts a model of the original Python lemurnn (TorchScript .pt or torch.save modelstate-N.json) "
         + "into a lemurnn model file, without libtorch. Type, layers and hidden size come from the weights; "
         + "relu or tanh from the TorchScript code or model-properties.json beside the file; inputs, "

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Says what a model file holds. */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(name = "info", header = "Prints a model's type, layers, hidden size, inputs, units.", mixinStandardHelpOptions = true,
     description = "Prints a model's type, layers, hidden size, inputs, units and parameter count. Reads our "
         + "model files and the original project's (.pt, modelstate-N.json).")
 public final class InfoCommand implements Callable<Integer> {

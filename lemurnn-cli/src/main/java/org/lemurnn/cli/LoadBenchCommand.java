@@ -35,7 +35,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code lemurnn bench-forward}: how much load the live forwarder holds on loopback. */
-@Command(name = "bench-forward", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench-forward", header = "Load benchmark of the forwarder on loopback.", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
       "Load benchmark of the live forwarder on loopback: a paced UDP sender ->",
       "forward --udp -> a sink. For each model and offered rate a fresh forwarder",

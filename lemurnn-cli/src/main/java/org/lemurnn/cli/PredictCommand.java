@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Maps raw feature rows to model outputs, to check our cells against other implementations. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(name = "predict", header = "Maps rows of raw input features to the model's outputs.", mixinStandardHelpOptions = true,
     description = "Runs a model over one sequence of raw feature rows and prints, per row, tab-separated: backlog, "
         + "drop_logit0, drop_logit1 (full float precision; drop when logit1 > logit0). FEATURES starts with a "
         + "header naming the feature letters (e.g. 'b s c q', any order), then one row per packet, tab- or "

@@ -30,7 +30,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Runs a model over one trace (or one synthetic sample) and says how closely it followed the link. */
-@Command(name = "run-model", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run-model", header = "Scores a model over a trace or a synthetic sample.", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Runs a model packet by packet over a measured trace file (--dag_data) or, without one, over a "
         + "synthetic sample of the generator flags, and prints: drop position match accuracy, true and "
         + "predicted drop counts, symmetric earthmover p1 and p2, wasserstein, energy, cdf p1.5, backlog L1 (in"
