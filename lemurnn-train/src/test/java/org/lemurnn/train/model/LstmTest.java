@@ -15,23 +15,25 @@ import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Our tensor-op LSTM against libtorch's own LSTM op (in grad mode, where it is right): the same
  * outputs, final states and parameter gradients, so training follows the same path as PyTorch's.
  */
 class LstmTest {
-  private static final int LAYERS = 3, HIDDEN = 5, INPUTS = 4, BATCH = 3, STEPS = 17;
+  private static final int HIDDEN = 5, INPUTS = 4, BATCH = 3, STEPS = 17;
 
-  @Test
-  void outputsStatesAndGradientsEqualLibtorchsLstm() {
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3})
+  void outputsStatesAndGradientsEqualLibtorchsLstm(int layers) {
     try (NDManager manager = NDManager.newBaseManager()) {
       Shape inputShape = new Shape(BATCH, STEPS, INPUTS);
-      LSTM reference = LSTM.builder().setStateSize(HIDDEN).setNumLayers(LAYERS)
+      LSTM reference = LSTM.builder().setStateSize(HIDDEN).setNumLayers(layers)
           .optBatchFirst(true).optReturnState(true).build();
       reference.initialize(manager, DataType.FLOAT32, inputShape);
-      Lstm ours = new Lstm(LAYERS, HIDDEN, false);
+      Lstm ours = new Lstm(layers, HIDDEN, false);
       ours.initialize(manager, DataType.FLOAT32, inputShape);
       List<Parameter> referenceParams = parameters(reference), ourParams = parameters(ours);
       assertThat(ourParams).hasSameSizeAs(referenceParams);
@@ -42,8 +44,8 @@ class LstmTest {
         ourParams.get(i).getArray().set(values.toFloatArray());
       }
       NDArray x = manager.randomNormal(inputShape);
-      NDArray h0 = manager.randomNormal(new Shape(LAYERS, BATCH, HIDDEN)).mul(0.5);
-      NDArray c0 = manager.randomNormal(new Shape(LAYERS, BATCH, HIDDEN)).mul(0.5);
+      NDArray h0 = manager.randomNormal(new Shape(layers, BATCH, HIDDEN)).mul(0.5);
+      NDArray c0 = manager.randomNormal(new Shape(layers, BATCH, HIDDEN)).mul(0.5);
       NDArray yWeights = manager.randomNormal(new Shape(BATCH, STEPS, HIDDEN));
 
       NDList expected = forwardAndBackward(reference, x, h0, c0, yWeights);
