@@ -11,9 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.recurrent.GRU;
-import ai.djl.nn.recurrent.LSTM;
 import ai.djl.nn.recurrent.RNN;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Arrays;
@@ -60,11 +58,10 @@ public final class LinkModel extends AbstractBlock {
       case RELU_RNN, TANH_RNN -> RNN.builder().setStateSize(hidden).setNumLayers(layers)
           .setActivation(spec.cell() == CellType.RELU_RNN ? RNN.Activation.RELU : RNN.Activation.TANH)
           .optBatchFirst(true).optReturnState(true).build();
-      case LSTM -> LSTM.builder().setStateSize(hidden).setNumLayers(layers)
-          .optBatchFirst(true).optReturnState(true).build();
+      case LSTM -> new Lstm(layers, hidden, false);
       case GRU -> GRU.builder().setStateSize(hidden).setNumLayers(layers)
           .optBatchFirst(true).optReturnState(true).build();
-      case RELU_LSTM -> new ReluLstm(layers, hidden);
+      case RELU_LSTM -> new Lstm(layers, hidden, true);
     };
   }
 
@@ -161,20 +158,7 @@ public final class LinkModel extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDList coreOut;
-    if (!training && spec.cell() == CellType.LSTM && !JniUtils.isGradMode()) {
-      // libtorch 2.7's no-grad CPU LSTM kernel (the oneDNN path) ignores weight_ih with DJL's
-      // parameter tensors and gives wrong outputs; the autograd path is right (checked against
-      // PyTorch's outputs in LinkModelTest), so inference runs with grad mode on.
-      JniUtils.setGradMode(true);
-      try {
-        coreOut = core.forward(store, inputs, false);
-      } finally {
-        JniUtils.setGradMode(false);
-      }
-    } else {
-      coreOut = core.forward(store, inputs, training);
-    }
+    NDList coreOut = core.forward(store, inputs, training);
     NDArray y = coreOut.get(0);
     if (training && dropoutRate > 0) y = dropout.forward(store, new NDList(y), true).head();
     NDList result = new NDList(fc.forward(store, new NDList(y), training).head());

@@ -102,7 +102,7 @@ class LinkModelTest {
     }
   }
 
-  /** Inference and training take different libtorch kernels; they must agree (the LSTM's did not). */
+  /** Inference (no grad mode) and training may take different libtorch kernels; they must agree (libtorch's LSTM op did not). */
   @ParameterizedTest
   @EnumSource(CellType.class)
   void inferenceEqualsTrainingForward(CellType cell) {
