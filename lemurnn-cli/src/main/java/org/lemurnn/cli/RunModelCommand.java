@@ -20,7 +20,7 @@ import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
 import org.lemurnn.metrics.SequenceReport;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.plot.BacklogPlot;
+import org.lemurnn.train.plot.BacklogPlot;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import picocli.CommandLine.Command;
@@ -126,13 +126,8 @@ public final class RunModelCommand implements Callable<Integer> {
       AtomicFile.write(json, o -> mapper.writeValue(o, report.byName()));
     }
     if (plot != null) {
-      String unit = switch (sample.units()) {
-        case ABSTRACT -> "size units";
-        case PHYSICAL -> "KByte";
-        case PHYSICAL_KBIT -> "Kbit";
-      };
       BacklogPlot.write(plot, model.model.getFileName() + " on " + (trace != null ? trace.getFileName() : "sample " + sampleIndex),
-          arrival, trueBacklog, predBacklog, trueDrops, predDrops, unit);
+          arrival, trueBacklog, predBacklog, trueDrops, predDrops, sample.units().backlogUnit());
     }
     return 0;
   }

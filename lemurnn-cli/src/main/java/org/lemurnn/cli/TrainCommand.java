@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code lemurnn train}: the seed's rnn-loss-experiment, every flag, on DJL. */
 @Command(
     name = "train",
+    header = "Trains a link model (the seed's rnn-loss-experiment).",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

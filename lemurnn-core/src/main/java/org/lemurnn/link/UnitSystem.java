@@ -37,6 +37,15 @@ public enum UnitSystem {
         "unknown unit system '" + name + "': use abstract, physical or physical-kbit");
   }
 
+  /** The unit of sizes and backlog, for labels: {@code size units}, {@code KByte}, {@code Kbit}. */
+  public String backlogUnit() {
+    return switch (this) {
+      case ABSTRACT -> "size units";
+      case PHYSICAL -> "KByte";
+      case PHYSICAL_KBIT -> "Kbit";
+    };
+  }
+
   /** Feature b: what the link can send in a gap of {@code ipt} at capacity {@code capacity}, in backlog units. */
   public double sendableInGap(double ipt, double capacity) {
     return switch (this) {

@@ -15,8 +15,9 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.lemurnn.io.AtomicFile;
 
 /**
- * The run's picture of a test sequence: true and predicted backlog over arrival time, true and
- * predicted drops marked at the bottom (JFreeChart, headless).
+ * The seed's BD plot of one sequence: true and predicted backlog over arrival time, true and
+ * predicted drops marked below the axis (JFreeChart, headless). Drawn by the trainer for each new
+ * best epoch and by {@code run-model --plot}.
  */
 public final class BacklogPlot {
   static final int WIDTH = 1200, HEIGHT = 600;
@@ -24,7 +25,7 @@ public final class BacklogPlot {
   private BacklogPlot() {}
 
   public static void write(Path png, String title, double[] arrivalTime, float[] trueBacklog, float[] predBacklog,
-      float[] trueDrops, float[] predDrops) {
+      float[] trueDrops, float[] predDrops, String backlogUnit) {
     XYSeries truth = new XYSeries("true backlog"), predicted = new XYSeries("predicted backlog");
     XYSeries trueDropped = new XYSeries("true drop"), predDropped = new XYSeries("predicted drop");
     double max = 0;
@@ -47,7 +48,7 @@ public final class BacklogPlot {
     style(renderer, 3, new Color(0xd62728), false);
     renderer.setSeriesShape(2, new Ellipse2D.Double(-3, -3, 6, 6));
     renderer.setSeriesShape(3, new Rectangle2D.Double(-3, -3, 6, 6));
-    XYPlot plot = new XYPlot(data, new NumberAxis("arrival time"), new NumberAxis("backlog"), renderer);
+    XYPlot plot = new XYPlot(data, new NumberAxis("arrival time"), new NumberAxis("backlog [" + backlogUnit + "]"), renderer);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);

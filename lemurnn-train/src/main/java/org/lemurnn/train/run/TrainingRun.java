@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.lemurnn.InputException;
@@ -69,6 +71,15 @@ public final class TrainingRun {
   private Checkpoint lastEpoch;
   private volatile boolean stopRequested;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /**
+   * Draws the plots off the training thread: libtorch trains on one core, and a PNG takes tens of
+   * milliseconds, a tenth of a small model's epoch. Drained before the run returns.
+   */
+  private final ExecutorService plotter = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "lemurnn-plot");
+    t.setDaemon(true);
+    return t;
+  });
 
   private TrainingRun(RunDirectory dir, TrainOptions options, DataSets data, Listener listener) {
     this.dir = dir;
@@ -152,6 +163,7 @@ public final class TrainingRun {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      finishPlots();
       stopped.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -227,8 +239,19 @@ public final class TrainingRun {
       predBacklog[i] = predictions[0][i][0];
       predDrops[i] = predictions[0][i][2] > predictions[0][i][1] ? 1 : 0;
     }
-    BacklogPlot.write(dir.plot(epoch), dir.path().getFileName() + ", epoch " + epoch, arrival,
-        test.sequence(test.backlog(), 0), predBacklog, test.sequence(test.drops(), 0), predDrops);
+    Path png = dir.plot(epoch);
+    plotter.execute(() -> BacklogPlot.write(png, dir.path().getFileName() + ", epoch " + epoch, arrival,
+        test.sequence(test.backlog(), 0), predBacklog, test.sequence(test.drops(), 0), predDrops,
+        sample.units().backlogUnit()));
+  }
+
+  private void finishPlots() {
+    plotter.shutdown();
+    try {
+      plotter.awaitTermination(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void appendHistory(int epoch, Map<String, Double> train, Map<String, Double> val, double valLoss,
