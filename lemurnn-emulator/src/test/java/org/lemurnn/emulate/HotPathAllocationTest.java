@@ -93,29 +93,44 @@ class HotPathAllocationTest {
           new Forwarder.Settings(1000, 50, 0, 1 << 14, 100, null));
       Direction d = forwarder.directions().getFirst();
       var buffer = java.nio.ByteBuffer.allocateDirect(1500);
-      long[] before = null;
-      for (int round = 0; round < 2; round++) {
-        for (int i = 0; i < 20_000; i++) {
-          client.send(buffer.clear().limit(100 + i % 1000), relay.listenAddress());
-          if (i % 64 == 0) Thread.sleep(0, 100_000);
-        }
-        // wait until the forwarder is idle: some datagrams of the blast are lost in the socket buffer
-        for (long seen = -1; seen != d.stats().packets(); Thread.sleep(50)) seen = d.stats().packets();
-        Thread.sleep(20);
-        long[] now = {threads.getThreadAllocatedBytes(d.threads().get(0).threadId()),
-            threads.getThreadAllocatedBytes(d.threads().get(1).threadId()), d.stats().sent()};
-        if (round == 0) {
-          before = now; // the first datagram made the client's socket: allocation once per client
-        } else {
-          // a blast overflows the socket buffer now and then: what counts is that thousands got through
-          assertThat(now[2] - before[2]).as("datagrams forwarded in the measured round").isGreaterThan(5_000);
-          long datagrams = now[2] - before[2];
-          assertThat(now[0] - before[0]).as("bytes RX allocated over %d datagrams", datagrams).isLessThan(datagrams);
-          assertThat(now[1] - before[1]).as("bytes TX allocated over %d datagrams", datagrams).isLessThan(datagrams);
-        }
+      // The first round allocates: its first datagram makes the client's socket (once per client),
+      // and until C2 has compiled the receive path escape analysis is off, so a round can allocate
+      // per datagram; on a busy machine that lasts more than one round. The claim tested is the
+      // steady state: a later round forwards thousands of datagrams without allocating.
+      long[] before = measure(threads, d);
+      StringBuilder rounds = new StringBuilder();
+      boolean steady = false;
+      for (int round = 1; round <= 4 && !steady; round++) {
+        blast(client, buffer, relay, d);
+        long[] now = measure(threads, d);
+        long datagrams = now[2] - before[2];
+        // a blast overflows the socket buffer now and then: what counts is that thousands got through
+        assertThat(datagrams).as("datagrams forwarded in round %d", round).isGreaterThan(5_000);
+        steady = now[0] - before[0] < datagrams && now[1] - before[1] < datagrams;
+        rounds.append(String.format("round %d: %d datagrams, RX %d bytes, TX %d bytes%n",
+            round, datagrams, now[0] - before[0], now[1] - before[1]));
+        before = now;
       }
+      assertThat(steady).as("a round with under a byte per datagram in RX and TX:%n%s", rounds).isTrue();
       forwarder.stop();
     }
+  }
+
+  private static void blast(java.nio.channels.DatagramChannel client, java.nio.ByteBuffer buffer, UdpRelay relay,
+      Direction d) throws Exception {
+    for (int i = 0; i < 20_000; i++) {
+      client.send(buffer.clear().limit(100 + i % 1000), relay.listenAddress());
+      if (i % 64 == 0) Thread.sleep(0, 100_000);
+    }
+    // wait until the forwarder is idle: some datagrams of the blast are lost in the socket buffer
+    for (long seen = -1; seen != d.stats().packets(); Thread.sleep(50)) seen = d.stats().packets();
+    Thread.sleep(20);
+  }
+
+  /** RX's and TX's allocated bytes and the datagrams sent so far. */
+  private static long[] measure(com.sun.management.ThreadMXBean threads, Direction d) {
+    return new long[] {threads.getThreadAllocatedBytes(d.threads().get(0).threadId()),
+        threads.getThreadAllocatedBytes(d.threads().get(1).threadId()), d.stats().sent()};
   }
 
   /** Releases packets up to {@code total}, waits until TX has handled them, returns RX's and TX's allocated bytes. */
