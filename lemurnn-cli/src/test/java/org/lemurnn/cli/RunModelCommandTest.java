@@ -31,6 +31,11 @@ class RunModelCommandTest {
   @TempDir Path tmp;
 
   /** A model whose output ignores its input: backlog {@code backlogKbyte}, never a drop. */
+  /** Rows of a trace file marked dropped, counted from the file itself. */
+  private static long droppedRows(Path trace) throws IOException {
+    return Files.readAllLines(trace).stream().skip(1).filter(line -> line.split("\t")[5].equals("1")).count();
+  }
+
   private Path constantModel(double backlogKbyte) {
     Map<String, Tensor> t = new LinkedHashMap<>();
     t.put("rnn.weight_ih_l0", new Tensor(new int[] {1, 4}, new float[4]));
@@ -67,13 +72,13 @@ class RunModelCommandTest {
       else latencyMs = Double.parseDouble(cells[4]) * 1000;
       latencyError += Math.abs(latencyMs - 16);
     }
-    assertThat(figures.get("true_drops").asInt()).isEqualTo(drops).isEqualTo(295);
+    assertThat(figures.get("true_drops").asInt()).isEqualTo(drops).isPositive();
     assertThat(figures.get("predicted_drops").asInt()).isZero();
     assertThat(figures.get("drop_match_accuracy").asDouble()).isCloseTo((n - drops) / (double) n, within(1e-12));
     assertThat(figures.get("latency_l1_ms").asDouble()).isCloseTo(latencyError / n, within(1e-3));
     assertThat(figures.get("backlog_l1").asDouble()).isCloseTo(latencyError / n / 8, within(1e-3)); // KByte at 1 Mbit/s
     assertThat(tmp.resolve("plot.png")).isNotEmptyFile();
-    assertThat(result.out()).contains("true_drops           295");
+    assertThat(result.out()).contains("true_drops           " + drops);
   }
 
   @Test
@@ -97,11 +102,11 @@ class RunModelCommandTest {
   }
 
   @Test
-  void anAbstractModelReadsAMeasuredTraceAsTheForwarderDoesAndSaysSo() {
+  void anAbstractModelReadsAMeasuredTraceAsTheForwarderDoesAndSaysSo() throws IOException {
     Cli result = Cli.run("run-model", "-m", RNN_PT.toString(), "--dag_data", TRACE.toString());
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.err()).contains("abstract units", "time in ms, sizes in bytes");
-    assertThat(result.out()).contains("true_drops           295");
+    assertThat(result.out()).contains("true_drops           " + droppedRows(TRACE));
   }
 
   @Test

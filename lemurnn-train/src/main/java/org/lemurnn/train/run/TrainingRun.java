@@ -240,9 +240,16 @@ public final class TrainingRun {
       predDrops[i] = predictions[0][i][2] > predictions[0][i][1] ? 1 : 0;
     }
     Path png = dir.plot(epoch);
-    plotter.execute(() -> BacklogPlot.write(png, dir.path().getFileName() + ", epoch " + epoch, arrival,
-        test.sequence(test.backlog(), 0), predBacklog, test.sequence(test.drops(), 0), predDrops,
-        sample.units().backlogUnit()));
+    String title = dir.path().getFileName() + ", epoch " + epoch;
+    float[] trueBacklog = test.sequence(test.backlog(), 0), trueDrops = test.sequence(test.drops(), 0);
+    plotter.execute(() -> {
+      try {
+        BacklogPlot.write(png, title, arrival, trueBacklog, predBacklog, trueDrops, predDrops, sample.units().backlogUnit());
+      } catch (RuntimeException e) {
+        // a picture is not worth a run: say so and train on
+        System.err.println("lemurnn: could not draw " + png + ": " + e.getMessage());
+      }
+    });
   }
 
   private void finishPlots() {
