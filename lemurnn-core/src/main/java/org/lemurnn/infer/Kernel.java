@@ -36,6 +36,21 @@ public sealed interface Kernel permits ScalarKernel, VectorKernel {
     return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? VectorKernel.INSTANCE : SCALAR;
   }
 
+  /** Below this hidden size a model's cells use {@link #SCALAR}; see {@link #forHidden}. */
+  int SIMD_FROM_HIDDEN = 16;
+
+  /**
+   * The kernel for a model of {@code hidden} units: SIMD from {@link #SIMD_FROM_HIDDEN} on, scalar
+   * below. The Vector API allocates a box per vector wherever C2 fails to intrinsify a call site,
+   * and which call sites it fails on depends on the JIT's history: a 1x8 RNN in the UDP forwarder
+   * allocated 624 bytes per packet for a whole run in about one run of three (HotPathAllocationTest
+   * saw it). For such small models the scalar kernel costs about 30 ns more per step (92 against 64
+   * ns, CellBenchmark) and never allocates.
+   */
+  static Kernel forHidden(int hidden) {
+    return hidden < SIMD_FROM_HIDDEN ? SCALAR : best();
+  }
+
   static void relu(float[] a, int from, int to) {
     for (int i = from; i < to; i++) a[i] = Math.max(a[i], 0f);
   }

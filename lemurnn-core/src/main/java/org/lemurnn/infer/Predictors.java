@@ -34,7 +34,7 @@ public final class Predictors {
   }
 
   public static CellPredictor of(ModelFile model) {
-    return of(model, Kernel.best());
+    return of(model, Kernel.forHidden(model.spec().hidden()));
   }
 
   /** A predictor computing with the given kernel ({@link Kernel#SCALAR} to check the SIMD one). */
