@@ -35,12 +35,13 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"})
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true"})
 public class TrainStepBenchmark {
   @Param({"relu_rnn_1x8", "lstm_3x64_earthmover_normalize"})
   public String model;
 
-  @Param({"1"})
+  /** Threads of the Java recurrent core (libtorch keeps one). */
+  @Param({"1", "2"})
   public int threads;
 
   private Trainer trainer;

@@ -131,10 +131,10 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Continue a run from its last checkpoint with its own options (-e may raise the epochs).")
   Path resume;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-      description = "libtorch threads (default: ${DEFAULT-VALUE}: these small recurrent models gain little from more,"
-          + " and libtorch's spinning threads slow down many times over when the cores are shared).")
-  int threads;
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Threads that train the recurrent core (default: one per core). libtorch, left with the head and"
+          + " the loss, keeps one thread.")
+  Integer threads;
 
   @Option(names = "--track_grad", description = "Write per-batch gradient norms to grad-tracker-<run>.dat.")
   boolean trackGrad;
@@ -143,7 +143,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Trainer.useThreads(threads);
+    Trainer.useThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
     Console console = new Console();
     TrainingRun run;
     if (resume != null) {

@@ -2,7 +2,6 @@ package org.lemurnn.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -19,6 +18,7 @@ import java.util.function.IntConsumer;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.LoaderSet;
 import org.lemurnn.model.Tensor;
+import org.lemurnn.train.bptt.RecurrentCore;
 import org.lemurnn.train.loss.Objective;
 import org.lemurnn.train.model.LinkModel;
 
@@ -37,6 +37,8 @@ public final class Trainer implements AutoCloseable {
   private final List<SequenceSet> train;
   private final SequenceSet val;
   private final SequenceSet test;
+  private final RecurrentCore core;
+  private static volatile int coreThreads = Runtime.getRuntime().availableProcessors();
 
   public Trainer(TrainConfig config, DataSets data) {
     this.config = config;
@@ -50,13 +52,19 @@ public final class Trainer implements AutoCloseable {
     this.train = List.copyOf(sets);
     this.val = SequenceSet.of(data.val(), config.spec());
     this.test = SequenceSet.of(data.test(), config.spec());
+    this.core = new RecurrentCore(config.spec(), coreThreads);
   }
 
-  /** libtorch's intra-op threads for this process. */
+  /**
+   * Threads for the recurrent core's training, which runs in Java ({@link RecurrentCore}), for the
+   * trainers created from now on. libtorch, left with the head and the loss, keeps one thread: its
+   * worker threads spin and slowed these small steps down whenever the cores were shared.
+   */
   public static void useThreads(int threads) {
     if (threads < 1) throw new org.lemurnn.InputException("--threads must be >= 1, got " + threads);
     Engine.getInstance(); // loads libtorch first
-    ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+    coreThreads = threads;
   }
 
   public TrainConfig config() {
@@ -131,20 +139,40 @@ public final class Trainer implements AutoCloseable {
   /**
    * One optimisation step on a batch of {@code batch} sequences of {@code steps} packets; returns
    * the loss terms and {@code loss}. Public for the training-step benchmark.
+   *
+   * <p>The recurrent core runs in Java; its output enters DJL as a leaf that needs a gradient, DJL
+   * runs dropout, the head and the loss and back-propagates to that leaf and the head's weights, the
+   * core turns the leaf's gradient into its weights' gradients, and a second backward pass of
+   * {@code sum(weight * gradient)} over the core's weights hands those to libtorch, so that Adam and
+   * the checkpoints see one set of gradients as if autograd had made them all.
    */
   public Map<String, Double> step(float[] x, float[] backlog, float[] drops, int batch, int steps, Consumer<String> gradients) {
     Map<String, Double> values = new LinkedHashMap<>();
+    Map<String, Parameter> parameters = model.stateDict();
+    Map<String, float[]> coreWeights = new LinkedHashMap<>();
+    for (String name : core.parameterNames()) coreWeights.put(name, parameters.get(name).getArray().toFloatArray());
+    core.setWeights(coreWeights);
+    float[] coreOutput = core.forward(x, batch, steps);
     try (NDScope scope = new NDScope()) {
-      NDArray input = manager.create(x, new Shape(batch, steps, config.spec().inputSize()));
+      NDArray y = manager.create(coreOutput, new Shape(batch, steps, config.spec().hidden()));
+      y.setRequiresGradient(true);
       NDArray trueBacklog = manager.create(backlog, new Shape(batch, steps));
       NDArray trueDrops = manager.create(drops, new Shape(batch, steps));
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray y = model.forward(store, new NDList(input), true).head();
+        NDArray out = model.head(store, y, true);
         Objective.Terms terms = config.objective().trainingLoss(
-            y.get(":, :, 0"), y.get(":, :, 1:3"), trueBacklog, trueDrops, config.dropMasking());
+            out.get(":, :, 0"), out.get(":, :, 1:3"), trueBacklog, trueDrops, config.dropMasking());
         collector.backward(terms.total());
         terms.parts().forEach((k, v) -> values.put(k, (double) v.getFloat()));
         values.put("loss", (double) terms.total().getFloat());
+        Map<String, float[]> coreGradients = core.backward(y.getGradient().toFloatArray());
+        NDArray handOver = null;
+        for (String name : core.parameterNames()) {
+          NDArray weight = parameters.get(name).getArray();
+          NDArray term = weight.mul(manager.create(coreGradients.get(name), weight.getShape())).sum();
+          handOver = handOver == null ? term : handOver.add(term);
+        }
+        collector.backward(handOver);
       }
       if (gradients != null) gradients.accept(gradientNorms());
       adam.update();
@@ -190,6 +218,7 @@ public final class Trainer implements AutoCloseable {
 
   @Override
   public void close() {
+    core.close();
     manager.close();
   }
 

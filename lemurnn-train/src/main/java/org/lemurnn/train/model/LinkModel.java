@@ -159,11 +159,20 @@ public final class LinkModel extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDList coreOut = core.forward(store, inputs, training);
-    NDArray y = coreOut.get(0);
-    if (training && dropoutRate > 0) y = dropout.forward(store, new NDList(y), true).head();
-    NDList result = new NDList(fc.forward(store, new NDList(y), training).head());
+    NDList result = new NDList(head(store, coreOut.get(0), training));
     for (int i = 1; i < coreOut.size(); i++) result.add(coreOut.get(i));
     return result;
+  }
+
+  /** The recurrent core alone: its output {@code [B,T,hidden]}, then the final state; inputs as {@link #forward}. */
+  public NDList core(ParameterStore store, NDList inputs, boolean training) {
+    return core.forward(store, inputs, training);
+  }
+
+  /** The rest of the model on the core's output {@code y [B,T,hidden]}: dropout (training only), then the Linear head. */
+  public NDArray head(ParameterStore store, NDArray y, boolean training) {
+    NDArray dropped = training && dropoutRate > 0 ? dropout.forward(store, new NDList(y), true).head() : y;
+    return fc.forward(store, new NDList(dropped), training).head();
   }
 
   @Override

@@ -1,0 +1,69 @@
+package org.lemurnn.train.bptt;
+
+import org.lemurnn.infer.Kernel;
+import org.lemurnn.model.CellType;
+
+/**
+ * One recurrent layer's forward and backward pass over a batch, for one worker. Matrices are
+ * time-major rows ({@code row = step * batch + sequence}) so that a step is one contiguous block and
+ * the input side of every step is one product over all rows. The initial state is zero, as in
+ * training (DESIGN.md section 6).
+ *
+ * <p>A layer keeps what its backward pass needs from the last forward pass, so each worker owns its
+ * layers.
+ */
+sealed interface Layer permits ElmanLayer, LstmLayer, GruLayer {
+  /** The squashing functions, vectorised where the JVM can (shared with inference). */
+  Kernel KERNEL = Kernel.best();
+
+  /**
+   * {@code output [steps*batch, hidden]} from {@code input [steps*batch, inputs]}; keeps what
+   * {@link #backward} needs.
+   */
+  void forward(LayerWeights w, float[] input, float[] output, int steps, int batch);
+
+  /**
+   * Back-propagates {@code gradOutput} (the loss gradient for every output row, overwritten) through
+   * the last forward pass: adds the parameter gradients to {@code grads} and, unless {@code
+   * gradInput} is null (the first layer), adds the input gradient to {@code gradInput}.
+   */
+  void backward(LayerWeights w, float[] input, float[] output, float[] gradOutput, float[] gradInput,
+      LayerParams grads, int steps, int batch);
+
+  /** Gates per hidden unit of a cell type (the rows of its weights are this times hidden). */
+  static int gates(CellType cell) {
+    return switch (cell) {
+      case RELU_RNN, TANH_RNN -> 1;
+      case GRU -> 3;
+      case LSTM, RELU_LSTM -> 4;
+    };
+  }
+
+  static Layer of(CellType cell, int hidden) {
+    return switch (cell) {
+      case RELU_RNN -> new ElmanLayer(hidden, true);
+      case TANH_RNN -> new ElmanLayer(hidden, false);
+      case LSTM -> new LstmLayer(hidden, false);
+      case RELU_LSTM -> new LstmLayer(hidden, true);
+      case GRU -> new GruLayer(hidden);
+    };
+  }
+
+  /** {@code a} if it holds {@code n} values, else a new array: workspaces grow to the longest batch seen. */
+  static float[] atLeast(float[] a, int n) {
+    return a != null && a.length >= n ? a : new float[n];
+  }
+
+  /** Every row of {@code rows x bias.length} at {@code out} set to {@code bias}. */
+  static void fillRows(float[] out, int rows, float[] bias) {
+    for (int r = 0; r < rows; r++) System.arraycopy(bias, 0, out, r * bias.length, bias.length);
+  }
+
+  /** {@code sums[j] += a[r][j]} over {@code rows} rows of width {@code sums.length}. */
+  static void addColumnSums(float[] a, int rows, float[] sums) {
+    int n = sums.length;
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0, base = r * n; j < n; j++) sums[j] += a[base + j];
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.lemurnn.train.bptt;
+
+import org.lemurnn.infer.Kernel;
+
+/**
+ * PyTorch's {@code nn.LSTM} layer (gate rows i, f, g, o; tanh) or the seed's ReLU-LSTM (rows i, f,
+ * o, g; relu for the candidate and for c -> h): {@code c = sigm(f) c + sigm(i) act(g); h = sigm(o)
+ * act(c)}.
+ */
+final class LstmLayer implements Layer {
+  private final int hidden;
+  private final boolean relu;
+  private final int gateI, gateF, gateG, gateO;
+  private float[] gates; // [rows, 4h]: pre-activations, then activations, then their gradients
+  private float[] cell; // [rows, h]
+  private float[] cellAct; // act(c), [rows, h]
+  private float[] gradCellNext; // [batch, h]
+
+  LstmLayer(int hidden, boolean relu) {
+    this.hidden = hidden;
+    this.relu = relu;
+    this.gateI = 0;
+    this.gateF = hidden;
+    this.gateG = relu ? 3 * hidden : 2 * hidden;
+    this.gateO = relu ? 2 * hidden : 3 * hidden;
+  }
+
+  @Override
+  public void forward(LayerWeights w, float[] input, float[] output, int steps, int batch) {
+    int h = hidden, g4 = 4 * h, in = w.params.inputs, rows = steps * batch, block = batch * h;
+    gates = Layer.atLeast(gates, rows * g4);
+    cell = Layer.atLeast(cell, rows * h);
+    cellAct = Layer.atLeast(cellAct, rows * h);
+    Layer.fillRows(gates, rows, w.biasSum);
+    Gemm.nn(rows, g4, in, input, 0, in, w.weightIhT, 0, g4, gates, 0, g4);
+    for (int t = 0; t < steps; t++) {
+      if (t > 0) Gemm.nn(batch, g4, h, output, (t - 1) * block, h, w.weightHhT, 0, g4, gates, t * batch * g4, g4);
+      for (int b = 0; b < batch; b++) {
+        int base = (t * batch + b) * g4;
+        if (relu) {
+          KERNEL.sigmoid(gates, base, base + 3 * h);
+          Kernel.relu(gates, base + gateG, base + gateG + h);
+        } else {
+          KERNEL.sigmoid(gates, base, base + 2 * h);
+          KERNEL.tanh(gates, base + gateG, base + gateG + h);
+          KERNEL.sigmoid(gates, base + gateO, base + gateO + h);
+        }
+        int at = (t * batch + b) * h;
+        for (int j = 0; j < h; j++) {
+          float previous = t > 0 ? cell[at - block + j] : 0f;
+          cell[at + j] = gates[base + gateF + j] * previous + gates[base + gateI + j] * gates[base + gateG + j];
+        }
+      }
+      int from = t * block, to = from + block;
+      System.arraycopy(cell, from, cellAct, from, block);
+      if (relu) Kernel.relu(cellAct, from, to);
+      else KERNEL.tanh(cellAct, from, to);
+      for (int b = 0; b < batch; b++) {
+        int base = (t * batch + b) * g4, at = (t * batch + b) * h;
+        for (int j = 0; j < h; j++) output[at + j] = gates[base + gateO + j] * cellAct[at + j];
+      }
+    }
+  }
+
+  @Override
+  public void backward(LayerWeights w, float[] input, float[] output, float[] gradOutput, float[] gradInput,
+      LayerParams grads, int steps, int batch) {
+    int h = hidden, g4 = 4 * h, in = w.params.inputs, rows = steps * batch, block = batch * h;
+    gradCellNext = Layer.atLeast(gradCellNext, block);
+    java.util.Arrays.fill(gradCellNext, 0, block, 0f);
+    for (int t = steps - 1; t >= 0; t--) {
+      for (int b = 0; b < batch; b++) {
+        int base = (t * batch + b) * g4, at = (t * batch + b) * h;
+        for (int j = 0; j < h; j++) {
+          float i = gates[base + gateI + j], f = gates[base + gateF + j];
+          float g = gates[base + gateG + j], o = gates[base + gateO + j];
+          float c = cell[at + j], actC = cellAct[at + j];
+          float previous = t > 0 ? cell[at - block + j] : 0f;
+          float gradH = gradOutput[at + j];
+          float gradC = gradCellNext[b * h + j] + gradH * o * (relu ? (c > 0 ? 1f : 0f) : 1f - actC * actC);
+          gates[base + gateI + j] = gradC * g * i * (1f - i);
+          gates[base + gateF + j] = gradC * previous * f * (1f - f);
+          gates[base + gateG + j] = gradC * i * (relu ? (g > 0 ? 1f : 0f) : 1f - g * g);
+          gates[base + gateO + j] = gradH * actC * o * (1f - o);
+          gradCellNext[b * h + j] = gradC * f;
+        }
+      }
+      if (t > 0) Gemm.nn(batch, h, g4, gates, t * batch * g4, g4, w.params.weightHh, 0, h, gradOutput, (t - 1) * block, h);
+    }
+    Gemm.tn(g4, h, rows - batch, gates, batch * g4, g4, output, 0, h, grads.weightHh, 0, h);
+    Gemm.tn(g4, in, rows, gates, 0, g4, input, 0, in, grads.weightIh, 0, in);
+    Layer.addColumnSums(gates, rows, grads.biasIh);
+    Layer.addColumnSums(gates, rows, grads.biasHh);
+    if (gradInput != null) Gemm.nn(rows, in, g4, gates, 0, g4, w.params.weightIh, 0, in, gradInput, 0, in);
+  }
+}

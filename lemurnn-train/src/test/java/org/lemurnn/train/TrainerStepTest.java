@@ -1,0 +1,71 @@
+package org.lemurnn.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.CellType;
+import org.lemurnn.model.ModelSpec;
+import org.lemurnn.model.Tensor;
+import org.lemurnn.train.loss.Objective;
+import org.lemurnn.train.model.LinkModel;
+
+/**
+ * A training step with the core in Java hands Adam the same gradients as autograd over the whole
+ * DJL model: after three steps the loss terms and every weight (the head's too) equal those of the
+ * same steps taken by libtorch alone.
+ */
+class TrainerStepTest {
+  @ParameterizedTest(name = "{0} {1}x{2} {3}")
+  @CsvSource({"RELU_RNN,1,8,DEFAULT", "LSTM,2,16,EARTHMOVER", "GRU,2,8,ENERGY", "RELU_LSTM,2,8,DEFAULT"})
+  void threeStepsEqualAutogradOverTheWholeModel(CellType cell, int layers, int hidden, Objective objective) {
+    ModelSpec spec = new ModelSpec(cell, layers, hidden, "bscq", "bd", UnitSystem.ABSTRACT, 1000.0);
+    TrainConfig config = new TrainConfig(spec, 0.0, 0.01, 1, 16, objective, false, false, 5, false);
+    try (Trainer trainer = new Trainer(config, TrainerTest.data(4, 48, 16, 16, 24));
+        NDManager manager = NDManager.newBaseManager()) {
+      SequenceSet set = trainer.trainSets().getFirst();
+      LinkModel reference = LinkModel.create(spec, 0.0, manager, 99);
+      reference.load(trainer.model().tensors());
+      Adam referenceAdam = new Adam(reference.stateDict(), config.learningRate(), manager);
+      ParameterStore store = new ParameterStore(manager, false);
+      int batch = 16, steps = set.steps();
+      for (int k = 0; k < 3; k++) {
+        int[] order = new int[set.count()];
+        for (int i = 0; i < order.length; i++) order[i] = (i * 7 + k) % order.length;
+        float[] x = SequenceSet.gather(set.x(), steps * set.features(), order, 0, batch);
+        float[] backlog = SequenceSet.gather(set.backlog(), steps, order, 0, batch);
+        float[] drops = SequenceSet.gather(set.drops(), steps, order, 0, batch);
+
+        Map<String, Double> ours = trainer.step(x, backlog, drops, batch, steps, null);
+        double expectedLoss;
+        try (NDScope scope = new NDScope()) {
+          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          NDArray y = reference.forward(store, new NDList(manager.create(x, new Shape(batch, steps, set.features()))), true).head();
+          Objective.Terms terms = objective.trainingLoss(y.get(":, :, 0"), y.get(":, :, 1:3"),
+              manager.create(backlog, new Shape(batch, steps)), manager.create(drops, new Shape(batch, steps)), false);
+          collector.backward(terms.total());
+          expectedLoss = terms.total().getFloat();
+          }
+          referenceAdam.update(); // outside grad mode, as the trainer does
+        }
+        assertThat(ours.get("loss")).isCloseTo(expectedLoss, within(1e-4 * Math.max(1, Math.abs(expectedLoss))));
+      }
+      Map<String, Tensor> expected = reference.tensors();
+      trainer.model().tensors().forEach((name, tensor) -> {
+        float[] a = tensor.data(), e = expected.get(name).data();
+        for (int i = 0; i < a.length; i++) assertThat(a[i]).as("%s[%d]", name, i).isCloseTo(e[i], within(1e-4f));
+      });
+    }
+  }
+}
