@@ -4,13 +4,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.stream.IntStream;
-import org.lemurnn.infer.CellPredictor;
-import org.lemurnn.infer.Predictors;
 import org.lemurnn.metrics.AdditiveDropSimilarity;
 import org.lemurnn.metrics.BacklogMetrics;
 import org.lemurnn.metrics.DropMetrics;
-import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.Tensor;
+import org.lemurnn.train.bptt.RecurrentCore;
 import org.lemurnn.train.model.LinkModel;
 
 /**
@@ -19,31 +17,35 @@ import org.lemurnn.train.model.LinkModel;
  * tests share one definition.
  */
 public final class Evaluation {
-  /** Sequences per task of the parallel evaluation: enough to amortise building a predictor. */
-  static final int CHUNK = 64;
-
   private Evaluation() {}
 
   /**
-   * Predictions {@code [count][steps][3]} of a model on a set, without dropout. They come from the
-   * pure-Java cells of {@code org.lemurnn.infer} (held equal to the DJL block to 1e-5 by
-   * CellsMatchDjlTest), run on every core: several times faster than a DJL forward pass, which
-   * leaves libtorch's one training thread the machine's other core, and the very code that
-   * run-model and the forwarder use.
+   * Predictions {@code [count][steps][3]} of a model ({@code weights} by state_dict name) on a set,
+   * without dropout: the recurrent core runs in batches through {@code core} (the trainer's, on every
+   * core; held equal to the DJL block by RecurrentCoreTest and EvaluationTest), the Linear head here.
+   * Batched, the core's matrix products run several times faster than a sequence at a time.
    */
-  public static float[][][] predict(LinkModel model, SequenceSet set) {
-    ModelFile weights = model.toModelFile();
+  public static float[][][] predict(RecurrentCore core, Map<String, Tensor> weights, SequenceSet set, int batchSize) {
+    Map<String, float[]> coreWeights = new LinkedHashMap<>();
+    for (String name : core.parameterNames()) coreWeights.put(name, weights.get(name).data());
+    core.setWeights(coreWeights);
+    float[] headWeight = weights.get("fc.weight").data(), headBias = weights.get("fc.bias").data();
+    int hidden = headWeight.length / LinkModel.OUTPUTS, rowLength = set.steps() * set.features();
     float[][][] out = new float[set.count()][set.steps()][LinkModel.OUTPUTS];
-    int rowLength = set.steps() * set.features();
-    IntStream.range(0, (set.count() + CHUNK - 1) / CHUNK).parallel().forEach(chunk -> {
-      CellPredictor predictor = Predictors.of(weights);
-      float[] y = new float[set.steps() * LinkModel.OUTPUTS];
-      for (int s = chunk * CHUNK; s < Math.min(set.count(), (chunk + 1) * CHUNK); s++) {
-        predictor.reset();
-        predictor.run(Arrays.copyOfRange(set.x(), s * rowLength, (s + 1) * rowLength), set.steps(), y);
-        for (int t = 0; t < set.steps(); t++) System.arraycopy(y, t * LinkModel.OUTPUTS, out[s][t], 0, LinkModel.OUTPUTS);
+    for (int from = 0; from < set.count(); from += batchSize) {
+      int to = Math.min(set.count(), from + batchSize);
+      float[] y = core.forward(Arrays.copyOfRange(set.x(), from * rowLength, to * rowLength), to - from, set.steps());
+      for (int s = from; s < to; s++) {
+        for (int t = 0; t < set.steps(); t++) {
+          int at = ((s - from) * set.steps() + t) * hidden;
+          for (int k = 0; k < LinkModel.OUTPUTS; k++) {
+            float acc = headBias[k];
+            for (int j = 0; j < hidden; j++) acc = Math.fma(headWeight[k * hidden + j], y[at + j], acc);
+            out[s][t][k] = acc;
+          }
+        }
       }
-    });
+    }
     return out;
   }
 

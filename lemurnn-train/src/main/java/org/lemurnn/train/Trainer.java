@@ -191,7 +191,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Metrics of the current model on the validation set. */
   public Map<String, Double> validate() {
-    return Evaluation.metrics(val, Evaluation.predict(model, val), config.computeAds(), false);
+    return Evaluation.metrics(val, Evaluation.predict(core, model.tensors(), val, config.batchSize()), config.computeAds(), false);
   }
 
   /** Metrics of the best model so far on the test set, per traffic type too. */
@@ -201,7 +201,7 @@ public final class Trainer implements AutoCloseable {
 
   /** The best model's predictions on the test set, {@code [sequence][step][3]}. */
   public float[][][] testPredictions() {
-    return Evaluation.predict(best, test);
+    return Evaluation.predict(core, best.tensors(), test, config.batchSize());
   }
 
   /** Makes the current weights the best model's. */

@@ -38,8 +38,7 @@ final class ElmanLayer implements Layer {
     }
     Gemm.tn(h, h, rows - batch, d, block, h, output, 0, h, grads.weightHh, 0, h);
     Gemm.tn(h, in, rows, d, 0, h, input, 0, in, grads.weightIh, 0, in);
-    Layer.addColumnSums(d, rows, grads.biasIh);
-    Layer.addColumnSums(d, rows, grads.biasHh);
+    Layer.addBiasGradients(d, rows, grads);
     if (gradInput != null) Gemm.nn(rows, in, h, d, 0, h, w.params.weightIh, 0, in, gradInput, 0, in);
   }
 }

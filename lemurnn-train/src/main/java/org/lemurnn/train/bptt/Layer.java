@@ -59,6 +59,19 @@ sealed interface Layer permits ElmanLayer, LstmLayer, GruLayer {
     for (int r = 0; r < rows; r++) System.arraycopy(bias, 0, out, r * bias.length, bias.length);
   }
 
+  /**
+   * The bias gradients from the pre-activation gradients {@code a [rows, G]}: both biases of a
+   * gate add to the same sum, so both get its column sums.
+   */
+  static void addBiasGradients(float[] a, int rows, LayerParams grads) {
+    float[] sums = new float[grads.gateRows];
+    addColumnSums(a, rows, sums);
+    for (int j = 0; j < sums.length; j++) {
+      grads.biasIh[j] += sums[j];
+      grads.biasHh[j] += sums[j];
+    }
+  }
+
   /** {@code sums[j] += a[r][j]} over {@code rows} rows of width {@code sums.length}. */
   static void addColumnSums(float[] a, int rows, float[] sums) {
     int n = sums.length;

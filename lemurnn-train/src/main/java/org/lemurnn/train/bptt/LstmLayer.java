@@ -1,5 +1,9 @@
 package org.lemurnn.train.bptt;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.lemurnn.infer.Kernel;
 
 /**
@@ -8,6 +12,9 @@ import org.lemurnn.infer.Kernel;
  * act(c)}.
  */
 final class LstmLayer implements Layer {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final FloatVector ZERO = FloatVector.zero(S), ONE = FloatVector.broadcast(S, 1f);
+
   private final int hidden;
   private final boolean relu;
   private final int gateI, gateF, gateG, gateO;
@@ -46,9 +53,12 @@ final class LstmLayer implements Layer {
           KERNEL.sigmoid(gates, base + gateO, base + gateO + h);
         }
         int at = (t * batch + b) * h;
-        for (int j = 0; j < h; j++) {
-          float previous = t > 0 ? cell[at - block + j] : 0f;
-          cell[at + j] = gates[base + gateF + j] * previous + gates[base + gateI + j] * gates[base + gateG + j];
+        for (int j = 0; j < h; j += S.length()) {
+          VectorMask<Float> m = S.indexInRange(j, h);
+          FloatVector previous = t > 0 ? FloatVector.fromArray(S, cell, at - block + j, m) : ZERO;
+          FloatVector.fromArray(S, gates, base + gateF + j, m).mul(previous)
+              .add(FloatVector.fromArray(S, gates, base + gateI + j, m).mul(FloatVector.fromArray(S, gates, base + gateG + j, m)))
+              .intoArray(cell, at + j, m);
         }
       }
       int from = t * block, to = from + block;
@@ -57,7 +67,11 @@ final class LstmLayer implements Layer {
       else KERNEL.tanh(cellAct, from, to);
       for (int b = 0; b < batch; b++) {
         int base = (t * batch + b) * g4, at = (t * batch + b) * h;
-        for (int j = 0; j < h; j++) output[at + j] = gates[base + gateO + j] * cellAct[at + j];
+        for (int j = 0; j < h; j += S.length()) {
+          VectorMask<Float> m = S.indexInRange(j, h);
+          FloatVector.fromArray(S, gates, base + gateO + j, m).mul(FloatVector.fromArray(S, cellAct, at + j, m))
+              .intoArray(output, at + j, m);
+        }
       }
     }
   }
@@ -71,26 +85,31 @@ final class LstmLayer implements Layer {
     for (int t = steps - 1; t >= 0; t--) {
       for (int b = 0; b < batch; b++) {
         int base = (t * batch + b) * g4, at = (t * batch + b) * h;
-        for (int j = 0; j < h; j++) {
-          float i = gates[base + gateI + j], f = gates[base + gateF + j];
-          float g = gates[base + gateG + j], o = gates[base + gateO + j];
-          float c = cell[at + j], actC = cellAct[at + j];
-          float previous = t > 0 ? cell[at - block + j] : 0f;
-          float gradH = gradOutput[at + j];
-          float gradC = gradCellNext[b * h + j] + gradH * o * (relu ? (c > 0 ? 1f : 0f) : 1f - actC * actC);
-          gates[base + gateI + j] = gradC * g * i * (1f - i);
-          gates[base + gateF + j] = gradC * previous * f * (1f - f);
-          gates[base + gateG + j] = gradC * i * (relu ? (g > 0 ? 1f : 0f) : 1f - g * g);
-          gates[base + gateO + j] = gradH * actC * o * (1f - o);
-          gradCellNext[b * h + j] = gradC * f;
+        for (int j = 0; j < h; j += S.length()) {
+          VectorMask<Float> m = S.indexInRange(j, h);
+          FloatVector i = FloatVector.fromArray(S, gates, base + gateI + j, m);
+          FloatVector f = FloatVector.fromArray(S, gates, base + gateF + j, m);
+          FloatVector g = FloatVector.fromArray(S, gates, base + gateG + j, m);
+          FloatVector o = FloatVector.fromArray(S, gates, base + gateO + j, m);
+          FloatVector c = FloatVector.fromArray(S, cell, at + j, m);
+          FloatVector actC = FloatVector.fromArray(S, cellAct, at + j, m);
+          FloatVector previous = t > 0 ? FloatVector.fromArray(S, cell, at - block + j, m) : ZERO;
+          FloatVector gradH = FloatVector.fromArray(S, gradOutput, at + j, m);
+          FloatVector slopeC = relu ? ZERO.blend(ONE, c.compare(VectorOperators.GT, 0f)) : ONE.sub(actC.mul(actC));
+          FloatVector slopeG = relu ? ZERO.blend(ONE, g.compare(VectorOperators.GT, 0f)) : ONE.sub(g.mul(g));
+          FloatVector gradC = FloatVector.fromArray(S, gradCellNext, b * h + j, m).add(gradH.mul(o).mul(slopeC));
+          gradC.mul(g).mul(i).mul(ONE.sub(i)).intoArray(gates, base + gateI + j, m);
+          gradC.mul(previous).mul(f).mul(ONE.sub(f)).intoArray(gates, base + gateF + j, m);
+          gradC.mul(i).mul(slopeG).intoArray(gates, base + gateG + j, m);
+          gradH.mul(actC).mul(o).mul(ONE.sub(o)).intoArray(gates, base + gateO + j, m);
+          gradC.mul(f).intoArray(gradCellNext, b * h + j, m);
         }
       }
       if (t > 0) Gemm.nn(batch, h, g4, gates, t * batch * g4, g4, w.params.weightHh, 0, h, gradOutput, (t - 1) * block, h);
     }
     Gemm.tn(g4, h, rows - batch, gates, batch * g4, g4, output, 0, h, grads.weightHh, 0, h);
     Gemm.tn(g4, in, rows, gates, 0, g4, input, 0, in, grads.weightIh, 0, in);
-    Layer.addColumnSums(gates, rows, grads.biasIh);
-    Layer.addColumnSums(gates, rows, grads.biasHh);
+    Layer.addBiasGradients(gates, rows, grads);
     if (gradInput != null) Gemm.nn(rows, in, g4, gates, 0, g4, w.params.weightIh, 0, in, gradInput, 0, in);
   }
 }
