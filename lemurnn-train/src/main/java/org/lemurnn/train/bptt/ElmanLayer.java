@@ -20,7 +20,7 @@ final class ElmanLayer implements Layer {
     for (int t = 0; t < steps; t++) {
       if (t > 0) Gemm.nn(batch, h, h, output, (t - 1) * block, h, w.weightHhT, 0, h, output, t * block, h);
       if (relu) Kernel.relu(output, t * block, (t + 1) * block);
-      else KERNEL.tanh(output, t * block, (t + 1) * block);
+      else Squash.tanh(output, t * block, (t + 1) * block);
     }
   }
 

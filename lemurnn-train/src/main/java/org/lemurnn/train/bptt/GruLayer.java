@@ -27,9 +27,9 @@ final class GruLayer implements Layer {
       for (int b = 0; b < batch; b++) {
         int base = (t * batch + b) * g3, at = (t * batch + b) * h;
         for (int k = 0; k < 2 * h; k++) inputSide[base + k] += hiddenSide[base + k];
-        KERNEL.sigmoid(inputSide, base, base + 2 * h);
+        Squash.sigmoid(inputSide, base, base + 2 * h);
         for (int j = 0; j < h; j++) inputSide[base + 2 * h + j] += inputSide[base + j] * hiddenSide[base + 2 * h + j];
-        KERNEL.tanh(inputSide, base + 2 * h, base + g3);
+        Squash.tanh(inputSide, base + 2 * h, base + g3);
         for (int j = 0; j < h; j++) {
           float z = inputSide[base + h + j], n = inputSide[base + 2 * h + j];
           float previous = t > 0 ? output[at - block + j] : 0f;

@@ -1,6 +1,5 @@
 package org.lemurnn.train.bptt;
 
-import org.lemurnn.infer.Kernel;
 import org.lemurnn.model.CellType;
 
 /**
@@ -13,9 +12,6 @@ import org.lemurnn.model.CellType;
  * layers.
  */
 sealed interface Layer permits ElmanLayer, LstmLayer, GruLayer {
-  /** The squashing functions, vectorised where the JVM can (shared with inference). */
-  Kernel KERNEL = Kernel.best();
-
   /**
    * {@code output [steps*batch, hidden]} from {@code input [steps*batch, inputs]}; keeps what
    * {@link #backward} needs.

@@ -45,17 +45,18 @@ final class LstmLayer implements Layer {
       for (int b = 0; b < batch; b++) {
         int base = (t * batch + b) * g4;
         if (relu) {
-          KERNEL.sigmoid(gates, base, base + 3 * h);
+          Squash.sigmoid(gates, base, base + 3 * h);
           Kernel.relu(gates, base + gateG, base + gateG + h);
         } else {
-          KERNEL.sigmoid(gates, base, base + 2 * h);
-          KERNEL.tanh(gates, base + gateG, base + gateG + h);
-          KERNEL.sigmoid(gates, base + gateO, base + gateO + h);
+          Squash.sigmoid(gates, base, base + 2 * h);
+          Squash.tanh(gates, base + gateG, base + gateG + h);
+          Squash.sigmoid(gates, base + gateO, base + gateO + h);
         }
         int at = (t * batch + b) * h;
+        int previousAt = t > 0 ? at - block : at, previousWidth = t > 0 ? h : 0; // c_{-1} = 0
         for (int j = 0; j < h; j += S.length()) {
           VectorMask<Float> m = S.indexInRange(j, h);
-          FloatVector previous = t > 0 ? FloatVector.fromArray(S, cell, at - block + j, m) : ZERO;
+          FloatVector previous = FloatVector.fromArray(S, cell, previousAt + j, S.indexInRange(j, previousWidth));
           FloatVector.fromArray(S, gates, base + gateF + j, m).mul(previous)
               .add(FloatVector.fromArray(S, gates, base + gateI + j, m).mul(FloatVector.fromArray(S, gates, base + gateG + j, m)))
               .intoArray(cell, at + j, m);
@@ -64,7 +65,7 @@ final class LstmLayer implements Layer {
       int from = t * block, to = from + block;
       System.arraycopy(cell, from, cellAct, from, block);
       if (relu) Kernel.relu(cellAct, from, to);
-      else KERNEL.tanh(cellAct, from, to);
+      else Squash.tanh(cellAct, from, to);
       for (int b = 0; b < batch; b++) {
         int base = (t * batch + b) * g4, at = (t * batch + b) * h;
         for (int j = 0; j < h; j += S.length()) {
@@ -81,10 +82,12 @@ final class LstmLayer implements Layer {
       LayerParams grads, int steps, int batch) {
     int h = hidden, g4 = 4 * h, in = w.params.inputs, rows = steps * batch, block = batch * h;
     gradCellNext = Layer.atLeast(gradCellNext, block);
+    VectorMask<Float> reluMask = S.maskAll(relu);
     java.util.Arrays.fill(gradCellNext, 0, block, 0f);
     for (int t = steps - 1; t >= 0; t--) {
       for (int b = 0; b < batch; b++) {
         int base = (t * batch + b) * g4, at = (t * batch + b) * h;
+        int previousAt = t > 0 ? at - block : at, previousWidth = t > 0 ? h : 0; // c_{-1} = 0
         for (int j = 0; j < h; j += S.length()) {
           VectorMask<Float> m = S.indexInRange(j, h);
           FloatVector i = FloatVector.fromArray(S, gates, base + gateI + j, m);
@@ -93,10 +96,11 @@ final class LstmLayer implements Layer {
           FloatVector o = FloatVector.fromArray(S, gates, base + gateO + j, m);
           FloatVector c = FloatVector.fromArray(S, cell, at + j, m);
           FloatVector actC = FloatVector.fromArray(S, cellAct, at + j, m);
-          FloatVector previous = t > 0 ? FloatVector.fromArray(S, cell, at - block + j, m) : ZERO;
+          FloatVector previous = FloatVector.fromArray(S, cell, previousAt + j, S.indexInRange(j, previousWidth));
           FloatVector gradH = FloatVector.fromArray(S, gradOutput, at + j, m);
-          FloatVector slopeC = relu ? ZERO.blend(ONE, c.compare(VectorOperators.GT, 0f)) : ONE.sub(actC.mul(actC));
-          FloatVector slopeG = relu ? ZERO.blend(ONE, g.compare(VectorOperators.GT, 0f)) : ONE.sub(g.mul(g));
+          // both slopes, then a blend: a vector chosen by a branch would be boxed (C2 cannot merge them)
+          FloatVector slopeC = ONE.sub(actC.mul(actC)).blend(ZERO.blend(ONE, c.compare(VectorOperators.GT, 0f)), reluMask);
+          FloatVector slopeG = ONE.sub(g.mul(g)).blend(ZERO.blend(ONE, g.compare(VectorOperators.GT, 0f)), reluMask);
           FloatVector gradC = FloatVector.fromArray(S, gradCellNext, b * h + j, m).add(gradH.mul(o).mul(slopeC));
           gradC.mul(g).mul(i).mul(ONE.sub(i)).intoArray(gates, base + gateI + j, m);
           gradC.mul(previous).mul(f).mul(ONE.sub(f)).intoArray(gates, base + gateF + j, m);
