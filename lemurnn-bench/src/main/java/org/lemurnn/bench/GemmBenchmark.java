@@ -17,13 +17,12 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The matrix products of the Java BPTT engine ({@link Gemm}) on the shapes training calls, against
- * the plain loops Gemm started from. The {@code gflop} counter is the speed in GFLOP/s (2 m n k per
- * product; JMH reports it per nanosecond, which is giga per second); the primary score is products
- * per nanosecond.
+ * the plain loops Gemm started from. The primary score is products per second, the {@code gflops}
+ * counter the speed in GFLOP/s (2 m n k floating-point operations per product).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class GemmBenchmark {
   /**
@@ -37,17 +36,18 @@ public class GemmBenchmark {
 
   private boolean transposed;
   private int m, n, k;
+  private double gflopsPerProduct;
   private float[] a, b, c;
 
-  /** Floating-point operations done, reported by JMH as a rate. */
+  /** Billions of floating-point operations done, reported by JMH as a rate per second. */
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.OPERATIONS)
   public static class Flops {
-    public long gflop;
+    public double gflops;
 
     @Setup(Level.Iteration)
     public void reset() {
-      gflop = 0;
+      gflops = 0;
     }
   }
 
@@ -58,6 +58,7 @@ public class GemmBenchmark {
     m = Integer.parseInt(parts[1]);
     n = Integer.parseInt(parts[2]);
     k = Integer.parseInt(parts[3]);
+    gflopsPerProduct = 2e-9 * m * n * k;
     SplittableRandom random = new SplittableRandom(1);
     a = random(random, m * k);
     b = random(random, k * n);
@@ -69,7 +70,7 @@ public class GemmBenchmark {
   public float[] vector(Flops flops) {
     if (transposed) Gemm.tn(m, n, k, a, 0, m, b, 0, n, c, 0, n);
     else Gemm.nn(m, n, k, a, 0, k, b, 0, n, c, 0, n);
-    flops.gflop += 2L * m * n * k;
+    flops.gflops += gflopsPerProduct;
     return c;
   }
 
@@ -77,7 +78,7 @@ public class GemmBenchmark {
   public float[] plain(Flops flops) {
     if (transposed) plainTn(m, n, k, a, m, b, n, c, n);
     else plainNn(m, n, k, a, k, b, n, c, n);
-    flops.gflop += 2L * m * n * k;
+    flops.gflops += gflopsPerProduct;
     return c;
   }
 

@@ -14,7 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>How: {@code c} is cut into panels of columns; a micro-kernel keeps a block of {@code c} in
  * registers (4 rows x 4 widest vectors, 16 accumulators), and for every step of the inner dimension
  * broadcasts one element of {@code a} per row and loads one row of {@code b}. Columns left over are
- * done 8 rows x one 256-bit vector, then one by one. The inner dimension is cut into chunks of
+ * done 8 rows x one 256-bit vector, then one by one, except in {@code tn}: its {@code a} holds the
+ * rows of {@code c} side by side, so the last few columns run in SIMD across rows (the weight
+ * gradient of a layer with 4 inputs is such a product). The inner dimension is cut into chunks of
  * {@link #DEPTH} so that the chunk of {@code b} a panel reads stays in the first-level cache. Both
  * products share the kernels: they differ only in how {@code a} is strided. Vectors live only in
  * local variables of methods that take no vector argument, so C2 keeps them in registers (a vector

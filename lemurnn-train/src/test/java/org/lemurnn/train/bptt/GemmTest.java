@@ -2,10 +2,12 @@ package org.lemurnn.train.bptt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -47,6 +49,33 @@ class GemmTest {
   void trainingShapes(String kind, int m, int n, int k) {
     check(kind.equals("tn"), m, n, k, 3, 5, 42);
     check(kind.equals("tn"), m, n, k, 0, 0, 43);
+  }
+
+  /**
+   * Once compiled, no path allocates: the vectors stay in registers. Shapes that take every kernel
+   * (wide and narrow panels with row tails, single columns, two depth chunks; for tn also the four
+   * columns and the single column across rows). Until C2 has compiled a kernel it runs interpreted
+   * and boxes every vector, so rounds repeat until one is steady: under a byte per call.
+   */
+  @Test
+  void allocatesNothingPerCall() {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    assertThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled())
+        .as("the JVM counts allocation per thread").isTrue();
+    float[] a = new float[50 * 140], b = new float[140 * 80], c = new float[50 * 80];
+    int calls = 2_000;
+    StringBuilder rounds = new StringBuilder();
+    for (int round = 1; round <= 20; round++) {
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int call = 0; call < calls; call++) {
+        Gemm.nn(9, 77, 130, a, 1, 140, b, 2, 80, c, 3, 77);
+        Gemm.tn(45, 13, 130, a, 1, 50, b, 2, 80, c, 3, 77);
+      }
+      long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+      rounds.append("round %d: %d bytes%n".formatted(round, bytes));
+      if (bytes < calls) return;
+    }
+    throw new AssertionError("every round allocated a byte or more per call:\n" + rounds);
   }
 
   /** {@code c += a . b} (or {@code a^T . b}) with every matrix at {@code offset} and its rows {@code slack} floats apart. */
