@@ -1,5 +1,13 @@
 package org.lemurnn.bench;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import java.util.concurrent.TimeUnit;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.DataSpec;
@@ -9,7 +17,9 @@ import org.lemurnn.model.ModelSpec;
 import org.lemurnn.train.SequenceSet;
 import org.lemurnn.train.TrainConfig;
 import org.lemurnn.train.Trainer;
+import org.lemurnn.train.Adam;
 import org.lemurnn.train.loss.Objective;
+import org.lemurnn.train.model.LinkModel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -44,7 +54,19 @@ public class TrainStepBenchmark {
   @Param({"1", "2"})
   public int threads;
 
+  /**
+   * {@code java}: the trainer's step (recurrent core in Java, head and loss in DJL); {@code libtorch}:
+   * the same step with autograd over the whole DJL model, as before the Java core (the baseline; it
+   * ignores {@code threads} and keeps libtorch at one thread).
+   */
+  @Param({"java", "libtorch"})
+  public String engine;
+
   private Trainer trainer;
+  private NDManager manager;
+  private LinkModel wholeModel;
+  private Adam wholeAdam;
+  private ParameterStore store;
   private float[] x, backlog, drops;
   private int steps;
 
@@ -66,15 +88,36 @@ public class TrainStepBenchmark {
     x = SequenceSet.gather(set.x(), steps * set.features(), all, 0, 64);
     backlog = SequenceSet.gather(set.backlog(), steps, all, 0, 64);
     drops = SequenceSet.gather(set.drops(), steps, all, 0, 64);
+    manager = NDManager.newBaseManager();
+    wholeModel = LinkModel.create(modelSpec, 0.0, manager, 1);
+    wholeAdam = new Adam(wholeModel.stateDict(), 0.001, manager);
+    store = new ParameterStore(manager, false);
   }
 
   @Benchmark
   public Object step() {
-    return trainer.step(x, backlog, drops, 64, steps, null);
+    return engine.equals("java") ? trainer.step(x, backlog, drops, 64, steps, null) : autogradStep();
+  }
+
+  /** Forward, loss, backward and Adam all in libtorch: what the trainer did before the Java core. */
+  private float autogradStep() {
+    float loss;
+    try (NDScope scope = new NDScope()) {
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray y = wholeModel.forward(store, new NDList(manager.create(x, new Shape(64, steps, x.length / 64 / steps))), true).head();
+        NDArray total = trainer.config().objective().trainingLoss(y.get(":, :, 0"), y.get(":, :, 1:3"),
+            manager.create(backlog, new Shape(64, steps)), manager.create(drops, new Shape(64, steps)), false).total();
+        collector.backward(total);
+        loss = total.getFloat();
+      }
+      wholeAdam.update();
+    }
+    return loss;
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     trainer.close();
+    manager.close();
   }
 }
