@@ -1,6 +1,7 @@
 package org.lemurnn.train.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
 
 /**
  * The differentiable forms of the drop and backlog metrics of {@code org.lemurnn.metrics} (DESIGN.md
@@ -20,17 +21,31 @@ public final class DropLosses {
     return diff.abs().mean();
   }
 
-  /** Mean cross-entropy over batch and steps of the drop logits {@code [B,T,2]} against 0/1 drops. */
+  /**
+   * Mean cross-entropy over batch and steps of the drop logits {@code [B,T,2]} against 0/1 drops.
+   * With two classes {@code -log P(drop) = softplus(-m)} and {@code -log P(keep) = softplus(m)}, where
+   * {@code m} is the drop logit minus the keep logit, so the loss is {@code mean(softplus(m) - drop
+   * m)}: elementwise ops of a few microseconds each, where libtorch's log_softmax over a dimension of
+   * two took 0.4 to 0.7 ms on a 64 x 128 batch here, a quarter of the default model's training step.
+   */
   public static NDArray crossEntropy(NDArray logits, NDArray drops) {
-    NDArray logProb = logits.logSoftmax(-1);
-    NDArray logDrop = logProb.get(":, :, 1");
-    NDArray logKeep = logProb.get(":, :, 0");
-    return logDrop.mul(drops).add(logKeep.mul(drops.neg().add(1))).mean().neg();
+    NDArray margin = dropMargin(logits);
+    return softplus(margin).sub(margin.mul(drops)).mean();
   }
 
-  /** P(drop) per packet from the logits {@code [B,T,2]}. */
+  /** P(drop) per packet from the logits {@code [B,T,2]}: the sigmoid of the margin, the two-class softmax. */
   public static NDArray dropProbability(NDArray logits) {
-    return logits.softmax(-1).get(":, :, 1");
+    return Activation.sigmoid(dropMargin(logits));
+  }
+
+  /** Drop logit minus keep logit, {@code [B,T]}. */
+  private static NDArray dropMargin(NDArray logits) {
+    return logits.get(":, :, 1").sub(logits.get(":, :, 0"));
+  }
+
+  /** {@code log(1 + exp(x))} without overflow: {@code max(x, 0) + log(1 + exp(-|x|))}. */
+  private static NDArray softplus(NDArray x) {
+    return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
   }
 
   /** Per sequence |sum true - sum predicted|, {@code [B]}. */
