@@ -16,11 +16,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import me.tongfei.progressbar.ProgressBar;
 import org.lemurnn.emulate.DirectionStats;
+import org.HdrHistogram.Histogram;
 import org.lemurnn.emulate.Forwarder;
+import org.lemurnn.emulate.Realtime;
 import org.lemurnn.emulate.UdpRelay;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
@@ -40,11 +43,15 @@ import picocli.CommandLine.Spec;
       "Load benchmark of the live forwarder on loopback: a paced UDP sender ->",
       "forward --udp -> a sink. For each model and offered rate a fresh forwarder",
       "(direction A->B) reports packets offered and received, overflow drops (the",
-      "emulator could not keep up), model drops, release error (actual minus",
-      "scheduled send time, the port's send call included) median and p99, the",
-      "send call's own time median and p99, the model's time per packet and the",
-      "CPU time per packet of the RX and TX threads (TX's includes spinning). A",
-      "rate is held when every packet reached the forwarder and none overflowed.",
+      "emulator could not keep up), model drops, the sender's lag p99 (how late it",
+      "offered packets against the rate: a late sender offers bursts, whose send",
+      "times come closer together than TX can send), release error (actual minus",
+      "scheduled send time, the port's send call included) median, p99 and max,",
+      "the send call's own time median and p99, the model's time per packet and",
+      "the CPU time per packet of the RX and TX threads (TX's includes spinning).",
+      "A rate is held when every packet reached the forwarder and none overflowed.",
+      "Under real-time scheduling (see --realtime) the sender is real-time too,",
+      "below RX.",
       "Models: random weights (PyTorch-like init, physical units), by default a",
       "1x8 ReLU RNN and a 3x64 LSTM, drop logits biased so packets are forwarded",
       "(else TX would have nothing to time); each first gets an untimed warm-up.",
@@ -82,10 +89,10 @@ public final class LoadBenchCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  private String realtimeRefused;
+  private String scheduling;
 
   /** One run's figures. */
-  record Run(String model, int ratePps, long offered, DirectionStats stats) {
+  record Run(String model, int ratePps, long offered, Histogram senderLagNs, DirectionStats stats) {
     boolean held() {
       return stats.packets() == offered && stats.overflowDrops() == 0;
     }
@@ -112,18 +119,16 @@ public final class LoadBenchCommand implements Callable<Integer> {
       }
     }
     out.println("model\toffered_pps\toffered\treceived\toverflow_drops\tmodel_drops\tforwarded"
-        + "\trelease_error_median_us\trelease_error_p99_us\tsend_call_median_us\tsend_call_p99_us\tprediction_us\trx_cpu_us\ttx_cpu_us\theld");
+        + "\tsender_lag_p99_us\trelease_error_median_us\trelease_error_p99_us\trelease_error_max_us\tsend_call_median_us\tsend_call_p99_us\tprediction_us\trx_cpu_us\ttx_cpu_us\theld");
     for (Run r : runs) {
       DirectionStats s = r.stats();
-      out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%s%n", r.model(), r.ratePps(),
-          r.offered(), s.packets(), s.overflowDrops(), s.modelDrops(), s.sent(), s.releaseErrorPercentileUs(50),
-          s.releaseErrorPercentileUs(99), s.sendCallPercentileUs(50), s.sendCallPercentileUs(99), s.meanPredictionUs(), s.rxCpuUsPerPacket(), s.txCpuUsPerPacket(),
+      out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%s%n", r.model(), r.ratePps(),
+          r.offered(), s.packets(), s.overflowDrops(), s.modelDrops(), s.sent(),
+          r.senderLagNs().getValueAtPercentile(99) / 1e3, s.releaseErrorPercentileUs(50),
+          s.releaseErrorPercentileUs(99), s.releaseErrorPercentileUs(100), s.sendCallPercentileUs(50), s.sendCallPercentileUs(99), s.meanPredictionUs(), s.rxCpuUsPerPacket(), s.txCpuUsPerPacket(),
           r.held() ? "yes" : "no");
     }
-    if (realtimeRefused != null) {
-      out.println("--realtime was refused, the runs used ordinary threads: " + realtimeRefused
-          + " (run as root, or raise RLIMIT_RTPRIO: ulimit -r)");
-    }
+    if (scheduling != null) out.println(scheduling + (scheduling.startsWith("real-time") ? "; the sender too" : ""));
     for (String m : byName.keySet()) {
       int best = runs.stream().filter(r -> r.model().equals(m) && r.held()).mapToInt(Run::ratePps).max().orElse(0);
       out.printf(Locale.ROOT, "%s: held %d packets/s per direction%n", m, best);
@@ -149,28 +154,39 @@ public final class LoadBenchCommand implements Callable<Integer> {
         DatagramChannel sender = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0))) {
       UdpRelay relay = UdpRelay.open(new InetSocketAddress(loopback, 0), (InetSocketAddress) sink.getLocalAddress());
       InetSocketAddress listen = relay.listenAddress();
+      int priority = release.realtimePriority(spec.commandLine());
       Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
-          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs, null,
-              release.realtimePriority(spec.commandLine())));
-      if (forwarder.directions().getFirst().realtimeFailure() != null) {
-        realtimeRefused = forwarder.directions().getFirst().realtimeFailure();
-      }
+          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs, null, priority));
+      scheduling = release.scheduling(forwarder.directions().getFirst(), priority);
+      boolean realtime = priority > 0 && forwarder.directions().getFirst().realtimeFailure() == null;
       AtomicLong sunk = new AtomicLong();
       Thread drain = Thread.ofPlatform().name("sink").start(() -> drain(sink, sunk));
       if (rss != null) rss.add(residentMb());
-      long offered = send(sender, listen, ratePps, packets, rss);
+      // real-time too, below RX: a starved sender offers its packets in late bursts instead of at the
+      // rate, and a burst's packets get send times closer together than TX can send them
+      int senderPriority = realtime ? Math.max(1, priority - 2) : 0;
+      Histogram lagNs = new Histogram(3_600_000_000_000L, 3);
+      FutureTask<Long> sending = new FutureTask<>(() -> {
+        if (senderPriority > 0) Realtime.enter(senderPriority);
+        return send(sender, listen, ratePps, packets, rss, lagNs);
+      });
+      Thread.ofPlatform().name("sender").start(sending);
+      long offered = sending.get();
       Thread.sleep(50 + (long) baseLatencyMs);
       forwarder.stop();
       sink.close();
       drain.join();
       if (rss != null) rss.add(residentMb());
-      return new Run(name, ratePps, offered, forwarder.directions().getFirst().stats());
+      return new Run(name, ratePps, offered, lagNs, forwarder.directions().getFirst().stats());
     }
   }
 
-  /** Paced sender: keeps the count sent up with rate x elapsed time, sleeping 0.1 ms between bursts. */
-  private static long send(DatagramChannel sender, InetSocketAddress to, int ratePps, long packets, List<String> rss)
-      throws IOException {
+  /**
+   * Paced sender: keeps the count sent up with rate x elapsed time, sleeping 0.1 ms between bursts;
+   * records into {@code lagNs} how late each packet left against the rate.
+   */
+  private static long send(DatagramChannel sender, InetSocketAddress to, int ratePps, long packets, List<String> rss,
+      Histogram lagNs) throws IOException {
     ByteBuffer datagram = ByteBuffer.allocateDirect(1500);
     Random random = new Random(1);
     long start = System.nanoTime();
@@ -180,6 +196,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
       for (; sent < due; sent++) {
         datagram.clear().limit(18 + random.nextInt(1400 - 18 - 42));
         sender.send(datagram, to);
+        lagNs.recordValue(Math.max(0, System.nanoTime() - start - (long) (sent * 1e9 / ratePps)));
         if (rss != null && sent == packets / 10) rss.add(residentMb());
       }
       LockSupport.parkNanos(100_000);
