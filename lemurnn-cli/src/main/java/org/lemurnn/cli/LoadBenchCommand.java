@@ -16,14 +16,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import me.tongfei.progressbar.ProgressBar;
-import org.lemurnn.emulate.DirectionStats;
 import org.HdrHistogram.Histogram;
+import org.lemurnn.emulate.DirectionStats;
 import org.lemurnn.emulate.Forwarder;
-import org.lemurnn.emulate.Realtime;
 import org.lemurnn.emulate.UdpRelay;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
@@ -43,15 +41,13 @@ import picocli.CommandLine.Spec;
       "Load benchmark of the live forwarder on loopback: a paced UDP sender ->",
       "forward --udp -> a sink. For each model and offered rate a fresh forwarder",
       "(direction A->B) reports packets offered and received, overflow drops (the",
-      "emulator could not keep up), model drops, the sender's lag p99 (how late it",
-      "offered packets against the rate: a late sender offers bursts, whose send",
-      "times come closer together than TX can send), release error (actual minus",
-      "scheduled send time, the port's send call included) median, p99 and max,",
-      "the send call's own time median and p99, the model's time per packet and",
-      "the CPU time per packet of the RX and TX threads (TX's includes spinning).",
-      "A rate is held when every packet reached the forwarder and none overflowed.",
-      "Under real-time scheduling (see --realtime) the sender is real-time too,",
-      "below RX.",
+      "emulator could not keep up), model drops, the sender's lag p99 (how far",
+      "behind the rate it fell: milliseconds mean a busy machine offered less than",
+      "the rate), release error (actual minus scheduled send time, the port's send",
+      "call included) median, p99 and max, the send call's own time median and",
+      "p99, the model's time per packet and the CPU time per packet of the RX and",
+      "TX threads (TX's includes spinning). A rate is held when every packet",
+      "reached the forwarder and none overflowed.",
       "Models: random weights (PyTorch-like init, physical units), by default a",
       "1x8 ReLU RNN and a 3x64 LSTM, drop logits biased so packets are forwarded",
       "(else TX would have nothing to time); each first gets an untimed warm-up.",
@@ -128,7 +124,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
           s.releaseErrorPercentileUs(99), s.releaseErrorPercentileUs(100), s.sendCallPercentileUs(50), s.sendCallPercentileUs(99), s.meanPredictionUs(), s.rxCpuUsPerPacket(), s.txCpuUsPerPacket(),
           r.held() ? "yes" : "no");
     }
-    if (scheduling != null) out.println(scheduling + (scheduling.startsWith("real-time") ? "; the sender too" : ""));
+    if (scheduling != null) out.println(scheduling);
     for (String m : byName.keySet()) {
       int best = runs.stream().filter(r -> r.model().equals(m) && r.held()).mapToInt(Run::ratePps).max().orElse(0);
       out.printf(Locale.ROOT, "%s: held %d packets/s per direction%n", m, best);
@@ -158,20 +154,11 @@ public final class LoadBenchCommand implements Callable<Integer> {
       Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
           new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs, null, priority));
       scheduling = release.scheduling(forwarder.directions().getFirst(), priority);
-      boolean realtime = priority > 0 && forwarder.directions().getFirst().realtimeFailure() == null;
       AtomicLong sunk = new AtomicLong();
       Thread drain = Thread.ofPlatform().name("sink").start(() -> drain(sink, sunk));
       if (rss != null) rss.add(residentMb());
-      // real-time too, below RX: a starved sender offers its packets in late bursts instead of at the
-      // rate, and a burst's packets get send times closer together than TX can send them
-      int senderPriority = realtime ? Math.max(1, priority - 2) : 0;
       Histogram lagNs = new Histogram(3_600_000_000_000L, 3);
-      FutureTask<Long> sending = new FutureTask<>(() -> {
-        if (senderPriority > 0) Realtime.enter(senderPriority);
-        return send(sender, listen, ratePps, packets, rss, lagNs);
-      });
-      Thread.ofPlatform().name("sender").start(sending);
-      long offered = sending.get();
+      long offered = send(sender, listen, ratePps, packets, rss, lagNs);
       Thread.sleep(50 + (long) baseLatencyMs);
       forwarder.stop();
       sink.close();
