@@ -43,7 +43,7 @@ final class ReleaseOptions {
     }
     String how = "run as root, or raise RLIMIT_RTPRIO: ulimit -r";
     return realtimePriority == null
-        ? "ordinary scheduling: real-time is not permitted (" + refusal + "); for precise release times " + how
+        ? "ordinary scheduling, real-time is not permitted: " + refusal + "; for precise release times " + how
         : "--realtime " + priority + " was refused, the threads run ordinary: " + refusal + " (" + how + ")";
   }
 }

@@ -47,7 +47,7 @@ class ForwardCommandTest {
     if ("root".equals(System.getProperty("user.name"))) {
       assertThat(byDefault.out()).contains("real-time scheduling: TX at SCHED_FIFO 50, RX at 49", "--realtime 0 turns it off");
     } else {
-      assertThat(byDefault.out()).contains("ordinary scheduling: real-time is not permitted (", "ulimit -r");
+      assertThat(byDefault.out()).contains("ordinary scheduling, real-time is not permitted: ", "ulimit -r");
     }
     Cli off = Cli.run("forward", "--udp", "127.0.0.1:0=127.0.0.1:9", "-m", MODEL, "--units", "abstract",
         "-c", "8", "-q", "10", "--duration", "0.2", "--realtime", "0");
