@@ -187,10 +187,8 @@ public final class ForwardCommand implements Callable<Integer> {
     try {
       w.printf(Locale.ROOT, "forwarding %s through %s at %s Mbit/s, queue %s KByte%s; Ctrl-C stops%n", describe(),
           model.model, capacityMbps, queueKbyte, logBase == null ? "" : ", logs " + logBase + "0.dat and 1.dat");
-      for (Direction d : forwarder.directions()) {
-        if (d.realtimeFailure() != null) w.println(d.name() + ": no real-time scheduling: " + d.realtimeFailure()
-            + " (run as root, or raise RLIMIT_RTPRIO: ulimit -r)");
-      }
+      String scheduling = release.scheduling(forwarder.directions().getFirst(), settings.realtimePriority());
+      if (scheduling != null) w.println(scheduling);
       w.flush();
       long deadline = durationSeconds > 0 ? System.nanoTime() + (long) (durationSeconds * 1e9) : Long.MAX_VALUE;
       while (!stopRequested.await(200, TimeUnit.MILLISECONDS) && forwarder.failure() == null

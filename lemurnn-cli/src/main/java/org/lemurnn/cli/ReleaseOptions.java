@@ -1,26 +1,49 @@
 package org.lemurnn.cli;
 
+import org.lemurnn.emulate.Direction;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** How the forwarder's TX thread waits for send times: {@code forward} and {@code bench-forward} share them. */
 final class ReleaseOptions {
+  /** SCHED_FIFO priority of TX when the process may have it and --realtime does not say otherwise. */
+  static final int DEFAULT_PRIORITY = 50;
+
   @Option(names = "--spin_us", paramLabel = "US", defaultValue = "100",
       description = "TX sleeps until this long before a send time, then spins (default ${DEFAULT-VALUE} us).")
   long spinUs;
 
-  @Option(names = "--realtime", paramLabel = "PRIORITY", defaultValue = "0",
-      description = "Run TX under SCHED_FIFO at this priority (1-99) and RX one below: on a dedicated box "
-          + "nothing else preempts them. Needs root, or a user whose RLIMIT_RTPRIO allows the priority (ulimit -r, "
-          + "rtprio in /etc/security/limits.conf; see sched(7)). TX spins near send times: keep a core for it. "
-          + "Default: off.")
-  int realtimePriority;
+  @Option(names = "--realtime", paramLabel = "PRIORITY",
+      description = "Run TX under SCHED_FIFO at this priority (1-99) and RX one below, so ordinary processes "
+          + "cannot delay a release; 0 turns it off. Default: " + DEFAULT_PRIORITY + " when the process is permitted "
+          + "(root, or a user whose RLIMIT_RTPRIO allows it: ulimit -r, rtprio in /etc/security/limits.conf; see "
+          + "sched(7)), else off. TX spins near send times: under load it keeps a core busy.")
+  Integer realtimePriority;
 
-  /** The priority, checked. */
-  int realtimePriority(picocli.CommandLine commandLine) {
+  /** The priority to ask for, checked: the default when --realtime was not given. */
+  int realtimePriority(CommandLine commandLine) {
+    if (realtimePriority == null) return DEFAULT_PRIORITY;
     if (realtimePriority < 0 || realtimePriority > 99) {
-      throw new picocli.CommandLine.ParameterException(commandLine,
+      throw new CommandLine.ParameterException(commandLine,
           "--realtime wants a priority of 1 to 99 (0: off), got " + realtimePriority);
     }
     return realtimePriority;
+  }
+
+  /**
+   * One line saying how the forwarder's threads are scheduled: real-time, or ordinary and why (a
+   * refused default is no error, a refused --realtime is a warning), or null when --realtime 0.
+   */
+  String scheduling(Direction direction, int priority) {
+    if (priority == 0) return null;
+    String refusal = direction.realtimeFailure();
+    if (refusal == null) {
+      return "real-time scheduling: TX at SCHED_FIFO " + priority + (priority > 1 ? ", RX at " + (priority - 1) : "")
+          + (realtimePriority == null ? " (permitted, so on by default; --realtime 0 turns it off)" : "");
+    }
+    String how = "run as root, or raise RLIMIT_RTPRIO: ulimit -r";
+    return realtimePriority == null
+        ? "ordinary scheduling, real-time is not permitted: " + refusal + "; for precise release times " + how
+        : "--realtime " + priority + " was refused, the threads run ordinary: " + refusal + " (" + how + ")";
   }
 }

@@ -38,6 +38,23 @@ class ForwardCommandTest {
     assertThat(Files.readAllLines(Path.of(base + "0.dat"))).hasSize(1).first().asString().startsWith("# packet_idx");
   }
 
+  /** Real-time scheduling is the default where permitted (root here, as in CI), and says so; 0 turns it off. */
+  @Test
+  void realtimeIsOnByDefaultWhenPermittedAndSaysSo() {
+    Cli byDefault = Cli.run("forward", "--udp", "127.0.0.1:0=127.0.0.1:9", "-m", MODEL, "--units", "abstract",
+        "-c", "8", "-q", "10", "--duration", "0.2");
+    assertThat(byDefault.exitCode()).as(byDefault.err()).isZero();
+    if ("root".equals(System.getProperty("user.name"))) {
+      assertThat(byDefault.out()).contains("real-time scheduling: TX at SCHED_FIFO 50, RX at 49", "--realtime 0 turns it off");
+    } else {
+      assertThat(byDefault.out()).contains("ordinary scheduling, real-time is not permitted: ", "ulimit -r");
+    }
+    Cli off = Cli.run("forward", "--udp", "127.0.0.1:0=127.0.0.1:9", "-m", MODEL, "--units", "abstract",
+        "-c", "8", "-q", "10", "--duration", "0.2", "--realtime", "0");
+    assertThat(off.exitCode()).as(off.err()).isZero();
+    assertThat(off.out()).doesNotContain("scheduling");
+  }
+
   @Test
   void seedFlagsThatContradictTheModelFileAreRefused() {
     Cli r = Cli.run("forward", "--udp", "127.0.0.1:0=127.0.0.1:9", "-m", MODEL, "--units", "abstract",

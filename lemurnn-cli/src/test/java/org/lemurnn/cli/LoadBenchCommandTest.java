@@ -1,0 +1,28 @@
+package org.lemurnn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoadBenchCommandTest {
+  /** A low rate any machine offers: every packet crosses, the sender's rate is the rate, it is held. */
+  @Test
+  void aLowRateIsOfferedInFullAndHeld() {
+    Cli r = Cli.run("bench-forward", "--models", "relurnn:1x8", "--rates", "2000", "--seconds", "0.5", "--realtime", "0");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    List<String> header = Arrays.asList(lines.getFirst().split("\t"));
+    List<String> row = Arrays.asList(lines.get(1).split("\t"));
+    assertThat(row).hasSameSizeAs(header);
+    assertThat(row.get(header.indexOf("offered"))).isEqualTo("1000");
+    assertThat(row.get(header.indexOf("received"))).isEqualTo("1000");
+    assertThat(Double.parseDouble(row.get(header.indexOf("sender_pps")))).isBetween(1980.0, 2200.0);
+    double medianUs = Double.parseDouble(row.get(header.indexOf("release_error_median_us")));
+    double maxUs = Double.parseDouble(row.get(header.indexOf("release_error_max_us")));
+    assertThat(maxUs).isGreaterThanOrEqualTo(medianUs);
+    assertThat(row.getLast()).isEqualTo("yes");
+    assertThat(r.out()).contains("relurnn:1x8: held 2000 packets/s per direction").doesNotContain("scheduling");
+  }
+}
