@@ -170,7 +170,7 @@ public final class ForwardCommand implements Callable<Integer> {
     }
     if (out != null) throw new ParameterException(spec.commandLine(), "--out goes with --replay only");
     Forwarder.Settings settings = new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, ringPackets,
-        release.spinUs, logBase, release.realtimePriority(spec.commandLine()));
+        release.spinUs, logBase, release.realtimePriority(spec.commandLine()), release.txYieldUs(spec.commandLine()));
     Port opened = open();
     CountDownLatch stopRequested = new CountDownLatch(1), reported = new CountDownLatch(1);
     Thread hook = new Thread(() -> {

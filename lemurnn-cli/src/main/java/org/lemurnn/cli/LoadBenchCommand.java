@@ -150,7 +150,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
       InetSocketAddress listen = relay.listenAddress();
       int priority = release.realtimePriority(spec.commandLine());
       Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
-          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs, null, priority));
+          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs, null, priority, release.txYieldUs(spec.commandLine())));
       scheduling = release.scheduling(forwarder.directions().getFirst(), priority);
       AtomicLong sunk = new AtomicLong();
       Thread drain = Thread.ofPlatform().name("sink").start(() -> drain(sink, sunk));

@@ -13,12 +13,24 @@ final class ReleaseOptions {
       description = "TX sleeps until this long before a send time, then spins (default ${DEFAULT-VALUE} us).")
   long spinUs;
 
+  @Option(names = "--tx_yield_us", paramLabel = "US", defaultValue = "20",
+      description = "TX pauses this long after each millisecond on its core (default ${DEFAULT-VALUE} us; 0: never). Under "
+          + "load TX never sleeps otherwise, and a real-time TX that keeps its core starves the kernel's per-CPU work "
+          + "until the kernel takes the core away for up to 50 ms.")
+  long txYieldUs;
+
   @Option(names = "--realtime", paramLabel = "PRIORITY",
       description = "Run TX under SCHED_FIFO at this priority (1-99) and RX one below, so ordinary processes "
           + "cannot delay a release; 0 turns it off. Default: " + DEFAULT_PRIORITY + " when the process is permitted "
           + "(root, or a user whose RLIMIT_RTPRIO allows it: ulimit -r, rtprio in /etc/security/limits.conf; see "
           + "sched(7)), else off. TX spins near send times: under load it keeps a core busy.")
   Integer realtimePriority;
+
+  /** --tx_yield_us, checked. */
+  long txYieldUs(CommandLine commandLine) {
+    if (txYieldUs < 0) throw new CommandLine.ParameterException(commandLine, "--tx_yield_us must be >= 0, got " + txYieldUs);
+    return txYieldUs;
+  }
 
   /** The priority to ask for, checked: the default when --realtime was not given. */
   int realtimePriority(CommandLine commandLine) {

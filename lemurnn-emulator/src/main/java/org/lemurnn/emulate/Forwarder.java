@@ -19,13 +19,14 @@ public final class Forwarder {
    * @param spinUs how long before a send time TX stops parking and spins
    * @param logBase writes {@code logBase + port + ".dat"} per direction, or null for no log
    * @param realtimePriority SCHED_FIFO priority of the RX and TX threads, 0 for ordinary threads
+   * @param txYieldUs how long TX pauses after each millisecond on its core (see {@link Direction})
    */
   public record Settings(double capacityMbps, double queueKbyte, double baseLatencyMs, int ringPackets,
-      long spinUs, String logBase, int realtimePriority) {
-    /** Ordinary threads. */
+      long spinUs, String logBase, int realtimePriority, long txYieldUs) {
+    /** Ordinary threads, TX's default pauses. */
     public Settings(double capacityMbps, double queueKbyte, double baseLatencyMs, int ringPackets, long spinUs,
         String logBase) {
-      this(capacityMbps, queueKbyte, baseLatencyMs, ringPackets, spinUs, logBase, 0);
+      this(capacityMbps, queueKbyte, baseLatencyMs, ringPackets, spinUs, logBase, 0, Direction.DEFAULT_YIELD_NS / 1000);
     }
   }
 
@@ -83,7 +84,7 @@ public final class Forwarder {
   private static Direction direction(String name, PacketSource source, PacketSink sink, LinkEmulator emulator,
       Arena arena, Port port, Settings settings, PacketLog log) {
     return new Direction(name, source, sink, emulator, arena, settings.ringPackets(), port.maxPacketBytes(), log,
-        settings.spinUs() * 1000);
+        settings.spinUs() * 1000, settings.txYieldUs() * 1000);
   }
 
   /** Direction A to B, then B to A. */

@@ -53,7 +53,7 @@ class DirectionTest {
     try (Arena arena = Arena.ofShared()) {
       // fake model at 8 Mbit/s: latency = 2 + 10 x KByte ms, so 1000 bytes wait 12 ms, 100 bytes 3 ms
       Direction d = new Direction("test", source, sink, new LinkEmulator(new FakePredictor(), 8, 50, 0), arena,
-          16, 64, null, 100_000);
+          16, 64, null, 100_000, Direction.DEFAULT_YIELD_NS);
       d.start();
       source.packets.add(new int[] {0, 1000});
       source.packets.add(new int[] {1, 100});
@@ -77,7 +77,7 @@ class DirectionTest {
     RecordingSink sink = new RecordingSink();
     try (Arena arena = Arena.ofShared()) {
       Direction d = new Direction("test", source, sink, new LinkEmulator(new FakePredictor(), 8, 50, 0), arena,
-          2, 64, null, 100_000);
+          2, 64, null, 100_000, Direction.DEFAULT_YIELD_NS);
       // packets of 9000 bytes wait 92 ms each, the ring holds 2, and 700 bytes is a model drop
       for (int i = 0; i < 6; i++) source.packets.add(new int[] {i, i == 3 ? 700 : 9000});
       source.packets.add(new int[] {6, -1});
@@ -96,7 +96,7 @@ class DirectionTest {
     QueueSource source = new QueueSource();
     try (Arena arena = Arena.ofShared()) {
       Direction d = new Direction("test", source, new RecordingSink(), new LinkEmulator(new FakePredictor(), 8, 50, 0),
-          arena, 2, 64, null, 100_000);
+          arena, 2, 64, null, 100_000, Direction.DEFAULT_YIELD_NS);
       d.start(10);
       source.packets.add(new int[] {0, -1});
       d.stop();

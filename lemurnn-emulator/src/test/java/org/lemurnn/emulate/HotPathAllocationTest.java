@@ -66,7 +66,7 @@ class HotPathAllocationTest {
     try (Arena arena = Arena.ofShared();
         PacketLog log = new PacketLog(dir.resolve("log0.dat"), 10, System.nanoTime(), 1 << 16)) {
       Direction d = new Direction("alloc", source, sink, new LinkEmulator(Predictors.of(model), 1000, 50, 0), arena,
-          1 << 16, 64, log, 100_000);
+          1 << 16, 64, log, 100_000, Direction.DEFAULT_YIELD_NS);
       d.start();
       long[] before = pump(source, d, 50_000, threads);
       long[] after = pump(source, d, 150_000, threads);
