@@ -199,6 +199,7 @@ public final class Direction {
       }
       long now = System.nanoTime();
       if (yieldNs > 0 && now - pausedNs > YIELD_EVERY_NS) {
+        stats.txYields++;
         LockSupport.parkNanos(yieldNs);
         pausedNs = System.nanoTime();
         continue;

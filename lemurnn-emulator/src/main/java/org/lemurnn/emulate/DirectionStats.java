@@ -18,6 +18,8 @@ public final class DirectionStats {
   long discardedAtStop;
   long logLinesLost;
   long rxCpuNs, txCpuNs;
+  /** Pauses TX took to leave its core to others (see the yield of {@link Direction}). */
+  long txYields;
   /** Actual delay, arrival stamp to send, of each packet sent. */
   final Histogram delayNs = new Histogram(MAX_NS, 3);
   /** Actual minus scheduled send time of each packet sent (the time it was due, FIFO order included). */
@@ -43,6 +45,10 @@ public final class DirectionStats {
 
   public long sent() {
     return sent;
+  }
+
+  public long txYields() {
+    return txYields;
   }
 
   public long discardedAtStop() {
