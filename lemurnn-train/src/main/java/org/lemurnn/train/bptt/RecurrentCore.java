@@ -24,16 +24,31 @@ import org.lemurnn.model.ModelSpec;
  * the core's output and gets the weight gradients back.
  */
 public final class RecurrentCore implements AutoCloseable {
+  /**
+   * Multiply-adds of a forward pass below which a batch is not cut further: handing a slice to
+   * another thread costs tens of microseconds, and a 1x8 RNN's whole batch (0.8 M) trained in 1.7 ms
+   * a step on one thread against 2.7 ms on two (TrainStepBenchmark).
+   */
+  static final long MIN_MACS_PER_SLICE = 10_000_000;
+
   private final ModelSpec spec;
   private final LayerWeights[] weights;
   private final Slice[] slices;
   private final ExecutorService pool;
+  private final long macsPerStep; // forward multiply-adds per sequence and step
+  private final long minMacsPerSlice;
   private final Map<String, float[]> gradients = new LinkedHashMap<>();
   private int[] bounds = new int[0];
 
-  /** A core of {@code spec}'s cell, layers and hidden size, run on {@code threads} threads (the caller's included). */
+  /** A core of {@code spec}'s cell, layers and hidden size, run on up to {@code threads} threads (the caller's included). */
   public RecurrentCore(ModelSpec spec, int threads) {
+    this(spec, threads, MIN_MACS_PER_SLICE);
+  }
+
+  /** As {@link #RecurrentCore(ModelSpec, int)}; tests cut even tiny batches with {@code minMacsPerSlice} 0. */
+  RecurrentCore(ModelSpec spec, int threads, long minMacsPerSlice) {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1: " + threads);
+    this.minMacsPerSlice = minMacsPerSlice;
     this.spec = spec;
     int layers = spec.layers(), hidden = spec.hidden(), gates = Layer.gates(spec.cell());
     LayerParams[] params = new LayerParams[layers];
@@ -42,6 +57,9 @@ public final class RecurrentCore implements AutoCloseable {
       params[l] = new LayerParams(l == 0 ? spec.inputSize() : hidden, hidden, gates);
       weights[l] = new LayerWeights(params[l]);
     }
+    long macs = 0;
+    for (LayerParams p : params) macs += (long) p.gateRows * (p.inputs + p.hidden);
+    macsPerStep = macs;
     slices = new Slice[threads];
     for (int s = 0; s < threads; s++) {
       Layer[] stack = new Layer[layers];
@@ -88,7 +106,8 @@ public final class RecurrentCore implements AutoCloseable {
     if (x.length != batch * steps * features) {
       throw new IllegalArgumentException("x has " + x.length + " values, not " + batch + " x " + steps + " x " + features);
     }
-    int used = Math.min(slices.length, batch);
+    long slicesWorthIt = Math.max(1, minMacsPerSlice == 0 ? batch : (long) batch * steps * macsPerStep / minMacsPerSlice);
+    int used = (int) Math.min(Math.min(slices.length, batch), slicesWorthIt);
     bounds = new int[used + 1];
     for (int s = 0; s <= used; s++) bounds[s] = (int) ((long) batch * s / used);
     float[] y = new float[batch * steps * spec.hidden()];

@@ -49,7 +49,7 @@ class RecurrentCoreTest {
     float[] x = randoms(random, BATCH * STEPS * spec.inputSize(), 1.0);
     float[] gradY = randoms(random, BATCH * STEPS * hidden, 1.0);
     try (NDManager manager = NDManager.newBaseManager();
-        RecurrentCore core = new RecurrentCore(spec, threads)) {
+        RecurrentCore core = new RecurrentCore(spec, threads, 0)) {
       LinkModel model = LinkModel.create(spec, 0.0, manager, 7);
       Map<String, float[]> weights = new LinkedHashMap<>();
       for (String name : core.parameterNames()) weights.put(name, model.stateDict().get(name).getArray().toFloatArray());
