@@ -52,7 +52,7 @@ public final class Direction {
    *     TX then starves everything else that lands on its core (the kernel's per-CPU threads, other
    *     processes) until the kernel's fair server takes the core from it for up to 50 ms at a time.
    *     Measured with `bench-forward --seconds 10 --rates 50000` on 2 cores: without pauses, 30 to
-   *     50 ms stalls and overflow drops in three runs of four; with 20 us per ms, none in eight.
+   *     52 ms stalls and overflow drops in six runs of seven; with 20 to 50 us per ms, in one of twenty.
    */
   public Direction(String name, PacketSource source, PacketSink sink, LinkEmulator emulator, Arena arena,
       int ringPackets, int slotBytes, PacketLog log, long spinNs, long yieldNs) {
