@@ -2,6 +2,7 @@ package org.lemurnn.infer;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
@@ -42,14 +43,14 @@ public final class Predictors {
     ModelSpec spec = model.spec();
     int hidden = spec.hidden();
     int rows = spec.cell().gates() * hidden;
-    String prefix = spec.cell().parameterPrefix() + ".";
     Layer[] layers = new Layer[spec.layers()];
     for (int l = 0; l < layers.length; l++) {
       int in = l == 0 ? spec.inputSize() : hidden;
-      float[] wIh = weights(model, prefix + "weight_ih_l" + l, rows, in);
-      float[] wHh = weights(model, prefix + "weight_hh_l" + l, rows, hidden);
-      float[] bIh = weights(model, prefix + "bias_ih_l" + l, rows);
-      float[] bHh = weights(model, prefix + "bias_hh_l" + l, rows);
+      List<String> names = spec.recurrentNames(l);
+      float[] wIh = weights(model, names.get(0), rows, in);
+      float[] wHh = weights(model, names.get(1), rows, hidden);
+      float[] bIh = weights(model, names.get(2), rows);
+      float[] bHh = weights(model, names.get(3), rows);
       layers[l] = switch (spec.cell()) {
         case RELU_RNN, TANH_RNN -> new RnnLayer(kernel, spec.cell() == CellType.RELU_RNN, in, hidden, wIh, wHh, bIh, bHh);
         case LSTM, RELU_LSTM -> new LstmLayer(kernel, spec.cell() == CellType.RELU_LSTM, in, hidden, wIh, wHh, bIh, bHh);

@@ -1,5 +1,6 @@
 package org.lemurnn.model;
 
+import java.util.List;
 import org.lemurnn.link.UnitSystem;
 
 /**
@@ -26,5 +27,15 @@ public record ModelSpec(
 
   public int inputSize() {
     return inputStr.length();
+  }
+
+  /**
+   * The PyTorch state_dict names of recurrent layer {@code layer}'s tensors, in the module's order:
+   * {@code weight_ih}, {@code weight_hh}, {@code bias_ih}, {@code bias_hh} ({@code lstm.weight_ih_l0}, ...).
+   */
+  public List<String> recurrentNames(int layer) {
+    String prefix = cell.parameterPrefix() + ".";
+    return List.of(prefix + "weight_ih_l" + layer, prefix + "weight_hh_l" + layer,
+        prefix + "bias_ih_l" + layer, prefix + "bias_hh_l" + layer);
   }
 }

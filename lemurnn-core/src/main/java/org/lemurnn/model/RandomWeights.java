@@ -1,6 +1,7 @@
 package org.lemurnn.model;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -18,13 +19,13 @@ public final class RandomWeights {
     int hidden = spec.hidden();
     int rows = cell.gates() * hidden;
     float bound = (float) (1 / Math.sqrt(hidden));
-    String p = cell.parameterPrefix() + ".";
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     for (int l = 0; l < spec.layers(); l++) {
-      tensors.put(p + "weight_ih_l" + l, uniform(random, bound, rows, l == 0 ? spec.inputSize() : hidden));
-      tensors.put(p + "weight_hh_l" + l, uniform(random, bound, rows, hidden));
-      tensors.put(p + "bias_ih_l" + l, uniform(random, bound, rows));
-      tensors.put(p + "bias_hh_l" + l, uniform(random, bound, rows));
+      List<String> names = spec.recurrentNames(l);
+      tensors.put(names.get(0), uniform(random, bound, rows, l == 0 ? spec.inputSize() : hidden));
+      tensors.put(names.get(1), uniform(random, bound, rows, hidden));
+      tensors.put(names.get(2), uniform(random, bound, rows));
+      tensors.put(names.get(3), uniform(random, bound, rows));
     }
     tensors.put("fc.weight", uniform(random, bound, 3, hidden));
     tensors.put("fc.bias", uniform(random, bound, 3));

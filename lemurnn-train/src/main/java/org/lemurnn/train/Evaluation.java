@@ -26,9 +26,7 @@ public final class Evaluation {
    * Batched, the core's matrix products run several times faster than a sequence at a time.
    */
   public static float[][][] predict(RecurrentCore core, Map<String, Tensor> weights, SequenceSet set, int batchSize) {
-    Map<String, float[]> coreWeights = new LinkedHashMap<>();
-    for (String name : core.parameterNames()) coreWeights.put(name, weights.get(name).data());
-    core.setWeights(coreWeights);
+    core.setWeights(weights);
     float[] headWeight = weights.get("fc.weight").data(), headBias = weights.get("fc.bias").data();
     int hidden = headWeight.length / LinkModel.OUTPUTS, rowLength = set.steps() * set.features();
     float[][][] out = new float[set.count()][set.steps()][LinkModel.OUTPUTS];

@@ -149,9 +149,7 @@ public final class Trainer implements AutoCloseable {
   public Map<String, Double> step(float[] x, float[] backlog, float[] drops, int batch, int steps, Consumer<String> gradients) {
     Map<String, Double> values = new LinkedHashMap<>();
     Map<String, Parameter> parameters = model.stateDict();
-    Map<String, float[]> coreWeights = new LinkedHashMap<>();
-    for (String name : core.parameterNames()) coreWeights.put(name, parameters.get(name).getArray().toFloatArray());
-    core.setWeights(coreWeights);
+    core.setWeights(model.tensors());
     float[] coreOutput = core.forward(x, batch, steps);
     try (NDScope scope = new NDScope()) {
       NDArray y = manager.create(coreOutput, new Shape(batch, steps, config.spec().hidden()));

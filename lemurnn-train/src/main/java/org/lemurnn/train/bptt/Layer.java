@@ -26,15 +26,6 @@ sealed interface Layer permits ElmanLayer, LstmLayer, GruLayer {
   void backward(LayerWeights w, float[] input, float[] output, float[] gradOutput, float[] gradInput,
       LayerParams grads, int steps, int batch);
 
-  /** Gates per hidden unit of a cell type (the rows of its weights are this times hidden). */
-  static int gates(CellType cell) {
-    return switch (cell) {
-      case RELU_RNN, TANH_RNN -> 1;
-      case GRU -> 3;
-      case LSTM, RELU_LSTM -> 4;
-    };
-  }
-
   static Layer of(CellType cell, int hidden) {
     return switch (cell) {
       case RELU_RNN -> new ElmanLayer(hidden, true);

@@ -26,6 +26,11 @@ final class LayerParams {
     this.biasHh = new float[gateRows];
   }
 
+  /** Zeros of this one's shapes: a gradient for these parameters. */
+  LayerParams zerosLike() {
+    return new LayerParams(inputs, hidden, gateRows / hidden);
+  }
+
   /** The four arrays in PyTorch's state_dict order. */
   float[][] arrays() {
     return new float[][] {weightIh, weightHh, biasIh, biasHh};

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.lemurnn.model.ModelSpec;
+import org.lemurnn.model.Tensor;
 
 /**
  * A link model's recurrent core (every cell type, any depth) trained in Java: a forward pass over a
@@ -37,6 +38,7 @@ public final class RecurrentCore implements AutoCloseable {
   private final ExecutorService pool;
   private final long macsPerStep; // forward multiply-adds per sequence and step
   private final long minMacsPerSlice;
+  private final List<String> names = new ArrayList<>(); // state_dict order, as the layers' arrays
   private final Map<String, float[]> gradients = new LinkedHashMap<>();
   private int[] bounds = new int[0];
 
@@ -50,12 +52,13 @@ public final class RecurrentCore implements AutoCloseable {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1: " + threads);
     this.minMacsPerSlice = minMacsPerSlice;
     this.spec = spec;
-    int layers = spec.layers(), hidden = spec.hidden(), gates = Layer.gates(spec.cell());
+    int layers = spec.layers(), hidden = spec.hidden(), gates = spec.cell().gates();
     LayerParams[] params = new LayerParams[layers];
     weights = new LayerWeights[layers];
     for (int l = 0; l < layers; l++) {
       params[l] = new LayerParams(l == 0 ? spec.inputSize() : hidden, hidden, gates);
       weights[l] = new LayerWeights(params[l]);
+      names.addAll(spec.recurrentNames(l));
     }
     long macs = 0;
     for (LayerParams p : params) macs += (long) p.gateRows * (p.inputs + p.hidden);
@@ -75,26 +78,23 @@ public final class RecurrentCore implements AutoCloseable {
 
   /** The core's parameters by PyTorch state_dict name ({@code lstm.weight_ih_l0}, ...), in state_dict order. */
   public List<String> parameterNames() {
-    List<String> names = new ArrayList<>();
-    String prefix = spec.cell().parameterPrefix() + ".";
-    for (int l = 0; l < weights.length; l++) {
-      for (String kind : new String[] {"weight_ih_l", "weight_hh_l", "bias_ih_l", "bias_hh_l"}) names.add(prefix + kind + l);
-    }
-    return names;
+    return List.copyOf(names);
   }
 
-  /** Sets every weight, by {@link #parameterNames} name, each array in PyTorch's layout. */
-  public void setWeights(Map<String, float[]> values) {
-    List<String> names = parameterNames();
+  /**
+   * Sets every weight from a model's tensors by state_dict name (other tensors, such as the head's,
+   * are ignored).
+   */
+  public void setWeights(Map<String, Tensor> tensors) {
     for (int l = 0, n = 0; l < weights.length; l++) {
       for (float[] target : weights[l].params.arrays()) {
         String name = names.get(n++);
-        float[] value = values.get(name);
-        if (value == null || value.length != target.length) {
+        Tensor value = tensors.get(name);
+        if (value == null || value.data().length != target.length) {
           throw new IllegalArgumentException("weight " + name + ": need " + target.length + " values, got "
-              + (value == null ? "none" : value.length));
+              + (value == null ? "none" : value.data().length));
         }
-        System.arraycopy(value, 0, target, 0, target.length);
+        System.arraycopy(value.data(), 0, target, 0, target.length);
       }
       weights[l].refresh();
     }
@@ -123,7 +123,6 @@ public final class RecurrentCore implements AutoCloseable {
     int used = bounds.length - 1;
     if (used < 1) throw new IllegalStateException("backward before forward");
     run(used, s -> slices[s].backward(weights, gradY, bounds[s], bounds[s + 1]));
-    List<String> names = parameterNames();
     for (int l = 0, n = 0; l < weights.length; l++) {
       LayerParams total = slices[0].grads()[l];
       for (int s = 1; s < used; s++) total.add(slices[s].grads()[l]);

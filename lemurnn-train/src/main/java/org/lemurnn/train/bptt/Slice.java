@@ -16,9 +16,7 @@ final class Slice {
   Slice(Layer[] layers, LayerParams[] shapes) {
     this.layers = layers;
     this.grads = new LayerParams[layers.length];
-    for (int l = 0; l < layers.length; l++) {
-      grads[l] = new LayerParams(shapes[l].inputs, shapes[l].hidden, shapes[l].gateRows / shapes[l].hidden);
-    }
+    for (int l = 0; l < layers.length; l++) grads[l] = shapes[l].zerosLike();
     this.outputs = new float[layers.length][];
     this.gradOutputs = new float[layers.length][];
   }

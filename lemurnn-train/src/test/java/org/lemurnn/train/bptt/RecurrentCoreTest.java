@@ -11,7 +11,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -51,9 +50,7 @@ class RecurrentCoreTest {
     try (NDManager manager = NDManager.newBaseManager();
         RecurrentCore core = new RecurrentCore(spec, threads, 0)) {
       LinkModel model = LinkModel.create(spec, 0.0, manager, 7);
-      Map<String, float[]> weights = new LinkedHashMap<>();
-      for (String name : core.parameterNames()) weights.put(name, model.stateDict().get(name).getArray().toFloatArray());
-      core.setWeights(weights);
+      core.setWeights(model.tensors());
 
       float[] expectedY;
       ParameterStore store = new ParameterStore(manager, false);
@@ -70,9 +67,10 @@ class RecurrentCoreTest {
         Parameter p = model.stateDict().get(name);
         assertClose(name, gradients.get(name), p.getArray().getGradient().toFloatArray());
       }
-      // a second batch of another length reuses the workspaces and still agrees with the first call's math
-      float[] again = core.forward(x, BATCH, STEPS);
-      assertThat(again).containsExactly(actualY);
+      // a batch of another shape in between: the workspaces it leaves behind do not change the result
+      // (not to the bit: vector tanh compiled by C2 and interpreted may differ in the last place)
+      core.forward(randoms(random, 2 * 7 * spec.inputSize(), 1.0), 2, 7);
+      assertClose("y again", core.forward(x, BATCH, STEPS), actualY);
     }
   }
 
