@@ -19,6 +19,17 @@ import org.lemurnn.train.TrainConfig;
 final class RunProperties {
   private RunProperties() {}
 
+  /**
+   * Replaces the options in {@code model-properties.json}: a resume with a new epoch count keeps it,
+   * so that a later plain {@code --resume} goes on to that count rather than the first one.
+   */
+  static void updateOptions(RunDirectory dir, TrainOptions options) {
+    com.fasterxml.jackson.databind.node.ObjectNode model =
+        (com.fasterxml.jackson.databind.node.ObjectNode) dir.readJson(RunDirectory.MODEL_PROPERTIES);
+    model.set("options", RunDirectory.JSON.valueToTree(options));
+    dir.writeJson(RunDirectory.MODEL_PROPERTIES, model);
+  }
+
   static void write(RunDirectory dir, TrainOptions options, DataSets data, TrainConfig config) {
     ModelSpec spec = config.spec();
     Map<String, Object> model = new LinkedHashMap<>();

@@ -113,9 +113,12 @@ public final class TrainingRun {
     } catch (IOException | RuntimeException e) {
       throw InputException.in(dir.path().resolve(RunDirectory.MODEL_PROPERTIES), "no usable options to resume from: " + e.getMessage());
     }
-    if (epochs != null) options = options.withEpochs(epochs);
     int epoch = dir.lastCheckpoint().orElseThrow(() -> new InputException(
         runDir + " has no checkpoint (modelstate-*.safetensors) yet: start the run again"));
+    if (epochs != null) {
+      options = options.withEpochs(epochs);
+      RunProperties.updateOptions(dir, options);
+    }
     Checkpoint checkpoint = Checkpoint.read(dir.checkpoint(epoch));
     DataSets data = options.data(listener.generating(options.sequenceCount()));
     TrainingRun run = new TrainingRun(dir, options, data, listener);

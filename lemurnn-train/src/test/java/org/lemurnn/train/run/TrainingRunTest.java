@@ -108,8 +108,12 @@ class TrainingRunTest {
   void resumeGivesTheSameNextEpoch(@TempDir Path a, @TempDir Path b) throws IOException {
     Path whole = TrainingRun.start(tiny(3, "dropout"), a, new TrainingRun.Listener() {}).run();
     Path stopped = TrainingRun.start(tiny(2, "dropout"), b, new TrainingRun.Listener() {}).run();
+    // as if stopped before epoch 1 was saved: its history and log lines are dropped and it runs again
+    Files.delete(stopped.resolve("modelstate-1.safetensors"));
     Path resumed = TrainingRun.resume(stopped, 3, new TrainingRun.Listener() {}).run();
     assertThat(resumed).isEqualTo(stopped);
+    // the new epoch count is kept for a later plain --resume
+    assertThat(JSON.readTree(resumed.resolve("model-properties.json").toFile()).at("/options/num_epochs").asInt()).isEqualTo(3);
     List<String> expected = Files.readAllLines(whole.resolve("training_history.json"));
     List<String> actual = Files.readAllLines(resumed.resolve("training_history.json"));
     assertThat(actual).hasSize(3);
