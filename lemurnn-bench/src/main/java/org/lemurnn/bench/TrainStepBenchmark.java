@@ -79,8 +79,8 @@ public class TrainStepBenchmark {
     ModelSpec modelSpec = large
         ? new ModelSpec(CellType.LSTM, 3, 64, "bscq", "bd", data.units(), data.normScale())
         : new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", data.units(), data.normScale());
-    trainer = new Trainer(new TrainConfig(modelSpec, 0.0, 0.001, 1, 64,
-        large ? Objective.EARTHMOVER : Objective.DEFAULT, false, false, 1, false), data);
+    trainer = new Trainer(new TrainConfig(modelSpec, 0.0, 0.001, 64,
+        large ? Objective.EARTHMOVER : Objective.DEFAULT, false, false, 1), data);
     SequenceSet set = trainer.trainSets().getFirst();
     int[] all = new int[set.count()];
     for (int i = 0; i < all.length; i++) all[i] = i;

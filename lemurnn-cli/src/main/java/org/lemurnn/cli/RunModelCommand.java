@@ -127,7 +127,7 @@ public final class RunModelCommand implements Callable<Integer> {
     }
     if (plot != null) {
       BacklogPlot.write(plot, model.model.getFileName() + " on " + (trace != null ? trace.getFileName() : "sample " + sampleIndex),
-          arrival, trueBacklog, predBacklog, trueDrops, predDrops, sample.units().backlogUnit());
+          arrival, trueBacklog, predBacklog, trueDrops, predDrops, sample.units());
     }
     return 0;
   }

@@ -118,7 +118,7 @@ public final class LinkPrediction {
     predictor.step(features, out);
     lastBacklog = out[Predictor.BACKLOG] * normScale;
     lastLatency = Math.max(0, modelUnits.latencyOf(lastBacklog, capacityModel));
-    return !(out[Predictor.DROP_LOGIT_1] > out[Predictor.DROP_LOGIT_0]);
+    return !Predictor.dropped(out);
   }
 
   /** Back to the zero state: a new sequence starts. */

@@ -46,6 +46,11 @@ public enum UnitSystem {
     };
   }
 
+  /** The unit of time, for labels: {@code time units} or {@code ms}. */
+  public String timeUnit() {
+    return this == ABSTRACT ? "time units" : "ms";
+  }
+
   /** Feature b: what the link can send in a gap of {@code ipt} at capacity {@code capacity}, in backlog units. */
   public double sendableInGap(double ipt, double capacity) {
     return switch (this) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import org.lemurnn.infer.Predictor;
 import org.lemurnn.metrics.AdditiveDropSimilarity;
 import org.lemurnn.metrics.BacklogMetrics;
 import org.lemurnn.metrics.DropMetrics;
@@ -62,7 +63,7 @@ public final class Evaluation {
       for (int t = 0; t < set.steps(); t++) {
         float[] y = predicted[s][t];
         predBacklog[t] = y[0];
-        predDrops[t] = y[2] > y[1] ? 1 : 0;
+        predDrops[t] = Predictor.dropped(y) ? 1 : 0;
         double max = Math.max(y[1], y[2]);
         double logSum = max + Math.log(Math.exp(y[1] - max) + Math.exp(y[2] - max));
         crossEntropy += logSum - (trueDrops[t] >= 0.5f ? y[2] : y[1]);

@@ -8,26 +8,22 @@ import org.lemurnn.train.loss.Objective;
  *
  * @param torchSeed seeds the initial weights, the shuffling and dropout (0 is a seed like any other)
  * @param computeAds also report ADS (additive drop similarity) at radii 0..16 ({@code -a})
- * @param trackGradients write per-batch gradient norms to {@code grad-tracker-<run>.dat}
  */
 public record TrainConfig(
     ModelSpec spec,
     double dropoutRate,
     double learningRate,
-    int epochs,
     int batchSize,
     Objective objective,
     boolean dropMasking,
     boolean computeAds,
-    long torchSeed,
-    boolean trackGradients) {
+    long torchSeed) {
 
   public static final int BATCH_SIZE = 64;
 
   public TrainConfig {
     if (!(dropoutRate >= 0 && dropoutRate < 1)) throw new IllegalArgumentException("dropout rate must be in [0, 1): " + dropoutRate);
     if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be > 0: " + learningRate);
-    if (epochs < 1) throw new IllegalArgumentException("number of epochs must be >= 1: " + epochs);
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1: " + batchSize);
   }
 }

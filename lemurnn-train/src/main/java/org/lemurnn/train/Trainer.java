@@ -192,9 +192,9 @@ public final class Trainer implements AutoCloseable {
     return Evaluation.metrics(val, Evaluation.predict(core, model.tensors(), val, config.batchSize()), config.computeAds(), false);
   }
 
-  /** Metrics of the best model so far on the test set, per traffic type too. */
-  public Map<String, Double> test() {
-    return Evaluation.metrics(test, testPredictions(), config.computeAds(), true);
+  /** Test-set metrics, per traffic type too, of {@link #testPredictions} (which the run also plots). */
+  public Map<String, Double> testMetrics(float[][][] predictions) {
+    return Evaluation.metrics(test, predictions, config.computeAds(), true);
   }
 
   /** The best model's predictions on the test set, {@code [sequence][step][3]}. */

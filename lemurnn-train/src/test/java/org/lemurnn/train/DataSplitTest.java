@@ -23,7 +23,7 @@ class DataSplitTest {
         label(generated.val(), "val"), label(generated.test(), "test"), generated.units(), generated.normScale(),
         generated.dataType(), List.of());
     try (Trainer trainer = new Trainer(TrainerTest.config(org.lemurnn.model.CellType.RELU_RNN,
-        org.lemurnn.train.loss.Objective.DEFAULT, 1), labelled)) {
+        org.lemurnn.train.loss.Objective.DEFAULT), labelled)) {
       assertThat(trainer.trainSets()).hasSize(1);
       assertThat(trainer.trainSets().getFirst().traffic()).hasSize(96).containsOnly("train");
       assertThat(trainer.valSet().traffic()).hasSize(40).containsOnly("val");

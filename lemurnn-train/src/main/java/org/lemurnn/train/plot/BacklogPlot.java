@@ -13,6 +13,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.lemurnn.io.AtomicFile;
+import org.lemurnn.link.UnitSystem;
 
 /**
  * The seed's BD plot of one sequence: true and predicted backlog over arrival time, true and
@@ -25,7 +26,7 @@ public final class BacklogPlot {
   private BacklogPlot() {}
 
   public static void write(Path png, String title, double[] arrivalTime, float[] trueBacklog, float[] predBacklog,
-      float[] trueDrops, float[] predDrops, String backlogUnit) {
+      float[] trueDrops, float[] predDrops, UnitSystem units) {
     XYSeries truth = new XYSeries("true backlog"), predicted = new XYSeries("predicted backlog");
     XYSeries trueDropped = new XYSeries("true drop"), predDropped = new XYSeries("predicted drop");
     double max = 0;
@@ -48,7 +49,8 @@ public final class BacklogPlot {
     style(renderer, 3, new Color(0xd62728), false);
     renderer.setSeriesShape(2, new Ellipse2D.Double(-3, -3, 6, 6));
     renderer.setSeriesShape(3, new Rectangle2D.Double(-3, -3, 6, 6));
-    XYPlot plot = new XYPlot(data, new NumberAxis("arrival time"), new NumberAxis("backlog [" + backlogUnit + "]"), renderer);
+    XYPlot plot = new XYPlot(data, new NumberAxis("arrival time [" + units.timeUnit() + "]"),
+        new NumberAxis("backlog [" + units.backlogUnit() + "]"), renderer);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);

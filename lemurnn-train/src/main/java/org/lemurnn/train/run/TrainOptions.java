@@ -75,6 +75,9 @@ public record TrainOptions(
   }
 
   /** The seed's defaults, with the given seeds. */
+  /** The seed's features and outputs, the only ones its trainers use: {@code bscq -> bd}. */
+  static final String INPUT_STR = "bscq", OUTPUT_STR = "bd";
+
   public static TrainOptions defaults(long dataSeed, long torchSeed) {
     return new TrainOptions(List.of("default"), false, 1, 8, 100, 2, 1, 1, 128, dataSeed, torchSeed, 0.001, 0.0,
         false, List.of(), false, false, false, false, false, false, false, false, false, false, false, List.of(), false);
@@ -117,7 +120,7 @@ public record TrainOptions(
     for (String t : traffic) kinds.add(TrafficKind.fromFileName(t));
     try {
       return new DataSpec(presets, kinds, link(), infiniteQueue, null, seqLen, sequences(kiloTrainingSamples),
-          sequences(kiloValSamples), sequences(kiloTestSamples), multiloader, dataSeed, normalize, "bscq", "bd", false);
+          sequences(kiloValSamples), sequences(kiloTestSamples), multiloader, dataSeed, normalize, INPUT_STR, OUTPUT_STR, false);
     } catch (IllegalArgumentException e) {
       throw new InputException(e.getMessage(), e);
     }
@@ -137,12 +140,12 @@ public record TrainOptions(
   }
 
   public ModelSpec modelSpec(DataSets data) {
-    return new ModelSpec(cell(), numLayers, hiddenSize, "bscq", "bd", data.units(), data.normScale());
+    return new ModelSpec(cell(), numLayers, hiddenSize, INPUT_STR, OUTPUT_STR, data.units(), data.normScale());
   }
 
   public TrainConfig trainConfig(ModelSpec spec) {
-    return new TrainConfig(spec, dropoutRate, learningRate, numEpochs, TrainConfig.BATCH_SIZE, objective(), dropMasking,
-        computeAdsLoss, torchSeed, trackGrad);
+    return new TrainConfig(spec, dropoutRate, learningRate, TrainConfig.BATCH_SIZE, objective(), dropMasking,
+        computeAdsLoss, torchSeed);
   }
 
   /**
@@ -151,7 +154,7 @@ public record TrainOptions(
   public String runName(String dataType, long unixTime) {
     return "model-" + objective().trainerName(dropMasking) + "-" + cell().seedName()
         + "-l" + numLayers + "_h" + hiddenSize + (dropoutRate > 0 ? "_dr" + dropoutRate : "")
-        + "-" + dataType + "_bscq_bd" + (normalize ? "_normalize" : "") + (multiloader ? "_multiloader" : "")
+        + "-" + dataType + "_" + INPUT_STR + "_" + OUTPUT_STR + (normalize ? "_normalize" : "") + (multiloader ? "_multiloader" : "")
         + "-" + unixTime;
   }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.lemurnn.InputException;
 import org.lemurnn.data.DataSets;
+import org.lemurnn.infer.Predictor;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.train.SequenceSet;
 import org.lemurnn.train.Trainer;
@@ -199,7 +200,7 @@ public final class TrainingRun {
     float[][][] testPredictions = null;
     if (newBest || testMetrics == null) {
       testPredictions = trainer.testPredictions();
-      testMetrics = org.lemurnn.train.Evaluation.metrics(trainer.testSet(), testPredictions, options.computeAdsLoss(), true);
+      testMetrics = trainer.testMetrics(testPredictions);
     }
     double testLoss = trainer.config().objective().validationLoss(testMetrics);
     lastEpoch = new Checkpoint(epoch, bestEpoch, bestValLoss, trainer.adam().step(), options.torchSeed(),
@@ -237,17 +238,20 @@ public final class TrainingRun {
     double[] arrival = new double[test.steps()];
     double t = 0;
     for (int i = 0; i < arrival.length; i++) arrival[i] = t += sample.interPacketTime()[i];
-    float[] predBacklog = new float[test.steps()], predDrops = new float[test.steps()];
+    // in the sample's units: the model's backlog is divided by the normalisation scale (1 if none)
+    double normScale = trainer.config().spec().normScale();
+    float[] trueBacklog = new float[test.steps()], predBacklog = new float[test.steps()], predDrops = new float[test.steps()];
     for (int i = 0; i < test.steps(); i++) {
-      predBacklog[i] = predictions[0][i][0];
-      predDrops[i] = predictions[0][i][2] > predictions[0][i][1] ? 1 : 0;
+      trueBacklog[i] = (float) sample.backlog()[i];
+      predBacklog[i] = (float) (predictions[0][i][Predictor.BACKLOG] * normScale);
+      predDrops[i] = Predictor.dropped(predictions[0][i]) ? 1 : 0;
     }
     Path png = dir.plot(epoch);
     String title = dir.path().getFileName() + ", epoch " + epoch;
-    float[] trueBacklog = test.sequence(test.backlog(), 0), trueDrops = test.sequence(test.drops(), 0);
+    float[] trueDrops = test.sequence(test.drops(), 0);
     plotter.execute(() -> {
       try {
-        BacklogPlot.write(png, title, arrival, trueBacklog, predBacklog, trueDrops, predDrops, sample.units().backlogUnit());
+        BacklogPlot.write(png, title, arrival, trueBacklog, predBacklog, trueDrops, predDrops, sample.units());
       } catch (RuntimeException e) {
         // a picture is not worth a run: say so and train on
         System.err.println("lemurnn: could not draw " + png + ": " + e.getMessage());
