@@ -44,23 +44,23 @@ public final class PacketLog implements AutoCloseable {
    * Starts the writer thread.
    *
    * @param startNs the run's start, origin of the arrival_ms column
-   * @param capacity records the ring holds (a power of two)
+   * @param records records the ring holds (a power of two)
    */
-  public PacketLog(Path file, double capacityMbps, long startNs, int capacity) {
-    this.ring = new RingIndex(capacity);
+  public PacketLog(Path file, double capacityMbps, long startNs, int records) {
+    this.ring = new RingIndex(records);
     this.file = file;
     this.capacityMbps = capacityMbps;
     this.startNs = startNs;
-    this.mask = capacity - 1;
-    index = new long[capacity];
-    iptNs = new long[capacity];
-    predictionNs = new long[capacity];
-    numDrops = new long[capacity];
-    arrivalNs = new long[capacity];
-    sendNs = new long[capacity];
-    sizeBytes = new int[capacity];
-    fate = new int[capacity];
-    latencyMs = new double[capacity];
+    this.mask = records - 1;
+    index = new long[records];
+    iptNs = new long[records];
+    predictionNs = new long[records];
+    numDrops = new long[records];
+    arrivalNs = new long[records];
+    sendNs = new long[records];
+    sizeBytes = new int[records];
+    fate = new int[records];
+    latencyMs = new double[records];
     writer = Thread.ofPlatform().name("log " + file.getFileName()).daemon().start(this::write);
   }
 
