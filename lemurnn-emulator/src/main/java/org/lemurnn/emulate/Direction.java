@@ -153,7 +153,7 @@ public final class Direction {
           fate = PacketLog.SENT;
           // FIFO: a packet never leaves before the one ahead of it, so it is due at its own send
           // time or at that packet's, whichever is later; TX releases it then
-          sendNs = Math.max(arrivalNs + (long) (emulator.latencyMs() * 1e6), lastDueNs);
+          sendNs = Math.max(arrivalNs + emulator.latencyNs(), lastDueNs);
           lastDueNs = sendNs;
           slot.sendNs = sendNs;
           ring.publish();
@@ -162,7 +162,7 @@ public final class Direction {
         }
         stats.predictionNsSum += emulator.predictionNs();
         if (log != null) {
-          log.add(stats.packets, Math.round(emulator.iptMs() * 1e6), wireBytes, emulator.latencyMs(), fate, emulator.predictionNs(),
+          log.add(stats.packets, emulator.gapNs(), wireBytes, emulator.latencyMs(), fate, emulator.predictionNs(),
               stats.modelDrops, arrivalNs, sendNs);
         }
         stats.packets++;
