@@ -88,12 +88,19 @@ public final class Direction {
       txReady.countDown();
       transmit();
     });
-    txReady.await();
-    rx = Thread.ofPlatform().name(name + " rx").start(() -> {
-      // one below TX: when both want a core, the release on time matters more than the stamp
-      if (realtimePriority > 1 && realtimeFailure == null) realtimeFailure = Libc.realtime(realtimePriority - 1);
-      receive();
-    });
+    try {
+      txReady.await();
+      rx = Thread.ofPlatform().name(name + " rx").start(() -> {
+        // one below TX: when both want a core, the release on time matters more than the stamp
+        if (realtimePriority > 1 && realtimeFailure == null) realtimeFailure = Libc.realtime(realtimePriority - 1);
+        receive();
+      });
+    } catch (InterruptedException | RuntimeException | Error e) {
+      // no RX will ever end: let TX end now, or its thread (not a daemon) keeps the JVM alive
+      rxDone = true;
+      LockSupport.unpark(tx);
+      throw e;
+    }
   }
 
   /** Why real-time scheduling was refused (not root?), or null. */
