@@ -88,12 +88,19 @@ public final class Direction {
       txReady.countDown();
       transmit();
     });
-    txReady.await();
-    rx = Thread.ofPlatform().name(name + " rx").start(() -> {
-      // one below TX: when both want a core, the release on time matters more than the stamp
-      if (realtimePriority > 1 && realtimeFailure == null) realtimeFailure = Libc.realtime(realtimePriority - 1);
-      receive();
-    });
+    try {
+      txReady.await();
+      rx = Thread.ofPlatform().name(name + " rx").start(() -> {
+        // one below TX: when both want a core, the release on time matters more than the stamp
+        if (realtimePriority > 1 && realtimeFailure == null) realtimeFailure = Libc.realtime(realtimePriority - 1);
+        receive();
+      });
+    } catch (InterruptedException | RuntimeException | Error e) {
+      // no RX will ever end: let TX end now, or its thread (not a daemon) keeps the JVM alive
+      rxDone = true;
+      LockSupport.unpark(tx);
+      throw e;
+    }
   }
 
   /** Why real-time scheduling was refused (not root?), or null. */
@@ -153,7 +160,7 @@ public final class Direction {
           fate = PacketLog.SENT;
           // FIFO: a packet never leaves before the one ahead of it, so it is due at its own send
           // time or at that packet's, whichever is later; TX releases it then
-          sendNs = Math.max(arrivalNs + (long) (emulator.latencyMs() * 1e6), lastDueNs);
+          sendNs = Math.max(arrivalNs + emulator.latencyNs(), lastDueNs);
           lastDueNs = sendNs;
           slot.sendNs = sendNs;
           ring.publish();
@@ -162,7 +169,7 @@ public final class Direction {
         }
         stats.predictionNsSum += emulator.predictionNs();
         if (log != null) {
-          log.add(stats.packets, Math.round(emulator.iptMs() * 1e6), wireBytes, emulator.latencyMs(), fate, emulator.predictionNs(),
+          log.add(stats.packets, emulator.gapNs(), wireBytes, emulator.latencyMs(), fate, emulator.predictionNs(),
               stats.modelDrops, arrivalNs, sendNs);
         }
         stats.packets++;

@@ -3,6 +3,7 @@ package org.lemurnn.emulate;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.lemurnn.infer.Predictor;
 
@@ -46,30 +47,66 @@ public final class Forwarder {
 
   /**
    * Starts forwarding between the port's sides; {@code aToB} and {@code bToA} are two distinct
-   * predictors. Closes the port when the settings are wrong.
+   * predictors. When it cannot start (wrong settings, a log it cannot write), it closes the port and
+   * whatever it had built before it throws.
    */
   public static Forwarder start(Port port, Predictor aToB, Predictor bToA, Settings settings)
       throws InterruptedException, IOException {
     if (aToB == bToA) throw new IllegalArgumentException("each direction needs its own predictor (model state)");
-    LinkEmulator forwardLink, backwardLink;
+    Arena arena = Arena.ofShared();
+    List<PacketLog> logs = new ArrayList<>(2);
+    List<Direction> started = new ArrayList<>(2);
     try {
-      forwardLink = emulator(aToB, settings);
-      backwardLink = emulator(bToA, settings);
+      LinkEmulator forwardLink = emulator(aToB, settings), backwardLink = emulator(bToA, settings);
       forwardLink.warmUp();
       backwardLink.warmUp();
-    } catch (IllegalArgumentException e) {
-      port.close();
+      long startNs = System.nanoTime();
+      PacketLog log0 = log(settings, 0, startNs);
+      if (log0 != null) logs.add(log0);
+      PacketLog log1 = log(settings, 1, startNs);
+      if (log1 != null) logs.add(log1);
+      Direction forward = direction("A->B", port.receiveA(), port.sendB(), forwardLink, arena, port, settings, log0);
+      Direction backward = direction("B->A", port.receiveB(), port.sendA(), backwardLink, arena, port, settings, log1);
+      forward.start(settings.realtimePriority());
+      started.add(forward);
+      backward.start(settings.realtimePriority());
+      started.add(backward);
+      return new Forwarder(port, arena, List.copyOf(started), List.copyOf(logs));
+    } catch (InterruptedException | RuntimeException | Error e) {
+      closeAfterFailedStart(port, started, logs, arena, e);
       throw e;
     }
-    long startNs = System.nanoTime();
-    Arena arena = Arena.ofShared();
-    PacketLog log0 = log(settings, 0, startNs), log1 = log(settings, 1, startNs);
-    Direction forward = direction("A->B", port.receiveA(), port.sendB(), forwardLink, arena, port, settings, log0);
-    Direction backward = direction("B->A", port.receiveB(), port.sendA(), backwardLink, arena, port, settings, log1);
-    forward.start(settings.realtimePriority());
-    backward.start(settings.realtimePriority());
-    return new Forwarder(port, arena, List.of(forward, backward),
-        log0 == null ? List.of() : List.of(log0, log1));
+  }
+
+  /** As {@link #stop}, for what a failed start built; later errors are added to the first. */
+  private static void closeAfterFailedStart(Port port, List<Direction> started, List<PacketLog> logs, Arena arena,
+      Throwable failure) {
+    try {
+      port.shutdown();
+      for (Direction d : started) d.stop();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    } catch (InterruptedException e) {
+      failure.addSuppressed(e);
+      Thread.currentThread().interrupt();
+    }
+    try {
+      port.close();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    for (PacketLog log : logs) {
+      try {
+        log.close();
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+    }
+    try {
+      arena.close();
+    } catch (IllegalStateException e) {
+      failure.addSuppressed(e); // a direction that would not stop still holds the slots
+    }
   }
 
   private static LinkEmulator emulator(Predictor predictor, Settings settings) {

@@ -19,6 +19,7 @@ public final class LinkEmulator {
 
   private boolean started;
   private long previousNs;
+  private long lastGapNs;
   private long lastPredictionNs;
 
   /**
@@ -52,7 +53,9 @@ public final class LinkEmulator {
     }
     previousNs = arrivalNs;
     // a gap over the reset threshold: LinkPrediction resets; kept in ns here so it cannot round below it
-    double gapMs = gapNs > RESET_GAP_NS ? Double.POSITIVE_INFINITY : gapNs / 1e6;
+    boolean reset = gapNs > RESET_GAP_NS;
+    double gapMs = reset ? Double.POSITIVE_INFINITY : gapNs / 1e6;
+    lastGapNs = reset ? 0 : gapNs; // as the model was fed: 0 when a sequence starts
     long start = System.nanoTime();
     boolean forward = link.step(gapMs, sizeBytes / 1000.0);
     lastPredictionNs = System.nanoTime() - start;
@@ -69,14 +72,25 @@ public final class LinkEmulator {
     started = false;
   }
 
-  /** The last packet's gap since the one before, in ms (0 when it started a sequence). */
-  public double iptMs() {
-    return link.gap();
+  /**
+   * The last packet's gap since the one before, in ns as measured (0 when it started a sequence,
+   * as the model was fed it): the log's, without a round trip through ms.
+   */
+  public long gapNs() {
+    return lastGapNs;
   }
 
   /** Queueing latency of the last packet (never negative) plus the base latency, in ms. */
   public double latencyMs() {
     return link.latency() + baseLatencyMs;
+  }
+
+  /**
+   * {@link #latencyMs()} rounded to the nearest ns: the one conversion the forwarder's send times
+   * and replay's receive times share, so the two agree on every packet.
+   */
+  public long latencyNs() {
+    return Math.round(latencyMs() * 1e6);
   }
 
   /** Wall time the last model step took. */

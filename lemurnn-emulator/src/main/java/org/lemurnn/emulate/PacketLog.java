@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
+import org.lemurnn.InputException;
 import org.lemurnn.io.AtomicFile;
 
 /**
@@ -38,30 +40,49 @@ public final class PacketLog implements AutoCloseable {
   private volatile boolean closed;
   private volatile Throwable failure;
   private long lost;
+  private final CountDownLatch opened = new CountDownLatch(1);
   private final Thread writer;
 
   /**
-   * Starts the writer thread.
+   * Starts the writer thread and waits until it has opened its file: a log that cannot be written
+   * (-f into a read-only folder, or under a file) is reported now, not when the run ends.
    *
    * @param startNs the run's start, origin of the arrival_ms column
-   * @param capacity records the ring holds (a power of two)
+   * @param records records the ring holds (a power of two)
+   * @throws InputException when the file cannot be created
    */
-  public PacketLog(Path file, double capacityMbps, long startNs, int capacity) {
-    this.ring = new RingIndex(capacity);
+  public PacketLog(Path file, double capacityMbps, long startNs, int records) {
+    this.ring = new RingIndex(records);
     this.file = file;
     this.capacityMbps = capacityMbps;
     this.startNs = startNs;
-    this.mask = capacity - 1;
-    index = new long[capacity];
-    iptNs = new long[capacity];
-    predictionNs = new long[capacity];
-    numDrops = new long[capacity];
-    arrivalNs = new long[capacity];
-    sendNs = new long[capacity];
-    sizeBytes = new int[capacity];
-    fate = new int[capacity];
-    latencyMs = new double[capacity];
+    this.mask = records - 1;
+    index = new long[records];
+    iptNs = new long[records];
+    predictionNs = new long[records];
+    numDrops = new long[records];
+    arrivalNs = new long[records];
+    sendNs = new long[records];
+    sizeBytes = new int[records];
+    fate = new int[records];
+    latencyMs = new double[records];
     writer = Thread.ofPlatform().name("log " + file.getFileName()).daemon().start(this::write);
+    awaitOpened();
+    if (failure != null) throw new InputException("cannot write packet log " + file + ": " + failure.getMessage(), failure);
+  }
+
+  /** Waits through interrupts (opening a file takes a moment) and keeps the interrupt for the caller. */
+  private void awaitOpened() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        opened.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
   }
 
   public Path file() {
@@ -114,10 +135,13 @@ public final class PacketLog implements AutoCloseable {
       AtomicFile.write(file, this::drainUntilClosed);
     } catch (RuntimeException | Error e) {
       failure = e;
+    } finally {
+      opened.countDown(); // in case the file was never opened
     }
   }
 
   private void drainUntilClosed(OutputStream out) throws IOException {
+    opened.countDown();
     out.write(HEADER.getBytes(StandardCharsets.US_ASCII));
     StringBuilder text = new StringBuilder(1 << 16);
     while (true) {

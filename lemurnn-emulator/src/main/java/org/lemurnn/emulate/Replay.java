@@ -18,7 +18,7 @@ public final class Replay {
     for (int i = 0; i < n; i++) {
       long arrivalNs = trace.transmitNs()[i];
       if (link.stepAt(arrivalNs, trace.sizeBytes()[i])) {
-        latencyNs[i] = Math.round(link.latencyMs() * 1e6);
+        latencyNs[i] = link.latencyNs();
         receiveNs[i] = arrivalNs + latencyNs[i];
       } else {
         dropped[i] = true;

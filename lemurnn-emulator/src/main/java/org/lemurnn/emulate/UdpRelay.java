@@ -32,6 +32,11 @@ import java.util.function.Consumer;
 public final class UdpRelay implements Port {
   private static final int MAX_CLIENTS = 4096;
   /**
+   * Datagrams a ready client socket gives before the next one's turn: a busy lone client pays one
+   * select per 16 receives, not one per receive, and a reply on another socket waits at most 16.
+   */
+  private static final int TURN_DATAGRAMS = 16;
+  /**
    * Receive buffers of 4 MB (the kernel caps them at net.core.rmem_max): bursts, and moments when
    * RX is not on a CPU, wait in the socket instead of being lost before they are stamped.
    */
@@ -119,37 +124,50 @@ public final class UdpRelay implements Port {
     };
   }
 
-  /** Replies from the target, on any client's socket. */
+  /**
+   * Replies from the target, on any client's socket. Only the sockets select reports are read, so a
+   * reply costs one receive however many clients there are. Each ready socket has a turn of a few
+   * datagrams, then the next; select is asked again once all have had theirs, so a busy client
+   * cannot starve the others.
+   */
   @Override
   public PacketSource receiveB() {
     return new PacketSource() {
-      private final Consumer<SelectionKey> ignore = key -> {};
-      private int next;
+      private final int[] ready = new int[MAX_CLIENTS]; // client indexes select reported, this round
+      private int readyCount, nextReady;
+      private int turnDatagrams; // received from ready[nextReady] in its current turn
+      private final Consumer<SelectionKey> record = key -> ready[readyCount++] = ((Client) key.attachment()).index;
 
       @Override
       public int receive(PacketSlot slot) throws IOException {
         ByteBuffer buffer = slot.buffer;
         try {
           while (selector.isOpen()) {
+            while (nextReady < readyCount) {
+              int k = ready[nextReady];
+              buffer.clear();
+              boolean received;
+              try {
+                received = clients.get(k).upstream.receive(buffer) != null;
+              } catch (PortUnreachableException e) {
+                received = false; // an ICMP error from the target for an earlier datagram: nothing to relay
+              }
+              if (!received || ++turnDatagrams == TURN_DATAGRAMS) {
+                nextReady++; // the socket is empty or has had its share: the next one's turn
+                turnDatagrams = 0;
+              }
+              if (received) {
+                slot.peer = k;
+                return buffer.position();
+              }
+            }
             for (Client c; (c = unregistered.poll()) != null; ) {
               c.upstream.register(selector, SelectionKey.OP_READ, c);
             }
-            int count = selector.keys().size();
-            for (int n = 0; n < count; n++) {
-              int k = next;
-              next = (next + 1) % count;
-              Client client = clients.get(k);
-              buffer.clear();
-              try {
-                if (client.upstream.receive(buffer) != null) {
-                  slot.peer = k;
-                  return buffer.position();
-                }
-              } catch (PortUnreachableException e) {
-                // an ICMP error from the target for an earlier datagram: nothing to relay
-              }
-            }
-            selector.select(ignore, 100);
+            readyCount = 0;
+            nextReady = 0;
+            // level-triggered: a socket with datagrams left is reported again, and at once
+            selector.select(record, 100);
           }
         } catch (ClosedSelectorException | ClosedChannelException e) {
           // closed while waiting: the relay is stopping

@@ -91,28 +91,33 @@ class HotPathAllocationTest {
       UdpRelay relay = UdpRelay.open(new java.net.InetSocketAddress(loopback, 0), (java.net.InetSocketAddress) sink.getLocalAddress());
       Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
           new Forwarder.Settings(1000, 50, 0, 1 << 14, 100, null));
-      Direction d = forwarder.directions().getFirst();
-      var buffer = java.nio.ByteBuffer.allocateDirect(1500);
-      // The first round allocates: its first datagram makes the client's socket (once per client),
-      // and until C2 has compiled the receive path escape analysis is off, so a round can allocate
-      // per datagram; on a busy machine that lasts more than one round. The claim tested is the
-      // steady state: a later round forwards thousands of datagrams without allocating.
-      long[] before = measure(threads, d);
-      StringBuilder rounds = new StringBuilder();
-      boolean steady = false;
-      for (int round = 1; round <= 4 && !steady; round++) {
-        blast(client, buffer, relay, d);
-        long[] now = measure(threads, d);
-        long datagrams = now[2] - before[2];
-        // a blast overflows the socket buffer now and then: what counts is that thousands got through
-        assertThat(datagrams).as("datagrams forwarded in round %d", round).isGreaterThan(5_000);
-        steady = now[0] - before[0] < datagrams && now[1] - before[1] < datagrams;
-        rounds.append(String.format("round %d: %d datagrams, RX %d bytes, TX %d bytes%n",
-            round, datagrams, now[0] - before[0], now[1] - before[1]));
-        before = now;
+      // a failed assertion must still stop the forwarder: its RX and TX threads are not daemons and
+      // would keep the test JVM alive
+      try {
+        Direction d = forwarder.directions().getFirst();
+        var buffer = java.nio.ByteBuffer.allocateDirect(1500);
+        // The first round allocates: its first datagram makes the client's socket (once per client),
+        // and until C2 has compiled the receive path escape analysis is off, so a round can allocate
+        // per datagram; on a busy machine that lasts more than one round. The claim tested is the
+        // steady state: a later round forwards thousands of datagrams without allocating.
+        long[] before = measure(threads, d);
+        StringBuilder rounds = new StringBuilder();
+        boolean steady = false;
+        for (int round = 1; round <= 4 && !steady; round++) {
+          blast(client, buffer, relay, d);
+          long[] now = measure(threads, d);
+          long datagrams = now[2] - before[2];
+          // a blast overflows the socket buffer now and then: what counts is that thousands got through
+          assertThat(datagrams).as("datagrams forwarded in round %d", round).isGreaterThan(5_000);
+          steady = now[0] - before[0] < datagrams && now[1] - before[1] < datagrams;
+          rounds.append(String.format("round %d: %d datagrams, RX %d bytes, TX %d bytes%n",
+              round, datagrams, now[0] - before[0], now[1] - before[1]));
+          before = now;
+        }
+        assertThat(steady).as("a round with under a byte per datagram in RX and TX:%n%s", rounds).isTrue();
+      } finally {
+        forwarder.stop();
       }
-      assertThat(steady).as("a round with under a byte per datagram in RX and TX:%n%s", rounds).isTrue();
-      forwarder.stop();
     }
   }
 

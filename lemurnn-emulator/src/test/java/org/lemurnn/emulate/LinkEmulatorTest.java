@@ -65,6 +65,7 @@ class LinkEmulatorTest {
       if (fresh) expectedResets++;
       assertThat(model.resetsBefore.get(i)).isEqualTo(expectedResets);
       assertThat(model.fed.get(i)[0]).isEqualTo(fresh ? 0f : (float) (gap / 1e6));
+      assertThat(link.gapNs()).isEqualTo(fresh ? 0 : gap);
     }
   }
 
@@ -113,5 +114,18 @@ class LinkEmulatorTest {
     assertThat(link.latencyMs()).isEqualTo(0.25);
     model.drop = true;
     assertThat(link.stepAt(10, 100)).isFalse();
+  }
+
+  /** Send and receive times come from one conversion, rounded: 1.0000007 ms is 1,000,001 ns, not 1,000,000. */
+  @Test
+  void latencyInNanosecondsIsRoundedNotTruncated() {
+    Recorder model = new Recorder("s", UnitSystem.PHYSICAL, 1);
+    model.backlog = -1; // no queueing: the latency is the base latency alone
+    LinkEmulator up = new LinkEmulator(model, 4, 20, 1.0000007);
+    up.stepAt(0, 100);
+    assertThat(up.latencyNs()).isEqualTo(1_000_001);
+    LinkEmulator down = new LinkEmulator(model, 4, 20, 1.0000004);
+    down.stepAt(0, 100);
+    assertThat(down.latencyNs()).isEqualTo(1_000_000);
   }
 }
