@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
     description = "Runs a model packet by packet over a measured trace file (--dag_data) or, without one, over a "
         + "synthetic sample of the generator flags, and prints: drop position match accuracy, true and "
         + "predicted drop counts, symmetric earthmover p1 and p2, wasserstein, energy, cdf p1.5, backlog L1 (in"
-        + " the trace's units) and latency L1 (ms; time units for abstract data). Reads our model files and the"
+        + " the trace's units) and latency L1 (ms, named latency_l1_ms; for abstract data in its time unit, named "
+        + "latency_l1). Reads our model files and the"
         + " original's .pt and modelstate-N.json files; the model's type, layers and hidden size come from the "
         + "file. The model runs as the forwarder runs it (forward --replay predicts the same trace): latency "
         + "never below 0, a gap over 30 s starts from the zero state, and an abstract-unit model reads a measured "
@@ -115,7 +116,7 @@ public final class RunModelCommand implements Callable<Integer> {
       trueLatency[i] = (float) sample.latency()[i];
       arrival[i] = (i == 0 ? 0 : arrival[i - 1]) + sample.interPacketTime()[i];
     }
-    SequenceReport report = SequenceReport.of(trueDrops, predDrops, trueBacklog, predBacklog, trueLatency, predLatency);
+    SequenceReport report = SequenceReport.of(sample.units(), trueDrops, predDrops, trueBacklog, predBacklog, trueLatency, predLatency);
 
     PrintWriter w = spec.commandLine().getOut();
     w.printf("%s on %s (%d packets)%n", model.model, trace != null ? trace : "synthetic sample " + sampleIndex, n);

@@ -95,6 +95,17 @@ class RunModelCommandTest {
   }
 
   @Test
+  void latencyOfAnAbstractSampleIsNotNamedMs() throws IOException {
+    Path json = tmp.resolve("figures.json");
+    Cli result = Cli.run("run-model", "-m", RNN_PT.toString(), "--seq_len", "32", "--json", json.toString());
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    JsonNode figures = new ObjectMapper().readTree(json.toFile());
+    assertThat(figures.has("latency_l1")).isTrue();
+    assertThat(figures.has("latency_l1_ms")).isFalse();
+    assertThat(result.out()).contains("latency_l1 ").doesNotContain("latency_l1_ms");
+  }
+
+  @Test
   void contradictingSeedFlagsNameTheModelsShape() {
     Cli result = Cli.run("run-model", "-m", RNN_PT.toString(), "-l", "2");
     assertThat(result.exitCode()).isEqualTo(1);
@@ -147,7 +158,7 @@ class RunModelCommandTest {
     }
     // drops compare exactly; the latency figures do not: a dropped packet has no latency in a trace
     // file while run-model scores the model's backlog for it too. Latencies per packet: ReplayTest.
-    Map<String, Number> fromReplay = SequenceReport.of(trueDrops, predDrops, trueBacklog, predBacklog, trueLatency, predLatency).byName();
+    Map<String, Number> fromReplay = SequenceReport.of(truth.units(), trueDrops, predDrops, trueBacklog, predBacklog, trueLatency, predLatency).byName();
     JsonNode figures = new ObjectMapper().readTree(json.toFile());
     assertThat(figures.get("predicted_drops").asInt()).isEqualTo(fromReplay.get("predicted_drops").intValue()).isBetween(1, n - 1);
     assertThat(figures.get("drop_match_accuracy").asDouble()).isEqualTo(fromReplay.get("drop_match_accuracy").doubleValue());

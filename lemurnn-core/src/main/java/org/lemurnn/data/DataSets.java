@@ -27,9 +27,4 @@ public record DataSets(
     test = List.copyOf(test);
     notes = List.copyOf(notes);
   }
-
-  /** Every training sample of every length. */
-  public int trainCount() {
-    return train.stream().mapToInt(s -> s.samples().size()).sum();
-  }
 }

@@ -7,6 +7,7 @@ import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.trace.FeatureEncoder;
 import org.lemurnn.traffic.TrafficKind;
 
 /**
@@ -72,10 +73,8 @@ public record DataSpec(
     if (numpyCompatible && (dataSeed < 0 || dataSeed > 0xFFFFFFFFL)) {
       throw new IllegalArgumentException("a numpy-compatible data seed must be between 0 and 2^32 - 1");
     }
-    new org.lemurnn.trace.FeatureEncoder(inputStr, units, 1); // validates the letters
-    for (char c : outputStr.toCharArray()) {
-      if ("bld".indexOf(c) < 0) throw new IllegalArgumentException("unknown output '" + c + "' in '" + outputStr + "': use letters of bld");
-    }
+    FeatureEncoder.checkInputs(inputStr);
+    FeatureEncoder.checkOutputs(outputStr);
   }
 
   /** The seed's default data set: preset default, exponential traffic, bytequeue, 2048/1024/1024 x 128. */

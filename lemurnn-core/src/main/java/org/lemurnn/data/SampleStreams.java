@@ -11,7 +11,10 @@ import java.util.random.RandomGenerator;
 public final class SampleStreams {
   private SampleStreams() {}
 
-  /** The stream of sample {@code index} of set {@code set} (test 0, train 1.., val last: any fixed ids). */
+  /**
+   * The stream of sample {@code index} of set {@code set}: any fixed ids will do; {@link
+   * SyntheticData} uses test 0, val 1, train length k at 2 + k.
+   */
   public static RandomGenerator of(long dataSeed, int set, int index) {
     long h = mix(dataSeed ^ 0x9E3779B97F4A7C15L);
     h = mix(h ^ ((long) set * 0xC2B2AE3D27D4EB4FL));

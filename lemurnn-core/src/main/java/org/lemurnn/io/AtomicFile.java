@@ -1,18 +1,22 @@
 package org.lemurnn.io;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file so that a crash never leaves half of it: into a temporary file beside the target,
- * then renamed over it.
+ * forced to disk, then renamed over it.
  */
 public final class AtomicFile {
   /** Writes the content produced by {@code body}. */
@@ -29,8 +33,12 @@ public final class AtomicFile {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
       readableByAll(tmp);
-      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        OutputStream out = new KeepOpen(Channels.newOutputStream(channel));
         body.writeTo(out);
+        out.flush();
+        // on disk before the rename: else a power loss could leave the new name on a partial file
+        channel.force(true);
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -48,6 +56,18 @@ public final class AtomicFile {
           // the original error is the one worth reporting
         }
       }
+    }
+  }
+
+  /** A body may close its stream (Jackson does); the file must stay open until it is forced to disk. */
+  private static final class KeepOpen extends BufferedOutputStream {
+    KeepOpen(OutputStream out) {
+      super(out, 1 << 16);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
     }
   }
 

@@ -40,14 +40,13 @@ public record LinkPreset(
     traffic = List.copyOf(traffic);
   }
 
-  /** The smallest size step: one byte, which is one size unit (abstract) or 0.001 KByte (physical). */
-  public double sizeQuantum() {
-    return units == UnitSystem.PHYSICAL ? 0.001 : 1.0;
-  }
-
-  /** Rounds a drawn size or queue to whole bytes, as the seed's {@code rint}. */
+  /**
+   * Rounds a drawn size or queue to whole bytes, as the seed's {@code rint}: a byte is one size unit
+   * (abstract) or 0.001 KByte (physical).
+   */
   public double toWholeBytes(double size) {
-    return units == UnitSystem.PHYSICAL ? Math.rint(size * 1000) / 1000 : Math.rint(size);
+    double bytesPerSizeUnit = units == UnitSystem.PHYSICAL ? 1000 : 1;
+    return Math.rint(size * bytesPerSizeUnit) / bytesPerSizeUnit;
   }
 
   /**

@@ -47,7 +47,7 @@ public final class PacketQueue extends ConstantRateQueue {
       }
     }
     // the running sum drifts by rounding; an empty queue has no backlog
-    if (count == 0 || backlog < 0) backlog = count == 0 ? 0 : Math.max(0, backlog);
+    if (count == 0 || backlog < 0) backlog = 0;
   }
 
   private void push(double size) {

@@ -12,6 +12,7 @@ public final class ScheduledLink implements LinkQueue {
   private final double queueLimitKbyte;
   private double backlogKbyte;
   private double nowMs;
+  // set at the first arrival, which finds the link idle
   private long nextOpportunity;
   private boolean started;
 
@@ -23,7 +24,6 @@ public final class ScheduledLink implements LinkQueue {
     this.schedule = schedule;
     this.queueLimitKbyte = queueLimitKbyte;
     this.nowMs = startMs;
-    this.nextOpportunity = firstAfter(startMs);
   }
 
   @Override

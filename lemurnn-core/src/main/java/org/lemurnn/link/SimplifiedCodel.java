@@ -17,7 +17,6 @@ public final class SimplifiedCodel extends ConstantRateQueue {
   private double intervalEnd = BASE_INTERVAL;
   private double minLatency = Double.POSITIVE_INFINITY;
   private int dropCount;
-  private boolean started;
 
   /** {@code queueFeature} is only reported as feature q (the seed still fed the drawn queue). */
   public SimplifiedCodel(UnitSystem units, double capacity, double queueFeature) {
@@ -28,8 +27,8 @@ public final class SimplifiedCodel extends ConstantRateQueue {
   @Override
   public boolean arrive(double gap, double size) {
     now += gap;
-    if (started) backlog = Math.max(0, backlog - sendable(gap));
-    started = true;
+    // before the first packet the queue is empty, so draining it is a no-op
+    backlog = Math.max(0, backlog - sendable(gap));
     boolean drop = false;
     if (now >= intervalEnd) {
       double interval;

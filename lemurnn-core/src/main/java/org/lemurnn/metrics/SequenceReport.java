@@ -2,19 +2,24 @@ package org.lemurnn.metrics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.lemurnn.link.UnitSystem;
 
 /**
  * How well a model followed one sequence: the figures {@code run-model} prints and writes, under the
  * names of its JSON output. Drop distances compare the argmax drops (0/1); earthmover distances are
  * normalised over this one sequence.
+ *
+ * @param units the sequence's unit system: backlog and latency are in its units
+ * @param latencyL1 in the sequence's time unit: ms in physical units, the abstract time unit otherwise
  */
 public record SequenceReport(
-    double dropMatchAccuracy, int trueDrops, int predictedDrops, double earthmoverP1, double earthmoverP2,
-    double wasserstein, double energy, double cdfP15, double backlogL1, double latencyL1Ms) {
+    UnitSystem units, double dropMatchAccuracy, int trueDrops, int predictedDrops, double earthmoverP1,
+    double earthmoverP2, double wasserstein, double energy, double cdfP15, double backlogL1, double latencyL1) {
 
-  public static SequenceReport of(float[] trueDrops, float[] predDrops, float[] trueBacklog, float[] predBacklog,
-      float[] trueLatency, float[] predLatency) {
+  public static SequenceReport of(UnitSystem units, float[] trueDrops, float[] predDrops, float[] trueBacklog,
+      float[] predBacklog, float[] trueLatency, float[] predLatency) {
     return new SequenceReport(
+        units,
         DropMetrics.dropMatchAccuracy(trueDrops, predDrops),
         (int) Math.round(DropMetrics.sum(trueDrops)),
         (int) Math.round(DropMetrics.sum(predDrops)),
@@ -39,7 +44,8 @@ public record SequenceReport(
     m.put("energy", energy);
     m.put("cdf_p15", cdfP15);
     m.put("backlog_l1", backlogL1);
-    m.put("latency_l1_ms", latencyL1Ms);
+    // the name claims ms only where the time unit is ms: abstract presets have a time unit of their own
+    m.put(units == UnitSystem.ABSTRACT ? "latency_l1" : "latency_l1_ms", latencyL1);
     return m;
   }
 }

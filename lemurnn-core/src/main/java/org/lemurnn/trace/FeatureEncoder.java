@@ -17,16 +17,30 @@ public final class FeatureEncoder {
   private final double normScale;
 
   public FeatureEncoder(String inputStr, UnitSystem units, double normScale) {
+    checkInputs(inputStr);
+    if (!(normScale > 0)) throw new IllegalArgumentException("normScale must be > 0: " + normScale);
+    this.letters = inputStr.toCharArray();
+    this.units = units;
+    this.normScale = normScale;
+  }
+
+  /** Rejects an input string with a letter that is not a feature. */
+  public static void checkInputs(String inputStr) {
     for (char letter : inputStr.toCharArray()) {
       if ("tbscq".indexOf(letter) < 0) {
         throw new IllegalArgumentException(
             "unknown input feature '" + letter + "' in '" + inputStr + "': use letters of tbscq");
       }
     }
-    if (!(normScale > 0)) throw new IllegalArgumentException("normScale must be > 0: " + normScale);
-    this.letters = inputStr.toCharArray();
-    this.units = units;
-    this.normScale = normScale;
+  }
+
+  /** Rejects an output string with a letter that is not a target. */
+  public static void checkOutputs(String outputStr) {
+    for (char letter : outputStr.toCharArray()) {
+      if ("bld".indexOf(letter) < 0) {
+        throw new IllegalArgumentException("unknown output '" + letter + "' in '" + outputStr + "': use letters of bld");
+      }
+    }
   }
 
   public int size() {
@@ -66,6 +80,7 @@ public final class FeatureEncoder {
    * latency; {@code d} drop 0/1), {@code [packet][output]}.
    */
   public float[][] targets(LinkSample sample, String outputStr) {
+    checkOutputs(outputStr);
     float[][] rows = new float[sample.length()][outputStr.length()];
     for (int i = 0; i < sample.length(); i++) {
       for (int k = 0; k < outputStr.length(); k++) {
@@ -73,8 +88,7 @@ public final class FeatureEncoder {
           case 'b' -> sample.backlog()[i] / normScale;
           case 'l' -> sample.latency()[i];
           case 'd' -> sample.dropped()[i] ? 1.0 : 0.0;
-          default -> throw new IllegalArgumentException(
-              "unknown output '" + outputStr.charAt(k) + "' in '" + outputStr + "': use letters of bld");
+          default -> throw new AssertionError();
         };
       }
     }

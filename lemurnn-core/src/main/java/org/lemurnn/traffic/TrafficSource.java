@@ -29,6 +29,19 @@ public sealed interface TrafficSource {
     return mean * rng.nextExponential();
   }
 
+  /** The mean gap inside a burst of the bursty kinds: packets at {@link #BURST_PEAK} times the rate. */
+  private static double burstGap(double packetsPerTime) {
+    return 1 / (BURST_PEAK * packetsPerTime);
+  }
+
+  /**
+   * The mean silence before a burst that keeps the mean rate: a burst of n packets and its silence
+   * last n/rate, the burst's own n-1 gaps take (n-1) x the burst gap.
+   */
+  private static double silenceGap(double packetsPerTime) {
+    return BURST_PACKETS / packetsPerTime - (BURST_PACKETS - 1) * burstGap(packetsPerTime);
+  }
+
   /** Poisson arrivals. */
   final class Exponential implements TrafficSource {
     private final RandomGenerator rng;
@@ -63,8 +76,8 @@ public sealed interface TrafficSource {
     private int inBurst;
 
     BurstyCbr(double packetsPerTime) {
-      this.onGap = 1 / (BURST_PEAK * packetsPerTime);
-      this.offGap = BURST_PACKETS / packetsPerTime - (BURST_PACKETS - 1) * onGap;
+      this.onGap = burstGap(packetsPerTime);
+      this.offGap = silenceGap(packetsPerTime);
     }
 
     @Override
@@ -87,8 +100,8 @@ public sealed interface TrafficSource {
 
     BurstyExponential(RandomGenerator rng, double packetsPerTime) {
       this.rng = rng;
-      this.onMean = 1 / (BURST_PEAK * packetsPerTime);
-      this.offMean = BURST_PACKETS / packetsPerTime - (BURST_PACKETS - 1) * onMean;
+      this.onMean = burstGap(packetsPerTime);
+      this.offMean = silenceGap(packetsPerTime);
     }
 
     @Override

@@ -67,6 +67,22 @@ class MeasuredDataTest {
   }
 
   @Test
+  void skipsAFileShorterThanTheSequenceWithANote() throws Exception {
+    Path real = TRACES.resolve("mgtrace_C4_L0_Q18250_1764000000_12.csv");
+    Files.copy(real, dir.resolve(real.getFileName()));
+    // the header and the first 100 rows of the same trace, under a name that still gives its link
+    Path shortFile = dir.resolve("mgtrace_C4_L0_Q18250_1764000000_99.csv");
+    Files.write(shortFile, Files.readAllLines(real).subList(0, 101));
+    // one set wanted, so both files go to it whatever the seed
+    DataSpec spec = DataSpec.defaults().withSizes(1000, 0, 0, 1);
+    DataSets sets = MeasuredData.load(List.of(dir), spec, null);
+    assertThat(sets.test()).singleElement().satisfies(s -> assertThat(s.length()).isEqualTo(1000));
+    assertThat(sets.notes()).singleElement().asString()
+        .contains(shortFile.getFileName().toString(), "100 packets", "skipped for the test set")
+        .doesNotContain(real.getFileName().toString());
+  }
+
+  @Test
   void followsSymlinksAndComplainsAboutEmptyFolders() throws Exception {
     Path link = Files.createSymbolicLink(dir.resolve("linked"), TRACES);
     assertThat(MeasuredData.find(List.of(dir))).hasSize(20);

@@ -21,6 +21,16 @@ class AtomicFileTest {
   }
 
   @Test
+  void aBodyMayCloseItsStream() throws IOException {
+    Path file = dir.resolve("report.json");
+    AtomicFile.write(file, out -> {
+      out.write("{}".getBytes());
+      out.close(); // as Jackson's writeValue does
+    });
+    assertThat(Files.readString(file)).isEqualTo("{}");
+  }
+
+  @Test
   void aFailedWriteLeavesTheOldFileAndNoTemporary() throws IOException {
     Path file = dir.resolve("trace.csv");
     AtomicFile.writeString(file, "old");
