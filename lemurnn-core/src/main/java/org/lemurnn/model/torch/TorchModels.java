@@ -37,6 +37,8 @@ public final class TorchModels {
   static final long MAX_ENTRY_BYTES = 64L << 20;
   /** Largest tensor accepted, in elements. */
   static final long MAX_TENSOR_ELEMENTS = 1L << 24;
+  /** Deepest module nesting accepted: real models nest two or three levels; a memo cycle nests forever. */
+  static final int MAX_NESTING = 16;
 
   private static final Pattern WEIGHT_IH = Pattern.compile("(?:.*\\.)?(\\w+)\\.weight_ih_l(\\d+)");
   private static final Pattern SYNTHETIC_DATA = Pattern.compile("bytequeue|packetqueue|codel");
@@ -70,7 +72,7 @@ public final class TorchModels {
       throw InputException.in(file, e.getMessage());
     }
     Map<String, Pickle.TensorRef> refs = new LinkedHashMap<>();
-    collectTensors(stateDict(root), "", refs);
+    collectTensors(file, stateDict(root), "", 0, refs);
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     refs.forEach((name, ref) -> tensors.put(name, archive.tensor(name, ref)));
     return model(file, tensors, archive.code(), units);
@@ -81,13 +83,17 @@ public final class TorchModels {
     return root; // a bare state dict, or a TorchScript module
   }
 
-  private static void collectTensors(Object node, String prefix, Map<String, Pickle.TensorRef> out) {
+  private static void collectTensors(Path file, Object node, String prefix, int depth, Map<String, Pickle.TensorRef> out) {
     Map<?, ?> children = node instanceof Pickle.ScriptObject o ? o.attributes() : node instanceof Map<?, ?> m ? m : null;
     if (children == null) return;
+    if (depth > MAX_NESTING) {
+      throw InputException.in(file, "nests modules deeper than " + MAX_NESTING + " levels (a cycle?) at '" + prefix
+          + "': not a lemurnn model");
+    }
     for (Map.Entry<?, ?> e : children.entrySet()) {
       String name = prefix + e.getKey();
       if (e.getValue() instanceof Pickle.TensorRef t) out.put(name, t);
-      else collectTensors(e.getValue(), name + ".", out);
+      else collectTensors(file, e.getValue(), name + ".", depth + 1, out);
     }
   }
 
