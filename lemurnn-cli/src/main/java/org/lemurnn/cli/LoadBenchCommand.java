@@ -22,6 +22,7 @@ import me.tongfei.progressbar.ProgressBar;
 import org.lemurnn.emulate.DirectionStats;
 import org.lemurnn.emulate.Forwarder;
 import org.lemurnn.emulate.UdpRelay;
+import org.lemurnn.infer.Predictor;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
@@ -243,7 +244,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
           "--models wants TYPE:LAYERSxHIDDEN such as relurnn:1x8 or lstm:3x64 (types relurnn, tanhrnn, lstm, gru, relulstm), got " + text);
     }
     ModelFile model = RandomWeights.of(new ModelSpec(cell, layers, hidden, "bscq", "bd", UnitSystem.PHYSICAL, 1), 42);
-    model.tensor("fc.bias").data()[2] -= 10; // drop logit: forward nearly everything, so TX works as hard as RX
+    model.tensor("fc.bias").data()[Predictor.DROP_LOGIT_1] -= 10; // drop logit: forward nearly everything, so TX works as hard as RX
     return model;
   }
 }
