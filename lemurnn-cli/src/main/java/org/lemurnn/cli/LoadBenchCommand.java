@@ -19,13 +19,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import me.tongfei.progressbar.ProgressBar;
+import org.lemurnn.InputException;
 import org.lemurnn.emulate.DirectionStats;
 import org.lemurnn.emulate.Forwarder;
 import org.lemurnn.emulate.UdpRelay;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.RandomWeights;
@@ -232,18 +232,13 @@ public final class LoadBenchCommand implements Callable<Integer> {
 
   /** A model with random weights, uniform +-1/sqrt(hidden) like PyTorch's init, from {@code type:LxH}. */
   private ModelFile randomModel(String text) {
-    String[] parts = text.split("[:x]");
-    CellType cell;
-    int layers, hidden;
+    ModelSpec shape;
     try {
-      cell = CellType.fromSeedName("drop" + parts[0]);
-      layers = Integer.parseInt(parts[1]);
-      hidden = Integer.parseInt(parts[2]);
-    } catch (RuntimeException e) {
-      throw new ParameterException(spec.commandLine(),
-          "--models wants TYPE:LAYERSxHIDDEN such as relurnn:1x8 or lstm:3x64 (types relurnn, tanhrnn, lstm, gru, relulstm), got " + text);
+      shape = ModelSpec.ofShape(text, UnitSystem.PHYSICAL);
+    } catch (InputException e) {
+      throw new ParameterException(spec.commandLine(), "--models: " + e.getMessage());
     }
-    ModelFile model = RandomWeights.of(new ModelSpec(cell, layers, hidden, "bscq", "bd", UnitSystem.PHYSICAL, 1), 42);
+    ModelFile model = RandomWeights.of(shape, 42);
     model.tensor("fc.bias").data()[Predictor.DROP_LOGIT_1] -= 10; // drop logit: forward nearly everything, so TX works as hard as RX
     return model;
   }
