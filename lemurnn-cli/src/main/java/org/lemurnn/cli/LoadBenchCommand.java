@@ -106,7 +106,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     List<Run> runs = new ArrayList<>();
-    try (ProgressBar bar = new ProgressBar("bench-forward", (long) byName.size() * ratesPps.size())) {
+    try (ProgressBar bar = Bars.of("bench-forward", (long) byName.size() * ratesPps.size())) {
       for (var model : byName.entrySet()) {
         bar.setExtraMessage(model.getKey() + " warm-up");
         run(model.getKey(), model.getValue(), ratesPps.getFirst(), Math.round(ratesPps.getFirst() * Math.min(seconds, 1)), null);
