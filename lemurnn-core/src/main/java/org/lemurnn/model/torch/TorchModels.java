@@ -9,9 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -135,8 +133,9 @@ public final class TorchModels {
         units != null ? units : props.units(), props.normScale());
     Map<String, Tensor> named = new LinkedHashMap<>();
     for (int l = 0; l < layers; l++) {
-      for (String kind : List.of("weight_ih", "weight_hh", "bias_ih", "bias_hh")) {
-        named.put(cell.parameterPrefix() + "." + kind + "_l" + l, find(file, tensors, prefix + "." + kind + "_l" + l));
+      for (String name : spec.recurrentNames(l)) {
+        // the file's core sits under its own module name (prefix); the part after the dot is the same
+        named.put(name, find(file, tensors, prefix + name.substring(name.indexOf('.'))));
       }
     }
     named.put("fc.weight", find(file, tensors, "fc.weight"));
