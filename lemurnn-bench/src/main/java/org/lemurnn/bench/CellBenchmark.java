@@ -8,7 +8,6 @@ import org.lemurnn.infer.Kernel;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.train.model.DjlPredictor;
@@ -50,9 +49,7 @@ public class CellBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    String[] parts = model.split("[:x]");
-    ModelSpec spec = new ModelSpec(CellType.fromSeedName(parts[0]), Integer.parseInt(parts[1]),
-        Integer.parseInt(parts[2]), "bscq", "bd", UnitSystem.ABSTRACT, 1);
+    ModelSpec spec = ModelSpec.ofShape(model, UnitSystem.ABSTRACT);
     try (NDManager manager = NDManager.newBaseManager()) {
       file = LinkModel.create(spec, 0, manager, 1).toModelFile();
     }

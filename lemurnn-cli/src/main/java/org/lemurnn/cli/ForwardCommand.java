@@ -264,15 +264,8 @@ public final class ForwardCommand implements Callable<Integer> {
 
   /** The seed forwarder's -h, -l, -t must agree with the model file, which knows better. */
   private void checkSeedFlags(ModelSpec s) {
-    if (hidden != null && hidden != s.hidden()) {
-      throw new InputException("-h " + hidden + " but " + model.model + " has hidden size " + s.hidden() + ": drop -h or pick the right model");
-    }
-    if (layers != null && layers != s.layers()) {
-      throw new InputException("-l " + layers + " but " + model.model + " has " + s.layers() + " layers: drop -l or pick the right model");
-    }
-    if (type != null && !typeMatches(type, s.cell())) {
-      throw new InputException("-t " + type + " but " + model.model + " is a " + s.cell().seedName() + ": drop -t or pick the right model");
-    }
+    model.checkSeedFlags(s, "-l", layers, "-h", hidden, type == null ? null : "-t " + type,
+        type == null || typeMatches(type, s.cell()));
   }
 
   static boolean typeMatches(String type, CellType cell) {

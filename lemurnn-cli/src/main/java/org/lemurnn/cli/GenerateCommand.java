@@ -9,8 +9,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.lemurnn.InputException;
 import org.lemurnn.data.DataSpec;
 import org.lemurnn.data.SyntheticData;
@@ -142,8 +140,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
   private Summary write(DataSpec spec, long unixTime) {
     Summary summary = new Summary();
-    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("generate").setInitialMax(num)
-        .setStyle(ProgressBarStyle.ASCII).setUnit(" files", 1).continuousUpdate().build()) {
+    try (ProgressBar bar = Bars.builder("generate", num).setUnit(" files", 1).continuousUpdate().build()) {
       IntStream.range(0, num).parallel().forEach(i -> {
         LinkSample sample = SyntheticData.sample(spec, i);
         TraceFile.write(out.resolve(name(sample, unixTime, i + 1)), TraceFile.fromSample(sample, unixTime * 1_000_000_000L, baseLatencyMs));

@@ -19,12 +19,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import me.tongfei.progressbar.ProgressBar;
+import org.lemurnn.InputException;
 import org.lemurnn.emulate.DirectionStats;
 import org.lemurnn.emulate.Forwarder;
 import org.lemurnn.emulate.UdpRelay;
+import org.lemurnn.infer.Predictor;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.RandomWeights;
@@ -41,12 +42,14 @@ import picocli.CommandLine.Spec;
       "forward --udp -> a sink. For each model and offered rate a fresh forwarder",
       "(direction A->B) reports packets offered, the rate the sender reached (on a",
       "busy machine it falls behind), packets received, overflow drops (the",
-      "emulator could not keep up), model drops, release error (actual minus",
+      "emulator could not keep up), model drops, packets forwarded and packets",
+      "the sink got, release error (actual minus",
       "scheduled send time, the port's send call included) median, p99 and max,",
       "the send call's own time median and p99, the model's time per packet and",
       "the CPU time per packet of the RX and TX threads (TX's includes spinning).",
       "A rate is held when the sender reached it (within 1%%), every packet",
-      "reached the forwarder and none overflowed.",
+      "reached the forwarder, none overflowed and every forwarded one reached",
+      "the sink.",
       "Models: random weights (PyTorch-like init, physical units), by default a",
       "1x8 ReLU RNN and a 3x64 LSTM, drop logits biased so packets are forwarded",
       "(else TX would have nothing to time); each first gets an untimed warm-up.",
@@ -87,9 +90,10 @@ public final class LoadBenchCommand implements Callable<Integer> {
   private String scheduling;
 
   /** One run's figures. */
-  record Run(String model, int ratePps, long offered, double senderPps, DirectionStats stats) {
+  record Run(String model, int ratePps, long offered, double senderPps, DirectionStats stats, long sunk) {
     boolean held() {
-      return senderPps >= 0.99 * ratePps && stats.packets() == offered && stats.overflowDrops() == 0;
+      return senderPps >= 0.99 * ratePps && stats.packets() == offered && stats.overflowDrops() == 0
+          && sunk == stats.sent();
     }
   }
 
@@ -102,7 +106,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     List<Run> runs = new ArrayList<>();
-    try (ProgressBar bar = new ProgressBar("bench-forward", (long) byName.size() * ratesPps.size())) {
+    try (ProgressBar bar = Bars.of("bench-forward", (long) byName.size() * ratesPps.size())) {
       for (var model : byName.entrySet()) {
         bar.setExtraMessage(model.getKey() + " warm-up");
         run(model.getKey(), model.getValue(), ratesPps.getFirst(), Math.round(ratesPps.getFirst() * Math.min(seconds, 1)), null);
@@ -113,12 +117,12 @@ public final class LoadBenchCommand implements Callable<Integer> {
         }
       }
     }
-    out.println("model\toffered_pps\toffered\tsender_pps\treceived\toverflow_drops\tmodel_drops\tforwarded"
+    out.println("model\toffered_pps\toffered\tsender_pps\treceived\toverflow_drops\tmodel_drops\tforwarded\tsunk"
         + "\trelease_error_median_us\trelease_error_p99_us\trelease_error_max_us\tsend_call_median_us\tsend_call_p99_us\tprediction_us\trx_cpu_us\ttx_cpu_us\theld");
     for (Run r : runs) {
       DirectionStats s = r.stats();
-      out.printf(Locale.ROOT, "%s\t%d\t%d\t%.0f\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%s%n", r.model(), r.ratePps(),
-          r.offered(), r.senderPps(), s.packets(), s.overflowDrops(), s.modelDrops(), s.sent(), s.releaseErrorPercentileUs(50),
+      out.printf(Locale.ROOT, "%s\t%d\t%d\t%.0f\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%s%n", r.model(), r.ratePps(),
+          r.offered(), r.senderPps(), s.packets(), s.overflowDrops(), s.modelDrops(), s.sent(), r.sunk(), s.releaseErrorPercentileUs(50),
           s.releaseErrorPercentileUs(99), s.releaseErrorPercentileUs(100), s.sendCallPercentileUs(50), s.sendCallPercentileUs(99), s.meanPredictionUs(), s.rxCpuUsPerPacket(), s.txCpuUsPerPacket(),
           r.held() ? "yes" : "no");
     }
@@ -158,10 +162,12 @@ public final class LoadBenchCommand implements Callable<Integer> {
       long sendingNs = send(sender, listen, ratePps, packets, rss);
       Thread.sleep(50 + (long) baseLatencyMs);
       forwarder.stop();
+      DirectionStats stats = forwarder.directions().getFirst().stats();
+      awaitSunk(sunk, stats.sent());
       sink.close();
       drain.join();
       if (rss != null) rss.add(residentMb());
-      return new Run(name, ratePps, packets, packets * 1e9 / sendingNs, forwarder.directions().getFirst().stats());
+      return new Run(name, ratePps, packets, packets * 1e9 / sendingNs, stats, sunk.get());
     }
   }
 
@@ -186,6 +192,15 @@ public final class LoadBenchCommand implements Callable<Integer> {
       LockSupport.parkNanos(100_000);
     }
     return System.nanoTime() - start;
+  }
+
+  /**
+   * Lets the sink read what the forwarder sent before it stopped (it may still sit in the socket
+   * buffer), so closing the sink does not count those as lost; gives up after a second.
+   */
+  private static void awaitSunk(AtomicLong sunk, long sent) throws InterruptedException {
+    long deadlineNs = System.nanoTime() + 1_000_000_000L;
+    while (sunk.get() < sent && System.nanoTime() < deadlineNs) Thread.sleep(1);
   }
 
   private static void drain(DatagramChannel sink, AtomicLong count) {
@@ -217,19 +232,14 @@ public final class LoadBenchCommand implements Callable<Integer> {
 
   /** A model with random weights, uniform +-1/sqrt(hidden) like PyTorch's init, from {@code type:LxH}. */
   private ModelFile randomModel(String text) {
-    String[] parts = text.split("[:x]");
-    CellType cell;
-    int layers, hidden;
+    ModelSpec shape;
     try {
-      cell = CellType.fromSeedName("drop" + parts[0]);
-      layers = Integer.parseInt(parts[1]);
-      hidden = Integer.parseInt(parts[2]);
-    } catch (RuntimeException e) {
-      throw new ParameterException(spec.commandLine(),
-          "--models wants TYPE:LAYERSxHIDDEN such as relurnn:1x8 or lstm:3x64 (types relurnn, tanhrnn, lstm, gru, relulstm), got " + text);
+      shape = ModelSpec.ofShape(text, UnitSystem.PHYSICAL);
+    } catch (InputException e) {
+      throw new ParameterException(spec.commandLine(), "--models: " + e.getMessage());
     }
-    ModelFile model = RandomWeights.of(new ModelSpec(cell, layers, hidden, "bscq", "bd", UnitSystem.PHYSICAL, 1), 42);
-    model.tensor("fc.bias").data()[2] -= 10; // drop logit: forward nearly everything, so TX works as hard as RX
+    ModelFile model = RandomWeights.of(shape, 42);
+    model.tensor("fc.bias").data()[Predictor.DROP_LOGIT_1] -= 10; // drop logit: forward nearly everything, so TX works as hard as RX
     return model;
   }
 }

@@ -1,10 +1,12 @@
 package org.lemurnn.cli;
 
 import java.nio.file.Path;
+import org.lemurnn.InputException;
 import org.lemurnn.infer.CellPredictor;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelSpec;
 import picocli.CommandLine.Option;
 
 /** The model options every command that runs a model shares: {@code -m MODEL [--units U]}. */
@@ -24,6 +26,29 @@ final class ModelOptions {
 
   CellPredictor predictor() {
     return Predictors.of(read());
+  }
+
+  /**
+   * The seed needed layers, hidden size and type to rebuild a model; here the model file knows them,
+   * and a flag that contradicts it means the wrong file. Flags are named as the command spells them;
+   * {@code layers} and {@code hidden} are null when not given, {@code typeGiven} is the type flag as
+   * given ({@code "-t lstm"}, {@code "--lstm"}) or null, {@code typeMatches} whether the model is of it.
+   */
+  void checkSeedFlags(ModelSpec s, String layersFlag, Integer layers, String hiddenFlag, Integer hidden,
+      String typeGiven, boolean typeMatches) {
+    if (layers != null && layers != s.layers()) {
+      throw contradiction(layersFlag, layersFlag + " " + layers + " but the model has " + s.layers() + " layers");
+    }
+    if (hidden != null && hidden != s.hidden()) {
+      throw contradiction(hiddenFlag, hiddenFlag + " " + hidden + " but the model has hidden size " + s.hidden());
+    }
+    if (typeGiven != null && !typeMatches) {
+      throw contradiction(typeGiven.split(" ")[0], typeGiven + " but the model is a " + s.cell().seedName());
+    }
+  }
+
+  private InputException contradiction(String flag, String what) {
+    return new InputException(what + " (" + model + "): drop " + flag + " or pick the right model");
   }
 
   static final class UnitsConverter implements picocli.CommandLine.ITypeConverter<UnitSystem> {

@@ -135,9 +135,8 @@ public final class RunModelCommand implements Callable<Integer> {
 
   private void checkSeedFlags(ModelSpec m) {
     // the seed needed these to rebuild the model; here a contradiction means the wrong model file
-    if (layers != null && layers != m.layers()) throw new InputException("-l " + layers + " but the model has " + m.layers() + " layers");
-    if (hidden != null && hidden != m.hidden()) throw new InputException("-s " + hidden + " but the model has hidden size " + m.hidden());
-    if (lstm && !m.cell().hasCellState()) throw new InputException("--lstm but the model is a " + m.cell().seedName());
+    // --lstm said the model carries an LSTM's cell state, so a ReLU-LSTM fits it too
+    model.checkSeedFlags(m, "-l", layers, "-s", hidden, lstm ? "--lstm" : null, m.cell().hasCellState());
   }
 
   private LinkSample traceSample() {

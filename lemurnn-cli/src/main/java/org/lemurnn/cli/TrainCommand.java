@@ -6,10 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.lemurnn.train.Trainer;
 import org.lemurnn.train.run.TrainOptions;
 import org.lemurnn.train.run.TrainingRun;
@@ -185,17 +182,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   /** Progress bars on stderr, one summary line per epoch on stdout. */
   private static final class Console implements TrainingRun.Listener {
-    private static final int WIDTH = width();
     private ProgressBar bar;
     private int batches;
-
-    private static int width() {
-      try {
-        return Math.max(40, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100")) - 1);
-      } catch (NumberFormatException e) {
-        return 99;
-      }
-    }
 
     @Override
     public IntConsumer generating(int sequences) {
@@ -233,14 +221,8 @@ public final class TrainCommand implements Callable<Integer> {
       System.err.println("interrupted: resume with --resume " + checkpoint.getParent() + " (checkpoint " + checkpoint.getFileName() + ")");
     }
 
-    /**
-     * A bar of fixed width: the library would otherwise ask the terminal for its width on every bar by
-     * starting a process, which hangs once Ctrl-C has begun the JVM's shutdown.
-     */
     private static ProgressBar bar(String task, long max) {
-      return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
-          .setConsumer(new ConsoleProgressBarConsumer(System.err, WIDTH))
-          .setUpdateIntervalMillis(250).clearDisplayOnFinish().build();
+      return Bars.builder(task, max).setUpdateIntervalMillis(250).clearDisplayOnFinish().build();
     }
   }
 }

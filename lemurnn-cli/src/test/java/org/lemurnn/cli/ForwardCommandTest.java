@@ -66,6 +66,13 @@ class ForwardCommandTest {
   }
 
   @Test
+  void aContradictionNamesTheFlagTheModelAndTheWayOut() {
+    Cli r = Cli.run("forward", "--replay", TRACE, "--out", "x", "-m", MODEL, "--units", "abstract", "-l", "3");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("-l 3 but the model has 1 layers", MODEL, "drop -l or pick the right model");
+  }
+
+  @Test
   void aLiveForwarderNeedsCapacityAndQueue() {
     Cli r = Cli.run("forward", "--udp", "127.0.0.1:0=127.0.0.1:9", "-m", MODEL, "--units", "abstract");
     assertThat(r.exitCode()).isEqualTo(2);

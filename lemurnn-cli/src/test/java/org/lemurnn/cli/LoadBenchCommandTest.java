@@ -18,6 +18,7 @@ class LoadBenchCommandTest {
     assertThat(row).hasSameSizeAs(header);
     assertThat(row.get(header.indexOf("offered"))).isEqualTo("1000");
     assertThat(row.get(header.indexOf("received"))).isEqualTo("1000");
+    assertThat(row.get(header.indexOf("sunk"))).isEqualTo(row.get(header.indexOf("forwarded")));
     assertThat(Double.parseDouble(row.get(header.indexOf("sender_pps")))).isBetween(1980.0, 2200.0);
     double medianUs = Double.parseDouble(row.get(header.indexOf("release_error_median_us")));
     double maxUs = Double.parseDouble(row.get(header.indexOf("release_error_max_us")));

@@ -58,7 +58,12 @@ public final class FeatureTable {
     for (int i = 0; i < inputStr.length(); i++) {
       column[i] = -1;
       for (int k = 0; k < header.length; k++) {
-        if (header[k].equals(String.valueOf(inputStr.charAt(i)))) column[i] = k;
+        if (!header[k].equals(String.valueOf(inputStr.charAt(i)))) continue;
+        if (column[i] >= 0) { // which of the two columns is meant cannot be told
+          throw InputException.at(file, lineNo, "header '" + String.join(" ", header) + "' names feature '"
+              + inputStr.charAt(i) + "' twice");
+        }
+        column[i] = k;
       }
       if (column[i] < 0) {
         throw InputException.at(file, lineNo, "header '" + String.join(" ", header) + "' lacks feature '"

@@ -11,7 +11,7 @@ final class GruLayer implements Layer {
   private final Kernel kernel;
   private final int in, hidden;
   private final float[] wIh, wHh, biasIh, biasHh;
-  private final float[] gi, gh, hPrev, h;
+  private final float[] gi, gh, h;
 
   GruLayer(Kernel kernel, int in, int hidden, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh) {
     this.kernel = kernel;
@@ -24,7 +24,6 @@ final class GruLayer implements Layer {
     this.biasHh = biasHh.clone();
     this.gi = new float[rows];
     this.gh = new float[rows];
-    this.hPrev = new float[hidden];
     this.h = new float[hidden];
   }
 
@@ -33,9 +32,8 @@ final class GruLayer implements Layer {
     int rows = gi.length;
     System.arraycopy(biasIh, 0, gi, 0, rows);
     System.arraycopy(biasHh, 0, gh, 0, rows);
-    System.arraycopy(h, 0, hPrev, 0, hidden);
     kernel.multiplyAdd(wIh, rows, in, x, gi);
-    kernel.multiplyAdd(wHh, rows, hidden, hPrev, gh);
+    kernel.multiplyAdd(wHh, rows, hidden, h, gh); // reads all of h before the last loop updates it
     for (int j = 0; j < 2 * hidden; j++) gi[j] += gh[j];
     kernel.sigmoid(gi, 0, 2 * hidden);
     int n = 2 * hidden;
@@ -43,7 +41,7 @@ final class GruLayer implements Layer {
     kernel.tanh(gi, n, n + hidden);
     for (int j = 0; j < hidden; j++) {
       float zj = gi[hidden + j];
-      h[j] = (1 - zj) * gi[n + j] + zj * hPrev[j];
+      h[j] = (1 - zj) * gi[n + j] + zj * h[j]; // h[j] is read before it is written: no copy of the old h needed
     }
   }
 

@@ -1,6 +1,9 @@
 package org.lemurnn.model;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
 
 /**
@@ -17,12 +20,32 @@ import org.lemurnn.link.UnitSystem;
  */
 public record ModelSpec(
     CellType cell, int layers, int hidden, String inputStr, String outputStr, UnitSystem units, double normScale) {
+  private static final Pattern SHAPE = Pattern.compile("(?:drop)?([a-z]+):(\\d{1,6})x(\\d{1,6})");
 
   public ModelSpec {
     if (layers < 1) throw new IllegalArgumentException("layers must be >= 1: " + layers);
     if (hidden < 1) throw new IllegalArgumentException("hidden size must be >= 1: " + hidden);
     if (inputStr.isEmpty()) throw new IllegalArgumentException("no input features");
     if (!(normScale > 0)) throw new IllegalArgumentException("normScale must be > 0: " + normScale);
+  }
+
+  /**
+   * A model named by shape, {@code TYPE:LAYERSxHIDDEN} ({@code relurnn:1x8}, {@code lstm:3x64}; TYPE
+   * with or without the seed's {@code drop} prefix), taking the seed's features {@code bscq} and
+   * predicting {@code bd}: the models benchmarks fill with random weights.
+   */
+  public static ModelSpec ofShape(String typeLayersHidden, UnitSystem units) {
+    Matcher m = SHAPE.matcher(typeLayersHidden);
+    try {
+      if (m.matches()) {
+        return new ModelSpec(CellType.fromSeedName("drop" + m.group(1)), Integer.parseInt(m.group(2)),
+            Integer.parseInt(m.group(3)), "bscq", "bd", units, 1);
+      }
+    } catch (IllegalArgumentException e) {
+      // an unknown type or a size of 0: the message below says what is accepted
+    }
+    throw new InputException("a model shape is TYPE:LAYERSxHIDDEN such as relurnn:1x8 or lstm:3x64 (types relurnn, "
+        + "tanhrnn, lstm, gru, relulstm; layers and hidden size >= 1), not '" + typeLayersHidden + "'");
   }
 
   public int inputSize() {

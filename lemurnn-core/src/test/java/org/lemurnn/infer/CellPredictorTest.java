@@ -56,22 +56,6 @@ class CellPredictorTest {
   }
 
   @Test
-  void sequenceModeEqualsStepping() {
-    ModelFile model = RandomModels.of(CellType.LSTM, 2, 16, "bscq", 7);
-    float[][] rows = RandomModels.features(50, 4, 8);
-    CellPredictor stepped = Predictors.of(model), burst = Predictors.of(model);
-    float[] flat = new float[50 * 4];
-    for (int t = 0; t < 50; t++) System.arraycopy(rows[t], 0, flat, 4 * t, 4);
-    float[] outs = new float[50 * 3];
-    burst.run(flat, 50, outs);
-    float[] out = new float[3];
-    for (int t = 0; t < 50; t++) {
-      stepped.step(rows[t], out);
-      assertThat(new float[] {outs[3 * t], outs[3 * t + 1], outs[3 * t + 2]}).containsExactly(out);
-    }
-  }
-
-  @Test
   void resetStartsAFreshSequence() {
     CellPredictor p = Predictors.of(RandomModels.of(CellType.GRU, 2, 8, "bscq", 3));
     float[][] rows = RandomModels.features(20, 4, 4);

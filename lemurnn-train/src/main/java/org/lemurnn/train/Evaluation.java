@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import org.lemurnn.infer.Head;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.metrics.AdditiveDropSimilarity;
 import org.lemurnn.metrics.BacklogMetrics;
@@ -37,11 +38,7 @@ public final class Evaluation {
       for (int s = from; s < to; s++) {
         for (int t = 0; t < set.steps(); t++) {
           int at = ((s - from) * set.steps() + t) * hidden;
-          for (int k = 0; k < LinkModel.OUTPUTS; k++) {
-            float acc = headBias[k];
-            for (int j = 0; j < hidden; j++) acc = Math.fma(headWeight[k * hidden + j], y[at + j], acc);
-            out[s][t][k] = acc;
-          }
+          Head.apply(headWeight, headBias, y, at, hidden, out[s][t], 0);
         }
       }
     }

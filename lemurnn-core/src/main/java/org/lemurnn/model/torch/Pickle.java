@@ -54,7 +54,8 @@ final class Pickle {
       return new Pickle(bytes).run();
     } catch (java.nio.BufferUnderflowException e) {
       throw new PickleException("pickle ends early (truncated file?)");
-    } catch (ClassCastException | IndexOutOfBoundsException e) {
+    } catch (ClassCastException | IndexOutOfBoundsException | NullPointerException e) {
+      // a value of the wrong type where the format wants another (a None for a number, say)
       throw new PickleException("malformed pickle (" + e.getMessage() + ")");
     }
   }

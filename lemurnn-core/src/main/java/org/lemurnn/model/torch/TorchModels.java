@@ -9,9 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +35,8 @@ public final class TorchModels {
   static final long MAX_ENTRY_BYTES = 64L << 20;
   /** Largest tensor accepted, in elements. */
   static final long MAX_TENSOR_ELEMENTS = 1L << 24;
+  /** Deepest module nesting accepted: real models nest two or three levels; a memo cycle nests forever. */
+  static final int MAX_NESTING = 16;
 
   private static final Pattern WEIGHT_IH = Pattern.compile("(?:.*\\.)?(\\w+)\\.weight_ih_l(\\d+)");
   private static final Pattern SYNTHETIC_DATA = Pattern.compile("bytequeue|packetqueue|codel");
@@ -70,7 +70,7 @@ public final class TorchModels {
       throw InputException.in(file, e.getMessage());
     }
     Map<String, Pickle.TensorRef> refs = new LinkedHashMap<>();
-    collectTensors(stateDict(root), "", refs);
+    collectTensors(file, stateDict(root), "", 0, refs);
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     refs.forEach((name, ref) -> tensors.put(name, archive.tensor(name, ref)));
     return model(file, tensors, archive.code(), units);
@@ -81,13 +81,17 @@ public final class TorchModels {
     return root; // a bare state dict, or a TorchScript module
   }
 
-  private static void collectTensors(Object node, String prefix, Map<String, Pickle.TensorRef> out) {
+  private static void collectTensors(Path file, Object node, String prefix, int depth, Map<String, Pickle.TensorRef> out) {
     Map<?, ?> children = node instanceof Pickle.ScriptObject o ? o.attributes() : node instanceof Map<?, ?> m ? m : null;
     if (children == null) return;
+    if (depth > MAX_NESTING) {
+      throw InputException.in(file, "nests modules deeper than " + MAX_NESTING + " levels (a cycle?) at '" + prefix
+          + "': not a lemurnn model");
+    }
     for (Map.Entry<?, ?> e : children.entrySet()) {
       String name = prefix + e.getKey();
       if (e.getValue() instanceof Pickle.TensorRef t) out.put(name, t);
-      else collectTensors(e.getValue(), name + ".", out);
+      else collectTensors(file, e.getValue(), name + ".", depth + 1, out);
     }
   }
 
@@ -129,8 +133,9 @@ public final class TorchModels {
         units != null ? units : props.units(), props.normScale());
     Map<String, Tensor> named = new LinkedHashMap<>();
     for (int l = 0; l < layers; l++) {
-      for (String kind : List.of("weight_ih", "weight_hh", "bias_ih", "bias_hh")) {
-        named.put(cell.parameterPrefix() + "." + kind + "_l" + l, find(file, tensors, prefix + "." + kind + "_l" + l));
+      for (String name : spec.recurrentNames(l)) {
+        // the file's core sits under its own module name (prefix); the part after the dot is the same
+        named.put(name, find(file, tensors, prefix + name.substring(name.indexOf('.'))));
       }
     }
     named.put("fc.weight", find(file, tensors, "fc.weight"));

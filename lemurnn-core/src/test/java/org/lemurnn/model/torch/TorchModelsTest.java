@@ -96,6 +96,26 @@ class TorchModelsTest {
   }
 
   @Test
+  void refusesADictThatContainsItself() throws IOException {
+    // protocol 4: EMPTY_DICT, MEMOIZE, key 'a', GET 0 (the dict itself), SETITEM, STOP
+    byte[] cycle = "\u0080\u0004\u0095\u000b\u0000\u0000\u0000\u0000\u0000\u0000\u0000}\u0094X\u0001\u0000\u0000\u0000ah\u0000s."
+        .getBytes(StandardCharsets.ISO_8859_1);
+    Path file = rewrite(RNN_STATE, "data.pkl", old -> cycle);
+    assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT))
+        .isInstanceOf(InputException.class).hasMessageContaining("a cycle?").hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void refusesANoneWhereANumberBelongs() throws IOException {
+    // a storage's persistent id whose element count is None
+    byte[] none = "\u0080\u0002(X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000X\u0003\u0000\u0000\u0000cpuNtQ."
+        .getBytes(StandardCharsets.ISO_8859_1);
+    Path file = rewrite(RNN_STATE, "data.pkl", old -> none);
+    assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT))
+        .isInstanceOf(InputException.class).hasMessageContaining("malformed pickle").hasMessageContaining(file.toString());
+  }
+
+  @Test
   void refusesATruncatedPickle() throws IOException {
     Path file = rewrite(RNN_STATE, "data.pkl", old -> java.util.Arrays.copyOf(old, old.length / 2));
     assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT)).isInstanceOf(InputException.class);

@@ -36,7 +36,7 @@ import org.lemurnn.model.Tensor;
  * model moves to and from a {@link ModelFile} without renaming rules anywhere else.
  */
 public final class LinkModel extends AbstractBlock {
-  public static final int OUTPUTS = 3;
+  public static final int OUTPUTS = org.lemurnn.infer.Predictor.OUTPUTS;
 
   private final ModelSpec spec;
   private final double dropoutRate;
