@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import me.tongfei.progressbar.ProgressBar;
 import org.lemurnn.InputException;
@@ -81,6 +79,11 @@ public final class LoadBenchCommand implements Callable<Integer> {
 
   @Mixin ReleaseOptions release;
 
+  @Option(names = "--sink_poll_us", defaultValue = "1000", paramLabel = "US",
+      description = "The sink reads what has arrived every US microseconds (default ${DEFAULT-VALUE}); 0: it blocks for "
+          + "each datagram, and each wake-up costs this machine's CPU and TX's send call.")
+  long sinkPollUs;
+
   @Option(names = "--rss_packets", defaultValue = "0", paramLabel = "N",
       description = "Then a long run of N packets watching resident memory (default: none).")
   long rssPackets;
@@ -104,6 +107,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
     if (seconds <= 0 || ratesPps.stream().anyMatch(r -> r <= 0)) {
       throw new ParameterException(spec.commandLine(), "--seconds and --rates must be > 0");
     }
+    if (sinkPollUs < 0) throw new ParameterException(spec.commandLine(), "--sink_poll_us must be >= 0, got " + sinkPollUs);
     PrintWriter out = spec.commandLine().getOut();
     List<Run> runs = new ArrayList<>();
     try (ProgressBar bar = Bars.of("bench-forward", (long) byName.size() * ratesPps.size())) {
@@ -148,26 +152,24 @@ public final class LoadBenchCommand implements Callable<Integer> {
   /** One forwarder fed {@code packets} datagrams at {@code ratePps}; records RSS into {@code rss} if given. */
   private Run run(String name, ModelFile model, int ratePps, long packets, List<String> rss) throws Exception {
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    try (DatagramChannel sink = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));
+    try (LoadSink sink = LoadSink.open(loopback, sinkPollUs);
         DatagramChannel sender = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0))) {
-      UdpRelay relay = UdpRelay.open(new InetSocketAddress(loopback, 0), (InetSocketAddress) sink.getLocalAddress());
+      UdpRelay relay = UdpRelay.open(new InetSocketAddress(loopback, 0), sink.address());
       InetSocketAddress listen = relay.listenAddress();
       int priority = release.realtimePriority(spec.commandLine());
       Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
           new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs, null, priority, release.txYieldUs(spec.commandLine())));
       scheduling = release.scheduling(forwarder.directions().getFirst(), priority);
-      AtomicLong sunk = new AtomicLong();
-      Thread drain = Thread.ofPlatform().name("sink").start(() -> drain(sink, sunk));
+      boolean realtime = priority > 0 && forwarder.directions().getFirst().realtimeFailure() == null;
+      sink.start(realtime && priority > 2 ? priority - 2 : 0); // below RX (priority - 1): stamps matter more
       if (rss != null) rss.add(residentMb());
       long sendingNs = send(sender, listen, ratePps, packets, rss);
       Thread.sleep(50 + (long) baseLatencyMs);
       forwarder.stop();
       DirectionStats stats = forwarder.directions().getFirst().stats();
-      awaitSunk(sunk, stats.sent());
-      sink.close();
-      drain.join();
+      long sunk = sink.finish(stats.sent());
       if (rss != null) rss.add(residentMb());
-      return new Run(name, ratePps, packets, packets * 1e9 / sendingNs, stats, sunk.get());
+      return new Run(name, ratePps, packets, packets * 1e9 / sendingNs, stats, sunk);
     }
   }
 
@@ -192,29 +194,6 @@ public final class LoadBenchCommand implements Callable<Integer> {
       LockSupport.parkNanos(100_000);
     }
     return System.nanoTime() - start;
-  }
-
-  /**
-   * Lets the sink read what the forwarder sent before it stopped (it may still sit in the socket
-   * buffer), so closing the sink does not count those as lost; gives up after a second.
-   */
-  private static void awaitSunk(AtomicLong sunk, long sent) throws InterruptedException {
-    long deadlineNs = System.nanoTime() + 1_000_000_000L;
-    while (sunk.get() < sent && System.nanoTime() < deadlineNs) Thread.sleep(1);
-  }
-
-  private static void drain(DatagramChannel sink, AtomicLong count) {
-    ByteBuffer buffer = ByteBuffer.allocateDirect(65536);
-    try {
-      while (true) {
-        sink.receive(buffer.clear());
-        count.incrementAndGet();
-      }
-    } catch (ClosedChannelException e) {
-      // the run is over
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private static String residentMb() {

@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LoadBenchCommandTest {
-  /** A low rate any machine offers: every packet crosses, the sender's rate is the rate, it is held. */
-  @Test
-  void aLowRateIsOfferedInFullAndHeld() {
-    Cli r = Cli.run("bench-forward", "--models", "relurnn:1x8", "--rates", "2000", "--seconds", "0.5", "--realtime", "0");
+  /**
+   * A low rate any machine offers: every packet crosses, the sender's rate is the rate, it is held;
+   * whether the sink polls (the default) or blocks for each datagram, it gets every one.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"1000", "0"})
+  void aLowRateIsOfferedInFullAndHeld(String sinkPollUs) {
+    Cli r = Cli.run("bench-forward", "--models", "relurnn:1x8", "--rates", "2000", "--seconds", "0.5", "--realtime", "0",
+        "--sink_poll_us", sinkPollUs);
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<String> lines = r.out().lines().toList();
     List<String> header = Arrays.asList(lines.getFirst().split("\t"));
@@ -25,5 +32,12 @@ class LoadBenchCommandTest {
     assertThat(maxUs).isGreaterThanOrEqualTo(medianUs);
     assertThat(row.getLast()).isEqualTo("yes");
     assertThat(r.out()).contains("relurnn:1x8: held 2000 packets/s per direction").doesNotContain("scheduling");
+  }
+
+  @Test
+  void aNegativeSinkPollIsRefused() {
+    Cli r = Cli.run("bench-forward", "--sink_poll_us", "-1");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--sink_poll_us must be >= 0, got -1");
   }
 }

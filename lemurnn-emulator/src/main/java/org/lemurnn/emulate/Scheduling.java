@@ -1,0 +1,16 @@
+package org.lemurnn.emulate;
+
+/** Real-time scheduling for threads that work beside the forwarder, such as a benchmark's load. */
+public final class Scheduling {
+  private Scheduling() {}
+
+  /**
+   * Puts the calling thread under SCHED_FIFO at {@code priority} (1 to 99), as the forwarder does
+   * its RX and TX threads. Needs root (CAP_SYS_NICE) or a raised RLIMIT_RTPRIO.
+   *
+   * @return null, or why it was refused
+   */
+  public static String realtime(int priority) {
+    return Libc.realtime(priority);
+  }
+}
