@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
@@ -80,9 +82,13 @@ class HotPathAllocationTest {
     }
   }
 
-  /** Over real UDP sockets (A to B), the relay's receive and send paths included. */
-  @Test
-  void udpRelayAllocatesNothingPerDatagram() throws Exception {
+  /**
+   * Over real UDP sockets, the relay's receive and send paths included: client to target (A to B),
+   * and the target's replies back to the client (B to A, received through the relay's selector).
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void udpRelayAllocatesNothingPerDatagram(boolean replies) throws Exception {
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     ModelFile model = RandomWeights.of(new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", UnitSystem.PHYSICAL, 1), 7);
     var loopback = java.net.InetAddress.getLoopbackAddress();
@@ -94,17 +100,20 @@ class HotPathAllocationTest {
       // a failed assertion must still stop the forwarder: its RX and TX threads are not daemons and
       // would keep the test JVM alive
       try {
-        Direction d = forwarder.directions().getFirst();
         var buffer = java.nio.ByteBuffer.allocateDirect(1500);
-        // The first round allocates: its first datagram makes the client's socket (once per client),
-        // and until C2 has compiled the receive path escape analysis is off, so a round can allocate
-        // per datagram; on a busy machine that lasts more than one round. The claim tested is the
+        // the client's first datagram makes its socket toward the target: replies go to that socket
+        var upstream = firstRelayed(client, relay, sink, buffer);
+        Direction d = forwarder.directions().get(replies ? 1 : 0);
+        var from = replies ? sink : client;
+        var to = replies ? upstream : relay.listenAddress();
+        // The first round can allocate: until C2 has compiled the receive path escape analysis is
+        // off, so a round can allocate per datagram; on a busy machine that lasts more than one round. The claim tested is the
         // steady state: a later round forwards thousands of datagrams without allocating.
         long[] before = measure(threads, d);
         StringBuilder rounds = new StringBuilder();
         boolean steady = false;
         for (int round = 1; round <= 4 && !steady; round++) {
-          blast(client, buffer, relay, d);
+          blast(from, to, buffer, d);
           long[] now = measure(threads, d);
           long datagrams = now[2] - before[2];
           // a blast overflows the socket buffer now and then: what counts is that thousands got through
@@ -121,10 +130,24 @@ class HotPathAllocationTest {
     }
   }
 
-  private static void blast(java.nio.channels.DatagramChannel client, java.nio.ByteBuffer buffer, UdpRelay relay,
+  /** Sends from the client until a datagram reaches the target; its source address. */
+  private static java.net.SocketAddress firstRelayed(java.nio.channels.DatagramChannel client, UdpRelay relay,
+      java.nio.channels.DatagramChannel target, java.nio.ByteBuffer buffer) throws Exception {
+    target.configureBlocking(false);
+    for (int i = 0; i < 500; i++) {
+      // back to back: this random model drops whatever comes after a gap of milliseconds
+      for (int k = 0; k < 20; k++) client.send(buffer.clear().limit(100), relay.listenAddress());
+      Thread.sleep(10);
+      java.net.SocketAddress from = target.receive(buffer.clear());
+      if (from != null) return from;
+    }
+    throw new AssertionError("no datagram reached the target in 5 s");
+  }
+
+  private static void blast(java.nio.channels.DatagramChannel from, java.net.SocketAddress to, java.nio.ByteBuffer buffer,
       Direction d) throws Exception {
     for (int i = 0; i < 20_000; i++) {
-      client.send(buffer.clear().limit(100 + i % 1000), relay.listenAddress());
+      from.send(buffer.clear().limit(100 + i % 1000), to);
       if (i % 64 == 0) Thread.sleep(0, 100_000);
     }
     // wait until the forwarder is idle: some datagrams of the blast are lost in the socket buffer
