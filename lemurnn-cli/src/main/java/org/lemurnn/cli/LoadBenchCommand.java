@@ -91,6 +91,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   private String scheduling;
+  private String bufferWarning;
 
   /** One run's figures. */
   record Run(String model, int ratePps, long offered, double senderPps, DirectionStats stats, long sunk) {
@@ -131,6 +132,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
           r.held() ? "yes" : "no");
     }
     if (scheduling != null) out.println(scheduling);
+    if (bufferWarning != null) out.println(bufferWarning);
     for (String m : byName.keySet()) {
       int best = runs.stream().filter(r -> r.model().equals(m) && r.held()).mapToInt(Run::ratePps).max().orElse(0);
       out.printf(Locale.ROOT, "%s: held %d packets/s per direction%n", m, best);
@@ -154,6 +156,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try (LoadSink sink = LoadSink.open(loopback, sinkPollUs);
         DatagramChannel sender = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0))) {
+      bufferWarning = sink.bufferWarning();
       UdpRelay relay = UdpRelay.open(new InetSocketAddress(loopback, 0), sink.address());
       InetSocketAddress listen = relay.listenAddress();
       int priority = release.realtimePriority(spec.commandLine());

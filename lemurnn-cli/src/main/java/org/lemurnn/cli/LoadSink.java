@@ -30,6 +30,8 @@ import org.lemurnn.emulate.Scheduling;
 final class LoadSink implements AutoCloseable {
   /** The kernel caps this at net.core.rmem_max (4 MB here): 1,800 or more datagrams. */
   private static final int BUFFER_BYTES = 4 << 20;
+  /** Below this a polling sink may overflow at 50,000 pps (a default rmem_max of 208 KB holds about 2 ms). */
+  private static final int ENOUGH_BUFFER_BYTES = 1 << 20;
 
   private final DatagramChannel channel;
   private final long pollNs;
@@ -43,9 +45,14 @@ final class LoadSink implements AutoCloseable {
 
   /** Binds a port on {@code address}; {@code pollUs} 0 blocks per datagram. */
   static LoadSink open(InetAddress address, long pollUs) throws IOException {
+    return open(address, pollUs, BUFFER_BYTES);
+  }
+
+  /** As {@link #open(InetAddress, long)}, asking the kernel for a receive buffer of {@code bufferBytes}. */
+  static LoadSink open(InetAddress address, long pollUs, int bufferBytes) throws IOException {
     DatagramChannel channel = DatagramChannel.open();
     try {
-      channel.setOption(StandardSocketOptions.SO_RCVBUF, BUFFER_BYTES);
+      channel.setOption(StandardSocketOptions.SO_RCVBUF, bufferBytes);
       channel.bind(new InetSocketAddress(address, 0));
       channel.configureBlocking(pollUs == 0);
       return new LoadSink(channel, TimeUnit.MICROSECONDS.toNanos(pollUs));
@@ -57,6 +64,15 @@ final class LoadSink implements AutoCloseable {
 
   InetSocketAddress address() throws IOException {
     return (InetSocketAddress) channel.getLocalAddress();
+  }
+
+  /** A warning when the kernel granted a polling sink too small a buffer, else null. */
+  String bufferWarning() throws IOException {
+    int granted = channel.getOption(StandardSocketOptions.SO_RCVBUF);
+    if (pollNs == 0 || granted >= ENOUGH_BUFFER_BYTES) return null;
+    return "warning: the sink's receive buffer is only " + granted / 1024 + " KB (net.core.rmem_max): at high rates it "
+        + "may overflow between reads and the run is not held; raise it (sysctl -w net.core.rmem_max=4194304) or "
+        + "shorten --sink_poll_us";
   }
 
   /** Starts reading, under SCHED_FIFO at {@code realtimePriority} when that is above 0. */
