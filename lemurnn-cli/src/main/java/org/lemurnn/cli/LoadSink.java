@@ -87,11 +87,9 @@ final class LoadSink implements AutoCloseable {
     ByteBuffer buffer = ByteBuffer.allocateDirect(65536);
     try {
       while (true) {
-        while (channel.receive(buffer.clear()) != null) {
-          received.incrementAndGet();
-          if (pollNs == 0) break; // blocking: one datagram per receive
-        }
-        if (pollNs > 0) LockSupport.parkNanos(pollNs);
+        // blocking, a receive waits for the next datagram and this loop ends only when closed
+        while (channel.receive(buffer.clear()) != null) received.incrementAndGet();
+        LockSupport.parkNanos(pollNs);
       }
     } catch (ClosedChannelException e) {
       // the run is over

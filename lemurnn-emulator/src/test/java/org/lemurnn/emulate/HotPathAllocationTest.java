@@ -107,8 +107,9 @@ class HotPathAllocationTest {
         var from = replies ? sink : client;
         var to = replies ? upstream : relay.listenAddress();
         // The first round can allocate: until C2 has compiled the receive path escape analysis is
-        // off, so a round can allocate per datagram; on a busy machine that lasts more than one round. The claim tested is the
-        // steady state: a later round forwards thousands of datagrams without allocating.
+        // off, so a round can allocate per datagram; on a busy machine that lasts more than one
+        // round. The claim tested is the steady state: a later round forwards thousands of
+        // datagrams without allocating.
         long[] before = measure(threads, d);
         StringBuilder rounds = new StringBuilder();
         boolean steady = false;
