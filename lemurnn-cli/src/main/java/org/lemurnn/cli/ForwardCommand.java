@@ -89,9 +89,9 @@ public final class ForwardCommand implements Callable<Integer> {
   @Option(names = {"-q", "--queue"}, paramLabel = "KBYTE", description = "Queue size fed to the model, KByte (0: infinite).")
   Double queueKbyte;
 
-  @Option(names = "--base_latency", paramLabel = "MS", defaultValue = "0",
-      description = "Added to every forwarded packet's latency (default ${DEFAULT-VALUE} ms).")
-  double baseLatencyMs;
+  @Option(names = "--base_latency", paramLabel = "MS",
+      description = "Added to every forwarded packet's latency (default 0 ms; with --replay, the trace name's L).")
+  Double baseLatencyMs;
 
   @Option(names = "-f", paramLabel = "BASE", description = "Write the per-packet logs BASE0.dat and BASE1.dat.")
   String logBase;
@@ -142,11 +142,15 @@ public final class ForwardCommand implements Callable<Integer> {
 
   private int replay(ModelFile modelFile) {
     if (out == null) throw new ParameterException(spec.commandLine(), "--replay needs --out FILE for the predicted trace");
+    if (logBase != null) throw new ParameterException(spec.commandLine(), "-f goes with a live port only; --replay writes --out");
     TraceRows trace = TraceFile.read(port.replay);
-    TraceLink named = capacityMbps == null || queueKbyte == null ? TraceLink.fromName(port.replay) : null;
+    TraceLink named = capacityMbps == null || queueKbyte == null || baseLatencyMs == null
+        ? TraceLink.fromName(port.replay) : null;
     double c = capacityMbps != null ? capacityMbps : named.capacityMbps();
     double q = queueKbyte != null ? queueKbyte : named.queueBytes() / 1000;
-    TraceRows predicted = Replay.run(new LinkEmulator(Predictors.of(modelFile), c, q, baseLatencyMs), trace);
+    double l = baseLatencyMs != null ? baseLatencyMs : named.baseLatencyMs();
+    checkLink(c, q, l);
+    TraceRows predicted = Replay.run(new LinkEmulator(Predictors.of(modelFile), c, q, l), trace);
     TraceFile.write(out, predicted);
     int drops = 0;
     double latencySumMs = 0;
@@ -169,9 +173,13 @@ public final class ForwardCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--ring must be a power of two >= 2, got " + ringPackets);
     }
     if (out != null) throw new ParameterException(spec.commandLine(), "--out goes with --replay only");
-    Forwarder.Settings settings = new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, ringPackets,
-        release.spinUs, logBase, release.realtimePriority(spec.commandLine()), release.txYieldUs(spec.commandLine()));
+    double baseMs = baseLatencyMs != null ? baseLatencyMs : 0;
+    checkLink(capacityMbps, queueKbyte, baseMs);
+    Forwarder.Settings settings = new Forwarder.Settings(capacityMbps, queueKbyte, baseMs, ringPackets,
+        release.spinUs(spec.commandLine()), logBase, release.realtimePriority(spec.commandLine()), release.txYieldUs(spec.commandLine()));
     Port opened = open();
+    Forwarder forwarder = Forwarder.start(opened, Predictors.of(modelFile), Predictors.of(modelFile), settings);
+    // registered only once started: a start that fails must exit at once, not wait for the report
     CountDownLatch stopRequested = new CountDownLatch(1), reported = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stopRequested.countDown();
@@ -182,7 +190,6 @@ public final class ForwardCommand implements Callable<Integer> {
       }
     });
     Runtime.getRuntime().addShutdownHook(hook);
-    Forwarder forwarder = Forwarder.start(opened, Predictors.of(modelFile), Predictors.of(modelFile), settings);
     PrintWriter w = spec.commandLine().getOut();
     try {
       w.printf(Locale.ROOT, "forwarding %s through %s at %s Mbit/s, queue %s KByte%s; Ctrl-C stops%n", describe(),
@@ -200,6 +207,10 @@ public final class ForwardCommand implements Callable<Integer> {
       if (opened instanceof AfPacketBridge bridge && bridge.oversize() > 0) {
         w.println(bridge.oversize() + " frames over " + AfPacketBridge.MAX_FRAME_BYTES + " bytes dropped (TSO/GSO on?)");
       }
+      if (opened instanceof UdpRelay relay && relay.refusedDatagrams() > 0) {
+        w.println(relay.refusedDatagrams() + " datagrams from new clients refused: the relay already had "
+            + UdpRelay.MAX_CLIENTS + " (restart it to forget them)");
+      }
       w.flush();
     } finally {
       reported.countDown();
@@ -211,6 +222,15 @@ public final class ForwardCommand implements Callable<Integer> {
     }
     if (forwarder.failure() != null) throw new InputException("the port failed: " + forwarder.failure().getMessage());
     return 0;
+  }
+
+  /** The link the model is fed, as usage errors naming the flag (the library's own checks do not). */
+  private void checkLink(double capacityMbps, double queueKbyte, double baseLatencyMs) {
+    if (!(capacityMbps > 0)) throw new ParameterException(spec.commandLine(), "-c must be > 0 Mbit/s, got " + capacityMbps);
+    if (!(queueKbyte >= 0)) throw new ParameterException(spec.commandLine(), "-q must be >= 0 KByte (0: infinite), got " + queueKbyte);
+    if (!(baseLatencyMs >= 0)) {
+      throw new ParameterException(spec.commandLine(), "--base_latency must be >= 0 ms, got " + baseLatencyMs);
+    }
   }
 
   private static String notes(DirectionStats s) {

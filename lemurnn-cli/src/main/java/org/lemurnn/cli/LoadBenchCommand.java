@@ -161,14 +161,18 @@ public final class LoadBenchCommand implements Callable<Integer> {
       InetSocketAddress listen = relay.listenAddress();
       int priority = release.realtimePriority(spec.commandLine());
       Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
-          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs, null, priority, release.txYieldUs(spec.commandLine())));
-      scheduling = release.scheduling(forwarder.directions().getFirst(), priority);
-      boolean realtime = priority > 0 && forwarder.directions().getFirst().realtimeFailure() == null;
-      sink.start(realtime && priority > 2 ? priority - 2 : 0); // below RX (priority - 1): stamps matter more
-      if (rss != null) rss.add(residentMb());
-      long sendingNs = send(sender, listen, ratePps, packets, rss);
-      Thread.sleep(50 + (long) baseLatencyMs);
-      forwarder.stop();
+          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs(spec.commandLine()), null, priority, release.txYieldUs(spec.commandLine())));
+      long sendingNs;
+      try {
+        scheduling = release.scheduling(forwarder.directions().getFirst(), priority);
+        boolean realtime = priority > 0 && forwarder.directions().getFirst().realtimeFailure() == null;
+        sink.start(realtime && priority > 2 ? priority - 2 : 0); // below RX (priority - 1): stamps matter more
+        if (rss != null) rss.add(residentMb());
+        sendingNs = send(sender, listen, ratePps, packets, rss);
+        Thread.sleep(50 + (long) baseLatencyMs);
+      } finally {
+        forwarder.stop(); // its threads are not daemons: a failed run must not leave them running
+      }
       DirectionStats stats = forwarder.directions().getFirst().stats();
       long sunk = sink.finish(stats.sent());
       if (rss != null) rss.add(residentMb());

@@ -13,7 +13,7 @@ final class ReleaseOptions {
       description = "TX sleeps until this long before a send time, then spins (default ${DEFAULT-VALUE} us).")
   long spinUs;
 
-  @Option(names = "--tx_yield_us", paramLabel = "US", defaultValue = "20",
+  @Option(names = "--tx_yield_us", paramLabel = "US", defaultValue = "" + Direction.DEFAULT_YIELD_US,
       description = "TX pauses this long after each millisecond on its core (default ${DEFAULT-VALUE} us; 0: never). Under "
           + "load TX never sleeps otherwise, and a real-time TX that keeps its core starves the kernel's per-CPU work "
           + "until the kernel takes the core away for up to 50 ms.")
@@ -25,6 +25,12 @@ final class ReleaseOptions {
           + "(root, or a user whose RLIMIT_RTPRIO allows it: ulimit -r, rtprio in /etc/security/limits.conf; see "
           + "sched(7)), else off. TX spins near send times: under load it keeps a core busy.")
   Integer realtimePriority;
+
+  /** --spin_us, checked: a negative window would park TX past every send time. */
+  long spinUs(CommandLine commandLine) {
+    if (spinUs < 0) throw new CommandLine.ParameterException(commandLine, "--spin_us must be >= 0, got " + spinUs);
+    return spinUs;
+  }
 
   /** --tx_yield_us, checked. */
   long txYieldUs(CommandLine commandLine) {

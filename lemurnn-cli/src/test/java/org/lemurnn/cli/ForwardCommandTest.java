@@ -28,6 +28,43 @@ class ForwardCommandTest {
     assertThat(predicted.dropped()).contains(true, false);
   }
 
+  /** The name's L is the base latency the trace's latencies include: replay adds it, as the link did. */
+  @Test
+  void replayTakesTheBaseLatencyFromTheTracesNameToo() throws Exception {
+    Path l10 = Files.copy(Path.of(TRACE), dir.resolve("mgtrace_C4_L10_Q18250_1764000000_12.csv"));
+    Path out0 = dir.resolve("l0.csv"), out10 = dir.resolve("l10.csv");
+    assertThat(Cli.run("forward", "--replay", TRACE, "--out", out0.toString(), "-m", MODEL, "--units", "abstract")
+        .exitCode()).isZero();
+    Cli r = Cli.run("forward", "--replay", l10.toString(), "--out", out10.toString(), "-m", MODEL, "--units", "abstract");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    TraceRows at0 = TraceFile.read(out0), at10 = TraceFile.read(out10);
+    assertThat(at10.dropped()).isEqualTo(at0.dropped());
+    for (int i = 0; i < at0.length(); i++) {
+      if (!at0.dropped()[i]) {
+        assertThat(at10.latencyNs()[i] - at0.latencyNs()[i]).as("packet %d", i).isBetween(10_000_000L - 1, 10_000_000L + 1);
+      }
+    }
+  }
+
+  @Test
+  void badLinkValuesAreUsageErrorsNamingTheFlag() {
+    String[] live = {"forward", "--udp", "127.0.0.1:0=127.0.0.1:9", "-m", MODEL, "--units", "abstract"};
+    assertThat(Cli.run(cat(live, "-c", "0", "-q", "10")).err()).contains("-c must be > 0 Mbit/s, got 0.0");
+    assertThat(Cli.run(cat(live, "-c", "8", "-q", "-1")).err()).contains("-q must be >= 0 KByte");
+    assertThat(Cli.run(cat(live, "-c", "8", "-q", "10", "--base_latency", "-1")).err())
+        .contains("--base_latency must be >= 0 ms");
+    Cli spin = Cli.run(cat(live, "-c", "8", "-q", "10", "--spin_us", "-5"));
+    assertThat(spin.exitCode()).isEqualTo(2);
+    assertThat(spin.err()).contains("--spin_us must be >= 0, got -5");
+    Cli logWithReplay = Cli.run("forward", "--replay", TRACE, "--out", "x", "-m", MODEL, "--units", "abstract", "-f", "log");
+    assertThat(logWithReplay.exitCode()).isEqualTo(2);
+    assertThat(logWithReplay.err()).contains("-f goes with a live port only");
+  }
+
+  private static String[] cat(String[] head, String... tail) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(head), java.util.Arrays.stream(tail)).toArray(String[]::new);
+  }
+
   @Test
   void udpRelayRunsForItsDurationAndReportsTotals() throws Exception {
     String base = dir.resolve("fwd").toString();

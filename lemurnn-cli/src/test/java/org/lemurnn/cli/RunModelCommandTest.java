@@ -30,12 +30,12 @@ class RunModelCommandTest {
 
   @TempDir Path tmp;
 
-  /** A model whose output ignores its input: backlog {@code backlogKbyte}, never a drop. */
   /** Rows of a trace file marked dropped, counted from the file itself. */
   private static long droppedRows(Path trace) throws IOException {
     return Files.readAllLines(trace).stream().skip(1).filter(line -> line.split("\t")[5].equals("1")).count();
   }
 
+  /** A model whose output ignores its input: backlog {@code backlogKbyte}, never a drop. */
   private Path constantModel(double backlogKbyte) {
     Map<String, Tensor> t = new LinkedHashMap<>();
     t.put("rnn.weight_ih_l0", new Tensor(new int[] {1, 4}, new float[4]));

@@ -21,8 +21,9 @@ public final class Direction {
   private static final long DRAIN_LIMIT_NS = TimeUnit.SECONDS.toNanos(2);
   /** How long TX may keep its core before it pauses for {@code yieldNs}. */
   static final long YIELD_EVERY_NS = TimeUnit.MILLISECONDS.toNanos(1);
-  /** TX's default pause per {@link #YIELD_EVERY_NS}: 20 us. */
-  public static final long DEFAULT_YIELD_NS = 20_000;
+  /** TX's default pause per {@link #YIELD_EVERY_NS}, in us (the flag's unit). */
+  public static final long DEFAULT_YIELD_US = 20;
+  static final long DEFAULT_YIELD_NS = DEFAULT_YIELD_US * 1000;
 
   private final String name;
   private final PacketSource source;

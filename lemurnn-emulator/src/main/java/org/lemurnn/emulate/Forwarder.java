@@ -27,7 +27,7 @@ public final class Forwarder {
     /** Ordinary threads, TX's default pauses. */
     public Settings(double capacityMbps, double queueKbyte, double baseLatencyMs, int ringPackets, long spinUs,
         String logBase) {
-      this(capacityMbps, queueKbyte, baseLatencyMs, ringPackets, spinUs, logBase, 0, Direction.DEFAULT_YIELD_NS / 1000);
+      this(capacityMbps, queueKbyte, baseLatencyMs, ringPackets, spinUs, logBase, 0, Direction.DEFAULT_YIELD_US);
     }
   }
 
@@ -51,7 +51,7 @@ public final class Forwarder {
    * whatever it had built before it throws.
    */
   public static Forwarder start(Port port, Predictor aToB, Predictor bToA, Settings settings)
-      throws InterruptedException, IOException {
+      throws InterruptedException {
     if (aToB == bToA) throw new IllegalArgumentException("each direction needs its own predictor (model state)");
     Arena arena = Arena.ofShared();
     List<PacketLog> logs = new ArrayList<>(2);

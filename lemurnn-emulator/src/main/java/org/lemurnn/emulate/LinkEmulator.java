@@ -3,7 +3,6 @@ package org.lemurnn.emulate;
 import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.model.ModelSpec;
 
 /**
  * The emulated link of one direction, on a clock: each packet's gap is measured from the previous
@@ -31,10 +30,6 @@ public final class LinkEmulator {
     if (!(baseLatencyMs >= 0)) throw new IllegalArgumentException("base latency must be >= 0 ms: " + baseLatencyMs);
     this.link = new LinkPrediction(predictor, UnitSystem.PHYSICAL, capacityMbps, queueKbyte);
     this.baseLatencyMs = baseLatencyMs;
-  }
-
-  public ModelSpec spec() {
-    return link.spec();
   }
 
   /**

@@ -24,13 +24,16 @@ import java.util.function.Consumer;
  * A to B); the target's replies go back to the client that caused them (B to A). Each client gets
  * its own socket toward the target, so replies are told apart by the socket they arrive on, and
  * several clients work at once. A new client costs a socket and a few objects; a datagram costs no
- * allocation.
+ * allocation. Clients are never forgotten: once {@value #MAX_CLIENTS} source addresses have been
+ * seen, datagrams from new ones are refused before they reach the model, and counted
+ * ({@link #refusedDatagrams}).
  *
  * <p>The model sees each datagram's size on an Ethernet link: payload plus Ethernet, IP and UDP
  * headers, as the L2 bridge would.
  */
 public final class UdpRelay implements Port {
-  private static final int MAX_CLIENTS = 4096;
+  /** Source addresses a relay keeps a socket for (a socket each: mind `ulimit -n`). */
+  public static final int MAX_CLIENTS = 4096;
   /**
    * Datagrams a ready client socket gives before the next one's turn: a busy lone client pays one
    * select per 16 receives, not one per receive, and a reply on another socket waits at most 16.
@@ -49,13 +52,15 @@ public final class UdpRelay implements Port {
   private final Selector selector;
   private final int headerBytes;
   private final Map<SocketAddress, Client> byAddress = new HashMap<>(); // A-side RX thread only
-  private final AtomicReferenceArray<Client> clients = new AtomicReferenceArray<>(MAX_CLIENTS);
+  private final AtomicReferenceArray<Client> clients;
   private final ConcurrentLinkedQueue<Client> unregistered = new ConcurrentLinkedQueue<>();
   private int clientCount; // A-side RX thread only
+  private volatile long refusedDatagrams; // written by the A-side RX thread only
 
   private record Client(int index, SocketAddress address, DatagramChannel upstream) {}
 
-  private UdpRelay(DatagramChannel listen, InetSocketAddress target, Selector selector) {
+  private UdpRelay(DatagramChannel listen, InetSocketAddress target, Selector selector, int maxClients) {
+    this.clients = new AtomicReferenceArray<>(maxClients);
     this.listen = listen;
     this.target = target;
     this.selector = selector;
@@ -64,12 +69,17 @@ public final class UdpRelay implements Port {
 
   /** Binds the listen address; the target need not be up yet. */
   public static UdpRelay open(InetSocketAddress listenAddress, InetSocketAddress target) throws IOException {
+    return open(listenAddress, target, MAX_CLIENTS);
+  }
+
+  /** As {@link #open(InetSocketAddress, InetSocketAddress)}, keeping at most {@code maxClients}. */
+  static UdpRelay open(InetSocketAddress listenAddress, InetSocketAddress target, int maxClients) throws IOException {
     if (target.isUnresolved()) throw new IOException("cannot resolve target host " + target.getHostString());
     DatagramChannel listen = DatagramChannel.open(family(listenAddress));
     try {
       listen.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
       listen.bind(listenAddress);
-      return new UdpRelay(listen, target, Selector.open());
+      return new UdpRelay(listen, target, Selector.open(), maxClients);
     } catch (IOException e) {
       listen.close();
       throw new IOException("cannot listen on " + listenAddress + ": " + e.getMessage(), e);
@@ -91,17 +101,21 @@ public final class UdpRelay implements Port {
     return new PacketSource() {
       @Override
       public int receive(PacketSlot slot) throws IOException {
-        ByteBuffer buffer = slot.buffer.clear();
-        SocketAddress from;
+        ByteBuffer buffer = slot.buffer;
         try {
-          from = listen.receive(buffer);
+          while (true) {
+            SocketAddress from = listen.receive(buffer.clear());
+            Client client = byAddress.get(from);
+            if (client == null) client = newClient(from);
+            if (client != null) {
+              slot.peer = client.index;
+              return buffer.position();
+            }
+            refusedDatagrams++; // the client table is full: no socket to send it from
+          }
         } catch (ClosedChannelException e) {
           return -1;
         }
-        Client client = byAddress.get(from);
-        if (client == null) client = newClient(from);
-        slot.peer = client == null ? -1 : client.index;
-        return buffer.position();
       }
 
       @Override
@@ -115,8 +129,8 @@ public final class UdpRelay implements Port {
   @Override
   public PacketSink sendB() {
     return slot -> {
-      if (slot.peer < 0) return false;
       try {
+        // 0: the non-blocking socket's send buffer is full, or the datagram is empty (NIO sends none)
         return clients.get(slot.peer).upstream.write(slot.buffer.clear().limit(slot.length)) > 0;
       } catch (PortUnreachableException e) {
         return false; // the target is not there (yet): like a real link, the datagram is lost
@@ -133,7 +147,7 @@ public final class UdpRelay implements Port {
   @Override
   public PacketSource receiveB() {
     return new PacketSource() {
-      private final int[] ready = new int[MAX_CLIENTS]; // client indexes select reported, this round
+      private final int[] ready = new int[clients.length()]; // client indexes select reported, this round
       private int readyCount, nextReady;
       private int turnDatagrams; // received from ready[nextReady] in its current turn
       private final Consumer<SelectionKey> record = key -> ready[readyCount++] = ((Client) key.attachment()).index;
@@ -189,7 +203,7 @@ public final class UdpRelay implements Port {
   }
 
   private Client newClient(SocketAddress from) throws IOException {
-    if (clientCount == MAX_CLIENTS) return null;
+    if (clientCount == clients.length()) return null;
     DatagramChannel upstream = DatagramChannel.open(family(target));
     upstream.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
     upstream.connect(target);
@@ -200,6 +214,11 @@ public final class UdpRelay implements Port {
     unregistered.add(client);
     selector.wakeup();
     return client;
+  }
+
+  /** Datagrams from new clients refused because the client table was full. */
+  public long refusedDatagrams() {
+    return refusedDatagrams;
   }
 
   @Override

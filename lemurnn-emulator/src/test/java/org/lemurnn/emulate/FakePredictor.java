@@ -17,8 +17,11 @@ final class FakePredictor implements Predictor {
   int steps;
   int resets;
 
+  /** Sizes divisible by this are dropped, unless a test says otherwise. */
+  static final int DROP_MODULUS = 7;
+
   FakePredictor() {
-    this(7);
+    this(DROP_MODULUS);
   }
 
   FakePredictor(int dropModulus) {
@@ -30,7 +33,7 @@ final class FakePredictor implements Predictor {
   }
 
   static boolean drops(int sizeBytes) {
-    return sizeBytes % 7 == 0;
+    return sizeBytes % DROP_MODULUS == 0;
   }
 
   private boolean dropsHere(int sizeBytes) {

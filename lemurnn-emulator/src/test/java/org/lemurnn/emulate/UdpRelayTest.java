@@ -57,4 +57,27 @@ class UdpRelayTest {
       assertThat(peers.indexOf(1)).as("position of the quiet client's reply").isLessThan(backlog / 2);
     }
   }
+
+  /** Past the client table's size a new client's datagrams are refused and counted; known ones still pass. */
+  @Test
+  void aFullClientTableRefusesNewClientsAndCountsTheirDatagrams() throws Exception {
+    try (Arena arena = Arena.ofConfined();
+        DatagramChannel target = DatagramChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
+        DatagramChannel known = DatagramChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
+        DatagramChannel late = DatagramChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
+        UdpRelay relay = UdpRelay.open(new InetSocketAddress(LOOPBACK, 0), (InetSocketAddress) target.getLocalAddress(), 1)) {
+      PacketSlot slot = new PacketSlot(arena.allocate(UdpRelay.MAX_PACKET_BYTES));
+      ByteBuffer buffer = ByteBuffer.allocate(64);
+      known.send(buffer.clear().put((byte) 1).flip(), relay.listenAddress());
+      late.send(buffer.clear().put((byte) 2).put((byte) 2).flip(), relay.listenAddress());
+      late.send(buffer.clear().put((byte) 2).put((byte) 2).flip(), relay.listenAddress());
+      known.send(buffer.clear().put((byte) 3).put((byte) 3).put((byte) 3).flip(), relay.listenAddress());
+      PacketSource clients = relay.receiveA();
+      assertThat(clients.receive(slot)).isEqualTo(1);
+      assertThat(slot.peer).isZero();
+      assertThat(clients.receive(slot)).as("the late client's two datagrams are skipped").isEqualTo(3);
+      assertThat(slot.peer).isZero();
+      assertThat(relay.refusedDatagrams()).isEqualTo(2);
+    }
+  }
 }
