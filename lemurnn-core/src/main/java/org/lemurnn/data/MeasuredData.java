@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.lemurnn.InputException;
@@ -62,21 +64,31 @@ public final class MeasuredData {
     return new DataSets(train, val, test, UnitSystem.PHYSICAL, normScale, "dag", notes);
   }
 
-  /** Every {@code *.csv} under the paths, sorted so the seeded permutation alone decides the order. */
+  /**
+   * Every {@code *.csv} under the paths, sorted so the seeded permutation alone decides the order,
+   * each file once: overlapping paths (a folder and its subfolder, two spellings, a symlink) would
+   * otherwise put one trace into two sets. A file keeps the path it was first found under.
+   */
   static List<Path> find(List<Path> dagData) {
     List<Path> files = new ArrayList<>();
+    Set<Path> seen = new HashSet<>();
     for (Path p : dagData) {
-      if (Files.isRegularFile(p)) {
-        files.add(p);
-      } else if (Files.isDirectory(p)) {
-        try (Stream<Path> walk = Files.walk(p, FileVisitOption.FOLLOW_LINKS)) {
-          walk.filter(f -> f.getFileName().toString().endsWith(".csv") && Files.isRegularFile(f))
-              .sorted().forEach(files::add);
-        } catch (IOException | UncheckedIOException e) {
-          throw InputException.in(p, "cannot list trace files: " + e.getMessage());
-        }
-      } else {
+      if (!Files.isRegularFile(p) && !Files.isDirectory(p)) {
         throw InputException.in(p, "no such file or directory (--dag_data takes trace files or folders of *.csv)");
+      }
+      try {
+        List<Path> found;
+        if (Files.isRegularFile(p)) {
+          found = List.of(p);
+        } else {
+          try (Stream<Path> walk = Files.walk(p, FileVisitOption.FOLLOW_LINKS)) {
+            found = walk.filter(f -> f.getFileName().toString().endsWith(".csv") && Files.isRegularFile(f))
+                .sorted().toList();
+          }
+        }
+        for (Path f : found) if (seen.add(f.toRealPath())) files.add(f);
+      } catch (IOException | UncheckedIOException e) {
+        throw InputException.in(p, "cannot list trace files: " + e.getMessage());
       }
     }
     if (files.isEmpty()) throw new InputException("no *.csv trace files under " + dagData);

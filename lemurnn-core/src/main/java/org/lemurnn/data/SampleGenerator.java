@@ -85,7 +85,11 @@ public final class SampleGenerator {
       case PACKETQUEUE -> {
         double capacity = preset.capacity().draw(rng);
         Range q = preset.queue();
-        Range packets = new Range((int) (q.min() / preset.packetSize().max()), (int) (q.max() / preset.packetSize().min()));
+        // at least one packet: a limit of 0 would drop every packet yet read as q = 0, "infinite"
+        // (the built-in presets' limits start at 1 or more, so their data is the seed's)
+        int minPackets = Math.max(1, (int) (q.min() / preset.packetSize().max()));
+        int maxPackets = Math.max(minPackets, (int) (q.max() / preset.packetSize().min()));
+        Range packets = new Range(minPackets, maxPackets);
         double limit = Math.rint(packets.draw(rng));
         yield new PacketQueue(preset.units(), capacity, spec.infiniteQueue() || preset.unlimitedQueue()
             ? Double.POSITIVE_INFINITY : limit);

@@ -43,8 +43,6 @@ public final class LinkPrediction {
   private final float[] features;
   private final float[] out = new float[Predictor.OUTPUTS];
 
-  private double lastGap;
-  private double lastBacklog;
   private double lastLatency;
 
   /**
@@ -113,11 +111,10 @@ public final class LinkPrediction {
       predictor.reset();
       gap = 0;
     }
-    lastGap = gap;
     encoder.encode(gap, size * sizeToModel, capacityModel, queueModel, features);
     predictor.step(features, out);
-    lastBacklog = out[Predictor.BACKLOG] * normScale;
-    lastLatency = Math.max(0, modelUnits.latencyOf(lastBacklog, capacityModel));
+    double backlog = out[Predictor.BACKLOG] * normScale;
+    lastLatency = Math.max(0, modelUnits.latencyOf(backlog, capacityModel));
     return !Predictor.dropped(out);
   }
 
@@ -126,18 +123,8 @@ public final class LinkPrediction {
     predictor.reset();
   }
 
-  /** The gap the last packet was fed with (0 after a reset gap). */
-  public double gap() {
-    return lastGap;
-  }
-
   /** The last packet's queueing latency, never negative, in the data's time unit (ms for physical data). */
   public double latency() {
     return lastLatency;
-  }
-
-  /** The model's backlog for the last packet, in the model's units (unnormalised, may be negative). */
-  public double backlog() {
-    return lastBacklog;
   }
 }

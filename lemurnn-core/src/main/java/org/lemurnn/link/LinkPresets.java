@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.lemurnn.InputException;
+import org.lemurnn.traffic.TrafficKind;
 
 /**
  * The built-in link presets (the seed's LinkProperties library, abstract units, and the physical
@@ -72,7 +73,22 @@ public final class LinkPresets {
         + String.join(", ", BUILT_IN.keySet()) + ", or the path of a JSON preset file");
   }
 
-  /** Reads a preset in the seed's link-properties.json shape, plus units, overhead_bytes, traffic. */
+  /**
+   * Reads a preset in the seed's link-properties.json shape, plus units, overhead_bytes, traffic.
+   *
+   * <p>Units of the fields, despite some of their names:
+   *
+   * <ul>
+   *   <li>{@code "units": "abstract"} (the default, the seed's): every field in the seed's units:
+   *       arrival rate in packets per time unit, capacity in size units per time unit, {@code
+   *       *_pkt_size}, {@code *_queue_bytes} and {@code overhead_bytes} in size units.
+   *   <li>{@code "units": "physical"}: arrival rate and capacity in Mbit/s, {@code *_pkt_size} in
+   *       KByte and {@code *_queue_bytes} in KByte too (read as is: the name is the seed's); only
+   *       {@code overhead_bytes} is in bytes (divided by 1000 into KByte).
+   * </ul>
+   *
+   * {@code traffic} is one traffic name or a list of them, each checked when read.
+   */
   public static LinkPreset fromJson(Path file) {
     JsonNode root;
     try {
@@ -92,8 +108,13 @@ public final class LinkPresets {
       double overheadBytes = root.has("overhead_bytes") ? number(file, root, "overhead_bytes") : 0;
       List<String> traffic = new ArrayList<>();
       JsonNode t = root.get("traffic");
-      if (t != null && t.isArray()) t.forEach(n -> traffic.add(n.asText()));
-      else if (t != null) traffic.add(t.asText());
+      if (t != null) {
+        for (JsonNode n : t.isArray() ? t : List.of(t)) {
+          if (!n.isTextual()) throw InputException.in(file, "traffic entries must be names such as \"cbr\", got " + n);
+          TrafficKind.fromFileName(n.asText()); // an unknown name fails here, not at generation
+          traffic.add(n.asText());
+        }
+      }
       String name = root.has("name") ? root.get("name").asText() : file.getFileName().toString();
       return new LinkPreset(name, units,
           range(file, root, "arrival_rate"), range(file, root, "capacity"),

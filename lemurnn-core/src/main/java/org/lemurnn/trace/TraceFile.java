@@ -180,7 +180,8 @@ public final class TraceFile {
         backlogKbyte[i] = i == 0 ? 0 : backlogKbyte[i - 1];
       } else {
         latencyMs[i] = Math.max(0, rows.latencyNs()[i] / 1e6 - link.baseLatencyMs());
-        backlogKbyte[i] = latencyMs[i] * link.capacityMbps() / 8;
+        // what the link sends in the queueing latency: the backlog that took it to drain
+        backlogKbyte[i] = UnitSystem.PHYSICAL.sendableInGap(latencyMs[i], link.capacityMbps());
       }
     }
     return new LinkSample(UnitSystem.PHYSICAL, "trace", "trace", link.capacityMbps(), link.queueBytes() / 1000,

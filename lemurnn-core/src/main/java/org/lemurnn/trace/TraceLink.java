@@ -29,7 +29,12 @@ public record TraceLink(double capacityMbps, double baseLatencyMs, double queueB
       throw InputException.in(file, "the name does not carry the link (..._C<Mbit/s>_L<ms>_Q<bytes>_...): "
           + "rename it or give capacity, base latency and queue explicitly");
     }
-    return new TraceLink(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)));
+    try {
+      return new TraceLink(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)));
+    } catch (IllegalArgumentException e) {
+      // the name matches but carries an impossible link (capacity 0): say which file
+      throw InputException.in(file, e.getMessage() + ": rename it or give the link explicitly");
+    }
   }
 
   /** The name {@code generate} gives a file: {@code mgtrace_C<c>_L<l>_Q<q>_<unix time>_<n>.csv}. */

@@ -2,6 +2,7 @@ package org.lemurnn.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +46,14 @@ class DataSpecTest {
 
   @Test
   void mahimahiSchedulesReadWithLineNumbers() throws Exception {
-    DeliverySchedule verizon = DeliverySchedule.read(ReferenceData.path("mahimahi/Verizon-LTE-short.down"));
+    Path file = ReferenceData.path("mahimahi/Verizon-LTE-short.down");
+    DeliverySchedule verizon = DeliverySchedule.read(file);
     assertThat(verizon.opportunityMs()).hasSize(58655);
-    // a cellular downlink of a few to tens of Mbit/s
-    assertThat(verizon.meanCapacityMbps()).isBetween(1.0, 100.0);
+    // from the file itself: each line one 1,500 byte opportunity, over the period of its last timestamp
+    List<String> lines = Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    long periodMs = Long.parseLong(lines.getLast());
+    double expectedMbps = lines.size() * 1500.0 * 8 / periodMs / 1000; // bit/ms = kbit/s, / 1000 = Mbit/s
+    assertThat(verizon.meanCapacityMbps()).isCloseTo(expectedMbps, within(1e-9 * expectedMbps));
     Path bad = dir.resolve("bad.down");
     Files.writeString(bad, "0\n5\nx\n");
     assertThatThrownBy(() -> DeliverySchedule.read(bad)).isInstanceOf(InputException.class).hasMessageContaining("bad.down:3:");

@@ -92,6 +92,28 @@ class MeasuredDataTest {
   }
 
   @Test
+  void overlappingPathsGiveEachFileOnce() throws Exception {
+    List<Path> once = MeasuredData.find(List.of(TRACES));
+    assertThat(once).hasSize(20);
+    // the same folder twice, another spelling of it, a symlink to it and one of its files
+    Path link = Files.createSymbolicLink(dir.resolve("linked"), TRACES);
+    List<Path> overlapping = MeasuredData.find(List.of(TRACES, TRACES,
+        TRACES.resolve("..").resolve(TRACES.getFileName()), link, once.get(3)));
+    assertThat(overlapping).isEqualTo(once);
+    List<Path> real = new ArrayList<>();
+    for (Path f : overlapping) real.add(f.toRealPath());
+    assertThat(real).doesNotHaveDuplicates();
+    // so the split is the one of the folder given once, disjoint as that one is
+    DataSpec spec = DataSpec.defaults().withSizes(1000, 10, 5, 5).withSeed(3, false);
+    DataSets twice = MeasuredData.load(List.of(TRACES, TRACES), spec, null);
+    DataSets single = MeasuredData.load(List.of(TRACES), spec, null);
+    assertThat(twice.test().stream().map(MeasuredDataTest::key).toList())
+        .isEqualTo(single.test().stream().map(MeasuredDataTest::key).toList());
+    assertThat(twice.train().getFirst().samples().stream().map(MeasuredDataTest::key).toList())
+        .isEqualTo(single.train().getFirst().samples().stream().map(MeasuredDataTest::key).toList());
+  }
+
+  @Test
   void sharesAreProportionalAndCoverEverySet() {
     assertThat(MeasuredData.shares(20, new int[] {1024, 2048, 1024}, List.of())).containsExactly(5, 10, 5);
     assertThat(MeasuredData.shares(3, new int[] {1, 100, 1}, List.of())).containsExactly(1, 1, 1);

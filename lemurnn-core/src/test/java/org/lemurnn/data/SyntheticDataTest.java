@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 import org.lemurnn.link.LinkKind;
+import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
 import org.lemurnn.link.DeliverySchedule;
+import org.lemurnn.link.Range;
+import org.lemurnn.link.UnitSystem;
 import org.lemurnn.ReferenceData;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.traffic.TrafficKind;
@@ -103,6 +106,28 @@ class SyntheticDataTest {
     DataSets sets = SyntheticData.generate(spec);
     assertThat(sets.test()).allMatch(s -> s.capacity() == schedule.meanCapacityMbps() && s.link().equals("mahimahi"));
     assertThat(sets.test()).anyMatch(s -> s.dropCount() > 0);
+  }
+
+  @Test
+  void packetQueueLimitIsAtLeastOnePacket() {
+    // a queue smaller than the largest packet: int(min queue / max packet) = 0
+    LinkPreset small = new LinkPreset("small-queue", UnitSystem.PHYSICAL, Range.of(0.001), new Range(1, 10),
+        new Range(0.06, 1.4), new Range(0.5, 1), 0.024, List.of());
+    // a queue smaller than the smallest packet: both bounds would be 0. At 0.001 Mbit/s of CBR the
+    // gaps are seconds long, so the link is empty at every arrival and a one-packet queue drops nothing
+    LinkPreset tiny = new LinkPreset("tiny-queue", UnitSystem.PHYSICAL, Range.of(0.001), new Range(1, 10),
+        new Range(0.06, 1.4), Range.of(0.05), 0.024, List.of());
+    for (LinkPreset preset : List.of(small, tiny)) {
+      DataSpec spec = SMALL.withPresets(List.of(preset)).withTraffic(List.of(TrafficKind.CBR))
+          .withLink(LinkKind.PACKETQUEUE, false, null);
+      for (int i = 0; i < 200; i++) {
+        LinkSample s = SyntheticData.sample(spec.withSeed(i, false), 0);
+        assertThat(s.queueLimit()).as("%s, seed %d", preset.name(), i).isGreaterThanOrEqualTo(1);
+        assertThat(s.dropped()).as("%s, seed %d", preset.name(), i).doesNotContain(true);
+      }
+    }
+    DataSpec tinySpec = SMALL.withPresets(List.of(tiny)).withLink(LinkKind.PACKETQUEUE, false, null);
+    assertThat(SyntheticData.sample(tinySpec, 0).queueLimit()).isEqualTo(1);
   }
 
   private static void assertSame(List<LinkSample> a, List<LinkSample> b) {

@@ -58,6 +58,30 @@ class LinkPresetsTest {
     assertThat(p.capacity()).isEqualTo(new Range(2, 4));
     assertThat(p.overheadSize()).isEqualTo(0.024);
     assertThat(p.traffic()).containsExactly("cbr", "tcp_reno");
+    // the units the javadoc and README give: queue_bytes in KByte as is, overhead_bytes in bytes
+    assertThat(p.queue()).isEqualTo(new Range(10, 20));
+  }
+
+  @Test
+  void jsonTrafficNamesAreCheckedWhenRead() throws Exception {
+    String fields = """
+        "min_arrival_rate": 0.5, "max_arrival_rate": 2, "min_capacity": 2, "max_capacity": 4,
+        "min_pkt_size": 0.1, "max_pkt_size": 1.5, "min_queue_bytes": 10, "max_queue_bytes": 20""";
+    Path one = dir.resolve("one.json");
+    Files.writeString(one, "{" + fields + ", \"traffic\": \"bursty_cbr\"}");
+    assertThat(LinkPresets.resolve(one.toString()).traffic()).containsExactly("bursty_cbr");
+    Path typo = dir.resolve("typo.json");
+    Files.writeString(typo, "{" + fields + ", \"traffic\": [\"cbr\", \"tcp_renno\"]}");
+    assertThatThrownBy(() -> LinkPresets.resolve(typo.toString())).isInstanceOf(InputException.class)
+        .hasMessageContaining("typo.json").hasMessageContaining("unknown traffic 'tcp_renno'");
+    Path number = dir.resolve("number.json");
+    Files.writeString(number, "{" + fields + ", \"traffic\": [\"cbr\", 1]}");
+    assertThatThrownBy(() -> LinkPresets.resolve(number.toString())).isInstanceOf(InputException.class)
+        .hasMessageContaining("number.json").hasMessageContaining("traffic entries must be names").hasMessageContaining("got 1");
+    Path object = dir.resolve("object.json");
+    Files.writeString(object, "{" + fields + ", \"traffic\": {\"kind\": \"cbr\"}}");
+    assertThatThrownBy(() -> LinkPresets.resolve(object.toString())).isInstanceOf(InputException.class)
+        .hasMessageContaining("object.json").hasMessageContaining("traffic entries must be names");
   }
 
   @Test

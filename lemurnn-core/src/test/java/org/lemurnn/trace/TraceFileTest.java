@@ -25,6 +25,12 @@ class TraceFileTest {
     assertThat(link.fileName(1764000000L, 3)).isEqualTo("mgtrace_C7.25_L3_Q10950_1764000000_3.csv");
     assertThatThrownBy(() -> TraceLink.fromName(Path.of("trace.csv")))
         .isInstanceOf(InputException.class).hasMessageContaining("trace.csv").hasMessageContaining("_C<Mbit/s>");
+    // a name that carries an impossible link says which file and what to do
+    assertThatThrownBy(() -> TraceLink.fromName(Path.of("x/mgtrace_C0_L0_Q1000_1764000000_3.csv")))
+        .isInstanceOf(InputException.class)
+        .hasMessageStartingWith(Path.of("x/mgtrace_C0_L0_Q1000_1764000000_3.csv") + ": ")
+        .hasMessageContaining("capacity must be > 0 Mbit/s")
+        .hasMessageEndingWith(": rename it or give the link explicitly");
   }
 
   @Test
