@@ -73,8 +73,8 @@ public final class TrainingRun {
   private volatile boolean stopRequested;
   private final CountDownLatch stopped = new CountDownLatch(1);
   /**
-   * Draws the plots off the training thread: libtorch trains on one core, and a PNG takes tens of
-   * milliseconds, a tenth of a small model's epoch. Drained before the run returns.
+   * Draws the plots off the training thread: a PNG takes tens of milliseconds, which the next epoch
+   * need not wait for. Drained before the run returns.
    */
   private final ExecutorService plotter = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "lemurnn-plot");
