@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lemurnn.InputException;
+import org.lemurnn.data.DataSpec;
 import org.lemurnn.model.ModelFile;
 
 class TrainingRunTest {
@@ -56,7 +57,8 @@ class TrainingRunTest {
     assertThat(model.get("options").get("torch_seed").asLong()).isEqualTo(1);
     JsonNode dataset = JSON.readTree(dir.resolve("dataset-properties.json").toFile());
     assertThat(dataset.get("num_training_samples").asInt()).isEqualTo(64);
-    assertThat(dataset.get("seq_length_training").size()).isEqualTo(flags.contains("multiloader") ? 7 : 1);
+    assertThat(dataset.get("seq_length_training").size())
+        .isEqualTo(flags.contains("multiloader") ? DataSpec.MULTILOADER_LENGTHS.size() : 1);
     assertThat(dataset.has("traffic")).isTrue();
     assertThat(dataset.has("dag_data")).isTrue();
     assertThat(JSON.readTree(dir.resolve("link-properties.json").toFile()).get("max_capacity").asDouble()).isEqualTo(1000);
@@ -88,7 +90,7 @@ class TrainingRunTest {
     ModelFile exported = ModelFile.read(dir.resolve("model-" + best + ".safetensors"));
     assertThat(exported.spec().cell()).isEqualTo(options.cell());
     assertThat(exported.spec().layers()).isEqualTo(options.numLayers());
-    assertThat(exported.spec().normScale()).isEqualTo(flags.contains("normalize") ? 1500.0 : 1.0);
+    assertThat(exported.spec().normScale()).isEqualTo(options.dataSpec().normScale());
     String prefix = options.cell().parameterPrefix();
     assertThat(exported.tensors()).containsKeys(prefix + ".weight_ih_l0", "fc.weight", "fc.bias");
     if (options.numLayers() == 2) assertThat(exported.tensors()).containsKey(prefix + ".weight_hh_l1");
