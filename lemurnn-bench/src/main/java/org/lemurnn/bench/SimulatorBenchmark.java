@@ -45,11 +45,11 @@ public class SimulatorBenchmark {
       sizes[i] = Math.rint(500 + 1000 * rng.nextDouble());
     }
     if (link.equals("mahimahi")) {
-      // a synthetic schedule of 8 opportunities per 10 ms (about 9.6 Mbit/s), in physical units:
-      // gaps become ms and sizes bytes / 1000, so the load matches the other links
-      long[] times = new long[8];
-      for (int i = 0; i < 8; i++) times[i] = 1 + i;
-      schedule = new DeliverySchedule("bench", times, 10);
+      // a synthetic schedule of 5 opportunities per 10 ms: 5 x 1.5 KByte / 10 ms = 0.75 KByte/ms
+      // (6 Mbit/s). In physical units gaps become ms and sizes bytes / 1000, so 0.6 packets/ms of
+      // 1 KByte on average offer 0.6 KByte/ms: 80% load, as 0.6 x 1000 offered to C 750 on the others
+      long[] opportunityMs = {1, 3, 5, 7, 9};
+      schedule = new DeliverySchedule("bench", opportunityMs, 10);
       for (int i = 0; i < PACKETS; i++) sizes[i] /= 1000;
     }
   }

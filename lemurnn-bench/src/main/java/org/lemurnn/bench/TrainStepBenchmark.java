@@ -33,10 +33,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * One training step (forward, backward, Adam) on a batch of 64 sequences of 128 packets of the
- * default data set: the unit of {@code lemurnn train}'s epoch time (32 steps per epoch plus
- * validation). {@code model}: the seed's default (ReLU RNN 1x8, L1 + CE) and the issue's large case
- * (LSTM 3x64, earthmover, normalised).
+ * One training step (forward, backward, Adam) on a batch of {@link TrainConfig#BATCH_SIZE} (64)
+ * sequences of 128 packets of the default data set: the unit of {@code lemurnn train}'s epoch time
+ * (32 steps per epoch plus validation). {@code model}: the seed's default (ReLU RNN 1x8, L1 + CE)
+ * and the issue's large case (LSTM 3x64, earthmover, normalised).
  *
  * <pre>
  * java -cp 'lemurnn-bench/target/lemurnn-bench.jar:lemurnn-bench/target/lib/*' org.openjdk.jmh.Main TrainStepBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s
@@ -47,6 +47,9 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true"})
 public class TrainStepBenchmark {
+  /** The trainer's batch, which is also the training set: one batch of the default size. */
+  private static final int BATCH = TrainConfig.BATCH_SIZE;
+
   @Param({"relu_rnn_1x8", "lstm_3x64_earthmover_normalize"})
   public String model;
 
@@ -74,20 +77,20 @@ public class TrainStepBenchmark {
   public void setUp() {
     Trainer.useThreads(threads);
     boolean large = model.startsWith("lstm");
-    DataSpec spec = DataSpec.defaults().withSizes(128, 64, 64, 64).withSeed(10, false).withFeatures("bscq", "bd", large);
+    DataSpec spec = DataSpec.defaults().withSizes(128, BATCH, 64, 64).withSeed(10, false).withFeatures("bscq", "bd", large);
     DataSets data = SyntheticData.generate(spec);
     ModelSpec modelSpec = large
         ? new ModelSpec(CellType.LSTM, 3, 64, "bscq", "bd", data.units(), data.normScale())
         : new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", data.units(), data.normScale());
-    trainer = new Trainer(new TrainConfig(modelSpec, 0.0, 0.001, 64,
+    trainer = new Trainer(new TrainConfig(modelSpec, 0.0, 0.001, BATCH,
         large ? Objective.EARTHMOVER : Objective.DEFAULT, false, false, 1), data);
     SequenceSet set = trainer.trainSets().getFirst();
     int[] all = new int[set.count()];
     for (int i = 0; i < all.length; i++) all[i] = i;
     steps = set.steps();
-    x = SequenceSet.gather(set.x(), steps * set.features(), all, 0, 64);
-    backlog = SequenceSet.gather(set.backlog(), steps, all, 0, 64);
-    drops = SequenceSet.gather(set.drops(), steps, all, 0, 64);
+    x = SequenceSet.gather(set.x(), steps * set.features(), all, 0, BATCH);
+    backlog = SequenceSet.gather(set.backlog(), steps, all, 0, BATCH);
+    drops = SequenceSet.gather(set.drops(), steps, all, 0, BATCH);
     manager = NDManager.newBaseManager();
     wholeModel = LinkModel.create(modelSpec, 0.0, manager, 1);
     wholeAdam = new Adam(wholeModel.stateDict(), 0.001, manager);
@@ -96,7 +99,7 @@ public class TrainStepBenchmark {
 
   @Benchmark
   public Object step() {
-    return engine.equals("java") ? trainer.step(x, backlog, drops, 64, steps, null) : autogradStep();
+    return engine.equals("java") ? trainer.step(x, backlog, drops, BATCH, steps, null) : autogradStep();
   }
 
   /** Forward, loss, backward and Adam all in libtorch: what the trainer did before the Java core. */
@@ -104,9 +107,9 @@ public class TrainStepBenchmark {
     float loss;
     try (NDScope scope = new NDScope()) {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray y = wholeModel.forward(store, new NDList(manager.create(x, new Shape(64, steps, x.length / 64 / steps))), true).head();
+        NDArray y = wholeModel.forward(store, new NDList(manager.create(x, new Shape(BATCH, steps, x.length / BATCH / steps))), true).head();
         NDArray total = trainer.config().objective().trainingLoss(y.get(":, :, 0"), y.get(":, :, 1:3"),
-            manager.create(backlog, new Shape(64, steps)), manager.create(drops, new Shape(64, steps)), false).total();
+            manager.create(backlog, new Shape(BATCH, steps)), manager.create(drops, new Shape(BATCH, steps)), false).total();
         collector.backward(total);
         loss = total.getFloat();
       }

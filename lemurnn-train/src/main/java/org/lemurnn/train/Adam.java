@@ -32,10 +32,6 @@ public final class Adam {
     });
   }
 
-  public double learningRate() {
-    return learningRate;
-  }
-
   public long step() {
     return step;
   }

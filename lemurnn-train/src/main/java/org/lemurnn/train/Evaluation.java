@@ -59,11 +59,12 @@ public final class Evaluation {
       double crossEntropy = 0;
       for (int t = 0; t < set.steps(); t++) {
         float[] y = predicted[s][t];
-        predBacklog[t] = y[0];
+        float keep = y[Predictor.DROP_LOGIT_0], drop = y[Predictor.DROP_LOGIT_1];
+        predBacklog[t] = y[Predictor.BACKLOG];
         predDrops[t] = Predictor.dropped(y) ? 1 : 0;
-        double max = Math.max(y[1], y[2]);
-        double logSum = max + Math.log(Math.exp(y[1] - max) + Math.exp(y[2] - max));
-        crossEntropy += logSum - (trueDrops[t] >= 0.5f ? y[2] : y[1]);
+        double max = Math.max(keep, drop);
+        double logSum = max + Math.log(Math.exp(keep - max) + Math.exp(drop - max));
+        crossEntropy += logSum - (trueDrops[t] >= 0.5f ? drop : keep);
       }
       put(perSequence, "backlog_l1", s, set.count(), BacklogMetrics.l1(trueBacklog, predBacklog));
       put(perSequence, "backlog_n", s, set.count(),

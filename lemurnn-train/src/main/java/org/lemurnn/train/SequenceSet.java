@@ -48,7 +48,10 @@ public record SequenceSet(
     return new SequenceSet(count, steps, features, x, backlog, drops, capacity, traffic);
   }
 
-  /** Rows {@code indices[from..to)} of a per-step array of width {@code width} (1 or features). */
+  /**
+   * Rows {@code indices[from..to)} of an array of rows of {@code rowLength} values: one sequence
+   * each, {@code steps} long for a per-step target, {@code steps * features} for the inputs.
+   */
   public static float[] gather(float[] flat, int rowLength, int[] indices, int from, int to) {
     float[] out = new float[(to - from) * rowLength];
     for (int i = from; i < to; i++) System.arraycopy(flat, indices[i] * rowLength, out, (i - from) * rowLength, rowLength);

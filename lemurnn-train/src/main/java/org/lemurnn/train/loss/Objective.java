@@ -55,6 +55,15 @@ public enum Objective {
     return new Terms(total, parts);
   }
 
+  /** How the training loss is made, for the log header. */
+  public String trainingDefinition() {
+    return switch (this) {
+      case DEFAULT -> "backlog_l1 + cross_entropy";
+      case EARTHMOVER -> "backlog_l1 + cross_entropy + earthmover (sum over the batch, on P(drop))";
+      case ENERGY -> "backlog_l1 + droprate + squared_cdf (on P(drop), counts not normalised)";
+    };
+  }
+
   /** The validation loss from a set's per-sequence metrics (see {@link org.lemurnn.train.Evaluation}). */
   public double validationLoss(Map<String, Double> metrics) {
     double common = metrics.get("backlog_l1") + metrics.get("droprate");

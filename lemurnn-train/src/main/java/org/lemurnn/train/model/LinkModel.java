@@ -93,10 +93,6 @@ public final class LinkModel extends AbstractBlock {
     return spec;
   }
 
-  public double dropoutRate() {
-    return dropoutRate;
-  }
-
   /** Parameters by PyTorch state_dict name, in the seed module's order. */
   public Map<String, Parameter> stateDict() {
     Map<String, Parameter> named = new LinkedHashMap<>();

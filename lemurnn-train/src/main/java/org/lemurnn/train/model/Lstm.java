@@ -21,16 +21,19 @@ import java.util.function.UnaryOperator;
  * ReLU-LSTM (DESIGN.md section 6: gates i, f, o, g; relu for the candidate and for c -> h). Both
  * compute c = sigm(f) c + sigm(i) act(g); h = sigm(o) act(c).
  *
- * <p>Why not libtorch's LSTM op: on CPU, libtorch 2.7 runs it through oneDNN, which took 250 ms
- * forward + 270 ms backward for a 64 x 128 batch of a 3x64 model here, and which without grad mode
- * gives wrong outputs (0.05 off on a 2x16 model; DJL passes the weights in PyTorch's order, and
- * libtorch's native kernel, with oneDNN switched off, is right). That native kernel still took 110
- * + 130 ms. These ops take about 65 + 90 ms and are the same with and without grad mode
- * ({@code LstmTest} holds them to libtorch's op, gradients included). What makes them fast: time-major
- * rows, so that each layer's input projection is one addmm over all steps and a step is a plain
- * split of it (per-step indexing made the backward add a zero tensor of the whole projection per
- * step); one addmm per step for the recurrence; gate rows ordered i, f, o, g so that one sigmoid
- * covers the three sigmoid gates.
+ * <p>Training runs the Java core ({@code org.lemurnn.train.bptt}), not this block (only {@code
+ * TrainStepBenchmark}'s libtorch baseline still trains through it); {@code RecurrentCoreTest} holds
+ * the core's outputs and weight gradients to this block under autograd.
+ * The block holds the weights (what Adam updates, the checkpoints and the exported model) and runs
+ * inference without grad mode ({@link DjlPredictor}, the reference of the pure-Java cells).
+ *
+ * <p>Why not libtorch's LSTM op: on CPU, libtorch 2.7 runs it through oneDNN, which without grad
+ * mode gives wrong outputs (0.05 off on a 2x16 model; DJL passes the weights in PyTorch's order, and
+ * libtorch's native kernel, with oneDNN switched off, is right). These ops are the same with and
+ * without grad mode ({@code LstmTest} holds them to libtorch's op, gradients included). They use
+ * time-major rows, so that each layer's input projection is one addmm over all steps and a step is a
+ * plain split of it; one addmm per step for the recurrence; and gate rows ordered i, f, o, g, so that
+ * one sigmoid covers the three sigmoid gates.
  *
  * <p>Input: {@code x [B,T,in]} and optionally {@code h0, c0 [L,B,H]}; output: {@code y [B,T,H], h
  * [L,B,H], c [L,B,H]}. Parameters are named as the PyTorch state_dict ({@code weight_ih_l0}, ...).

@@ -10,7 +10,7 @@ final class LogHeader {
   static List<String> lines(Objective objective) {
     return List.of(
         "# lemurnn training log, one tab-separated line per epoch. Every loss and metric is a mean per sequence.",
-        "# train_loss: " + training(objective) + " (means over the epoch's batches)",
+        "# train_loss: " + objective.trainingDefinition() + " (means over the epoch's batches)",
         "# val_loss: " + objective.validationDefinition() + ", on the validation set; the best model has the lowest",
         "# test_loss: the same on the test set, for the best model so far",
         "# backlog_l1: mean |true - predicted backlog| per packet (output units); backlog_n: the same divided by the capacity feature",
@@ -19,13 +19,5 @@ final class LogHeader {
         "# wasserstein: CDF distance p=1 of the drop vectors (each scaled to sum 1); energy: sqrt(2) x CDF distance p=2",
         "# earthmover: symmetric earthmover p=1 of the drop vectors, normalised; ads_rN: additive drop similarity at radius N",
         "# <traffic>/<metric>: a test metric over the sequences of one traffic type (when there are several)");
-  }
-
-  private static String training(Objective objective) {
-    return switch (objective) {
-      case DEFAULT -> "backlog_l1 + cross_entropy";
-      case EARTHMOVER -> "backlog_l1 + cross_entropy + earthmover (sum over the batch, on P(drop))";
-      case ENERGY -> "backlog_l1 + droprate + squared_cdf (on P(drop), counts not normalised)";
-    };
   }
 }

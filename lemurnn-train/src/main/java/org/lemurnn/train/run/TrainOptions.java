@@ -74,10 +74,10 @@ public record TrainOptions(
     if (codel && packetqueue) throw new InputException("choose one link: --codel or --packetqueue (none: bytequeue)");
   }
 
-  /** The seed's defaults, with the given seeds. */
   /** The seed's features and outputs, the only ones its trainers use: {@code bscq -> bd}. */
   static final String INPUT_STR = "bscq", OUTPUT_STR = "bd";
 
+  /** The seed's defaults, with the given seeds. */
   public static TrainOptions defaults(long dataSeed, long torchSeed) {
     return new TrainOptions(List.of("default"), false, 1, 8, 100, 2, 1, 1, 128, dataSeed, torchSeed, 0.001, 0.0,
         false, List.of(), false, false, false, false, false, false, false, false, false, false, false, List.of(), false);

@@ -73,8 +73,8 @@ public final class TrainingRun {
   private volatile boolean stopRequested;
   private final CountDownLatch stopped = new CountDownLatch(1);
   /**
-   * Draws the plots off the training thread: libtorch trains on one core, and a PNG takes tens of
-   * milliseconds, a tenth of a small model's epoch. Drained before the run returns.
+   * Draws the plots off the training thread: a PNG takes tens of milliseconds, which the next epoch
+   * need not wait for. Drained before the run returns.
    */
   private final ExecutorService plotter = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "lemurnn-plot");
@@ -104,23 +104,31 @@ public final class TrainingRun {
   /**
    * Continues the run in {@code runDir} after its newest checkpoint, with its own options ({@code
    * epochs}, if not null, replaces the number of epochs). Log lines after that checkpoint are
-   * dropped: those epochs run again.
+   * dropped: those epochs run again. A checkpoint whose seeds are not those of the options is refused.
    */
   public static TrainingRun resume(Path runDir, Integer epochs, Listener listener) {
     RunDirectory dir = RunDirectory.open(runDir);
+    Path properties = dir.path().resolve(RunDirectory.MODEL_PROPERTIES);
     TrainOptions options;
     try {
       options = RunDirectory.JSON.treeToValue(dir.readJson(RunDirectory.MODEL_PROPERTIES).get("options"), TrainOptions.class);
     } catch (IOException | RuntimeException e) {
-      throw InputException.in(dir.path().resolve(RunDirectory.MODEL_PROPERTIES), "no usable options to resume from: " + e.getMessage());
+      throw InputException.in(properties, "no usable options to resume from: " + e.getMessage());
+    }
+    if (options == null) {
+      throw InputException.in(properties, "no 'options' to resume from (not written by lemurnn train): start a new run");
     }
     int epoch = dir.lastCheckpoint().orElseThrow(() -> new InputException(
         runDir + " has no checkpoint (modelstate-*.safetensors) yet: start the run again"));
-    if (epochs != null) {
-      options = options.withEpochs(epochs);
-      RunProperties.updateOptions(dir, options);
+    if (epochs != null) options = options.withEpochs(epochs);
+    Path checkpointFile = dir.checkpoint(epoch);
+    Checkpoint checkpoint = Checkpoint.read(checkpointFile);
+    // other seeds would draw other data and dropout masks: the resumed epochs would belong to another run
+    if (checkpoint.torchSeed() != options.torchSeed() || checkpoint.dataSeed() != options.dataSeed()) {
+      throw InputException.in(checkpointFile, "saved with torch_seed " + checkpoint.torchSeed() + " and data_seed "
+          + checkpoint.dataSeed() + ", but " + properties + " has torch_seed " + options.torchSeed() + " and data_seed "
+          + options.dataSeed() + ": put the checkpoint's seeds back there or start a new run");
     }
-    Checkpoint checkpoint = Checkpoint.read(dir.checkpoint(epoch));
     DataSets data = options.data(listener.generating(options.sequenceCount()));
     TrainingRun run = new TrainingRun(dir, options, data, listener);
     run.historyLines.removeIf(line -> epochOf(line, true) > checkpoint.epoch());
@@ -130,6 +138,8 @@ public final class TrainingRun {
     run.bestEpoch = checkpoint.bestEpoch();
     run.bestValLoss = checkpoint.bestValLoss();
     run.lastEpoch = checkpoint;
+    // only now: a resume that failed above leaves model-properties.json as it was
+    if (epochs != null) RunProperties.updateOptions(dir, options);
     return run;
   }
 

@@ -43,6 +43,38 @@ class DropLossesTest {
     assertThat((double) DropLosses.backlogL1(nd(p), nd(t), null).getFloat()).isCloseTo(l1, within(1e-5));
   }
 
+  /** ENERGY's distance term against sum_t (cumsum(t - p))^2 computed here in double. */
+  @Property(tries = 30)
+  void squaredCdfDistanceIsTheSumOfSquaredCdfGaps(@ForAll @IntRange(min = 1, max = 6) int batch,
+      @ForAll @IntRange(min = 1, max = 40) int steps, @ForAll long seed) {
+    float[][] t = drops(new SplittableRandom(seed), batch, steps, true);
+    float[][] p = drops(new SplittableRandom(seed + 1), batch, steps, false);
+    float[] actual = DropLosses.squaredCdfDistance(nd(t), nd(p)).toFloatArray();
+    for (int b = 0; b < batch; b++) {
+      double gap = 0, expected = 0;
+      for (int i = 0; i < steps; i++) {
+        gap += (double) t[b][i] - p[b][i];
+        expected += gap * gap;
+      }
+      assertThat((double) actual[b]).isCloseTo(expected, within(1e-5 * (1 + expected)));
+    }
+  }
+
+  /** ENERGY's P(drop) is the two-class softmax: 1 / (1 + exp(l0 - l1)), keep logit l0, drop logit l1. */
+  @Property(tries = 30)
+  void dropProbabilityIsTheTwoClassSoftmax(@ForAll @IntRange(min = 1, max = 6) int batch,
+      @ForAll @IntRange(min = 1, max = 40) int steps, @ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] logits = new float[batch * steps * 2];
+    for (int i = 0; i < logits.length; i++) logits[i] = (float) random.nextDouble(-30, 30);
+    float[] actual = DropLosses.dropProbability(MANAGER.create(logits, new Shape(batch, steps, 2))).toFloatArray();
+    assertThat(actual).hasSize(batch * steps);
+    for (int i = 0; i < actual.length; i++) {
+      double expected = 1 / (1 + Math.exp((double) logits[2 * i] - logits[2 * i + 1]));
+      assertThat((double) actual[i]).isCloseTo(expected, within(1e-6));
+    }
+  }
+
   @Test
   void crossEntropyIsTheMeanNegativeLogLikelihood() {
     NDArray logits = MANAGER.create(new float[] {0, 0, 2, -1, -3, 1}, new Shape(1, 3, 2));

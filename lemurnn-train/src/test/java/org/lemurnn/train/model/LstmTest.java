@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Our tensor-op LSTM against libtorch's own LSTM op (in grad mode, where it is right): the same
- * outputs, final states and parameter gradients, so training follows the same path as PyTorch's.
+ * outputs, final states and parameter gradients, so the block that the Java core's gradients are
+ * tested against, and that runs inference, computes PyTorch's LSTM.
  */
 class LstmTest {
   private static final int HIDDEN = 5, INPUTS = 4, BATCH = 3, STEPS = 17;

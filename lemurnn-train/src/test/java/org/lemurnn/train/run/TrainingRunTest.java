@@ -1,9 +1,11 @@
 package org.lemurnn.train.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.lemurnn.InputException;
+import org.lemurnn.data.DataSpec;
 import org.lemurnn.model.ModelFile;
 
 class TrainingRunTest {
@@ -53,7 +57,8 @@ class TrainingRunTest {
     assertThat(model.get("options").get("torch_seed").asLong()).isEqualTo(1);
     JsonNode dataset = JSON.readTree(dir.resolve("dataset-properties.json").toFile());
     assertThat(dataset.get("num_training_samples").asInt()).isEqualTo(64);
-    assertThat(dataset.get("seq_length_training").size()).isEqualTo(flags.contains("multiloader") ? 7 : 1);
+    assertThat(dataset.get("seq_length_training").size())
+        .isEqualTo(flags.contains("multiloader") ? DataSpec.MULTILOADER_LENGTHS.size() : 1);
     assertThat(dataset.has("traffic")).isTrue();
     assertThat(dataset.has("dag_data")).isTrue();
     assertThat(JSON.readTree(dir.resolve("link-properties.json").toFile()).get("max_capacity").asDouble()).isEqualTo(1000);
@@ -85,7 +90,7 @@ class TrainingRunTest {
     ModelFile exported = ModelFile.read(dir.resolve("model-" + best + ".safetensors"));
     assertThat(exported.spec().cell()).isEqualTo(options.cell());
     assertThat(exported.spec().layers()).isEqualTo(options.numLayers());
-    assertThat(exported.spec().normScale()).isEqualTo(flags.contains("normalize") ? 1500.0 : 1.0);
+    assertThat(exported.spec().normScale()).isEqualTo(options.dataSpec().normScale());
     String prefix = options.cell().parameterPrefix();
     assertThat(exported.tensors()).containsKeys(prefix + ".weight_ih_l0", "fc.weight", "fc.bias");
     if (options.numLayers() == 2) assertThat(exported.tensors()).containsKey(prefix + ".weight_hh_l1");
@@ -125,5 +130,43 @@ class TrainingRunTest {
       }
     }
     assertThat(Files.readAllLines(resumed.resolve("training_log.dat")).stream().filter(l -> !l.startsWith("#"))).hasSize(3);
+  }
+
+  /** Edits a run's model-properties.json; returns its new text. */
+  private static String editOptions(Path run, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+    Path properties = run.resolve("model-properties.json");
+    ObjectNode model = (ObjectNode) JSON.readTree(properties.toFile());
+    edit.accept(model);
+    String text = JSON.writeValueAsString(model);
+    Files.writeString(properties, text);
+    return text;
+  }
+
+  @Test
+  void resumeRefusesACheckpointWithOtherSeeds(@TempDir Path out) throws IOException {
+    TrainOptions options = tiny(1);
+    Path run = TrainingRun.start(options, out, new TrainingRun.Listener() {}).run();
+    long otherTorchSeed = options.torchSeed() + 1, otherDataSeed = options.dataSeed() + 1;
+    String properties = editOptions(run, model -> ((ObjectNode) model.get("options"))
+        .put("torch_seed", otherTorchSeed).put("data_seed", otherDataSeed));
+
+    assertThatThrownBy(() -> TrainingRun.resume(run, 2, new TrainingRun.Listener() {}))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining(run.resolve("modelstate-0.safetensors").toString())
+        .hasMessageContaining("saved with torch_seed " + options.torchSeed() + " and data_seed " + options.dataSeed())
+        .hasMessageContaining("has torch_seed " + otherTorchSeed + " and data_seed " + otherDataSeed);
+    // the failed resume did not write its epoch count
+    assertThat(Files.readString(run.resolve("model-properties.json"))).isEqualTo(properties);
+  }
+
+  @Test
+  void resumeWithoutOptionsSaysToStartANewRun(@TempDir Path out) throws IOException {
+    Path run = TrainingRun.start(tiny(1), out, new TrainingRun.Listener() {}).run();
+    editOptions(run, model -> model.remove("options"));
+
+    assertThatThrownBy(() -> TrainingRun.resume(run, null, new TrainingRun.Listener() {}))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining(run.resolve("model-properties.json").toString())
+        .hasMessageContaining("no 'options'").hasMessageContaining("start a new run");
   }
 }
