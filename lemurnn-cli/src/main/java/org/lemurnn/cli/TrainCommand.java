@@ -136,6 +136,34 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--track_grad", description = "Write per-batch gradient norms to grad-tracker-<run>.dat.")
   boolean trackGrad;
 
+  @Option(names = "--window", paramLabel = "PACKETS",
+      description = "Train on whole streams cut into windows that score PACKETS packets each, after --burn_in packets"
+          + " that only bring the state up to date: every packet of every training file (or synthetic stream of"
+          + " --seq_len) once per epoch. Also keeps model-best.safetensors, the epoch that emulates the whole"
+          + " validation streams best (drop rate and latency W1). Default 0: the original's prefixes.")
+  int window;
+
+  @Option(names = "--burn_in", paramLabel = "PACKETS",
+      description = "With --window: packets before each window (but a stream's first) that the loss does not score.")
+  int burnIn;
+
+  @Option(names = "--init", paramLabel = "MODEL",
+      description = "Start from this trained model's weights (same type, layers, hidden size, inputs and units):"
+          + " e.g. fine-tune a model pretrained on a synthetic preset on a few measured traces.")
+  Path init;
+
+  @Option(names = "--inputs", paramLabel = "LETTERS",
+      description = "Input features (default bscq, the original's): t gap, b sendable in the gap, B b capped at the"
+          + " queue limit (idle gaps of any length read as an empty byte queue), s size, c capacity, q queue.")
+  String inputs;
+
+  @Option(names = "--budget_minutes", paramLabel = "M",
+      description = "With --dag_data: the most faithful model this machine can train in M minutes of wall time,"
+          + " by a recipe measured on kernel links (pretrain on a synthetic link matched to the traces' C, Q, sizes"
+          + " and load, then fine-tune on windows of the traces, keep the best by validation fidelity). Writes"
+          + " model-best.safetensors, the model for forward. Model and trainer flags given still win.")
+  Double budgetMinutes;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -165,7 +193,8 @@ public final class TrainCommand implements Callable<Integer> {
     return new TrainOptions(absoluteFiles(linkProperties), infiniteQueue, numLayers, hiddenSize, numEpochs, kiloTrainingSamples,
         kiloValSamples, kiloTestSamples, seqLen, seed(dataSeed), seed(torchSeed), learningRate, dropoutRate,
         computeAdsLoss, absoluteFiles(dagData), codel, packetqueue, energy, earthmover, tanh, reluLstm, lstm, gru, normalize,
-        multiloader, dropMasking, traffic, trackGrad);
+        multiloader, dropMasking, traffic, trackGrad, window, burnIn,
+        init == null ? null : init.toAbsolutePath().normalize().toString(), inputs);
   }
 
   /** Paths of existing files made absolute, so --resume finds them from any working directory. */
