@@ -8,6 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import org.lemurnn.train.Trainer;
+import org.lemurnn.train.run.BudgetRun;
+import org.lemurnn.train.run.RunDirectory;
 import org.lemurnn.train.run.TrainOptions;
 import org.lemurnn.train.run.TrainingRun;
 import org.lemurnn.InputException;
@@ -181,6 +183,11 @@ public final class TrainCommand implements Callable<Integer> {
       } catch (InputException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage()); // conflicting flags: a usage error
       }
+      if (budgetMinutes != null) {
+        Path dir = BudgetRun.run(options, budgetMinutes, out, console);
+        System.out.println("done: " + dir + "; the model for forward: " + dir.resolve(RunDirectory.BEST_MODEL));
+        return 0;
+      }
       run = TrainingRun.start(options, out, console);
     }
     System.out.println("run directory: " + run.directory());
@@ -189,7 +196,35 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * With {@code --budget_minutes}, the recipe's model, windows and schedule for every flag the user
+   * did not give (measured on kernel-tbf traces: see BudgetRun); given flags win.
+   */
+  private void applyBudgetRecipe() {
+    var given = spec.commandLine().getParseResult();
+    boolean modelGiven = given.hasMatchedOption("--lstm") || given.hasMatchedOption("--gru")
+        || given.hasMatchedOption("--relu_lstm") || given.hasMatchedOption("--tanh");
+    if (!modelGiven && !given.hasMatchedOption("-s")) hiddenSize = BudgetRecipe.HIDDEN;
+    if (!given.hasMatchedOption("--window")) window = BudgetRecipe.WINDOW;
+    if (!given.hasMatchedOption("--burn_in")) burnIn = BudgetRecipe.BURN_IN;
+    if (!given.hasMatchedOption("--inputs")) inputs = BudgetRecipe.INPUTS;
+    if (!given.hasMatchedOption("--seq_len")) seqLen = Integer.MAX_VALUE; // val and test: whole files
+    if (!given.hasMatchedOption("-e")) numEpochs = Integer.MAX_VALUE; // the budget ends it
+    if (!given.hasMatchedOption("--kilo_training_samples")) kiloTrainingSamples = BudgetRecipe.TRAIN_SHARE;
+    if (!given.hasMatchedOption("--kilo_val_samples")) kiloValSamples = BudgetRecipe.VAL_SHARE;
+    if (!given.hasMatchedOption("--kilo_test_samples")) kiloTestSamples = BudgetRecipe.TEST_SHARE;
+  }
+
+  /** The recipe's settings (see BudgetRun for why). */
+  static final class BudgetRecipe {
+    static final int HIDDEN = 16, WINDOW = 256, BURN_IN = 128;
+    static final String INPUTS = "Bscq";
+    /** Proportions of the files for train, val and test (the file split). */
+    static final double TRAIN_SHARE = 0.75, VAL_SHARE = 0.15, TEST_SHARE = 0.1;
+  }
+
   TrainOptions options() {
+    if (budgetMinutes != null) applyBudgetRecipe();
     return new TrainOptions(absoluteFiles(linkProperties), infiniteQueue, numLayers, hiddenSize, numEpochs, kiloTrainingSamples,
         kiloValSamples, kiloTestSamples, seqLen, seed(dataSeed), seed(torchSeed), learningRate, dropoutRate,
         computeAdsLoss, absoluteFiles(dagData), codel, packetqueue, energy, earthmover, tanh, reluLstm, lstm, gru, normalize,

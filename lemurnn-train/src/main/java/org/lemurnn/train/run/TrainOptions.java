@@ -199,6 +199,24 @@ public record TrainOptions(
         + "-" + unixTime;
   }
 
+  /**
+   * These options with some changed, by their names in {@code model-properties.json} ({@code
+   * "num_epochs"}, {@code "dag_data"}, ...): the options file is the one list of every option, so no
+   * copy of the 30 components by position is needed here.
+   */
+  public TrainOptions with(java.util.Map<String, ?> changes) {
+    com.fasterxml.jackson.databind.node.ObjectNode tree = RunDirectory.JSON.valueToTree(this);
+    changes.forEach((name, value) -> {
+      if (!tree.has(name)) throw new IllegalArgumentException("no option " + name);
+      tree.set(name, RunDirectory.JSON.valueToTree(value));
+    });
+    try {
+      return RunDirectory.JSON.treeToValue(tree, TrainOptions.class);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(linkProperties, infiniteQueue, numLayers, hiddenSize, epochs, kiloTrainingSamples,
         kiloValSamples, kiloTestSamples, seqLen, dataSeed, torchSeed, learningRate, dropoutRate, computeAdsLoss, dagData,

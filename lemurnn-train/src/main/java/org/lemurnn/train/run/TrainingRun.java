@@ -163,6 +163,10 @@ public final class TrainingRun {
     }
     trainer.model().load(init.tensors());
     trainer.keepAsBest();
+    if (fidelity != null) { // the starting point is a candidate too: fine-tuning must beat it to replace it
+      bestFidelity = fidelity.score(init);
+      init.write(dir.bestModel());
+    }
   }
 
   private static String describe(org.lemurnn.model.ModelSpec s) {
