@@ -43,6 +43,8 @@ import picocli.CommandLine.Spec;
 public final class RunModelCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
+  @Mixin DropRuleOptions drops;
+
   @Option(names = "--dag_data", paramLabel = "TRACE", description = "A measured trace file (the link from its name, ..._C<Mbit/s>_L<ms>_Q<bytes>_...).")
   Path trace;
 
@@ -100,7 +102,7 @@ public final class RunModelCommand implements Callable<Integer> {
       spec.commandLine().getErr().printf("note: the model works in abstract units; the trace is fed to it as the "
           + "forwarder feeds it: time in ms, sizes in bytes, capacity in bytes/ms%n");
     }
-    LinkSample predicted = LinkPrediction.predict(predictor, sample);
+    LinkSample predicted = LinkPrediction.predict(predictor, sample, drops.rule());
 
     int n = sample.length();
     SequenceReport report = SequenceReport.of(sample, predicted);

@@ -5,8 +5,14 @@ import org.lemurnn.link.UnitSystem;
 /**
  * Turns what the link sees of one packet into the model's input features, by letters (DESIGN.md
  * section 5): {@code t} inter-packet time, {@code b} what the link can send in that gap, {@code s}
- * size, {@code c} capacity, {@code q} queue limit. The one place features are made: data sets,
- * run-model and the live forwarder all call {@link #encode}.
+ * size, {@code c} capacity, {@code q} queue limit, and beyond the original {@code B}: {@code b}
+ * capped at the queue limit {@code q} (uncapped when the queue is infinite). A gap in which the link
+ * can send a whole queue's worth leaves a byte-limited queue empty, however long it is; capped, the
+ * model never meets a gap longer than those it trained on (a second between pings at 10 Mbit/s is
+ * 1,250 KByte of {@code b}, where training saw at most a few times the queue), so idle and sparse
+ * traffic reach it as the empty queue they are. For byte-limited queues only: a packet queue's
+ * {@code q} counts packets. The one place features are made: data sets, run-model and the live
+ * forwarder all call {@link #encode}.
  *
  * <p>With normalisation ({@code normScale != 1}, abstract units only, as the seed) size, capacity
  * and queue are divided by the scale, so {@code b} shrinks with them.
@@ -15,6 +21,9 @@ public final class FeatureEncoder {
   private final char[] letters;
   private final UnitSystem units;
   private final double normScale;
+
+  /** Every input feature letter. */
+  public static final String LETTERS = "tbBscq";
 
   public FeatureEncoder(String inputStr, UnitSystem units, double normScale) {
     checkInputs(inputStr);
@@ -27,9 +36,9 @@ public final class FeatureEncoder {
   /** Rejects an input string with a letter that is not a feature. */
   public static void checkInputs(String inputStr) {
     for (char letter : inputStr.toCharArray()) {
-      if ("tbscq".indexOf(letter) < 0) {
+      if (LETTERS.indexOf(letter) < 0) {
         throw new IllegalArgumentException(
-            "unknown input feature '" + letter + "' in '" + inputStr + "': use letters of tbscq");
+            "unknown input feature '" + letter + "' in '" + inputStr + "': use letters of " + LETTERS);
       }
     }
   }
@@ -54,13 +63,15 @@ public final class FeatureEncoder {
   /** Writes the features of one packet into {@code out[0 .. size())}; allocation-free. */
   public void encode(double interPacketTime, double size, double capacity, double queueLimit, float[] out) {
     double c = capacity / normScale;
+    double q = queueLimit / normScale;
     for (int i = 0; i < letters.length; i++) {
       out[i] = (float) switch (letters[i]) {
         case 't' -> interPacketTime;
         case 'b' -> units.sendableInGap(interPacketTime, c);
+        case 'B' -> q > 0 ? Math.min(q, units.sendableInGap(interPacketTime, c)) : units.sendableInGap(interPacketTime, c);
         case 's' -> size / normScale;
         case 'c' -> c;
-        case 'q' -> queueLimit / normScale;
+        case 'q' -> q;
         default -> throw new AssertionError();
       };
     }

@@ -31,4 +31,25 @@ class FeatureEncoderTest {
     assertThat(scaled[0]).isEqualTo(plain[0]);
     for (int i = 1; i < 5; i++) assertThat((double) scaled[i]).isCloseTo(plain[i] / scale, within(1e-3 * (1 + plain[i] / scale)));
   }
+
+  @Property
+  void cappedBIsBUpToTheQueueLimitAndBWhenTheQueueIsInfinite(
+      @ForAll @DoubleRange(min = 0, max = 5000) double gapMs,
+      @ForAll @DoubleRange(min = 1, max = 10) double capacityMbps,
+      @ForAll @DoubleRange(min = 0, max = 50) double queueKbyte) {
+    float[] out = new float[2];
+    new FeatureEncoder("bB", UnitSystem.PHYSICAL, 1).encode(gapMs, 1, capacityMbps, queueKbyte, out);
+    double sendable = gapMs * capacityMbps / 8;
+    assertThat((double) out[0]).isCloseTo(sendable, within(1e-6 * (1 + sendable)));
+    double capped = queueKbyte > 0 ? Math.min(queueKbyte, sendable) : sendable;
+    assertThat((double) out[1]).isCloseTo(capped, within(1e-6 * (1 + capped)));
+  }
+
+  @Test
+  void aSecondBetweenPingsReadsAsOneQueueLimit() {
+    float[] out = new float[1];
+    // 1 s at 10 Mbit/s could send 1,250 KByte; a 20 KByte queue is empty long before
+    new FeatureEncoder("B", UnitSystem.PHYSICAL, 1).encode(1000, 0.098, 10, 20, out);
+    assertThat(out[0]).isEqualTo(20f);
+  }
 }
