@@ -1,6 +1,9 @@
 package org.lemurnn.metrics;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.lemurnn.link.UnitSystem;
 import org.lemurnn.trace.LinkSample;
 
 /**
@@ -45,6 +48,23 @@ public record Fidelity(
     if (truth == emulated) return 0;
     if (truth == 0) return Double.NaN;
     return Math.abs(emulated - truth) / Math.abs(truth);
+  }
+
+  /**
+   * The errors by their JSON names, in print order (relative errors in percent); a time's name ends
+   * in {@code _ms} only for physical units. An error that does not exist (NaN) is null.
+   */
+  public Map<String, Number> errorsByName(UnitSystem units) {
+    Map<String, Number> m = new LinkedHashMap<>();
+    m.put("drop_error_points", LinkFigures.number(dropErrorPoints));
+    m.put("mean_burst_error_packets", LinkFigures.number(burstErrorPackets));
+    m.put("latency_mean_error_percent", LinkFigures.number(100 * latencyMeanError));
+    m.put("latency_p50_error_percent", LinkFigures.number(100 * latencyP50Error));
+    m.put("latency_p90_error_percent", LinkFigures.number(100 * latencyP90Error));
+    m.put("latency_p99_error_percent", LinkFigures.number(100 * latencyP99Error));
+    m.put("latency_p999_error_percent", LinkFigures.number(100 * latencyP999Error));
+    m.put(LinkFigures.timeKey("latency_w1", units), LinkFigures.number(latencyW1));
+    return m;
   }
 
   /** The drop-rate error in percentage points. */

@@ -1,7 +1,10 @@
 package org.lemurnn.metrics;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.lemurnn.link.UnitSystem;
 import org.lemurnn.trace.LinkSample;
 
 /**
@@ -38,6 +41,35 @@ public record LinkFigures(
         sortedLatency.length, Latencies.mean(sortedLatency), Latencies.quantile(sortedLatency, 0.5),
         Latencies.quantile(sortedLatency, 0.9), Latencies.quantile(sortedLatency, 0.99),
         Latencies.quantile(sortedLatency, 0.999));
+  }
+
+  /**
+   * The figures by their JSON names, in print order; a latency's name ends in {@code _ms} only for
+   * physical units. A figure that does not exist (NaN) is null.
+   */
+  public Map<String, Number> byName(UnitSystem units) {
+    Map<String, Number> m = new LinkedHashMap<>();
+    m.put("packets", packets);
+    m.put("drops", drops);
+    m.put("drop_percent", number(100 * dropRate));
+    m.put("mean_burst_packets", number(meanBurstPackets));
+    m.put("delivered", delivered);
+    m.put(timeKey("latency_mean", units), number(latencyMean));
+    m.put(timeKey("latency_p50", units), number(latencyP50));
+    m.put(timeKey("latency_p90", units), number(latencyP90));
+    m.put(timeKey("latency_p99", units), number(latencyP99));
+    m.put(timeKey("latency_p999", units), number(latencyP999));
+    return m;
+  }
+
+  /** A JSON name of a time: {@code _ms} appended only where the time unit is ms (abstract presets have their own). */
+  static String timeKey(String name, UnitSystem units) {
+    return units == UnitSystem.ABSTRACT ? name : name + "_ms";
+  }
+
+  /** NaN as null: JSON has no NaN. */
+  static Double number(double v) {
+    return Double.isNaN(v) ? null : v;
   }
 
   /** Mean length of the runs of consecutive drops; NaN without drops. */

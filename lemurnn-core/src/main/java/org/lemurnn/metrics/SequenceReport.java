@@ -76,8 +76,7 @@ public record SequenceReport(
     m.put("energy", energy);
     m.put("cdf_p15", cdfP15);
     m.put("backlog_l1", backlogL1);
-    // the name claims ms only where the time unit is ms: abstract presets have a time unit of their own
-    m.put(units == UnitSystem.ABSTRACT ? "latency_l1" : "latency_l1_ms", latencyL1);
+    m.put(LinkFigures.timeKey("latency_l1", units), latencyL1);
     return m;
   }
 }
