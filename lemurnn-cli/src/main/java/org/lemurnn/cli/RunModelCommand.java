@@ -105,20 +105,7 @@ public final class RunModelCommand implements Callable<Integer> {
     LinkSample predicted = LinkPrediction.predict(predictor, sample, drops.rule());
 
     int n = sample.length();
-    float[] trueDrops = new float[n], predDrops = new float[n];
-    float[] trueBacklog = new float[n], predBacklog = new float[n];
-    float[] trueLatency = new float[n], predLatency = new float[n];
-    double[] arrival = new double[n];
-    for (int i = 0; i < n; i++) {
-      predLatency[i] = (float) predicted.latency()[i];
-      predBacklog[i] = (float) predicted.backlog()[i];
-      predDrops[i] = predicted.dropped()[i] ? 1 : 0;
-      trueDrops[i] = sample.dropped()[i] ? 1 : 0;
-      trueBacklog[i] = (float) sample.backlog()[i];
-      trueLatency[i] = (float) sample.latency()[i];
-      arrival[i] = (i == 0 ? 0 : arrival[i - 1]) + sample.interPacketTime()[i];
-    }
-    SequenceReport report = SequenceReport.of(sample.units(), trueDrops, predDrops, trueBacklog, predBacklog, trueLatency, predLatency);
+    SequenceReport report = SequenceReport.of(sample, predicted);
 
     PrintWriter w = spec.commandLine().getOut();
     w.printf("%s on %s (%d packets)%n", model.model, trace != null ? trace : "synthetic sample " + sampleIndex, n);
@@ -130,7 +117,7 @@ public final class RunModelCommand implements Callable<Integer> {
     }
     if (plot != null) {
       BacklogPlot.write(plot, model.model.getFileName() + " on " + (trace != null ? trace.getFileName() : "sample " + sampleIndex),
-          arrival, trueBacklog, predBacklog, trueDrops, predDrops, sample.units());
+          sample, predicted);
     }
     return 0;
   }

@@ -95,7 +95,7 @@ public final class MeasuredData {
    * each file once: overlapping paths (a folder and its subfolder, two spellings, a symlink) would
    * otherwise put one trace into two sets. A file keeps the path it was first found under.
    */
-  static List<Path> find(List<Path> dagData) {
+  public static List<Path> find(List<Path> dagData) {
     List<Path> files = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
     for (Path p : dagData) {

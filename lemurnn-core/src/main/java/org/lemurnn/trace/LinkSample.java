@@ -52,6 +52,14 @@ public record LinkSample(
     return count;
   }
 
+  /** Each packet's arrival time: the running sum of the gaps. */
+  public double[] arrivalTime() {
+    double[] t = new double[length()];
+    double now = 0;
+    for (int i = 0; i < t.length; i++) t[i] = now += interPacketTime[i];
+    return t;
+  }
+
   /** The first {@code n} packets. */
   public LinkSample prefix(int n) {
     if (n > length()) throw new IllegalArgumentException("prefix " + n + " > length " + length());
