@@ -218,7 +218,7 @@ public final class TrainCommand implements Callable<Integer> {
   /** The recipe's settings (see BudgetRun for why). */
   static final class BudgetRecipe {
     static final int HIDDEN = 16, WINDOW = 256, BURN_IN = 128;
-    static final String INPUTS = "Bscq";
+    static final String INPUTS = "Bscqix";
     /** Proportions of the files for train, val and test (the file split). */
     static final double TRAIN_SHARE = 0.75, VAL_SHARE = 0.15, TEST_SHARE = 0.1;
   }
