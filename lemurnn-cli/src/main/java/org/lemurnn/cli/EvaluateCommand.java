@@ -41,19 +41,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "evaluate", header = "Scores a model's fidelity over many traces, beside the ideal queue.",
     mixinStandardHelpOptions = true, sortOptions = false,
-    description = {
-      "Runs a model over every trace, each as one stream from the zero state exactly as the",
-      "forwarder runs it (forward --replay), and compares the emulated link with the true one:",
-      "drop rate and loss bursts, latency of delivered packets (mean, p50, p90, p99, p99.9,",
-      "nearest-rank, base latency included), the W1 distance between the latency",
-      "distributions, and run-model's per-packet figures. The baseline is the project's",
-      "simulator of the trace's link (a drop-tail byte queue unless a link flag says otherwise)",
-      "with the C and Q of its name, fed the trace's own gaps and sizes. Traces: measured",
-      "files (--dag_data) or a synthetic set (--link_properties, --num, --seq_len, --data_seed:",
-      "test samples 0 to N-1, as run-model --sample draws them). Prints one row per trace and",
-      "the mean; --json writes every figure, --plot draws them.",
-      ""
-    })
+    description = "Runs a model over every trace, each as one stream from the zero state exactly as the forwarder runs "
+        + "it (forward --replay), and compares the emulated link with the true one: drop rate and loss bursts, "
+        + "latency of delivered packets (mean, p50, p90, p99, p99.9, nearest-rank, base latency included), the "
+        + "W1 distance between the latency distributions, and run-model's per-packet figures. The baseline is "
+        + "the project's simulator of the trace's link (a drop-tail byte queue unless a link flag says "
+        + "otherwise) with the C and Q of its name, fed the trace's own gaps and sizes. Traces: measured files "
+        + "(--dag_data) or a synthetic set (--link_properties, --num, --seq_len, --data_seed: test samples 0 to"
+        + " N-1, as run-model --sample draws them). Prints one row per trace and the mean; --json writes every "
+        + "figure, --plot draws them.")
 public final class EvaluateCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
