@@ -65,7 +65,7 @@ final class EvaluationReport {
     if (baseline != null) header += String.format(Locale.ROOT, "  | %11s %12s %8s", "ideal |err|", "ideal p99err", "ideal W1");
     w.println(header);
     for (EvaluateCommand.TraceScore s : scores) {
-      w.println(row(nameWidth, s.name(), fixed(s.capacity(), 7, 2), fixed(s.queueLimit() == 0 ? Double.NaN : s.queueLimit(), 9, 3),
+      w.println(row(nameWidth, s.name(), fixed(s.capacity(), 7, 2), queue(s.queueLimit()),
           Long.toString(s.model().truth().packets()), s.model(), s.baseline()));
     }
     w.println(row(nameWidth, "mean of " + scores.size(), "", "", Long.toString(modelMean.truth().packets()), modelMean, baselineMean));
@@ -90,6 +90,12 @@ final class EvaluationReport {
     // a large value loses decimals rather than the column
     while (s.length() > width && decimals > 0) s = String.format(Locale.ROOT, "%." + --decimals + "f", v);
     return s;
+  }
+
+  /** A queue limit: whole numbers (packets, abstract bytes) without decimals, "-" for no limit. */
+  private static String queue(double limit) {
+    if (limit == 0) return "-";
+    return limit == Math.rint(limit) && limit < 1e9 ? Long.toString((long) limit) : fixed(limit, 9, 3);
   }
 
   private static String percent(double fraction) {
