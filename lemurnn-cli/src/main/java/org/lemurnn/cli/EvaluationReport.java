@@ -75,10 +75,10 @@ final class EvaluationReport {
   private String row(int nameWidth, String name, String capacity, String queue, String packets, Fidelity m, Fidelity b) {
     String line = String.format(Locale.ROOT, "%-" + nameWidth + "s %7s %9s %8s %7s %7s %7s %9s %9s %8s %8s", name, capacity,
         queue, packets, fixed(100 * m.truth().dropRate(), 7, 2), fixed(100 * m.emulated().dropRate(), 7, 2),
-        fixed(m.dropErrorPoints(), 7, 2), fixed(m.truth().latencyP99(), 9, 3), fixed(m.emulated().latencyP99(), 9, 3),
+        fixed(m.dropRateErrorPoints(), 7, 2), fixed(m.truth().latencyP99(), 9, 3), fixed(m.emulated().latencyP99(), 9, 3),
         percent(m.p99RelativeError()), fixed(m.latencyW1(), 8, 3));
     if (b != null) {
-      line += String.format(Locale.ROOT, "  | %11s %12s %8s", fixed(b.dropErrorPoints(), 11, 2), percent(b.p99RelativeError()),
+      line += String.format(Locale.ROOT, "  | %11s %12s %8s", fixed(b.dropRateErrorPoints(), 11, 2), percent(b.p99RelativeError()),
           fixed(b.latencyW1(), 8, 3));
     }
     return line;
