@@ -103,7 +103,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       // each trace is scored alone from its own data and its own drop stream: the order of the
       // threads changes nothing, and toList keeps the traces' order
       scores.addAll(IntStream.range(0, sources.size()).parallel().mapToObj(i -> {
-        TraceScore s = score(sources.get(i), modelFile, rule, ideal, plotNames == null ? null : plot.resolve(plotNames.get(i)));
+        TraceScore s = score(sources.get(i), modelFile, rule, ideal, plotNames == null ? null : plot.resolve(plotNames.get(i)),
+            model.model.getFileName().toString());
         bar.step();
         return s;
       }).toList());
@@ -128,13 +129,14 @@ public final class EvaluateCommand implements Callable<Integer> {
   record TraceScore(String name, UnitSystem units, String linkKind, double capacity, double queueLimit, double baseLatency,
       Fidelity model, SequenceReport modelPackets, Fidelity baseline, SequenceReport baselinePackets) {}
 
-  private static TraceScore score(Source source, ModelFile modelFile, DropRule rule, IdealLink ideal, Path png) {
+  private static TraceScore score(Source source, ModelFile modelFile, DropRule rule, IdealLink ideal, Path png, String modelName) {
     LinkSample truth = source.sample().get();
+    if (truth.length() == 0) throw new InputException(source.name() + ": no packets, nothing to evaluate: leave it out");
     // a predictor per trace: its state is the trace's alone
     LinkSample predicted = LinkPrediction.predict(Predictors.of(modelFile), truth, rule);
     LinkSample replayed = ideal == null ? null : ideal.replay(truth);
     double base = source.baseLatency();
-    if (png != null) FidelityPlots.trace(png, source.name(), truth, predicted, replayed, base);
+    if (png != null) FidelityPlots.trace(png, source.name() + "  (model " + modelName + ")", truth, predicted, replayed, base);
     return new TraceScore(source.name(), truth.units(), ideal == null ? truth.link() : ideal.kind().fileName(),
         truth.capacity(), truth.queueLimit(), base,
         Fidelity.compare(truth, predicted, base), SequenceReport.of(truth, predicted),

@@ -55,13 +55,14 @@ final class EvaluationReport {
     boolean physical = units != UnitSystem.ABSTRACT;
     String queueUnit = scores.getFirst().linkKind().equals(LinkKind.PACKETQUEUE.fileName()) ? "packets"
         : units.backlogUnit();
-    w.printf(Locale.ROOT, "%s on %d trace(s), drop rule %s; C in %s, Q in %s, latency and W1 in %s%s%n", model,
+    w.printf(Locale.ROOT, "%s on %d trace(s), drop rule %s; C in %s, Q in %s, latency and W1 in %s; true%% and pred%%: "
+        + "drop rates, |err| in points%s%n", model,
         scores.size(), rule.kind() == DropRule.Kind.SAMPLE ? "sample (seed " + rule.seed() + ")" : "argmax",
         physical ? "Mbit/s" : "size units per time unit", queueUnit, units.timeUnit(),
         baseline == null ? "" : "; ideal: the simulated " + baseline.fileName() + " fed the same arrivals");
     int nameWidth = Math.max(16, scores.stream().mapToInt(s -> s.name().length()).max().orElse(0));
     String header = String.format(Locale.ROOT, "%-" + nameWidth + "s %7s %9s %8s %7s %7s %7s %9s %9s %8s %8s",
-        "trace", "C", "Q", "packets", "drop%", "pred%", "|err|", "p99", "p99 pred", "p99 err", "W1");
+        "trace", "C", "Q", "packets", "true%", "pred%", "|err|", "p99 true", "p99 pred", "p99 err", "W1");
     if (baseline != null) header += String.format(Locale.ROOT, "  | %11s %12s %8s", "ideal |err|", "ideal p99err", "ideal W1");
     w.println(header);
     for (EvaluateCommand.TraceScore s : scores) {

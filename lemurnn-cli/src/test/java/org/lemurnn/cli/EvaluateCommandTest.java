@@ -190,6 +190,15 @@ class EvaluateCommandTest {
     assertThat(badBaseline.err()).contains("--baseline must be ideal or none");
   }
 
+  @Test
+  void anEmptyTraceIsAnErrorNamingIt() throws IOException {
+    Path empty = tmp.resolve("mgtrace_C5_L0_Q10000_1_1.csv");
+    Files.writeString(empty, "packet_number\tsize\ttransmit_time\treceive_time\tlatency\tdropped_status\n");
+    Cli result = Cli.run("evaluate", "-m", RNN_PT, "--dag_data", empty.toString());
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).contains("mgtrace_C5_L0_Q10000_1_1.csv: no packets");
+  }
+
   /** A folder is searched recursively, each file once, as train --dag_data does. */
   @Test
   void foldersAreSearchedForTraces() throws IOException {
