@@ -15,10 +15,15 @@ final class DropRuleOptions {
       description = "Seed of the sampled drops: the same seed gives the same run twice (default: ${DEFAULT-VALUE}).")
   long dropSeed;
 
+  @Option(names = "--drop_threshold", defaultValue = "0.5", paramLabel = "P",
+      description = "With --drop_rule threshold: drop when P(drop) > P (default: ${DEFAULT-VALUE}).")
+  double dropThreshold;
+
   DropRule rule() {
     return switch (DropRule.Kind.fromFileName(dropRule)) {
       case SAMPLE -> DropRule.sample(dropSeed);
       case ARGMAX -> DropRule.argmax();
+      case THRESHOLD -> DropRule.threshold(dropThreshold);
     };
   }
 }

@@ -16,10 +16,11 @@ import org.lemurnn.InputException;
  *
  * @param seed the random stream's seed (SAMPLE only): the same seed gives the same run twice
  */
-public record DropRule(Kind kind, long seed) {
+public record DropRule(Kind kind, long seed, double threshold) {
   public enum Kind {
     SAMPLE,
-    ARGMAX;
+    ARGMAX,
+    THRESHOLD;
 
     /** The name on the command line and in files. */
     public String fileName() {
@@ -28,22 +29,28 @@ public record DropRule(Kind kind, long seed) {
 
     public static Kind fromFileName(String name) {
       for (Kind k : values()) if (k.fileName().equals(name)) return k;
-      throw new InputException("unknown drop rule '" + name + "': use sample or argmax");
+      throw new InputException("unknown drop rule '" + name + "': use sample, argmax or threshold");
     }
   }
 
   public DropRule {
     java.util.Objects.requireNonNull(kind);
+    if (!(threshold > 0 && threshold < 1)) throw new InputException("a drop threshold is in (0, 1), got " + threshold);
   }
 
   /** The original's rule: drop when the drop logit is above the keep logit. */
   public static DropRule argmax() {
-    return new DropRule(Kind.ARGMAX, 0);
+    return new DropRule(Kind.ARGMAX, 0, 0.5);
   }
 
   /** Each packet dropped with the model's P(drop), drawn from a stream seeded with {@code seed}. */
   public static DropRule sample(long seed) {
-    return new DropRule(Kind.SAMPLE, seed);
+    return new DropRule(Kind.SAMPLE, seed, 0.5);
+  }
+
+  /** Drop when P(drop) is above {@code threshold} (argmax is 0.5): a threshold calibrated on validation traces. */
+  public static DropRule threshold(double threshold) {
+    return new DropRule(Kind.THRESHOLD, 0, threshold);
   }
 
   /** The rule's decisions for one link (stream {@code stream} of this seed: one per direction). */
@@ -79,6 +86,7 @@ public record DropRule(Kind kind, long seed) {
       return switch (rule.kind) {
         case ARGMAX -> Predictor.dropped(out);
         case SAMPLE -> random.nextDouble() < dropProbability(out);
+        case THRESHOLD -> dropProbability(out) > rule.threshold;
       };
     }
   }

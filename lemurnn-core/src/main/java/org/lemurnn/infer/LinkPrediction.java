@@ -116,6 +116,7 @@ public final class LinkPrediction {
   public boolean step(double gap, double size) {
     if (gap > RESET_GAP_MS) {
       predictor.reset();
+      encoder.reset();
       gap = 0;
     }
     encoder.encode(gap, size * sizeToModel, capacityModel, queueModel, features);
@@ -131,6 +132,7 @@ public final class LinkPrediction {
    */
   public void reset() {
     predictor.reset();
+    encoder.reset();
     drops.restart();
   }
 
