@@ -57,7 +57,7 @@ final class EvaluationReport {
         : units.backlogUnit();
     w.printf(Locale.ROOT, "%s on %d trace(s), drop rule %s; C in %s, Q in %s, latency and W1 in %s; true%% and pred%%: "
         + "drop rates, |err| in points%s%n", model,
-        scores.size(), rule.kind() == DropRule.Kind.SAMPLE ? "sample (seed " + rule.seed() + ")" : "argmax",
+        scores.size(), ruleText(),
         physical ? "Mbit/s" : "size units per time unit", queueUnit, units.timeUnit(),
         baseline == null ? "" : "; ideal: the simulated " + baseline.fileName() + " fed the same arrivals");
     int nameWidth = Math.max(16, scores.stream().mapToInt(s -> s.name().length()).max().orElse(0));
@@ -71,6 +71,14 @@ final class EvaluationReport {
     }
     w.println(row(nameWidth, "mean of " + scores.size(), "", "", Long.toString(modelMean.truth().packets()), modelMean, baselineMean));
     w.flush();
+  }
+
+  private String ruleText() {
+    return switch (rule.kind()) {
+      case SAMPLE -> "sample (seed " + rule.seed() + ")";
+      case ARGMAX -> "argmax";
+      case THRESHOLD -> "threshold (drop when P(drop) > " + rule.threshold() + ")";
+    };
   }
 
   private String row(int nameWidth, String name, String capacity, String queue, String packets, Fidelity m, Fidelity b) {
@@ -108,6 +116,7 @@ final class EvaluationReport {
     root.put("model", model.toString());
     root.put("drop_rule", rule.kind().fileName());
     if (rule.kind() == DropRule.Kind.SAMPLE) root.put("drop_seed", rule.seed());
+    if (rule.kind() == DropRule.Kind.THRESHOLD) root.put("drop_threshold", rule.threshold());
     root.put("units", units.fileName());
     if (baseline == null) root.putNull("baseline");
     else root.put("baseline", baseline.fileName());
