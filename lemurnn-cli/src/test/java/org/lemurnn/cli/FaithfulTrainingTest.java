@@ -64,14 +64,12 @@ class FaithfulTrainingTest {
 
   @Test
   void initStartsFromTheGivenModelAndRefusesAnotherShape(@TempDir Path out) throws Exception {
-    String[] tiny = {"-e", "1", "-s", "4", "--kilo_training_samples", "0.0625", "--kilo_val_samples", "0.03125",
-        "--kilo_test_samples", "0.03125", "--seq_len", "16", "--data_seed", "0", "--torch_seed", "0"};
-    assertThat(Cli.run(concat(tiny, "--out", out.resolve("a").toString())).exitCode()).isZero();
+    assertThat(Cli.run(tiny(out.resolve("a"), "4", "0", "0.001")).exitCode()).isZero();
     Path first = onlyRun(out.resolve("a"), "model-").resolve("model-0.safetensors");
 
-    // a learning rate too small to move a weight: the new run's epoch 0 is the model it started from
-    Cli again = Cli.run(concat(tiny, "--torch_seed", "5", "-r", "1e-12", "--init", first.toString(), "--out",
-        out.resolve("b").toString()));
+    // another torch seed (other initial weights) and a learning rate too small to move a weight: the
+    // new run's epoch 0 is the model it started from
+    Cli again = Cli.run(concat(tiny(out.resolve("b"), "4", "5", "1e-12"), "--init", first.toString()));
     assertThat(again.exitCode()).as(again.err()).isZero();
     ModelFile a = ModelFile.read(first), b = ModelFile.read(onlyRun(out.resolve("b"), "model-").resolve("model-0.safetensors"));
     for (String name : a.tensors().keySet()) {
@@ -81,9 +79,15 @@ class FaithfulTrainingTest {
       }
     }
 
-    Cli wrong = Cli.run(concat(tiny, "-s", "8", "--init", first.toString(), "--out", out.resolve("c").toString()));
+    Cli wrong = Cli.run(concat(tiny(out.resolve("c"), "8", "0", "0.001"), "--init", first.toString()));
     assertThat(wrong.exitCode()).isEqualTo(1);
     assertThat(wrong.err()).contains("--init needs a model of this run's shape", "droprelurnn 1x4", "droprelurnn 1x8");
+  }
+
+  private static String[] tiny(Path out, String hidden, String torchSeed, String learningRate) {
+    return new String[] {"train", "-e", "1", "-s", hidden, "--kilo_training_samples", "0.0625", "--kilo_val_samples",
+        "0.03125", "--kilo_test_samples", "0.03125", "--seq_len", "16", "--data_seed", "0", "--torch_seed", torchSeed,
+        "-r", learningRate, "--out", out.toString()};
   }
 
   @Test
