@@ -56,8 +56,22 @@ public final class InputFiles {
 
   /** The whole file, refused before anything is allocated when it is empty or larger than {@code maxBytes}. */
   public static byte[] readBytes(Path file, String what, long maxBytes) {
+    return read(file, what, maxBytes, false);
+  }
+
+  /** A text file as a string (it may be empty), at most {@code maxBytes}, that must be UTF-8. */
+  public static String readText(Path file, String what, long maxBytes) {
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(read(file, what, maxBytes, true))).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw InputException.in(file, "not UTF-8 text (a binary file?): not " + what);
+    }
+  }
+
+  private static byte[] read(Path file, String what, long maxBytes, boolean emptyAllowed) {
     long size = attributes(file, what).size();
-    if (size == 0) throw InputException.in(file, "is empty (0 bytes): not " + what);
+    if (size == 0 && !emptyAllowed) throw InputException.in(file, "is empty (0 bytes): not " + what);
     if (size > maxBytes) throw tooLarge(file, what, size, maxBytes);
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));

@@ -20,10 +20,9 @@ class SafetensorsTest {
 
   @Test
   void modelFileRoundTripsSpecAndTensors() {
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    tensors.put("rnn.weight_ih_l0", new Tensor(new int[] {2, 3}, new float[] {1, -2, 3.5f, 4, 5, Float.MIN_VALUE}));
-    tensors.put("fc.bias", new Tensor(new int[] {3}, new float[] {0.25f, -0.5f, 7}));
     ModelSpec spec = new ModelSpec(CellType.RELU_LSTM, 2, 16, "bscq", "bd", UnitSystem.PHYSICAL, 1.5);
+    Map<String, Tensor> tensors = new LinkedHashMap<>(RandomWeights.of(spec, 3).tensors());
+    tensors.put("fc.bias", new Tensor(new int[] {3}, new float[] {0.25f, -0.5f, Float.MIN_VALUE}));
     Path file = dir.resolve("m.safetensors");
 
     new ModelFile(spec, tensors).write(file);

@@ -72,7 +72,7 @@ class TraceFileTest {
   void malformedFilesNameFileAndLine() throws Exception {
     assertError(HEADER + "1\t100\t1.0\t1.1\t0.1\n", ":2: expected 6 tab-separated columns");
     assertError(HEADER + "1\t100\t1.0\t1.1\t0.1\t0\n2\tabc\t1.0\t1.1\t0.1\t0\n", ":3: size is not a number");
-    assertError(HEADER + "1\t-5\t1.0\t1.1\t0.1\t0\n", ":2: size must be >= 0");
+    assertError(HEADER + "1\t-5\t1.0\t1.1\t0.1\t0\n", ":2: size must be a whole number of bytes from 1 to 65536");
     assertError(HEADER + "1\t5\t2.0\t2.1\t0.1\t0\n2\t5\t1.0\t1.1\t0.1\t0\n", ":3: transmit_time 1.0 goes back");
     assertError(HEADER + "1\t5\t2.0\t2.1\t0.1\t2\n", ":2: dropped_status must be 0 or 1");
     assertError("packet size time\n", ":1: expected the header");
