@@ -136,4 +136,13 @@ class ResumeSafetyTest {
     }
     resume(); // the kernel released it with the process
   }
+
+  @Test
+  void aFolderMadeForAStartThatFailedIsRemovedWithWhatTheStartWrote() {
+    RunDirectory dir = RunDirectory.create(out, "failed");
+    dir.writeJson(RunDirectory.MODEL_PROPERTIES, java.util.Map.of("x", 1));
+    RunLock.acquire(dir.path()).close();
+    dir.removeAfterFailedStart();
+    assertThat(out.resolve("failed")).doesNotExist();
+  }
 }
