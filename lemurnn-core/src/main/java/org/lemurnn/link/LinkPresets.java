@@ -70,7 +70,8 @@ public final class LinkPresets {
     LinkPreset builtIn = BUILT_IN.get(nameOrJsonPath);
     if (builtIn != null) return builtIn;
     Path path = Path.of(nameOrJsonPath);
-    if (nameOrJsonPath.endsWith(".json") || Files.isRegularFile(path)) return fromJson(path);
+    // any existing path is meant as a file: fromJson says what is wrong with it (a FIFO, a folder)
+    if (nameOrJsonPath.endsWith(".json") || Files.exists(path)) return fromJson(path);
     throw new InputException("unknown link preset '" + nameOrJsonPath + "': use one of "
         + String.join(", ", BUILT_IN.keySet()) + ", or the path of a JSON preset file");
   }
