@@ -74,6 +74,10 @@ public final class TrainingRun {
   /** Held from start or resume until the run ends: one process per run directory. */
   private RunLock lock;
   private final List<String> resumeNotes = new ArrayList<>();
+  /** Judges each epoch's model on whole validation streams, with --window; null otherwise. */
+  private final ValidationFidelity fidelity;
+  private double bestFidelity = Double.POSITIVE_INFINITY;
+  private int bestFidelityEpoch = -1;
   private volatile boolean stopRequested;
   private final CountDownLatch stopped = new CountDownLatch(1);
   /**
@@ -94,6 +98,10 @@ public final class TrainingRun {
     this.trainer = new Trainer(options.trainConfig(options.modelSpec(data)), data);
     this.historyLines = dir.lines(RunDirectory.HISTORY);
     this.logRows = new ArrayList<>(dir.lines(RunDirectory.LOG).stream().filter(l -> !l.startsWith("#")).toList());
+    this.fidelity = options.window() > 0 ? new ValidationFidelity(data.val()) : null;
+    if (fidelity != null && Files.isRegularFile(dir.bestModel())) {
+      bestFidelity = fidelity.score(org.lemurnn.model.ModelFile.read(dir.bestModel())); // a resumed run keeps its best
+    }
   }
 
   /** A new run under {@code parent} (created if missing). */
@@ -104,6 +112,7 @@ public final class TrainingRun {
     RunLock lock = RunLock.acquire(dir.path());
     try {
       TrainingRun run = new TrainingRun(dir, options, data, listener);
+      if (options.init() != null) run.initFrom(Path.of(options.init()));
       RunProperties.write(dir, options, data, run.trainer.config());
       run.lock = lock;
       return run;
@@ -170,6 +179,28 @@ public final class TrainingRun {
     return run;
   }
 
+  /** Starts from a trained model's weights ({@code --init}): it must have the shape and features of this run's. */
+  private void initFrom(Path modelPath) {
+    org.lemurnn.model.ModelFile init = org.lemurnn.infer.Predictors.readModel(modelPath, null);
+    org.lemurnn.model.ModelSpec want = trainer.config().spec(), have = init.spec();
+    if (have.cell() != want.cell() || have.layers() != want.layers() || have.hidden() != want.hidden()
+        || !have.inputStr().equals(want.inputStr()) || have.units() != want.units() || have.normScale() != want.normScale()) {
+      throw InputException.in(modelPath, "--init needs a model of this run's shape and features: it is a " + describe(have)
+          + ", the run trains a " + describe(want) + " (give the same model flags, --inputs and data units)");
+    }
+    trainer.model().load(init.tensors());
+    trainer.keepAsBest();
+    if (fidelity != null) { // the starting point is a candidate too: fine-tuning must beat it to replace it
+      bestFidelity = fidelity.score(init);
+      init.write(dir.bestModel());
+    }
+  }
+
+  private static String describe(org.lemurnn.model.ModelSpec s) {
+    return s.cell().seedName() + " " + s.layers() + "x" + s.hidden() + " on " + s.inputStr() + " in " + s.units().fileName()
+        + " units" + (s.normScale() != 1 ? " normalised by " + s.normScale() : "");
+  }
+
   public Path directory() {
     return dir.path();
   }
@@ -179,12 +210,26 @@ public final class TrainingRun {
    * the next batch and writes the checkpoint of the last complete epoch before the JVM exits.
    */
   public Path run() {
+    return run(null);
+  }
+
+  /**
+   * As {@link #run()}, but stops after the last epoch that ends before {@code deadline} (null: no
+   * limit) would be passed, judging by the previous epoch's time; the stop is a normal end.
+   */
+  public Path run(java.time.Instant deadline) {
     Thread hook = new Thread(this::stopAndWait, "lemurnn-train-checkpoint");
     Runtime.getRuntime().addShutdownHook(hook);
     try (BufferedWriter gradients = options.trackGrad() ? gradientWriter() : null) {
       listener.started(dir.path(), firstEpoch, options.numEpochs(), trainer.batchesPerEpoch(),
           java.util.stream.Stream.concat(resumeNotes.stream(), data.notes().stream()).toList());
-      for (int epoch = firstEpoch; epoch < options.numEpochs(); epoch++) runEpoch(epoch, gradients);
+      double lastSeconds = 0;
+      for (int epoch = firstEpoch; epoch < options.numEpochs(); epoch++) {
+        if (deadline != null && Instant.now().plusMillis((long) (lastSeconds * 1000)).isAfter(deadline)) break;
+        long start = System.nanoTime();
+        runEpoch(epoch, gradients);
+        lastSeconds = (System.nanoTime() - start) / 1e9;
+      }
       if (lastEpoch != null) lastEpoch.write(dir.checkpoint(lastEpoch.epoch()));
       return dir.path();
     } catch (Stop stop) {
@@ -240,6 +285,16 @@ public final class TrainingRun {
       lastEpoch.write(dir.checkpoint(epoch));
       trainer.best().toModelFile().write(dir.model(epoch));
       plot(epoch, testPredictions);
+    }
+    if (fidelity != null) {
+      org.lemurnn.model.ModelFile current = trainer.model().toModelFile();
+      double score = fidelity.score(current);
+      val.put("fidelity", score);
+      if (score < bestFidelity) {
+        bestFidelity = score;
+        bestFidelityEpoch = epoch;
+        current.write(dir.bestModel());
+      }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     appendHistory(epoch, train, val, valLoss, testLoss, seconds);
@@ -309,6 +364,7 @@ public final class TrainingRun {
     line.put("val_loss", valLoss);
     line.put("test_loss", testLoss);
     line.put("seconds", seconds);
+    if (fidelity != null) line.put("best_fidelity_epoch", bestFidelityEpoch);
     train.forEach(line.putObject("train_loss_details")::put);
     val.forEach(line.putObject("val_loss_details")::put);
     testMetrics.forEach(line.putObject("test_loss_details")::put);
