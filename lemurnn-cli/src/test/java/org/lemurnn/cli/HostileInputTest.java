@@ -145,7 +145,7 @@ class HostileInputTest {
   void aModelTooLargeForTheMachineIsRefusedBeforeARunDirectoryIsMade() throws Exception {
     Path out = dir.resolve("runs");
     assertRefused(Cli.run("train", "-s", "100000", "--out", out.toString()),
-        "a droprelurnn of 1 layers x 100000 hidden units (10,000,900,003 parameters)", "lower --hidden_size");
+        "a droprelurnn of 1 layer(s) x 100000 hidden units (10,000,900,003 parameters)", "lower --hidden_size");
     assertThat(out).doesNotExist();
   }
 

@@ -35,7 +35,7 @@ final class RunFit {
             * (double) spec.cell().gates() * spec.hidden() * spec.layers();
     long haveBytes = memoryBytes();
     if (needBytes > haveBytes) {
-      throw new InputException(String.format(Locale.ROOT, "a %s of %d layers x %d hidden units (%,d parameters) at "
+      throw new InputException(String.format(Locale.ROOT, "a %s of %d layer(s) x %d hidden units (%,d parameters) at "
           + "--seq_len %d needs about %.1f GB to train, more than this machine's %.1f GB: lower --hidden_size, "
           + "--num_layers or --seq_len", spec.cell().seedName(), spec.layers(), spec.hidden(), parameters, steps,
           needBytes / 1e9, haveBytes / 1e9));
