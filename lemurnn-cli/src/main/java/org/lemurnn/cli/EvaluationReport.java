@@ -55,30 +55,39 @@ final class EvaluationReport {
     boolean physical = units != UnitSystem.ABSTRACT;
     String queueUnit = scores.getFirst().linkKind().equals(LinkKind.PACKETQUEUE.fileName()) ? "packets"
         : units.backlogUnit();
-    w.printf(Locale.ROOT, "%s on %d trace(s), drop rule %s; C in %s, Q in %s, latency and W1 in %s%s%n", model,
-        scores.size(), rule.kind() == DropRule.Kind.SAMPLE ? "sample (seed " + rule.seed() + ")" : "argmax",
+    w.printf(Locale.ROOT, "%s on %d trace(s), drop rule %s; C in %s, Q in %s, latency and W1 in %s; true%% and pred%%: "
+        + "drop rates, |err| in points%s%n", model,
+        scores.size(), ruleText(),
         physical ? "Mbit/s" : "size units per time unit", queueUnit, units.timeUnit(),
         baseline == null ? "" : "; ideal: the simulated " + baseline.fileName() + " fed the same arrivals");
     int nameWidth = Math.max(16, scores.stream().mapToInt(s -> s.name().length()).max().orElse(0));
     String header = String.format(Locale.ROOT, "%-" + nameWidth + "s %7s %9s %8s %7s %7s %7s %9s %9s %8s %8s",
-        "trace", "C", "Q", "packets", "drop%", "pred%", "|err|", "p99", "p99 pred", "p99 err", "W1");
+        "trace", "C", "Q", "packets", "true%", "pred%", "|err|", "p99 true", "p99 pred", "p99 err", "W1");
     if (baseline != null) header += String.format(Locale.ROOT, "  | %11s %12s %8s", "ideal |err|", "ideal p99err", "ideal W1");
     w.println(header);
     for (EvaluateCommand.TraceScore s : scores) {
-      w.println(row(nameWidth, s.name(), fixed(s.capacity(), 7, 2), fixed(s.queueLimit() == 0 ? Double.NaN : s.queueLimit(), 9, 3),
+      w.println(row(nameWidth, s.name(), fixed(s.capacity(), 7, 2), queue(s.queueLimit()),
           Long.toString(s.model().truth().packets()), s.model(), s.baseline()));
     }
     w.println(row(nameWidth, "mean of " + scores.size(), "", "", Long.toString(modelMean.truth().packets()), modelMean, baselineMean));
     w.flush();
   }
 
+  private String ruleText() {
+    return switch (rule.kind()) {
+      case SAMPLE -> "sample (seed " + rule.seed() + ")";
+      case ARGMAX -> "argmax";
+      case THRESHOLD -> "threshold (drop when P(drop) > " + rule.threshold() + ")";
+    };
+  }
+
   private String row(int nameWidth, String name, String capacity, String queue, String packets, Fidelity m, Fidelity b) {
     String line = String.format(Locale.ROOT, "%-" + nameWidth + "s %7s %9s %8s %7s %7s %7s %9s %9s %8s %8s", name, capacity,
         queue, packets, fixed(100 * m.truth().dropRate(), 7, 2), fixed(100 * m.emulated().dropRate(), 7, 2),
-        fixed(m.dropErrorPoints(), 7, 2), fixed(m.truth().latencyP99(), 9, 3), fixed(m.emulated().latencyP99(), 9, 3),
+        fixed(m.dropRateErrorPoints(), 7, 2), fixed(m.truth().latencyP99(), 9, 3), fixed(m.emulated().latencyP99(), 9, 3),
         percent(m.p99RelativeError()), fixed(m.latencyW1(), 8, 3));
     if (b != null) {
-      line += String.format(Locale.ROOT, "  | %11s %12s %8s", fixed(b.dropErrorPoints(), 11, 2), percent(b.p99RelativeError()),
+      line += String.format(Locale.ROOT, "  | %11s %12s %8s", fixed(b.dropRateErrorPoints(), 11, 2), percent(b.p99RelativeError()),
           fixed(b.latencyW1(), 8, 3));
     }
     return line;
@@ -92,6 +101,12 @@ final class EvaluationReport {
     return s;
   }
 
+  /** A queue limit: whole numbers (packets, abstract bytes) without decimals, "-" for no limit. */
+  private static String queue(double limit) {
+    if (limit == 0) return "-";
+    return limit == Math.rint(limit) && limit < 1e9 ? Long.toString((long) limit) : fixed(limit, 9, 3);
+  }
+
   private static String percent(double fraction) {
     return Double.isNaN(fraction) ? "-" : fixed(100 * fraction, 7, 1) + "%";
   }
@@ -101,6 +116,7 @@ final class EvaluationReport {
     root.put("model", model.toString());
     root.put("drop_rule", rule.kind().fileName());
     if (rule.kind() == DropRule.Kind.SAMPLE) root.put("drop_seed", rule.seed());
+    if (rule.kind() == DropRule.Kind.THRESHOLD) root.put("drop_threshold", rule.threshold());
     root.put("units", units.fileName());
     if (baseline == null) root.putNull("baseline");
     else root.put("baseline", baseline.fileName());

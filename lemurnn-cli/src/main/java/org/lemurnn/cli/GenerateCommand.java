@@ -32,8 +32,9 @@ import picocli.CommandLine.Option;
       "seed's format: tab-separated packet_number, size, transmit_time, receive_time,",
       "latency, dropped_status; named mgtrace_C<Mbit/s>_L<ms>_Q<bytes>_<time>_<n>.csv.",
       "The same --data_seed gives the same files. Physical presets: daglike,",
-      "daglike-overload, daglike-ping, daglike-vping, or a JSON file with units physical",
-      "(default: daglike). A packet queue's or an infinite queue's name carries Q0.",
+      "daglike-overload, daglike-ping, daglike-vping, or a JSON file with units",
+      "physical (default: daglike). A packet queue's or an infinite queue's name",
+      "carries Q0.",
       ""
     })
 public final class GenerateCommand implements Callable<Integer> {

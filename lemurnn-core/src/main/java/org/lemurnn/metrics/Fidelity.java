@@ -14,15 +14,15 @@ import org.lemurnn.trace.LinkSample;
  * the true value is 0 and the emulated one is not, 0 when both are); a figure that exists on
  * neither side is NaN.
  *
- * @param dropErrorPoints |emulated - true| drop rate, in percentage points
+ * @param dropRateErrorPoints |emulated - true| drop rate, in percentage points
  * @param burstErrorPackets |emulated - true| mean loss-burst length, in packets (NaN unless both drop)
  * @param latencyW1 Wasserstein-1 distance between the true and emulated latency distributions
  *     ({@link Latencies#w1})
  */
 public record Fidelity(
-    LinkFigures truth, LinkFigures emulated, double dropErrorPoints, double burstErrorPackets,
-    double latencyMeanError, double latencyP50Error, double latencyP90Error, double latencyP99Error,
-    double latencyP999Error, double latencyW1) {
+    LinkFigures truth, LinkFigures emulated, double dropRateErrorPoints, double burstErrorPackets,
+    double meanRelativeError, double p50RelativeError, double p90RelativeError, double p99RelativeError,
+    double p999RelativeError, double latencyW1) {
 
   /** Compares two samples of the same arrivals whose latencies carry no base latency. */
   public static Fidelity compare(LinkSample truth, LinkSample emulated) {
@@ -56,25 +56,15 @@ public record Fidelity(
    */
   public Map<String, Number> errorsByName(UnitSystem units) {
     Map<String, Number> m = new LinkedHashMap<>();
-    m.put("drop_error_points", LinkFigures.number(dropErrorPoints));
+    m.put("drop_error_points", LinkFigures.number(dropRateErrorPoints));
     m.put("mean_burst_error_packets", LinkFigures.number(burstErrorPackets));
-    m.put("latency_mean_error_percent", LinkFigures.number(100 * latencyMeanError));
-    m.put("latency_p50_error_percent", LinkFigures.number(100 * latencyP50Error));
-    m.put("latency_p90_error_percent", LinkFigures.number(100 * latencyP90Error));
-    m.put("latency_p99_error_percent", LinkFigures.number(100 * latencyP99Error));
-    m.put("latency_p999_error_percent", LinkFigures.number(100 * latencyP999Error));
+    m.put("latency_mean_error_percent", LinkFigures.number(100 * meanRelativeError));
+    m.put("latency_p50_error_percent", LinkFigures.number(100 * p50RelativeError));
+    m.put("latency_p90_error_percent", LinkFigures.number(100 * p90RelativeError));
+    m.put("latency_p99_error_percent", LinkFigures.number(100 * p99RelativeError));
+    m.put("latency_p999_error_percent", LinkFigures.number(100 * p999RelativeError));
     m.put(LinkFigures.timeKey("latency_w1", units), LinkFigures.number(latencyW1));
     return m;
-  }
-
-  /** The drop-rate error in percentage points. */
-  public double dropRateErrorPoints() {
-    return dropErrorPoints;
-  }
-
-  /** The relative error of the p99 latency, a fraction. */
-  public double p99RelativeError() {
-    return latencyP99Error;
   }
 
   /**
@@ -85,9 +75,9 @@ public record Fidelity(
     return new Fidelity(
         LinkFigures.mean(all.stream().map(Fidelity::truth).toList()),
         LinkFigures.mean(all.stream().map(Fidelity::emulated).toList()),
-        LinkFigures.meanOf(all, Fidelity::dropErrorPoints), LinkFigures.meanOf(all, Fidelity::burstErrorPackets),
-        LinkFigures.meanOf(all, Fidelity::latencyMeanError), LinkFigures.meanOf(all, Fidelity::latencyP50Error),
-        LinkFigures.meanOf(all, Fidelity::latencyP90Error), LinkFigures.meanOf(all, Fidelity::latencyP99Error),
-        LinkFigures.meanOf(all, Fidelity::latencyP999Error), LinkFigures.meanOf(all, Fidelity::latencyW1));
+        LinkFigures.meanOf(all, Fidelity::dropRateErrorPoints), LinkFigures.meanOf(all, Fidelity::burstErrorPackets),
+        LinkFigures.meanOf(all, Fidelity::meanRelativeError), LinkFigures.meanOf(all, Fidelity::p50RelativeError),
+        LinkFigures.meanOf(all, Fidelity::p90RelativeError), LinkFigures.meanOf(all, Fidelity::p99RelativeError),
+        LinkFigures.meanOf(all, Fidelity::p999RelativeError), LinkFigures.meanOf(all, Fidelity::latencyW1));
   }
 }

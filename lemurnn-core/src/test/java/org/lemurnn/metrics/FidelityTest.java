@@ -60,7 +60,7 @@ class FidelityTest {
     assertThat(f.emulated().latencyP99()).isEqualTo(10);
     assertThat(f.p99RelativeError()).isCloseTo(1.5, within(1e-12));
     // mean 2.5 against 4.8
-    assertThat(f.latencyMeanError()).isCloseTo(2.3 / 2.5, within(1e-12));
+    assertThat(f.meanRelativeError()).isCloseTo(2.3 / 2.5, within(1e-12));
     // W1 of {1,2,3,4} (1/4 each) and {2,3,4,5,10} (1/5 each): integrate |F1 - F2|
     // [1,2) 1/4, [2,3) |2/4-1/5| = .3, [3,4) |3/4-2/5| = .35, [4,5) |1-3/5| = .4, [5,10) |1-4/5| = .2 x 5
     assertThat(f.latencyW1()).isCloseTo(0.25 + 0.3 + 0.35 + 0.4 + 1.0, within(1e-12));

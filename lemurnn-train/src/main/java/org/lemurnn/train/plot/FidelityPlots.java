@@ -37,7 +37,8 @@ import org.lemurnn.trace.LinkSample;
  */
 public final class FidelityPlots {
   static final Color TRUE = new Color(0x1f77b4), MODEL = new Color(0xff7f0e), IDEAL = new Color(0x2ca02c);
-  private static final int CDF_WIDTH = 620, TIME_WIDTH = 1180, HEIGHT = 640, TOP = 58;
+  private static final int CDF_WIDTH = 620, TIME_WIDTH = 1180, HEIGHT = 640, TOP = 58, ZOOM_HEIGHT = 420;
+  private static final int ZOOM_PACKETS = 300;
   // more points than pixels only slow the drawing: a line of 4,000 points already fills the width
   private static final int MAX_POINTS = 4000;
 
@@ -51,8 +52,12 @@ public final class FidelityPlots {
   public static void trace(Path png, String title, LinkSample truth, LinkSample model, LinkSample ideal, double baseLatency) {
     UnitSystem units = truth.units();
     JFreeChart cdf = chart(null, cdf(truth, model, ideal, baseLatency, units));
-    JFreeChart time = chart(null, overTime(truth, model, ideal, baseLatency, units));
-    BufferedImage image = new BufferedImage(CDF_WIDTH + TIME_WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+    JFreeChart time = chart(null, overTime(truth, model, ideal, baseLatency, units, 0, truth.length(), false));
+    int[] window = zoomWindow(truth, baseLatency);
+    JFreeChart zoom = chart(null, overTime(truth, model, ideal, baseLatency, units, window[0], window[1], true));
+    zoom.removeLegend();
+    int width = CDF_WIDTH + TIME_WIDTH;
+    BufferedImage image = new BufferedImage(width, HEIGHT + ZOOM_HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setPaint(Color.WHITE);
@@ -64,6 +69,11 @@ public final class FidelityPlots {
     g.drawString(summary(truth, model, ideal, baseLatency), 20, 48);
     cdf.draw(g, new Rectangle2D.Double(0, TOP, CDF_WIDTH, HEIGHT - TOP));
     time.draw(g, new Rectangle2D.Double(CDF_WIDTH, TOP, TIME_WIDTH, HEIGHT - TOP));
+    g.setPaint(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+    g.drawString("packets " + (window[0] + 1) + " to " + window[1] + " close up, each packet a dot"
+        + (window[2] == 1 ? ", from just before the first true drop" : ", around the highest true latency"), 20, HEIGHT + 18);
+    zoom.draw(g, new Rectangle2D.Double(0, HEIGHT + 24, width, ZOOM_HEIGHT - 24));
     g.dispose();
     AtomicFile.write(png, out -> ImageIO.write(image, "png", out));
   }
@@ -113,26 +123,44 @@ public final class FidelityPlots {
     return s;
   }
 
-  private static XYPlot overTime(LinkSample truth, LinkSample model, LinkSample ideal, double baseLatency, UnitSystem units) {
+  /**
+   * The close-up's packets [from, to) and why they were chosen (1: from just before the first true
+   * drop, where a queue fills; 0: around the highest true latency).
+   */
+  private static int[] zoomWindow(LinkSample truth, double baseLatency) {
+    int n = truth.length(), first = -1, highest = 0;
+    for (int i = 0; i < n; i++) {
+      if (truth.dropped()[i] && first < 0) first = i;
+      if (!truth.dropped()[i] && truth.latency()[i] > truth.latency()[highest]) highest = i;
+    }
+    int from = first >= 0 ? first - ZOOM_PACKETS / 6 : highest - ZOOM_PACKETS / 2;
+    from = Math.clamp(from, 0, Math.max(0, n - ZOOM_PACKETS));
+    return new int[] {from, Math.min(n, from + ZOOM_PACKETS), first >= 0 ? 1 : 0};
+  }
+
+  /** Latency over arrival time of packets [from, to), drops marked below the axis; {@code dots} marks every packet. */
+  private static XYPlot overTime(LinkSample truth, LinkSample model, LinkSample ideal, double baseLatency, UnitSystem units,
+      int from, int to, boolean dots) {
     double[] arrival = truth.arrivalTime();
     LinkSample[] links = ideal == null ? new LinkSample[] {truth, model} : new LinkSample[] {truth, model, ideal};
     String[] names = {"true", "model", "ideal queue"};
     double max = 0;
     for (LinkSample l : links) {
-      for (int i = 0; i < l.length(); i++) if (!l.dropped()[i]) max = Math.max(max, l.latency()[i] + baseLatency);
+      for (int i = from; i < to; i++) if (!l.dropped()[i]) max = Math.max(max, l.latency()[i] + baseLatency);
     }
     if (max == 0) max = 1;
     XYSeriesCollection data = new XYSeriesCollection();
-    int step = Math.max(1, truth.length() / (2 * MAX_POINTS));
+    int step = Math.max(1, (to - from) / (2 * MAX_POINTS));
     // a line across a silence in the traffic would draw latencies nobody measured: break it there
-    double breakGap = (arrival[arrival.length - 1] - arrival[0]) / 150;
+    // (in the close-up only at long silences: its dots show where packets are)
+    double breakGap = (arrival[to - 1] - arrival[from]) / (dots ? 25 : 150);
     // drawn in this order (the model's on top, the ideal queue's under the truth); the legend
     // still lists true, model, ideal queue
     int[] order = ideal == null ? new int[] {0, 1} : new int[] {2, 0, 1};
     for (int k : order) {
       XYSeries s = new XYSeries(names[k] + " latency", false, true);
       double last = Double.NaN;
-      for (int i = 0; i < arrival.length; i += step) {
+      for (int i = from; i < to; i += step) {
         if (links[k].dropped()[i]) continue;
         if (arrival[i] - last > breakGap) s.add(arrival[i], Double.NaN);
         s.add(arrival[i], links[k].latency()[i] + baseLatency);
@@ -142,7 +170,7 @@ public final class FidelityPlots {
     }
     for (int k = 0; k < links.length; k++) {
       XYSeries s = new XYSeries(names[k] + " drops (" + links[k].dropCount() + ")", false, true);
-      for (int i = 0; i < arrival.length; i++) if (links[k].dropped()[i]) s.add(arrival[i], -(0.035 + 0.035 * k) * max);
+      for (int i = from; i < to; i++) if (links[k].dropped()[i]) s.add(arrival[i], -(0.035 + 0.035 * k) * max);
       data.addSeries(s);
     }
     Color[] colors = {TRUE, MODEL, IDEAL};
@@ -150,8 +178,12 @@ public final class FidelityPlots {
     for (int j = 0; j < order.length; j++) {
       int k = order[j];
       line(r, j, translucent(colors[k], k == 0 ? 220 : 180), k == 0 ? 1.4f : 1.1f, false);
+      if (dots) {
+        r.setSeriesShapesVisible(j, true);
+        r.setSeriesShape(j, new Ellipse2D.Double(-2.5, -2.5, 5, 5));
+      }
     }
-    Shape tick = new Rectangle2D.Double(-0.75, -4, 1.5, 8);
+    Shape tick = dots ? new Rectangle2D.Double(-1.5, -4, 3, 8) : new Rectangle2D.Double(-0.75, -4, 1.5, 8);
     for (int k = 0; k < links.length; k++) {
       int series = order.length + k;
       r.setSeriesPaint(series, colors[k]);

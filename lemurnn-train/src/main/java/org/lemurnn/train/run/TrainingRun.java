@@ -54,8 +54,10 @@ public final class TrainingRun {
   public record EpochSummary(
       int epoch, int epochs, double trainLoss, double valLoss, double testLoss, int bestEpoch, boolean newBest, double seconds) {
     public String line() {
-      return String.format(Locale.ROOT, "epoch %d/%d  train %.4f  val %.4f  test %.4f  best %d%s  %.2fs",
-          epoch, epochs - 1, trainLoss, valLoss, testLoss, bestEpoch, newBest ? "*" : " ", seconds);
+      // a run a time budget ends has no last epoch to show
+      String of = epochs == Integer.MAX_VALUE ? "" : "/" + (epochs - 1);
+      return String.format(Locale.ROOT, "epoch %d%s  train %.4f  val %.4f  test %.4f  best %d%s  %.2fs",
+          epoch, of, trainLoss, valLoss, testLoss, bestEpoch, newBest ? "*" : " ", seconds);
     }
   }
 
