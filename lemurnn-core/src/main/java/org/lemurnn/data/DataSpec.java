@@ -68,7 +68,6 @@ public record DataSpec(
       }
     }
     if (seqLen < 1) throw new IllegalArgumentException("seq_len must be >= 1: " + seqLen);
-    checkSequenceFits(seqLen);
     if (trainSamples < 0 || valSamples < 0 || testSamples < 0) {
       throw new IllegalArgumentException("sample counts must be >= 0");
     }
@@ -86,10 +85,11 @@ public record DataSpec(
   static final long BYTES_PER_PACKET = 100;
 
   /**
-   * Refuses a sequence length whose sequences (one per core is made at once) cannot fit in this
-   * JVM's memory, before anything is allocated: else it ends in an OutOfMemoryError.
+   * Refuses a sequence length whose synthetic sequences (one per core is made at once) cannot fit in
+   * this JVM's memory, before anything is allocated: else it ends in an OutOfMemoryError. Measured
+   * data is bounded by its files instead (a length of Integer.MAX_VALUE means "whole files" there).
    */
-  static void checkSequenceFits(long seqLen) {
+  public void checkSyntheticFits() {
     long maxBytes = Runtime.getRuntime().maxMemory() / 2;
     double needBytes = (double) seqLen * BYTES_PER_PACKET * Runtime.getRuntime().availableProcessors();
     if (needBytes > maxBytes) {

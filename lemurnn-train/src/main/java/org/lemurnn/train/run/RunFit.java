@@ -18,6 +18,9 @@ final class RunFit {
   /** float32 values backpropagation through time keeps per gate unit and step (input, output, gradient, scratch). */
   private static final int ACTIVATION_COPIES = 4;
 
+  /** Measured data without windows: a file's prefix, bounded by the file; assume a long one. */
+  private static final int MEASURED_STEPS = 100_000;
+
   private RunFit() {}
 
   static void check(TrainOptions options) {
@@ -29,7 +32,11 @@ final class RunFit {
       for (int d : shape) n *= d;
       parameters += n;
     }
-    int steps = Math.max(options.seqLen(), options.dataSpec().trainLengths().stream().mapToInt(Integer::intValue).max().orElse(0));
+    // backpropagation runs over the training sequences: windows when cut (measured streams may be
+    // "whole files", Integer.MAX_VALUE, which only the files bound), else the synthetic lengths
+    int steps = options.window() > 0 ? options.window() + options.burnIn()
+        : Math.max(options.seqLen(), options.dataSpec().trainLengths().stream().mapToInt(Integer::intValue).max().orElse(0));
+    if (!options.dagData().isEmpty() && options.window() == 0) steps = Math.min(steps, MEASURED_STEPS);
     double needBytes = 4.0 * WEIGHT_COPIES * parameters
         + 4.0 * ACTIVATION_COPIES * TrainConfig.BATCH_SIZE * steps
             * (double) spec.cell().gates() * spec.hidden() * spec.layers();
