@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import org.lemurnn.InputException;
 import org.lemurnn.data.DataSpec;
@@ -17,6 +18,7 @@ import org.lemurnn.data.SyntheticData;
 import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.infer.Predictors;
+import org.lemurnn.io.InputFiles;
 import org.lemurnn.link.IdealLink;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
@@ -91,6 +93,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    InputFiles.requireNotInput(json, "--json", Stream.concat(Stream.of(model.model), dagData.stream()).toArray(Path[]::new));
     List<Source> sources = dagData.isEmpty() ? synthetic() : measured();
     IdealLink ideal = idealLink();
     ModelFile modelFile = model.read();

@@ -18,6 +18,7 @@ import org.lemurnn.emulate.Port;
 import org.lemurnn.emulate.Replay;
 import org.lemurnn.emulate.UdpRelay;
 import org.lemurnn.infer.Predictors;
+import org.lemurnn.io.InputFiles;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
@@ -116,9 +117,8 @@ public final class ForwardCommand implements Callable<Integer> {
 
   @Mixin ReleaseOptions release;
 
-  @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
-      description = "Stop after this long (default: run until Ctrl-C).")
-  double durationSeconds;
+  @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this long, > 0 (default: run until Ctrl-C).")
+  Double durationSeconds;
 
   @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
   boolean help;
@@ -145,6 +145,7 @@ public final class ForwardCommand implements Callable<Integer> {
   private int replay(ModelFile modelFile) {
     if (out == null) throw new ParameterException(spec.commandLine(), "--replay needs --out FILE for the predicted trace");
     if (logBase != null) throw new ParameterException(spec.commandLine(), "-f goes with a live port only; --replay writes --out");
+    InputFiles.requireNotInput(out, "--out", port.replay, model.model);
     TraceRows trace = TraceFile.read(port.replay);
     TraceLink named = capacityMbps == null || queueKbyte == null || baseLatencyMs == null
         ? TraceLink.fromName(port.replay) : null;
@@ -175,6 +176,10 @@ public final class ForwardCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--ring must be a power of two >= 2, got " + ringPackets);
     }
     if (out != null) throw new ParameterException(spec.commandLine(), "--out goes with --replay only");
+    if (durationSeconds != null && !(durationSeconds > 0 && durationSeconds < 1e9)) {
+      throw new ParameterException(spec.commandLine(), "--duration must be above 0 and below 1e9 seconds (leave it out to "
+          + "run until Ctrl-C), got " + durationSeconds);
+    }
     double baseMs = baseLatencyMs != null ? baseLatencyMs : 0;
     checkLink(capacityMbps, queueKbyte, baseMs);
     Forwarder.Settings settings = new Forwarder.Settings(capacityMbps, queueKbyte, baseMs, ringPackets,
@@ -200,13 +205,14 @@ public final class ForwardCommand implements Callable<Integer> {
       String scheduling = release.scheduling(forwarder.directions().getFirst(), settings.realtimePriority());
       if (scheduling != null) w.println(scheduling);
       w.flush();
-      long deadline = durationSeconds > 0 ? System.nanoTime() + (long) (durationSeconds * 1e9) : Long.MAX_VALUE;
+      long deadline = durationSeconds != null ? System.nanoTime() + (long) (durationSeconds * 1e9) : Long.MAX_VALUE;
       while (!stopRequested.await(200, TimeUnit.MILLISECONDS) && forwarder.failure() == null
           && System.nanoTime() < deadline) {
         // waiting for Ctrl-C, the duration, or a port failure
       }
       forwarder.stop();
       for (Direction d : forwarder.directions()) w.println(d.name() + ": " + d.stats().summary() + notes(d.stats()));
+      forwarder.logProblems().forEach(problem -> w.println("warning: " + problem));
       if (opened instanceof AfPacketBridge bridge && bridge.oversize() > 0) {
         w.println(bridge.oversize() + " frames over " + AfPacketBridge.MAX_FRAME_BYTES + " bytes dropped (TSO/GSO on?)");
       }

@@ -55,6 +55,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DataSpec spec = spec();
+    spec.checkSyntheticFits(); // before the progress bar: a refusal is the only line
     long unixTime = Instant.now().getEpochSecond();
     Summary summary = write(spec, unixTime);
     System.out.printf(Locale.ROOT, "wrote %d trace files to %s: %d packets, drop rate %.2f%%, latency mean %.3f ms, max %.3f ms%n",

@@ -2,6 +2,7 @@ package org.lemurnn.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.lemurnn.io.InputFiles;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
@@ -37,6 +38,7 @@ public final class ImportCommand implements Callable<Integer> {
     if (!TorchModels.isTorchFile(source)) {
       throw new org.lemurnn.InputException(source + ": not a PyTorch zip archive (already a lemurnn model? see 'lemurnn info')");
     }
+    InputFiles.requireNotInput(out, "--out", source);
     ModelFile model = TorchModels.read(source, units);
     model.write(out);
     ModelSpec s = model.spec();

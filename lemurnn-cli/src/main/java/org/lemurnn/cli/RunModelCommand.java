@@ -3,7 +3,6 @@ package org.lemurnn.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,7 @@ import org.lemurnn.data.SyntheticData;
 import org.lemurnn.infer.CellPredictor;
 import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.io.AtomicFile;
+import org.lemurnn.io.InputFiles;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
@@ -94,6 +94,8 @@ public final class RunModelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    InputFiles.requireNotInput(json, "--json", model.model, trace);
+    InputFiles.requireNotInput(plot, "--plot", model.model, trace);
     CellPredictor predictor = model.predictor();
     ModelSpec m = predictor.spec();
     checkSeedFlags(m);
@@ -129,7 +131,6 @@ public final class RunModelCommand implements Callable<Integer> {
   }
 
   private LinkSample traceSample() {
-    if (!Files.isRegularFile(trace)) throw new InputException(trace + ": not a trace file");
     LinkSample all = TraceFile.load(trace);
     if (seqLen == null) return all;
     if (seqLen < 1) throw new ParameterException(spec.commandLine(), "--seq_len must be >= 1");

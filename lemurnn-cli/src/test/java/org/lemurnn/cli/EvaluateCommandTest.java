@@ -196,7 +196,7 @@ class EvaluateCommandTest {
     Files.writeString(empty, "packet_number\tsize\ttransmit_time\treceive_time\tlatency\tdropped_status\n");
     Cli result = Cli.run("evaluate", "-m", RNN_PT, "--dag_data", empty.toString());
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.err()).contains("mgtrace_C5_L0_Q10000_1_1.csv: no packets");
+    assertThat(result.err()).contains("mgtrace_C5_L0_Q10000_1_1.csv: has a header but no packets");
   }
 
   /** A folder is searched recursively, each file once, as train --dag_data does. */

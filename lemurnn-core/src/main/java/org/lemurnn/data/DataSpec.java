@@ -78,6 +78,27 @@ public record DataSpec(
     FeatureEncoder.checkOutputs(outputStr);
   }
 
+  /**
+   * Memory one packet of a sequence being made takes: the sample's columns, the generator's and the
+   * trace rows' (about 100 bytes).
+   */
+  static final long BYTES_PER_PACKET = 100;
+
+  /**
+   * Refuses a sequence length whose synthetic sequences (one per core is made at once) cannot fit in
+   * this JVM's memory, before anything is allocated: else it ends in an OutOfMemoryError. Measured
+   * data is bounded by its files instead (a length of Integer.MAX_VALUE means "whole files" there).
+   */
+  public void checkSyntheticFits() {
+    long maxBytes = Runtime.getRuntime().maxMemory() / 2;
+    double needBytes = (double) seqLen * BYTES_PER_PACKET * Runtime.getRuntime().availableProcessors();
+    if (needBytes > maxBytes) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--seq_len %d: sequences that long need "
+          + "about %.1f GB of memory, more than the %.1f GB this Java may use: use a shorter --seq_len (or more memory: "
+          + "LEMURNN_JAVA_OPTS=-Xmx...)", seqLen, needBytes / 1e9, maxBytes / 1e9));
+    }
+  }
+
   /** The seed's default data set: preset default, exponential traffic, bytequeue, 2048/1024/1024 x 128. */
   public static DataSpec defaults() {
     return new DataSpec(List.of(LinkPresets.resolve("default")), List.of(), LinkKind.BYTEQUEUE, false,

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.lemurnn.InputException;
+import org.lemurnn.io.InputFiles;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.trace.TraceFile;
@@ -99,9 +100,7 @@ public final class MeasuredData {
     List<Path> files = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
     for (Path p : dagData) {
-      if (!Files.isRegularFile(p) && !Files.isDirectory(p)) {
-        throw InputException.in(p, "no such file or directory (--dag_data takes trace files or folders of *.csv)");
-      }
+      if (!Files.isDirectory(p)) InputFiles.regularFile(p, "a trace file (--dag_data takes trace files or folders of *.csv)");
       try {
         List<Path> found;
         if (Files.isRegularFile(p)) {

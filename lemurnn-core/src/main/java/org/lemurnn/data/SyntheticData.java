@@ -26,6 +26,7 @@ public final class SyntheticData {
 
   /** Generates every set; {@code progress} hears the number of samples finished, from any thread. */
   public static DataSets generate(DataSpec spec, IntConsumer progress) {
+    spec.checkSyntheticFits();
     List<Integer> lengths = spec.trainLengths();
     List<Job> jobs = new ArrayList<>();
     jobs.add(new Job(TEST, spec.seqLen(), spec.testSamples()));
@@ -41,6 +42,7 @@ public final class SyntheticData {
 
   /** Test sample {@code index} of the data set of {@code spec} at {@code seqLen} (for run-model without a trace). */
   public static LinkSample sample(DataSpec spec, int index) {
+    spec.checkSyntheticFits();
     SampleGenerator generator = new SampleGenerator(spec);
     if (!spec.numpyCompatible()) {
       return generator.sample(SampleStreams.of(spec.dataSeed(), TEST, index), spec.seqLen());

@@ -1,11 +1,11 @@
 package org.lemurnn.infer;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.lemurnn.InputException;
+import org.lemurnn.io.InputFiles;
+import org.lemurnn.io.LineReader;
 
 /**
  * Raw feature rows for {@code predict}: a header naming the feature letters (e.g. {@code b s c q}),
@@ -15,58 +15,61 @@ import org.lemurnn.InputException;
 public final class FeatureTable {
   private FeatureTable() {}
 
+  /** A row is a few numbers: a longer line is not a feature table. */
+  static final int MAX_LINE_CHARS = 4096;
+
   public static float[][] read(Path file, String inputStr) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file);
-    } catch (IOException e) {
-      throw InputException.in(file, "cannot read: " + e.getMessage());
-    }
-    int lineNo = 0;
     int[] column = null; // model input i comes from file column column[i]
     int width = 0;
     List<float[]> rows = new ArrayList<>();
-    for (String line : lines) {
-      lineNo++;
-      String trimmed = line.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith("#")) continue;
-      String[] cells = trimmed.split("[\\t ]+");
-      if (column == null) {
-        width = cells.length;
-        column = columns(file, lineNo, cells, inputStr);
-        continue;
-      }
-      if (cells.length != width) {
-        throw InputException.at(file, lineNo, "has " + cells.length + " values, the header names " + width);
-      }
-      float[] row = new float[inputStr.length()];
-      for (int i = 0; i < row.length; i++) {
-        try {
-          row[i] = Float.parseFloat(cells[column[i]]);
-        } catch (NumberFormatException e) {
-          throw InputException.at(file, lineNo, "'" + cells[column[i]] + "' is not a number");
+    try (LineReader lines = InputFiles.lines(file, "a feature table", MAX_LINE_CHARS)) {
+      for (String line; (line = lines.readLine()) != null; ) {
+        long lineNo = lines.lineNumber();
+        String trimmed = line.strip();
+        if (trimmed.isEmpty() || trimmed.startsWith("#")) continue;
+        String[] cells = trimmed.split("[\\t ]+");
+        if (column == null) {
+          width = cells.length;
+          column = columns(file, lineNo, cells, inputStr);
+          continue;
         }
+        if (cells.length != width) {
+          throw InputException.at(file, lineNo, "has " + cells.length + " values, the header names " + width);
+        }
+        float[] row = new float[inputStr.length()];
+        for (int i = 0; i < row.length; i++) {
+          try {
+            row[i] = Float.parseFloat(cells[column[i]]);
+          } catch (NumberFormatException e) {
+            throw InputException.at(file, lineNo, InputFiles.quote(cells[column[i]]) + " is not a number");
+          }
+          // a NaN feature makes every later output NaN: say so here, not with rows of NaN
+          if (!Float.isFinite(row[i])) {
+            throw InputException.at(file, lineNo, "feature " + inputStr.charAt(i) + " is " + InputFiles.quote(cells[column[i]])
+                + ": features must be finite numbers");
+          }
+        }
+        rows.add(row);
       }
-      rows.add(row);
     }
     if (column == null) throw InputException.in(file, "is empty: it needs a header naming the features (" + spaced(inputStr) + ")");
     return rows.toArray(float[][]::new);
   }
 
-  private static int[] columns(Path file, int lineNo, String[] header, String inputStr) {
+  private static int[] columns(Path file, long lineNo, String[] header, String inputStr) {
     int[] column = new int[inputStr.length()];
     for (int i = 0; i < inputStr.length(); i++) {
       column[i] = -1;
       for (int k = 0; k < header.length; k++) {
         if (!header[k].equals(String.valueOf(inputStr.charAt(i)))) continue;
         if (column[i] >= 0) { // which of the two columns is meant cannot be told
-          throw InputException.at(file, lineNo, "header '" + String.join(" ", header) + "' names feature '"
+          throw InputException.at(file, lineNo, "header " + InputFiles.quote(String.join(" ", header)) + " names feature '"
               + inputStr.charAt(i) + "' twice");
         }
         column[i] = k;
       }
       if (column[i] < 0) {
-        throw InputException.at(file, lineNo, "header '" + String.join(" ", header) + "' lacks feature '"
+        throw InputException.at(file, lineNo, "header " + InputFiles.quote(String.join(" ", header)) + " lacks feature '"
             + inputStr.charAt(i) + "': the model reads " + spaced(inputStr));
       }
     }

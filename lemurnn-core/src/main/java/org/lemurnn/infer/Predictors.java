@@ -1,14 +1,12 @@
 package org.lemurnn.infer;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.model.Tensor;
 import org.lemurnn.model.torch.TorchModels;
 
 /** Builds the pure-Java {@link Predictor} of a model. */
@@ -31,7 +29,14 @@ public final class Predictors {
 
   /** Our model file as is, or a foreign one imported in memory. */
   public static ModelFile readModel(Path modelFile, UnitSystem foreignUnits) {
-    return TorchModels.isTorchFile(modelFile) ? TorchModels.read(modelFile, foreignUnits) : ModelFile.read(modelFile);
+    if (TorchModels.isTorchFile(modelFile)) return TorchModels.read(modelFile, foreignUnits);
+    ModelFile model = ModelFile.read(modelFile);
+    // our files say their units: a flag that says otherwise would be ignored, so it means the wrong file
+    if (foreignUnits != null && foreignUnits != model.spec().units()) {
+      throw new InputException("--units " + foreignUnits.fileName() + ", but " + modelFile + " is a lemurnn model in "
+          + model.spec().units().fileName() + " units: --units is for the original project's models; drop it");
+    }
+    return model;
   }
 
   public static CellPredictor of(ModelFile model) {
@@ -42,15 +47,14 @@ public final class Predictors {
   public static CellPredictor of(ModelFile model, Kernel kernel) {
     ModelSpec spec = model.spec();
     int hidden = spec.hidden();
-    int rows = spec.cell().gates() * hidden;
     Layer[] layers = new Layer[spec.layers()];
     for (int l = 0; l < layers.length; l++) {
       int in = l == 0 ? spec.inputSize() : hidden;
       List<String> names = spec.recurrentNames(l);
-      float[] wIh = weights(model, names.get(0), rows, in);
-      float[] wHh = weights(model, names.get(1), rows, hidden);
-      float[] bIh = weights(model, names.get(2), rows);
-      float[] bHh = weights(model, names.get(3), rows);
+      float[] wIh = weights(model, names.get(0));
+      float[] wHh = weights(model, names.get(1));
+      float[] bIh = weights(model, names.get(2));
+      float[] bHh = weights(model, names.get(3));
       layers[l] = switch (spec.cell()) {
         case RELU_RNN, TANH_RNN -> new RnnLayer(kernel, spec.cell() == CellType.RELU_RNN, in, hidden, wIh, wHh, bIh, bHh);
         case LSTM, RELU_LSTM -> new LstmLayer(kernel, spec.cell() == CellType.RELU_LSTM, in, hidden, wIh, wHh, bIh, bHh);
@@ -58,17 +62,11 @@ public final class Predictors {
       };
     }
     return new CellPredictor(spec, layers,
-        weights(model, "fc.weight", Predictor.OUTPUTS, hidden), weights(model, "fc.bias", Predictor.OUTPUTS));
+        weights(model, "fc.weight"), weights(model, "fc.bias"));
   }
 
-  private static float[] weights(ModelFile model, String name, int... shape) {
-    Tensor t = model.tensor(name);
-    if (!Arrays.equals(t.shape(), shape)) {
-      throw new InputException("tensor " + name + " has shape " + Arrays.toString(t.shape()) + " but a "
-          + model.spec().cell().seedName() + " with " + model.spec().layers() + " layers, hidden size "
-          + model.spec().hidden() + " and " + model.spec().inputSize() + " inputs needs "
-          + Arrays.toString(shape));
-    }
-    return t.data();
+  /** The tensor's values: {@link ModelFile} has checked its shape against the spec. */
+  private static float[] weights(ModelFile model, String name) {
+    return model.tensor(name).data();
   }
 }

@@ -1,11 +1,10 @@
 package org.lemurnn.link;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.lemurnn.InputException;
+import org.lemurnn.io.InputFiles;
+import org.lemurnn.io.LineReader;
 
 /**
  * A Mahimahi delivery schedule: each line a millisecond at which the link can deliver one 1,500
@@ -18,6 +17,8 @@ import org.lemurnn.InputException;
 public record DeliverySchedule(String name, long[] opportunityMs, long periodMs) {
   /** Bytes one opportunity delivers, in KByte. */
   public static final double OPPORTUNITY_KBYTE = 1.5;
+  /** A line is one timestamp: a longer one is not a schedule. */
+  static final int MAX_LINE_CHARS = 256;
 
   public DeliverySchedule {
     if (opportunityMs.length == 0) throw new IllegalArgumentException(name + ": empty delivery schedule");
@@ -50,27 +51,25 @@ public record DeliverySchedule(String name, long[] opportunityMs, long periodMs)
   public static DeliverySchedule read(Path file) {
     long[] times = new long[1024];
     int n = 0;
-    try (BufferedReader in = Files.newBufferedReader(file)) {
+    try (LineReader in = InputFiles.lines(file, "a Mahimahi delivery schedule", MAX_LINE_CHARS)) {
       String line;
-      long lineNo = 0;
       long previous = 0;
       while ((line = in.readLine()) != null) {
-        lineNo++;
+        long lineNo = in.lineNumber();
         line = line.strip();
         if (line.isEmpty()) continue;
         long t;
         try {
           t = Long.parseLong(line);
         } catch (NumberFormatException e) {
-          throw InputException.at(file, lineNo, "expected a millisecond timestamp, got '" + line + "'");
+          throw InputException.at(file, lineNo, "expected a millisecond timestamp, got " + InputFiles.quote(line));
         }
+        if (t < 0) throw InputException.at(file, lineNo, "timestamp " + t + " is before 0 ms");
         if (t < previous) throw InputException.at(file, lineNo, "timestamp " + t + " goes back from " + previous);
         previous = t;
         if (n == times.length) times = Arrays.copyOf(times, n * 2);
         times[n++] = t;
       }
-    } catch (IOException e) {
-      throw InputException.in(file, "cannot read delivery schedule: " + e.getMessage());
     }
     if (n == 0) throw InputException.in(file, "no delivery opportunities in the file");
     long[] exact = Arrays.copyOf(times, n);

@@ -24,6 +24,8 @@ public record LinkPreset(
     Range queue,
     double overheadSize,
     List<String> traffic) {
+  /** The largest packet a physical link carries: an IP packet holds at most 64 KiB. */
+  public static final int MAX_PACKET_BYTES = 65_536;
 
   public LinkPreset {
     Objects.requireNonNull(name);
@@ -33,6 +35,10 @@ public record LinkPreset(
     }
     for (Range r : List.of(arrivalRate, capacity, packetSize, queue)) {
       if (r.min() < 0) throw new IllegalArgumentException("preset " + name + ": negative value in " + r);
+    }
+    if (units == UnitSystem.PHYSICAL && packetSize.max() * 1000 > MAX_PACKET_BYTES) {
+      throw new IllegalArgumentException("preset " + name + ": packets of up to " + packetSize.max() + " KByte, but no "
+          + "packet is larger than " + MAX_PACKET_BYTES / 1000.0 + " KByte (the largest IP packet); pkt_size is in KByte");
     }
     if (!(overheadSize >= 0) || Double.isInfinite(overheadSize)) {
       throw new IllegalArgumentException("preset " + name + ": overhead must be >= 0, got " + overheadSize);

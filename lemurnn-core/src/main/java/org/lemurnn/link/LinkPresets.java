@@ -1,8 +1,6 @@
 package org.lemurnn.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.lemurnn.InputException;
+import org.lemurnn.io.InputFiles;
 import org.lemurnn.traffic.TrafficKind;
 
 /**
@@ -41,6 +40,9 @@ public final class LinkPresets {
       "min_arrival_rate", "max_arrival_rate", "min_capacity", "max_capacity", "min_pkt_size",
       "max_pkt_size", "min_queue_bytes", "max_queue_bytes", "units", "overhead_bytes", "traffic", "name");
 
+  /** A preset is a dozen fields. */
+  static final long MAX_JSON_BYTES = 1 << 20;
+
   private LinkPresets() {}
 
   private static void abstractPreset(String name, double minRate, double maxRate, double minC,
@@ -68,7 +70,8 @@ public final class LinkPresets {
     LinkPreset builtIn = BUILT_IN.get(nameOrJsonPath);
     if (builtIn != null) return builtIn;
     Path path = Path.of(nameOrJsonPath);
-    if (nameOrJsonPath.endsWith(".json") || Files.isRegularFile(path)) return fromJson(path);
+    // any existing path is meant as a file: fromJson says what is wrong with it (a FIFO, a folder)
+    if (nameOrJsonPath.endsWith(".json") || Files.exists(path)) return fromJson(path);
     throw new InputException("unknown link preset '" + nameOrJsonPath + "': use one of "
         + String.join(", ", BUILT_IN.keySet()) + ", or the path of a JSON preset file");
   }
@@ -90,12 +93,7 @@ public final class LinkPresets {
    * {@code traffic} is one traffic name or a list of them, each checked when read.
    */
   public static LinkPreset fromJson(Path file) {
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(file.toFile());
-    } catch (IOException e) {
-      throw InputException.in(file, "cannot read link preset JSON: " + e.getMessage());
-    }
+    JsonNode root = InputFiles.json(file, "a link preset (JSON)", MAX_JSON_BYTES);
     if (root == null || !root.isObject()) throw InputException.in(file, "a link preset must be a JSON object");
     List<String> unknown = new ArrayList<>();
     root.fieldNames().forEachRemaining(f -> { if (!JSON_FIELDS.contains(f)) unknown.add(f); });

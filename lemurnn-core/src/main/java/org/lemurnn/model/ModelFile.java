@@ -1,7 +1,9 @@
 package org.lemurnn.model;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
@@ -14,6 +16,57 @@ import org.lemurnn.link.UnitSystem;
 public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
   public static final String FORMAT = "lemurnn-model";
   public static final int FORMAT_VERSION = 1;
+  /** Outputs of the head {@code fc}: backlog and two drop logits. */
+  public static final int HEAD_OUTPUTS = 3;
+
+  /**
+   * Every tensor the spec needs is there with the shape it needs (metadata that contradicts the
+   * weights means the wrong metadata), and every weight is finite: a NaN weight makes every
+   * prediction NaN, which the emulator would take for "no backlog, no drop".
+   */
+  public ModelFile {
+    for (Map.Entry<String, int[]> e : shapes(spec).entrySet()) {
+      Tensor t = tensors.get(e.getKey());
+      if (t == null) {
+        throw new IllegalArgumentException("a " + describe(spec) + " needs tensor " + e.getKey() + ", which is missing (there are "
+            + tensors.keySet() + ")");
+      }
+      if (!Arrays.equals(t.shape(), e.getValue())) {
+        throw new IllegalArgumentException("tensor " + e.getKey() + " has shape " + Arrays.toString(t.shape()) + " but a "
+            + describe(spec) + " needs " + Arrays.toString(e.getValue()));
+      }
+    }
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      float[] data = e.getValue().data();
+      for (int i = 0; i < data.length; i++) {
+        if (!Float.isFinite(data[i])) {
+          throw new IllegalArgumentException("tensor " + e.getKey() + " holds " + data[i] + " at index " + i
+              + ": the model is broken (diverged training?); use another checkpoint");
+        }
+      }
+    }
+  }
+
+  /** Names and shapes of the tensors a spec needs, in the PyTorch module's order. */
+  public static Map<String, int[]> shapes(ModelSpec spec) {
+    Map<String, int[]> shapes = new LinkedHashMap<>();
+    int hidden = spec.hidden(), rows = spec.cell().gates() * hidden;
+    for (int l = 0; l < spec.layers(); l++) {
+      List<String> names = spec.recurrentNames(l);
+      shapes.put(names.get(0), new int[] {rows, l == 0 ? spec.inputSize() : hidden});
+      shapes.put(names.get(1), new int[] {rows, hidden});
+      shapes.put(names.get(2), new int[] {rows});
+      shapes.put(names.get(3), new int[] {rows});
+    }
+    shapes.put("fc.weight", new int[] {HEAD_OUTPUTS, hidden});
+    shapes.put("fc.bias", new int[] {HEAD_OUTPUTS});
+    return shapes;
+  }
+
+  private static String describe(ModelSpec spec) {
+    return spec.cell().seedName() + " with " + spec.layers() + " layers, hidden size " + spec.hidden() + " and "
+        + spec.inputSize() + " inputs (" + spec.inputStr() + ")";
+  }
 
   public Tensor tensor(String name) {
     Tensor t = tensors.get(name);
@@ -32,13 +85,14 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
       throw InputException.in(file, "safetensors file without lemurnn metadata (format=" + m.get("format")
           + "); import foreign models with 'lemurnn import'");
     }
+    ModelSpec spec;
     try {
       int version = Integer.parseInt(m.get("format_version"));
       if (version > FORMAT_VERSION) {
         throw InputException.in(file, "model format version " + version + " is newer than this lemurnn ("
             + FORMAT_VERSION + "); update lemurnn");
       }
-      ModelSpec spec = new ModelSpec(
+      spec = new ModelSpec(
           CellType.fromSeedName(m.get("model_type")),
           Integer.parseInt(m.get("num_layers")),
           Integer.parseInt(m.get("hidden_size")),
@@ -46,10 +100,19 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
           m.getOrDefault("output_str", "bd"),
           UnitSystem.fromFileName(m.get("units")),
           Double.parseDouble(m.get("norm_scale")));
-      return new ModelFile(spec, content.tensors());
     } catch (RuntimeException e) {
       if (e instanceof InputException ie) throw ie;
       throw InputException.in(file, "bad lemurnn metadata " + m + ": " + e.getMessage());
+    }
+    return checked(file, spec, content.tensors());
+  }
+
+  /** A model read from a file: what the constructor refuses is an error naming the file. */
+  public static ModelFile checked(Path file, ModelSpec spec, Map<String, Tensor> tensors) {
+    try {
+      return new ModelFile(spec, tensors);
+    } catch (IllegalArgumentException e) {
+      throw InputException.in(file, e.getMessage());
     }
   }
 

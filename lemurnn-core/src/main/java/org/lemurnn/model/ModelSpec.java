@@ -26,6 +26,11 @@ public record ModelSpec(
     if (layers < 1) throw new IllegalArgumentException("layers must be >= 1: " + layers);
     if (hidden < 1) throw new IllegalArgumentException("hidden size must be >= 1: " + hidden);
     if (inputStr.isEmpty()) throw new IllegalArgumentException("no input features");
+    org.lemurnn.trace.FeatureEncoder.checkInputs(inputStr);
+    org.lemurnn.trace.FeatureEncoder.checkOutputs(outputStr);
+    if (inputStr.chars().distinct().count() != inputStr.length()) {
+      throw new IllegalArgumentException("input features '" + inputStr + "' name a feature twice");
+    }
     if (!(normScale > 0)) throw new IllegalArgumentException("normScale must be > 0: " + normScale);
   }
 

@@ -6,16 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lemurnn.InputException;
 import org.lemurnn.io.AtomicFile;
+import org.lemurnn.io.InputFiles;
 
 /**
  * The safetensors format (8-byte little-endian header length, JSON header, raw little-endian
@@ -66,29 +66,23 @@ public final class Safetensors {
   }
 
   public static Content read(Path file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw InputException.in(file, "cannot read: " + e.getMessage());
-    }
-    return read(file, bytes);
+    return read(file, InputFiles.readBytes(file, "a safetensors model file", maxFileBytes()));
+  }
+
+  /** A larger file would not fit in memory beside the model's copy of it (1 GiB holds a 3x1024 LSTM many times). */
+  private static long maxFileBytes() {
+    return Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4);
   }
 
   static Content read(Path file, byte[] bytes) {
-    if (bytes.length < 8) throw InputException.in(file, "not a safetensors file (shorter than 8 bytes)");
+    if (bytes.length < 8) throw InputException.in(file, "not a safetensors file (" + bytes.length + " bytes, shorter than its 8-byte header length)");
     ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     long headerLength = buf.getLong();
     if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > bytes.length - 8) {
       throw InputException.in(file, "not a safetensors file (header length " + headerLength
           + " does not fit a file of " + bytes.length + " bytes)");
     }
-    JsonNode header;
-    try {
-      header = JSON.readTree(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw InputException.in(file, "safetensors header is not valid JSON: " + e.getMessage());
-    }
+    JsonNode header = InputFiles.json(file, "a safetensors header", Arrays.copyOfRange(bytes, 8, 8 + (int) headerLength));
     if (header == null || !header.isObject()) throw InputException.in(file, "safetensors header is not a JSON object");
     int dataStart = 8 + (int) headerLength;
     long dataLength = bytes.length - dataStart;
@@ -100,9 +94,40 @@ public final class Safetensors {
         e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
         continue;
       }
+      if (!e.getValue().isObject()) throw InputException.in(file, "tensor " + e.getKey() + " is not described by a JSON object");
       tensors.put(e.getKey(), tensor(file, e.getKey(), e.getValue(), buf, dataStart, dataLength));
     }
+    checkOffsets(file, header, dataLength);
     return new Content(tensors, metadata);
+  }
+
+  /**
+   * The spec's rule for the data: the tensors' byte ranges, in order, tile the buffer, from 0 to its
+   * end, without a gap or an overlap (two tensors on the same bytes would alias each other).
+   */
+  private static void checkOffsets(Path file, JsonNode header, long dataLength) {
+    List<long[]> ranges = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    header.fields().forEachRemaining(e -> {
+      if (e.getKey().equals("__metadata__")) return;
+      JsonNode o = e.getValue().path("data_offsets");
+      ranges.add(new long[] {o.path(0).asLong(), o.path(1).asLong(), names.size()});
+      names.add(e.getKey());
+    });
+    ranges.sort(java.util.Comparator.<long[]>comparingLong(r -> r[0]).thenComparingLong(r -> r[1]));
+    long at = 0;
+    for (long[] r : ranges) {
+      if (r[0] != at) {
+        throw InputException.in(file, "tensor " + names.get((int) r[2]) + " starts at data byte " + r[0] + " where "
+            + (r[0] < at ? "the tensor before it still runs (overlapping data)" : "byte " + at + " was expected (a gap)")
+            + ": not a valid safetensors file");
+      }
+      at = r[1];
+    }
+    if (at != dataLength) {
+      throw InputException.in(file, "the tensors cover " + at + " of " + dataLength + " data bytes: not a valid safetensors file"
+          + (at < dataLength ? " (extra bytes at the end)" : ""));
+    }
   }
 
   private static Tensor tensor(Path file, String name, JsonNode entry, ByteBuffer buf, int dataStart, long dataLength) {

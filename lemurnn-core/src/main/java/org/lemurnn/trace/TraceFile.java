@@ -1,18 +1,18 @@
 package org.lemurnn.trace;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.lemurnn.InputException;
 import org.lemurnn.io.AtomicFile;
+import org.lemurnn.io.InputFiles;
+import org.lemurnn.io.LineReader;
+import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.UnitSystem;
 
 /**
@@ -26,27 +26,38 @@ public final class TraceFile {
   // compiled once: String.split would compile this regex again for every row
   private static final Pattern COLUMN_SEPARATOR = Pattern.compile("\\s+");
 
+  /**
+   * How far a latency may differ from receive - transmit time: files print times rounded (the
+   * reference traces to 0.1 us, which leaves up to 0.34 us between the three rounded columns).
+   */
+  static final long CLOCK_ROUNDING_NS = 2_000;
+  /** A row is six numbers: a longer line is not a trace. */
+  static final int MAX_LINE_CHARS = 4096;
+
   private TraceFile() {}
 
-  /** Reads a trace file; a malformed row is an error naming the file and line. */
+  /**
+   * Reads a trace file; a malformed or inconsistent row is an error naming the file and line: a
+   * received packet's latency must be its receive time minus its transmit time (within {@link
+   * #CLOCK_ROUNDING_NS}), a dropped one has receive time and latency 0, sizes are whole bytes of a
+   * packet, packet numbers increase, and the file holds at least one packet.
+   */
   public static TraceRows read(Path file) {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (LineReader in = InputFiles.lines(file, "a trace file", MAX_LINE_CHARS)) {
       String header = in.readLine();
       if (header == null) throw InputException.in(file, "empty file: expected the header " + String.join(" ", COLUMNS));
       if (!Arrays.asList(COLUMN_SEPARATOR.split(header.strip())).equals(COLUMNS)) {
-        throw InputException.at(file, 1, "expected the header '" + String.join("\t", COLUMNS) + "', got '" + header + "'");
+        throw InputException.at(file, 1, "expected the header '" + String.join("\t", COLUMNS) + "', got "
+            + InputFiles.quote(header) + ": not a trace file?");
       }
       Columns c = new Columns();
       String line;
-      long lineNo = 1;
       while ((line = in.readLine()) != null) {
-        lineNo++;
         if (line.isBlank()) continue;
-        c.add(file, lineNo, COLUMN_SEPARATOR.split(line.strip()));
+        c.add(file, in.lineNumber(), COLUMN_SEPARATOR.split(line.strip()));
       }
+      if (c.n == 0) throw InputException.in(file, "has a header but no packets: nothing to score or replay");
       return c.rows();
-    } catch (IOException e) {
-      throw InputException.in(file, "cannot read trace: " + e.getMessage());
     }
   }
 
@@ -68,10 +79,17 @@ public final class TraceFile {
       try {
         number[n] = Long.parseLong(f[0]);
       } catch (NumberFormatException e) {
-        throw InputException.at(file, lineNo, "packet_number is not an integer: '" + f[0] + "'");
+        throw InputException.at(file, lineNo, "packet_number is not an integer: " + InputFiles.quote(f[0]));
       }
-      long sizeBytes = (long) Math.rint(number(file, lineNo, "size", f[1]));
-      if (sizeBytes < 0 || sizeBytes > Integer.MAX_VALUE) throw InputException.at(file, lineNo, "size must be >= 0 bytes, got " + f[1]);
+      if (n > 0 && number[n] <= number[n - 1]) {
+        throw InputException.at(file, lineNo, "packet_number " + number[n] + " does not increase from the previous row's "
+            + number[n - 1] + " (a duplicate or a row out of order)");
+      }
+      double sizeBytes = number(file, lineNo, "size", f[1]);
+      if (sizeBytes != Math.rint(sizeBytes) || sizeBytes < 1 || sizeBytes > LinkPreset.MAX_PACKET_BYTES) {
+        throw InputException.at(file, lineNo, "size must be a whole number of bytes from 1 to "
+            + LinkPreset.MAX_PACKET_BYTES + " (the largest IP packet), got " + InputFiles.quote(f[1]));
+      }
       size[n] = (int) sizeBytes;
       tx[n] = nanos(file, lineNo, "transmit_time", f[2]);
       rx[n] = nanos(file, lineNo, "receive_time", f[3]);
@@ -82,8 +100,20 @@ public final class TraceFile {
       dropped[n] = switch (f[5]) {
         case "0" -> false;
         case "1" -> true;
-        default -> throw InputException.at(file, lineNo, "dropped_status must be 0 or 1, got '" + f[5] + "'");
+        default -> throw InputException.at(file, lineNo, "dropped_status must be 0 or 1, got " + InputFiles.quote(f[5]));
       };
+      if (dropped[n] && (rx[n] != 0 || latency[n] != 0)) {
+        throw InputException.at(file, lineNo, "a dropped packet (dropped_status 1) must have receive_time and latency 0, got "
+            + f[3] + " and " + f[4]);
+      }
+      if (!dropped[n] && rx[n] < tx[n]) {
+        throw InputException.at(file, lineNo, "receive_time " + f[3] + " is before transmit_time " + f[2]
+            + " (a dropped packet needs dropped_status 1)");
+      }
+      if (!dropped[n] && Math.abs(latency[n] - (rx[n] - tx[n])) > CLOCK_ROUNDING_NS) {
+        throw InputException.at(file, lineNo, "latency " + f[4] + " s is not receive_time - transmit_time = "
+            + seconds(new StringBuilder(), rx[n] - tx[n]) + " s");
+      }
       n++;
     }
 
@@ -110,7 +140,7 @@ public final class TraceFile {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw InputException.at(file, lineNo, column + " is not a number: '" + text + "'");
+    throw InputException.at(file, lineNo, column + " is not a number: " + InputFiles.quote(text));
   }
 
   /** Seconds as exact nanoseconds (a double would lose the sub-microsecond digits of epoch times). */
@@ -120,7 +150,7 @@ public final class TraceFile {
       if (s.signum() < 0) throw InputException.at(file, lineNo, column + " must be >= 0, got " + text);
       return s.movePointRight(9).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
     } catch (NumberFormatException | ArithmeticException e) {
-      throw InputException.at(file, lineNo, column + " is not a time in seconds: '" + text + "'");
+      throw InputException.at(file, lineNo, column + " is not a time in seconds: " + InputFiles.quote(text));
     }
   }
 

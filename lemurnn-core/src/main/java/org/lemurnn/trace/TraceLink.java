@@ -13,12 +13,33 @@ public record TraceLink(double capacityMbps, double baseLatencyMs, double queueB
   private static final Pattern NAME =
       Pattern.compile("_C([0-9]+(?:\\.[0-9]+)?)_L([0-9]+(?:\\.[0-9]+)?)_Q([0-9]+(?:\\.[0-9]+)?)(?:_|\\.|$)");
 
+  /** Slowest link of physical sense: 1 kbit/s (a 1,500-byte packet takes 12 s). */
+  public static final double MIN_CAPACITY_MBPS = 0.001;
+  /** Fastest: 10 Tbit/s, beyond any single link today. */
+  public static final double MAX_CAPACITY_MBPS = 1e7;
+  /** Longest base latency: 100 s, beyond a round trip to the moon (2.6 s) many times over. */
+  public static final double MAX_BASE_LATENCY_MS = 100_000;
+  /** Largest queue: 10 GByte, more than any router buffers. */
+  public static final double MAX_QUEUE_BYTES = 1e10;
+
   public TraceLink {
     if (!(capacityMbps > 0) || Double.isInfinite(capacityMbps)) {
       throw new IllegalArgumentException("capacity must be > 0 Mbit/s: " + capacityMbps);
     }
+    if (capacityMbps < MIN_CAPACITY_MBPS || capacityMbps > MAX_CAPACITY_MBPS) {
+      throw new IllegalArgumentException("capacity " + capacityMbps + " Mbit/s is outside physical sense ("
+          + MIN_CAPACITY_MBPS + " to " + (long) MAX_CAPACITY_MBPS + " Mbit/s)");
+    }
     if (!(baseLatencyMs >= 0) || !(queueBytes >= 0)) {
       throw new IllegalArgumentException("base latency and queue must be >= 0: " + baseLatencyMs + ", " + queueBytes);
+    }
+    if (baseLatencyMs > MAX_BASE_LATENCY_MS) {
+      throw new IllegalArgumentException("base latency " + baseLatencyMs + " ms is outside physical sense (at most "
+          + (long) MAX_BASE_LATENCY_MS + " ms)");
+    }
+    if (queueBytes > MAX_QUEUE_BYTES) {
+      throw new IllegalArgumentException("queue " + queueBytes + " bytes is outside physical sense (at most "
+          + (long) MAX_QUEUE_BYTES + " bytes)");
     }
   }
 

@@ -72,10 +72,75 @@ class TraceFileTest {
   void malformedFilesNameFileAndLine() throws Exception {
     assertError(HEADER + "1\t100\t1.0\t1.1\t0.1\n", ":2: expected 6 tab-separated columns");
     assertError(HEADER + "1\t100\t1.0\t1.1\t0.1\t0\n2\tabc\t1.0\t1.1\t0.1\t0\n", ":3: size is not a number");
-    assertError(HEADER + "1\t-5\t1.0\t1.1\t0.1\t0\n", ":2: size must be >= 0");
+    assertError(HEADER + "1\t-5\t1.0\t1.1\t0.1\t0\n", ":2: size must be a whole number of bytes from 1 to 65536");
     assertError(HEADER + "1\t5\t2.0\t2.1\t0.1\t0\n2\t5\t1.0\t1.1\t0.1\t0\n", ":3: transmit_time 1.0 goes back");
     assertError(HEADER + "1\t5\t2.0\t2.1\t0.1\t2\n", ":2: dropped_status must be 0 or 1");
     assertError("packet size time\n", ":1: expected the header");
+  }
+
+  /** What a careless or hostile file may hold that no link produces: each refused at its line, with the reason. */
+  @Test
+  void inconsistentRowsAreRefusedAtTheirLine() throws Exception {
+    assertThatThrownBy(() -> read(HEADER)).isInstanceOf(InputException.class).hasMessageContaining("has a header but no packets");
+    assertError(HEADER + "1\t100\t2.0\t1.5\t0.5\t0\n", ":2: receive_time 1.5 is before transmit_time 2.0");
+    assertError(HEADER + "1\t100\t2.0\t2.5\t0.1\t0\n", ":2: latency 0.1 s is not receive_time - transmit_time = 0.500000000 s");
+    assertError(HEADER + "1\t100\t2.0\t2.5\t0.5\t1\n", ":2: a dropped packet (dropped_status 1) must have receive_time and latency 0");
+    assertError(HEADER + "1\t0\t2.0\t2.5\t0.5\t0\n", ":2: size must be a whole number of bytes");
+    assertError(HEADER + "1\t100.7\t2.0\t2.5\t0.5\t0\n", ":2: size must be a whole number of bytes from 1 to 65536 (the largest IP packet), got '100.7'");
+    assertError(HEADER + "1\t1e12\t2.0\t2.5\t0.5\t0\n", ":2: size must be a whole number of bytes from 1 to 65536 (the largest IP packet), got '1e12'");
+    assertError(HEADER + "1\t100\t2.0\t2.5\t0.5\t0\n1\t100\t3.0\t3.5\t0.5\t0\n", ":3: packet_number 1 does not increase");
+    // clock rounding of the printed times is not an inconsistency
+    assertThat(read(HEADER + "1\t100\t2.0000001\t2.5000002\t0.4999999\t0\n").length()).isEqualTo(1);
+  }
+
+  @Test
+  void everyMeasuredReferenceTraceStillLoads() throws Exception {
+    for (String set : List.of("kernel-tbf", "traces")) {
+      try (var files = Files.list(org.lemurnn.ReferenceData.path(set))) {
+        List<Path> csv = files.filter(p -> p.toString().endsWith(".csv")).toList();
+        assertThat(csv).isNotEmpty();
+        for (Path f : csv) assertThat(TraceFile.load(f).length()).as(f.toString()).isGreaterThan(0);
+      }
+    }
+  }
+
+  @Test
+  void linksOutsidePhysicalSenseInTheNameAreRefusedWithTheReason() {
+    assertThatThrownBy(() -> TraceLink.fromName(Path.of("mgtrace_C0.0000000001_L0_Q1000_1_1.csv")))
+        .isInstanceOf(InputException.class).hasMessageContaining("capacity 1.0E-10 Mbit/s is outside physical sense");
+    assertThatThrownBy(() -> TraceLink.fromName(Path.of("mgtrace_C10_L99999999999_Q1000_1_1.csv")))
+        .isInstanceOf(InputException.class).hasMessageContaining("base latency 9.9999999999E10 ms is outside physical sense");
+    assertThatThrownBy(() -> TraceLink.fromName(Path.of("mgtrace_C10_L0_Q1000000000000_1_1.csv")))
+        .isInstanceOf(InputException.class).hasMessageContaining("queue 1.0E12 bytes is outside physical sense");
+  }
+
+  @Test
+  void aByteOrderMarkIsSkippedAndBinaryIsNamedSo() throws Exception {
+    assertThat(read("\uFEFF" + HEADER + "1\t100\t2.0\t2.5\t0.5\t0\n").length()).isEqualTo(1);
+    Path file = dir.resolve("bin_C1_L0_Q1_1_1.csv");
+    Files.write(file, new byte[] {(byte) 0xff, (byte) 0xfe, 0x41, (byte) 0xc3, 0x28});
+    assertThatThrownBy(() -> TraceFile.read(file)).isInstanceOf(InputException.class)
+        .hasMessage(file + ":1: not UTF-8 text (a binary file?): not a trace file");
+  }
+
+  @Test
+  void aHugeLineIsRefusedUnreadAndNotEchoed() throws Exception {
+    Path file = dir.resolve("huge_C1_L0_Q1_1_1.csv");
+    try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength(1L << 30); // sparse: 1 GB of NUL bytes, no line end
+    }
+    assertThatThrownBy(() -> TraceFile.read(file)).isInstanceOf(InputException.class)
+        .hasMessage(file + ":1: line longer than 4096 characters: not a trace file?");
+    Files.writeString(file, "x".repeat(3000) + "\n");
+    assertThatThrownBy(() -> TraceFile.read(file)).isInstanceOf(InputException.class)
+        .hasMessageContaining("got '" + "x".repeat(60) + "... (3000 characters)'")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(file.toString().length() + 250));
+  }
+
+  private TraceRows read(String content) throws Exception {
+    Path file = dir.resolve("ok_C1_L0_Q1_1_1.csv");
+    Files.writeString(file, content);
+    return TraceFile.read(file);
   }
 
   private void assertError(String content, String message) throws Exception {

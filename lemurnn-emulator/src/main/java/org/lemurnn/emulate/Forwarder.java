@@ -139,6 +139,11 @@ public final class Forwarder {
     return null;
   }
 
+  /** What went wrong with the packet logs (a full disk, say), a line each; read after {@link #stop}. */
+  public List<String> logProblems() {
+    return logs.stream().map(PacketLog::problem).filter(java.util.Objects::nonNull).toList();
+  }
+
   /** Closes the port, lets the directions release what they hold, writes and closes the logs. */
   public void stop() throws IOException, InterruptedException {
     port.shutdown();

@@ -1,20 +1,24 @@
 package org.lemurnn.emulate;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 import org.lemurnn.InputException;
 import org.lemurnn.io.AtomicFile;
+import org.lemurnn.io.InputFiles;
 
 /**
  * The per-packet log of one direction ({@code -f BASE} writes {@code BASE<port>.dat}): the RX
  * thread adds a record per packet into a preallocated ring, a writer thread of its own formats the
  * records and writes them, so the hot path never formats nor touches the disk. When the ring is full
  * the record is lost and counted, never waited for. The file is written atomically: it appears,
- * complete, when the log is closed.
+ * complete, when the log is closed. When the disk fills (or any write fails) forwarding goes on: the
+ * file keeps the lines written before the failure (cut back to the last whole line), the lines
+ * after it are counted as not written, and {@link #problem} says so.
  *
  * <p>Columns, tab-separated, in the seed forwarder's order: packet_idx, inter_packet_time_ms,
  * processed_kbit, size_byte, latency_ms, drop, prediction_time_ms, num_drops, arrival_tsc,
@@ -39,6 +43,9 @@ public final class PacketLog implements AutoCloseable {
   private final double[] latencyMs;
   private volatile boolean closed;
   private volatile Throwable failure;
+  /** The first write that failed; lines from then on are counted, not written. */
+  private volatile IOException writeFailure;
+  private volatile long written, unwritten;
   private long lost;
   private final CountDownLatch opened = new CountDownLatch(1);
   private final Thread writer;
@@ -115,7 +122,30 @@ public final class PacketLog implements AutoCloseable {
     return lost;
   }
 
-  /** Writes what is left, closes the file and waits for the writer; throws if writing failed. */
+  /** Lines written to the file. Read after {@link #close}. */
+  public long written() {
+    return written;
+  }
+
+  /** Lines that a failed write kept out of the file. Read after {@link #close}. */
+  public long unwritten() {
+    return unwritten;
+  }
+
+  /** What went wrong with the file, for people, or null: read after {@link #close}. */
+  public String problem() {
+    if (failure != null) return "packet log " + file + " was not written: " + failure.getMessage();
+    if (writeFailure != null) {
+      return "packet log " + file + ": writing failed (" + InputFiles.reason(writeFailure) + "); it holds the first "
+          + written + " lines, " + unwritten + " more were not written";
+    }
+    return null;
+  }
+
+  /**
+   * Writes what is left, closes the file and waits for the writer. Never throws for the file: the
+   * forwarder's totals matter more than its log, so {@link #problem} reports instead.
+   */
   @Override
   public void close() {
     closed = true;
@@ -125,34 +155,70 @@ public final class PacketLog implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (failure != null) {
-      throw new IllegalStateException("cannot write packet log " + file + ": " + failure.getMessage(), failure);
-    }
   }
 
   private void write() {
-    try {
-      AtomicFile.write(file, this::drainUntilClosed);
-    } catch (RuntimeException | Error e) {
-      failure = e;
+    try (AtomicFile.Pending pending = AtomicFile.open(file)) {
+      opened.countDown();
+      drainUntilClosed(pending.channel());
+      pending.commit();
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e instanceof IOException io ? new IOException(InputFiles.reason(io), io) : e;
     } finally {
       opened.countDown(); // in case the file was never opened
     }
   }
 
-  private void drainUntilClosed(OutputStream out) throws IOException {
-    opened.countDown();
-    out.write(HEADER.getBytes(StandardCharsets.US_ASCII));
-    StringBuilder text = new StringBuilder(1 << 16);
+  private void drainUntilClosed(FileChannel out) {
+    Chunk chunk = new Chunk(out);
+    chunk.text.append(HEADER);
+    chunk.flush();
     while (true) {
       boolean last = closed; // read before draining: whatever was added before close is drained
       for (long h; (h = ring.peek()) >= 0; ring.release()) {
-        format((int) h & mask, text);
-        if (text.length() > 60_000) flush(text, out);
+        format((int) h & mask, chunk.text);
+        chunk.lines++;
+        if (chunk.text.length() > 60_000) chunk.flush();
       }
-      flush(text, out);
+      chunk.flush();
       if (last) return;
       LockSupport.parkNanos(2_000_000);
+    }
+  }
+
+  /** Formatted lines on their way to the file; after a failed write, only counted. */
+  private final class Chunk {
+    final FileChannel out;
+    final StringBuilder text = new StringBuilder(1 << 16);
+    long lines;
+    /** Bytes of whole lines in the file: where a failed write is cut back to. */
+    long good;
+
+    Chunk(FileChannel out) {
+      this.out = out;
+    }
+
+    void flush() {
+      if (text.isEmpty()) return;
+      if (writeFailure == null) {
+        try {
+          ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.US_ASCII));
+          while (bytes.hasRemaining()) out.write(bytes);
+          good = out.position();
+          written += lines;
+          lines = 0;
+        } catch (IOException e) {
+          writeFailure = e;
+          try {
+            out.truncate(good); // no half line: the file ends at its last whole line
+          } catch (IOException ignored) {
+            // the file may end in a part line; the count below still holds
+          }
+        }
+      }
+      unwritten += lines;
+      lines = 0;
+      text.setLength(0);
     }
   }
 
@@ -173,9 +239,4 @@ public final class PacketLog implements AutoCloseable {
         .append(sendNs[i]).append('\n');
   }
 
-  private static void flush(StringBuilder text, OutputStream out) throws IOException {
-    if (text.isEmpty()) return;
-    out.write(text.toString().getBytes(StandardCharsets.US_ASCII));
-    text.setLength(0);
-  }
 }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.lemurnn.InputException;
+import org.lemurnn.io.InputFiles;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
@@ -37,6 +38,8 @@ public final class TorchModels {
   static final long MAX_TENSOR_ELEMENTS = 1L << 24;
   /** Deepest module nesting accepted: real models nest two or three levels; a memo cycle nests forever. */
   static final int MAX_NESTING = 16;
+  /** The original's property files are a few KByte. */
+  static final long MAX_PROPERTIES_BYTES = 1 << 20;
 
   private static final Pattern WEIGHT_IH = Pattern.compile("(?:.*\\.)?(\\w+)\\.weight_ih_l(\\d+)");
   private static final Pattern SYNTHETIC_DATA = Pattern.compile("bytequeue|packetqueue|codel");
@@ -46,11 +49,11 @@ public final class TorchModels {
 
   /** Whether a file is a zip (a PyTorch archive) rather than one of our safetensors files. */
   public static boolean isTorchFile(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = Files.newInputStream(InputFiles.regularFile(file, "a model file"))) {
       byte[] magic = in.readNBytes(4);
       return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
     } catch (IOException e) {
-      throw InputException.in(file, "cannot read: " + e.getMessage());
+      throw InputException.in(file, "cannot read a model file: " + InputFiles.reason(e));
     }
   }
 
@@ -140,7 +143,7 @@ public final class TorchModels {
     }
     named.put("fc.weight", find(file, tensors, "fc.weight"));
     named.put("fc.bias", find(file, tensors, "fc.bias"));
-    return new ModelFile(spec, named);
+    return ModelFile.checked(file, spec, named);
   }
 
   private static CellType rnnType(Path file, String code, Properties props) {
@@ -173,7 +176,7 @@ public final class TorchModels {
   /** The zip's entries that matter: the pickle, the storages, the TorchScript code. */
   private record Archive(Path file, byte[] pickle, Map<String, byte[]> storages, String code) {
     static Archive read(Path file) {
-      try (ZipFile zip = new ZipFile(file.toFile())) {
+      try (ZipFile zip = new ZipFile(InputFiles.regularFile(file, "a PyTorch model file").toFile())) {
         byte[] pickle = null;
         Map<String, byte[]> storages = new LinkedHashMap<>();
         StringBuilder code = new StringBuilder();
@@ -254,12 +257,8 @@ public final class TorchModels {
 
     private static JsonNode json(Path dir, String name) {
       Path p = dir.resolve(name);
-      if (!Files.isRegularFile(p)) return JSON.missingNode();
-      try {
-        return JSON.readTree(p.toFile());
-      } catch (IOException e) {
-        throw InputException.in(p, "is not valid JSON: " + e.getMessage());
-      }
+      if (!Files.exists(p)) return JSON.missingNode();
+      return InputFiles.json(p, "a run's properties file", MAX_PROPERTIES_BYTES);
     }
 
     String nonlinearity() {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.lemurnn.InputException;
 import org.lemurnn.io.AtomicFile;
+import org.lemurnn.io.InputFiles;
 
 /**
  * The folder of one training run and the names of its files (DESIGN.md section 7). Every file is
@@ -36,6 +36,9 @@ public final class RunDirectory {
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
+  /** A run's logs and properties: a line or two per epoch. */
+  static final long MAX_TEXT_BYTES = 256L << 20;
+
   private final Path dir;
 
   private RunDirectory(Path dir) {
@@ -52,6 +55,18 @@ public final class RunDirectory {
       throw new InputException("cannot create the run directory " + dir + ": " + e.getMessage(), e);
     }
     return new RunDirectory(dir);
+  }
+
+  /**
+   * Removes a folder {@link #create} made for a run that then failed to start: only what the start
+   * wrote is in it (its property files), and an empty run is no run.
+   */
+  public void removeAfterFailedStart() {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      System.err.println("lemurnn: could not remove " + dir + " after the failed start: " + e.getMessage());
+    }
   }
 
   /** An existing run, for {@code --resume}. */
@@ -107,22 +122,14 @@ public final class RunDirectory {
   }
 
   public JsonNode readJson(String file) {
-    try {
-      return JSON.readTree(dir.resolve(file).toFile());
-    } catch (IOException e) {
-      throw InputException.in(dir.resolve(file), "cannot read: " + e.getMessage());
-    }
+    return InputFiles.json(dir.resolve(file), "a run's properties file", MAX_TEXT_BYTES);
   }
 
   /** Lines of a text file, none if it does not exist. */
   public List<String> lines(String file) {
     Path p = dir.resolve(file);
     if (!Files.exists(p)) return new ArrayList<>();
-    try {
-      return new ArrayList<>(Files.readAllLines(p, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw InputException.in(p, "cannot read: " + e.getMessage());
-    }
+    return new ArrayList<>(InputFiles.readText(p, "a run's log", MAX_TEXT_BYTES).lines().toList());
   }
 
   public void writeLines(String file, List<String> lines) {

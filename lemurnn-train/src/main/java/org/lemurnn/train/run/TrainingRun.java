@@ -21,6 +21,7 @@ import java.util.function.IntConsumer;
 import org.lemurnn.InputException;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.infer.Predictor;
+import org.lemurnn.io.AtomicFile;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.train.SequenceSet;
 import org.lemurnn.train.Trainer;
@@ -72,6 +73,9 @@ public final class TrainingRun {
   private double bestValLoss = Double.POSITIVE_INFINITY;
   private Map<String, Double> testMetrics;
   private Checkpoint lastEpoch;
+  /** Held from start or resume until the run ends: one process per run directory. */
+  private RunLock lock;
+  private final List<String> resumeNotes = new ArrayList<>();
   /** Judges each epoch's model on whole validation streams, with --window; null otherwise. */
   private final ValidationFidelity fidelity;
   private double bestFidelity = Double.POSITIVE_INFINITY;
@@ -104,12 +108,21 @@ public final class TrainingRun {
 
   /** A new run under {@code parent} (created if missing). */
   public static TrainingRun start(TrainOptions options, Path parent, Listener listener) {
+    RunFit.check(options);
     DataSets data = options.data(listener.generating(options.sequenceCount()));
     RunDirectory dir = RunDirectory.create(parent, options.runName(data.dataType(), Instant.now().getEpochSecond()));
-    TrainingRun run = new TrainingRun(dir, options, data, listener);
-    if (options.init() != null) run.initFrom(Path.of(options.init()));
-    RunProperties.write(dir, options, data, run.trainer.config());
-    return run;
+    RunLock lock = RunLock.acquire(dir.path());
+    try {
+      TrainingRun run = new TrainingRun(dir, options, data, listener);
+      if (options.init() != null) run.initFrom(Path.of(options.init()));
+      RunProperties.write(dir, options, data, run.trainer.config());
+      run.lock = lock;
+      return run;
+    } catch (RuntimeException | Error e) {
+      lock.close();
+      dir.removeAfterFailedStart(); // a run that never started leaves no folder behind
+      throw e;
+    }
   }
 
   /**
@@ -119,6 +132,19 @@ public final class TrainingRun {
    */
   public static TrainingRun resume(Path runDir, Integer epochs, Listener listener) {
     RunDirectory dir = RunDirectory.open(runDir);
+    RunLock lock = RunLock.acquire(dir.path());
+    try {
+      TrainingRun run = resumeLocked(dir, epochs, listener);
+      run.lock = lock;
+      return run;
+    } catch (RuntimeException | Error e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static TrainingRun resumeLocked(RunDirectory dir, Integer epochs, Listener listener) {
+    Path runDir = dir.path();
     Path properties = dir.path().resolve(RunDirectory.MODEL_PROPERTIES);
     TrainOptions options;
     try {
@@ -142,8 +168,9 @@ public final class TrainingRun {
     }
     DataSets data = options.data(listener.generating(options.sequenceCount()));
     TrainingRun run = new TrainingRun(dir, options, data, listener);
-    run.historyLines.removeIf(line -> epochOf(line, true) > checkpoint.epoch());
-    run.logRows.removeIf(line -> epochOf(line, false) > checkpoint.epoch());
+    // a writer killed half way (kill -9) leaves its temporary file; we hold the lock, so none is live
+    AtomicFile.removeStale(runDir).forEach(name -> run.resumeNotes.add("removed " + name + ", left by a killed run"));
+    run.resumeNotes.addAll(RunLogCheck.reconcile(dir, checkpoint.epoch(), options.learningRate(), run.historyLines, run.logRows));
     run.trainer.restore(checkpoint.weights(), checkpoint.bestWeights(), checkpoint.adamState(), checkpoint.adamStep());
     run.firstEpoch = checkpoint.epoch() + 1;
     run.bestEpoch = checkpoint.bestEpoch();
@@ -176,14 +203,6 @@ public final class TrainingRun {
         + " units" + (s.normScale() != 1 ? " normalised by " + s.normScale() : "");
   }
 
-  private static int epochOf(String line, boolean json) {
-    try {
-      return json ? RunDirectory.JSON.readTree(line).get("epoch").asInt() : Integer.parseInt(line.split("\t", 2)[0]);
-    } catch (IOException | RuntimeException e) {
-      return Integer.MAX_VALUE; // a damaged line goes
-    }
-  }
-
   public Path directory() {
     return dir.path();
   }
@@ -204,7 +223,8 @@ public final class TrainingRun {
     Thread hook = new Thread(this::stopAndWait, "lemurnn-train-checkpoint");
     Runtime.getRuntime().addShutdownHook(hook);
     try (BufferedWriter gradients = options.trackGrad() ? gradientWriter() : null) {
-      listener.started(dir.path(), firstEpoch, options.numEpochs(), trainer.batchesPerEpoch(), data.notes());
+      listener.started(dir.path(), firstEpoch, options.numEpochs(), trainer.batchesPerEpoch(),
+          java.util.stream.Stream.concat(resumeNotes.stream(), data.notes().stream()).toList());
       double lastSeconds = 0;
       for (int epoch = firstEpoch; epoch < options.numEpochs(); epoch++) {
         if (deadline != null && Instant.now().plusMillis((long) (lastSeconds * 1000)).isAfter(deadline)) break;
@@ -232,6 +252,7 @@ public final class TrainingRun {
         // the hook is running: it waits for the countDown above
       }
       trainer.close();
+      if (lock != null) lock.close();
     }
   }
 
@@ -354,27 +375,11 @@ public final class TrainingRun {
   }
 
   private void appendLog(int epoch, double trainLoss, Map<String, Double> val, double valLoss, double testLoss, double seconds) {
-    List<String> columns = new ArrayList<>(List.of("epoch", "train_loss", "val_loss", "test_loss", "best_epoch", "seconds"));
-    StringBuilder row = new StringBuilder();
-    row.append(epoch).append('\t').append(num(trainLoss)).append('\t').append(num(valLoss)).append('\t')
-        .append(num(testLoss)).append('\t').append(bestEpoch).append('\t').append(num(seconds));
-    val.forEach((k, v) -> {
-      columns.add("val_" + k);
-      row.append('\t').append(num(v));
-    });
-    testMetrics.forEach((k, v) -> {
-      columns.add("test_" + k);
-      row.append('\t').append(num(v));
-    });
-    logRows.add(row.toString());
+    logRows.add(LogRow.of(epoch, trainLoss, valLoss, testLoss, bestEpoch, seconds, val, testMetrics));
     List<String> lines = new ArrayList<>(LogHeader.lines(trainer.config().objective()));
-    lines.add("# " + String.join("\t", columns));
+    lines.add("# " + String.join("\t", LogRow.columns(val, testMetrics)));
     lines.addAll(logRows);
     dir.writeLines(RunDirectory.LOG, lines);
-  }
-
-  private static String num(double v) {
-    return String.format(Locale.ROOT, "%.6g", v);
   }
 
   private BufferedWriter gradientWriter() throws IOException {
