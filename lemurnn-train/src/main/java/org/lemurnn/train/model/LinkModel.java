@@ -3,6 +3,7 @@ package org.lemurnn.train.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -77,7 +78,7 @@ public final class LinkModel extends AbstractBlock {
     for (Parameter p : model.stateDict().values()) {
       float[] values = new float[(int) p.getShape().size()];
       for (int i = 0; i < values.length; i++) values[i] = (float) random.nextDouble(-bound, bound);
-      p.getArray().set(values);
+      fill(p.getArray(), values);
     }
     return model;
   }
@@ -139,8 +140,18 @@ public final class LinkModel extends AbstractBlock {
             + " but a " + spec.cell().seedName() + " l" + spec.layers() + " h" + spec.hidden()
             + " with " + spec.inputSize() + " inputs needs " + Arrays.toString(want));
       }
-      p.getArray().set(t.data());
+      fill(p.getArray(), t.data());
     });
+  }
+
+  /**
+   * Overwrites an array's values in place. Not {@code NDArray.set(float[])}: DJL's native set enters
+   * libtorch's deprecated AutoNonVariableTypeMode, which prints a warning on stderr in every run.
+   */
+  public static void fill(NDArray target, float[] values) {
+    try (NDArray source = target.getManager().create(values, target.getShape())) {
+      target.set(new NDIndex(":"), source);
+    }
   }
 
   /** Zero initial state for a batch: {@code h} (and {@code c} for LSTMs), {@code [layers,batch,hidden]}. */
