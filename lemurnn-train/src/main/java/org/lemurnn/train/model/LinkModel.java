@@ -1,5 +1,6 @@
 package org.lemurnn.train.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,6 +18,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.lemurnn.InputException;
@@ -169,6 +171,36 @@ public final class LinkModel extends AbstractBlock {
     NDList result = new NDList(head(store, coreOut.get(0), training));
     for (int i = 1; i < coreOut.size(); i++) result.add(coreOut.get(i));
     return result;
+  }
+
+  /** Inference on this model's weights as they are now: see {@link Inference}. */
+  public Inference inference(NDManager manager) {
+    return new Inference(new ParameterStore(manager, false));
+  }
+
+  /**
+   * The model's forward as a PyTorch user runs a trained model: no grad mode (DJL's default outside a
+   * {@code GradientCollector}, so no graph is built), the weights prepared once (an LSTM's gate rows
+   * reordered and its biases summed), nothing kept between calls but what the caller keeps. Valid
+   * while the weights do not change: for loaded models, not during training.
+   */
+  public final class Inference {
+    private final ParameterStore store;
+    private final List<NDArray[]> lstmWeights;
+
+    private Inference(ParameterStore store) {
+      this.store = store;
+      Device device = fc.getParameters().get("weight").getArray().getDevice();
+      this.lstmWeights = core instanceof Lstm lstm ? lstm.prepare(store, device, false) : null;
+    }
+
+    /** Inputs and outputs as {@link LinkModel#forward}: {@code x [B,T,features]} and the state, then {@code y} and the state. */
+    public NDList forward(NDList inputs) {
+      NDList coreOut = lstmWeights != null ? ((Lstm) core).forward(lstmWeights, inputs) : core.forward(store, inputs, false);
+      NDList result = new NDList(head(store, coreOut.get(0), false));
+      for (int i = 1; i < coreOut.size(); i++) result.add(coreOut.get(i));
+      return result;
+    }
   }
 
   /** The recurrent core alone: its output {@code [B,T,hidden]}, then the final state; inputs as {@link #forward}. */
