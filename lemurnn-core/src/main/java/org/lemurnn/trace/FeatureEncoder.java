@@ -3,8 +3,8 @@ package org.lemurnn.trace;
 import org.lemurnn.link.UnitSystem;
 
 /**
- * Turns what the link sees of one packet into the model's input features, by letters (DESIGN.md
- * section 5): {@code t} inter-packet time, {@code b} what the link can send in that gap, {@code s}
+ * Turns what the link sees of one packet into the model's input features, by letters (docs/architecture.md,
+ * Links): {@code t} inter-packet time, {@code b} what the link can send in that gap, {@code s}
  * size, {@code c} capacity, {@code q} queue limit. The one place features are made: data sets,
  * run-model and the live forwarder all call {@link #encode}.
  *

@@ -28,7 +28,7 @@ import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.Tensor;
 
 /**
- * A link model as a DJL block (DESIGN.md section 6): recurrent core, dropout on its output while
+ * A link model as a DJL block (docs/architecture.md, Models): recurrent core, dropout on its output while
  * training, {@code Linear(hidden -> 3)}. Output 0 is the backlog, 1..2 the drop logits.
  *
  * <p>Input {@code x [B,T,features]}, optionally followed by the initial state ({@code h}, and

@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A stacked LSTM from tensor ops: PyTorch's {@code nn.LSTM} (gates i, f, g, o; tanh) or the seed's
- * ReLU-LSTM (DESIGN.md section 6: gates i, f, o, g; relu for the candidate and for c -> h). Both
+ * ReLU-LSTM (docs/architecture.md, Models: gates i, f, o, g; relu for the candidate and for c -> h). Both
  * compute c = sigm(f) c + sigm(i) act(g); h = sigm(o) act(c).
  *
  * <p>Training runs the Java core ({@code org.lemurnn.train.bptt}), not this block (only {@code
