@@ -88,7 +88,7 @@ public class TrainStepBenchmark {
 
   @Benchmark
   public Object step() {
-    return engine.equals("java") ? trainer.step(x, backlog, drops, BATCH, steps, null) : autograd.step(x, backlog, drops, BATCH, steps);
+    return engine.equals("java") ? trainer.step(x, backlog, drops, null, BATCH, steps, null) : autograd.step(x, backlog, drops, BATCH, steps);
   }
 
   @TearDown(Level.Trial)

@@ -21,6 +21,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       GenerateCommand.class,
       TrainCommand.class,
       RunModelCommand.class,
+      EvaluateCommand.class,
       PredictCommand.class,
       ForwardCommand.class,
       ImportCommand.class,

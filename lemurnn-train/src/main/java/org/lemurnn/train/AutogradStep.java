@@ -35,7 +35,7 @@ public final class AutogradStep {
 
   /**
    * One step on a batch: {@code x [batch*steps*features]}, targets {@code [batch*steps]}, as {@link
-   * Trainer#step} takes them (no drop masking).
+   * Trainer#step} takes them (every step scored, no drop masking).
    *
    * @return the training loss before the update
    */
@@ -45,7 +45,7 @@ public final class AutogradStep {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray y = model.forward(store, new NDList(manager.create(x, new Shape(batch, steps, x.length / batch / steps))), true).head();
         NDArray total = objective.trainingLoss(y.get(":, :, 0"), y.get(":, :, 1:3"),
-            manager.create(backlog, new Shape(batch, steps)), manager.create(drops, new Shape(batch, steps)), false).total();
+            manager.create(backlog, new Shape(batch, steps)), manager.create(drops, new Shape(batch, steps)), null, false).total();
         collector.backward(total);
         loss = total.getFloat();
       }

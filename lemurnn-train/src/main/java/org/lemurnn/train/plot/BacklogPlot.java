@@ -16,6 +16,8 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.lemurnn.io.AtomicFile;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.metrics.SequenceReport;
+import org.lemurnn.trace.LinkSample;
 
 /**
  * The seed's BD plot of one sequence (JFreeChart, headless): true and predicted backlog over arrival
@@ -29,6 +31,12 @@ public final class BacklogPlot {
   static final Color TRUE = new Color(0x1f77b4), PREDICTED = new Color(0xff7f0e);
 
   private BacklogPlot() {}
+
+  /** The plot of a predicted sample against the true one over the same packets. */
+  public static void write(Path png, String title, LinkSample truth, LinkSample predicted) {
+    write(png, title, truth.arrivalTime(), SequenceReport.floats(truth.backlog()), SequenceReport.floats(predicted.backlog()),
+        SequenceReport.drops(truth), SequenceReport.drops(predicted), truth.units());
+  }
 
   public static void write(Path png, String title, double[] arrivalTime, float[] trueBacklog, float[] predBacklog,
       float[] trueDrops, float[] predDrops, UnitSystem units) {
