@@ -63,6 +63,7 @@ class MainTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked") // the rows of a @MethodSource are Object[]
   void theOptionsOfTheOriginalAreFound() {
     assertThat(snakeOptions().map(o -> String.join(" ", (List<String>) o[0]) + " " + o[1]))
         .contains("train --num_layers", "train --dag_data", "generate --data_seed", "forward --tx_yield_us")
