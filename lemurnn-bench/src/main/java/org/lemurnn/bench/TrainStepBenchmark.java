@@ -1,23 +1,16 @@
 package org.lemurnn.bench;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import java.util.concurrent.TimeUnit;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.DataSpec;
 import org.lemurnn.data.SyntheticData;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
+import org.lemurnn.train.AutogradStep;
 import org.lemurnn.train.SequenceSet;
 import org.lemurnn.train.TrainConfig;
 import org.lemurnn.train.Trainer;
-import org.lemurnn.train.Adam;
 import org.lemurnn.train.loss.Objective;
 import org.lemurnn.train.model.LinkModel;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -67,9 +60,7 @@ public class TrainStepBenchmark {
 
   private Trainer trainer;
   private NDManager manager;
-  private LinkModel wholeModel;
-  private Adam wholeAdam;
-  private ParameterStore store;
+  private AutogradStep autograd;
   private float[] x, backlog, drops;
   private int steps;
 
@@ -92,30 +83,12 @@ public class TrainStepBenchmark {
     backlog = SequenceSet.gather(set.backlog(), steps, all, 0, BATCH);
     drops = SequenceSet.gather(set.drops(), steps, all, 0, BATCH);
     manager = NDManager.newBaseManager();
-    wholeModel = LinkModel.create(modelSpec, 0.0, manager, 1);
-    wholeAdam = new Adam(wholeModel.stateDict(), 0.001, manager);
-    store = new ParameterStore(manager, false);
+    autograd = new AutogradStep(LinkModel.create(modelSpec, 0.0, manager, 1), trainer.config().objective(), 0.001, manager);
   }
 
   @Benchmark
   public Object step() {
-    return engine.equals("java") ? trainer.step(x, backlog, drops, null, BATCH, steps, null) : autogradStep();
-  }
-
-  /** Forward, loss, backward and Adam all in libtorch: what the trainer did before the Java core. */
-  private float autogradStep() {
-    float loss;
-    try (NDScope scope = new NDScope()) {
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray y = wholeModel.forward(store, new NDList(manager.create(x, new Shape(BATCH, steps, x.length / BATCH / steps))), true).head();
-        NDArray total = trainer.config().objective().trainingLoss(y.get(":, :, 0"), y.get(":, :, 1:3"),
-            manager.create(backlog, new Shape(BATCH, steps)), manager.create(drops, new Shape(BATCH, steps)), null, false).total();
-        collector.backward(total);
-        loss = total.getFloat();
-      }
-      wholeAdam.update();
-    }
-    return loss;
+    return engine.equals("java") ? trainer.step(x, backlog, drops, null, BATCH, steps, null) : autograd.step(x, backlog, drops, BATCH, steps);
   }
 
   @TearDown(Level.Trial)

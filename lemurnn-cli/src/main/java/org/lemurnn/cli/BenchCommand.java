@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** Measures how fast our cells run a model, one packet at a time. */
 @Command(name = "bench", header = "Per-packet latency of a model's inference cells.", mixinStandardHelpOptions = true,
-    description = {"Measures the per-packet latency of a model in the pure-Java cells, state carried, on one core: steps are timed in blocks of 16 (the clock costs as much as a small model's step); prints the median and p99 of the blocks' nanoseconds per step, and steps per second.", "For stable figures use JMH: lemurnn-bench's CellBenchmark."})
+    description = {"Measures the per-packet latency of a model in the pure-Java cells, state carried, on one core, after --warmup untimed steps: steps are timed in blocks of 16 (the clock costs as much as a small model's step); prints the median, p99 and max of the blocks' nanoseconds per step by the wall clock and the median and p99 by the thread's CPU time, steps per second, and how often the thread was preempted and the JVM collected garbage while timed (on a busy machine preemption makes the wall-clock tail).", "For stable figures use JMH: lemurnn-bench's CellBenchmark."})
 public final class BenchCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
@@ -29,7 +29,7 @@ public final class BenchCommand implements Callable<Integer> {
   int warmup;
 
   @Option(names = "--compare-libtorch",
-      description = "Also run the same model one step at a time through DJL (libtorch) in this process, then print speedup=<ratio> of the medians.")
+      description = "Also run the same model one step at a time through libtorch (DJL) in this process, as a PyTorch user runs a trained model (no autograd, weights prepared once, one thread), then print speedup=<ratio> of the medians.")
   boolean compareLibtorch;
 
   @Option(names = "--libtorch-steps", defaultValue = "20000", paramLabel = "N",
@@ -48,8 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ModelSpec s = predictor.spec();
     out.printf("model %s: %s %dx%d%n", model.model, s.cell().seedName(), s.layers(), s.hidden());
-    out.printf("cells: median %.0f ns/step, p99 %.0f ns/step, %.0f steps/s (%d steps)%n",
-        cells.medianNs(), cells.p99Ns(), cells.stepsPerSecond(), cells.steps());
+    out.println(cells.line("cells"));
     out.flush();
     if (compareLibtorch) {
       // one core for both, as the cells use: libtorch's thread pools only add hand-offs to a single step
@@ -59,9 +58,8 @@ public final class BenchCommand implements Callable<Integer> {
       try (DjlPredictor djl = DjlPredictor.of(file)) {
         libtorch = StepLatency.measure(djl, rows, libtorchSteps, libtorchSteps);
       }
-      out.printf("libtorch: median %.0f ns/step, p99 %.0f ns/step, %.0f steps/s (%d steps)%n",
-          libtorch.medianNs(), libtorch.p99Ns(), libtorch.stepsPerSecond(), libtorch.steps());
-      out.printf("speedup=%.1f%n", libtorch.medianNs() / cells.medianNs());
+      out.println(libtorch.line("libtorch"));
+      out.printf("speedup=%.1f (medians, wall clock)%n", libtorch.medianNs() / cells.medianNs());
       out.flush();
     }
     return 0;

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  * {@code lemurnn forward}: the live emulator. Not {@code mixinStandardHelpOptions}: the seed's
  * {@code -h} is the hidden size, so help is {@code --help} alone.
  */
-@Command(name = "forward", header = "Live emulator: delays or drops real packets.", versionProvider = ForwardCommand.Version.class, sortOptions = false,
+@Command(name = "forward", header = "Live emulator: delays or drops real packets.", versionProvider = Main.Version.class, sortOptions = false,
     description = {
       "Forwards packets through a learned link: each packet is stamped on arrival,",
       "the model decides whether it is dropped and how long it waits (latency from",
@@ -127,13 +127,6 @@ public final class ForwardCommand implements Callable<Integer> {
   boolean version;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  static final class Version implements picocli.CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {"lemurnn 0.1.0"};
-    }
-  }
 
   @Override
   public Integer call() throws Exception {

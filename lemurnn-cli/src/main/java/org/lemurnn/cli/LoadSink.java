@@ -17,15 +17,12 @@ import org.lemurnn.emulate.Scheduling;
  * The receiving end of {@code bench-forward}'s load: counts the datagrams the forwarder sends.
  *
  * <p>By default it wakes every {@code pollUs} and reads whatever has arrived, rather than block for
- * each datagram. A receiver on another machine would cost this one nothing; one woken per datagram
- * costs a wake-up per packet on the core RX and the sender share, and the kernel does that wake-up
- * inside TX's send call. Measured on 2 vCPUs at 50,000 pps (1x8 RNN, ten-second runs): the blocking
- * sink left the sender at 38,000 to 45,000 pps and the send call's p99 at 41 to 55 us; polling
- * every millisecond, the sender reached 50,000 pps and the send call's p99 was 12 to 15 us.
+ * each datagram: a receiver on another machine would cost this one nothing, and one woken per
+ * datagram costs a wake-up per packet on the core RX and the sender share, inside TX's send call.
  *
  * <p>A polling sink is never woken by a datagram, so the scheduler does not move it to the less busy
- * core; when the forwarder runs real-time it runs real-time too, below RX, or it starves (up to
- * 0.34 s measured) and the kernel drops what overflows its buffer.
+ * core; when the forwarder runs real-time it runs real-time too, below RX, or it starves and the
+ * kernel drops what overflows its buffer (docs/forwarder-tuning.md, The load's sink).
  */
 final class LoadSink implements AutoCloseable {
   /** The kernel caps this at net.core.rmem_max (4 MB here): 1,800 or more datagrams. */

@@ -1,18 +1,21 @@
 package org.lemurnn.cli;
 
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import org.lemurnn.InputException;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** Entry point: {@code lemurnn <command> [options]}. */
 @Command(
     name = "lemurnn",
     mixinStandardHelpOptions = true,
-    version = "lemurnn 0.1.0",
+    versionProvider = Main.Version.class,
     description = "Link EMUlation Using RNNs: learn a network link from packet traces, then emulate it.",
     subcommands = {
       GenerateCommand.class,
@@ -31,27 +34,55 @@ public final class Main implements Runnable {
   @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean debug;
 
+  @Option(names = "--progress", scope = ScopeType.INHERIT,
+      description = "Progress bars even when stderr is not a terminal (a log gets a line per tenth of the work).")
+  boolean progress;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command (see --help)");
+    throw new ParameterException(spec.commandLine(), "name a command");
   }
 
   public static void main(String[] args) {
+    StandardError.restore();
     System.exit(run(args));
   }
 
   /** Runs a command line and returns its exit code: 0 ok, 1 failure, 2 usage error. */
   public static int run(String... args) {
-    boolean debug = Arrays.asList(args).contains("--debug");
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = commandLine();
+    return cli.execute(OptionAliases.install(cli).rewrite(cli, args));
+  }
+
+  /** Every command with its handlers, as {@link #run} executes them. */
+  static CommandLine commandLine() {
+    Main main = new Main();
+    CommandLine cli = new CommandLine(main);
+    cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+    cli.setParameterExceptionHandler(Main::usageError);
+    cli.setExecutionStrategy(parseResult -> {
+      Bars.forceLive(main.progress);
+      return new CommandLine.RunLast().execute(parseResult);
+    });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (debug) e.printStackTrace();
+      if (main.debug) e.printStackTrace(commandLine.getErr());
       commandLine.getErr().println("lemurnn: " + message(e));
       return 1;
     });
-    return cli.execute(args);
+    return cli;
+  }
+
+  /** A usage error: what is wrong (picocli's messages name the flag), any near miss, where the help is. */
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println("lemurnn: " + e.getMessage());
+    UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** The one line a user sees for an error: ours say what to do; others get their type named. */
@@ -60,5 +91,14 @@ public final class Main implements Runnable {
     if (e instanceof UncheckedIOException u) return u.getMessage();
     String m = e.getMessage();
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m) + " (run with --debug for details)";
+  }
+
+  /** The version the build wrote into the jar's manifest (the POM's). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"lemurnn " + (version != null ? version : "(unknown: not run from its jar)")};
+    }
   }
 }

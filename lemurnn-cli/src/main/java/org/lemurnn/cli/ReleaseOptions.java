@@ -14,9 +14,8 @@ final class ReleaseOptions {
   long spinUs;
 
   @Option(names = "--tx_yield_us", paramLabel = "US", defaultValue = "" + Direction.DEFAULT_YIELD_US,
-      description = "TX pauses this long after each millisecond on its core (default ${DEFAULT-VALUE} us; 0: never). Under "
-          + "load TX never sleeps otherwise, and a real-time TX that keeps its core starves the kernel's per-CPU work "
-          + "until the kernel takes the core away for up to 50 ms.")
+      description = "TX pauses this long after each millisecond on its core, so that the kernel's own work there is not"
+          + " starved (default ${DEFAULT-VALUE} us; 0: never).")
   long txYieldUs;
 
   @Option(names = "--realtime", paramLabel = "PRIORITY",

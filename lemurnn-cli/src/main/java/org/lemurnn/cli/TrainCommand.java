@@ -286,7 +286,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static ProgressBar bar(String task, long max) {
-      return Bars.builder(task, max).setUpdateIntervalMillis(250).clearDisplayOnFinish().build();
+      return Bars.transientBar(task, max);
     }
   }
 }

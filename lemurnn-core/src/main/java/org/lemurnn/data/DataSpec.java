@@ -12,9 +12,9 @@ import org.lemurnn.trace.FeatureEncoder;
 import org.lemurnn.traffic.TrafficKind;
 
 /**
- * What a synthetic data set is made of (DESIGN.md sections 4, 5, 7). Sizes are numbers of
- * sequences; with {@code multiloader} the train set is one set of {@code trainSamples} sequences
- * for each length of {@link #MULTILOADER_LENGTHS}, val and test stay at {@code seqLen}.
+ * What a synthetic data set is made of (docs/architecture.md: Presets and traffic, Links, Training).
+ * Sizes are numbers of sequences; with {@code multiloader} the train set is one set of {@code
+ * trainSamples} sequences for each length of {@link #MULTILOADER_LENGTHS}, val and test stay at {@code seqLen}.
  *
  * @param presets one is drawn uniformly per sample; all in one unit system
  * @param traffic one is drawn uniformly per sample; empty: each preset's own list, else exponential

@@ -20,7 +20,7 @@ import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 
 /**
- * Data sets from measured trace files (DESIGN.md section 8). Files are found by a recursive glob of
+ * Data sets from measured trace files (docs/architecture.md, Measured traces). Files are found by a recursive glob of
  * {@code *.csv} under each path (following symlinks), permuted with the data seed and split
  * disjointly into test, train and val in proportion to the requested sizes. Each file gives one
  * sequence per length, its prefix; a file too short for a length is skipped with a note. Only when

@@ -11,8 +11,8 @@ import org.lemurnn.traffic.TrafficKind;
 import org.lemurnn.traffic.TrafficSource;
 
 /**
- * Makes one synthetic sample from a random stream, in the seed's draw order (DESIGN.md section
- * 5): preset and traffic (only when there is a choice), arrival rate, the gaps, the sizes, the
+ * Makes one synthetic sample from a random stream, in the seed's draw order (docs/architecture.md,
+ * Links): preset and traffic (only when there is a choice), arrival rate, the gaps, the sizes, the
  * capacity, the queue; then the packets run through the link. A closed-loop traffic kind cannot
  * draw its gaps before the link runs: it draws sizes, capacity and queue first, then alternates.
  * Thread-safe: all state lives in the call.

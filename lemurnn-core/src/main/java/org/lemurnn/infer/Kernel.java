@@ -42,10 +42,8 @@ public sealed interface Kernel permits ScalarKernel, VectorKernel {
   /**
    * The kernel for a model of {@code hidden} units: SIMD from {@link #SIMD_FROM_HIDDEN} on, scalar
    * below. The Vector API allocates a box per vector wherever C2 fails to intrinsify a call site,
-   * and which call sites it fails on depends on the JIT's history: a 1x8 RNN in the UDP forwarder
-   * allocated 624 bytes per packet for a whole run in about one run of three (HotPathAllocationTest
-   * saw it). For such small models the scalar kernel costs about 30 ns more per step (92 against 64
-   * ns, CellBenchmark) and never allocates.
+   * which depends on the JIT's history; small models gain little from SIMD, so they take the kernel
+   * that never allocates (measurements: docs/forwarder-tuning.md, Small models on the scalar kernel).
    */
   static Kernel forHidden(int hidden) {
     return hidden < SIMD_FROM_HIDDEN ? SCALAR : best();

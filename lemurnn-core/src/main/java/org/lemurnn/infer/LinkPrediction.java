@@ -13,7 +13,7 @@ import org.lemurnn.trace.LinkSample;
  * conversion, the latency floor and the reset after long gaps exist once. Not thread safe; {@link
  * #step} never allocates.
  *
- * <p>Semantics (DESIGN.md sections 3, 9, 10):
+ * <p>Semantics (docs/architecture.md: Units, One prediction path):
  *
  * <ul>
  *   <li>Drops: the {@link DropRule} (sampled from P(drop) with a seeded stream, or the original's

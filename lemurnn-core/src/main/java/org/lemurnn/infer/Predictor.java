@@ -8,7 +8,7 @@ import org.lemurnn.model.ModelSpec;
  */
 public interface Predictor {
   /** Output slots written by {@link #step}. */
-  int BACKLOG = 0, DROP_LOGIT_0 = 1, DROP_LOGIT_1 = 2, OUTPUTS = 3;
+  int BACKLOG = 0, DROP_LOGIT_0 = 1, DROP_LOGIT_1 = 2, OUTPUTS = ModelSpec.OUTPUTS;
 
   ModelSpec spec();
 

@@ -14,20 +14,10 @@ public final class Predictors {
   private Predictors() {}
 
   /**
-   * A predictor for a model file of ours (safetensors), or one of the original project's
-   * (TorchScript {@code .pt}, {@code torch.save} {@code modelstate-N.json}), whose unit convention is
-   * read from the properties beside it.
+   * Our model file (safetensors) as is, or one of the original project's (TorchScript {@code .pt},
+   * {@code torch.save} {@code modelstate-N.json}) imported in memory, with the unit convention of a
+   * foreign model given (null: read from the properties beside it).
    */
-  public static Predictor load(Path modelFile) {
-    return load(modelFile, null);
-  }
-
-  /** As {@link #load(Path)}, with the unit convention of a foreign model given (null: read it beside the file). */
-  public static Predictor load(Path modelFile, UnitSystem foreignUnits) {
-    return of(readModel(modelFile, foreignUnits));
-  }
-
-  /** Our model file as is, or a foreign one imported in memory. */
   public static ModelFile readModel(Path modelFile, UnitSystem foreignUnits) {
     if (TorchModels.isTorchFile(modelFile)) return TorchModels.read(modelFile, foreignUnits);
     ModelFile model = ModelFile.read(modelFile);

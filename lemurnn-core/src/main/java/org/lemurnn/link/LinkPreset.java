@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The ranges a link's parameters are drawn from, once per sample (DESIGN.md section 4).
+ * The ranges a link's parameters are drawn from, once per sample (docs/architecture.md, Presets and traffic).
  *
  * <p>In {@link UnitSystem#ABSTRACT} units (the seed's presets) the arrival rate is packets per time
  * unit, capacity size units per time unit, sizes and queue in size units. In {@link

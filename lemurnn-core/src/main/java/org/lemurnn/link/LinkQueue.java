@@ -1,7 +1,7 @@
 package org.lemurnn.link;
 
 /**
- * A simulated link, fed one packet at a time (DESIGN.md section 5). After each {@link #arrive} the
+ * A simulated link, fed one packet at a time (docs/architecture.md, Links). After each {@link #arrive} the
  * link reports the backlog right after that arrival and the packet's queueing latency, both in the
  * link's {@link UnitSystem}. One instance simulates one sample; it is not thread-safe.
  *

@@ -3,7 +3,7 @@ package org.lemurnn.link;
 import java.util.Locale;
 
 /**
- * The units a sample, data set or model is expressed in (DESIGN.md section 3). Every data set and
+ * The units a sample, data set or model is expressed in (docs/architecture.md, Units). Every data set and
  * model file records its unit system; code converting between them goes through this type.
  */
 public enum UnitSystem {

@@ -1,6 +1,6 @@
 package org.lemurnn.metrics;
 
-/** Errors of a predicted backlog (or latency) sequence against the true one (DESIGN.md section 7). */
+/** Errors of a predicted backlog (or latency) sequence against the true one (docs/architecture.md, Training). */
 public final class BacklogMetrics {
   private BacklogMetrics() {}
 

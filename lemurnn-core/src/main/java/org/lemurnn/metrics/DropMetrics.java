@@ -1,7 +1,7 @@
 package org.lemurnn.metrics;
 
 /**
- * Distances between a true and a predicted drop vector of one sequence (DESIGN.md section 7), in
+ * Distances between a true and a predicted drop vector of one sequence (docs/architecture.md, Training), in
  * plain Java so training, {@code run-model} and tests share one definition. A drop vector holds one
  * value per packet: 0/1 for true drops, 0/1 (argmax) or a probability for predictions.
  */

@@ -1,6 +1,6 @@
 package org.lemurnn.model;
 
-/** The recurrent cores a link model can have (DESIGN.md section 6), with the seed's model names. */
+/** The recurrent cores a link model can have (docs/architecture.md, Models), with the seed's model names. */
 public enum CellType {
   RELU_RNN("droprelurnn", "rnn", 1),
   TANH_RNN("droptanhrnn", "rnn", 1),

@@ -20,6 +20,9 @@ import org.lemurnn.link.UnitSystem;
  */
 public record ModelSpec(
     CellType cell, int layers, int hidden, String inputStr, String outputStr, UnitSystem units, double normScale) {
+  /** Outputs of every model's head ({@code fc}): the backlog, then the two drop logits. */
+  public static final int OUTPUTS = 3;
+
   private static final Pattern SHAPE = Pattern.compile("(?:drop)?([a-z]+):(\\d{1,6})x(\\d{1,6})");
 
   public ModelSpec {

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.lemurnn.infer.Predictor;
 
 /**
  * Models with random weights, initialised like PyTorch (uniform +-1/sqrt(hidden) for the recurrent
@@ -28,8 +27,8 @@ public final class RandomWeights {
       tensors.put(names.get(2), uniform(random, bound, rows));
       tensors.put(names.get(3), uniform(random, bound, rows));
     }
-    tensors.put("fc.weight", uniform(random, bound, Predictor.OUTPUTS, hidden));
-    tensors.put("fc.bias", uniform(random, bound, Predictor.OUTPUTS));
+    tensors.put("fc.weight", uniform(random, bound, ModelSpec.OUTPUTS, hidden));
+    tensors.put("fc.bias", uniform(random, bound, ModelSpec.OUTPUTS));
     return new ModelFile(spec, tensors);
   }
 

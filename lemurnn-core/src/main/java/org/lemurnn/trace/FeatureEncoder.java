@@ -4,8 +4,8 @@ import org.lemurnn.link.ByteQueue;
 import org.lemurnn.link.UnitSystem;
 
 /**
- * Turns what the link sees of one packet into the model's input features, by letters (DESIGN.md
- * section 5): {@code t} inter-packet time, {@code b} what the link can send in that gap, {@code s}
+ * Turns what the link sees of one packet into the model's input features, by letters
+ * (docs/architecture.md, Links): {@code t} inter-packet time, {@code b} what the link can send in that gap, {@code s}
  * size, {@code c} capacity, {@code q} queue limit, and beyond the original {@code B}: {@code b}
  * capped at the queue limit {@code q} (uncapped when the queue is infinite). A gap in which the link
  * can send a whole queue's worth leaves a byte-limited queue empty, however long it is; capped, the

@@ -190,7 +190,7 @@ public final class TraceFile {
   }
 
   /**
-   * A trace as a sample in physical units (DESIGN.md section 8): gaps in ms (the first 0: a file
+   * A trace as a sample in physical units (docs/architecture.md, Measured traces): gaps in ms (the first 0: a file
    * has no time origin), sizes in KByte, backlog = (latency - base latency) x C / 8 in KByte
    * (latency below the base counts as 0), and a dropped packet takes the previous packet's backlog
    * and latency as its targets (the seed's rule).

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
- * The traffic generators (DESIGN.md section 4). Each makes one {@link TrafficSource} per sample,
+ * The traffic generators (docs/architecture.md, Presets and traffic). Each makes one {@link TrafficSource} per sample,
  * at a mean rate of {@code packetsPerTime} packets per time unit of the sample.
  */
 public enum TrafficKind {

@@ -4,7 +4,7 @@ import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 
 /**
- * The cell equations written out directly from PyTorch's documentation and DESIGN.md section 6, in
+ * The cell equations written out directly from PyTorch's documentation and docs/architecture.md, Models, in
  * double precision over row-major weights: an independent check of the fast cells' layout, gate
  * order and fusing.
  */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
-/** Small cases worked out by hand from the rules of DESIGN.md section 5. */
+/** Small cases worked out by hand from the rules of docs/architecture.md, Links. */
 class LinkQueueTest {
   @Test
   void byteQueueByHand() {

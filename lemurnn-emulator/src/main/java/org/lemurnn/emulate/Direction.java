@@ -48,12 +48,9 @@ public final class Direction {
    * @param slotBytes the largest packet a port delivers
    * @param log the packet log, or null
    * @param spinNs how long before a send time TX stops parking and spins
-   * @param yieldNs how long TX pauses after each millisecond on its core without a pause (0: never).
-   *     Under load TX always has a send time within the spin window and so never sleeps; a real-time
-   *     TX then starves everything else that lands on its core (the kernel's per-CPU threads, other
-   *     processes) until the kernel's fair server takes the core from it for up to 50 ms at a time.
-   *     Measured with `bench-forward --seconds 10 --rates 50000` on 2 cores: without pauses, 30 to
-   *     52 ms stalls and overflow drops in six runs of seven; with 20 to 50 us per ms, in one of twenty.
+   * @param yieldNs how long TX pauses after each millisecond on its core without a pause (0: never):
+   *     under load TX never sleeps otherwise, and a real-time TX that keeps its core starves the
+   *     kernel's work there until the kernel takes the core away at once (docs/forwarder-tuning.md).
    */
   public Direction(String name, PacketSource source, PacketSink sink, LinkEmulator emulator, Arena arena,
       int ringPackets, int slotBytes, PacketLog log, long spinNs, long yieldNs) {

@@ -66,7 +66,7 @@ public final class Adam {
   /** Restores the moments and the step count saved by {@link #state}. */
   public void restore(Map<String, Tensor> state, long step) {
     this.step = step;
-    mean.forEach((name, a) -> a.set(state.get("adam.mean." + name).data()));
-    variance.forEach((name, a) -> a.set(state.get("adam.variance." + name).data()));
+    mean.forEach((name, a) -> LinkModel.fill(a, state.get("adam.mean." + name).data()));
+    variance.forEach((name, a) -> LinkModel.fill(a, state.get("adam.variance." + name).data()));
   }
 }

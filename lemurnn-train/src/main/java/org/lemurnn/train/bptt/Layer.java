@@ -6,7 +6,7 @@ import org.lemurnn.model.CellType;
  * One recurrent layer's forward and backward pass over a batch, for one worker. Matrices are
  * time-major rows ({@code row = step * batch + sequence}) so that a step is one contiguous block and
  * the input side of every step is one product over all rows. The initial state is zero, as in
- * training (DESIGN.md section 6).
+ * training (docs/architecture.md, Models).
  *
  * <p>A layer keeps what its backward pass needs from the last forward pass, so each worker owns its
  * layers.

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 
 /**
- * The differentiable forms of the drop and backlog metrics of {@code org.lemurnn.metrics} (DESIGN.md
- * section 7), on batches {@code [B,T]}. Each per-sequence term returns {@code [B]}; the tests hold
+ * The differentiable forms of the drop and backlog metrics of {@code org.lemurnn.metrics} (docs/architecture.md,
+ * Training), on batches {@code [B,T]}. Each per-sequence term returns {@code [B]}; the tests hold
  * them equal to the plain-Java metrics on the same inputs.
  */
 public final class DropLosses {

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a trainer minimises (DESIGN.md section 7): the differentiable training loss on a batch, and
+ * What a trainer minimises (docs/architecture.md, Training): the differentiable training loss on a batch, and
  * the validation loss, built from the plain metrics of a whole set, that picks the best model.
  */
 public enum Objective {

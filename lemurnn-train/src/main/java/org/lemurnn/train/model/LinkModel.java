@@ -1,8 +1,10 @@
 package org.lemurnn.train.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -16,6 +18,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.lemurnn.InputException;
@@ -25,7 +28,7 @@ import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.Tensor;
 
 /**
- * A link model as a DJL block (DESIGN.md section 6): recurrent core, dropout on its output while
+ * A link model as a DJL block (docs/architecture.md, Models): recurrent core, dropout on its output while
  * training, {@code Linear(hidden -> 3)}. Output 0 is the backlog, 1..2 the drop logits.
  *
  * <p>Input {@code x [B,T,features]}, optionally followed by the initial state ({@code h}, and
@@ -77,7 +80,7 @@ public final class LinkModel extends AbstractBlock {
     for (Parameter p : model.stateDict().values()) {
       float[] values = new float[(int) p.getShape().size()];
       for (int i = 0; i < values.length; i++) values[i] = (float) random.nextDouble(-bound, bound);
-      p.getArray().set(values);
+      fill(p.getArray(), values);
     }
     return model;
   }
@@ -139,8 +142,18 @@ public final class LinkModel extends AbstractBlock {
             + " but a " + spec.cell().seedName() + " l" + spec.layers() + " h" + spec.hidden()
             + " with " + spec.inputSize() + " inputs needs " + Arrays.toString(want));
       }
-      p.getArray().set(t.data());
+      fill(p.getArray(), t.data());
     });
+  }
+
+  /**
+   * Overwrites an array's values in place. Not {@code NDArray.set(float[])}: DJL's native set enters
+   * libtorch's deprecated AutoNonVariableTypeMode, which prints a warning on stderr in every run.
+   */
+  public static void fill(NDArray target, float[] values) {
+    try (NDArray source = target.getManager().create(values, target.getShape())) {
+      target.set(new NDIndex(":"), source);
+    }
   }
 
   /** Zero initial state for a batch: {@code h} (and {@code c} for LSTMs), {@code [layers,batch,hidden]}. */
@@ -158,6 +171,36 @@ public final class LinkModel extends AbstractBlock {
     NDList result = new NDList(head(store, coreOut.get(0), training));
     for (int i = 1; i < coreOut.size(); i++) result.add(coreOut.get(i));
     return result;
+  }
+
+  /** Inference on this model's weights as they are now: see {@link Inference}. */
+  public Inference inference(NDManager manager) {
+    return new Inference(new ParameterStore(manager, false));
+  }
+
+  /**
+   * The model's forward as a PyTorch user runs a trained model: no grad mode (DJL's default outside a
+   * {@code GradientCollector}, so no graph is built), the weights prepared once (an LSTM's gate rows
+   * reordered and its biases summed), nothing kept between calls but what the caller keeps. Valid
+   * while the weights do not change: for loaded models, not during training.
+   */
+  public final class Inference {
+    private final ParameterStore store;
+    private final List<NDArray[]> lstmWeights;
+
+    private Inference(ParameterStore store) {
+      this.store = store;
+      Device device = fc.getParameters().get("weight").getArray().getDevice();
+      this.lstmWeights = core instanceof Lstm lstm ? lstm.prepare(store, device, false) : null;
+    }
+
+    /** Inputs and outputs as {@link LinkModel#forward}: {@code x [B,T,features]} and the state, then {@code y} and the state. */
+    public NDList forward(NDList inputs) {
+      NDList coreOut = lstmWeights != null ? ((Lstm) core).forward(lstmWeights, inputs) : core.forward(store, inputs, false);
+      NDList result = new NDList(head(store, coreOut.get(0), false));
+      for (int i = 1; i < coreOut.size(); i++) result.add(coreOut.get(i));
+      return result;
+    }
   }
 
   /** The recurrent core alone: its output {@code [B,T,hidden]}, then the final state; inputs as {@link #forward}. */

@@ -18,11 +18,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * A stacked LSTM from tensor ops: PyTorch's {@code nn.LSTM} (gates i, f, g, o; tanh) or the seed's
- * ReLU-LSTM (DESIGN.md section 6: gates i, f, o, g; relu for the candidate and for c -> h). Both
+ * ReLU-LSTM (docs/architecture.md, Models: gates i, f, o, g; relu for the candidate and for c -> h). Both
  * compute c = sigm(f) c + sigm(i) act(g); h = sigm(o) act(c).
  *
  * <p>Training runs the Java core ({@code org.lemurnn.train.bptt}), not this block (only {@code
- * TrainStepBenchmark}'s libtorch baseline still trains through it); {@code RecurrentCoreTest} holds
+ * AutogradStep}, the libtorch baseline and reference, still trains through it); {@code RecurrentCoreTest} holds
  * the core's outputs and weight gradients to this block under autograd.
  * The block holds the weights (what Adam updates, the checkpoints and the exported model) and runs
  * inference without grad mode ({@link DjlPredictor}, the reference of the pure-Java cells).
@@ -85,9 +85,29 @@ final class Lstm extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    return forward(prepare(store, inputs.get(0).getDevice(), training), inputs);
+  }
+
+  /**
+   * The weights as the step uses them, per layer {@code w_ih, w_hh, b_ih + b_hh} with the gate rows
+   * in the order i, f, o, g. Inference on fixed weights prepares them once ({@link LinkModel.Inference}).
+   */
+  List<NDArray[]> prepare(ParameterStore store, Device device, boolean training) {
+    List<NDArray[]> prepared = new ArrayList<>(layers);
+    for (Parameter[] p : weights) {
+      prepared.add(new NDArray[] {
+        sigmoidGatesFirst(store.getValue(p[0], device, training)),
+        sigmoidGatesFirst(store.getValue(p[1], device, training)),
+        sigmoidGatesFirst(store.getValue(p[2], device, training).add(store.getValue(p[3], device, training)))
+      });
+    }
+    return prepared;
+  }
+
+  /** The block's forward on weights from {@link #prepare}. */
+  NDList forward(List<NDArray[]> prepared, NDList inputs) {
     NDArray x = inputs.get(0);
     NDManager manager = x.getManager();
-    Device device = x.getDevice();
     long batch = x.getShape().get(0);
     int steps = (int) x.getShape().get(1);
     NDArray h0 = inputs.size() > 1 ? inputs.get(1) : manager.zeros(new Shape(layers, batch, hidden));
@@ -98,10 +118,7 @@ final class Lstm extends AbstractBlock {
     NDList lastH = new NDList(layers);
     NDList lastC = new NDList(layers);
     for (int l = 0; l < layers; l++) {
-      Parameter[] p = weights.get(l);
-      NDArray wIh = sigmoidGatesFirst(store.getValue(p[0], device, training));
-      NDArray wHh = sigmoidGatesFirst(store.getValue(p[1], device, training));
-      NDArray bias = sigmoidGatesFirst(store.getValue(p[2], device, training).add(store.getValue(p[3], device, training)));
+      NDArray wIh = prepared.get(l)[0], wHh = prepared.get(l)[1], bias = prepared.get(l)[2];
       NDList projected = Linear.linear(layerInput, wIh, bias).head().split(steps, 0); // T x [B,4H]
       NDArray h = h0.get(l);
       NDArray c = c0.get(l);

@@ -18,7 +18,7 @@ import org.lemurnn.io.AtomicFile;
 import org.lemurnn.io.InputFiles;
 
 /**
- * The folder of one training run and the names of its files (DESIGN.md section 7). Every file is
+ * The folder of one training run and the names of its files (docs/architecture.md, Training). Every file is
  * written atomically; the per-epoch logs are rewritten whole each epoch (they are small), so a crash
  * leaves them at a complete epoch.
  */

@@ -28,7 +28,7 @@ import org.lemurnn.train.Trainer;
 import org.lemurnn.train.plot.BacklogPlot;
 
 /**
- * One training run from options to files (DESIGN.md section 7): makes the data and the run
+ * One training run from options to files (docs/architecture.md, Training): makes the data and the run
  * directory, then every epoch trains, validates, keeps the best model by validation loss, tests the
  * best model so far, and writes the history, the log and, on a new best, the checkpoint, the model
  * file and the plot. Resumable from its last checkpoint; Ctrl-C writes one first.

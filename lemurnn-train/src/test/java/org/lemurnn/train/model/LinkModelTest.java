@@ -141,7 +141,7 @@ class LinkModelTest {
     }
   }
 
-  /** The ReLU-LSTM against the formula of DESIGN.md section 6, computed here in plain Java, 2 layers. */
+  /** The ReLU-LSTM against the formula of docs/architecture.md, Models, computed here in plain Java, 2 layers. */
   @Test
   void reluLstmFollowsTheDesignFormulaOnEveryLayer() {
     ModelFile file;
