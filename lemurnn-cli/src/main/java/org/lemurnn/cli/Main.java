@@ -24,6 +24,8 @@ import picocli.CommandLine.ScopeType;
       InfoCommand.class,
       BenchCommand.class,
       LoadBenchCommand.class,
+      ProbeCommand.class,
+      PcapToTraceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
