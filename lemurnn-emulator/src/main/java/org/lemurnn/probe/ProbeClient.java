@@ -31,7 +31,7 @@ import org.lemurnn.trace.TraceLink;
  */
 public final class ProbeClient implements AutoCloseable {
   /** Closer than this to a send time the thread spins instead of parking. */
-  private static final long SPIN_NS = 150_000;
+  private static final long SPIN_NS = 25_000;
   /** Time between announcing a run and its first probe, so the first is not late. */
   private static final long LEAD_NS = 2_000_000;
 
@@ -160,12 +160,13 @@ public final class ProbeClient implements AutoCloseable {
     for (int i = 0; i < n && !stopping; i++) {
       long due = start + offset[i];
       ProbeDatagram.fill(payload, runId, i, size[i]);
+      if (System.nanoTime() - pausedNs > YIELD_EVERY_NS) {
+        LockSupport.parkNanos(YIELD_NS);
+        pausedNs = System.nanoTime();
+      }
       for (long left; (left = due - System.nanoTime()) > 0; ) {
         if (left > SPIN_NS) {
           LockSupport.parkNanos(left - SPIN_NS);
-          pausedNs = System.nanoTime();
-        } else if (System.nanoTime() - pausedNs > YIELD_EVERY_NS && left > YIELD_NS + SPIN_NS / 4) {
-          LockSupport.parkNanos(YIELD_NS);
           pausedNs = System.nanoTime();
         } else {
           Thread.onSpinWait();
