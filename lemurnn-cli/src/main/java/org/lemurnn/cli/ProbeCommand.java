@@ -204,6 +204,7 @@ public final class ProbeCommand implements Runnable {
       try {
         body.run();
       } finally {
+        client.close(); // before the hook lets the JVM halt: the server hears goodbye
         done.countDown();
       }
       try {

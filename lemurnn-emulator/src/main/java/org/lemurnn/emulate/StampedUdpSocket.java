@@ -180,8 +180,8 @@ public final class StampedUdpSocket implements AutoCloseable {
   }
 
   /** Frees the native memory; only once no thread receives any more. */
-  public void release() {
+  public synchronized void release() {
     close();
-    arena.close();
+    if (arena.scope().isAlive()) arena.close();
   }
 }

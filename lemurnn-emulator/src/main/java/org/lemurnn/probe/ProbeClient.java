@@ -30,8 +30,12 @@ import org.lemurnn.trace.TraceLink;
  * server still writes their trace.
  */
 public final class ProbeClient implements AutoCloseable {
-  /** Closer than this to a send time the thread spins instead of parking. */
-  private static final long SPIN_NS = 25_000;
+  /**
+   * Closer than this to a send time the thread spins instead of parking: a quarter of the mean gap,
+   * within these bounds. Wider spins wake up late less often, but a real-time thread that spins most
+   * of the time is throttled by the kernel (sched_rt_runtime_us) for tens of milliseconds a second.
+   */
+  private static final long MIN_SPIN_NS = 25_000, MAX_SPIN_NS = 100_000;
   /** Time between announcing a run and its first probe, so the first is not late. */
   private static final long LEAD_NS = 2_000_000;
 
@@ -143,7 +147,7 @@ public final class ProbeClient implements AutoCloseable {
   }
 
   /**
-   * The send loop: parks until {@link #SPIN_NS} before a send time, spins the rest, and after each
+   * The send loop: parks until shortly before a send time, spins the rest, and after each
    * {@link #YIELD_EVERY_NS} without a pause parks {@link #YIELD_NS}: a real-time thread that never
    * leaves its core starves the kernel's per-CPU work until the kernel takes the core away for
    * tens of milliseconds (the forwarder's TX does the same).
@@ -154,6 +158,7 @@ public final class ProbeClient implements AutoCloseable {
     int[] size = schedule.frameBytes();
     long[] offset = schedule.offsetNs();
     ByteBuffer payload = ByteBuffer.allocateDirect(ProbeDatagram.MAX_FRAME_BYTES);
+    long spinNs = n < 2 ? MAX_SPIN_NS : Math.clamp(offset[n - 1] / (n - 1) / 4, MIN_SPIN_NS, MAX_SPIN_NS);
     Scheduling.preciseSleeps();
     long start = System.nanoTime() + LEAD_NS;
     long firstNs = 0, lastNs = 0, pausedNs = System.nanoTime();
@@ -165,8 +170,8 @@ public final class ProbeClient implements AutoCloseable {
         pausedNs = System.nanoTime();
       }
       for (long left; (left = due - System.nanoTime()) > 0; ) {
-        if (left > SPIN_NS) {
-          LockSupport.parkNanos(left - SPIN_NS);
+        if (left > spinNs) {
+          LockSupport.parkNanos(left - spinNs);
           pausedNs = System.nanoTime();
         } else {
           Thread.onSpinWait();
@@ -212,7 +217,8 @@ public final class ProbeClient implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
+    if (!control.isOpen()) return;
     try {
       out.writeByte(ProbeControl.BYE);
       out.flush();

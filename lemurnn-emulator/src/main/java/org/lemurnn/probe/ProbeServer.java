@@ -98,11 +98,12 @@ public final class ProbeServer implements AutoCloseable {
       } catch (ClosedChannelException e) {
         return;
       }
+      String who = String.valueOf(client.getRemoteAddress());
       try (client) {
         client.setOption(StandardSocketOptions.TCP_NODELAY, true);
         session(client, report);
       } catch (EOFException e) {
-        report.accept("client " + client.getRemoteAddress() + " went away mid-run; its finished runs are written");
+        report.accept("client " + who + " went away; its finished runs are written");
       } catch (IOException e) {
         if (stopping) return;
         report.accept("client failed: " + e.getMessage());
@@ -154,6 +155,7 @@ public final class ProbeServer implements AutoCloseable {
           throw new InputException("the server's socket dropped " + socketDrops + " probes for want of buffer, which the "
               + "trace would count as the link's: run the server with more CPU (or a lower --rate_mbps)");
         }
+        if (sent == 0) throw new InputException("the run stopped before its first probe: nothing to write");
         TraceRows rows = ProbeJoin.join(new SendLog(tx, size, sent), run.log());
         String name = link != null ? link.fileName(unixTime, n) : TraceLink.unknownFileName(unixTime, n);
         Path file = outDir.resolve(name);
@@ -209,7 +211,7 @@ public final class ProbeServer implements AutoCloseable {
 
   /** Stops serving; a run being joined is finished first only if the caller waits for {@link #serve}. */
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
     stopping = true;
     control.close();
     probes.close();
