@@ -26,17 +26,16 @@ import picocli.CommandLine.Option;
 /** {@code lemurnn probe}: measures a real link with UDP probes and writes its traces. */
 @Command(name = "probe", mixinStandardHelpOptions = true, header = "Measure a real link with UDP probes.",
     description = {
-      "The client sends UDP probes through the link, paced by a traffic generator; the",
-      "server stamps each with the kernel's receive time (SO_TIMESTAMPNS) and writes one",
-      "trace per run, mgtrace_C<C>_L<L>_Q<Q>_<unix time>_<n>.csv, in the format train,",
-      "evaluate and forward --replay read. Frame sizes count 42 bytes of Ethernet, IPv4",
-      "and UDP headers, as tbf and the seed's traces count them.",
-      "",
-      "Clocks: latency = server's receive time - client's send time, so both ends must",
-      "share one clock: one host (two network namespaces, or two interfaces) or hosts",
-      "synchronised by PTP. A run whose latencies go negative is refused.",
-      ""},
-    subcommands = {ProbeCommand.Server.class, ProbeCommand.Client.class, ProbeCommand.Tbf.class})
+        "The client sends UDP probes through the link, paced by a traffic generator;",
+        "the server stamps each with the kernel's receive time (SO_TIMESTAMPNS) and",
+        "writes one trace per run, mgtrace_C<C>_L<L>_Q<Q>_<unix time>_<n>.csv, in the",
+        "format train, evaluate and forward --replay read. Frame sizes count 42 bytes",
+        "of Ethernet, IPv4 and UDP headers, as tbf and the seed's traces count them.",
+        "",
+        "Clocks: latency = server's receive time - client's send time, so both ends",
+        "must share one clock: one host (two network namespaces, or two interfaces)",
+        "or hosts synchronised by PTP. A run whose latencies go negative is refused.",
+        ""})
 public final class ProbeCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -47,8 +46,13 @@ public final class ProbeCommand implements Runnable {
 
   /** The receiving end. */
   @Command(name = "server", mixinStandardHelpOptions = true, header = "Receive probes, write one trace per run.",
-      description = {"Listens on TCP and UDP ADDR:PORT. Ctrl-C stops; finished runs are on disk (files",
-          "appear complete or not at all). Clocks: see 'lemurnn probe --help'.", ""})
+      description = {
+        "Listens on TCP and UDP ADDR:PORT. Ctrl-C stops; finished runs are on disk",
+        "(files appear complete or not at all).",
+        "",
+        "Clocks: both ends must share one (one host, or hosts synchronised by PTP);",
+        "a run whose latencies go negative is refused.",
+        ""})
   static final class Server implements Callable<Integer> {
     @Option(names = "--bind", required = true, paramLabel = "ADDR:PORT", description = "Where to listen (TCP control and UDP probes).")
     String bind;
@@ -130,11 +134,16 @@ public final class ProbeCommand implements Runnable {
 
   /** The sending end. */
   @Command(name = "client", mixinStandardHelpOptions = true, header = "Send probe runs to a probe server.",
-      description = {"Each run: the server is told, the probes go out on schedule, the send log goes",
-          "to the server, which joins it with what it received and writes the trace. Prints a",
-          "line per run with the trace's drops and latency and how late the sender was against",
-          "its schedule (lag p50/p99/max). Ctrl-C ends the run in progress; its probes so far",
-          "are written. Clocks: see 'lemurnn probe --help'.", ""})
+      description = {
+        "Each run: the server is told, the probes go out on schedule, the send log",
+        "goes to the server, which joins it with what it received and writes the",
+        "trace. Prints a line per run with the trace's drops and latency and how late",
+        "the sender was against its schedule (lag p50/p99/max). Ctrl-C ends the run",
+        "in progress; its probes so far are written.",
+        "",
+        "Clocks: both ends must share one (one host, or hosts synchronised by PTP);",
+        "a run whose latencies go negative is refused.",
+        ""})
   static final class Client implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "ADDR:PORT", description = "The probe server.")
     String to;
@@ -218,11 +227,14 @@ public final class ProbeCommand implements Runnable {
 
   /** A data set from a kernel link, as ../shared/reference/kernel-tbf/ was made. */
   @Command(name = "tbf", mixinStandardHelpOptions = true, header = "Measure a kernel tbf link on this host (root).",
-      description = {"Builds two network namespaces joined by a veth pair, the sending side shaped by",
-          "'tc qdisc ... tbf rate C mbit burst B limit Q' (optionally a pfifo child), and probes",
-          "it once per file with C, Q and load drawn afresh (C from --capacities, Q and load",
-          "uniform). Files are named with the configured link (L0). Removes what it made, also",
-          "on failure and Ctrl-C. Needs root and iproute2.", ""})
+      description = {
+        "Builds two network namespaces joined by a veth pair, the sending side shaped",
+        "by 'tc qdisc ... tbf rate C mbit burst B limit Q' (optionally a pfifo",
+        "child), and probes it once per file with C, Q and load drawn afresh (C from",
+        "--capacities, Q and load uniform). Files are named with the configured link",
+        "(L0). Removes what it made, also on failure and Ctrl-C. Needs root and",
+        "iproute2.",
+        ""})
   static final class Tbf implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the trace files.")
     Path out;
