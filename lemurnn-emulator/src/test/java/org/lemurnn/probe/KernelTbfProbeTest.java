@@ -59,6 +59,7 @@ class KernelTbfProbeTest {
       }
     });
     client = NetworkNamespace.inside(link.senderNamespace(), () -> ProbeClient.connect(bound));
+    client.realtime(50); // best effort: without root the sender runs ordinary
   }
 
   @AfterAll
@@ -127,7 +128,10 @@ class KernelTbfProbeTest {
     assertTokenBucket(rows);
   }
 
-  /** Over any stretch of time, tbf delivers at most one burst plus C x the stretch (plus a frame). */
+  /**
+   * Over any stretch of time, tbf delivers at most one burst plus C x the stretch (plus a frame);
+   * the receive stamps may bunch by the stack's delay, so the stretch gets {@link #STACK_NS} more.
+   */
   private static void assertTokenBucket(TraceRows rows) {
     long[] rx = java.util.stream.IntStream.range(0, rows.length()).filter(i -> !rows.dropped()[i])
         .mapToLong(i -> rows.receiveNs()[i]).toArray();
@@ -139,7 +143,7 @@ class KernelTbfProbeTest {
       long bytes = 0;
       for (int b = a; b < order.length && b < a + 100; b++) {
         bytes += size[order[b]];
-        double allowed = BURST_BYTES + MTU_FRAME + (rx[order[b]] - rx[order[a]]) * C_MBPS / 8e3 + size[order[a]];
+        double allowed = BURST_BYTES + MTU_FRAME + (rx[order[b]] - rx[order[a]] + STACK_NS) * C_MBPS / 8e3 + size[order[a]];
         assertThat((double) bytes).as("bytes delivered from packet %d to %d", a, b).isLessThanOrEqualTo(allowed + 200);
       }
     }

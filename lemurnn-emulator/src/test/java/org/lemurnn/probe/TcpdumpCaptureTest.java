@@ -24,7 +24,8 @@ import org.lemurnn.traffic.TrafficKind;
  * pcap-to-trace on captures a real capture tool wrote: Debian's tcpdump on both sides of a routed
  * tbf link (the router rewrites TTL and checksums), one in microseconds, one in nanoseconds, while
  * probe measures the same packets. Both ways must tell the same story: the same packets lost, the
- * same latencies to within the difference of their clocks' reading points.
+ * same latencies to within the difference of their clocks' reading points (tens of microseconds,
+ * milliseconds for the rare probe whose sender was preempted between reading the clock and sending).
  */
 class TcpdumpCaptureTest {
   @TempDir Path dir;
@@ -59,6 +60,7 @@ class TcpdumpCaptureTest {
           }
         });
         try (ProbeClient client = NetworkNamespace.inside(link.senderNamespace(), () -> ProbeClient.connect(bound))) {
+          client.realtime(50); // best effort: without root the sender runs ordinary
           ProbeSchedule schedule = ProbeSchedule.draw(TrafficKind.EXPONENTIAL, 12, 60, 1400, 800, 5);
           probed = TraceFile.read(Path.of(client.run(schedule, null, 300, n -> { }).file()));
         }
@@ -76,10 +78,20 @@ class TcpdumpCaptureTest {
       assertThat(captured.sizeBytes()).isEqualTo(probed.sizeBytes());
       assertThat(java.util.stream.IntStream.range(0, probed.length()).filter(i -> probed.dropped()[i]).count())
           .as("12 Mbit/s into 8 overflows a 12 KB queue").isPositive();
+      // the probe reads its clock just before the send system call, tcpdump stamps the frame on the
+      // wire: a sender preempted in between (a busy host) puts them apart by that long, rarely
+      long[] txApart = new long[probed.length()], latencyApart = new long[probed.length()];
       for (int i = 0; i < probed.length(); i++) {
-        assertThat(Math.abs(captured.transmitNs()[i] - probed.transmitNs()[i])).as("send time of %d", i + 1).isLessThan(2_000_000);
-        assertThat(Math.abs(captured.latencyNs()[i] - probed.latencyNs()[i])).as("latency of %d", i + 1).isLessThan(2_000_000);
+        txApart[i] = Math.abs(captured.transmitNs()[i] - probed.transmitNs()[i]);
+        latencyApart[i] = Math.abs(captured.latencyNs()[i] - probed.latencyNs()[i]);
       }
+      java.util.Arrays.sort(txApart);
+      java.util.Arrays.sort(latencyApart);
+      int p99 = (int) (0.99 * probed.length());
+      assertThat(txApart[probed.length() / 2]).as("median send-time difference, ns").isLessThan(200_000);
+      assertThat(latencyApart[probed.length() / 2]).as("median latency difference, ns").isLessThan(200_000);
+      assertThat(latencyApart[p99]).as("p99 latency difference, ns").isLessThan(2_000_000);
+      assertThat(latencyApart[probed.length() - 1]).as("largest latency difference, ns").isLessThan(20_000_000);
     }
   }
 
