@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
         "Clocks: latency = server's receive time - client's send time, so both ends",
         "must share one clock: one host (two network namespaces, or two interfaces)",
         "or hosts synchronised by PTP. A run whose latencies go negative is refused.",
-        ""})
+        ""},
+    subcommands = {ProbeCommand.Server.class, ProbeCommand.Client.class, ProbeCommand.Tbf.class})
 public final class ProbeCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
