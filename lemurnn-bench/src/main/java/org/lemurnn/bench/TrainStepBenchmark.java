@@ -99,7 +99,7 @@ public class TrainStepBenchmark {
 
   @Benchmark
   public Object step() {
-    return engine.equals("java") ? trainer.step(x, backlog, drops, BATCH, steps, null) : autogradStep();
+    return engine.equals("java") ? trainer.step(x, backlog, drops, null, BATCH, steps, null) : autogradStep();
   }
 
   /** Forward, loss, backward and Adam all in libtorch: what the trainer did before the Java core. */
@@ -109,7 +109,7 @@ public class TrainStepBenchmark {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray y = wholeModel.forward(store, new NDList(manager.create(x, new Shape(BATCH, steps, x.length / BATCH / steps))), true).head();
         NDArray total = trainer.config().objective().trainingLoss(y.get(":, :, 0"), y.get(":, :, 1:3"),
-            manager.create(backlog, new Shape(BATCH, steps)), manager.create(drops, new Shape(BATCH, steps)), false).total();
+            manager.create(backlog, new Shape(BATCH, steps)), manager.create(drops, new Shape(BATCH, steps)), null, false).total();
         collector.backward(total);
         loss = total.getFloat();
       }

@@ -83,6 +83,8 @@ public final class ForwardCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
+  @Mixin DropRuleOptions drops;
+
   @Option(names = {"-c", "--capacity"}, paramLabel = "MBPS", description = "Link capacity fed to the model, Mbit/s.")
   Double capacityMbps;
 
@@ -150,7 +152,7 @@ public final class ForwardCommand implements Callable<Integer> {
     double q = queueKbyte != null ? queueKbyte : named.queueBytes() / 1000;
     double l = baseLatencyMs != null ? baseLatencyMs : named.baseLatencyMs();
     checkLink(c, q, l);
-    TraceRows predicted = Replay.run(new LinkEmulator(Predictors.of(modelFile), c, q, l), trace);
+    TraceRows predicted = Replay.run(new LinkEmulator(Predictors.of(modelFile), c, q, l, drops.rule(), 0), trace);
     TraceFile.write(out, predicted);
     int drops = 0;
     double latencySumMs = 0;
@@ -176,7 +178,8 @@ public final class ForwardCommand implements Callable<Integer> {
     double baseMs = baseLatencyMs != null ? baseLatencyMs : 0;
     checkLink(capacityMbps, queueKbyte, baseMs);
     Forwarder.Settings settings = new Forwarder.Settings(capacityMbps, queueKbyte, baseMs, ringPackets,
-        release.spinUs(spec.commandLine()), logBase, release.realtimePriority(spec.commandLine()), release.txYieldUs(spec.commandLine()));
+        release.spinUs(spec.commandLine()), logBase, release.realtimePriority(spec.commandLine()), release.txYieldUs(spec.commandLine()),
+        drops.rule());
     Port opened = open();
     Forwarder forwarder = Forwarder.start(opened, Predictors.of(modelFile), Predictors.of(modelFile), settings);
     // registered only once started: a start that fails must exit at once, not wait for the report

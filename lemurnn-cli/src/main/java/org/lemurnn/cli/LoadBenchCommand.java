@@ -21,6 +21,7 @@ import org.lemurnn.InputException;
 import org.lemurnn.emulate.DirectionStats;
 import org.lemurnn.emulate.Forwarder;
 import org.lemurnn.emulate.UdpRelay;
+import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
@@ -161,7 +162,8 @@ public final class LoadBenchCommand implements Callable<Integer> {
       InetSocketAddress listen = relay.listenAddress();
       int priority = release.realtimePriority(spec.commandLine());
       Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
-          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs(spec.commandLine()), null, priority, release.txYieldUs(spec.commandLine())));
+          new Forwarder.Settings(capacityMbps, queueKbyte, baseLatencyMs, 4096, release.spinUs(spec.commandLine()), null, priority, release.txYieldUs(spec.commandLine()),
+              DropRule.argmax()));
       long sendingNs;
       try {
         scheduling = release.scheduling(forwarder.directions().getFirst(), priority);

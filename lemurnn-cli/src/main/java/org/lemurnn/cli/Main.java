@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
       GenerateCommand.class,
       TrainCommand.class,
       RunModelCommand.class,
+      EvaluateCommand.class,
       PredictCommand.class,
       ForwardCommand.class,
       ImportCommand.class,

@@ -43,6 +43,8 @@ import picocli.CommandLine.Spec;
 public final class RunModelCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
+  @Mixin DropRuleOptions drops;
+
   @Option(names = "--dag_data", paramLabel = "TRACE", description = "A measured trace file (the link from its name, ..._C<Mbit/s>_L<ms>_Q<bytes>_...).")
   Path trace;
 
@@ -100,23 +102,10 @@ public final class RunModelCommand implements Callable<Integer> {
       spec.commandLine().getErr().printf("note: the model works in abstract units; the trace is fed to it as the "
           + "forwarder feeds it: time in ms, sizes in bytes, capacity in bytes/ms%n");
     }
-    LinkSample predicted = LinkPrediction.predict(predictor, sample);
+    LinkSample predicted = LinkPrediction.predict(predictor, sample, drops.rule());
 
     int n = sample.length();
-    float[] trueDrops = new float[n], predDrops = new float[n];
-    float[] trueBacklog = new float[n], predBacklog = new float[n];
-    float[] trueLatency = new float[n], predLatency = new float[n];
-    double[] arrival = new double[n];
-    for (int i = 0; i < n; i++) {
-      predLatency[i] = (float) predicted.latency()[i];
-      predBacklog[i] = (float) predicted.backlog()[i];
-      predDrops[i] = predicted.dropped()[i] ? 1 : 0;
-      trueDrops[i] = sample.dropped()[i] ? 1 : 0;
-      trueBacklog[i] = (float) sample.backlog()[i];
-      trueLatency[i] = (float) sample.latency()[i];
-      arrival[i] = (i == 0 ? 0 : arrival[i - 1]) + sample.interPacketTime()[i];
-    }
-    SequenceReport report = SequenceReport.of(sample.units(), trueDrops, predDrops, trueBacklog, predBacklog, trueLatency, predLatency);
+    SequenceReport report = SequenceReport.of(sample, predicted);
 
     PrintWriter w = spec.commandLine().getOut();
     w.printf("%s on %s (%d packets)%n", model.model, trace != null ? trace : "synthetic sample " + sampleIndex, n);
@@ -128,7 +117,7 @@ public final class RunModelCommand implements Callable<Integer> {
     }
     if (plot != null) {
       BacklogPlot.write(plot, model.model.getFileName() + " on " + (trace != null ? trace.getFileName() : "sample " + sampleIndex),
-          arrival, trueBacklog, predBacklog, trueDrops, predDrops, sample.units());
+          sample, predicted);
     }
     return 0;
   }

@@ -8,6 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import org.lemurnn.train.Trainer;
+import org.lemurnn.train.run.BudgetRun;
+import org.lemurnn.train.run.RunDirectory;
 import org.lemurnn.train.run.TrainOptions;
 import org.lemurnn.train.run.TrainingRun;
 import org.lemurnn.InputException;
@@ -136,6 +138,34 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--track_grad", description = "Write per-batch gradient norms to grad-tracker-<run>.dat.")
   boolean trackGrad;
 
+  @Option(names = "--window", paramLabel = "PACKETS",
+      description = "Train on whole streams cut into windows that score PACKETS packets each, after --burn_in packets"
+          + " that only bring the state up to date: every packet of every training file (or synthetic stream of"
+          + " --seq_len) once per epoch. Also keeps model-best.safetensors, the epoch that emulates the whole"
+          + " validation streams best (drop rate and latency W1). Default 0: the original's prefixes.")
+  int window;
+
+  @Option(names = "--burn_in", paramLabel = "PACKETS",
+      description = "With --window: packets before each window (but a stream's first) that the loss does not score.")
+  int burnIn;
+
+  @Option(names = "--init", paramLabel = "MODEL",
+      description = "Start from this trained model's weights (same type, layers, hidden size, inputs and units):"
+          + " e.g. fine-tune a model pretrained on a synthetic preset on a few measured traces.")
+  Path init;
+
+  @Option(names = "--inputs", paramLabel = "LETTERS",
+      description = "Input features (default bscq, the original's): t gap, b sendable in the gap, B b capped at the"
+          + " queue limit (idle gaps of any length read as an empty byte queue), s size, c capacity, q queue.")
+  String inputs;
+
+  @Option(names = "--budget_minutes", paramLabel = "M",
+      description = "With --dag_data: the most faithful model this machine can train in M minutes of wall time,"
+          + " by a recipe measured on kernel links (pretrain on a synthetic link matched to the traces' C, Q, sizes"
+          + " and load, then fine-tune on windows of the traces, keep the best by validation fidelity). Writes"
+          + " model-best.safetensors, the model for forward. Model and trainer flags given still win.")
+  Double budgetMinutes;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -153,6 +183,11 @@ public final class TrainCommand implements Callable<Integer> {
       } catch (InputException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage()); // conflicting flags: a usage error
       }
+      if (budgetMinutes != null) {
+        Path dir = BudgetRun.run(options, budgetMinutes, out, console);
+        System.out.println("done: " + dir + "; the model for forward: " + dir.resolve(RunDirectory.BEST_MODEL));
+        return 0;
+      }
       run = TrainingRun.start(options, out, console);
     }
     System.out.println("run directory: " + run.directory());
@@ -161,11 +196,40 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * With {@code --budget_minutes}, the recipe's model, windows and schedule for every flag the user
+   * did not give (measured on kernel-tbf traces: see BudgetRun); given flags win.
+   */
+  private void applyBudgetRecipe() {
+    var given = spec.commandLine().getParseResult();
+    boolean modelGiven = given.hasMatchedOption("--lstm") || given.hasMatchedOption("--gru")
+        || given.hasMatchedOption("--relu_lstm") || given.hasMatchedOption("--tanh");
+    if (!modelGiven && !given.hasMatchedOption("-s")) hiddenSize = BudgetRecipe.HIDDEN;
+    if (!given.hasMatchedOption("--window")) window = BudgetRecipe.WINDOW;
+    if (!given.hasMatchedOption("--burn_in")) burnIn = BudgetRecipe.BURN_IN;
+    if (!given.hasMatchedOption("--inputs")) inputs = BudgetRecipe.INPUTS;
+    if (!given.hasMatchedOption("--seq_len")) seqLen = Integer.MAX_VALUE; // val and test: whole files
+    if (!given.hasMatchedOption("-e")) numEpochs = Integer.MAX_VALUE; // the budget ends it
+    if (!given.hasMatchedOption("--kilo_training_samples")) kiloTrainingSamples = BudgetRecipe.TRAIN_SHARE;
+    if (!given.hasMatchedOption("--kilo_val_samples")) kiloValSamples = BudgetRecipe.VAL_SHARE;
+    if (!given.hasMatchedOption("--kilo_test_samples")) kiloTestSamples = BudgetRecipe.TEST_SHARE;
+  }
+
+  /** The recipe's settings (see BudgetRun for why). */
+  static final class BudgetRecipe {
+    static final int HIDDEN = 16, WINDOW = 256, BURN_IN = 128;
+    static final String INPUTS = "Bscqix";
+    /** Proportions of the files for train, val and test (the file split). */
+    static final double TRAIN_SHARE = 0.75, VAL_SHARE = 0.15, TEST_SHARE = 0.1;
+  }
+
   TrainOptions options() {
+    if (budgetMinutes != null) applyBudgetRecipe();
     return new TrainOptions(absoluteFiles(linkProperties), infiniteQueue, numLayers, hiddenSize, numEpochs, kiloTrainingSamples,
         kiloValSamples, kiloTestSamples, seqLen, seed(dataSeed), seed(torchSeed), learningRate, dropoutRate,
         computeAdsLoss, absoluteFiles(dagData), codel, packetqueue, energy, earthmover, tanh, reluLstm, lstm, gru, normalize,
-        multiloader, dropMasking, traffic, trackGrad);
+        multiloader, dropMasking, traffic, trackGrad, window, burnIn,
+        init == null ? null : init.toAbsolutePath().normalize().toString(), inputs);
   }
 
   /** Paths of existing files made absolute, so --resume finds them from any working directory. */

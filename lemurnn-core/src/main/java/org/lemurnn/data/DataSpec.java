@@ -3,6 +3,7 @@ package org.lemurnn.data;
 import java.util.List;
 import java.util.Objects;
 import org.lemurnn.link.DeliverySchedule;
+import org.lemurnn.link.IdealLink;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
@@ -101,6 +102,22 @@ public record DataSpec(
   /** The seed's name of the data: the link kind. */
   public String dataType() {
     return link.fileName();
+  }
+
+  /**
+   * The ideal link of this data's samples ({@link IdealLink#replay} gives a sample back): its kind and
+   * schedule, with the presets' per-packet overhead. A sample does not record which preset it drew,
+   * so presets must agree on the overhead.
+   */
+  public IdealLink idealLink() {
+    LinkPreset first = presets.getFirst();
+    for (LinkPreset p : presets) {
+      if (p.overheadSize() != first.overheadSize()) {
+        throw new IllegalArgumentException("presets " + first.name() + " and " + p.name() + " add different per-packet"
+            + " overheads, and a sample does not record which it drew: no ideal link replays them; give one preset");
+      }
+    }
+    return new IdealLink(link, first.overheadSize(), schedule);
   }
 
   public DataSpec withPresets(List<LinkPreset> p) {

@@ -35,6 +35,16 @@ public final class MeasuredData {
    * @param link the link of every file, or null to read it from each file's name
    */
   public static DataSets load(List<Path> dagData, DataSpec spec, TraceLink link) {
+    return load(dagData, spec, link, false);
+  }
+
+  /**
+   * As {@link #load(List, DataSpec, TraceLink)}; with {@code wholeTrain} the train set is every
+   * training file whole, once (for cutting into windows), instead of prefixes, and val and test
+   * take each of their files once, as long as the shortest of them (at most the sequence length):
+   * the sizes only split the files.
+   */
+  public static DataSets load(List<Path> dagData, DataSpec spec, TraceLink link, boolean wholeTrain) {
     List<Path> files = find(dagData);
     List<String> notes = new ArrayList<>();
     SplittableRandom rng = new SplittableRandom(spec.dataSeed());
@@ -53,15 +63,31 @@ public final class MeasuredData {
       namesBySet.add(files.subList(from, from + s));
       from += s;
     }
-    List<LinkSample> test = take("test", bySet.get(0), namesBySet.get(0), spec.seqLen(), wanted[0], rng, notes);
-    List<LoaderSet> train = new ArrayList<>();
-    for (int length : spec.trainLengths()) {
-      train.add(new LoaderSet(length, take("train", bySet.get(1), namesBySet.get(1), length, wanted[1], rng, notes)));
+    if (wholeTrain) {
+      // sizes are only proportions here: every file once, none reused
+      wanted[0] = Math.min(wanted[0], share[0]);
+      wanted[2] = Math.min(wanted[2], share[2]);
     }
-    List<LinkSample> val = take("val", bySet.get(2), namesBySet.get(2), spec.seqLen(), wanted[2], rng, notes);
+    // windowed: val and test are the files whole, cut to the shortest (the sets need one length)
+    int testLength = wholeTrain ? shortest(bySet.get(0), spec.seqLen()) : spec.seqLen();
+    int valLength = wholeTrain ? shortest(bySet.get(2), spec.seqLen()) : spec.seqLen();
+    List<LinkSample> test = take("test", bySet.get(0), namesBySet.get(0), testLength, wanted[0], rng, notes);
+    List<LoaderSet> train = new ArrayList<>();
+    if (wholeTrain) {
+      train.add(new LoaderSet(0, bySet.get(1)));
+    } else {
+      for (int length : spec.trainLengths()) {
+        train.add(new LoaderSet(length, take("train", bySet.get(1), namesBySet.get(1), length, wanted[1], rng, notes)));
+      }
+    }
+    List<LinkSample> val = take("val", bySet.get(2), namesBySet.get(2), valLength, wanted[2], rng, notes);
     double normScale = spec.normalize()
         ? all.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.size())).max().orElse(1) : 1;
     return new DataSets(train, val, test, UnitSystem.PHYSICAL, normScale, "dag", notes);
+  }
+
+  private static int shortest(List<LinkSample> samples, int atMost) {
+    return samples.stream().mapToInt(LinkSample::length).reduce(atMost, Math::min);
   }
 
   /**
@@ -69,7 +95,7 @@ public final class MeasuredData {
    * each file once: overlapping paths (a folder and its subfolder, two spellings, a symlink) would
    * otherwise put one trace into two sets. A file keeps the path it was first found under.
    */
-  static List<Path> find(List<Path> dagData) {
+  public static List<Path> find(List<Path> dagData) {
     List<Path> files = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
     for (Path p : dagData) {

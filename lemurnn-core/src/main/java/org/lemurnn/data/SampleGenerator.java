@@ -2,13 +2,10 @@ package org.lemurnn.data;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
-import org.lemurnn.link.ByteQueue;
+import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkQueue;
-import org.lemurnn.link.PacketQueue;
 import org.lemurnn.link.Range;
-import org.lemurnn.link.ScheduledLink;
-import org.lemurnn.link.SimplifiedCodel;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.traffic.TrafficKind;
 import org.lemurnn.traffic.TrafficSource;
@@ -70,36 +67,27 @@ public final class SampleGenerator {
         link.queueFeature(), gaps, sizes, backlog, latency, dropped);
   }
 
-  /** Draws the capacity, then the queue limit, and builds the link. */
+  /** Draws the capacity, then the queue limit (a mahimahi link: its start in the schedule, then the limit), and builds the link. */
   private LinkQueue link(LinkPreset preset, RandomGenerator rng) {
-    return switch (spec.link()) {
-      case BYTEQUEUE -> {
-        double capacity = preset.capacity().draw(rng);
-        yield new ByteQueue(preset.units(), capacity, byteLimit(preset, rng));
-      }
-      case CODEL -> {
-        double capacity = preset.capacity().draw(rng);
-        double limit = byteLimit(preset, rng);
-        yield new SimplifiedCodel(preset.units(), capacity, Double.isInfinite(limit) ? 0 : limit);
-      }
-      case PACKETQUEUE -> {
-        double capacity = preset.capacity().draw(rng);
-        Range q = preset.queue();
-        // at least one packet: a limit of 0 would drop every packet yet read as q = 0, "infinite"
-        // (the built-in presets' limits start at 1 or more, so their data is the seed's)
-        int minPackets = Math.max(1, (int) (q.min() / preset.packetSize().max()));
-        int maxPackets = Math.max(minPackets, (int) (q.max() / preset.packetSize().min()));
-        Range packets = new Range(minPackets, maxPackets);
-        double limit = Math.rint(packets.draw(rng));
-        yield new PacketQueue(preset.units(), capacity, spec.infiniteQueue() || preset.unlimitedQueue()
-            ? Double.POSITIVE_INFINITY : limit);
-      }
-      case MAHIMAHI -> {
-        // the schedule replaces the capacity draw: draw where in it the sample starts
-        double startMs = new Range(0, spec.schedule().periodMs()).draw(rng);
-        yield new ScheduledLink(spec.schedule(), startMs, byteLimit(preset, rng));
-      }
-    };
+    LinkKind kind = spec.link();
+    if (kind == LinkKind.MAHIMAHI) {
+      // the schedule replaces the capacity draw: draw where in it the sample starts
+      double startMs = new Range(0, spec.schedule().periodMs()).draw(rng);
+      return kind.open(preset.units(), 0, byteLimit(preset, rng), spec.schedule(), startMs);
+    }
+    double capacity = preset.capacity().draw(rng);
+    double limit = kind == LinkKind.PACKETQUEUE ? packetLimit(preset, rng) : byteLimit(preset, rng);
+    return kind.open(preset.units(), capacity, limit, null, 0);
+  }
+
+  private double packetLimit(LinkPreset preset, RandomGenerator rng) {
+    Range q = preset.queue();
+    // at least one packet: a limit of 0 would drop every packet yet read as q = 0, "infinite"
+    // (the built-in presets' limits start at 1 or more, so their data is the seed's)
+    int minPackets = Math.max(1, (int) (q.min() / preset.packetSize().max()));
+    int maxPackets = Math.max(minPackets, (int) (q.max() / preset.packetSize().min()));
+    double limit = Math.rint(new Range(minPackets, maxPackets).draw(rng));
+    return spec.infiniteQueue() || preset.unlimitedQueue() ? Double.POSITIVE_INFINITY : limit;
   }
 
   private double byteLimit(LinkPreset preset, RandomGenerator rng) {

@@ -16,6 +16,8 @@ import org.lemurnn.trace.LinkSample;
  * <p>Semantics (DESIGN.md sections 3, 9, 10):
  *
  * <ul>
+ *   <li>Drops: the {@link DropRule} (sampled from P(drop) with a seeded stream, or the original's
+ *       argmax) decides from the model's logits.
  *   <li>Units: packets come in the data's unit system and are converted to the model's. A model in
  *       abstract units (the seed's synthetic presets) reads physical data as time in ms and sizes
  *       in bytes, capacity in bytes/ms: what the seed's forwarder fed it, so its default
@@ -42,6 +44,7 @@ public final class LinkPrediction {
   private final double queueModel;
   private final float[] features;
   private final float[] out = new float[Predictor.OUTPUTS];
+  private final DropRule.Decider drops;
 
   private double lastLatency;
 
@@ -49,8 +52,11 @@ public final class LinkPrediction {
    * @param dataUnits the units of the gaps, sizes, capacity and queue this link is fed
    * @param capacity link capacity fed to the model (Mbit/s for physical data)
    * @param queueLimit queue limit fed to the model (KByte for physical data; 0 = infinite)
+   * @param dropRule how the drop logits become drops
+   * @param stream which of the rule's random streams this link draws from (one per direction)
    */
-  public LinkPrediction(Predictor predictor, UnitSystem dataUnits, double capacity, double queueLimit) {
+  public LinkPrediction(Predictor predictor, UnitSystem dataUnits, double capacity, double queueLimit,
+      DropRule dropRule, int stream) {
     ModelSpec spec = predictor.spec();
     if (dataUnits == UnitSystem.ABSTRACT && spec.units() != UnitSystem.ABSTRACT) {
       throw new InputException("the model works in " + spec.units().fileName()
@@ -69,6 +75,7 @@ public final class LinkPrediction {
     this.capacityModel = toBytes ? capacity * 1000 / 8 : capacity;
     this.queueModel = queueLimit * sizeToModel;
     this.features = new float[encoder.size()];
+    this.drops = dropRule.decider(stream);
   }
 
   /** Whether physical data reaches this model as ms and bytes (an abstract model): callers may say so. */
@@ -85,8 +92,8 @@ public final class LinkPrediction {
    * zero state: the predicted link, in the sample's units, with the sample's gaps and sizes and the
    * model's backlog, latency and drops.
    */
-  public static LinkSample predict(Predictor predictor, LinkSample sample) {
-    LinkPrediction link = new LinkPrediction(predictor, sample.units(), sample.capacity(), sample.queueLimit());
+  public static LinkSample predict(Predictor predictor, LinkSample sample, DropRule dropRule) {
+    LinkPrediction link = new LinkPrediction(predictor, sample.units(), sample.capacity(), sample.queueLimit(), dropRule, 0);
     link.reset();
     int n = sample.length();
     double[] backlog = new double[n], latency = new double[n];
@@ -109,18 +116,24 @@ public final class LinkPrediction {
   public boolean step(double gap, double size) {
     if (gap > RESET_GAP_MS) {
       predictor.reset();
+      encoder.reset();
       gap = 0;
     }
     encoder.encode(gap, size * sizeToModel, capacityModel, queueModel, features);
     predictor.step(features, out);
     double backlog = out[Predictor.BACKLOG] * normScale;
     lastLatency = Math.max(0, modelUnits.latencyOf(backlog, capacityModel));
-    return !Predictor.dropped(out);
+    return !drops.drops(out);
   }
 
-  /** Back to the zero state: a new sequence starts. */
+  /**
+   * Back to the zero state and to the start of the drop rule's stream: a run from here repeats the
+   * first run's decisions. (A long gap resets the model's state only.)
+   */
   public void reset() {
     predictor.reset();
+    encoder.reset();
+    drops.restart();
   }
 
   /** The last packet's queueing latency, never negative, in the data's time unit (ms for physical data). */

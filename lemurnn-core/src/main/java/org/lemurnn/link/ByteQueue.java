@@ -28,6 +28,12 @@ public final class ByteQueue extends ConstantRateQueue {
     return false;
   }
 
+  /** Empty again, as before the first packet. */
+  public void restart() {
+    started = false;
+    backlog = 0;
+  }
+
   @Override
   public double queueFeature() {
     return Double.isInfinite(queueLimit) ? 0 : queueLimit;

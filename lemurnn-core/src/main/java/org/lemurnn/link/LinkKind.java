@@ -13,6 +13,25 @@ public enum LinkKind {
   /** {@link ScheduledLink} driven by a Mahimahi delivery schedule. */
   MAHIMAHI;
 
+  /**
+   * A fresh link of this kind: the one place a kind and its parameters become a simulator, for the
+   * generator and for replays of a trace ({@link IdealLink}).
+   *
+   * @param capacity the constant capacity (unused by {@link #MAHIMAHI}: the schedule serves it)
+   * @param limit the queue limit in size units, in packets for {@link #PACKETQUEUE}; {@code
+   *     Double.POSITIVE_INFINITY} for none ({@link #CODEL} only reports it as feature q)
+   * @param schedule the delivery schedule of {@link #MAHIMAHI}, else unused
+   * @param startMs where in the schedule time 0 falls ({@link #MAHIMAHI} only)
+   */
+  public LinkQueue open(UnitSystem units, double capacity, double limit, DeliverySchedule schedule, double startMs) {
+    return switch (this) {
+      case BYTEQUEUE -> new ByteQueue(units, capacity, limit);
+      case PACKETQUEUE -> new PacketQueue(units, capacity, limit);
+      case CODEL -> new SimplifiedCodel(units, capacity, Double.isInfinite(limit) ? 0 : limit);
+      case MAHIMAHI -> new ScheduledLink(schedule, startMs, limit);
+    };
+  }
+
   public String fileName() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -3,6 +3,7 @@ package org.lemurnn.metrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.trace.LinkSample;
 
 /**
  * How well a model followed one sequence: the figures {@code run-model} prints and writes, under the
@@ -15,6 +16,37 @@ import org.lemurnn.link.UnitSystem;
 public record SequenceReport(
     UnitSystem units, double dropMatchAccuracy, int trueDrops, int predictedDrops, double earthmoverP1,
     double earthmoverP2, double wasserstein, double energy, double cdfP15, double backlogL1, double latencyL1) {
+
+  /** The figures of a predicted sample (drops, backlog, latency) against the true one over the same packets. */
+  public static SequenceReport of(LinkSample truth, LinkSample predicted) {
+    if (truth.length() != predicted.length()) {
+      throw new IllegalArgumentException("samples differ in length: " + truth.length() + " and " + predicted.length());
+    }
+    return of(truth.units(), drops(truth), drops(predicted), floats(truth.backlog()), floats(predicted.backlog()),
+        floats(truth.latency()), floats(predicted.latency()));
+  }
+
+  /** 1 for a dropped packet, else 0: the seed's drop vectors. */
+  public static float[] drops(LinkSample sample) {
+    float[] out = new float[sample.length()];
+    for (int i = 0; i < out.length; i++) out[i] = sample.dropped()[i] ? 1 : 0;
+    return out;
+  }
+
+  public static float[] floats(double[] values) {
+    float[] out = new float[values.length];
+    for (int i = 0; i < out.length; i++) out[i] = (float) values[i];
+    return out;
+  }
+
+  /** Each figure's mean over sequences, by its JSON name (drop counts become mean counts). */
+  public static Map<String, Double> meanByName(java.util.List<SequenceReport> reports) {
+    Map<String, Double> mean = new LinkedHashMap<>();
+    for (SequenceReport r : reports) {
+      r.byName().forEach((k, v) -> mean.merge(k, v.doubleValue() / reports.size(), Double::sum));
+    }
+    return mean;
+  }
 
   public static SequenceReport of(UnitSystem units, float[] trueDrops, float[] predDrops, float[] trueBacklog,
       float[] predBacklog, float[] trueLatency, float[] predLatency) {
@@ -44,8 +76,7 @@ public record SequenceReport(
     m.put("energy", energy);
     m.put("cdf_p15", cdfP15);
     m.put("backlog_l1", backlogL1);
-    // the name claims ms only where the time unit is ms: abstract presets have a time unit of their own
-    m.put(units == UnitSystem.ABSTRACT ? "latency_l1" : "latency_l1_ms", latencyL1);
+    m.put(LinkFigures.timeKey("latency_l1", units), latencyL1);
     return m;
   }
 }

@@ -1,12 +1,28 @@
 package org.lemurnn.trace;
 
+import org.lemurnn.link.ByteQueue;
 import org.lemurnn.link.UnitSystem;
 
 /**
  * Turns what the link sees of one packet into the model's input features, by letters (DESIGN.md
  * section 5): {@code t} inter-packet time, {@code b} what the link can send in that gap, {@code s}
- * size, {@code c} capacity, {@code q} queue limit. The one place features are made: data sets,
- * run-model and the live forwarder all call {@link #encode}.
+ * size, {@code c} capacity, {@code q} queue limit, and beyond the original {@code B}: {@code b}
+ * capped at the queue limit {@code q} (uncapped when the queue is infinite). A gap in which the link
+ * can send a whole queue's worth leaves a byte-limited queue empty, however long it is; capped, the
+ * model never meets a gap longer than those it trained on (a second between pings at 10 Mbit/s is
+ * 1,250 KByte of {@code b}, where training saw at most a few times the queue), so idle and sparse
+ * traffic reach it as the empty queue they are. For byte-limited queues only: a packet queue's
+ * {@code q} counts packets.
+ *
+ * <p>Also beyond the original, a physical prior: {@code i} is the backlog and {@code x} the drop
+ * (0/1) of an ideal drop-tail byte queue of capacity {@code c} and limit {@code q} fed the same
+ * packets (the project's own {@link ByteQueue}, the baseline a learned link must beat). With them the
+ * model learns how the real link departs from the ideal one (a token bucket's burst, the stack's
+ * delay) instead of rediscovering the queue; without a limit the ideal queue never drops. These two
+ * make the encoder stateful: it follows one sequence, from {@link #reset} on.
+ *
+ * <p>The one place features are made: data sets, run-model and the live forwarder all call {@link
+ * #encode}.
  *
  * <p>With normalisation ({@code normScale != 1}, abstract units only, as the seed) size, capacity
  * and queue are divided by the scale, so {@code b} shrinks with them.
@@ -15,6 +31,12 @@ public final class FeatureEncoder {
   private final char[] letters;
   private final UnitSystem units;
   private final double normScale;
+  private final boolean needsIdeal;
+  private ByteQueue ideal; // made at the first packet: the link's capacity and queue are known then
+  private double idealCapacity, idealQueue;
+
+  /** Every input feature letter. */
+  public static final String LETTERS = "tbBscqix";
 
   public FeatureEncoder(String inputStr, UnitSystem units, double normScale) {
     checkInputs(inputStr);
@@ -22,14 +44,20 @@ public final class FeatureEncoder {
     this.letters = inputStr.toCharArray();
     this.units = units;
     this.normScale = normScale;
+    this.needsIdeal = inputStr.indexOf('i') >= 0 || inputStr.indexOf('x') >= 0;
+  }
+
+  /** A new sequence starts: the ideal queue of {@code i} and {@code x} is empty again. */
+  public void reset() {
+    if (ideal != null) ideal.restart();
   }
 
   /** Rejects an input string with a letter that is not a feature. */
   public static void checkInputs(String inputStr) {
     for (char letter : inputStr.toCharArray()) {
-      if ("tbscq".indexOf(letter) < 0) {
+      if (LETTERS.indexOf(letter) < 0) {
         throw new IllegalArgumentException(
-            "unknown input feature '" + letter + "' in '" + inputStr + "': use letters of tbscq");
+            "unknown input feature '" + letter + "' in '" + inputStr + "': use letters of " + LETTERS);
       }
     }
   }
@@ -51,16 +79,32 @@ public final class FeatureEncoder {
     return new String(letters);
   }
 
-  /** Writes the features of one packet into {@code out[0 .. size())}; allocation-free. */
+  /**
+   * Writes the features of one packet, the next of the sequence, into {@code out[0 .. size())};
+   * allocation-free but for the first packet of a link with {@code i} or {@code x}.
+   */
   public void encode(double interPacketTime, double size, double capacity, double queueLimit, float[] out) {
     double c = capacity / normScale;
+    double q = queueLimit / normScale;
+    boolean idealDrop = false;
+    if (needsIdeal) {
+      if (ideal == null || idealCapacity != capacity || idealQueue != queueLimit) {
+        ideal = new ByteQueue(units, capacity, queueLimit > 0 ? queueLimit : Double.POSITIVE_INFINITY);
+        idealCapacity = capacity;
+        idealQueue = queueLimit;
+      }
+      idealDrop = ideal.arrive(interPacketTime, size);
+    }
     for (int i = 0; i < letters.length; i++) {
       out[i] = (float) switch (letters[i]) {
         case 't' -> interPacketTime;
         case 'b' -> units.sendableInGap(interPacketTime, c);
+        case 'B' -> q > 0 ? Math.min(q, units.sendableInGap(interPacketTime, c)) : units.sendableInGap(interPacketTime, c);
         case 's' -> size / normScale;
         case 'c' -> c;
-        case 'q' -> queueLimit / normScale;
+        case 'q' -> q;
+        case 'i' -> ideal.backlog() / normScale;
+        case 'x' -> idealDrop ? 1 : 0;
         default -> throw new AssertionError();
       };
     }
@@ -68,6 +112,7 @@ public final class FeatureEncoder {
 
   /** Features of a whole sample, {@code [packet][feature]}. */
   public float[][] encode(LinkSample sample) {
+    reset();
     float[][] rows = new float[sample.length()][letters.length];
     for (int i = 0; i < sample.length(); i++) {
       encode(sample.interPacketTime()[i], sample.size()[i], sample.capacity(), sample.queueLimit(), rows[i]);

@@ -52,12 +52,32 @@ public record LinkSample(
     return count;
   }
 
+  /** Each packet's arrival time: the running sum of the gaps. */
+  public double[] arrivalTime() {
+    double[] t = new double[length()];
+    double now = 0;
+    for (int i = 0; i < t.length; i++) t[i] = now += interPacketTime[i];
+    return t;
+  }
+
   /** The first {@code n} packets. */
   public LinkSample prefix(int n) {
     if (n > length()) throw new IllegalArgumentException("prefix " + n + " > length " + length());
+    return window(0, n);
+  }
+
+  /**
+   * Packets {@code from .. from + n}. A window that does not start at 0 keeps its first gap (the
+   * time since the packet before it), as a model stepping through the stream sees it.
+   */
+  public LinkSample window(int from, int n) {
+    if (from < 0 || n < 0 || from + n > length()) {
+      throw new IllegalArgumentException("window " + from + " + " + n + " outside length " + length());
+    }
+    int to = from + n;
     return new LinkSample(units, link, traffic, capacity, queueLimit,
-        java.util.Arrays.copyOf(interPacketTime, n), java.util.Arrays.copyOf(size, n),
-        java.util.Arrays.copyOf(backlog, n), java.util.Arrays.copyOf(latency, n),
-        java.util.Arrays.copyOf(dropped, n));
+        java.util.Arrays.copyOfRange(interPacketTime, from, to), java.util.Arrays.copyOfRange(size, from, to),
+        java.util.Arrays.copyOfRange(backlog, from, to), java.util.Arrays.copyOfRange(latency, from, to),
+        java.util.Arrays.copyOfRange(dropped, from, to));
   }
 }

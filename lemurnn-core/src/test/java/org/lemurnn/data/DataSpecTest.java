@@ -39,7 +39,7 @@ class DataSpecTest {
     DeliverySchedule s = new DeliverySchedule("s", new long[] {1}, 1);
     assertThatThrownBy(() -> d.withLink(LinkKind.MAHIMAHI, false, s)).hasMessageContaining("physical");
     assertThatThrownBy(() -> d.withSizes(0, 1, 1, 1)).hasMessageContaining("seq_len");
-    assertThatThrownBy(() -> d.withFeatures("bsx", "bd", false)).hasMessageContaining("unknown input feature 'x'");
+    assertThatThrownBy(() -> d.withFeatures("bsy", "bd", false)).hasMessageContaining("unknown input feature 'y'");
     assertThatThrownBy(() -> d.withFeatures("bscq", "bz", false)).hasMessageContaining("unknown output 'z'");
     assertThatThrownBy(() -> d.withSeed(-1, true)).hasMessageContaining("numpy");
   }

@@ -62,7 +62,7 @@ class LinkPredictionTest {
   @Property(tries = 200)
   void latencyIsNeverNegativeAndBacklogMatchesIt(
       @ForAll @Size(min = 1, max = 40) List<@DoubleRange(min = 0, max = 40) Double> gapsMs) {
-    LinkSample predicted = LinkPrediction.predict(new Echo(UnitSystem.PHYSICAL), sample(gapsMs, 0.5));
+    LinkSample predicted = LinkPrediction.predict(new Echo(UnitSystem.PHYSICAL), sample(gapsMs, 0.5), DropRule.argmax());
     for (int i = 0; i < gapsMs.size(); i++) {
       double backlogKbyte = gapsMs.get(i).floatValue() - 10.0;
       assertThat(predicted.latency()[i]).isCloseTo(Math.max(0, backlogKbyte * 8 / 8), offset(1e-9));
@@ -76,7 +76,7 @@ class LinkPredictionTest {
   void gapsOverThirtySecondsStartAfresh(
       @ForAll @Size(min = 1, max = 40) List<@DoubleRange(min = 0, max = 60_000) Double> gapsMs) {
     Echo model = new Echo(UnitSystem.PHYSICAL);
-    LinkPrediction link = new LinkPrediction(model, UnitSystem.PHYSICAL, 8, 20);
+    LinkPrediction link = new LinkPrediction(model, UnitSystem.PHYSICAL, 8, 20, DropRule.argmax(), 0);
     int expectedSteps = 0;
     for (double gap : gapsMs) {
       link.step(gap, 2);
@@ -89,11 +89,11 @@ class LinkPredictionTest {
 
   @Test
   void dropsFollowTheLogitsAndAbstractModelsReadPhysicalDataAsBytes() {
-    LinkSample predicted = LinkPrediction.predict(new Echo(UnitSystem.PHYSICAL), sample(List.of(0.0, 12.0), 1.5));
+    LinkSample predicted = LinkPrediction.predict(new Echo(UnitSystem.PHYSICAL), sample(List.of(0.0, 12.0), 1.5), DropRule.argmax());
     assertThat(predicted.dropped()).containsExactly(true, true);
     // abstract: sizes in bytes (0.0015 KByte is 1.5 bytes, over 1: dropped; as KByte it would not
     // be), 8 Mbit/s is 1000 bytes/ms, so a backlog of 12 - 10 bytes is 0.002 ms
-    LinkPrediction link = new LinkPrediction(new Echo(UnitSystem.ABSTRACT), UnitSystem.PHYSICAL, 8, 20);
+    LinkPrediction link = new LinkPrediction(new Echo(UnitSystem.ABSTRACT), UnitSystem.PHYSICAL, 8, 20, DropRule.argmax(), 0);
     assertThat(link.step(12, 0.0015)).isFalse();
     assertThat(link.step(12, 0.0005)).isTrue();
     assertThat(link.latency()).isCloseTo(0.002, offset(1e-9));
@@ -101,7 +101,7 @@ class LinkPredictionTest {
 
   @Test
   void abstractDataCannotFeedAPhysicalModel() {
-    assertThatThrownBy(() -> new LinkPrediction(new Echo(UnitSystem.PHYSICAL), UnitSystem.ABSTRACT, 500, 1000))
+    assertThatThrownBy(() -> new LinkPrediction(new Echo(UnitSystem.PHYSICAL), UnitSystem.ABSTRACT, 500, 1000, DropRule.argmax(), 0))
         .isInstanceOf(InputException.class).hasMessageContaining("physical units but the data is abstract");
   }
 }

@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.Predictor;
 
 /**
@@ -21,13 +22,15 @@ public final class Forwarder {
    * @param logBase writes {@code logBase + port + ".dat"} per direction, or null for no log
    * @param realtimePriority SCHED_FIFO priority of the RX and TX threads, 0 for ordinary threads
    * @param txYieldUs how long TX pauses after each millisecond on its core (see {@link Direction})
+   * @param dropRule how the model's drop logits become drops (A to B draws stream 0, B to A stream 1)
    */
   public record Settings(double capacityMbps, double queueKbyte, double baseLatencyMs, int ringPackets,
-      long spinUs, String logBase, int realtimePriority, long txYieldUs) {
-    /** Ordinary threads, TX's default pauses. */
+      long spinUs, String logBase, int realtimePriority, long txYieldUs, DropRule dropRule) {
+    /** Ordinary threads, TX's default pauses, the original's argmax drops (deterministic, for tests). */
     public Settings(double capacityMbps, double queueKbyte, double baseLatencyMs, int ringPackets, long spinUs,
         String logBase) {
-      this(capacityMbps, queueKbyte, baseLatencyMs, ringPackets, spinUs, logBase, 0, Direction.DEFAULT_YIELD_US);
+      this(capacityMbps, queueKbyte, baseLatencyMs, ringPackets, spinUs, logBase, 0, Direction.DEFAULT_YIELD_US,
+          DropRule.argmax());
     }
   }
 
@@ -57,7 +60,7 @@ public final class Forwarder {
     List<PacketLog> logs = new ArrayList<>(2);
     List<Direction> started = new ArrayList<>(2);
     try {
-      LinkEmulator forwardLink = emulator(aToB, settings), backwardLink = emulator(bToA, settings);
+      LinkEmulator forwardLink = emulator(aToB, settings, 0), backwardLink = emulator(bToA, settings, 1);
       forwardLink.warmUp();
       backwardLink.warmUp();
       long startNs = System.nanoTime();
@@ -109,8 +112,9 @@ public final class Forwarder {
     }
   }
 
-  private static LinkEmulator emulator(Predictor predictor, Settings settings) {
-    return new LinkEmulator(predictor, settings.capacityMbps(), settings.queueKbyte(), settings.baseLatencyMs());
+  private static LinkEmulator emulator(Predictor predictor, Settings settings, int stream) {
+    return new LinkEmulator(predictor, settings.capacityMbps(), settings.queueKbyte(), settings.baseLatencyMs(),
+        settings.dropRule(), stream);
   }
 
   private static PacketLog log(Settings settings, int portIndex, long startNs) {

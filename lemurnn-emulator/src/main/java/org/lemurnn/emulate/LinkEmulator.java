@@ -1,5 +1,6 @@
 package org.lemurnn.emulate;
 
+import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.link.UnitSystem;
@@ -25,10 +26,13 @@ public final class LinkEmulator {
    * @param capacityMbps link capacity fed to the model (-c)
    * @param queueKbyte queue limit fed to the model (-q; 0 = infinite)
    * @param baseLatencyMs added to every forwarded packet's latency
+   * @param dropRule how the model's drop logits become drops
+   * @param stream the drop rule's random stream for this direction
    */
-  public LinkEmulator(Predictor predictor, double capacityMbps, double queueKbyte, double baseLatencyMs) {
+  public LinkEmulator(Predictor predictor, double capacityMbps, double queueKbyte, double baseLatencyMs,
+      DropRule dropRule, int stream) {
     if (!(baseLatencyMs >= 0)) throw new IllegalArgumentException("base latency must be >= 0 ms: " + baseLatencyMs);
-    this.link = new LinkPrediction(predictor, UnitSystem.PHYSICAL, capacityMbps, queueKbyte);
+    this.link = new LinkPrediction(predictor, UnitSystem.PHYSICAL, capacityMbps, queueKbyte, dropRule, stream);
     this.baseLatencyMs = baseLatencyMs;
   }
 

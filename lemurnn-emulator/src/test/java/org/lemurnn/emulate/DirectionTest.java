@@ -1,5 +1,6 @@
 package org.lemurnn.emulate;
 
+import org.lemurnn.infer.DropRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
@@ -54,7 +55,7 @@ class DirectionTest {
     RecordingSink sink = new RecordingSink();
     try (Arena arena = Arena.ofShared()) {
       // fake model at 8 Mbit/s: latency = 2 + 10 x KByte ms, so 1000 bytes wait 12 ms, 100 bytes 3 ms
-      Direction d = new Direction("test", source, sink, new LinkEmulator(new FakePredictor(), 8, 50, 0), arena,
+      Direction d = new Direction("test", source, sink, new LinkEmulator(new FakePredictor(), 8, 50, 0, DropRule.argmax(), 0), arena,
           16, 64, null, 100_000, Direction.DEFAULT_YIELD_NS);
       d.start();
       source.packets.add(new int[] {0, 1000});
@@ -78,7 +79,7 @@ class DirectionTest {
     QueueSource source = new QueueSource();
     RecordingSink sink = new RecordingSink();
     try (Arena arena = Arena.ofShared()) {
-      Direction d = new Direction("test", source, sink, new LinkEmulator(new FakePredictor(), 8, 50, 0), arena,
+      Direction d = new Direction("test", source, sink, new LinkEmulator(new FakePredictor(), 8, 50, 0, DropRule.argmax(), 0), arena,
           2, 64, null, 100_000, Direction.DEFAULT_YIELD_NS);
       // packets of 9000 bytes wait 92 ms each, the ring holds 2, and 700 bytes is a model drop
       for (int i = 0; i < 6; i++) source.packets.add(new int[] {i, i == 3 ? 700 : 9000});
@@ -122,7 +123,7 @@ class DirectionTest {
   void busyTxPausesOncePerMillisecondOnlyWhenAsked(long yieldNs) throws Exception {
     RecordingSink sink = new RecordingSink();
     try (Arena arena = Arena.ofShared()) {
-      Direction d = new Direction("test", new PacedSource(), sink, new LinkEmulator(new FakePredictor(), 8, 50, 0), arena,
+      Direction d = new Direction("test", new PacedSource(), sink, new LinkEmulator(new FakePredictor(), 8, 50, 0, DropRule.argmax(), 0), arena,
           4096, 64, null, 100_000, yieldNs);
       d.start();
       d.stop();
@@ -144,7 +145,7 @@ class DirectionTest {
   void realtimeSchedulingIsGrantedToRootAndOtherwiseExplained() throws Exception {
     QueueSource source = new QueueSource();
     try (Arena arena = Arena.ofShared()) {
-      Direction d = new Direction("test", source, new RecordingSink(), new LinkEmulator(new FakePredictor(), 8, 50, 0),
+      Direction d = new Direction("test", source, new RecordingSink(), new LinkEmulator(new FakePredictor(), 8, 50, 0, DropRule.argmax(), 0),
           arena, 2, 64, null, 100_000, Direction.DEFAULT_YIELD_NS);
       d.start(10);
       source.packets.add(new int[] {0, -1});

@@ -1,5 +1,6 @@
 package org.lemurnn.emulate;
 
+import org.lemurnn.infer.DropRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
@@ -67,7 +68,7 @@ class HotPathAllocationTest {
     CountingSink sink = new CountingSink();
     try (Arena arena = Arena.ofShared();
         PacketLog log = new PacketLog(dir.resolve("log0.dat"), 10, System.nanoTime(), 1 << 16)) {
-      Direction d = new Direction("alloc", source, sink, new LinkEmulator(Predictors.of(model), 1000, 50, 0), arena,
+      Direction d = new Direction("alloc", source, sink, new LinkEmulator(Predictors.of(model), 1000, 50, 0, DropRule.argmax(), 0), arena,
           1 << 16, 64, log, 100_000, Direction.DEFAULT_YIELD_NS);
       d.start();
       long[] before = pump(source, d, 50_000, threads);

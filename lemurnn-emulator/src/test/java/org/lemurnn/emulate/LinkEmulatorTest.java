@@ -1,5 +1,6 @@
 package org.lemurnn.emulate;
 
+import org.lemurnn.infer.DropRule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
@@ -54,7 +55,7 @@ class LinkEmulatorTest {
   void gapsOverThirtySecondsResetTheModelAndCountAsZero(
       @ForAll @Size(min = 1, max = 30) List<@LongRange(min = 0, max = 60_000_000_000L) Long> gapsNs) {
     Recorder model = new Recorder("t", UnitSystem.PHYSICAL, 1);
-    LinkEmulator link = new LinkEmulator(model, 10, 50, 0);
+    LinkEmulator link = new LinkEmulator(model, 10, 50, 0, DropRule.argmax(), 0);
     long now = 1_000_000_000_000L;
     int expectedResets = 0;
     for (int i = 0; i < gapsNs.size(); i++) {
@@ -73,7 +74,7 @@ class LinkEmulatorTest {
   void physicalModelsSeeMillisecondsKbyteAndMegabits() {
     Recorder model = new Recorder("tbscq", UnitSystem.PHYSICAL, 1);
     model.backlog = 5; // KByte
-    LinkEmulator link = new LinkEmulator(model, 4, 20, 1.5);
+    LinkEmulator link = new LinkEmulator(model, 4, 20, 1.5, DropRule.argmax(), 0);
     link.stepAt(0, 100);
     assertThat(link.stepAt(2_000_000, 1500)).isTrue();
     // t = 2 ms; b = 2 ms x 4 Mbit/s / 8 = 1 KByte; s = 1.5 KByte; c = 4; q = 20
@@ -86,7 +87,7 @@ class LinkEmulatorTest {
   void kbitModelsTakeBacklogInKbit() {
     Recorder model = new Recorder("b", UnitSystem.PHYSICAL_KBIT, 1);
     model.backlog = 40; // Kbit
-    LinkEmulator link = new LinkEmulator(model, 4, 20, 0);
+    LinkEmulator link = new LinkEmulator(model, 4, 20, 0, DropRule.argmax(), 0);
     link.stepAt(0, 100);
     link.stepAt(2_000_000, 100);
     assertThat(model.fed.get(1)).containsExactly(8f); // 2 ms x 4 Mbit/s = 8 Kbit
@@ -97,7 +98,7 @@ class LinkEmulatorTest {
   void abstractModelsSeeBytesAndBytesPerMillisecond() {
     Recorder model = new Recorder("bscq", UnitSystem.ABSTRACT, 2);
     model.backlog = 1000; // normalised: 2000 bytes
-    LinkEmulator link = new LinkEmulator(model, 8, 10, 0);
+    LinkEmulator link = new LinkEmulator(model, 8, 10, 0, DropRule.argmax(), 0);
     link.stepAt(0, 100);
     link.stepAt(1_000_000, 1500);
     // C = 8 Mbit/s = 1000 bytes/ms; b = 1 ms x 1000 / 2; s = 1500 / 2; c = 1000 / 2; q = 10000 / 2
@@ -109,7 +110,7 @@ class LinkEmulatorTest {
   void negativeBacklogMeansNoQueueingAndDropsFollowTheLogits() {
     Recorder model = new Recorder("s", UnitSystem.PHYSICAL, 1);
     model.backlog = -3;
-    LinkEmulator link = new LinkEmulator(model, 4, 20, 0.25);
+    LinkEmulator link = new LinkEmulator(model, 4, 20, 0.25, DropRule.argmax(), 0);
     assertThat(link.stepAt(0, 100)).isTrue();
     assertThat(link.latencyMs()).isEqualTo(0.25);
     model.drop = true;
@@ -121,10 +122,10 @@ class LinkEmulatorTest {
   void latencyInNanosecondsIsRoundedNotTruncated() {
     Recorder model = new Recorder("s", UnitSystem.PHYSICAL, 1);
     model.backlog = -1; // no queueing: the latency is the base latency alone
-    LinkEmulator up = new LinkEmulator(model, 4, 20, 1.0000007);
+    LinkEmulator up = new LinkEmulator(model, 4, 20, 1.0000007, DropRule.argmax(), 0);
     up.stepAt(0, 100);
     assertThat(up.latencyNs()).isEqualTo(1_000_001);
-    LinkEmulator down = new LinkEmulator(model, 4, 20, 1.0000004);
+    LinkEmulator down = new LinkEmulator(model, 4, 20, 1.0000004, DropRule.argmax(), 0);
     down.stepAt(0, 100);
     assertThat(down.latencyNs()).isEqualTo(1_000_000);
   }

@@ -1,5 +1,6 @@
 package org.lemurnn.emulate;
 
+import org.lemurnn.infer.DropRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class ReplayTest {
     TraceRows trace = TraceFile.read(TRACE);
     TraceLink link = TraceLink.fromName(TRACE);
     TraceRows predicted = Replay.run(
-        new LinkEmulator(Predictors.of(model), link.capacityMbps(), link.queueBytes() / 1000, 0), trace);
+        new LinkEmulator(Predictors.of(model), link.capacityMbps(), link.queueBytes() / 1000, 0, DropRule.argmax(), 0), trace);
 
     // The model stepped by hand over the trace's packets. An abstract model reads time in ms and
     // sizes in bytes: C = 4 Mbit/s is 500 bytes/ms, features b = gap x C, s, c, q in bytes.
@@ -68,12 +69,12 @@ class ReplayTest {
     ModelFile model = referenceModel();
     TraceRows trace = TraceFile.read(TRACE);
     TraceLink link = TraceLink.fromName(TRACE);
-    TraceRows first = Replay.run(new LinkEmulator(Predictors.of(model), link.capacityMbps(), link.queueBytes() / 1000, 0), trace);
-    TraceRows second = Replay.run(new LinkEmulator(Predictors.of(model), link.capacityMbps(), link.queueBytes() / 1000, 0), trace);
+    TraceRows first = Replay.run(new LinkEmulator(Predictors.of(model), link.capacityMbps(), link.queueBytes() / 1000, 0, DropRule.argmax(), 0), trace);
+    TraceRows second = Replay.run(new LinkEmulator(Predictors.of(model), link.capacityMbps(), link.queueBytes() / 1000, 0, DropRule.argmax(), 0), trace);
     assertThat(second.latencyNs()).isEqualTo(first.latencyNs());
     assertThat(second.dropped()).isEqualTo(first.dropped());
 
-    LinkSample predicted = LinkPrediction.predict(Predictors.of(model), TraceFile.toSample(trace, link));
+    LinkSample predicted = LinkPrediction.predict(Predictors.of(model), TraceFile.toSample(trace, link), DropRule.argmax());
     assertThat(predicted.dropped()).isEqualTo(first.dropped());
     for (int i = 0; i < trace.length(); i++) {
       if (!first.dropped()[i]) assertThat(Math.round(predicted.latency()[i] * 1e6)).isEqualTo(first.latencyNs()[i]);

@@ -8,10 +8,23 @@ import org.lemurnn.trace.LinkSample;
 /**
  * Sequences of one length as flat row-major arrays, ready to be cut into batches: features {@code
  * x [count][steps][features]}, targets {@code backlog} and {@code drops [count][steps]}, the
- * capacity feature per packet (for backlog_n) and each sequence's traffic type.
+ * capacity feature per packet (for backlog_n), each sequence's traffic type, and which steps the
+ * loss scores ({@code scored [count][steps]}, 1 or 0; null when every step counts).
  */
 public record SequenceSet(
-    int count, int steps, int features, float[] x, float[] backlog, float[] drops, float[] capacity, String[] traffic) {
+    int count, int steps, int features, float[] x, float[] backlog, float[] drops, float[] capacity, String[] traffic,
+    float[] scored) {
+
+  /** A training set: its windows' burn-in steps are not scored. */
+  public static SequenceSet of(org.lemurnn.data.LoaderSet set, ModelSpec spec) {
+    SequenceSet all = of(set.samples(), spec);
+    if (set.scoredFrom().stream().allMatch(from -> from == 0)) return all;
+    float[] scored = new float[all.count * all.steps];
+    for (int s = 0; s < all.count; s++) {
+      java.util.Arrays.fill(scored, s * all.steps + set.scoredFrom().get(s), (s + 1) * all.steps, 1f);
+    }
+    return new SequenceSet(all.count, all.steps, all.features, all.x, all.backlog, all.drops, all.capacity, all.traffic, scored);
+  }
 
   /**
    * Encodes samples through the one {@link FeatureEncoder} with the model's inputs, units and
@@ -45,7 +58,7 @@ public record SequenceSet(
       }
       traffic[s] = sample.traffic();
     }
-    return new SequenceSet(count, steps, features, x, backlog, drops, capacity, traffic);
+    return new SequenceSet(count, steps, features, x, backlog, drops, capacity, traffic, null);
   }
 
   /**

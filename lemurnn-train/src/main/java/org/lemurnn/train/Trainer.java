@@ -48,7 +48,7 @@ public final class Trainer implements AutoCloseable {
     this.adam = new Adam(model.stateDict(), config.learningRate(), manager);
     this.store = new ParameterStore(manager, false);
     List<SequenceSet> sets = new ArrayList<>();
-    for (LoaderSet loader : data.train()) sets.add(SequenceSet.of(loader.samples(), config.spec()));
+    for (LoaderSet loader : data.train()) sets.add(SequenceSet.of(loader, config.spec()));
     this.train = List.copyOf(sets);
     this.val = SequenceSet.of(data.val(), config.spec());
     this.test = SequenceSet.of(data.test(), config.spec());
@@ -122,6 +122,7 @@ public final class Trainer implements AutoCloseable {
             SequenceSet.gather(set.x(), set.steps() * set.features(), order, from, to),
             SequenceSet.gather(set.backlog(), set.steps(), order, from, to),
             SequenceSet.gather(set.drops(), set.steps(), order, from, to),
+            set.scored() == null ? null : SequenceSet.gather(set.scored(), set.steps(), order, from, to),
             to - from, set.steps(),
             gradients == null ? null : line -> gradients.accept(epoch + "\t" + index + "\t" + line));
         int n = to - from;
@@ -138,7 +139,8 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * One optimisation step on a batch of {@code batch} sequences of {@code steps} packets; returns
-   * the loss terms and {@code loss}. Public for the training-step benchmark.
+   * the loss terms and {@code loss}. {@code scored} (0 or 1 per step, null: all) leaves burn-in steps
+   * out of the loss. Public for the training-step benchmark.
    *
    * <p>The recurrent core runs in Java; its output enters DJL as a leaf that needs a gradient, DJL
    * runs dropout, the head and the loss and back-propagates to that leaf and the head's weights, the
@@ -146,7 +148,8 @@ public final class Trainer implements AutoCloseable {
    * {@code sum(weight * gradient)} over the core's weights hands those to libtorch, so that Adam and
    * the checkpoints see one set of gradients as if autograd had made them all.
    */
-  public Map<String, Double> step(float[] x, float[] backlog, float[] drops, int batch, int steps, Consumer<String> gradients) {
+  public Map<String, Double> step(float[] x, float[] backlog, float[] drops, float[] scored, int batch, int steps,
+      Consumer<String> gradients) {
     Map<String, Double> values = new LinkedHashMap<>();
     Map<String, Parameter> parameters = model.stateDict();
     core.setWeights(model.tensors());
@@ -156,10 +159,11 @@ public final class Trainer implements AutoCloseable {
       y.setRequiresGradient(true);
       NDArray trueBacklog = manager.create(backlog, new Shape(batch, steps));
       NDArray trueDrops = manager.create(drops, new Shape(batch, steps));
+      NDArray mask = scored == null ? null : manager.create(scored, new Shape(batch, steps));
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray out = model.head(store, y, true);
         Objective.Terms terms = config.objective().trainingLoss(
-            out.get(":, :, 0"), out.get(":, :, 1:3"), trueBacklog, trueDrops, config.dropMasking());
+            out.get(":, :, 0"), out.get(":, :, 1:3"), trueBacklog, trueDrops, mask, config.dropMasking());
         collector.backward(terms.total());
         terms.parts().forEach((k, v) -> values.put(k, (double) v.getFloat()));
         values.put("loss", (double) terms.total().getFloat());

@@ -47,13 +47,13 @@ class TrainerStepTest {
         float[] backlog = SequenceSet.gather(set.backlog(), steps, order, 0, batch);
         float[] drops = SequenceSet.gather(set.drops(), steps, order, 0, batch);
 
-        Map<String, Double> ours = trainer.step(x, backlog, drops, batch, steps, null);
+        Map<String, Double> ours = trainer.step(x, backlog, drops, null, batch, steps, null);
         double expectedLoss;
         try (NDScope scope = new NDScope()) {
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           NDArray y = reference.forward(store, new NDList(manager.create(x, new Shape(batch, steps, set.features()))), true).head();
           Objective.Terms terms = objective.trainingLoss(y.get(":, :, 0"), y.get(":, :, 1:3"),
-              manager.create(backlog, new Shape(batch, steps)), manager.create(drops, new Shape(batch, steps)), false);
+              manager.create(backlog, new Shape(batch, steps)), manager.create(drops, new Shape(batch, steps)), null, false);
           collector.backward(terms.total());
           expectedLoss = terms.total().getFloat();
           }

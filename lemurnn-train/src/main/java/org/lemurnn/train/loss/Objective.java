@@ -33,16 +33,24 @@ public enum Objective {
   /**
    * The loss of one batch: {@code backlog [B,T]} and {@code logits [B,T,2]} predicted, {@code
    * trueBacklog} and {@code trueDrops [B,T]} targets. With drop masking the backlog of dropped
-   * packets does not count.
+   * packets does not count. {@code scored} (1 or 0 per step, or null: all) leaves a window's
+   * burn-in out of every term: its steps add nothing to the sums (the means keep their divisors).
    */
-  public Terms trainingLoss(NDArray backlog, NDArray logits, NDArray trueBacklog, NDArray trueDrops, boolean dropMasking) {
+  public Terms trainingLoss(NDArray backlog, NDArray logits, NDArray trueBacklog, NDArray trueDrops, NDArray scored,
+      boolean dropMasking) {
     Map<String, NDArray> parts = new LinkedHashMap<>();
-    parts.put("backlog_l1", DropLosses.backlogL1(backlog, trueBacklog, dropMasking ? trueDrops.neg().add(1) : null));
+    NDArray backlogMask = dropMasking ? trueDrops.neg().add(1) : null;
+    if (scored != null) backlogMask = backlogMask == null ? scored : backlogMask.mul(scored);
+    parts.put("backlog_l1", DropLosses.backlogL1(backlog, trueBacklog, backlogMask));
     NDArray pDrop = this == DEFAULT ? null : DropLosses.dropProbability(logits);
+    if (scored != null && pDrop != null) {
+      pDrop = pDrop.mul(scored);
+      trueDrops = trueDrops.mul(scored);
+    }
     switch (this) {
-      case DEFAULT -> parts.put("cross_entropy", DropLosses.crossEntropy(logits, trueDrops));
+      case DEFAULT -> parts.put("cross_entropy", DropLosses.crossEntropy(logits, trueDrops, scored));
       case EARTHMOVER -> {
-        parts.put("cross_entropy", DropLosses.crossEntropy(logits, trueDrops));
+        parts.put("cross_entropy", DropLosses.crossEntropy(logits, trueDrops, scored));
         parts.put("earthmover", DropLosses.symmetricEarthmover(trueDrops, pDrop, 1, true).sum());
       }
       case ENERGY -> {

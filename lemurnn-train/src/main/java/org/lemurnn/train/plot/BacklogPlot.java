@@ -14,6 +14,8 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.lemurnn.io.AtomicFile;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.metrics.SequenceReport;
+import org.lemurnn.trace.LinkSample;
 
 /**
  * The seed's BD plot of one sequence: true and predicted backlog over arrival time, true and
@@ -24,6 +26,12 @@ public final class BacklogPlot {
   static final int WIDTH = 1200, HEIGHT = 600;
 
   private BacklogPlot() {}
+
+  /** The plot of a predicted sample against the true one over the same packets. */
+  public static void write(Path png, String title, LinkSample truth, LinkSample predicted) {
+    write(png, title, truth.arrivalTime(), SequenceReport.floats(truth.backlog()), SequenceReport.floats(predicted.backlog()),
+        SequenceReport.drops(truth), SequenceReport.drops(predicted), truth.units());
+  }
 
   public static void write(Path png, String title, double[] arrivalTime, float[] trueBacklog, float[] predBacklog,
       float[] trueDrops, float[] predDrops, UnitSystem units) {

@@ -28,6 +28,7 @@ public final class RunDirectory {
   public static final String LINK_PROPERTIES = "link-properties.json";
   public static final String HISTORY = "training_history.json";
   public static final String LOG = "training_log.dat";
+  public static final String BEST_MODEL = "model-best.safetensors";
   private static final Pattern CHECKPOINT = Pattern.compile("modelstate-(\\d+)\\.safetensors");
 
   /** Snake-case JSON, as the seed's property files. */
@@ -72,6 +73,11 @@ public final class RunDirectory {
   /** The exported model of an epoch: what {@code run-model} and {@code forward} load. */
   public Path model(int epoch) {
     return dir.resolve("model-" + epoch + ".safetensors");
+  }
+
+  /** The model of the epoch that emulated the validation streams best (runs with --window), for forward. */
+  public Path bestModel() {
+    return dir.resolve(BEST_MODEL);
   }
 
   public Path plot(int epoch) {

@@ -9,6 +9,7 @@ import org.lemurnn.data.DataSets;
 import org.lemurnn.data.DataSpec;
 import org.lemurnn.data.MeasuredData;
 import org.lemurnn.data.SyntheticData;
+import org.lemurnn.data.Windows;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
@@ -51,7 +52,11 @@ public record TrainOptions(
     boolean multiloader,
     boolean dropMasking,
     List<String> traffic,
-    boolean trackGrad) {
+    boolean trackGrad,
+    int window,
+    int burnIn,
+    String init,
+    String inputs) {
 
   public TrainOptions {
     linkProperties = List.copyOf(linkProperties);
@@ -72,15 +77,36 @@ public record TrainOptions(
     }
     if (energy && earthmover) throw new InputException("choose one trainer: --energy or --earthmover (none: L1 + cross-entropy)");
     if (codel && packetqueue) throw new InputException("choose one link: --codel or --packetqueue (none: bytequeue)");
+    if (window < 0) throw new InputException("--window must be >= 0 (0: the original's prefix loader), got " + window);
+    if (burnIn < 0) throw new InputException("--burn_in must be >= 0, got " + burnIn);
+    if (burnIn > 0 && window == 0) throw new InputException("--burn_in goes with --window");
+    if (window > 0 && multiloader) throw new InputException("choose --window or --multiloader, not both");
+    if (window > 0 && dagData.isEmpty() && window + burnIn > seqLen) {
+      throw new InputException("--window + --burn_in (" + (window + burnIn) + ") must fit in --seq_len " + seqLen
+          + ": synthetic streams are --seq_len long and cut into windows");
+    }
+    if (inputs != null) {
+      try {
+        org.lemurnn.trace.FeatureEncoder.checkInputs(inputs);
+      } catch (IllegalArgumentException e) {
+        throw new InputException("--inputs: " + e.getMessage());
+      }
+    }
   }
 
   /** The seed's features and outputs, the only ones its trainers use: {@code bscq -> bd}. */
   static final String INPUT_STR = "bscq", OUTPUT_STR = "bd";
 
+  /** The input features: {@code --inputs}, else the original's {@code bscq}. */
+  public String inputStr() {
+    return inputs != null ? inputs : INPUT_STR;
+  }
+
   /** The seed's defaults, with the given seeds. */
   public static TrainOptions defaults(long dataSeed, long torchSeed) {
     return new TrainOptions(List.of("default"), false, 1, 8, 100, 2, 1, 1, 128, dataSeed, torchSeed, 0.001, 0.0,
-        false, List.of(), false, false, false, false, false, false, false, false, false, false, false, List.of(), false);
+        false, List.of(), false, false, false, false, false, false, false, false, false, false, false, List.of(), false,
+        0, 0, null, null);
   }
 
   private static int count(boolean... flags) {
@@ -126,11 +152,25 @@ public record TrainOptions(
     }
   }
 
-  /** The data sets: measured traces with {@code --dag_data}, else synthetic. */
+  /**
+   * The data sets: measured traces with {@code --dag_data}, else synthetic. With {@code --window}
+   * the training streams (whole training files; synthetic streams of {@code --seq_len}) are cut into
+   * windows ({@link Windows}).
+   */
   public DataSets data(IntConsumer progress) {
     DataSpec spec = dataSpec();
-    if (!dagData.isEmpty()) return MeasuredData.load(dagData.stream().map(Path::of).toList(), spec, null);
-    return SyntheticData.generate(spec, progress);
+    DataSets data = !dagData.isEmpty()
+        ? MeasuredData.load(dagData.stream().map(Path::of).toList(), spec, null, window > 0)
+        : SyntheticData.generate(spec, progress);
+    if (window == 0) return data;
+    List<org.lemurnn.trace.LinkSample> streams = new ArrayList<>();
+    for (org.lemurnn.data.LoaderSet set : data.train()) streams.addAll(set.samples());
+    org.lemurnn.data.LoaderSet windows = Windows.cut(streams, window, burnIn);
+    if (windows.samples().isEmpty()) {
+      throw new InputException("no training stream holds one window of " + (window + burnIn) + " packets (--window + "
+          + "--burn_in): give longer traces or a smaller window");
+    }
+    return new DataSets(List.of(windows), data.val(), data.test(), data.units(), data.normScale(), data.dataType(), data.notes());
   }
 
   /** Sequences the data sets will hold, for a progress bar. */
@@ -140,7 +180,7 @@ public record TrainOptions(
   }
 
   public ModelSpec modelSpec(DataSets data) {
-    return new ModelSpec(cell(), numLayers, hiddenSize, INPUT_STR, OUTPUT_STR, data.units(), data.normScale());
+    return new ModelSpec(cell(), numLayers, hiddenSize, inputStr(), OUTPUT_STR, data.units(), data.normScale());
   }
 
   public TrainConfig trainConfig(ModelSpec spec) {
@@ -154,14 +194,33 @@ public record TrainOptions(
   public String runName(String dataType, long unixTime) {
     return "model-" + objective().trainerName(dropMasking) + "-" + cell().seedName()
         + "-l" + numLayers + "_h" + hiddenSize + (dropoutRate > 0 ? "_dr" + dropoutRate : "")
-        + "-" + dataType + "_" + INPUT_STR + "_" + OUTPUT_STR + (normalize ? "_normalize" : "") + (multiloader ? "_multiloader" : "")
+        + "-" + dataType + "_" + inputStr() + "_" + OUTPUT_STR + (normalize ? "_normalize" : "") + (multiloader ? "_multiloader" : "")
+        + (window > 0 ? "_window" + window : "")
         + "-" + unixTime;
+  }
+
+  /**
+   * These options with some changed, by their names in {@code model-properties.json} ({@code
+   * "num_epochs"}, {@code "dag_data"}, ...): the options file is the one list of every option, so no
+   * copy of the 30 components by position is needed here.
+   */
+  public TrainOptions with(java.util.Map<String, ?> changes) {
+    com.fasterxml.jackson.databind.node.ObjectNode tree = RunDirectory.JSON.valueToTree(this);
+    changes.forEach((name, value) -> {
+      if (!tree.has(name)) throw new IllegalArgumentException("no option " + name);
+      tree.set(name, RunDirectory.JSON.valueToTree(value));
+    });
+    try {
+      return RunDirectory.JSON.treeToValue(tree, TrainOptions.class);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(linkProperties, infiniteQueue, numLayers, hiddenSize, epochs, kiloTrainingSamples,
         kiloValSamples, kiloTestSamples, seqLen, dataSeed, torchSeed, learningRate, dropoutRate, computeAdsLoss, dagData,
         codel, packetqueue, energy, earthmover, tanh, reluLstm, lstm, gru, normalize, multiloader, dropMasking, traffic,
-        trackGrad);
+        trackGrad, window, burnIn, init, inputs);
   }
 }

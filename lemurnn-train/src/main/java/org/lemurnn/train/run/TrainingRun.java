@@ -53,8 +53,10 @@ public final class TrainingRun {
   public record EpochSummary(
       int epoch, int epochs, double trainLoss, double valLoss, double testLoss, int bestEpoch, boolean newBest, double seconds) {
     public String line() {
-      return String.format(Locale.ROOT, "epoch %d/%d  train %.4f  val %.4f  test %.4f  best %d%s  %.2fs",
-          epoch, epochs - 1, trainLoss, valLoss, testLoss, bestEpoch, newBest ? "*" : " ", seconds);
+      // a run a time budget ends has no last epoch to show
+      String of = epochs == Integer.MAX_VALUE ? "" : "/" + (epochs - 1);
+      return String.format(Locale.ROOT, "epoch %d%s  train %.4f  val %.4f  test %.4f  best %d%s  %.2fs",
+          epoch, of, trainLoss, valLoss, testLoss, bestEpoch, newBest ? "*" : " ", seconds);
     }
   }
 
@@ -70,6 +72,10 @@ public final class TrainingRun {
   private double bestValLoss = Double.POSITIVE_INFINITY;
   private Map<String, Double> testMetrics;
   private Checkpoint lastEpoch;
+  /** Judges each epoch's model on whole validation streams, with --window; null otherwise. */
+  private final ValidationFidelity fidelity;
+  private double bestFidelity = Double.POSITIVE_INFINITY;
+  private int bestFidelityEpoch = -1;
   private volatile boolean stopRequested;
   private final CountDownLatch stopped = new CountDownLatch(1);
   /**
@@ -90,6 +96,10 @@ public final class TrainingRun {
     this.trainer = new Trainer(options.trainConfig(options.modelSpec(data)), data);
     this.historyLines = dir.lines(RunDirectory.HISTORY);
     this.logRows = new ArrayList<>(dir.lines(RunDirectory.LOG).stream().filter(l -> !l.startsWith("#")).toList());
+    this.fidelity = options.window() > 0 ? new ValidationFidelity(data.val()) : null;
+    if (fidelity != null && Files.isRegularFile(dir.bestModel())) {
+      bestFidelity = fidelity.score(org.lemurnn.model.ModelFile.read(dir.bestModel())); // a resumed run keeps its best
+    }
   }
 
   /** A new run under {@code parent} (created if missing). */
@@ -97,6 +107,7 @@ public final class TrainingRun {
     DataSets data = options.data(listener.generating(options.sequenceCount()));
     RunDirectory dir = RunDirectory.create(parent, options.runName(data.dataType(), Instant.now().getEpochSecond()));
     TrainingRun run = new TrainingRun(dir, options, data, listener);
+    if (options.init() != null) run.initFrom(Path.of(options.init()));
     RunProperties.write(dir, options, data, run.trainer.config());
     return run;
   }
@@ -143,6 +154,28 @@ public final class TrainingRun {
     return run;
   }
 
+  /** Starts from a trained model's weights ({@code --init}): it must have the shape and features of this run's. */
+  private void initFrom(Path modelPath) {
+    org.lemurnn.model.ModelFile init = org.lemurnn.infer.Predictors.readModel(modelPath, null);
+    org.lemurnn.model.ModelSpec want = trainer.config().spec(), have = init.spec();
+    if (have.cell() != want.cell() || have.layers() != want.layers() || have.hidden() != want.hidden()
+        || !have.inputStr().equals(want.inputStr()) || have.units() != want.units() || have.normScale() != want.normScale()) {
+      throw InputException.in(modelPath, "--init needs a model of this run's shape and features: it is a " + describe(have)
+          + ", the run trains a " + describe(want) + " (give the same model flags, --inputs and data units)");
+    }
+    trainer.model().load(init.tensors());
+    trainer.keepAsBest();
+    if (fidelity != null) { // the starting point is a candidate too: fine-tuning must beat it to replace it
+      bestFidelity = fidelity.score(init);
+      init.write(dir.bestModel());
+    }
+  }
+
+  private static String describe(org.lemurnn.model.ModelSpec s) {
+    return s.cell().seedName() + " " + s.layers() + "x" + s.hidden() + " on " + s.inputStr() + " in " + s.units().fileName()
+        + " units" + (s.normScale() != 1 ? " normalised by " + s.normScale() : "");
+  }
+
   private static int epochOf(String line, boolean json) {
     try {
       return json ? RunDirectory.JSON.readTree(line).get("epoch").asInt() : Integer.parseInt(line.split("\t", 2)[0]);
@@ -160,11 +193,25 @@ public final class TrainingRun {
    * the next batch and writes the checkpoint of the last complete epoch before the JVM exits.
    */
   public Path run() {
+    return run(null);
+  }
+
+  /**
+   * As {@link #run()}, but stops after the last epoch that ends before {@code deadline} (null: no
+   * limit) would be passed, judging by the previous epoch's time; the stop is a normal end.
+   */
+  public Path run(java.time.Instant deadline) {
     Thread hook = new Thread(this::stopAndWait, "lemurnn-train-checkpoint");
     Runtime.getRuntime().addShutdownHook(hook);
     try (BufferedWriter gradients = options.trackGrad() ? gradientWriter() : null) {
       listener.started(dir.path(), firstEpoch, options.numEpochs(), trainer.batchesPerEpoch(), data.notes());
-      for (int epoch = firstEpoch; epoch < options.numEpochs(); epoch++) runEpoch(epoch, gradients);
+      double lastSeconds = 0;
+      for (int epoch = firstEpoch; epoch < options.numEpochs(); epoch++) {
+        if (deadline != null && Instant.now().plusMillis((long) (lastSeconds * 1000)).isAfter(deadline)) break;
+        long start = System.nanoTime();
+        runEpoch(epoch, gradients);
+        lastSeconds = (System.nanoTime() - start) / 1e9;
+      }
       if (lastEpoch != null) lastEpoch.write(dir.checkpoint(lastEpoch.epoch()));
       return dir.path();
     } catch (Stop stop) {
@@ -219,6 +266,16 @@ public final class TrainingRun {
       lastEpoch.write(dir.checkpoint(epoch));
       trainer.best().toModelFile().write(dir.model(epoch));
       plot(epoch, testPredictions);
+    }
+    if (fidelity != null) {
+      org.lemurnn.model.ModelFile current = trainer.model().toModelFile();
+      double score = fidelity.score(current);
+      val.put("fidelity", score);
+      if (score < bestFidelity) {
+        bestFidelity = score;
+        bestFidelityEpoch = epoch;
+        current.write(dir.bestModel());
+      }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     appendHistory(epoch, train, val, valLoss, testLoss, seconds);
@@ -288,6 +345,7 @@ public final class TrainingRun {
     line.put("val_loss", valLoss);
     line.put("test_loss", testLoss);
     line.put("seconds", seconds);
+    if (fidelity != null) line.put("best_fidelity_epoch", bestFidelityEpoch);
     train.forEach(line.putObject("train_loss_details")::put);
     val.forEach(line.putObject("val_loss_details")::put);
     testMetrics.forEach(line.putObject("test_loss_details")::put);

@@ -122,7 +122,7 @@ class DropLossesTest {
       NDArray backlog = MANAGER.zeros(new Shape(2, 2));
       NDArray none = MANAGER.zeros(new Shape(2, 2));
       try (var collector = Engine.getInstance().newGradientCollector()) {
-        var terms = objective.trainingLoss(backlog, logits, backlog, none, true);
+        var terms = objective.trainingLoss(backlog, logits, backlog, none, null, true);
         collector.backward(terms.total());
         assertThat(terms.total().getFloat()).isFinite();
         if (objective == Objective.EARTHMOVER) assertThat(terms.parts().get("earthmover").getFloat()).isCloseTo(0f, within(1e-6f));

@@ -30,7 +30,8 @@ class TrainingRunTest {
         0.03125, 16, 10, 1, 0.01, f.contains("dropout") ? 0.2 : 0.0, f.contains("ads"), List.of(), false, false,
         f.contains("energy"), f.contains("earthmover"), f.contains("tanh"), f.contains("relu_lstm"), f.contains("lstm"),
         f.contains("gru"), f.contains("normalize"), f.contains("multiloader"), f.contains("drop_masking"),
-        f.contains("traffic") ? List.of("exponential", "cbr") : List.of(), f.contains("track_grad"));
+        f.contains("traffic") ? List.of("exponential", "cbr") : List.of(), f.contains("track_grad"),
+        f.contains("window") ? 8 : 0, f.contains("window") ? 4 : 0, null, null);
   }
 
   static Stream<Arguments> variants() {
@@ -101,7 +102,7 @@ class TrainingRunTest {
   void divergenceStopsWithAnErrorThatSaysWhatToDo(@TempDir Path out) {
     TrainOptions options = new TrainOptions(List.of("default"), false, 2, 16, 3, 0.0625, 0.03125, 0.03125, 64, 10, 1,
         10.0, 0.0, false, List.of(), false, false, false, false, false, true, false, false, false, false, false,
-        List.of(), false);
+        List.of(), false, 0, 0, null, null);
     TrainingRun run = TrainingRun.start(options, out, new TrainingRun.Listener() {});
     org.assertj.core.api.Assertions.assertThatThrownBy(run::run)
         .isInstanceOf(org.lemurnn.InputException.class)

@@ -1,0 +1,92 @@
+package org.lemurnn.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.lemurnn.data.DataSpec;
+import org.lemurnn.link.DeliverySchedule;
+import org.lemurnn.link.LinkKind;
+import org.lemurnn.link.LinkPreset;
+import org.lemurnn.link.LinkPresets;
+import org.lemurnn.traffic.TrafficKind;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/**
+ * The simulated link every command that makes synthetic data shares: presets, traffic, the link
+ * kind and its queue, the base latency. The one place the link kind is derived from the flags.
+ */
+final class LinkOptions {
+  @Option(names = "--link_properties", paramLabel = "PRESET",
+      description = "Link preset name or JSON file; repeat to draw one per sample.")
+  List<String> presets = new ArrayList<>();
+
+  @Option(names = "--traffic", paramLabel = "T",
+      description = "Traffic: exponential, cbr, bursty_cbr, bursty_exponential, tcp_reno; repeat to draw one per sample"
+          + " (default: the preset's, else exponential).")
+  List<String> traffic = new ArrayList<>();
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  LinkChoice linkChoice = new LinkChoice();
+
+  /** The link simulator: a drop-tail byte queue unless one of these is given. */
+  static final class LinkChoice {
+    @Option(names = "--packetqueue", description = "Drop-tail queue limited in packets.")
+    boolean packetQueue;
+
+    @Option(names = "--codel", description = "The seed's simplified CoDel instead of a drop-tail byte queue.")
+    boolean codel;
+
+    @Option(names = "--mahimahi", paramLabel = "FILE",
+        description = "Serve the queue by a Mahimahi delivery schedule (one ms timestamp per 1500-byte opportunity).")
+    Path mahimahi;
+  }
+
+  @Option(names = "--infinite_queue", description = "No queue limit: nothing is dropped.")
+  boolean infiniteQueue;
+
+  @Option(names = "--base_latency", paramLabel = "MS", description = "Fixed latency added to every packet (default: 0).")
+  Double baseLatencyMs;
+
+  private DeliverySchedule schedule;
+
+  /** The link kind the flags name. */
+  LinkKind kind() {
+    return linkChoice.packetQueue ? LinkKind.PACKETQUEUE : linkChoice.codel ? LinkKind.CODEL
+        : linkChoice.mahimahi != null ? LinkKind.MAHIMAHI : LinkKind.BYTEQUEUE;
+  }
+
+  /** The delivery schedule of {@code --mahimahi}, read once; null without it. */
+  DeliverySchedule schedule() {
+    if (schedule == null && linkChoice.mahimahi != null) schedule = DeliverySchedule.read(linkChoice.mahimahi);
+    return schedule;
+  }
+
+  /** The presets named, or {@code fallback} when none is. */
+  List<LinkPreset> presets(String fallback) {
+    return (presets.isEmpty() ? List.of(fallback) : presets).stream().map(LinkPresets::resolve).toList();
+  }
+
+  List<TrafficKind> trafficKinds() {
+    return traffic.stream().map(TrafficKind::fromFileName).toList();
+  }
+
+  double baseLatencyMs() {
+    return baseLatencyMs == null ? 0 : baseLatencyMs;
+  }
+
+  /** {@code spec} with these presets ({@code fallback} when none is named), traffic and link. */
+  DataSpec applyTo(DataSpec spec, List<LinkPreset> resolved) {
+    return spec.withPresets(resolved).withTraffic(trafficKinds()).withLink(kind(), infiniteQueue, schedule());
+  }
+
+  /** The flags given that describe a synthetic link's data (not its kind), for commands that refuse them. */
+  List<String> dataFlagsGiven() {
+    List<String> given = new ArrayList<>();
+    if (!presets.isEmpty()) given.add("--link_properties");
+    if (!traffic.isEmpty()) given.add("--traffic");
+    if (infiniteQueue) given.add("--infinite_queue");
+    if (baseLatencyMs != null) given.add("--base_latency");
+    return given;
+  }
+}
