@@ -1,34 +1,15 @@
 package org.lemurnn.emulate;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
- * Test network namespaces made with {@code ip netns}, and sockets opened inside them: a fresh thread
- * joins the namespace with setns(2) (network namespaces are per thread in Linux), opens the socket
- * and ends; the socket stays in the namespace it was made in.
+ * Test network namespaces made with {@code ip netns}, and sockets opened inside them ({@link
+ * NetworkNamespace}).
  */
 final class NetNs {
-  private static final int O_RDONLY = 0, CLONE_NEWNET = 0x40000000;
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("open"),
-      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
-  private static final MethodHandle SETNS = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("setns"),
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("close"),
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
   private NetNs() {}
 
   /** Runs a command, returns its output; throws with the output when it fails. */
@@ -50,23 +31,6 @@ final class NetNs {
 
   /** Calls {@code body} on a thread inside namespace {@code name} (made by {@code ip netns add}). */
   static <T> T inside(String name, Callable<T> body) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    Thread.ofPlatform().start(() -> {
-      try (Arena arena = Arena.ofConfined()) {
-        int fd = (int) OPEN.invokeExact(arena.allocateFrom("/run/netns/" + name), O_RDONLY);
-        if (fd < 0) throw new IOException("cannot open /run/netns/" + name);
-        int joined = (int) SETNS.invokeExact(fd, CLONE_NEWNET);
-        int ignored = (int) CLOSE.invokeExact(fd);
-        if (joined != 0) throw new IOException("setns into " + name + " failed");
-        result.complete(body.call());
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    });
-    try {
-      return result.get();
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
-    }
+    return NetworkNamespace.inside(name, body);
   }
 }
