@@ -33,7 +33,7 @@ class TcpdumpCaptureTest {
   @Test
   void tcpdumpCapturesGiveTheProbesOwnTrace() throws Exception {
     assumeTrue(new ProcessBuilder("sh", "-c", "command -v tcpdump").start().waitFor() == 0,
-        "skipped: no tcpdump (.ci/run installs it: apt-get install tcpdump)");
+        "skipped: no tcpdump (./test installs it as root: apt-get install tcpdump)");
     KernelLink link;
     try {
       link = KernelLink.create("c" + ProcessHandle.current().pid() % 100_000, true);
