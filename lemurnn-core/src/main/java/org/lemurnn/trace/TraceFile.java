@@ -1,5 +1,6 @@
 package org.lemurnn.trace;
 
+import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
