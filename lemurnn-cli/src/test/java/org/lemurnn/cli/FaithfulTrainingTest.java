@@ -51,6 +51,8 @@ class FaithfulTrainingTest {
     Path run = onlyRun(out, "model-");
     assertThat(run.getFileName().toString()).contains("_Bscqix_bd_window128");
     assertThat(run.resolve("model-best.safetensors")).isRegularFile();
+    // the kept model names the drop rule that emulated the validation files best
+    assertThat(ModelFile.read(run.resolve("model-best.safetensors")).spec().dropRule()).isIn("sample", "argmax");
     // every epoch is judged on the whole validation files
     String history = Files.readString(run.resolve("training_history.json"));
     assertThat(history.lines()).hasSize(12).allMatch(l -> l.contains("\"fidelity\":") && l.contains("\"best_fidelity_epoch\":"));
