@@ -13,6 +13,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.testkit.NetNs;
+import org.lemurnn.testkit.Timing;
+import org.lemurnn.testkit.infer.FakePredictor;
 
 /**
  * The L2 bridge on real interfaces: two network namespaces, each joined to this one by a veth pair,
@@ -72,18 +75,17 @@ class AfPacketBridgeTest {
     NetNs.tryRun(List.of("ip", "link", "del", OUT_B));
   }
 
-  /** As {@link UdpForwardTest}: exact drops and logs every run, the 1 ms timing in one of five. */
+  /** As {@link UdpForwardTest}: exact drops and logs every run, the 1 ms timing by {@link Timing}'s rule. */
   @Test
   void udpCrossesTheBridgeWithTheModelsDelaysAndDrops() throws Exception {
-    List<Double> lateMs = List.of();
-    for (int attempt = 0; attempt < 5 && !EchoExchange.onTime(lateMs); attempt++) {
+    List<Double> lateMs = Timing.retry(attempt -> {
       Path logBase = dir.resolve("run" + attempt + "-");
       DatagramChannel server = NetNs.inside(NS_B, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_B, 0)));
       DatagramChannel client = NetNs.inside(NS_A, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_A, 0)));
       Forwarder forwarder = Forwarder.start(AfPacketBridge.open(OUT_A, OUT_B), new FakePredictor(),
           new FakePredictor(), EchoExchange.settings(logBase));
-      lateMs = EchoExchange.run(client, server, server.getLocalAddress(), forwarder, logBase);
-    }
+      return EchoExchange.run(client, server, server.getLocalAddress(), forwarder, logBase);
+    }, EchoExchange::onTime);
     assertThat(EchoExchange.onTime(lateMs)).as("95%% within 1 ms of the logged latency: %s", lateMs).isTrue();
   }
 

@@ -1,4 +1,4 @@
-package org.lemurnn.emulate;
+package org.lemurnn.testkit;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutionException;
  * joins the namespace with setns(2) (network namespaces are per thread in Linux), opens the socket
  * and ends; the socket stays in the namespace it was made in.
  */
-final class NetNs {
+public final class NetNs {
   private static final int O_RDONLY = 0, CLONE_NEWNET = 0x40000000;
   private static final Linker LINKER = Linker.nativeLinker();
   private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("open"),
@@ -32,7 +32,7 @@ final class NetNs {
   private NetNs() {}
 
   /** Runs a command, returns its output; throws with the output when it fails. */
-  static String run(String... command) throws IOException, InterruptedException {
+  public static String run(String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed: " + out.strip());
@@ -40,7 +40,7 @@ final class NetNs {
   }
 
   /** Runs commands ignoring failures (clean-up). */
-  static void tryRun(List<String> command) {
+  public static void tryRun(List<String> command) {
     try {
       new ProcessBuilder(command).redirectErrorStream(true).start().waitFor();
     } catch (IOException | InterruptedException e) {
@@ -49,7 +49,7 @@ final class NetNs {
   }
 
   /** Calls {@code body} on a thread inside namespace {@code name} (made by {@code ip netns add}). */
-  static <T> T inside(String name, Callable<T> body) throws Exception {
+  public static <T> T inside(String name, Callable<T> body) throws Exception {
     CompletableFuture<T> result = new CompletableFuture<>();
     Thread.ofPlatform().start(() -> {
       try (Arena arena = Arena.ofConfined()) {
