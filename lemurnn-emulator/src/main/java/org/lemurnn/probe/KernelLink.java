@@ -10,9 +10,9 @@ import java.util.Locale;
 /**
  * A real link on one Linux host: two network namespaces joined by a veth pair, the sending side's
  * egress shaped by the kernel's token bucket filter ({@code tc qdisc ... tbf rate C mbit burst B
- * limit Q}, optionally with a packet-limited pfifo child), the way ../shared/reference/kernel-tbf/
- * was measured. Routed, a third namespace sits between them as a router and shapes its egress
- * towards the receiver: the sender's own interface is then unshaped, so a capture there sees
+ * limit Q}, optionally with a packet-limited pfifo child), the way the kernel-tbf reference traces
+ * (testdata/kernel-tbf/) were measured. Routed, a third namespace sits between them as a router and
+ * shapes its egress towards the receiver: the sender's own interface is then unshaped, so a capture there sees
  * packets before the link, and the router rewrites TTL and checksums as real paths do. IPv6 is off and the neighbours are static, so nothing but the probes crosses the
  * shaper during a run. {@link #close} removes everything, and {@link #create} does when it fails
  * half way. Needs root and iproute2.
