@@ -56,7 +56,8 @@ class AfPacketBridgeTest {
     NetworkNamespace.run("ip", "link", "set", inside, "netns", ns);
     // no IPv6: its neighbour discovery would add frames of its own to the logs
     Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + outside + "/disable_ipv6"), "1");
-    NetworkNamespace.inside(ns, () -> Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + inside + "/disable_ipv6"), "1"));
+    NetworkNamespace.inside(ns,
+        () -> Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + inside + "/disable_ipv6"), "1"));
     NetworkNamespace.run("ip", "-n", ns, "addr", "add", ip + "/24", "dev", inside);
     NetworkNamespace.run("ip", "-n", ns, "link", "set", inside, "up");
     NetworkNamespace.run("ip", "link", "set", outside, "up");
@@ -79,8 +80,10 @@ class AfPacketBridgeTest {
   void udpCrossesTheBridgeWithTheModelsDelaysAndDrops() throws Exception {
     List<Double> lateMs = Timing.retry(attempt -> {
       Path logBase = dir.resolve("run" + attempt + "-");
-      DatagramChannel server = NetworkNamespace.inside(NS_B, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_B, 0)));
-      DatagramChannel client = NetworkNamespace.inside(NS_A, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_A, 0)));
+      DatagramChannel server =
+          NetworkNamespace.inside(NS_B, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_B, 0)));
+      DatagramChannel client =
+          NetworkNamespace.inside(NS_A, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_A, 0)));
       Forwarder forwarder = Forwarder.start(AfPacketBridge.open(OUT_A, OUT_B), new FakePredictor(),
           new FakePredictor(), EchoExchange.settings(logBase));
       return EchoExchange.run(client, server, server.getLocalAddress(), forwarder, logBase);
