@@ -17,9 +17,18 @@ import org.lemurnn.link.UnitSystem;
  * @param outputStr output letters (default {@code bd})
  * @param units unit system of the features and the backlog
  * @param normScale what sizes, capacity, queue and backlog were divided by (1 = not normalised)
+ * @param overheadSize what a packet occupies on the link beyond its size in the data it was trained
+ *     on (a physical preset's framing), in size units: the ideal queue of inputs {@code i} and
+ *     {@code x} adds it, as the link did
  */
 public record ModelSpec(
-    CellType cell, int layers, int hidden, String inputStr, String outputStr, UnitSystem units, double normScale) {
+    CellType cell, int layers, int hidden, String inputStr, String outputStr, UnitSystem units, double normScale,
+    double overheadSize) {
+  /** A model trained on data without per-packet overhead. */
+  public ModelSpec(CellType cell, int layers, int hidden, String inputStr, String outputStr, UnitSystem units, double normScale) {
+    this(cell, layers, hidden, inputStr, outputStr, units, normScale, 0);
+  }
+
   /** Outputs of every model's head ({@code fc}): the backlog, then the two drop logits. */
   public static final int OUTPUTS = 3;
 
@@ -35,6 +44,9 @@ public record ModelSpec(
       throw new IllegalArgumentException("input features '" + inputStr + "' name a feature twice");
     }
     if (!(normScale > 0)) throw new IllegalArgumentException("normScale must be > 0: " + normScale);
+    if (!(overheadSize >= 0) || Double.isInfinite(overheadSize)) {
+      throw new IllegalArgumentException("overhead must be >= 0: " + overheadSize);
+    }
   }
 
   /**

@@ -180,7 +180,14 @@ public record TrainOptions(
   }
 
   public ModelSpec modelSpec(DataSets data) {
-    return new ModelSpec(cell(), numLayers, hiddenSize, inputStr(), OUTPUT_STR, data.units(), data.normScale());
+    // measured traces count what their link counted; synthetic data adds its presets' framing
+    double overhead;
+    try {
+      overhead = dagData.isEmpty() ? dataSpec().overheadSize() : 0;
+    } catch (IllegalArgumentException e) {
+      throw new InputException(e.getMessage(), e);
+    }
+    return new ModelSpec(cell(), numLayers, hiddenSize, inputStr(), OUTPUT_STR, data.units(), data.normScale(), overhead);
   }
 
   public TrainConfig trainConfig(ModelSpec spec) {
