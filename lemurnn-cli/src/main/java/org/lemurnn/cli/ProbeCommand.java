@@ -226,7 +226,7 @@ public final class ProbeCommand implements Runnable {
     }
   }
 
-  /** A data set from a kernel link, as ../shared/reference/kernel-tbf/ was made. */
+  /** A data set from a kernel link, as the kernel-tbf reference traces (testdata/kernel-tbf/) were made. */
   @Command(name = "tbf", mixinStandardHelpOptions = true, header = "Measure a kernel tbf link on this host (root).",
       description = {
         "Builds two network namespaces joined by a veth pair, the sending side shaped",

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.probe.ProbeServer;
+import org.lemurnn.testkit.Cli;
 import org.lemurnn.trace.TraceFile;
 
 /**

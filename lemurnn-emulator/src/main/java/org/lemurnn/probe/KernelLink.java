@@ -1,18 +1,18 @@
 package org.lemurnn.probe;
 
+import static org.lemurnn.emulate.NetworkNamespace.run;
+import static org.lemurnn.emulate.NetworkNamespace.tryRun;
+
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
  * A real link on one Linux host: two network namespaces joined by a veth pair, the sending side's
  * egress shaped by the kernel's token bucket filter ({@code tc qdisc ... tbf rate C mbit burst B
- * limit Q}, optionally with a packet-limited pfifo child), the way ../shared/reference/kernel-tbf/
- * was measured. Routed, a third namespace sits between them as a router and shapes its egress
- * towards the receiver: the sender's own interface is then unshaped, so a capture there sees
+ * limit Q}, optionally with a packet-limited pfifo child), the way the kernel-tbf reference traces
+ * (testdata/kernel-tbf/) were measured. Routed, a third namespace sits between them as a router and
+ * shapes its egress towards the receiver: the sender's own interface is then unshaped, so a capture there sees
  * packets before the link, and the router rewrites TTL and checksums as real paths do. IPv6 is off and the neighbours are static, so nothing but the probes crosses the
  * shaper during a run. {@link #close} removes everything, and {@link #create} does when it fails
  * half way. Needs root and iproute2.
@@ -146,31 +146,5 @@ public final class KernelLink implements AutoCloseable {
     // a pair that never moved into a namespace is still here
     tryRun("ip", "link", "del", "dev", senderIf);
     tryRun("ip", "link", "del", "dev", routerOutIf);
-  }
-
-  /** Runs a command; fails with its output. */
-  static String run(String... command) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed: " + out.strip());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command));
-    }
-    return out;
-  }
-
-  private static void tryRun(String... command) {
-    List<String> c = new ArrayList<>(List.of(command));
-    try {
-      Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      p.waitFor();
-    } catch (IOException e) {
-      // clean-up is best effort
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

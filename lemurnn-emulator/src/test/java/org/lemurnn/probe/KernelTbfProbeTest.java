@@ -69,7 +69,8 @@ class KernelTbfProbeTest {
     if (serving != null) serving.join(5000);
     if (link != null) {
       link.close();
-      assertThat(KernelLink.run("ip", "netns", "list")).doesNotContain(link.senderNamespace(), link.receiverNamespace());
+      assertThat(NetworkNamespace.run("ip", "netns", "list"))
+          .doesNotContain(link.senderNamespace(), link.receiverNamespace());
     }
   }
 
