@@ -45,6 +45,8 @@ public final class LinkPrediction {
   private final float[] features;
   private final float[] out = new float[Predictor.OUTPUTS];
   private final DropRule.Decider drops;
+  /** A model that reads gaps capped at the queue ({@code B}) starts afresh after a gap that drains it. */
+  private final boolean drainedQueueResets;
 
   private double lastLatency;
 
@@ -76,6 +78,7 @@ public final class LinkPrediction {
     this.queueModel = queueLimit * sizeToModel;
     this.features = new float[encoder.size()];
     this.drops = dropRule.decider(stream);
+    this.drainedQueueResets = spec.inputStr().indexOf('B') >= 0;
   }
 
   /** Whether physical data reaches this model as ms and bytes (an abstract model): callers may say so. */
@@ -114,7 +117,9 @@ public final class LinkPrediction {
    * @return true when the model forwards it (after {@link #latency()}), false when it drops it
    */
   public boolean step(double gap, double size) {
-    if (gap > RESET_GAP_MS) {
+    if (gap > RESET_GAP_MS
+        || drainedQueueResets && queueModel > 0 && modelUnits.sendableInGap(gap, capacityModel) >= queueModel) {
+      // a long gap, or one that drained a whole queue: the link is as before its first packet
       predictor.reset();
       encoder.reset();
       gap = 0;
