@@ -82,7 +82,7 @@ class RunModelCommandTest {
   }
 
   @Test
-  void aTorchScriptFileAndItsImportGiveTheSameFiguresOnTheSeedsSample() throws IOException {
+  void aTorchScriptFileAndItsImportGiveTheSameFiguresOnTheOriginalsSample() throws IOException {
     Path json = tmp.resolve("figures.json");
     Cli result = Cli.run("run-model", "-m", RNN_PT.toString(), "--numpy", "--data_seed", "10", "--seq_len", "128",
         "--json", json.toString());
@@ -106,7 +106,7 @@ class RunModelCommandTest {
   }
 
   @Test
-  void contradictingSeedFlagsNameTheModelsShape() {
+  void contradictingOriginalFlagsNameTheModelsShape() {
     Cli result = Cli.run("run-model", "-m", RNN_PT.toString(), "-l", "2");
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err()).contains("-l 2 but the model has 1 layers");

@@ -38,10 +38,13 @@ public final class Trainer implements AutoCloseable {
   private final SequenceSet val;
   private final SequenceSet test;
   private final RecurrentCore core;
-  private static volatile int coreThreads = Runtime.getRuntime().availableProcessors();
 
   public Trainer(TrainConfig config, DataSets data) {
     this.config = config;
+    // libtorch, left with the head and the loss, keeps one thread: its worker threads spin and slowed
+    // these small steps down whenever the cores were shared (a setting of the process, the same for all)
+    Engine.getInstance(); // loads libtorch first
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
     this.manager = NDManager.newBaseManager();
     this.model = LinkModel.create(config.spec(), config.dropoutRate(), manager, config.torchSeed());
     this.best = LinkModel.create(config.spec(), 0.0, manager, config.torchSeed());
@@ -52,19 +55,7 @@ public final class Trainer implements AutoCloseable {
     this.train = List.copyOf(sets);
     this.val = SequenceSet.of(data.val(), config.spec());
     this.test = SequenceSet.of(data.test(), config.spec());
-    this.core = new RecurrentCore(config.spec(), coreThreads);
-  }
-
-  /**
-   * Threads for the recurrent core's training, which runs in Java ({@link RecurrentCore}), for the
-   * trainers created from now on. libtorch, left with the head and the loss, keeps one thread: its
-   * worker threads spin and slowed these small steps down whenever the cores were shared.
-   */
-  public static void useThreads(int threads) {
-    if (threads < 1) throw new org.lemurnn.InputException("--threads must be >= 1, got " + threads);
-    Engine.getInstance(); // loads libtorch first
-    ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
-    coreThreads = threads;
+    this.core = new RecurrentCore(config.spec(), config.threads());
   }
 
   public TrainConfig config() {

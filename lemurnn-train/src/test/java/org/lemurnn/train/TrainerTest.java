@@ -15,7 +15,7 @@ import org.lemurnn.train.loss.Objective;
 class TrainerTest {
   static TrainConfig config(CellType cell, Objective objective) {
     return new TrainConfig(new ModelSpec(cell, 1, 8, "bscq", "bd", UnitSystem.ABSTRACT, 1000.0),
-        0.0, 0.01, 16, objective, false, false, 1);
+        0.0, 0.01, 16, objective, false, false, 1, Runtime.getRuntime().availableProcessors());
   }
 
   static DataSets data(long seed, int train, int val, int test, int steps) {

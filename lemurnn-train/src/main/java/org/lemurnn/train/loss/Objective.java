@@ -22,7 +22,7 @@ public enum Objective {
     this.trainerName = trainerName;
   }
 
-  /** The seed's trainer name, first part of the run directory name. */
+  /** The original's trainer name, first part of the run directory name. */
   public String trainerName(boolean dropMasking) {
     return trainerName + (dropMasking ? "_dropmask" : "");
   }
