@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.LoaderSet;
+import org.lemurnn.metrics.SetMetrics;
 import org.lemurnn.model.Tensor;
 import org.lemurnn.train.bptt.RecurrentCore;
 import org.lemurnn.train.loss.Objective;
@@ -183,12 +184,12 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** Metrics of the current model on the validation set. */
-  public Map<String, Double> validate() {
+  public SetMetrics validate() {
     return Evaluation.metrics(val, Evaluation.predict(core, model.tensors(), val, config.batchSize()), config.computeAds(), false);
   }
 
   /** Test-set metrics, per traffic type too, of {@link #testPredictions} (which the run also plots). */
-  public Map<String, Double> testMetrics(float[][][] predictions) {
+  public SetMetrics testMetrics(float[][][] predictions) {
     return Evaluation.metrics(test, predictions, config.computeAds(), true);
   }
 

@@ -8,6 +8,7 @@ import org.lemurnn.data.DataSets;
 import org.lemurnn.data.DataSpec;
 import org.lemurnn.data.SyntheticData;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.metrics.Metric;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.train.loss.Objective;
@@ -25,11 +26,11 @@ class TrainerTest {
   @Test
   void lossFallsOnALearnableLink() {
     try (Trainer trainer = new Trainer(config(CellType.RELU_RNN, Objective.DEFAULT), data(3, 128, 32, 32, 32))) {
-      double before = trainer.validate().get("backlog_l1");
+      double before = trainer.validate().get(Metric.BACKLOG_L1);
       Map<String, Double> first = trainer.trainEpoch(0, i -> {}, null);
       Map<String, Double> last = first;
       for (int e = 1; e < 6; e++) last = trainer.trainEpoch(e, i -> {}, null);
-      double after = trainer.validate().get("backlog_l1");
+      double after = trainer.validate().get(Metric.BACKLOG_L1);
       assertThat(last.get("loss")).isLessThan(first.get("loss") * 0.8);
       assertThat(after).isLessThan(before * 0.8);
     }

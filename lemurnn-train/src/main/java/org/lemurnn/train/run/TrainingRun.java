@@ -22,6 +22,7 @@ import org.lemurnn.InputException;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.io.AtomicFile;
+import org.lemurnn.metrics.SetMetrics;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.train.SequenceSet;
 import org.lemurnn.train.Trainer;
@@ -74,7 +75,7 @@ public final class TrainingRun {
   private int firstEpoch;
   private int bestEpoch = -1;
   private double bestValLoss = Double.POSITIVE_INFINITY;
-  private Map<String, Double> testMetrics;
+  private SetMetrics testMetrics;
   private Checkpoint lastEpoch;
   /** Held from start or resume until the run ends: one process per run directory. */
   private RunLock lock;
@@ -266,8 +267,9 @@ public final class TrainingRun {
       if (stopRequested) throw new Stop();
       listener.batch(index);
     }, gradients == null ? null : line -> write(gradients, line));
-    Map<String, Double> val = trainer.validate();
-    double valLoss = trainer.config().objective().validationLoss(val);
+    SetMetrics valMetrics = trainer.validate();
+    double valLoss = trainer.config().objective().validationLoss(valMetrics);
+    Map<String, Double> val = new java.util.LinkedHashMap<>(valMetrics.byName());
     if (!Double.isFinite(train.get("loss")) || !Double.isFinite(valLoss)) {
       throw new InputException("training diverged in epoch " + epoch + " (training loss " + train.get("loss")
           + ", validation loss " + valLoss + "): lower --learning_rate or use --normalize"
@@ -373,15 +375,15 @@ public final class TrainingRun {
     if (fidelity != null) line.put("best_fidelity_epoch", bestFidelityEpoch);
     train.forEach(line.putObject("train_loss_details")::put);
     val.forEach(line.putObject("val_loss_details")::put);
-    testMetrics.forEach(line.putObject("test_loss_details")::put);
+    testMetrics.byName().forEach(line.putObject("test_loss_details")::put);
     historyLines.add(line.toString());
     dir.writeLines(RunDirectory.HISTORY, historyLines);
   }
 
   private void appendLog(int epoch, double trainLoss, Map<String, Double> val, double valLoss, double testLoss, double seconds) {
-    logRows.add(LogRow.of(epoch, trainLoss, valLoss, testLoss, bestEpoch, seconds, val, testMetrics));
+    logRows.add(LogRow.of(epoch, trainLoss, valLoss, testLoss, bestEpoch, seconds, val, testMetrics.byName()));
     List<String> lines = new ArrayList<>(LogHeader.lines(trainer.config().objective()));
-    lines.add("# " + String.join("\t", LogRow.columns(val, testMetrics)));
+    lines.add("# " + String.join("\t", LogRow.columns(val, testMetrics.byName())));
     lines.addAll(logRows);
     dir.writeLines(RunDirectory.LOG, lines);
   }
