@@ -26,6 +26,7 @@ import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.RandomWeights;
+import org.lemurnn.testkit.TestData;
 import org.lemurnn.trace.TraceFile;
 
 /**
@@ -68,10 +69,10 @@ class LoadersPropertyTest {
 
   @Provide
   Arbitrary<Path> realFiles() {
-    Path models = ReferenceData.path("pytorch-models");
+    Path models = TestData.path("pytorch-models");
     return Arbitraries.of(List.of(
-        ReferenceData.path("traces/mgtrace_C10_L0_Q10950_1764000000_10.csv"),
-        ReferenceData.path("kernel-tbf/mgtrace_C10_L0_Q10143_1796218071_12.csv"),
+        TestData.path("traces/mgtrace_C10_L0_Q10950_1764000000_10.csv"),
+        TestData.path("kernel-tbf/extra/mgtrace_C10_L0_Q10143_1796218071_12.csv"),
         models.resolve("rnn_relu_l1_h8/modelstate-torchscript-25.pt"),
         models.resolve("rnn_relu_l1_h8/modelstate-25.json"),
         models.resolve("lstm_l2_h16/modelstate-torchscript-29.pt"),
@@ -79,7 +80,7 @@ class LoadersPropertyTest {
         OWN.resolve("model.safetensors"),
         OWN.resolve("preset.json"),
         OWN.resolve("features.tsv"),
-        ReferenceData.path("mahimahi/ATT-LTE-driving-2016.down")));
+        TestData.path("mahimahi/ATT-LTE-driving-2016.down")));
   }
 
   @Property(tries = 300)

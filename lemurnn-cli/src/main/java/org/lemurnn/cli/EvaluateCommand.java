@@ -99,7 +99,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     List<Source> sources = dagData.isEmpty() ? synthetic() : measured();
     IdealLink ideal = idealLink();
     ModelFile modelFile = model.read();
-    DropRule rule = drops.rule();
+    DropRule rule = drops.rule(modelFile.spec());
     List<String> plotNames = plot == null ? null : plotNames(sources);
     if (plot != null) createFolder(plot);
 

@@ -146,7 +146,7 @@ public final class ForwardCommand implements Callable<Integer> {
     double q = queueKbyte != null ? queueKbyte : named.queueBytes() / 1000;
     double l = baseLatencyMs != null ? baseLatencyMs : named.baseLatencyMs();
     checkLink(c, q, l);
-    TraceRows predicted = Replay.run(new LinkEmulator(Predictors.of(modelFile), c, q, l, drops.rule(), 0), trace);
+    TraceRows predicted = Replay.run(new LinkEmulator(Predictors.of(modelFile), c, q, l, drops.rule(modelFile.spec()), 0), trace);
     TraceFile.write(out, predicted);
     int drops = 0;
     double latencySumMs = 0;
@@ -177,7 +177,7 @@ public final class ForwardCommand implements Callable<Integer> {
     checkLink(capacityMbps, queueKbyte, baseMs);
     Forwarder.Settings settings = new Forwarder.Settings(capacityMbps, queueKbyte, baseMs, ringPackets,
         release.spinUs(spec.commandLine()), logBase, release.realtimePriority(spec.commandLine()), release.txYieldUs(spec.commandLine()),
-        drops.rule());
+        drops.rule(modelFile.spec()));
     Port opened = open();
     Forwarder forwarder = Forwarder.start(opened, Predictors.of(modelFile), Predictors.of(modelFile), settings);
     // registered only once started: a start that fails must exit at once, not wait for the report

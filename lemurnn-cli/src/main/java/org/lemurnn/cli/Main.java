@@ -28,6 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       InfoCommand.class,
       BenchCommand.class,
       LoadBenchCommand.class,
+      ProbeCommand.class,
+      PcapToTraceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -90,7 +90,7 @@ public final class RunModelCommand implements Callable<Integer> {
       spec.commandLine().getErr().printf("note: the model works in abstract units; the trace is fed to it as the "
           + "forwarder feeds it: time in ms, sizes in bytes, capacity in bytes/ms%n");
     }
-    LinkSample predicted = LinkPrediction.predict(predictor, sample, drops.rule());
+    LinkSample predicted = LinkPrediction.predict(predictor, sample, drops.rule(m));
 
     int n = sample.length();
     SequenceReport report = SequenceReport.of(sample, predicted);

@@ -19,13 +19,14 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.testkit.Cli;
+import org.lemurnn.testkit.TestData;
 
 class EvaluateCommandTest {
-  static final Path KERNEL = Path.of("../../shared/reference/kernel-tbf");
   static final Path[] FILES = {
-    KERNEL.resolve("mgtrace_C2_L0_Q20204_1796218071_33.csv"), // 31% drops
-    KERNEL.resolve("mgtrace_C8_L0_Q5881_1796218071_5.csv"), // 14% drops
-    KERNEL.resolve("mgtrace_C10_L0_Q10143_1796218071_12.csv"), // none
+    TestData.path("kernel-tbf/train/mgtrace_C2_L0_Q20204_1796218071_33.csv"), // 31% drops
+    TestData.path("kernel-tbf/extra/mgtrace_C8_L0_Q5881_1796218071_5.csv"), // 14% drops
+    TestData.path("kernel-tbf/extra/mgtrace_C10_L0_Q10143_1796218071_12.csv"), // none
   };
   static final String RNN_PT = RunModelCommandTest.RNN_PT.toString();
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -12,15 +12,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.Tensor;
+import org.lemurnn.testkit.Cli;
+import org.lemurnn.testkit.TestData;
 
 /**
- * Training for fidelity on real kernel-link traces (test resources {@code kernel-tbf/}, copied from
- * the reference data): windows over whole files, the ideal-queue inputs, the most faithful model kept,
+ * Training for fidelity on real kernel-link traces (test data {@code testdata/kernel-tbf/}, copied
+ * from the reference data): windows over whole files, the ideal-queue inputs, the most faithful model kept,
  * --init and the budget recipe, judged by evaluate on a file no training saw.
  */
 class FaithfulTrainingTest {
-  private static final Path KERNEL = Path.of("src/test/resources/kernel-tbf");
-  private static final Path HELD_OUT = KERNEL.resolve("held-out/mgtrace_C2_L0_Q23880_1796218071_44.csv");
+  private static final Path KERNEL = TestData.path("kernel-tbf");
+  private static final Path HELD_OUT = TestData.path("kernel-tbf/held-out/mgtrace_C2_L0_Q23880_1796218071_44.csv");
 
   private static Path onlyRun(Path parent, String prefix) throws Exception {
     try (Stream<Path> runs = Files.list(parent)) {
@@ -51,6 +53,8 @@ class FaithfulTrainingTest {
     Path run = onlyRun(out, "model-");
     assertThat(run.getFileName().toString()).contains("_Bscqix_bd_window128");
     assertThat(run.resolve("model-best.safetensors")).isRegularFile();
+    // the kept model names the drop rule that emulated the validation files best
+    assertThat(ModelFile.read(run.resolve("model-best.safetensors")).spec().dropRule()).isIn("sample", "argmax");
     // every epoch is judged on the whole validation files
     String history = Files.readString(run.resolve("training_history.json"));
     assertThat(history.lines()).hasSize(12).allMatch(l -> l.contains("\"fidelity\":") && l.contains("\"best_fidelity_epoch\":"));

@@ -6,12 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.testkit.Cli;
+import org.lemurnn.testkit.TestData;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceRows;
 
 class ForwardCommandTest {
-  static final String MODEL = "../../shared/reference/pytorch-models/rnn_relu_l1_h8/modelstate-torchscript-25.pt";
-  static final String TRACE = "../../shared/reference/traces/mgtrace_C4_L0_Q18250_1764000000_12.csv";
+  static final String MODEL = TestData.path("pytorch-models/rnn_relu_l1_h8/modelstate-torchscript-25.pt").toString();
+  static final String TRACE = TestData.path("traces/mgtrace_C4_L0_Q18250_1764000000_12.csv").toString();
 
   @TempDir Path dir;
 

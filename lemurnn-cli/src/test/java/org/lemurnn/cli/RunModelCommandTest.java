@@ -20,13 +20,15 @@ import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.metrics.SequenceReport;
 import org.lemurnn.model.Tensor;
+import org.lemurnn.testkit.Cli;
+import org.lemurnn.testkit.TestData;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceRows;
 
 class RunModelCommandTest {
-  static final Path TRACE = Path.of("../../shared/reference/traces/mgtrace_C1_L0_Q69350_1764000000_13.csv");
-  static final Path RNN_PT = Path.of("../../shared/reference/pytorch-models/rnn_relu_l1_h8/modelstate-torchscript-25.pt");
+  static final Path TRACE = TestData.path("traces/mgtrace_C1_L0_Q69350_1764000000_13.csv");
+  static final Path RNN_PT = TestData.path("pytorch-models/rnn_relu_l1_h8/modelstate-torchscript-25.pt");
 
   @TempDir Path tmp;
 
@@ -135,7 +137,7 @@ class RunModelCommandTest {
    */
   @Test
   void replaysPredictedTraceGivesRunModelsFigures() throws IOException {
-    Path trace = Path.of("../../shared/reference/traces/mgtrace_C4_L0_Q18250_1764000000_12.csv");
+    Path trace = TestData.path("traces/mgtrace_C4_L0_Q18250_1764000000_12.csv");
     Path predictedFile = tmp.resolve("predicted.csv"), json = tmp.resolve("figures.json");
     Cli replay = Cli.run("forward", "--replay", trace.toString(), "--out", predictedFile.toString(), "-m", RNN_PT.toString());
     assertThat(replay.exitCode()).as(replay.err()).isZero();

@@ -131,14 +131,22 @@ public record DataSpec(
    * so presets must agree on the overhead.
    */
   public IdealLink idealLink() {
+    return new IdealLink(link, overheadSize(), schedule);
+  }
+
+  /**
+   * The presets' per-packet overhead, in size units. A sample does not record which preset it drew,
+   * so the presets must agree on it.
+   */
+  public double overheadSize() {
     LinkPreset first = presets.getFirst();
     for (LinkPreset p : presets) {
       if (p.overheadSize() != first.overheadSize()) {
         throw new IllegalArgumentException("presets " + first.name() + " and " + p.name() + " add different per-packet"
-            + " overheads, and a sample does not record which it drew: no ideal link replays them; give one preset");
+            + " overheads, and a sample does not record which it drew: give presets of one overhead");
       }
     }
-    return new IdealLink(link, first.overheadSize(), schedule);
+    return first.overheadSize();
   }
 
   /** A builder holding these values, to change some of them. */

@@ -69,7 +69,7 @@ public final class LinkPrediction {
     this.predictor = predictor;
     this.modelUnits = spec.units();
     this.normScale = spec.normScale();
-    this.encoder = new FeatureEncoder(spec.inputStr(), modelUnits, normScale);
+    this.encoder = new FeatureEncoder(spec);
     boolean toBytes = readsPhysicalAsBytes(dataUnits, modelUnits);
     this.sizeToModel = toBytes ? 1000 : 1;
     this.capacityModel = toBytes ? capacity * 1000 / 8 : capacity;

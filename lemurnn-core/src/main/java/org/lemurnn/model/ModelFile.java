@@ -99,7 +99,9 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
           m.get("input_str"),
           m.getOrDefault("output_str", "bd"),
           UnitSystem.fromFileName(m.get("units")),
-          Double.parseDouble(m.get("norm_scale")));
+          Double.parseDouble(m.get("norm_scale")),
+          Double.parseDouble(m.getOrDefault("overhead_size", "0")),
+          m.get("drop_rule"));
     } catch (RuntimeException e) {
       if (e instanceof InputException ie) throw ie;
       throw InputException.in(file, "bad lemurnn metadata " + m + ": " + e.getMessage());
@@ -132,6 +134,8 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
     m.put("output_str", spec.outputStr());
     m.put("units", spec.units().fileName());
     m.put("norm_scale", Double.toString(spec.normScale()));
+    if (spec.overheadSize() != 0) m.put("overhead_size", Double.toString(spec.overheadSize()));
+    if (spec.dropRule() != null) m.put("drop_rule", spec.dropRule());
     return m;
   }
 }

@@ -17,9 +17,32 @@ import org.lemurnn.link.UnitSystem;
  * @param outputStr output letters (default {@code bd})
  * @param units unit system of the features and the backlog
  * @param normScale what sizes, capacity, queue and backlog were divided by (1 = not normalised)
+ * @param overheadSize what a packet occupies on the link beyond its size in the data it was trained
+ *     on (a physical preset's framing), in size units: the ideal queue of inputs {@code i} and
+ *     {@code x} adds it, as the link did
+ * @param dropRule the drop rule ({@code sample} or {@code argmax}) that emulated the validation
+ *     traces best when the model was trained, which commands use unless told otherwise; null when
+ *     none was chosen
  */
 public record ModelSpec(
-    CellType cell, int layers, int hidden, String inputStr, String outputStr, UnitSystem units, double normScale) {
+    CellType cell, int layers, int hidden, String inputStr, String outputStr, UnitSystem units, double normScale,
+    double overheadSize, String dropRule) {
+  /** A model trained on data without per-packet overhead, no drop rule chosen. */
+  public ModelSpec(CellType cell, int layers, int hidden, String inputStr, String outputStr, UnitSystem units, double normScale) {
+    this(cell, layers, hidden, inputStr, outputStr, units, normScale, 0, null);
+  }
+
+  /** No drop rule chosen. */
+  public ModelSpec(CellType cell, int layers, int hidden, String inputStr, String outputStr, UnitSystem units, double normScale,
+      double overheadSize) {
+    this(cell, layers, hidden, inputStr, outputStr, units, normScale, overheadSize, null);
+  }
+
+  /** This spec with {@code rule} as the model's own drop rule. */
+  public ModelSpec withDropRule(String rule) {
+    return new ModelSpec(cell, layers, hidden, inputStr, outputStr, units, normScale, overheadSize, rule);
+  }
+
   /** Outputs of every model's head ({@code fc}): the backlog, then the two drop logits. */
   public static final int OUTPUTS = 3;
 
@@ -35,6 +58,12 @@ public record ModelSpec(
       throw new IllegalArgumentException("input features '" + inputStr + "' name a feature twice");
     }
     if (!(normScale > 0)) throw new IllegalArgumentException("normScale must be > 0: " + normScale);
+    if (dropRule != null && !dropRule.equals("sample") && !dropRule.equals("argmax")) {
+      throw new IllegalArgumentException("a model's drop rule is sample or argmax, not '" + dropRule + "'");
+    }
+    if (!(overheadSize >= 0) || Double.isInfinite(overheadSize)) {
+      throw new IllegalArgumentException("overhead must be >= 0: " + overheadSize);
+    }
   }
 
   /**

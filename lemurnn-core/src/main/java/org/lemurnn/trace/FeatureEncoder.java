@@ -32,6 +32,7 @@ public final class FeatureEncoder {
   private final UnitSystem units;
   private final double normScale;
   private final boolean needsIdeal;
+  private final double overheadSize;
   private ByteQueue ideal; // made at the first packet: the link's capacity and queue are known then
   private double idealCapacity, idealQueue;
 
@@ -39,12 +40,23 @@ public final class FeatureEncoder {
   public static final String LETTERS = "tbBscqix";
 
   public FeatureEncoder(String inputStr, UnitSystem units, double normScale) {
+    this(inputStr, units, normScale, 0);
+  }
+
+  /** As the model of {@code spec} reads its features: its inputs, units, normalisation and overhead. */
+  public FeatureEncoder(org.lemurnn.model.ModelSpec spec) {
+    this(spec.inputStr(), spec.units(), spec.normScale(), spec.overheadSize());
+  }
+
+  /** @param overheadSize added to each packet's size by the ideal queue of {@code i} and {@code x} */
+  public FeatureEncoder(String inputStr, UnitSystem units, double normScale, double overheadSize) {
     checkInputs(inputStr);
     if (!(normScale > 0)) throw new IllegalArgumentException("normScale must be > 0: " + normScale);
     this.letters = inputStr.toCharArray();
     this.units = units;
     this.normScale = normScale;
     this.needsIdeal = inputStr.indexOf('i') >= 0 || inputStr.indexOf('x') >= 0;
+    this.overheadSize = overheadSize;
   }
 
   /** A new sequence starts: the ideal queue of {@code i} and {@code x} is empty again. */
@@ -93,7 +105,7 @@ public final class FeatureEncoder {
         idealCapacity = capacity;
         idealQueue = queueLimit;
       }
-      idealDrop = ideal.arrive(interPacketTime, size);
+      idealDrop = ideal.arrive(interPacketTime, size + overheadSize);
     }
     for (int i = 0; i < letters.length; i++) {
       out[i] = (float) switch (letters[i]) {

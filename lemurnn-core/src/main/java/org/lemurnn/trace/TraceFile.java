@@ -1,5 +1,6 @@
 package org.lemurnn.trace;
 
+import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -156,23 +157,44 @@ public final class TraceFile {
 
   /** Writes rows atomically (temp file + rename). */
   public static void write(Path file, TraceRows rows) {
+    write(file, sink -> {
+      for (int i = 0; i < rows.length(); i++) {
+        sink.row(rows.packetNumber()[i], rows.sizeBytes()[i], rows.transmitNs()[i], rows.receiveNs()[i],
+            rows.latencyNs()[i], rows.dropped()[i]);
+      }
+    });
+  }
+
+  /** One row at a time, for traces too long to hold in memory (a packet capture's). */
+  public interface RowSink {
+    void row(long packetNumber, int sizeBytes, long transmitNs, long receiveNs, long latencyNs, boolean dropped)
+        throws IOException;
+  }
+
+  /** Hands its rows, in order, to a sink. */
+  public interface RowSource {
+    void writeTo(RowSink sink) throws IOException;
+  }
+
+  /** Writes streamed rows atomically: the file appears, complete, when {@code rows} has handed its last. */
+  public static void write(Path file, RowSource rows) {
     AtomicFile.write(file, out -> {
       Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.US_ASCII);
       StringBuilder line = new StringBuilder(96);
       w.write(String.join("\t", COLUMNS));
       w.write('\n');
-      for (int i = 0; i < rows.length(); i++) {
+      rows.writeTo((number, sizeBytes, transmitNs, receiveNs, latencyNs, dropped) -> {
         line.setLength(0);
-        line.append(rows.packetNumber()[i]).append('\t').append(rows.sizeBytes()[i]).append('\t');
-        seconds(line, rows.transmitNs()[i]).append('\t');
-        if (rows.dropped()[i]) {
+        line.append(number).append('\t').append(sizeBytes).append('\t');
+        seconds(line, transmitNs).append('\t');
+        if (dropped) {
           line.append("0.0\t0.0\t1\n");
         } else {
-          seconds(line, rows.receiveNs()[i]).append('\t');
-          seconds(line, rows.latencyNs()[i]).append("\t0\n");
+          seconds(line, receiveNs).append('\t');
+          seconds(line, latencyNs).append("\t0\n");
         }
         w.append(line);
-      }
+      });
       w.flush();
     });
   }

@@ -43,8 +43,15 @@ public record TraceLink(double capacityMbps, double baseLatencyMs, double queueB
     }
   }
 
+  /** What a measured trace's name carries in place of the link when the user did not say it. */
+  private static final String UNKNOWN = "_Cunknown_Lunknown_Qunknown_";
+
   /** Reads the link from a file name such as {@code mgtrace_C7.5_L0_Q10950_1764000000_3.csv}. */
   public static TraceLink fromName(Path file) {
+    if (file.getFileName().toString().contains(UNKNOWN)) {
+      throw InputException.in(file, "the link of this measured trace is unknown (measured without --link): rename it, "
+          + "putting the link you measured in place of " + UNKNOWN + " (..._C<Mbit/s>_L<ms>_Q<bytes>_...)");
+    }
     Matcher m = NAME.matcher(file.getFileName().toString());
     if (!m.find()) {
       throw InputException.in(file, "the name does not carry the link (..._C<Mbit/s>_L<ms>_Q<bytes>_...): "
@@ -62,6 +69,15 @@ public record TraceLink(double capacityMbps, double baseLatencyMs, double queueB
   public String fileName(long unixTime, int n) {
     return "mgtrace_C" + plain(capacityMbps) + "_L" + plain(baseLatencyMs) + "_Q" + plain(queueBytes)
         + "_" + unixTime + "_" + n + ".csv";
+  }
+
+  /**
+   * The name of a measured trace whose link the user did not give: {@code
+   * mgtrace_Cunknown_Lunknown_Qunknown_<unix time>_<n>.csv}, which {@link #fromName} refuses until
+   * the user renames it with the link.
+   */
+  public static String unknownFileName(long unixTime, int n) {
+    return "mgtrace" + UNKNOWN + unixTime + "_" + n + ".csv";
   }
 
   // shortest exact decimal, never in exponent form, without a trailing ".0"

@@ -10,10 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.InputException;
-import org.lemurnn.ReferenceData;
 import org.lemurnn.link.DeliverySchedule;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPresets;
+import org.lemurnn.testkit.TestData;
 
 class DataSpecTest {
   @TempDir Path dir;
@@ -46,7 +46,7 @@ class DataSpecTest {
 
   @Test
   void mahimahiSchedulesReadWithLineNumbers() throws Exception {
-    Path file = ReferenceData.path("mahimahi/Verizon-LTE-short.down");
+    Path file = TestData.path("mahimahi/Verizon-LTE-short.down");
     DeliverySchedule verizon = DeliverySchedule.read(file);
     assertThat(verizon.opportunityMs()).hasSize(58655);
     // from the file itself: each line one 1,500 byte opportunity, over the period of its last timestamp

@@ -12,12 +12,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.InputException;
-import org.lemurnn.ReferenceData;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.testkit.TestData;
 import org.lemurnn.trace.LinkSample;
 
 class MeasuredDataTest {
-  private static final Path TRACES = ReferenceData.path("traces");
+  private static final Path TRACES = TestData.path("traces");
   @TempDir Path dir;
 
   /** A file's identity: its first sizes (the reference files differ in them). */

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import org.junit.jupiter.api.Test;
-import org.lemurnn.ReferenceData;
+import org.lemurnn.testkit.TestData;
 import org.lemurnn.trace.FeatureEncoder;
 import org.lemurnn.trace.LinkSample;
 
@@ -21,7 +21,7 @@ class SeedReferenceTest {
 
   private static JsonNode reference() throws Exception {
     return new ObjectMapper().readTree(
-        new File(ReferenceData.path("pytorch-models/rnn_relu_l1_h8/reference_io_rnn_relu_l1_h8.json").toString()));
+        new File(TestData.path("pytorch-models/rnn_relu_l1_h8/reference_io_rnn_relu_l1_h8.json").toString()));
   }
 
   @Test

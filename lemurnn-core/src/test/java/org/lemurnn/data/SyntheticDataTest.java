@@ -11,7 +11,7 @@ import org.lemurnn.link.LinkPresets;
 import org.lemurnn.link.DeliverySchedule;
 import org.lemurnn.link.Range;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.ReferenceData;
+import org.lemurnn.testkit.TestData;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.traffic.TrafficKind;
 
@@ -101,7 +101,7 @@ class SyntheticDataTest {
 
   @Test
   void mahimahiLinkRunsOnAReferenceSchedule() {
-    DeliverySchedule schedule = DeliverySchedule.read(ReferenceData.path("mahimahi/Verizon-LTE-short.down"));
+    DeliverySchedule schedule = DeliverySchedule.read(TestData.path("mahimahi/Verizon-LTE-short.down"));
     DataSpec spec = SMALL.withPresets(List.of(LinkPresets.resolve("daglike-overload"))).withLink(LinkKind.MAHIMAHI, false, schedule);
     DataSets sets = SyntheticData.generate(spec);
     assertThat(sets.test()).allMatch(s -> s.capacity() == schedule.meanCapacityMbps() && s.link().equals("mahimahi"));

@@ -8,11 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.lemurnn.testkit.TestData;
 
-/** The models the original project trained, with PyTorch's outputs ({@code ../shared/reference}). */
+/** The models the original project trained, with PyTorch's outputs ({@code testdata/pytorch-models}). */
 public final class ReferenceModels {
-  public static final Path DIR = Path.of("../shared/reference/pytorch-models");
-
   private ReferenceModels() {}
 
   /** One reference model's files and its recorded sequences. */
@@ -35,9 +34,7 @@ public final class ReferenceModels {
   }
 
   public static Path resolve() {
-    // tests run with the module as working directory; the reference lies beside the project root
-    Path fromModule = Path.of("..").resolve(DIR);
-    return Files.isDirectory(fromModule) ? fromModule : DIR;
+    return TestData.path("pytorch-models");
   }
 
   private static Model model(Path dir) throws IOException {

@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.lemurnn.ReferenceData;
 import org.lemurnn.data.DataSpec;
 import org.lemurnn.data.SyntheticData;
 import org.lemurnn.metrics.Fidelity;
+import org.lemurnn.testkit.TestData;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.traffic.TrafficKind;
@@ -27,7 +27,7 @@ class IdealLinkTest {
   @Test
   void replaysTheReferenceTracesExactly() throws IOException {
     List<Path> files;
-    try (Stream<Path> s = Files.list(ReferenceData.path("traces"))) {
+    try (Stream<Path> s = Files.list(TestData.path("traces"))) {
       files = s.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
     }
     assertThat(files).hasSize(20);

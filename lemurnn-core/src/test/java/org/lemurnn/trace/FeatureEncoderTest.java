@@ -82,4 +82,20 @@ class FeatureEncoderTest {
       assertThat(out[0]).isZero();
     }
   }
+
+  @Test
+  void theIdealQueueCountsTheModelsPerPacketOverhead() {
+    // 0.976 KByte packets back to back into a 2.95 KByte queue: with 0.024 of framing each takes 1 KByte,
+    // so the third (3 KByte) is dropped; without it the third fits (2.928 KByte)
+    FeatureEncoder framed = new FeatureEncoder("ix", UnitSystem.PHYSICAL, 1, 0.024);
+    FeatureEncoder bare = new FeatureEncoder("ix", UnitSystem.PHYSICAL, 1, 0);
+    float[] a = new float[2], b = new float[2];
+    for (int i = 0; i < 3; i++) {
+      framed.encode(0, 0.976, 8, 2.95, a);
+      bare.encode(0, 0.976, 8, 2.95, b);
+    }
+    assertThat(a[1]).isEqualTo(1f);
+    assertThat(b[1]).isEqualTo(0f);
+    assertThat((double) a[0]).isCloseTo(2.0, within(1e-6));
+  }
 }

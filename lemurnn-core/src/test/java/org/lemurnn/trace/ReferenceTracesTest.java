@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.lemurnn.ReferenceData;
 import org.lemurnn.link.ByteQueue;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.testkit.TestData;
 
 /**
  * Loads every reference trace and checks the relation its README states: latency = backlog bytes
@@ -21,7 +21,7 @@ import org.lemurnn.link.UnitSystem;
  */
 class ReferenceTracesTest {
   static List<Path> files() throws IOException {
-    try (Stream<Path> s = Files.list(ReferenceData.path("traces"))) {
+    try (Stream<Path> s = Files.list(TestData.path("traces"))) {
       return s.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
     }
   }

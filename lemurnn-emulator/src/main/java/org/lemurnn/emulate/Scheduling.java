@@ -13,4 +13,9 @@ public final class Scheduling {
   public static String realtime(int priority) {
     return Libc.realtime(priority);
   }
+
+  /** Timed sleeps of the calling thread end within about a microsecond of their deadline (Linux timer slack). */
+  public static void preciseSleeps() {
+    Libc.preciseSleeps();
+  }
 }

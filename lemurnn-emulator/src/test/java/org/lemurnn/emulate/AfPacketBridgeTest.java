@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.testkit.Timing;
+import org.lemurnn.testkit.infer.FakePredictor;
 
 /**
  * The L2 bridge on real interfaces: two network namespaces, each joined to this one by a veth pair,
@@ -33,10 +35,10 @@ class AfPacketBridgeTest {
   static void makeNamespaces() throws Exception {
     String why = null;
     try {
-      NetNs.run("ip", "netns", "add", NS_A);
-      NetNs.run("ip", "netns", "add", NS_B);
-      NetNs.run("ip", "link", "add", OUT_A, "type", "veth", "peer", "name", IN_A);
-      NetNs.run("ip", "link", "add", OUT_B, "type", "veth", "peer", "name", IN_B);
+      NetworkNamespace.run("ip", "netns", "add", NS_A);
+      NetworkNamespace.run("ip", "netns", "add", NS_B);
+      NetworkNamespace.run("ip", "link", "add", OUT_A, "type", "veth", "peer", "name", IN_A);
+      NetworkNamespace.run("ip", "link", "add", OUT_B, "type", "veth", "peer", "name", IN_B);
     } catch (Exception e) {
       why = e.getMessage();
       removeNamespaces();
@@ -45,20 +47,21 @@ class AfPacketBridgeTest {
     String macA = join(NS_A, IN_A, OUT_A, IP_A);
     String macB = join(NS_B, IN_B, OUT_B, IP_B);
     // Static neighbours: no ARP crosses the bridge, so the logs hold exactly the test's datagrams.
-    NetNs.run("ip", "-n", NS_A, "neigh", "add", IP_B, "lladdr", macB, "dev", IN_A, "nud", "permanent");
-    NetNs.run("ip", "-n", NS_B, "neigh", "add", IP_A, "lladdr", macA, "dev", IN_B, "nud", "permanent");
+    NetworkNamespace.run("ip", "-n", NS_A, "neigh", "add", IP_B, "lladdr", macB, "dev", IN_A, "nud", "permanent");
+    NetworkNamespace.run("ip", "-n", NS_B, "neigh", "add", IP_A, "lladdr", macA, "dev", IN_B, "nud", "permanent");
   }
 
   /** Moves one end of a veth pair into the namespace with an address; returns that end's MAC. */
   private static String join(String ns, String inside, String outside, String ip) throws Exception {
-    NetNs.run("ip", "link", "set", inside, "netns", ns);
+    NetworkNamespace.run("ip", "link", "set", inside, "netns", ns);
     // no IPv6: its neighbour discovery would add frames of its own to the logs
     Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + outside + "/disable_ipv6"), "1");
-    NetNs.inside(ns, () -> Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + inside + "/disable_ipv6"), "1"));
-    NetNs.run("ip", "-n", ns, "addr", "add", ip + "/24", "dev", inside);
-    NetNs.run("ip", "-n", ns, "link", "set", inside, "up");
-    NetNs.run("ip", "link", "set", outside, "up");
-    String link = NetNs.run("ip", "-n", ns, "-o", "link", "show", inside);
+    NetworkNamespace.inside(ns,
+        () -> Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + inside + "/disable_ipv6"), "1"));
+    NetworkNamespace.run("ip", "-n", ns, "addr", "add", ip + "/24", "dev", inside);
+    NetworkNamespace.run("ip", "-n", ns, "link", "set", inside, "up");
+    NetworkNamespace.run("ip", "link", "set", outside, "up");
+    String link = NetworkNamespace.run("ip", "-n", ns, "-o", "link", "show", inside);
     return link.replaceAll("(?s).*link/ether ([0-9a-f:]+).*", "$1");
   }
 
@@ -66,24 +69,25 @@ class AfPacketBridgeTest {
   static void removeNamespaces() {
     // deleting a namespace deletes the veth ends in it, and with them their peers; a pair that
     // never moved is deleted by name
-    NetNs.tryRun(List.of("ip", "netns", "del", NS_A));
-    NetNs.tryRun(List.of("ip", "netns", "del", NS_B));
-    NetNs.tryRun(List.of("ip", "link", "del", OUT_A));
-    NetNs.tryRun(List.of("ip", "link", "del", OUT_B));
+    NetworkNamespace.tryRun("ip", "netns", "del", NS_A);
+    NetworkNamespace.tryRun("ip", "netns", "del", NS_B);
+    NetworkNamespace.tryRun("ip", "link", "del", OUT_A);
+    NetworkNamespace.tryRun("ip", "link", "del", OUT_B);
   }
 
-  /** As {@link UdpForwardTest}: exact drops and logs every run, the 1 ms timing in one of five. */
+  /** As {@link UdpForwardTest}: exact drops and logs every run, the 1 ms timing by {@link Timing}'s rule. */
   @Test
   void udpCrossesTheBridgeWithTheModelsDelaysAndDrops() throws Exception {
-    List<Double> lateMs = List.of();
-    for (int attempt = 0; attempt < 5 && !EchoExchange.onTime(lateMs); attempt++) {
+    List<Double> lateMs = Timing.retry(attempt -> {
       Path logBase = dir.resolve("run" + attempt + "-");
-      DatagramChannel server = NetNs.inside(NS_B, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_B, 0)));
-      DatagramChannel client = NetNs.inside(NS_A, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_A, 0)));
+      DatagramChannel server =
+          NetworkNamespace.inside(NS_B, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_B, 0)));
+      DatagramChannel client =
+          NetworkNamespace.inside(NS_A, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_A, 0)));
       Forwarder forwarder = Forwarder.start(AfPacketBridge.open(OUT_A, OUT_B), new FakePredictor(),
           new FakePredictor(), EchoExchange.settings(logBase));
-      lateMs = EchoExchange.run(client, server, server.getLocalAddress(), forwarder, logBase);
-    }
+      return EchoExchange.run(client, server, server.getLocalAddress(), forwarder, logBase);
+    }, EchoExchange::onTime);
     assertThat(EchoExchange.onTime(lateMs)).as("95%% within 1 ms of the logged latency: %s", lateMs).isTrue();
   }
 
@@ -94,7 +98,7 @@ class AfPacketBridgeTest {
         EchoExchange.settings(dir.resolve("ping")));
     try {
       // as root, isReachable sends ICMP echo requests
-      boolean reached = NetNs.inside(NS_A, () -> InetAddress.getByName(IP_B).isReachable(2000));
+      boolean reached = NetworkNamespace.inside(NS_A, () -> InetAddress.getByName(IP_B).isReachable(2000));
       assertThat(reached).as("ICMP echo through the bridge").isTrue();
     } finally {
       forwarder.stop();

@@ -11,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lemurnn.testkit.infer.FakePredictor;
 
 /** The pipeline with an in-memory port: FIFO release, overflow drops apart from model drops. */
 class DirectionTest {

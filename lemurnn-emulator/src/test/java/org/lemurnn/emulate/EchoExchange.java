@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.lemurnn.testkit.infer.FakePredictor;
 
 /**
  * A real client and echo server talking through a running forwarder with {@link FakePredictor}s:

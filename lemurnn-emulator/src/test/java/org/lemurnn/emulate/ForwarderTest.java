@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.InputException;
+import org.lemurnn.testkit.infer.FakePredictor;
 
 /** A forwarder that cannot start gives back what it took: the port, the log writers, the threads. */
 class ForwarderTest {

@@ -10,6 +10,7 @@ import org.lemurnn.infer.Predictor;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelFile;
+import org.lemurnn.testkit.TestData;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
@@ -17,13 +18,12 @@ import org.lemurnn.trace.TraceRows;
 
 /** Replay of a reference trace through a model the original project trained. */
 class ReplayTest {
-  static final Path REFERENCE = Path.of("../../shared/reference");
-  static final Path TRACE = REFERENCE.resolve("traces/mgtrace_C4_L0_Q18250_1764000000_12.csv");
+  static final Path TRACE = TestData.path("traces/mgtrace_C4_L0_Q18250_1764000000_12.csv");
 
   /** The original's default ReLU RNN (abstract units, features bscq), read from its TorchScript file. */
   static ModelFile referenceModel() {
     return Predictors.readModel(
-        REFERENCE.resolve("pytorch-models/rnn_relu_l1_h8/modelstate-torchscript-25.pt"), UnitSystem.ABSTRACT);
+        TestData.path("pytorch-models/rnn_relu_l1_h8/modelstate-torchscript-25.pt"), UnitSystem.ABSTRACT);
   }
 
   @Test

@@ -31,7 +31,7 @@ public record SequenceSet(
    * normalisation; the spec's output_str is {@code bd} or {@code ld} (backlog or latency, then drop).
    */
   public static SequenceSet of(List<LinkSample> samples, ModelSpec spec) {
-    FeatureEncoder encoder = new FeatureEncoder(spec.inputStr(), spec.units(), spec.normScale());
+    FeatureEncoder encoder = new FeatureEncoder(spec);
     FeatureEncoder capacityOnly = new FeatureEncoder("c", spec.units(), spec.normScale());
     String outputStr = spec.outputStr();
     if (samples.isEmpty()) throw new IllegalArgumentException("no sequences");

@@ -292,8 +292,15 @@ public record TrainOptions(
   }
 
   public ModelSpec modelSpec(DataSets data) {
+    // measured traces count what their link counted; synthetic data adds its presets' framing
+    double overhead;
+    try {
+      overhead = dagData.isEmpty() ? dataSpec().overheadSize() : 0;
+    } catch (IllegalArgumentException e) {
+      throw new InputException(e.getMessage(), e);
+    }
     return new ModelSpec(model.cell(), model.numLayers(), model.hiddenSize(), inputStr(), OUTPUT_STR, data.units(),
-        data.normScale());
+        data.normScale(), overhead);
   }
 
   /** How to train, with {@code threads} for the recurrent core. */

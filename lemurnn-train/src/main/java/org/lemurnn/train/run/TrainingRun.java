@@ -106,7 +106,7 @@ public final class TrainingRun {
     this.logRows = new ArrayList<>(dir.lines(RunDirectory.LOG).stream().filter(l -> !l.startsWith("#")).toList());
     this.fidelity = options.sizes().window() > 0 ? new ValidationFidelity(data.val()) : null;
     if (fidelity != null && Files.isRegularFile(dir.bestModel())) {
-      bestFidelity = fidelity.score(org.lemurnn.model.ModelFile.read(dir.bestModel())); // a resumed run keeps its best
+      bestFidelity = fidelity.judge(org.lemurnn.model.ModelFile.read(dir.bestModel())).score(); // a resumed run keeps its best
     }
   }
 
@@ -198,8 +198,9 @@ public final class TrainingRun {
     trainer.model().load(init.tensors());
     trainer.keepAsBest();
     if (fidelity != null) { // the starting point is a candidate too: fine-tuning must beat it to replace it
-      bestFidelity = fidelity.score(init);
-      init.write(dir.bestModel());
+      ValidationFidelity.Judgement judged = fidelity.judge(init);
+      bestFidelity = judged.score();
+      judged.applyTo(init).write(dir.bestModel());
     }
   }
 
@@ -296,12 +297,12 @@ public final class TrainingRun {
     }
     if (fidelity != null) {
       org.lemurnn.model.ModelFile current = trainer.model().toModelFile();
-      double score = fidelity.score(current);
-      val.put("fidelity", score);
-      if (score < bestFidelity) {
-        bestFidelity = score;
+      ValidationFidelity.Judgement judged = fidelity.judge(current);
+      val.put("fidelity", judged.score());
+      if (judged.score() < bestFidelity) {
+        bestFidelity = judged.score();
         bestFidelityEpoch = epoch;
-        current.write(dir.bestModel());
+        judged.applyTo(current).write(dir.bestModel());
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;

@@ -20,10 +20,9 @@ import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.Tensor;
+import org.lemurnn.testkit.TestData;
 
 class LinkModelTest {
-  private static final Path REFERENCE = Path.of("../../shared/reference/pytorch-models");
-
   static ModelSpec spec(CellType cell, int layers, int hidden) {
     return new ModelSpec(cell, layers, hidden, "bscq", "bd", UnitSystem.ABSTRACT, 1.0);
   }
@@ -37,7 +36,7 @@ class LinkModelTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource({"rnn_relu_l1_h8, RELU_RNN, 1, 8", "lstm_l2_h16, LSTM, 2, 16"})
   void matchesPytorchOnReferenceModels(String name, CellType cell, int layers, int hidden) throws IOException {
-    Path dir = reference().resolve(name);
+    Path dir = TestData.path("pytorch-models/" + name);
     JsonNode weights = new ObjectMapper().readTree(dir.resolve("weights_" + name + ".json").toFile()).get("tensors");
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     weights.properties().forEach(e -> {
@@ -70,12 +69,6 @@ class LinkModelTest {
 
   private static void assertClose(float actual, double expected) {
     assertThat((double) actual).isCloseTo(expected, within(1e-4 * Math.max(1, Math.abs(expected))));
-  }
-
-  private static Path reference() {
-    Path p = REFERENCE;
-    // tests run in the module directory; the reference sits beside the project root
-    return p.toFile().isDirectory() ? p : Path.of("../shared/reference/pytorch-models");
   }
 
   @ParameterizedTest

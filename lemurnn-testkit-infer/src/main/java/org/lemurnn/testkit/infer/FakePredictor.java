@@ -1,4 +1,4 @@
-package org.lemurnn.emulate;
+package org.lemurnn.testkit.infer;
 
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.link.UnitSystem;
@@ -9,30 +9,27 @@ import org.lemurnn.model.ModelSpec;
  * A stand-in model with outputs a test can compute by hand: backlog = 2 + 10 x size (features
  * bscq, physical units, so size in KByte), dropped when the size in bytes is a multiple of 7 (or
  * of another modulus given, 0 for never).
- * It counts the steps since its last reset in {@link #steps}.
  */
-final class FakePredictor implements Predictor {
-  static final ModelSpec SPEC = new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", UnitSystem.PHYSICAL, 1.0);
+public final class FakePredictor implements Predictor {
+  public static final ModelSpec SPEC = new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", UnitSystem.PHYSICAL, 1.0);
   private final int dropModulus;
-  int steps;
-  int resets;
 
   /** Sizes divisible by this are dropped, unless a test says otherwise. */
-  static final int DROP_MODULUS = 7;
+  public static final int DROP_MODULUS = 7;
 
-  FakePredictor() {
+  public FakePredictor() {
     this(DROP_MODULUS);
   }
 
-  FakePredictor(int dropModulus) {
+  public FakePredictor(int dropModulus) {
     this.dropModulus = dropModulus;
   }
 
-  static double backlogKbyte(int sizeBytes) {
+  public static double backlogKbyte(int sizeBytes) {
     return 2 + 10 * (sizeBytes / 1000.0);
   }
 
-  static boolean drops(int sizeBytes) {
+  public static boolean drops(int sizeBytes) {
     return sizeBytes % DROP_MODULUS == 0;
   }
 
@@ -51,12 +48,10 @@ final class FakePredictor implements Predictor {
     out[BACKLOG] = (float) backlogKbyte(sizeBytes);
     out[DROP_LOGIT_0] = 0;
     out[DROP_LOGIT_1] = dropsHere(sizeBytes) ? 1 : -1;
-    steps++;
   }
 
   @Override
   public void reset() {
-    steps = 0;
-    resets++;
+    // no state: each step depends on its own packet only
   }
 }

@@ -1,0 +1,150 @@
+package org.lemurnn.probe;
+
+import static org.lemurnn.emulate.NetworkNamespace.run;
+import static org.lemurnn.emulate.NetworkNamespace.tryRun;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Locale;
+
+/**
+ * A real link on one Linux host: two network namespaces joined by a veth pair, the sending side's
+ * egress shaped by the kernel's token bucket filter ({@code tc qdisc ... tbf rate C mbit burst B
+ * limit Q}, optionally with a packet-limited pfifo child), the way the kernel-tbf reference traces
+ * (testdata/kernel-tbf/) were measured. Routed, a third namespace sits between them as a router and
+ * shapes its egress towards the receiver: the sender's own interface is then unshaped, so a capture there sees
+ * packets before the link, and the router rewrites TTL and checksums as real paths do. IPv6 is off and the neighbours are static, so nothing but the probes crosses the
+ * shaper during a run. {@link #close} removes everything, and {@link #create} does when it fails
+ * half way. Needs root and iproute2.
+ */
+public final class KernelLink implements AutoCloseable {
+  public static final String SENDER_IP = "10.213.0.1";
+  private final boolean routed;
+  private final String senderNs, receiverNs, routerNs, senderIf, receiverIf, routerInIf, routerOutIf;
+  private final String receiverIp;
+  private boolean closed;
+
+  private KernelLink(String tag, boolean routed) {
+    this.routed = routed;
+    senderNs = "lemurnn-tx-" + tag;
+    receiverNs = "lemurnn-rx-" + tag;
+    routerNs = "lemurnn-via-" + tag;
+    // interface names: at most 15 characters
+    String shortTag = tag.length() > 10 ? tag.substring(tag.length() - 10) : tag;
+    senderIf = "lt" + shortTag;
+    receiverIf = "lr" + shortTag;
+    routerInIf = "la" + shortTag;
+    routerOutIf = "lb" + shortTag;
+    receiverIp = routed ? "10.213.1.2" : "10.213.0.2";
+  }
+
+  /** Builds the namespaces and veth pair, unshaped; {@code tag} makes the names unique (a pid). */
+  public static KernelLink create(String tag) throws IOException {
+    return create(tag, false);
+  }
+
+  /** As {@link #create(String)}, with a router namespace between sender and receiver when {@code routed}. */
+  public static KernelLink create(String tag, boolean routed) throws IOException {
+    KernelLink link = new KernelLink(tag, routed);
+    try {
+      link.build();
+      return link;
+    } catch (IOException | RuntimeException e) {
+      link.close();
+      throw e;
+    }
+  }
+
+  private void build() throws IOException {
+    run("ip", "netns", "add", senderNs);
+    run("ip", "netns", "add", receiverNs);
+    if (!routed) {
+      pair(senderNs, senderIf, SENDER_IP, receiverNs, receiverIf, receiverIp);
+      return;
+    }
+    run("ip", "netns", "add", routerNs);
+    run("ip", "netns", "exec", routerNs, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    pair(senderNs, senderIf, SENDER_IP, routerNs, routerInIf, "10.213.0.254");
+    pair(routerNs, routerOutIf, "10.213.1.254", receiverNs, receiverIf, receiverIp);
+    run("ip", "-n", senderNs, "route", "add", "10.213.1.0/24", "via", "10.213.0.254");
+    run("ip", "-n", receiverNs, "route", "add", "10.213.0.0/24", "via", "10.213.1.254");
+  }
+
+  /** A veth pair between two namespaces, addressed, with static neighbours both ways. */
+  private void pair(String nsA, String ifA, String ipA, String nsB, String ifB, String ipB) throws IOException {
+    run("ip", "link", "add", "dev", ifA, "type", "veth", "peer", "name", ifB);
+    run("ip", "link", "set", "dev", ifA, "netns", nsA);
+    run("ip", "link", "set", "dev", ifB, "netns", nsB);
+    side(nsA, ifA, ipA);
+    side(nsB, ifB, ipB);
+    neighbour(nsA, ifA, ipB, mac(nsB, ifB));
+    neighbour(nsB, ifB, ipA, mac(nsA, ifA));
+  }
+
+  private void side(String ns, String dev, String ip) throws IOException {
+    // no IPv6: its neighbour discovery and router solicitations would cross the shaper with the probes
+    run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+    run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf." + dev + ".disable_ipv6=1");
+    run("ip", "-n", ns, "addr", "add", ip + "/24", "dev", dev);
+    run("ip", "-n", ns, "link", "set", "dev", dev, "up");
+    run("ip", "-n", ns, "link", "set", "dev", "lo", "up");
+  }
+
+  private String mac(String ns, String dev) throws IOException {
+    String link = run("ip", "-n", ns, "-o", "link", "show", "dev", dev);
+    return link.replaceAll("(?s).*link/ether ([0-9a-f:]+).*", "$1").strip();
+  }
+
+  private void neighbour(String ns, String dev, String ip, String mac) throws IOException {
+    run("ip", "-n", ns, "neigh", "replace", ip, "lladdr", mac, "dev", dev, "nud", "permanent");
+  }
+
+  /**
+   * Shapes the sender's egress: {@code tbf rate C mbit burst B limit Q} (bytes), and with {@code
+   * pfifoPackets > 0} a pfifo child of that many packets as the queue. Replaces earlier shaping.
+   */
+  public void shape(double capacityMbps, int queueBytes, int burstBytes, int pfifoPackets) throws IOException {
+    String ns = routed ? routerNs : senderNs, dev = routed ? routerOutIf : senderIf;
+    tryRun("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", dev, "root");
+    run("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "root", "handle", "1:", "tbf",
+        "rate", String.format(Locale.ROOT, "%.6fmbit", capacityMbps), "burst", Integer.toString(burstBytes),
+        "limit", Integer.toString(queueBytes));
+    if (pfifoPackets > 0) {
+      run("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "parent", "1:1", "handle", "10:",
+          "pfifo", "limit", Integer.toString(pfifoPackets));
+    }
+  }
+
+  public String senderNamespace() {
+    return senderNs;
+  }
+
+  public String receiverNamespace() {
+    return receiverNs;
+  }
+
+  public String senderInterface() {
+    return senderIf;
+  }
+
+  public String receiverInterface() {
+    return receiverIf;
+  }
+
+  public InetAddress receiverAddress() throws IOException {
+    return InetAddress.getByName(receiverIp);
+  }
+
+  /** Removes both namespaces; the veth ends in them go with them. Safe to call twice. */
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    tryRun("ip", "netns", "del", senderNs);
+    tryRun("ip", "netns", "del", receiverNs);
+    if (routed) tryRun("ip", "netns", "del", routerNs);
+    // a pair that never moved into a namespace is still here
+    tryRun("ip", "link", "del", "dev", senderIf);
+    tryRun("ip", "link", "del", "dev", routerOutIf);
+  }
+}

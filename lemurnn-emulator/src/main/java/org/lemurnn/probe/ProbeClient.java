@@ -1,0 +1,232 @@
+package org.lemurnn.probe;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Instant;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+import org.HdrHistogram.Histogram;
+import org.lemurnn.InputException;
+import org.lemurnn.emulate.Scheduling;
+import org.lemurnn.measure.ProbeDatagram;
+import org.lemurnn.measure.ProbeSchedule;
+import org.lemurnn.measure.TraceSummary;
+import org.lemurnn.trace.TraceLink;
+
+/**
+ * The sending end of {@code lemurnn probe}: announces each run on the control connection, sends its
+ * probes on the schedule (parking until shortly before each send time, then spinning), reads the
+ * wall clock just before each send, and hands the send log to the server, which answers with the
+ * trace it wrote. {@link #stop} (Ctrl-C) ends the current run after the probes sent so far; the
+ * server still writes their trace.
+ */
+public final class ProbeClient implements AutoCloseable {
+  /**
+   * Closer than this to a send time the thread spins instead of parking: a quarter of the mean gap,
+   * within these bounds. Wider spins wake up late less often, but a real-time thread that spins most
+   * of the time is throttled by the kernel (sched_rt_runtime_us) for tens of milliseconds a second.
+   */
+  private static final long MIN_SPIN_NS = 25_000, MAX_SPIN_NS = 100_000;
+  /** Time between announcing a run and its first probe, so the first is not late. */
+  private static final long LEAD_NS = 2_000_000;
+
+  private final SocketChannel control;
+  private final DatagramChannel probes;
+  private final DataInputStream in;
+  private final DataOutputStream out;
+  /** Pause of a spinning sender after each {@link #YIELD_EVERY_NS} on its core. */
+  private static final long YIELD_EVERY_NS = 1_000_000, YIELD_NS = 20_000;
+  private volatile boolean stopping;
+  private int realtimePriority;
+  private volatile String realtimeFailure;
+
+  /** What the server made of a run, and how well the client kept to the schedule. */
+  public record RunResult(String file, TraceSummary summary, double lagP50Us, double lagP99Us, double lagMaxUs,
+      double sentPerSecond) {}
+
+  private ProbeClient(SocketChannel control, DatagramChannel probes) throws IOException {
+    this.control = control;
+    this.probes = probes;
+    in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(control), 1 << 16));
+    out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(control), 1 << 16));
+    out.writeByte(ProbeControl.HELLO);
+    out.writeInt(ProbeControl.MAGIC);
+    out.writeInt(ProbeControl.VERSION);
+    out.flush();
+  }
+
+  /** Connects (sockets made in the calling thread's network namespace). */
+  public static ProbeClient connect(InetSocketAddress server) throws IOException {
+    SocketChannel control = SocketChannel.open();
+    DatagramChannel probes = null;
+    try {
+      control.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      control.connect(server);
+      probes = DatagramChannel.open();
+      // room for a burst the local qdisc holds, so a send never blocks behind the queue under test
+      probes.setOption(StandardSocketOptions.SO_SNDBUF, 8 << 20);
+      probes.connect(server);
+      return new ProbeClient(control, probes);
+    } catch (IOException | RuntimeException e) {
+      control.close();
+      if (probes != null) probes.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs one schedule.
+   *
+   * @param link what the user says the link is, or null
+   * @param drainMs how long after the last probe the server still waits for stragglers (the pause between runs)
+   * @param progress told the probes sent so far, now and then
+   * @throws InputException when the server refused the run (clocks, its own drops)
+   */
+  public RunResult run(ProbeSchedule schedule, TraceLink link, long drainMs, IntConsumer progress) throws IOException {
+    int n = schedule.packets();
+    out.writeByte(ProbeControl.RUN);
+    out.writeInt(n);
+    out.writeLong(drainMs);
+    ProbeControl.writeLink(out, link);
+    out.flush();
+    ProbeControl.expect(in.readByte(), ProbeControl.READY, "READY");
+    int runId = in.readInt();
+
+    long[] tx = new long[n];
+    int[] size = schedule.frameBytes();
+    Histogram lag = new Histogram(3_600_000_000_000L, 3);
+    long[] sentAndSpan = new long[2];
+    Throwable[] failure = new Throwable[1];
+    // its own thread, so real-time scheduling ends with the run
+    Thread sender = Thread.ofPlatform().name("probe-sender").start(() -> {
+      try {
+        if (realtimePriority > 0) realtimeFailure = Scheduling.realtime(realtimePriority);
+        send(runId, schedule, tx, lag, sentAndSpan, progress);
+      } catch (Throwable e) {
+        failure[0] = e;
+      }
+    });
+    boolean interrupted = false;
+    while (sender.isAlive()) {
+      try {
+        sender.join();
+      } catch (InterruptedException e) {
+        stop(); // the probes so far still make a trace
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+    if (failure[0] instanceof IOException e) throw e;
+    if (failure[0] != null) throw new IllegalStateException("probe sender failed", failure[0]);
+    int sent = (int) sentAndSpan[0];
+    progress.accept(sent);
+
+    out.writeByte(ProbeControl.LOG);
+    out.writeInt(sent);
+    for (int i = 0; i < sent; i++) {
+      out.writeLong(tx[i]);
+      out.writeInt(size[i]);
+    }
+    out.flush();
+    byte answer = in.readByte();
+    if (answer == ProbeControl.FAIL) throw new InputException("the server refused the run: " + in.readUTF());
+    ProbeControl.expect(answer, ProbeControl.DONE, "DONE or FAIL");
+    String file = in.readUTF();
+    TraceSummary summary = new TraceSummary(in.readLong(), in.readLong(), in.readDouble(), in.readDouble());
+    return new RunResult(file, summary, lag.getValueAtPercentile(50) / 1e3, lag.getValueAtPercentile(99) / 1e3,
+        lag.getMaxValue() / 1e3, sent <= 1 ? 0 : (sent - 1) * 1e9 / Math.max(1, sentAndSpan[1]));
+  }
+
+  /**
+   * The send loop: parks until shortly before a send time, spins the rest, and after each
+   * {@link #YIELD_EVERY_NS} without a pause parks {@link #YIELD_NS}: a real-time thread that never
+   * leaves its core starves the kernel's per-CPU work until the kernel takes the core away for
+   * tens of milliseconds (the forwarder's TX does the same).
+   */
+  private void send(int runId, ProbeSchedule schedule, long[] tx, Histogram lag, long[] sentAndSpan, IntConsumer progress)
+      throws IOException {
+    int n = schedule.packets();
+    int[] size = schedule.frameBytes();
+    long[] offset = schedule.offsetNs();
+    ByteBuffer payload = ByteBuffer.allocateDirect(ProbeDatagram.MAX_FRAME_BYTES);
+    long spinNs = n < 2 ? MAX_SPIN_NS : Math.clamp(offset[n - 1] / (n - 1) / 4, MIN_SPIN_NS, MAX_SPIN_NS);
+    Scheduling.preciseSleeps();
+    long start = System.nanoTime() + LEAD_NS;
+    long firstNs = 0, lastNs = 0, pausedNs = System.nanoTime();
+    for (int i = 0; i < n && !stopping; i++) {
+      long due = start + offset[i];
+      ProbeDatagram.fill(payload, runId, i, size[i]);
+      if (System.nanoTime() - pausedNs > YIELD_EVERY_NS) {
+        LockSupport.parkNanos(YIELD_NS);
+        pausedNs = System.nanoTime();
+      }
+      for (long left; (left = due - System.nanoTime()) > 0; ) {
+        if (left > spinNs) {
+          LockSupport.parkNanos(left - spinNs);
+          pausedNs = System.nanoTime();
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+      long now = System.nanoTime();
+      if (i == 0) firstNs = now;
+      lastNs = now;
+      Instant wall = Instant.now();
+      tx[i] = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
+      try {
+        probes.write(payload);
+      } catch (IOException e) {
+        // the local qdisc refused it (ENOBUFS): the link under test dropped it
+      }
+      lag.recordValue(Math.max(0, now - due));
+      sentAndSpan[0] = i + 1;
+      if ((i & 255) == 0) progress.accept(i + 1);
+    }
+    sentAndSpan[1] = lastNs - firstNs;
+  }
+
+  /**
+   * Sends under SCHED_FIFO at {@code priority} (0: ordinary scheduling), so other processes cannot
+   * make the sender late. Needs root or RLIMIT_RTPRIO; see {@link #realtimeFailure}.
+   */
+  public void realtime(int priority) {
+    realtimePriority = priority;
+  }
+
+  /** Why the last run could not have real-time scheduling, or null. */
+  public String realtimeFailure() {
+    return realtimeFailure;
+  }
+
+  /** Ends the run in progress after the probe being sent (safe from another thread). */
+  public void stop() {
+    stopping = true;
+  }
+
+  public boolean stopped() {
+    return stopping;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (!control.isOpen()) return;
+    try {
+      out.writeByte(ProbeControl.BYE);
+      out.flush();
+    } catch (IOException e) {
+      // the server went first: nothing to say goodbye to
+    } finally {
+      probes.close();
+      control.close();
+    }
+  }
+}
