@@ -79,6 +79,15 @@ final class LinkOptions {
     return spec.presets(resolved).traffic(trafficKinds()).link(kind()).infiniteQueue(infiniteQueue).schedule(schedule());
   }
 
+  /** Every flag given, its kind's too, for commands that have no synthetic link in some uses. */
+  List<String> flagsGiven() {
+    List<String> given = dataFlagsGiven();
+    if (linkChoice.packetQueue) given.add("--packetqueue");
+    if (linkChoice.codel) given.add("--codel");
+    if (linkChoice.mahimahi != null) given.add("--mahimahi");
+    return given;
+  }
+
   /** The flags given that describe a synthetic link's data (not its kind), for commands that refuse them. */
   List<String> dataFlagsGiven() {
     List<String> given = new ArrayList<>();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.lemurnn.InputException;
@@ -117,6 +118,11 @@ public final class RunModelCommand implements Callable<Integer> {
   }
 
   private LinkSample traceSample() {
+    List<String> refused = link.flagsGiven();
+    if (!refused.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), String.join(", ", refused) + " describe a synthetic sample, but "
+          + "--dag_data gives a trace file, whose name carries its link: drop one or the other");
+    }
     LinkSample all = TraceFile.load(trace);
     if (seqLen == null) return all;
     if (seqLen < 1) throw new ParameterException(spec.commandLine(), "--seq_len must be >= 1");
