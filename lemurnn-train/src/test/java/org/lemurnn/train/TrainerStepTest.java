@@ -39,9 +39,9 @@ class TrainerStepTest {
         float[] backlog = SequenceSet.gather(set.backlog(), steps, order, 0, batch);
         float[] drops = SequenceSet.gather(set.drops(), steps, order, 0, batch);
 
-        Map<String, Double> ours = trainer.step(x, backlog, drops, null, batch, steps, null);
+        TrainLoss ours = trainer.step(x, backlog, drops, null, batch, steps, null);
         double expectedLoss = libtorch.step(x, backlog, drops, batch, steps);
-        assertThat(ours.get("loss")).isCloseTo(expectedLoss, within(1e-4 * Math.max(1, Math.abs(expectedLoss))));
+        assertThat(ours.loss()).isCloseTo(expectedLoss, within(1e-4 * Math.max(1, Math.abs(expectedLoss))));
       }
       Map<String, Tensor> expected = reference.tensors();
       trainer.model().tensors().forEach((name, tensor) -> {

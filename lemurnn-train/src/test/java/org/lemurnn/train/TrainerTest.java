@@ -2,7 +2,6 @@ package org.lemurnn.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.DataSpec;
@@ -27,11 +26,11 @@ class TrainerTest {
   void lossFallsOnALearnableLink() {
     try (Trainer trainer = new Trainer(config(CellType.RELU_RNN, Objective.DEFAULT), data(3, 128, 32, 32, 32))) {
       double before = trainer.validate().get(Metric.BACKLOG_L1);
-      Map<String, Double> first = trainer.trainEpoch(0, i -> {}, null);
-      Map<String, Double> last = first;
+      TrainLoss first = trainer.trainEpoch(0, i -> {}, null);
+      TrainLoss last = first;
       for (int e = 1; e < 6; e++) last = trainer.trainEpoch(e, i -> {}, null);
       double after = trainer.validate().get(Metric.BACKLOG_L1);
-      assertThat(last.get("loss")).isLessThan(first.get("loss") * 0.8);
+      assertThat(last.loss()).isLessThan(first.loss() * 0.8);
       assertThat(after).isLessThan(before * 0.8);
     }
   }

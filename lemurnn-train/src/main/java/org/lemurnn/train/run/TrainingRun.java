@@ -25,6 +25,7 @@ import org.lemurnn.io.AtomicFile;
 import org.lemurnn.metrics.SetMetrics;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.train.SequenceSet;
+import org.lemurnn.train.TrainLoss;
 import org.lemurnn.train.Trainer;
 import org.lemurnn.train.plot.BacklogPlot;
 
@@ -264,15 +265,15 @@ public final class TrainingRun {
 
   private void runEpoch(int epoch, BufferedWriter gradients) {
     long start = System.nanoTime();
-    Map<String, Double> train = trainer.trainEpoch(epoch, index -> {
+    TrainLoss train = trainer.trainEpoch(epoch, index -> {
       if (stopRequested) throw new Stop();
       listener.batch(index);
     }, gradients == null ? null : line -> write(gradients, line));
     SetMetrics valMetrics = trainer.validate();
     double valLoss = trainer.config().objective().validationLoss(valMetrics);
     Map<String, Double> val = new java.util.LinkedHashMap<>(valMetrics.byName());
-    if (!Double.isFinite(train.get("loss")) || !Double.isFinite(valLoss)) {
-      throw new InputException("training diverged in epoch " + epoch + " (training loss " + train.get("loss")
+    if (!Double.isFinite(train.loss()) || !Double.isFinite(valLoss)) {
+      throw new InputException("training diverged in epoch " + epoch + " (training loss " + train.loss()
           + ", validation loss " + valLoss + "): lower --learning_rate or use --normalize"
           + (bestEpoch >= 0 ? "; the best model so far is " + dir.model(bestEpoch) : ""));
     }
@@ -307,8 +308,8 @@ public final class TrainingRun {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     appendHistory(epoch, train, val, valLoss, testLoss, seconds);
-    appendLog(epoch, train.get("loss"), val, valLoss, testLoss, seconds);
-    listener.epoch(new EpochSummary(epoch, options.schedule().numEpochs(), train.get("loss"), valLoss, testLoss, bestEpoch, newBest, seconds));
+    appendLog(epoch, train.loss(), val, valLoss, testLoss, seconds);
+    listener.epoch(new EpochSummary(epoch, options.schedule().numEpochs(), train.loss(), valLoss, testLoss, bestEpoch, newBest, seconds));
   }
 
   /** Thrown from the batch callback to leave an epoch at once when Ctrl-C came. */
@@ -363,18 +364,18 @@ public final class TrainingRun {
     }
   }
 
-  private void appendHistory(int epoch, Map<String, Double> train, Map<String, Double> val, double valLoss,
+  private void appendHistory(int epoch, TrainLoss train, Map<String, Double> val, double valLoss,
       double testLoss, double seconds) {
     ObjectNode line = RunDirectory.JSON.createObjectNode();
     line.put("epoch", epoch);
     line.put("learning_rate", options.schedule().learningRate());
     line.put("best_model", bestEpoch);
-    line.put("train_loss", train.get("loss"));
+    line.put("train_loss", train.loss());
     line.put("val_loss", valLoss);
     line.put("test_loss", testLoss);
     line.put("seconds", seconds);
     if (fidelity != null) line.put("best_fidelity_epoch", bestFidelityEpoch);
-    train.forEach(line.putObject("train_loss_details")::put);
+    train.byName().forEach(line.putObject("train_loss_details")::put);
     val.forEach(line.putObject("val_loss_details")::put);
     testMetrics.byName().forEach(line.putObject("test_loss_details")::put);
     historyLines.add(line.toString());
