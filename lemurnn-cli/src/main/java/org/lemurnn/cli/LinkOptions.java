@@ -76,7 +76,8 @@ final class LinkOptions {
 
   /** {@code spec} with the presets {@code resolved} (see {@link #presets}), these traffic kinds and this link. */
   DataSpec.Builder applyTo(DataSpec.Builder spec, List<LinkPreset> resolved) {
-    return spec.presets(resolved).traffic(trafficKinds()).link(kind()).infiniteQueue(infiniteQueue).schedule(schedule());
+    return spec.presets(resolved).traffic(trafficKinds()).link(kind()).infiniteQueue(infiniteQueue)
+        .schedule(schedule());
   }
 
   /** Every flag given, its kind's too, for commands that have no synthetic link in some uses. */

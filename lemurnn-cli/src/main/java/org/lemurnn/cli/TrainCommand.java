@@ -69,7 +69,8 @@ public final class TrainCommand implements Callable<Integer> {
   Trainer trainer = new Trainer();
 
   static final class Trainer {
-    @Option(names = "--energy", description = "Trainer: L1 + droprate + squared CDF distance; val adds 10 x energy distance.")
+    @Option(names = "--energy",
+        description = "Trainer: L1 + droprate + squared CDF distance; val adds 10 x energy distance.")
     boolean energy;
 
     @Option(names = "--earthmover", description = "Trainer trainer_bxe1: L1 + cross-entropy + symmetric earthmover.")
@@ -238,7 +239,8 @@ public final class TrainCommand implements Callable<Integer> {
         new TrainOptions.Loss(trainer.objective(), dropMasking, computeAdsLoss),
         new TrainOptions.Link(absoluteFiles(link.presets), link.traffic, link.kind(), link.infiniteQueue,
             absolute(link.scheduleFile())),
-        new TrainOptions.Sizes(seqLen, kiloTrainingSamples, kiloValSamples, kiloTestSamples, multiloader, window, burnIn),
+        new TrainOptions.Sizes(seqLen, kiloTrainingSamples, kiloValSamples, kiloTestSamples, multiloader, window,
+            burnIn),
         new TrainOptions.Seeds(seed(dataSeed), seed(torchSeed)),
         new TrainOptions.Schedule(numEpochs, learningRate, dropoutRate, absolute(init)),
         absoluteFiles(dagData), normalize, trackGrad);

@@ -287,8 +287,8 @@ public record DataSpec(
     }
 
     public DataSpec build() {
-      return new DataSpec(presets, traffic, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples, testSamples,
-          multiloader, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+      return new DataSpec(presets, traffic, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples,
+          testSamples, multiloader, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
     }
   }
 }

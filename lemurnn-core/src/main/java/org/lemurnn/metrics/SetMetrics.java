@@ -14,7 +14,9 @@ import java.util.TreeMap;
 public record SetMetrics(Map<Metric, Double> means, double[] adsByRadius, SortedMap<String, SetMetrics> byTraffic) {
   public SetMetrics {
     means = new EnumMap<>(means);
-    if (means.size() != Metric.values().length) throw new IllegalArgumentException("every metric needs a value: " + means);
+    if (means.size() != Metric.values().length) {
+      throw new IllegalArgumentException("every metric needs a value: " + means);
+    }
     adsByRadius = adsByRadius.clone();
     byTraffic = new TreeMap<>(byTraffic);
   }
@@ -31,7 +33,8 @@ public record SetMetrics(Map<Metric, Double> means, double[] adsByRadius, Sorted
     Map<String, Double> out = new LinkedHashMap<>();
     means.forEach((metric, value) -> out.put(metric.key(), value));
     for (int r = 0; r < adsByRadius.length; r++) out.put("ads_r" + AdditiveDropSimilarity.RADII[r], adsByRadius[r]);
-    byTraffic.forEach((traffic, metrics) -> metrics.byName().forEach((name, value) -> out.put(traffic + "/" + name, value)));
+    byTraffic.forEach((traffic, metrics) ->
+        metrics.byName().forEach((name, value) -> out.put(traffic + "/" + name, value)));
     return out;
   }
 }

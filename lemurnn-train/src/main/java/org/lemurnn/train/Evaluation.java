@@ -88,7 +88,9 @@ public final class Evaluation {
     TreeSet<String> trafficTypes = new TreeSet<>(Arrays.asList(set.traffic()));
     SortedMap<String, SetMetrics> byTraffic = new TreeMap<>();
     if (perTraffic && trafficTypes.size() > 1) {
-      for (String traffic : trafficTypes) byTraffic.put(traffic, means(perSequence, adsPerSequence, set.traffic(), traffic));
+      for (String traffic : trafficTypes) {
+        byTraffic.put(traffic, means(perSequence, adsPerSequence, set.traffic(), traffic));
+      }
     }
     SetMetrics all = means(perSequence, adsPerSequence, set.traffic(), null);
     return new SetMetrics(all.means(), all.adsByRadius(), byTraffic);

@@ -84,7 +84,8 @@ public enum Objective {
     double common = metrics.get(BACKLOG_L1) + metrics.get(DROPRATE);
     return switch (this) {
       case DEFAULT -> common + metrics.get(CROSS_ENTROPY) + metrics.get(WASSERSTEIN);
-      case EARTHMOVER -> common + metrics.get(CROSS_ENTROPY) + metrics.get(WASSERSTEIN) + metrics.get(Metric.EARTHMOVER);
+      case EARTHMOVER ->
+          common + metrics.get(CROSS_ENTROPY) + metrics.get(WASSERSTEIN) + metrics.get(Metric.EARTHMOVER);
       case ENERGY -> common + 10 * metrics.get(Metric.ENERGY);
     };
   }

@@ -105,7 +105,9 @@ public record TrainOptions(
         throw new InputException("--kilo_training_samples, --kilo_val_samples and --kilo_test_samples must give at"
             + " least one sequence each (x 1024)");
       }
-      if (window < 0) throw new InputException("--window must be >= 0 (0: the original's prefix loader), got " + window);
+      if (window < 0) {
+        throw new InputException("--window must be >= 0 (0: the original's prefix loader), got " + window);
+      }
       if (burnIn < 0) throw new InputException("--burn_in must be >= 0, got " + burnIn);
       if (burnIn > 0 && window == 0) throw new InputException("--burn_in goes with --window");
       if (window > 0 && multiloader) throw new InputException("choose --window or --multiloader, not both");
@@ -152,7 +154,9 @@ public record TrainOptions(
   @JsonValue
   public ObjectNode toJson() {
     ObjectNode flat = RunDirectory.JSON.createObjectNode();
-    for (Record part : List.of(model, loss, link, sizes, seeds, schedule)) flat.setAll((ObjectNode) RunDirectory.JSON.valueToTree(part));
+    for (Record part : List.of(model, loss, link, sizes, seeds, schedule)) {
+      flat.setAll((ObjectNode) RunDirectory.JSON.valueToTree(part));
+    }
     flat.remove(List.of("cell", "trainer", "kind"));
     for (var e : CELL_FLAGS.entrySet()) flat.put(e.getKey(), model.cell() == e.getValue());
     for (var e : TRAINER_FLAGS.entrySet()) flat.put(e.getKey(), loss.trainer() == e.getValue());
@@ -305,8 +309,8 @@ public record TrainOptions(
 
   /** How to train, with {@code threads} for the recurrent core. */
   public TrainConfig trainConfig(ModelSpec spec, int threads) {
-    return new TrainConfig(spec, schedule.dropoutRate(), schedule.learningRate(), TrainConfig.BATCH_SIZE, loss.trainer(),
-        loss.dropMasking(), loss.computeAdsLoss(), seeds.torchSeed(), threads);
+    return new TrainConfig(spec, schedule.dropoutRate(), schedule.learningRate(), TrainConfig.BATCH_SIZE,
+        loss.trainer(), loss.dropMasking(), loss.computeAdsLoss(), seeds.torchSeed(), threads);
   }
 
   /**
@@ -339,6 +343,7 @@ public record TrainOptions(
   }
 
   public TrainOptions withEpochs(int epochs) {
-    return new TrainOptions(model, loss, link, sizes, seeds, schedule.withEpochs(epochs), dagData, normalize, trackGrad);
+    return new TrainOptions(model, loss, link, sizes, seeds, schedule.withEpochs(epochs), dagData, normalize,
+        trackGrad);
   }
 }

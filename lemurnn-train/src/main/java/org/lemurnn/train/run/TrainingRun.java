@@ -176,7 +176,8 @@ public final class TrainingRun {
     TrainingRun run = new TrainingRun(dir, options, data, threads, listener);
     // a writer killed half way (kill -9) leaves its temporary file; we hold the lock, so none is live
     AtomicFile.removeStale(runDir).forEach(name -> run.resumeNotes.add("removed " + name + ", left by a killed run"));
-    run.resumeNotes.addAll(RunLogCheck.reconcile(dir, checkpoint.epoch(), options.schedule().learningRate(), run.historyLines, run.logRows));
+    run.resumeNotes.addAll(RunLogCheck.reconcile(dir, checkpoint.epoch(), options.schedule().learningRate(),
+        run.historyLines, run.logRows));
     run.trainer.restore(checkpoint.weights(), checkpoint.bestWeights(), checkpoint.adamState(), checkpoint.adamStep());
     run.firstEpoch = checkpoint.epoch() + 1;
     run.bestEpoch = checkpoint.bestEpoch();
@@ -309,7 +310,8 @@ public final class TrainingRun {
     double seconds = (System.nanoTime() - start) / 1e9;
     appendHistory(epoch, train, val, valLoss, testLoss, seconds);
     appendLog(epoch, train.loss(), val, valLoss, testLoss, seconds);
-    listener.epoch(new EpochSummary(epoch, options.schedule().numEpochs(), train.loss(), valLoss, testLoss, bestEpoch, newBest, seconds));
+    listener.epoch(new EpochSummary(epoch, options.schedule().numEpochs(), train.loss(), valLoss, testLoss, bestEpoch,
+        newBest, seconds));
   }
 
   /** Thrown from the batch callback to leave an epoch at once when Ctrl-C came. */
