@@ -56,7 +56,7 @@ public class CellBenchmark {
     simd = Predictors.of(file, Kernel.best());
     scalar = Predictors.of(file, Kernel.SCALAR);
     Random random = new Random(1);
-    for (float[] row : rows) { // the seed's default link: b, s, c, q
+    for (float[] row : rows) { // the original's default link: b, s, c, q
       row[0] = random.nextFloat() * 1500;
       row[1] = 500 + random.nextFloat() * 1000;
       row[2] = 800;

@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The seed's default data set (2,048 train + 1,024 val + 1,024 test sequences of 128 packets,
+ * The original's default data set (2,048 train + 1,024 val + 1,024 test sequences of 128 packets,
  * preset default, bytequeue), which the original makes in 0.49 s: per-sample streams in parallel
  * (our default), the same on one thread, and numpy-compatible on one thread (the original's algorithm and draws, in Java).
  */

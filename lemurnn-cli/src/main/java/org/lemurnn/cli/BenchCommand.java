@@ -47,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
     StepLatency cells = StepLatency.measure(predictor, rows, warmup, steps);
     PrintWriter out = spec.commandLine().getOut();
     ModelSpec s = predictor.spec();
-    out.printf("model %s: %s %dx%d%n", model.model, s.cell().seedName(), s.layers(), s.hidden());
+    out.printf("model %s: %s %dx%d%n", model.model, s.cell().originalName(), s.layers(), s.hidden());
     out.println(cells.line("cells"));
     out.flush();
     if (compareLibtorch) {
@@ -65,7 +65,7 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Plausible packets of a link in the model's units (the seed's default preset, or a daglike link). */
+  /** Plausible packets of a link in the model's units (the original's default preset, or a daglike link). */
   static float[][] features(ModelSpec spec, int count) {
     Random random = new Random(1);
     FeatureEncoder encoder = new FeatureEncoder(spec.inputStr(), spec.units(), spec.normScale());

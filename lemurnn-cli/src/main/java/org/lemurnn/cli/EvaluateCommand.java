@@ -63,6 +63,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Mixin LinkOptions link;
 
+  @Mixin BaseLatencyOption baseLatency;
+
   @Option(names = "--num", paramLabel = "N", description = "Synthetic set: number of samples (default: ${DEFAULT-VALUE}).")
   int num = 20;
 
@@ -148,7 +150,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private List<Source> measured() {
-    List<String> refused = link.dataFlagsGiven();
+    List<String> refused = new ArrayList<>(link.dataFlagsGiven());
+    if (baseLatency.given()) refused.add("--base_latency");
     if (!refused.isEmpty()) {
       throw new ParameterException(spec.commandLine(), String.join(", ", refused) + " describe a synthetic set, but --dag_data "
           + "gives trace files, whose names carry their link: drop one or the other");
@@ -170,10 +173,11 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--overhead_bytes is for trace files: a synthetic set's ideal link "
           + "adds its presets' overhead");
     }
-    double base = link.baseLatencyMs();
+    double base = baseLatency.ms();
     if (!(base >= 0) || Double.isInfinite(base)) throw new ParameterException(spec.commandLine(), "--base_latency must be >= 0");
     List<LinkPreset> presets = link.presets("default");
-    DataSpec data = link.applyTo(DataSpec.defaults(), presets).withSizes(seqLen, 0, 0, num).withSeed(dataSeed, false);
+    DataSpec data = link.applyTo(DataSpec.defaults().toBuilder(), presets).seqLen(seqLen).samples(0, 0, num)
+        .dataSeed(dataSeed).build();
     List<Source> out = new ArrayList<>();
     for (int i = 0; i < num; i++) {
       int index = i;
@@ -202,7 +206,7 @@ public final class EvaluateCommand implements Callable<Integer> {
           return new IdealLink(kind, bytes / 1000, link.schedule());
         }
         try {
-          return link.applyTo(DataSpec.defaults(), link.presets("default")).idealLink();
+          return link.applyTo(DataSpec.defaults().toBuilder(), link.presets("default")).build().idealLink();
         } catch (IllegalArgumentException e) {
           throw new InputException(e.getMessage() + ", or --baseline none");
         }

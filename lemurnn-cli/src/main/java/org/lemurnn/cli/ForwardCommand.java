@@ -33,7 +33,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lemurnn forward}: the live emulator. Not {@code mixinStandardHelpOptions}: the seed's
+ * {@code lemurnn forward}: the live emulator. Not {@code mixinStandardHelpOptions}: the original's
  * {@code -h} is the hidden size, so help is {@code --help} alone.
  */
 @Command(name = "forward", header = "Live emulator: delays or drops real packets.", versionProvider = Main.Version.class, sortOptions = false,
@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
       "      default to the link in the trace's name.",
       "",
       "-f BASE writes BASE0.dat (A->B) and BASE1.dat (B->A), a line per packet in",
-      "the seed's 13 columns: packet_idx inter_packet_time_ms processed_kbit",
+      "the original's 13 columns: packet_idx inter_packet_time_ms processed_kbit",
       "size_byte latency_ms drop prediction_time_ms num_drops arrival_tsc",
       "arrival_ms inter_packet_time_tsc size_kbyte send_time_tsc (tsc: monotonic",
       "ns; drop 2: dropped by the emulator, its queue full). The files appear,",
@@ -102,13 +102,13 @@ public final class ForwardCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Predicted trace written by --replay.")
   Path out;
 
-  @Option(names = "-h", paramLabel = "HIDDEN", description = "Seed flag: hidden size; checked against the model file.")
+  @Option(names = "-h", paramLabel = "HIDDEN", description = "The original's flag: hidden size; checked against the model file.")
   Integer hidden;
 
-  @Option(names = "-l", paramLabel = "LAYERS", description = "Seed flag: layers; checked against the model file.")
+  @Option(names = "-l", paramLabel = "LAYERS", description = "The original's flag: layers; checked against the model file.")
   Integer layers;
 
-  @Option(names = "-t", paramLabel = "TYPE", description = "Seed flag: model type (lstm, gru, rnn, relulstm, droplstm, ...); checked.")
+  @Option(names = "-t", paramLabel = "TYPE", description = "The original's flag: model type (lstm, gru, rnn, relulstm, droplstm, ...); checked.")
   String type;
 
   @Option(names = "--ring", paramLabel = "PACKETS", defaultValue = "2048",
@@ -131,7 +131,7 @@ public final class ForwardCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ModelFile modelFile = model.read();
-    checkSeedFlags(modelFile.spec());
+    checkOriginalFlags(modelFile.spec());
     return port.replay != null ? replay(modelFile) : forward(modelFile);
   }
 
@@ -284,9 +284,9 @@ public final class ForwardCommand implements Callable<Integer> {
     }
   }
 
-  /** The seed forwarder's -h, -l, -t must agree with the model file, which knows better. */
-  private void checkSeedFlags(ModelSpec s) {
-    model.checkSeedFlags(s, "-l", layers, "-h", hidden, type == null ? null : "-t " + type,
+  /** The original forwarder's -h, -l, -t must agree with the model file, which knows better. */
+  private void checkOriginalFlags(ModelSpec s) {
+    model.checkOriginalFlags(s, "-l", layers, "-h", hidden, type == null ? null : "-t " + type,
         type == null || typeMatches(type, s.cell()));
   }
 
@@ -294,6 +294,6 @@ public final class ForwardCommand implements Callable<Integer> {
     String t = type.toLowerCase(Locale.ROOT);
     if (t.startsWith("drop")) t = t.substring(4);
     if (t.equals("rnn")) return cell == CellType.RELU_RNN || cell == CellType.TANH_RNN;
-    return cell.seedName().equals("drop" + t);
+    return cell.originalName().equals("drop" + t);
   }
 }

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Simulates links of a physical preset and writes one trace file per link in the",
-      "seed's format: tab-separated packet_number, size, transmit_time, receive_time,",
+      "original's format: tab-separated packet_number, size, transmit_time, receive_time,",
       "latency, dropped_status; named mgtrace_C<Mbit/s>_L<ms>_Q<bytes>_<time>_<n>.csv.",
       "The same --data_seed gives the same files. Physical presets: daglike,",
       "daglike-overload, daglike-ping, daglike-vping, or a JSON file with units",
@@ -39,6 +39,8 @@ import picocli.CommandLine.Option;
     })
 public final class GenerateCommand implements Callable<Integer> {
   @Mixin LinkOptions link;
+
+  @Mixin BaseLatencyOption baseLatency;
 
   @Option(names = "--num", paramLabel = "N", description = "Number of trace files (default: ${DEFAULT-VALUE}).")
   int num = 20;
@@ -67,7 +69,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
   private DataSpec spec() {
     if (num < 1 || seqLen < 1) throw new InputException("--num and --seq_len must be at least 1");
-    double baseLatencyMs = link.baseLatencyMs();
+    double baseLatencyMs = baseLatency.ms();
     if (!(baseLatencyMs >= 0) || Double.isInfinite(baseLatencyMs)) throw new InputException("--base_latency must be >= 0 ms");
     if (Files.exists(out) && !Files.isDirectory(out)) throw new InputException(out + " exists and is not a folder: choose another --out");
     List<LinkPreset> resolved = link.presets("daglike");
@@ -77,14 +79,13 @@ public final class GenerateCommand implements Callable<Integer> {
             + " unit), but trace files hold bytes and seconds: use a physical preset such as daglike");
       }
     }
-    return link.applyTo(DataSpec.defaults(), resolved)
-        .withSizes(seqLen, 0, 0, num)
-        .withSeed(dataSeed, false);
+    return link.applyTo(DataSpec.defaults().toBuilder(), resolved)
+        .seqLen(seqLen).samples(0, 0, num).dataSeed(dataSeed).build();
   }
 
   private String name(LinkSample sample, long unixTime, int n) {
     double queueBytes = link.kind() == LinkKind.PACKETQUEUE ? 0 : Math.rint(sample.queueLimit() * 1000);
-    return new TraceLink(sample.capacity(), link.baseLatencyMs(), queueBytes).fileName(unixTime, n);
+    return new TraceLink(sample.capacity(), baseLatency.ms(), queueBytes).fileName(unixTime, n);
   }
 
   private static final class Summary {
@@ -109,8 +110,8 @@ public final class GenerateCommand implements Callable<Integer> {
     try (ProgressBar bar = Bars.builder("generate", num).setUnit(" files", 1).continuousUpdate().build()) {
       IntStream.range(0, num).parallel().forEach(i -> {
         LinkSample sample = SyntheticData.sample(spec, i);
-        TraceFile.write(out.resolve(name(sample, unixTime, i + 1)), TraceFile.fromSample(sample, unixTime * 1_000_000_000L, link.baseLatencyMs()));
-        summary.add(sample, link.baseLatencyMs());
+        TraceFile.write(out.resolve(name(sample, unixTime, i + 1)), TraceFile.fromSample(sample, unixTime * 1_000_000_000L, baseLatency.ms()));
+        summary.add(sample, baseLatency.ms());
         bar.step();
       });
     }

@@ -43,7 +43,7 @@ public final class ImportCommand implements Callable<Integer> {
     model.write(out);
     ModelSpec s = model.spec();
     spec.commandLine().getOut().printf("wrote %s: %s, %d layers, hidden %d, inputs %s, units %s%n",
-        out, s.cell().seedName(), s.layers(), s.hidden(), s.inputStr(), s.units().fileName());
+        out, s.cell().originalName(), s.layers(), s.hidden(), s.inputStr(), s.units().fileName());
     return 0;
   }
 }

@@ -37,7 +37,7 @@ public final class InfoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("file        " + file);
     out.println("format      " + (TorchModels.isTorchFile(file) ? "PyTorch (original project), imported in memory" : "lemurnn safetensors"));
-    out.println("type        " + s.cell().seedName());
+    out.println("type        " + s.cell().originalName());
     out.println("layers      " + s.layers());
     out.println("hidden      " + s.hidden());
     out.println("inputs      " + s.inputStr());

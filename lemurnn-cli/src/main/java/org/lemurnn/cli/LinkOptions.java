@@ -13,8 +13,9 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
- * The simulated link every command that makes synthetic data shares: presets, traffic, the link
- * kind and its queue, the base latency. The one place the link kind is derived from the flags.
+ * The simulated link every command that makes synthetic data shares (generate, train, run-model,
+ * evaluate): presets, traffic, the link kind and its queue. The one place the link kind is derived
+ * from the flags.
  */
 final class LinkOptions {
   @Option(names = "--link_properties", paramLabel = "PRESET",
@@ -34,7 +35,7 @@ final class LinkOptions {
     @Option(names = "--packetqueue", description = "Drop-tail queue limited in packets.")
     boolean packetQueue;
 
-    @Option(names = "--codel", description = "The seed's simplified CoDel instead of a drop-tail byte queue.")
+    @Option(names = "--codel", description = "The original's simplified CoDel instead of a drop-tail byte queue.")
     boolean codel;
 
     @Option(names = "--mahimahi", paramLabel = "FILE",
@@ -45,15 +46,17 @@ final class LinkOptions {
   @Option(names = "--infinite_queue", description = "No queue limit: nothing is dropped.")
   boolean infiniteQueue;
 
-  @Option(names = "--base_latency", paramLabel = "MS", description = "Fixed latency added to every packet (default: 0).")
-  Double baseLatencyMs;
-
   private DeliverySchedule schedule;
 
   /** The link kind the flags name. */
   LinkKind kind() {
     return linkChoice.packetQueue ? LinkKind.PACKETQUEUE : linkChoice.codel ? LinkKind.CODEL
         : linkChoice.mahimahi != null ? LinkKind.MAHIMAHI : LinkKind.BYTEQUEUE;
+  }
+
+  /** The file of {@code --mahimahi}, null without it. */
+  Path scheduleFile() {
+    return linkChoice.mahimahi;
   }
 
   /** The delivery schedule of {@code --mahimahi}, read once; null without it. */
@@ -71,13 +74,19 @@ final class LinkOptions {
     return traffic.stream().map(TrafficKind::fromFileName).toList();
   }
 
-  double baseLatencyMs() {
-    return baseLatencyMs == null ? 0 : baseLatencyMs;
+  /** {@code spec} with the presets {@code resolved} (see {@link #presets}), these traffic kinds and this link. */
+  DataSpec.Builder applyTo(DataSpec.Builder spec, List<LinkPreset> resolved) {
+    return spec.presets(resolved).traffic(trafficKinds()).link(kind()).infiniteQueue(infiniteQueue)
+        .schedule(schedule());
   }
 
-  /** {@code spec} with these presets ({@code fallback} when none is named), traffic and link. */
-  DataSpec applyTo(DataSpec spec, List<LinkPreset> resolved) {
-    return spec.withPresets(resolved).withTraffic(trafficKinds()).withLink(kind(), infiniteQueue, schedule());
+  /** Every flag given, its kind's too, for commands that have no synthetic link in some uses. */
+  List<String> flagsGiven() {
+    List<String> given = dataFlagsGiven();
+    if (linkChoice.packetQueue) given.add("--packetqueue");
+    if (linkChoice.codel) given.add("--codel");
+    if (linkChoice.mahimahi != null) given.add("--mahimahi");
+    return given;
   }
 
   /** The flags given that describe a synthetic link's data (not its kind), for commands that refuse them. */
@@ -86,7 +95,6 @@ final class LinkOptions {
     if (!presets.isEmpty()) given.add("--link_properties");
     if (!traffic.isEmpty()) given.add("--traffic");
     if (infiniteQueue) given.add("--infinite_queue");
-    if (baseLatencyMs != null) given.add("--base_latency");
     return given;
   }
 }

@@ -29,12 +29,12 @@ final class ModelOptions {
   }
 
   /**
-   * The seed needed layers, hidden size and type to rebuild a model; here the model file knows them,
+   * The original needed layers, hidden size and type to rebuild a model; here the model file knows them,
    * and a flag that contradicts it means the wrong file. Flags are named as the command spells them;
    * {@code layers} and {@code hidden} are null when not given, {@code typeGiven} is the type flag as
    * given ({@code "-t lstm"}, {@code "--lstm"}) or null, {@code typeMatches} whether the model is of it.
    */
-  void checkSeedFlags(ModelSpec s, String layersFlag, Integer layers, String hiddenFlag, Integer hidden,
+  void checkOriginalFlags(ModelSpec s, String layersFlag, Integer layers, String hiddenFlag, Integer hidden,
       String typeGiven, boolean typeMatches) {
     if (layers != null && layers != s.layers()) {
       throw contradiction(layersFlag, layersFlag + " " + layers + " but the model has " + s.layers() + " layers");
@@ -43,7 +43,7 @@ final class ModelOptions {
       throw contradiction(hiddenFlag, hiddenFlag + " " + hidden + " but the model has hidden size " + s.hidden());
     }
     if (typeGiven != null && !typeMatches) {
-      throw contradiction(typeGiven.split(" ")[0], typeGiven + " but the model is a " + s.cell().seedName());
+      throw contradiction(typeGiven.split(" ")[0], typeGiven + " but the model is a " + s.cell().originalName());
     }
   }
 

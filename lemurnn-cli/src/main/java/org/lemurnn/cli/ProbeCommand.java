@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         "the server stamps each with the kernel's receive time (SO_TIMESTAMPNS) and",
         "writes one trace per run, mgtrace_C<C>_L<L>_Q<Q>_<unix time>_<n>.csv, in the",
         "format train, evaluate and forward --replay read. Frame sizes count 42 bytes",
-        "of Ethernet, IPv4 and UDP headers, as tbf and the seed's traces count them.",
+        "of Ethernet, IPv4 and UDP headers, as tbf and the original's traces count them.",
         "",
         "Clocks: latency = server's receive time - client's send time, so both ends",
         "must share one clock: one host (two network namespaces, or two interfaces)",

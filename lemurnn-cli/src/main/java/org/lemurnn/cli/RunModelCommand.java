@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,9 +14,6 @@ import org.lemurnn.infer.CellPredictor;
 import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.io.AtomicFile;
 import org.lemurnn.io.InputFiles;
-import org.lemurnn.link.LinkKind;
-import org.lemurnn.link.LinkPreset;
-import org.lemurnn.link.LinkPresets;
 import org.lemurnn.metrics.SequenceReport;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.train.plot.BacklogPlot;
@@ -51,8 +47,8 @@ public final class RunModelCommand implements Callable<Integer> {
   @Option(names = "--seq_len", paramLabel = "N", description = "Packets to run: the first N of the trace (default: all), or the synthetic sample's length (default 128).")
   Integer seqLen;
 
-  @Option(names = "--link_properties", paramLabel = "PRESET", description = "Synthetic sample: link preset name or JSON file (default: default).")
-  List<String> presets = new ArrayList<>();
+  /** The synthetic sample's link (default preset: default). */
+  @Mixin LinkOptions link;
 
   @Option(names = "--data_seed", defaultValue = "10", paramLabel = "SEED", description = "Synthetic sample: data seed (default ${DEFAULT-VALUE}).")
   long dataSeed;
@@ -60,16 +56,7 @@ public final class RunModelCommand implements Callable<Integer> {
   @Option(names = "--sample", defaultValue = "0", paramLabel = "INDEX", description = "Synthetic sample: index in the test set (default ${DEFAULT-VALUE}).")
   int sampleIndex;
 
-  @Option(names = "--packetqueue", description = "Synthetic sample: packet-limited queue.")
-  boolean packetQueue;
-
-  @Option(names = "--codel", description = "Synthetic sample: the seed's simplified CoDel.")
-  boolean codel;
-
-  @Option(names = "--infinite_queue", description = "Synthetic sample: no queue limit.")
-  boolean infiniteQueue;
-
-  @Option(names = "--numpy", description = "Synthetic sample: draw it from numpy's stream exactly as the seed project did.")
+  @Option(names = "--numpy", description = "Synthetic sample: draw it from numpy's stream exactly as the original did.")
   boolean numpy;
 
   @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw true vs predicted backlog and drops.")
@@ -78,16 +65,16 @@ public final class RunModelCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as one JSON object.")
   Path json;
 
-  @Option(names = {"-l", "--num_layers"}, hidden = true, description = "Accepted as in the seed; the model file says.")
+  @Option(names = {"-l", "--num_layers"}, hidden = true, description = "Accepted as in the original; the model file says.")
   Integer layers;
 
-  @Option(names = {"-s", "--hidden_size"}, hidden = true, description = "Accepted as in the seed; the model file says.")
+  @Option(names = {"-s", "--hidden_size"}, hidden = true, description = "Accepted as in the original; the model file says.")
   Integer hidden;
 
-  @Option(names = "--lstm", hidden = true, description = "Accepted as in the seed; the model file says.")
+  @Option(names = "--lstm", hidden = true, description = "Accepted as in the original; the model file says.")
   boolean lstm;
 
-  @Option(names = "--normalize", hidden = true, description = "Accepted as in the seed; the model file says.")
+  @Option(names = "--normalize", hidden = true, description = "Accepted as in the original; the model file says.")
   boolean normalize;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -98,7 +85,7 @@ public final class RunModelCommand implements Callable<Integer> {
     InputFiles.requireNotInput(plot, "--plot", model.model, trace);
     CellPredictor predictor = model.predictor();
     ModelSpec m = predictor.spec();
-    checkSeedFlags(m);
+    checkOriginalFlags(m);
     LinkSample sample = trace != null ? traceSample() : syntheticSample(m);
     if (LinkPrediction.readsPhysicalAsBytes(sample.units(), m.units())) {
       spec.commandLine().getErr().printf("note: the model works in abstract units; the trace is fed to it as the "
@@ -124,13 +111,18 @@ public final class RunModelCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void checkSeedFlags(ModelSpec m) {
-    // the seed needed these to rebuild the model; here a contradiction means the wrong model file
+  private void checkOriginalFlags(ModelSpec m) {
+    // the original needed these to rebuild the model; here a contradiction means the wrong model file
     // --lstm said the model carries an LSTM's cell state, so a ReLU-LSTM fits it too
-    model.checkSeedFlags(m, "-l", layers, "-s", hidden, lstm ? "--lstm" : null, m.cell().hasCellState());
+    model.checkOriginalFlags(m, "-l", layers, "-s", hidden, lstm ? "--lstm" : null, m.cell().hasCellState());
   }
 
   private LinkSample traceSample() {
+    List<String> refused = link.flagsGiven();
+    if (!refused.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), String.join(", ", refused) + " describe a synthetic sample, but "
+          + "--dag_data gives a trace file, whose name carries its link: drop one or the other");
+    }
     LinkSample all = TraceFile.load(trace);
     if (seqLen == null) return all;
     if (seqLen < 1) throw new ParameterException(spec.commandLine(), "--seq_len must be >= 1");
@@ -139,13 +131,11 @@ public final class RunModelCommand implements Callable<Integer> {
   }
 
   private LinkSample syntheticSample(ModelSpec m) {
-    List<LinkPreset> links = (presets.isEmpty() ? List.of("default") : presets).stream().map(LinkPresets::resolve).toList();
-    LinkKind kind = codel ? LinkKind.CODEL : packetQueue ? LinkKind.PACKETQUEUE : LinkKind.BYTEQUEUE;
     int length = seqLen == null ? 128 : seqLen;
     if (sampleIndex < 0) throw new ParameterException(spec.commandLine(), "--sample must be >= 0");
-    DataSpec data = DataSpec.defaults().withPresets(links).withLink(kind, infiniteQueue, null)
-        .withSizes(length, 0, 0, sampleIndex + 1).withSeed(dataSeed, numpy)
-        .withFeatures(m.inputStr(), m.outputStr(), m.normScale() != 1);
+    DataSpec data = link.applyTo(DataSpec.defaults().toBuilder(), link.presets("default"))
+        .seqLen(length).samples(0, 0, sampleIndex + 1).dataSeed(dataSeed).numpyCompatible(numpy)
+        .inputStr(m.inputStr()).outputStr(m.outputStr()).normalize(m.normScale() != 1).build();
     return SyntheticData.sample(data, sampleIndex);
   }
 }

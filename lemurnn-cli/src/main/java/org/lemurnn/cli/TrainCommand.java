@@ -7,26 +7,29 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import org.lemurnn.train.Trainer;
+import org.lemurnn.model.CellType;
+import org.lemurnn.train.loss.Objective;
 import org.lemurnn.train.run.BudgetRun;
 import org.lemurnn.train.run.RunDirectory;
 import org.lemurnn.train.run.TrainOptions;
 import org.lemurnn.train.run.TrainingRun;
 import org.lemurnn.InputException;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code lemurnn train}: the seed's rnn-loss-experiment, every flag, on DJL. */
+/** {@code lemurnn train}: the original's rnn-loss-experiment, every flag, on DJL. */
 @Command(
     name = "train",
-    header = "Trains a link model (the seed's rnn-loss-experiment).",
+    header = "Trains a link model (the original's rnn-loss-experiment).",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Train a link model on synthetic or measured traces (the seed's rnn-loss-experiment).",
+      "Train a link model on synthetic or measured traces (the original's rnn-loss-experiment).",
       "With no options: ReLU RNN 1x8, inputs bscq -> outputs bd, bytequeue link, preset 'default',"
           + " 100 epochs of 2048 training sequences of 128 packets, L1(backlog) + cross-entropy(drops).",
       "Writes model-training/model-<trainer>-<model>-l<L>_h<H>-<data>_bscq_bd[...]-<unix time>/: properties,"
@@ -35,12 +38,48 @@ import picocli.CommandLine.Spec;
       "Ctrl-C saves a checkpoint of the last complete epoch; --resume RUN_DIR goes on from it."
     })
 public final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--link_properties", paramLabel = "PRESET",
-      description = "Link preset name or JSON file (default: default). Repeat it: each sequence draws one.")
-  List<String> linkProperties = new ArrayList<>();
+  /** The synthetic link (default preset: default). */
+  @Mixin LinkOptions link;
 
-  @Option(names = "--infinite_queue", description = "The queue never drops (feature q = 0).")
-  boolean infiniteQueue;
+  /** The recurrent core: a ReLU RNN unless one of these is given. */
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  ModelType modelType = new ModelType();
+
+  static final class ModelType {
+    @Option(names = "--tanh", description = "tanh RNN.")
+    boolean tanh;
+
+    @Option(names = "--relu_lstm", description = "ReLU-LSTM.")
+    boolean reluLstm;
+
+    @Option(names = "--lstm", description = "LSTM.")
+    boolean lstm;
+
+    @Option(names = "--gru", description = "GRU.")
+    boolean gru;
+
+    CellType cell() {
+      return lstm ? CellType.LSTM : gru ? CellType.GRU : reluLstm ? CellType.RELU_LSTM : tanh ? CellType.TANH_RNN
+          : CellType.RELU_RNN;
+    }
+  }
+
+  /** The trainer: L1 + cross-entropy unless one of these is given. */
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Trainer trainer = new Trainer();
+
+  static final class Trainer {
+    @Option(names = "--energy",
+        description = "Trainer: L1 + droprate + squared CDF distance; val adds 10 x energy distance.")
+    boolean energy;
+
+    @Option(names = "--earthmover", description = "Trainer trainer_bxe1: L1 + cross-entropy + symmetric earthmover.")
+    boolean earthmover;
+
+    Objective objective() {
+      return earthmover ? Objective.EARTHMOVER : energy ? Objective.ENERGY : Objective.DEFAULT;
+    }
+  }
 
   @Option(names = {"-l", "--num_layers"}, defaultValue = "1", description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
   int numLayers;
@@ -85,30 +124,6 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Train on measured trace files (*.csv under PATH, recursively); repeatable.")
   List<String> dagData = new ArrayList<>();
 
-  @Option(names = "--codel", description = "Simplified CoDel link instead of the byte queue.")
-  boolean codel;
-
-  @Option(names = "--packetqueue", description = "Packet-limited queue instead of the byte queue.")
-  boolean packetqueue;
-
-  @Option(names = "--energy", description = "Trainer: L1 + droprate + squared CDF distance; val adds 10 x energy distance.")
-  boolean energy;
-
-  @Option(names = "--earthmover", description = "Trainer trainer_bxe1: L1 + cross-entropy + symmetric earthmover.")
-  boolean earthmover;
-
-  @Option(names = "--tanh", description = "tanh RNN.")
-  boolean tanh;
-
-  @Option(names = "--relu_lstm", description = "ReLU-LSTM.")
-  boolean reluLstm;
-
-  @Option(names = "--lstm", description = "LSTM.")
-  boolean lstm;
-
-  @Option(names = "--gru", description = "GRU.")
-  boolean gru;
-
   @Option(names = "--normalize", description = "Divide sizes, capacity, queue and backlog by the max packet size.")
   boolean normalize;
 
@@ -117,10 +132,6 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--drop_masking", description = "Dropped packets do not count in the backlog loss.")
   boolean dropMasking;
-
-  @Option(names = "--traffic", paramLabel = "KIND",
-      description = "Traffic: exponential, cbr, bursty_cbr, bursty_exponential, tcp_reno (repeat: each sequence draws one).")
-  List<String> traffic = new ArrayList<>();
 
   @Option(names = "--out", defaultValue = "model-training", paramLabel = "DIR",
       description = "Parent of the run directory (default: ${DEFAULT-VALUE}).")
@@ -170,12 +181,12 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Trainer.useThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+    int coreThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Console console = new Console();
     TrainingRun run;
     if (resume != null) {
       Integer epochs = spec.commandLine().getParseResult().hasMatchedOption("-e") ? numEpochs : null;
-      run = TrainingRun.resume(resume, epochs, console);
+      run = TrainingRun.resume(resume, epochs, coreThreads, console);
     } else {
       TrainOptions options;
       try {
@@ -184,11 +195,11 @@ public final class TrainCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), e.getMessage()); // conflicting flags: a usage error
       }
       if (budgetMinutes != null) {
-        Path dir = BudgetRun.run(options, budgetMinutes, out, console);
+        Path dir = BudgetRun.run(options, budgetMinutes, out, coreThreads, console);
         System.out.println("done: " + dir + "; the model for forward: " + dir.resolve(RunDirectory.BEST_MODEL));
         return 0;
       }
-      run = TrainingRun.start(options, out, console);
+      run = TrainingRun.start(options, out, coreThreads, console);
     }
     System.out.println("run directory: " + run.directory());
     Path dir = run.run();
@@ -202,9 +213,7 @@ public final class TrainCommand implements Callable<Integer> {
    */
   private void applyBudgetRecipe() {
     var given = spec.commandLine().getParseResult();
-    boolean modelGiven = given.hasMatchedOption("--lstm") || given.hasMatchedOption("--gru")
-        || given.hasMatchedOption("--relu_lstm") || given.hasMatchedOption("--tanh");
-    if (!modelGiven && !given.hasMatchedOption("-s")) hiddenSize = BudgetRecipe.HIDDEN;
+    if (modelType.cell() == CellType.RELU_RNN && !given.hasMatchedOption("-s")) hiddenSize = BudgetRecipe.HIDDEN;
     if (!given.hasMatchedOption("--window")) window = BudgetRecipe.WINDOW;
     if (!given.hasMatchedOption("--burn_in")) burnIn = BudgetRecipe.BURN_IN;
     if (!given.hasMatchedOption("--inputs")) inputs = BudgetRecipe.INPUTS;
@@ -225,11 +234,16 @@ public final class TrainCommand implements Callable<Integer> {
 
   TrainOptions options() {
     if (budgetMinutes != null) applyBudgetRecipe();
-    return new TrainOptions(absoluteFiles(linkProperties), infiniteQueue, numLayers, hiddenSize, numEpochs, kiloTrainingSamples,
-        kiloValSamples, kiloTestSamples, seqLen, seed(dataSeed), seed(torchSeed), learningRate, dropoutRate,
-        computeAdsLoss, absoluteFiles(dagData), codel, packetqueue, energy, earthmover, tanh, reluLstm, lstm, gru, normalize,
-        multiloader, dropMasking, traffic, trackGrad, window, burnIn,
-        init == null ? null : init.toAbsolutePath().normalize().toString(), inputs);
+    return new TrainOptions(
+        new TrainOptions.Model(modelType.cell(), numLayers, hiddenSize, inputs),
+        new TrainOptions.Loss(trainer.objective(), dropMasking, computeAdsLoss),
+        new TrainOptions.Link(absoluteFiles(link.presets), link.traffic, link.kind(), link.infiniteQueue,
+            absolute(link.scheduleFile())),
+        new TrainOptions.Sizes(seqLen, kiloTrainingSamples, kiloValSamples, kiloTestSamples, multiloader, window,
+            burnIn),
+        new TrainOptions.Seeds(seed(dataSeed), seed(torchSeed)),
+        new TrainOptions.Schedule(numEpochs, learningRate, dropoutRate, absolute(init)),
+        absoluteFiles(dagData), normalize, trackGrad);
   }
 
   /** Paths of existing files made absolute, so --resume finds them from any working directory. */
@@ -237,6 +251,10 @@ public final class TrainCommand implements Callable<Integer> {
     return namesOrPaths.stream()
         .map(p -> java.nio.file.Files.exists(Path.of(p)) ? Path.of(p).toAbsolutePath().normalize().toString() : p)
         .toList();
+  }
+
+  private static String absolute(Path file) {
+    return file == null ? null : file.toAbsolutePath().normalize().toString();
   }
 
   /** A missing seed is drawn here so the run records the one it used. */
@@ -277,6 +295,11 @@ public final class TrainCommand implements Callable<Integer> {
       if (bar != null) bar.close();
       bar = null;
       System.out.println(summary.line());
+    }
+
+    @Override
+    public void warning(String message) {
+      System.err.println("lemurnn: " + message);
     }
 
     @Override

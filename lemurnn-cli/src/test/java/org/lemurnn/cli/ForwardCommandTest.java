@@ -95,7 +95,7 @@ class ForwardCommandTest {
   }
 
   @Test
-  void seedFlagsThatContradictTheModelFileAreRefused() {
+  void originalFlagsThatContradictTheModelFileAreRefused() {
     Cli r = Cli.run("forward", "--udp", "127.0.0.1:0=127.0.0.1:9", "-m", MODEL, "--units", "abstract",
         "-c", "8", "-q", "10", "-h", "64");
     assertThat(r.exitCode()).isEqualTo(1);
@@ -119,7 +119,7 @@ class ForwardCommandTest {
   }
 
   @Test
-  void typeNamesOfTheSeedAndOursAreAccepted() {
+  void typeNamesOfTheOriginalAndOursAreAccepted() {
     assertThat(ForwardCommand.typeMatches("lstm", org.lemurnn.model.CellType.LSTM)).isTrue();
     assertThat(ForwardCommand.typeMatches("droprelulstm", org.lemurnn.model.CellType.RELU_LSTM)).isTrue();
     assertThat(ForwardCommand.typeMatches("rnn", org.lemurnn.model.CellType.TANH_RNN)).isTrue();

@@ -84,7 +84,7 @@ class RunModelCommandTest {
   }
 
   @Test
-  void aTorchScriptFileAndItsImportGiveTheSameFiguresOnTheSeedsSample() throws IOException {
+  void aTorchScriptFileAndItsImportGiveTheSameFiguresOnTheOriginalsSample() throws IOException {
     Path json = tmp.resolve("figures.json");
     Cli result = Cli.run("run-model", "-m", RNN_PT.toString(), "--numpy", "--data_seed", "10", "--seq_len", "128",
         "--json", json.toString());
@@ -108,10 +108,21 @@ class RunModelCommandTest {
   }
 
   @Test
-  void contradictingSeedFlagsNameTheModelsShape() {
+  void contradictingOriginalFlagsNameTheModelsShape() {
     Cli result = Cli.run("run-model", "-m", RNN_PT.toString(), "-l", "2");
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err()).contains("-l 2 but the model has 1 layers");
+  }
+
+  /** The link flags are generate's: over a trace, whose name carries its link, they are refused, not ignored. */
+  @Test
+  void linkFlagsDescribeTheSyntheticSampleOnly() {
+    Cli synthetic = Cli.run("run-model", "-m", RNN_PT.toString(), "--seq_len", "64", "--codel", "--traffic", "cbr");
+    assertThat(synthetic.exitCode()).as(synthetic.err()).isZero();
+    assertThat(synthetic.out()).contains("synthetic sample 0 (64 packets)");
+    Cli trace = Cli.run("run-model", "-m", RNN_PT.toString(), "--dag_data", TRACE.toString(), "--codel", "--traffic", "cbr");
+    assertThat(trace.exitCode()).isEqualTo(2);
+    assertThat(trace.err()).contains("--traffic, --codel describe a synthetic sample");
   }
 
   @Test

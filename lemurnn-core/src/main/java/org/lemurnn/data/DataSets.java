@@ -9,7 +9,7 @@ import org.lemurnn.trace.LinkSample;
  * and targets come from {@link org.lemurnn.trace.FeatureEncoder} with {@code normScale}.
  *
  * @param train one set per training length (one without multiloader)
- * @param dataType the seed's data name: {@code bytequeue}, {@code packetqueue}, {@code codel},
+ * @param dataType the original's data name: {@code bytequeue}, {@code packetqueue}, {@code codel},
  *     {@code mahimahi} or {@code dag} for measured traces
  * @param notes what the user should know (files skipped or reused); empty when all went to plan
  */

@@ -21,7 +21,7 @@ import org.lemurnn.traffic.TrafficKind;
  * @param schedule the delivery schedule of a {@link LinkKind#MAHIMAHI} link, else null
  * @param dataSeed the data seed; 0 is a seed like any other
  * @param numpyCompatible draw everything from numpy's legacy global stream seeded with {@code
- *     dataSeed}, sequentially, exactly as the seed project did (slower, single-threaded; for
+ *     dataSeed}, sequentially, exactly as the original did (slower, single-threaded; for
  *     reproducing its data sets); otherwise each sample has its own stream and generation is
  *     parallel
  */
@@ -99,7 +99,7 @@ public record DataSpec(
     }
   }
 
-  /** The seed's default data set: preset default, exponential traffic, bytequeue, 2048/1024/1024 x 128. */
+  /** The original's default data set: preset default, exponential traffic, bytequeue, 2048/1024/1024 x 128. */
   public static DataSpec defaults() {
     return new DataSpec(List.of(LinkPresets.resolve("default")), List.of(), LinkKind.BYTEQUEUE, false,
         null, 128, 2048, 1024, 1024, false, 10, false, "bscq", "bd", false);
@@ -120,7 +120,7 @@ public record DataSpec(
     return multiloader ? MULTILOADER_LENGTHS : List.of(seqLen);
   }
 
-  /** The seed's name of the data: the link kind. */
+  /** The original's name of the data: the link kind. */
   public String dataType() {
     return link.fileName();
   }
@@ -149,31 +149,146 @@ public record DataSpec(
     return first.overheadSize();
   }
 
+  /** A builder holding these values, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
   public DataSpec withPresets(List<LinkPreset> p) {
-    return new DataSpec(p, traffic, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples, testSamples, multiloader, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+    return toBuilder().presets(p).build();
   }
 
   public DataSpec withTraffic(List<TrafficKind> t) {
-    return new DataSpec(presets, t, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples, testSamples, multiloader, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+    return toBuilder().traffic(t).build();
   }
 
   public DataSpec withLink(LinkKind l, boolean infinite, DeliverySchedule s) {
-    return new DataSpec(presets, traffic, l, infinite, s, seqLen, trainSamples, valSamples, testSamples, multiloader, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+    return toBuilder().link(l).infiniteQueue(infinite).schedule(s).build();
   }
 
   public DataSpec withSizes(int seq, int train, int val, int test) {
-    return new DataSpec(presets, traffic, link, infiniteQueue, schedule, seq, train, val, test, multiloader, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+    return toBuilder().seqLen(seq).samples(train, val, test).build();
   }
 
   public DataSpec withMultiloader(boolean m) {
-    return new DataSpec(presets, traffic, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples, testSamples, m, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+    return toBuilder().multiloader(m).build();
   }
 
   public DataSpec withSeed(long seed, boolean numpy) {
-    return new DataSpec(presets, traffic, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples, testSamples, multiloader, seed, normalize, inputStr, outputStr, numpy);
+    return toBuilder().dataSeed(seed).numpyCompatible(numpy).build();
   }
 
   public DataSpec withFeatures(String inputs, String outputs, boolean norm) {
-    return new DataSpec(presets, traffic, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples, testSamples, multiloader, dataSeed, norm, inputs, outputs, numpyCompatible);
+    return toBuilder().inputStr(inputs).outputStr(outputs).normalize(norm).build();
+  }
+
+  /**
+   * Sets a data spec's values by name, starting from another spec (the only place that lists every
+   * component in order); {@link #build} checks them all at once.
+   */
+  public static final class Builder {
+    private List<LinkPreset> presets;
+    private List<TrafficKind> traffic;
+    private LinkKind link;
+    private boolean infiniteQueue;
+    private DeliverySchedule schedule;
+    private int seqLen, trainSamples, valSamples, testSamples;
+    private boolean multiloader;
+    private long dataSeed;
+    private boolean normalize;
+    private String inputStr, outputStr;
+    private boolean numpyCompatible;
+
+    private Builder(DataSpec from) {
+      presets = from.presets;
+      traffic = from.traffic;
+      link = from.link;
+      infiniteQueue = from.infiniteQueue;
+      schedule = from.schedule;
+      seqLen = from.seqLen;
+      trainSamples = from.trainSamples;
+      valSamples = from.valSamples;
+      testSamples = from.testSamples;
+      multiloader = from.multiloader;
+      dataSeed = from.dataSeed;
+      normalize = from.normalize;
+      inputStr = from.inputStr;
+      outputStr = from.outputStr;
+      numpyCompatible = from.numpyCompatible;
+    }
+
+    public Builder presets(List<LinkPreset> p) {
+      presets = p;
+      return this;
+    }
+
+    public Builder traffic(List<TrafficKind> t) {
+      traffic = t;
+      return this;
+    }
+
+    public Builder link(LinkKind l) {
+      link = l;
+      return this;
+    }
+
+    public Builder infiniteQueue(boolean infinite) {
+      infiniteQueue = infinite;
+      return this;
+    }
+
+    /** The delivery schedule of a {@link LinkKind#MAHIMAHI} link, else null. */
+    public Builder schedule(DeliverySchedule s) {
+      schedule = s;
+      return this;
+    }
+
+    public Builder seqLen(int packets) {
+      seqLen = packets;
+      return this;
+    }
+
+    /** Sequences in the training (per multiloader length), validation and test sets. */
+    public Builder samples(int train, int val, int test) {
+      trainSamples = train;
+      valSamples = val;
+      testSamples = test;
+      return this;
+    }
+
+    public Builder multiloader(boolean m) {
+      multiloader = m;
+      return this;
+    }
+
+    public Builder dataSeed(long seed) {
+      dataSeed = seed;
+      return this;
+    }
+
+    public Builder numpyCompatible(boolean numpy) {
+      numpyCompatible = numpy;
+      return this;
+    }
+
+    public Builder normalize(boolean norm) {
+      normalize = norm;
+      return this;
+    }
+
+    public Builder inputStr(String inputs) {
+      inputStr = inputs;
+      return this;
+    }
+
+    public Builder outputStr(String outputs) {
+      outputStr = outputs;
+      return this;
+    }
+
+    public DataSpec build() {
+      return new DataSpec(presets, traffic, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples,
+          testSamples, multiloader, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+    }
   }
 }

@@ -5,7 +5,7 @@ import java.util.random.RandomGenerator;
 /**
  * numpy's legacy global generator ({@code np.random.seed(n)}: MT19937 with {@code init_genrand},
  * doubles from 53 bits of two outputs). Hand-written because no library gives numpy's exact double
- * stream, and with it our generator reproduces the seed project's data sets value for value (the
+ * stream, and with it our generator reproduces the original's data sets value for value (the
  * reference models in {@code testdata/pytorch-models} were trained on them).
  */
 public final class NumpyRandom implements RandomGenerator {

@@ -11,7 +11,7 @@ import org.lemurnn.traffic.TrafficKind;
 import org.lemurnn.traffic.TrafficSource;
 
 /**
- * Makes one synthetic sample from a random stream, in the seed's draw order (docs/architecture.md,
+ * Makes one synthetic sample from a random stream, in the original's draw order (docs/architecture.md,
  * Links): preset and traffic (only when there is a choice), arrival rate, the gaps, the sizes, the
  * capacity, the queue; then the packets run through the link. A closed-loop traffic kind cannot
  * draw its gaps before the link runs: it draws sizes, capacity and queue first, then alternates.
@@ -83,7 +83,7 @@ public final class SampleGenerator {
   private double packetLimit(LinkPreset preset, RandomGenerator rng) {
     Range q = preset.queue();
     // at least one packet: a limit of 0 would drop every packet yet read as q = 0, "infinite"
-    // (the built-in presets' limits start at 1 or more, so their data is the seed's)
+    // (the built-in presets' limits start at 1 or more, so their data is the original's)
     int minPackets = Math.max(1, (int) (q.min() / preset.packetSize().max()));
     int maxPackets = Math.max(minPackets, (int) (q.max() / preset.packetSize().min()));
     double limit = Math.rint(new Range(minPackets, maxPackets).draw(rng));

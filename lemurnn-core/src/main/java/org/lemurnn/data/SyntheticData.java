@@ -8,9 +8,9 @@ import org.lemurnn.trace.LinkSample;
 
 /**
  * Synthetic data sets from link presets, traffic kinds and a link simulator. The test set comes
- * first, then the train sets, then val (the seed's order), each sample from its own stream of
+ * first, then the train sets, then val (the original's order), each sample from its own stream of
  * (data seed, set, index) and all samples generated in parallel; or, numpy-compatible, all from
- * one sequential numpy stream exactly as the seed project drew them.
+ * one sequential numpy stream exactly as the original drew them.
  */
 public final class SyntheticData {
   /** Set ids of the per-sample streams: test, val, then train length k at TRAIN + k. */

@@ -27,6 +27,7 @@ public record DropRule(Kind kind, long seed, double threshold) {
       return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The rule of a name {@link #fileName} gives, as files and the command line write it. */
     public static Kind fromFileName(String name) {
       for (Kind k : values()) if (k.fileName().equals(name)) return k;
       throw new InputException("unknown drop rule '" + name + "': use sample, argmax or threshold");

@@ -11,7 +11,7 @@ import org.lemurnn.trace.LinkSample;
  * latency out. The one piece of arithmetic between packets and a model: the live forwarder (per
  * packet), replay and run-model (per sample, {@link #predict}) all go through it, so unit
  * conversion, the latency floor and the reset after long gaps exist once. Not thread safe; {@link
- * #step} never allocates.
+ * #arrive} never allocates.
  *
  * <p>Semantics (docs/architecture.md: Units, One prediction path):
  *
@@ -19,8 +19,8 @@ import org.lemurnn.trace.LinkSample;
  *   <li>Drops: the {@link DropRule} (sampled from P(drop) with a seeded stream, or the original's
  *       argmax) decides from the model's logits.
  *   <li>Units: packets come in the data's unit system and are converted to the model's. A model in
- *       abstract units (the seed's synthetic presets) reads physical data as time in ms and sizes
- *       in bytes, capacity in bytes/ms: what the seed's forwarder fed it, so its default
+ *       abstract units (the original's synthetic presets) reads physical data as time in ms and sizes
+ *       in bytes, capacity in bytes/ms: what the original's forwarder fed it, so its default
  *       capacities of 500 to 1000 bytes per time unit are 4 to 8 Mbit/s. Abstract data cannot feed
  *       a physical model (there is no scale to read it at).
  *   <li>Latency: the model's backlog drained at the capacity, never below 0: a link cannot deliver
@@ -102,7 +102,7 @@ public final class LinkPrediction {
     double[] backlog = new double[n], latency = new double[n];
     boolean[] dropped = new boolean[n];
     for (int i = 0; i < n; i++) {
-      dropped[i] = !link.step(sample.interPacketTime()[i], sample.size()[i]);
+      dropped[i] = link.arrive(sample.interPacketTime()[i], sample.size()[i]);
       latency[i] = link.latency();
       backlog[i] = sample.units().sendableInGap(latency[i], sample.capacity());
     }
@@ -112,11 +112,13 @@ public final class LinkPrediction {
 
   /**
    * One packet, in the data's units (for physical data: gap in ms, size in KByte). A gap over
-   * {@value #RESET_GAP_MS} resets the state first and is fed as 0.
+   * {@value #RESET_GAP_MS}, or (for a model that reads {@code B}) one that drains the whole queue,
+   * resets the state first and is fed as 0.
    *
-   * @return true when the model forwards it (after {@link #latency()}), false when it drops it
+   * @return true when the model drops it, false when it forwards it (after {@link #latency()}), as
+   *     {@link org.lemurnn.link.LinkQueue#arrive} says of a simulated link
    */
-  public boolean step(double gap, double size) {
+  public boolean arrive(double gap, double size) {
     if (gap > RESET_GAP_MS
         || drainedQueueResets && queueModel > 0 && modelUnits.sendableInGap(gap, capacityModel) >= queueModel) {
       // a long gap, or one that drained a whole queue: the link is as before its first packet
@@ -128,7 +130,7 @@ public final class LinkPrediction {
     predictor.step(features, out);
     double backlog = out[Predictor.BACKLOG] * normScale;
     lastLatency = Math.max(0, modelUnits.latencyOf(backlog, capacityModel));
-    return !drops.drops(out);
+    return drops.drops(out);
   }
 
   /**

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * LSTM layer. Standard (PyTorch's {@code nn.LSTM}): gates split i, f, g, o; c = s(f) c + s(i)
- * tanh(g); h = s(o) tanh(c). ReLU-LSTM (the seed's {@code droprelulstm}, docs/architecture.md, Models): gates
+ * tanh(g); h = s(o) tanh(c). ReLU-LSTM (the original's {@code droprelulstm}, docs/architecture.md, Models): gates
  * split i, f, o, g; relu instead of tanh for the candidate and for c -> h.
  */
 final class LstmLayer implements Layer {

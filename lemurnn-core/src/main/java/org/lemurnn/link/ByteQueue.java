@@ -1,7 +1,7 @@
 package org.lemurnn.link;
 
 /**
- * The seed's drop-tail FIFO limited in bytes, and with an infinite limit the infinite queue. The
+ * The original's drop-tail FIFO limited in bytes, and with an infinite limit the infinite queue. The
  * first packet is never dropped (backlog_0 = size_0); later: backlog = max(0, backlog - gap x C),
  * drop when backlog + size > Q, else backlog += size.
  */

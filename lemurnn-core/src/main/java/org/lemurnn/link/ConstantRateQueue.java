@@ -1,7 +1,7 @@
 package org.lemurnn.link;
 
 /**
- * What the seed's links share: a FIFO drained at a constant capacity, whose backlog after each
+ * What the original's links share: a FIFO drained at a constant capacity, whose backlog after each
  * arrival drains at that capacity into the packet's latency.
  */
 public abstract sealed class ConstantRateQueue implements LinkQueue permits ByteQueue, PacketQueue, SimplifiedCodel {

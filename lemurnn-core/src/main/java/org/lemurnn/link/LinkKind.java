@@ -32,10 +32,15 @@ public enum LinkKind {
     };
   }
 
+  /**
+   * The name used in files and on the command line ({@code bytequeue}, {@code packetqueue}, {@code codel},
+   * {@code mahimahi}): the data type in run names and the {@code link} of property files.
+   */
   public String fileName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The link kind of a name {@link #fileName} gives, as files and the command line write it (any case). */
   public static LinkKind fromFileName(String name) {
     for (LinkKind k : values()) if (k.fileName().equalsIgnoreCase(name.trim())) return k;
     throw new IllegalArgumentException("unknown link kind '" + name + "': use bytequeue, packetqueue, codel or mahimahi");

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The ranges a link's parameters are drawn from, once per sample (docs/architecture.md, Presets and traffic).
  *
- * <p>In {@link UnitSystem#ABSTRACT} units (the seed's presets) the arrival rate is packets per time
+ * <p>In {@link UnitSystem#ABSTRACT} units (the original's presets) the arrival rate is packets per time
  * unit, capacity size units per time unit, sizes and queue in size units. In {@link
  * UnitSystem#PHYSICAL} units the arrival rate is an offered bit rate in Mbit/s, capacity Mbit/s,
  * sizes and queue in KByte; {@link #packetsPerTime} turns a drawn rate into packets per ms.
@@ -47,7 +47,7 @@ public record LinkPreset(
   }
 
   /**
-   * Rounds a drawn size or queue to whole bytes, as the seed's {@code rint}: a byte is one size unit
+   * Rounds a drawn size or queue to whole bytes, as the original's {@code rint}: a byte is one size unit
    * (abstract) or 0.001 KByte (physical).
    */
   public double toWholeBytes(double size) {

@@ -13,8 +13,8 @@ import org.lemurnn.io.InputFiles;
 import org.lemurnn.traffic.TrafficKind;
 
 /**
- * The built-in link presets (the seed's LinkProperties library, abstract units, and the physical
- * {@code daglike} family) and presets read from JSON files in the seed's {@code
+ * The built-in link presets (the original's LinkProperties library, abstract units, and the physical
+ * {@code daglike} family) and presets read from JSON files in the original's {@code
  * link-properties.json} shape.
  */
 public final class LinkPresets {
@@ -77,16 +77,16 @@ public final class LinkPresets {
   }
 
   /**
-   * Reads a preset in the seed's link-properties.json shape, plus units, overhead_bytes, traffic.
+   * Reads a preset in the original's link-properties.json shape, plus units, overhead_bytes, traffic.
    *
    * <p>Units of the fields, despite some of their names:
    *
    * <ul>
-   *   <li>{@code "units": "abstract"} (the default, the seed's): every field in the seed's units:
+   *   <li>{@code "units": "abstract"} (the default, the original's): every field in the original's units:
    *       arrival rate in packets per time unit, capacity in size units per time unit, {@code
    *       *_pkt_size}, {@code *_queue_bytes} and {@code overhead_bytes} in size units.
    *   <li>{@code "units": "physical"}: arrival rate and capacity in Mbit/s, {@code *_pkt_size} in
-   *       KByte and {@code *_queue_bytes} in KByte too (read as is: the name is the seed's); only
+   *       KByte and {@code *_queue_bytes} in KByte too (read as is: the name is the original's); only
    *       {@code overhead_bytes} is in bytes (divided by 1000 into KByte).
    * </ul>
    *

@@ -5,7 +5,7 @@ package org.lemurnn.link;
  * link reports the backlog right after that arrival and the packet's queueing latency, both in the
  * link's {@link UnitSystem}. One instance simulates one sample; it is not thread-safe.
  *
- * <p>The set of link kinds is closed: each is a faithful copy of one seed semantics or a documented
+ * <p>The set of link kinds is closed: each is a faithful copy of one semantics of the original or a documented
  * extension, and data sets, trace names and models refer to them by {@link LinkKind}.
  */
 public sealed interface LinkQueue permits ConstantRateQueue, ScheduledLink {

@@ -1,7 +1,7 @@
 package org.lemurnn.link;
 
 /**
- * The seed's drop-tail FIFO limited in packets: the link serves the head packet byte by byte, a
+ * The original's drop-tail FIFO limited in packets: the link serves the head packet byte by byte, a
  * packet departs when the bytes served since it reached the head cover its size, and an arriving
  * packet is dropped when the queued packets + 1 would exceed the limit. The first packet is never
  * dropped, as in the byte queue.

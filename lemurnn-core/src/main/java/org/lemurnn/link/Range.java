@@ -17,7 +17,7 @@ public record Range(double min, double max) {
 
   /**
    * One uniform draw, the way numpy's legacy {@code uniform(low, high)} does it (low + span x u),
-   * so a numpy-compatible stream reproduces the seed's values.
+   * so a numpy-compatible stream reproduces the original's values.
    */
   public double draw(RandomGenerator rng) {
     return min + (max - min) * rng.nextDouble();

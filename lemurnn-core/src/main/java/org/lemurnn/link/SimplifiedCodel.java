@@ -1,7 +1,7 @@
 package org.lemurnn.link;
 
 /**
- * The seed's simplified CoDel, kept for compatibility (a faithful RFC 8289 CoDel would be another
+ * The original's simplified CoDel, kept for compatibility (a faithful RFC 8289 CoDel would be another
  * kind): an unlimited FIFO drained at capacity like the byte queue, observed in intervals. At the
  * first arrival at or after an interval's end, if the smallest latency of the packets accepted in
  * that interval exceeded the threshold, this packet is dropped and the next interval shortens to
@@ -18,7 +18,7 @@ public final class SimplifiedCodel extends ConstantRateQueue {
   private double minLatency = Double.POSITIVE_INFINITY;
   private int dropCount;
 
-  /** {@code queueFeature} is only reported as feature q (the seed still fed the drawn queue). */
+  /** {@code queueFeature} is only reported as feature q (the original still fed the drawn queue). */
   public SimplifiedCodel(UnitSystem units, double capacity, double queueFeature) {
     super(units, capacity);
     this.queueFeature = queueFeature;

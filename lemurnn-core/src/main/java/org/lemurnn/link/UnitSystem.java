@@ -8,7 +8,7 @@ import java.util.Locale;
  */
 public enum UnitSystem {
   /**
-   * The seed's synthetic presets: sizes, queue and backlog in one size unit, time in one time unit,
+   * The original's synthetic presets: sizes, queue and backlog in one size unit, time in one time unit,
    * capacity in size units per time unit. Feature b = ipt x C.
    */
   ABSTRACT,
@@ -29,6 +29,7 @@ public enum UnitSystem {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
+  /** The unit system of a name {@link #fileName} gives, as files and the command line write it (any case). */
   public static UnitSystem fromFileName(String name) {
     for (UnitSystem u : values()) {
       if (u.fileName().equalsIgnoreCase(name.trim())) return u;

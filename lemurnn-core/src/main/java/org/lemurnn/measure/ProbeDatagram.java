@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 /**
  * A probe's UDP payload: a magic number, the run it belongs to and its sequence number in the run,
  * then padding to the drawn frame size. Frame sizes count {@link #HEADER_BYTES} bytes of headers
- * (Ethernet 14 + IPv4 20 + UDP 8) on top of the payload, as tbf and the seed's traces count them.
+ * (Ethernet 14 + IPv4 20 + UDP 8) on top of the payload, as tbf and the original's traces count them.
  */
 public final class ProbeDatagram {
   public static final int HEADER_BYTES = 42;

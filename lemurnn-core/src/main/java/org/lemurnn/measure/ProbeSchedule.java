@@ -8,7 +8,7 @@ import org.lemurnn.traffic.TrafficSource;
  * When each probe of a run leaves and how long its frame is: gaps from the project's traffic
  * generators, frame sizes uniform in {@code minFrameBytes..maxFrameBytes}. Sizes count the whole
  * Ethernet frame (UDP payload + {@link ProbeDatagram#HEADER_BYTES} bytes of Ethernet, IPv4 and UDP
- * headers), the bytes the kernel's tbf and the seed's traces count.
+ * headers), the bytes the kernel's tbf and the original's traces count.
  *
  * @param offsetNs send time of each probe after the run's start (the first is 0)
  * @param frameBytes Ethernet frame size of each probe

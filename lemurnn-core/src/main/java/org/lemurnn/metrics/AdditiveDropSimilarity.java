@@ -7,7 +7,7 @@ package org.lemurnn.metrics;
  * predicted a few packets early or late.
  */
 public final class AdditiveDropSimilarity {
-  /** The radii the seed reports. */
+  /** The radii the original reports. */
   public static final int[] RADII = {0, 1, 2, 4, 8, 16};
 
   private AdditiveDropSimilarity() {}

@@ -6,12 +6,12 @@ package org.lemurnn.metrics;
  * value per packet: 0/1 for true drops, 0/1 (argmax) or a probability for predictions.
  */
 public final class DropMetrics {
-  /** Added to each vector's sum before normalising, as the seed, so an empty vector stays finite. */
+  /** Added to each vector's sum before normalising, as the original, so an empty vector stays finite. */
   static final double NORMALISE_EPSILON = 1e-14;
 
   private DropMetrics() {}
 
-  /** Droprate term of one sequence: |sum true - sum pred|. The seed's droprate sums it over a batch. */
+  /** Droprate term of one sequence: |sum true - sum pred|. The original's droprate sums it over a batch. */
   public static double dropCountError(float[] trueDrops, float[] predDrops) {
     checkLengths(trueDrops, predDrops);
     return Math.abs(sum(trueDrops) - sum(predDrops));

@@ -26,7 +26,7 @@ public record SequenceReport(
         floats(truth.latency()), floats(predicted.latency()));
   }
 
-  /** 1 for a dropped packet, else 0: the seed's drop vectors. */
+  /** 1 for a dropped packet, else 0: the original's drop vectors. */
   public static float[] drops(LinkSample sample) {
     float[] out = new float[sample.length()];
     for (int i = 0; i < out.length; i++) out[i] = sample.dropped()[i] ? 1 : 0;

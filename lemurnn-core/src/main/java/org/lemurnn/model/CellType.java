@@ -1,6 +1,6 @@
 package org.lemurnn.model;
 
-/** The recurrent cores a link model can have (docs/architecture.md, Models), with the seed's model names. */
+/** The recurrent cores a link model can have (docs/architecture.md, Models), with the original's model names. */
 public enum CellType {
   RELU_RNN("droprelurnn", "rnn", 1),
   TANH_RNN("droptanhrnn", "rnn", 1),
@@ -8,19 +8,19 @@ public enum CellType {
   GRU("dropgru", "gru", 3),
   RELU_LSTM("droprelulstm", "lstm", 4);
 
-  private final String seedName;
+  private final String originalName;
   private final String parameterPrefix;
   private final int gates;
 
-  CellType(String seedName, String parameterPrefix, int gates) {
-    this.seedName = seedName;
+  CellType(String originalName, String parameterPrefix, int gates) {
+    this.originalName = originalName;
     this.parameterPrefix = parameterPrefix;
     this.gates = gates;
   }
 
-  /** The seed's model name, used in run directory names and file metadata ({@code droplstm}). */
-  public String seedName() {
-    return seedName;
+  /** The original's model name, used in run directory names and file metadata ({@code droplstm}). */
+  public String originalName() {
+    return originalName;
   }
 
   /** Prefix of the PyTorch state_dict names of the recurrent weights ({@code rnn}, {@code lstm}, {@code gru}). */
@@ -37,9 +37,9 @@ public enum CellType {
     return gates == 4;
   }
 
-  public static CellType fromSeedName(String name) {
+  public static CellType fromOriginalName(String name) {
     for (CellType t : values()) {
-      if (t.seedName.equals(name)) return t;
+      if (t.originalName.equals(name)) return t;
     }
     throw new IllegalArgumentException("unknown model type '" + name
         + "': use droprelurnn, droptanhrnn, droplstm, dropgru or droprelulstm");

@@ -9,7 +9,7 @@ import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
 
 /**
- * A link model: its spec and its weights, named as the PyTorch {@code state_dict} of the seed's
+ * A link model: its spec and its weights, named as the PyTorch {@code state_dict} of the original's
  * module ({@code rnn.weight_ih_l0}, ..., {@code fc.weight}, {@code fc.bias}). Stored as
  * safetensors whose {@code __metadata__} makes the file self-describing.
  */
@@ -64,7 +64,7 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
   }
 
   private static String describe(ModelSpec spec) {
-    return spec.cell().seedName() + " with " + spec.layers() + " layers, hidden size " + spec.hidden() + " and "
+    return spec.cell().originalName() + " with " + spec.layers() + " layers, hidden size " + spec.hidden() + " and "
         + spec.inputSize() + " inputs (" + spec.inputStr() + ")";
   }
 
@@ -93,7 +93,7 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
             + FORMAT_VERSION + "); update lemurnn");
       }
       spec = new ModelSpec(
-          CellType.fromSeedName(m.get("model_type")),
+          CellType.fromOriginalName(m.get("model_type")),
           Integer.parseInt(m.get("num_layers")),
           Integer.parseInt(m.get("hidden_size")),
           m.get("input_str"),
@@ -122,7 +122,7 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("format", FORMAT);
     m.put("format_version", Integer.toString(FORMAT_VERSION));
-    m.put("model_type", spec.cell().seedName());
+    m.put("model_type", spec.cell().originalName());
     m.put("nonlinearity", switch (spec.cell()) {
       case TANH_RNN -> "tanh";
       case RELU_RNN, RELU_LSTM -> "relu";

@@ -68,14 +68,14 @@ public record ModelSpec(
 
   /**
    * A model named by shape, {@code TYPE:LAYERSxHIDDEN} ({@code relurnn:1x8}, {@code lstm:3x64}; TYPE
-   * with or without the seed's {@code drop} prefix), taking the seed's features {@code bscq} and
+   * with or without the original's {@code drop} prefix), taking the original's features {@code bscq} and
    * predicting {@code bd}: the models benchmarks fill with random weights.
    */
   public static ModelSpec ofShape(String typeLayersHidden, UnitSystem units) {
     Matcher m = SHAPE.matcher(typeLayersHidden);
     try {
       if (m.matches()) {
-        return new ModelSpec(CellType.fromSeedName("drop" + m.group(1)), Integer.parseInt(m.group(2)),
+        return new ModelSpec(CellType.fromOriginalName("drop" + m.group(1)), Integer.parseInt(m.group(2)),
             Integer.parseInt(m.group(3)), "bscq", "bd", units, 1);
       }
     } catch (IllegalArgumentException e) {

@@ -7,7 +7,7 @@ import java.util.Random;
 
 /**
  * Models with random weights, initialised like PyTorch (uniform +-1/sqrt(hidden) for the recurrent
- * weights, biases and the Linear head), under the seed's {@code state_dict} names: for speed
+ * weights, biases and the Linear head), under the original's {@code state_dict} names: for speed
  * measurements and tests, where what the model learned does not matter.
  */
 public final class RandomWeights {

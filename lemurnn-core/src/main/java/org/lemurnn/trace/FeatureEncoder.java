@@ -24,7 +24,7 @@ import org.lemurnn.link.UnitSystem;
  * <p>The one place features are made: data sets, run-model and the live forwarder all call {@link
  * #encode}.
  *
- * <p>With normalisation ({@code normScale != 1}, abstract units only, as the seed) size, capacity
+ * <p>With normalisation ({@code normScale != 1}, abstract units only, as the original) size, capacity
  * and queue are divided by the scale, so {@code b} shrinks with them.
  */
 public final class FeatureEncoder {

@@ -6,7 +6,7 @@ import org.lemurnn.link.UnitSystem;
 /**
  * One link (parameters drawn once) carrying a sequence of packets, with what the link did to each.
  * Every quantity is in the sample's {@link UnitSystem}: for {@code PHYSICAL}, times in ms, sizes,
- * queue and backlog in KByte, capacity in Mbit/s; for {@code ABSTRACT}, the seed's size and time
+ * queue and backlog in KByte, capacity in Mbit/s; for {@code ABSTRACT}, the original's size and time
  * units with capacity in size units per time unit.
  *
  * @param link the link simulator that made it ({@code bytequeue}, {@code packetqueue}, {@code

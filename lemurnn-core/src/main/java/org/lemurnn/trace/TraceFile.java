@@ -17,7 +17,7 @@ import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.UnitSystem;
 
 /**
- * Trace files in the seed's format: tab-separated, header {@code packet_number size transmit_time
+ * Trace files in the original's format: tab-separated, header {@code packet_number size transmit_time
  * receive_time latency dropped_status}, sizes in bytes, times in epoch seconds, latency in seconds,
  * a dropped packet with receive time 0 and latency 0. We write times with nanosecond digits.
  */
@@ -215,7 +215,7 @@ public final class TraceFile {
    * A trace as a sample in physical units (docs/architecture.md, Measured traces): gaps in ms (the first 0: a file
    * has no time origin), sizes in KByte, backlog = (latency - base latency) x C / 8 in KByte
    * (latency below the base counts as 0), and a dropped packet takes the previous packet's backlog
-   * and latency as its targets (the seed's rule).
+   * and latency as its targets (the original's rule).
    */
   public static LinkSample toSample(TraceRows rows, TraceLink link) {
     int n = rows.length();

@@ -1,7 +1,7 @@
 package org.lemurnn.trace;
 
 /**
- * The rows of a trace file in the seed's format, one entry per packet. Times are epoch
+ * The rows of a trace file in the original's format, one entry per packet. Times are epoch
  * nanoseconds, so microsecond-or-better precision survives (a double of epoch seconds keeps only
  * about 0.2 us).
  *

@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
  * at a mean rate of {@code packetsPerTime} packets per time unit of the sample.
  */
 public enum TrafficKind {
-  /** Poisson arrivals, the seed's only kind. */
+  /** Poisson arrivals, the original's only kind. */
   EXPONENTIAL(false),
   /** Constant bit rate: equal gaps. */
   CBR(false),
@@ -28,16 +28,18 @@ public enum TrafficKind {
   /**
    * Whether the gaps depend on what the link did to earlier packets. Open-loop kinds ignore the
    * fate passed to {@link TrafficSource#nextGap}, so all their gaps may be drawn before the link
-   * runs (the seed's draw order).
+   * runs (the original's draw order).
    */
   public boolean closedLoop() {
     return closedLoop;
   }
 
+  /** The name used in files and on the command line ({@code --traffic}, dataset-properties.json): {@code tcp_reno}. */
   public String fileName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The traffic of a name {@link #fileName} gives, as files and the command line write it (any case). */
   public static TrafficKind fromFileName(String name) {
     for (TrafficKind k : values()) if (k.fileName().equalsIgnoreCase(name.trim())) return k;
     throw new IllegalArgumentException("unknown traffic '" + name

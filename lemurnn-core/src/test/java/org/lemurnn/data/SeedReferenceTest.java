@@ -12,7 +12,7 @@ import org.lemurnn.trace.FeatureEncoder;
 import org.lemurnn.trace.LinkSample;
 
 /**
- * The golden test of the generator: the seed project (numpy, data_seed 10, preset default,
+ * The golden test of the generator: the original (numpy, data_seed 10, preset default,
  * bytequeue) made the test samples stored in the reference folder; numpy-compatible generation must
  * give the same features and targets. These values come from the original program, not from us.
  */
@@ -25,7 +25,7 @@ class SeedReferenceTest {
   }
 
   @Test
-  void numpyCompatibleSamplesEqualTheSeedsTestSamples() throws Exception {
+  void numpyCompatibleSamplesEqualTheOriginalsTestSamples() throws Exception {
     JsonNode ref = reference();
     FeatureEncoder encoder = new FeatureEncoder("bscq", SPEC.units(), 1);
     for (JsonNode seq : ref.get("sequences")) {
@@ -49,7 +49,7 @@ class SeedReferenceTest {
 
   @Test
   void wholeTestSetMeansEqualTheSeeds() throws Exception {
-    // test_set_X_means_check of the reference: the mean of each feature over the seed's test set
+    // test_set_X_means_check of the reference: the mean of each feature over the original's test set
     JsonNode means = reference().get("sequences").get(0).get("source").get("test_set_X_means_check");
     assertThat(means).hasSize(4);
     DataSets sets = SyntheticData.generate(SPEC.withSizes(128, 0, 0, 1024));

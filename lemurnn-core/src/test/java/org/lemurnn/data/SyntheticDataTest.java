@@ -35,8 +35,8 @@ class SyntheticDataTest {
   }
 
   @Test
-  void perSampleStreamsDrawInTheSeedsOrder() {
-    // the seed's order, replayed on the sample's own stream: rate, all gaps, all sizes, capacity, queue
+  void perSampleStreamsDrawInTheOriginalsOrder() {
+    // the original's order, replayed on the sample's own stream: rate, all gaps, all sizes, capacity, queue
     java.util.random.RandomGenerator rng = SampleStreams.of(10, SyntheticData.TEST, 5);
     double rate = 0.2 + 0.8 * rng.nextDouble();
     double[] gaps = new double[32];

@@ -79,7 +79,7 @@ class LinkPredictionTest {
     LinkPrediction link = new LinkPrediction(model, UnitSystem.PHYSICAL, 8, 20, DropRule.argmax(), 0);
     int expectedSteps = 0;
     for (double gap : gapsMs) {
-      link.step(gap, 2);
+      link.arrive(gap, 2);
       boolean fresh = gap > LinkPrediction.RESET_GAP_MS;
       expectedSteps = fresh ? 1 : expectedSteps + 1;
       assertThat(model.stepsSinceReset).isEqualTo(expectedSteps);
@@ -94,8 +94,8 @@ class LinkPredictionTest {
     // abstract: sizes in bytes (0.0015 KByte is 1.5 bytes, over 1: dropped; as KByte it would not
     // be), 8 Mbit/s is 1000 bytes/ms, so a backlog of 12 - 10 bytes is 0.002 ms
     LinkPrediction link = new LinkPrediction(new Echo(UnitSystem.ABSTRACT), UnitSystem.PHYSICAL, 8, 20, DropRule.argmax(), 0);
-    assertThat(link.step(12, 0.0015)).isFalse();
-    assertThat(link.step(12, 0.0005)).isTrue();
+    assertThat(link.arrive(12, 0.0015)).isTrue();
+    assertThat(link.arrive(12, 0.0005)).isFalse();
     assertThat(link.latency()).isCloseTo(0.002, offset(1e-9));
   }
 

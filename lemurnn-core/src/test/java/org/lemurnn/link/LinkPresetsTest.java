@@ -21,7 +21,7 @@ class LinkPresetsTest {
   }
 
   @Test
-  void defaultHasTheSeedsValues() {
+  void defaultHasTheOriginalsValues() {
     LinkPreset p = LinkPresets.resolve("default");
     assertThat(p.units()).isEqualTo(UnitSystem.ABSTRACT);
     assertThat(p.arrivalRate()).isEqualTo(new Range(0.2, 1));
@@ -47,7 +47,7 @@ class LinkPresetsTest {
   }
 
   @Test
-  void jsonPresetInTheSeedsShape() throws Exception {
+  void jsonPresetInTheOriginalsShape() throws Exception {
     Path file = dir.resolve("mine.json");
     Files.writeString(file, """
         {"min_arrival_rate": 0.5, "max_arrival_rate": 2, "min_capacity": 2, "max_capacity": 4,

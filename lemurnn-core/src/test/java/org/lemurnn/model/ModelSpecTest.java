@@ -21,7 +21,7 @@ class ModelSpecTest {
   }
 
   @Test
-  void theSeedsDropPrefixIsOptional() {
+  void theOriginalsDropPrefixIsOptional() {
     assertThat(ModelSpec.ofShape("droprelurnn:1x8", UnitSystem.ABSTRACT))
         .isEqualTo(ModelSpec.ofShape("relurnn:1x8", UnitSystem.ABSTRACT));
     assertThat(ModelSpec.ofShape("relurnn:1x8", UnitSystem.ABSTRACT).cell()).isEqualTo(CellType.RELU_RNN);

@@ -55,7 +55,7 @@ class TraceFileTest {
   }
 
   @Test
-  void writesTheSeedsFormatByteForByte() throws Exception {
+  void writesTheOriginalsFormatByteForByte() throws Exception {
     // hand-made: arrivals at 0.5, 1.75 and 1.751 ms after the start, base latency 2 ms, so the
     // latencies in the file are 1 + 2 and 1.5 + 2 ms; the third packet is dropped
     LinkSample s = new LinkSample(org.lemurnn.link.UnitSystem.PHYSICAL, "bytequeue", "cbr", 8, 5,

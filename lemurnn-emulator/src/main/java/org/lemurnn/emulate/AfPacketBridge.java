@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
 
 /**
  * The L2 port: an Ethernet bridge between two network interfaces through AF_PACKET raw sockets
- * opened with the Foreign Function and Memory API, the job of the seed's DPDK forwarder. Both
+ * opened with the Foreign Function and Memory API, the job of the original's DPDK forwarder. Both
  * sockets are promiscuous, ignore the copies of the frames we send ourselves, and forward frames of
  * any protocol. Needs CAP_NET_RAW (root).
  *

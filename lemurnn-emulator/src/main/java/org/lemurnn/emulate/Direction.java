@@ -145,10 +145,10 @@ public final class Direction {
         slot.length = length;
         slot.arrivalNs = arrivalNs;
         int wireBytes = source.wireBytes(slot);
-        boolean forward = emulator.stepAt(arrivalNs, wireBytes);
+        boolean modelDrops = emulator.arriveAt(arrivalNs, wireBytes);
         long sendNs = 0;
         int fate;
-        if (!forward) {
+        if (modelDrops) {
           fate = PacketLog.MODEL_DROP;
           stats.modelDrops++;
         } else if (!room) {

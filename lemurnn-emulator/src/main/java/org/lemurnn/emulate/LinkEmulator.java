@@ -41,9 +41,9 @@ public final class LinkEmulator {
    * the previous packet; the first packet starts a new sequence from the zero state with gap 0, and
    * so does the first after a gap over {@value LinkPrediction#RESET_GAP_MS} ms.
    *
-   * @return true to forward it after {@link #latencyMs()}, false when the model drops it
+   * @return true when the model drops it, false to forward it after {@link #latencyMs()}
    */
-  public boolean stepAt(long arrivalNs, int sizeBytes) {
+  public boolean arriveAt(long arrivalNs, int sizeBytes) {
     long gapNs = arrivalNs - previousNs;
     if (!started) {
       link.reset();
@@ -56,9 +56,9 @@ public final class LinkEmulator {
     double gapMs = reset ? Double.POSITIVE_INFINITY : gapNs / 1e6;
     lastGapNs = reset ? 0 : gapNs; // as the model was fed: 0 when a sequence starts
     long start = System.nanoTime();
-    boolean forward = link.step(gapMs, sizeBytes / 1000.0);
+    boolean dropped = link.arrive(gapMs, sizeBytes / 1000.0);
     lastPredictionNs = System.nanoTime() - start;
-    return forward;
+    return dropped;
   }
 
   /**
@@ -66,7 +66,7 @@ public final class LinkEmulator {
    * packets then take microseconds, not the tens of milliseconds a cold model takes.
    */
   public void warmUp() {
-    for (int i = 0; i < 20_000; i++) link.step(1 + i % 7, 0.06 + (i % 13) * 0.1);
+    for (int i = 0; i < 20_000; i++) link.arrive(1 + i % 7, 0.06 + (i % 13) * 0.1);
     link.reset();
     started = false;
   }

@@ -20,7 +20,7 @@ import org.lemurnn.io.InputFiles;
  * file keeps the lines written before the failure (cut back to the last whole line), the lines
  * after it are counted as not written, and {@link #problem} says so.
  *
- * <p>Columns, tab-separated, in the seed forwarder's order: packet_idx, inter_packet_time_ms,
+ * <p>Columns, tab-separated, in the original forwarder's order: packet_idx, inter_packet_time_ms,
  * processed_kbit, size_byte, latency_ms, drop, prediction_time_ms, num_drops, arrival_tsc,
  * arrival_ms, inter_packet_time_tsc, size_kbyte, send_time_tsc. Times named tsc are monotonic
  * nanoseconds. drop is 0 (sent), 1 (dropped by the model) or 2 (dropped by the emulator because

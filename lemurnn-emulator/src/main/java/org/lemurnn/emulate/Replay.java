@@ -17,11 +17,10 @@ public final class Replay {
     boolean[] dropped = new boolean[n];
     for (int i = 0; i < n; i++) {
       long arrivalNs = trace.transmitNs()[i];
-      if (link.stepAt(arrivalNs, trace.sizeBytes()[i])) {
+      dropped[i] = link.arriveAt(arrivalNs, trace.sizeBytes()[i]);
+      if (!dropped[i]) {
         latencyNs[i] = link.latencyNs();
         receiveNs[i] = arrivalNs + latencyNs[i];
-      } else {
-        dropped[i] = true;
       }
     }
     return new TraceRows(trace.packetNumber().clone(), trace.sizeBytes().clone(), trace.transmitNs().clone(),

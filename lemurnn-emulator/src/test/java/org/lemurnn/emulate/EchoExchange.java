@@ -137,7 +137,7 @@ final class EchoExchange {
     }
   }
 
-  /** The log's data lines split into columns; every line must have the seed's 13. */
+  /** The log's data lines split into columns; every line must have the original's 13. */
   static List<String[]> rows(Path log) throws IOException {
     List<String> lines = Files.readAllLines(log);
     assertThat(lines.getFirst()).isEqualTo(PacketLog.HEADER.strip());

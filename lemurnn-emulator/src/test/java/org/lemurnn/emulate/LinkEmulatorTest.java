@@ -61,7 +61,7 @@ class LinkEmulatorTest {
     for (int i = 0; i < gapsNs.size(); i++) {
       long gap = gapsNs.get(i);
       now += gap;
-      link.stepAt(now, 1000);
+      link.arriveAt(now, 1000);
       boolean fresh = i == 0 || gap > 30_000_000_000L;
       if (fresh) expectedResets++;
       assertThat(model.resetsBefore.get(i)).isEqualTo(expectedResets);
@@ -75,8 +75,8 @@ class LinkEmulatorTest {
     Recorder model = new Recorder("tbscq", UnitSystem.PHYSICAL, 1);
     model.backlog = 5; // KByte
     LinkEmulator link = new LinkEmulator(model, 4, 20, 1.5, DropRule.argmax(), 0);
-    link.stepAt(0, 100);
-    assertThat(link.stepAt(2_000_000, 1500)).isTrue();
+    link.arriveAt(0, 100);
+    assertThat(link.arriveAt(2_000_000, 1500)).isFalse();
     // t = 2 ms; b = 2 ms x 4 Mbit/s / 8 = 1 KByte; s = 1.5 KByte; c = 4; q = 20
     assertThat(model.fed.get(1)).containsExactly(2f, 1f, 1.5f, 4f, 20f);
     // 5 KByte x 8 / 4 Mbit/s = 10 ms, plus the base latency
@@ -88,8 +88,8 @@ class LinkEmulatorTest {
     Recorder model = new Recorder("b", UnitSystem.PHYSICAL_KBIT, 1);
     model.backlog = 40; // Kbit
     LinkEmulator link = new LinkEmulator(model, 4, 20, 0, DropRule.argmax(), 0);
-    link.stepAt(0, 100);
-    link.stepAt(2_000_000, 100);
+    link.arriveAt(0, 100);
+    link.arriveAt(2_000_000, 100);
     assertThat(model.fed.get(1)).containsExactly(8f); // 2 ms x 4 Mbit/s = 8 Kbit
     assertThat(link.latencyMs()).isCloseTo(10, offset(1e-9)); // 40 Kbit / 4 Mbit/s
   }
@@ -99,8 +99,8 @@ class LinkEmulatorTest {
     Recorder model = new Recorder("bscq", UnitSystem.ABSTRACT, 2);
     model.backlog = 1000; // normalised: 2000 bytes
     LinkEmulator link = new LinkEmulator(model, 8, 10, 0, DropRule.argmax(), 0);
-    link.stepAt(0, 100);
-    link.stepAt(1_000_000, 1500);
+    link.arriveAt(0, 100);
+    link.arriveAt(1_000_000, 1500);
     // C = 8 Mbit/s = 1000 bytes/ms; b = 1 ms x 1000 / 2; s = 1500 / 2; c = 1000 / 2; q = 10000 / 2
     assertThat(model.fed.get(1)).containsExactly(500f, 750f, 500f, 5000f);
     assertThat(link.latencyMs()).isCloseTo(2, offset(1e-9)); // 2000 bytes at 1000 bytes/ms
@@ -111,10 +111,10 @@ class LinkEmulatorTest {
     Recorder model = new Recorder("s", UnitSystem.PHYSICAL, 1);
     model.backlog = -3;
     LinkEmulator link = new LinkEmulator(model, 4, 20, 0.25, DropRule.argmax(), 0);
-    assertThat(link.stepAt(0, 100)).isTrue();
+    assertThat(link.arriveAt(0, 100)).isFalse();
     assertThat(link.latencyMs()).isEqualTo(0.25);
     model.drop = true;
-    assertThat(link.stepAt(10, 100)).isFalse();
+    assertThat(link.arriveAt(10, 100)).isTrue();
   }
 
   /** Send and receive times come from one conversion, rounded: 1.0000007 ms is 1,000,001 ns, not 1,000,000. */
@@ -123,10 +123,10 @@ class LinkEmulatorTest {
     Recorder model = new Recorder("s", UnitSystem.PHYSICAL, 1);
     model.backlog = -1; // no queueing: the latency is the base latency alone
     LinkEmulator up = new LinkEmulator(model, 4, 20, 1.0000007, DropRule.argmax(), 0);
-    up.stepAt(0, 100);
+    up.arriveAt(0, 100);
     assertThat(up.latencyNs()).isEqualTo(1_000_001);
     LinkEmulator down = new LinkEmulator(model, 4, 20, 1.0000004, DropRule.argmax(), 0);
-    down.stepAt(0, 100);
+    down.arriveAt(0, 100);
     assertThat(down.latencyNs()).isEqualTo(1_000_000);
   }
 }

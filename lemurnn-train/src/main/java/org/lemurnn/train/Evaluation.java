@@ -1,14 +1,18 @@
 package org.lemurnn.train;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.lemurnn.infer.Head;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.metrics.AdditiveDropSimilarity;
 import org.lemurnn.metrics.BacklogMetrics;
 import org.lemurnn.metrics.DropMetrics;
+import org.lemurnn.metrics.Metric;
+import org.lemurnn.metrics.SetMetrics;
 import org.lemurnn.model.Tensor;
 import org.lemurnn.train.bptt.RecurrentCore;
 import org.lemurnn.train.model.LinkModel;
@@ -46,14 +50,15 @@ public final class Evaluation {
   }
 
   /**
-   * Per-sequence means of: backlog_l1, backlog_n, cross_entropy, droprate (|true - predicted drop
-   * count|), wasserstein, energy, earthmover (symmetric, p=1, normalised per sequence),
-   * drop_accuracy, with {@code ads} also ads_r0 .. ads_r16. With {@code perTraffic} and several
-   * traffic types, each metric again per type as {@code <traffic>/<metric>}.
+   * Per-sequence means of every {@link Metric} (drops by argmax), with {@code ads} also ADS at each
+   * radius. With {@code perTraffic} and several traffic types, each again per type.
    */
-  public static Map<String, Double> metrics(SequenceSet set, float[][][] predicted, boolean ads, boolean perTraffic) {
-    Map<String, double[]> perSequence = new LinkedHashMap<>();
-    for (int s = 0; s < set.count(); s++) {
+  public static SetMetrics metrics(SequenceSet set, float[][][] predicted, boolean ads, boolean perTraffic) {
+    int n = set.count();
+    Map<Metric, double[]> perSequence = new EnumMap<>(Metric.class);
+    for (Metric m : Metric.values()) perSequence.put(m, new double[n]);
+    double[][] adsPerSequence = new double[ads ? AdditiveDropSimilarity.RADII.length : 0][n];
+    for (int s = 0; s < n; s++) {
       float[] trueBacklog = set.sequence(set.backlog(), s), trueDrops = set.sequence(set.drops(), s);
       float[] predBacklog = new float[set.steps()], predDrops = new float[set.steps()];
       double crossEntropy = 0;
@@ -66,35 +71,38 @@ public final class Evaluation {
         double logSum = max + Math.log(Math.exp(keep - max) + Math.exp(drop - max));
         crossEntropy += logSum - (trueDrops[t] >= 0.5f ? drop : keep);
       }
-      put(perSequence, "backlog_l1", s, set.count(), BacklogMetrics.l1(trueBacklog, predBacklog));
-      put(perSequence, "backlog_n", s, set.count(),
-          BacklogMetrics.l1PerCapacity(trueBacklog, predBacklog, set.sequence(set.capacity(), s)));
-      put(perSequence, "cross_entropy", s, set.count(), crossEntropy / set.steps());
-      put(perSequence, "droprate", s, set.count(), DropMetrics.dropCountError(trueDrops, predDrops));
-      put(perSequence, "wasserstein", s, set.count(), DropMetrics.wasserstein(trueDrops, predDrops));
-      put(perSequence, "energy", s, set.count(), DropMetrics.energy(trueDrops, predDrops));
-      put(perSequence, "earthmover", s, set.count(), DropMetrics.symmetricEarthmover(trueDrops, predDrops, 1, true));
-      put(perSequence, "drop_accuracy", s, set.count(), DropMetrics.dropMatchAccuracy(trueDrops, predDrops));
+      perSequence.get(Metric.BACKLOG_L1)[s] = BacklogMetrics.l1(trueBacklog, predBacklog);
+      perSequence.get(Metric.BACKLOG_N)[s] =
+          BacklogMetrics.l1PerCapacity(trueBacklog, predBacklog, set.sequence(set.capacity(), s));
+      perSequence.get(Metric.CROSS_ENTROPY)[s] = crossEntropy / set.steps();
+      perSequence.get(Metric.DROPRATE)[s] = DropMetrics.dropCountError(trueDrops, predDrops);
+      perSequence.get(Metric.WASSERSTEIN)[s] = DropMetrics.wasserstein(trueDrops, predDrops);
+      perSequence.get(Metric.ENERGY)[s] = DropMetrics.energy(trueDrops, predDrops);
+      perSequence.get(Metric.EARTHMOVER)[s] = DropMetrics.symmetricEarthmover(trueDrops, predDrops, 1, true);
+      perSequence.get(Metric.DROP_ACCURACY)[s] = DropMetrics.dropMatchAccuracy(trueDrops, predDrops);
       if (ads) {
         double[] byRadius = AdditiveDropSimilarity.adsAtRadii(trueDrops, predDrops);
-        for (int r = 0; r < byRadius.length; r++) {
-          put(perSequence, "ads_r" + AdditiveDropSimilarity.RADII[r], s, set.count(), byRadius[r]);
-        }
+        for (int r = 0; r < byRadius.length; r++) adsPerSequence[r][s] = byRadius[r];
       }
     }
-    Map<String, Double> means = new LinkedHashMap<>();
-    perSequence.forEach((name, values) -> means.put(name, mean(values, set.traffic(), null)));
-    TreeSet<String> trafficTypes = new TreeSet<>(java.util.Arrays.asList(set.traffic()));
+    TreeSet<String> trafficTypes = new TreeSet<>(Arrays.asList(set.traffic()));
+    SortedMap<String, SetMetrics> byTraffic = new TreeMap<>();
     if (perTraffic && trafficTypes.size() > 1) {
       for (String traffic : trafficTypes) {
-        perSequence.forEach((name, values) -> means.put(traffic + "/" + name, mean(values, set.traffic(), traffic)));
+        byTraffic.put(traffic, means(perSequence, adsPerSequence, set.traffic(), traffic));
       }
     }
-    return means;
+    SetMetrics all = means(perSequence, adsPerSequence, set.traffic(), null);
+    return new SetMetrics(all.means(), all.adsByRadius(), byTraffic);
   }
 
-  private static void put(Map<String, double[]> perSequence, String name, int s, int count, double value) {
-    perSequence.computeIfAbsent(name, k -> new double[count])[s] = value;
+  /** The means over the sequences of traffic {@code only} (null: all). */
+  private static SetMetrics means(Map<Metric, double[]> perSequence, double[][] ads, String[] traffic, String only) {
+    Map<Metric, Double> means = new EnumMap<>(Metric.class);
+    perSequence.forEach((metric, values) -> means.put(metric, mean(values, traffic, only)));
+    double[] adsMeans = new double[ads.length];
+    for (int r = 0; r < ads.length; r++) adsMeans[r] = mean(ads[r], traffic, only);
+    return new SetMetrics(means, adsMeans, new TreeMap<>());
   }
 
   private static double mean(double[] values, String[] traffic, String only) {

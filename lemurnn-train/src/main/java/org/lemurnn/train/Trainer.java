@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.LoaderSet;
+import org.lemurnn.metrics.SetMetrics;
 import org.lemurnn.model.Tensor;
 import org.lemurnn.train.bptt.RecurrentCore;
 import org.lemurnn.train.loss.Objective;
@@ -38,10 +39,13 @@ public final class Trainer implements AutoCloseable {
   private final SequenceSet val;
   private final SequenceSet test;
   private final RecurrentCore core;
-  private static volatile int coreThreads = Runtime.getRuntime().availableProcessors();
 
   public Trainer(TrainConfig config, DataSets data) {
     this.config = config;
+    // libtorch, left with the head and the loss, keeps one thread: its worker threads spin and slowed
+    // these small steps down whenever the cores were shared (a setting of the process, the same for all)
+    Engine.getInstance(); // loads libtorch first
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
     this.manager = NDManager.newBaseManager();
     this.model = LinkModel.create(config.spec(), config.dropoutRate(), manager, config.torchSeed());
     this.best = LinkModel.create(config.spec(), 0.0, manager, config.torchSeed());
@@ -52,19 +56,7 @@ public final class Trainer implements AutoCloseable {
     this.train = List.copyOf(sets);
     this.val = SequenceSet.of(data.val(), config.spec());
     this.test = SequenceSet.of(data.test(), config.spec());
-    this.core = new RecurrentCore(config.spec(), coreThreads);
-  }
-
-  /**
-   * Threads for the recurrent core's training, which runs in Java ({@link RecurrentCore}), for the
-   * trainers created from now on. libtorch, left with the head and the loss, keeps one thread: its
-   * worker threads spin and slowed these small steps down whenever the cores were shared.
-   */
-  public static void useThreads(int threads) {
-    if (threads < 1) throw new org.lemurnn.InputException("--threads must be >= 1, got " + threads);
-    Engine.getInstance(); // loads libtorch first
-    ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
-    coreThreads = threads;
+    this.core = new RecurrentCore(config.spec(), config.threads());
   }
 
   public TrainConfig config() {
@@ -107,18 +99,19 @@ public final class Trainer implements AutoCloseable {
    * over sequences. {@code afterBatch} hears each batch's index; {@code gradients} (if not null)
    * receives a line of gradient norms per batch.
    */
-  public Map<String, Double> trainEpoch(int epoch, IntConsumer afterBatch, Consumer<String> gradients) {
+  public TrainLoss trainEpoch(int epoch, IntConsumer afterBatch, Consumer<String> gradients) {
     long seed = mix(config.torchSeed(), epoch);
     Engine.getInstance().setRandomSeed(Long.hashCode(seed)); // dropout masks
     SplittableRandom shuffle = new SplittableRandom(seed);
     Map<String, Double> sums = new LinkedHashMap<>();
+    double lossSum = 0;
     int sequences = 0, batchIndex = 0;
     for (SequenceSet set : train) {
       int[] order = permutation(set.count(), shuffle);
       for (int from = 0; from < set.count(); from += config.batchSize()) {
         int to = Math.min(set.count(), from + config.batchSize());
         int index = batchIndex;
-        Map<String, Double> terms = step(
+        TrainLoss batchLoss = step(
             SequenceSet.gather(set.x(), set.steps() * set.features(), order, from, to),
             SequenceSet.gather(set.backlog(), set.steps(), order, from, to),
             SequenceSet.gather(set.drops(), set.steps(), order, from, to),
@@ -126,7 +119,8 @@ public final class Trainer implements AutoCloseable {
             to - from, set.steps(),
             gradients == null ? null : line -> gradients.accept(epoch + "\t" + index + "\t" + line));
         int n = to - from;
-        terms.forEach((k, v) -> sums.merge(k, v * n, Double::sum));
+        batchLoss.terms().forEach((k, v) -> sums.merge(k, v * n, Double::sum));
+        lossSum += batchLoss.loss() * n;
         sequences += n;
         afterBatch.accept(batchIndex++);
       }
@@ -134,12 +128,12 @@ public final class Trainer implements AutoCloseable {
     int total = sequences;
     Map<String, Double> means = new LinkedHashMap<>();
     sums.forEach((k, v) -> means.put(k, v / total));
-    return means;
+    return new TrainLoss(lossSum / total, means);
   }
 
   /**
    * One optimisation step on a batch of {@code batch} sequences of {@code steps} packets; returns
-   * the loss terms and {@code loss}. {@code scored} (0 or 1 per step, null: all) leaves burn-in steps
+   * the loss and its terms. {@code scored} (0 or 1 per step, null: all) leaves burn-in steps
    * out of the loss. Public for the training-step benchmark.
    *
    * <p>The recurrent core runs in Java; its output enters DJL as a leaf that needs a gradient, DJL
@@ -148,9 +142,10 @@ public final class Trainer implements AutoCloseable {
    * {@code sum(weight * gradient)} over the core's weights hands those to libtorch, so that Adam and
    * the checkpoints see one set of gradients as if autograd had made them all.
    */
-  public Map<String, Double> step(float[] x, float[] backlog, float[] drops, float[] scored, int batch, int steps,
+  public TrainLoss step(float[] x, float[] backlog, float[] drops, float[] scored, int batch, int steps,
       Consumer<String> gradients) {
     Map<String, Double> values = new LinkedHashMap<>();
+    double loss;
     Map<String, Parameter> parameters = model.stateDict();
     core.setWeights(model.tensors());
     float[] coreOutput = core.forward(x, batch, steps);
@@ -166,7 +161,7 @@ public final class Trainer implements AutoCloseable {
             out.get(":, :, 0"), out.get(":, :, 1:3"), trueBacklog, trueDrops, mask, config.dropMasking());
         collector.backward(terms.total());
         terms.parts().forEach((k, v) -> values.put(k, (double) v.getFloat()));
-        values.put("loss", (double) terms.total().getFloat());
+        loss = terms.total().getFloat();
         Map<String, float[]> coreGradients = core.backward(y.getGradient().toFloatArray());
         NDArray handOver = null;
         for (String name : core.parameterNames()) {
@@ -179,7 +174,7 @@ public final class Trainer implements AutoCloseable {
       if (gradients != null) gradients.accept(gradientNorms());
       adam.update();
     }
-    return values;
+    return new TrainLoss(loss, values);
   }
 
   private String gradientNorms() {
@@ -192,12 +187,12 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** Metrics of the current model on the validation set. */
-  public Map<String, Double> validate() {
+  public SetMetrics validate() {
     return Evaluation.metrics(val, Evaluation.predict(core, model.tensors(), val, config.batchSize()), config.computeAds(), false);
   }
 
   /** Test-set metrics, per traffic type too, of {@link #testPredictions} (which the run also plots). */
-  public Map<String, Double> testMetrics(float[][][] predictions) {
+  public SetMetrics testMetrics(float[][][] predictions) {
     return Evaluation.metrics(test, predictions, config.computeAds(), true);
   }
 

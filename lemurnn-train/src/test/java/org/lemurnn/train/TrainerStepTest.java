@@ -24,7 +24,7 @@ class TrainerStepTest {
   @CsvSource({"RELU_RNN,1,8,DEFAULT", "LSTM,2,16,EARTHMOVER", "GRU,2,8,ENERGY", "RELU_LSTM,2,8,DEFAULT"})
   void threeStepsEqualAutogradOverTheWholeModel(CellType cell, int layers, int hidden, Objective objective) {
     ModelSpec spec = new ModelSpec(cell, layers, hidden, "bscq", "bd", UnitSystem.ABSTRACT, 1000.0);
-    TrainConfig config = new TrainConfig(spec, 0.0, 0.01, 16, objective, false, false, 5);
+    TrainConfig config = new TrainConfig(spec, 0.0, 0.01, 16, objective, false, false, 5, Runtime.getRuntime().availableProcessors());
     try (Trainer trainer = new Trainer(config, TrainerTest.data(4, 48, 16, 16, 24));
         NDManager manager = NDManager.newBaseManager()) {
       SequenceSet set = trainer.trainSets().getFirst();
@@ -39,9 +39,9 @@ class TrainerStepTest {
         float[] backlog = SequenceSet.gather(set.backlog(), steps, order, 0, batch);
         float[] drops = SequenceSet.gather(set.drops(), steps, order, 0, batch);
 
-        Map<String, Double> ours = trainer.step(x, backlog, drops, null, batch, steps, null);
+        TrainLoss ours = trainer.step(x, backlog, drops, null, batch, steps, null);
         double expectedLoss = libtorch.step(x, backlog, drops, batch, steps);
-        assertThat(ours.get("loss")).isCloseTo(expectedLoss, within(1e-4 * Math.max(1, Math.abs(expectedLoss))));
+        assertThat(ours.loss()).isCloseTo(expectedLoss, within(1e-4 * Math.max(1, Math.abs(expectedLoss))));
       }
       Map<String, Tensor> expected = reference.tensors();
       trainer.model().tensors().forEach((name, tensor) -> {

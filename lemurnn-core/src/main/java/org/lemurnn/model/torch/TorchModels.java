@@ -158,12 +158,12 @@ public final class TorchModels {
   }
 
   private static CellType lstmType(Path file, String code) {
-    // nn.LSTM traces to torch.lstm; the seed's ReLU-LSTM is a hand-written cell. A state file has no
+    // nn.LSTM traces to torch.lstm; the original's ReLU-LSTM is a hand-written cell. A state file has no
     // code: it is the ReLU-LSTM only when its run directory says so.
     if (code.contains("torch.lstm(")) return CellType.LSTM;
     if (!code.isEmpty() && code.contains("relu")) return CellType.RELU_LSTM;
     Path dir = file.toAbsolutePath().getParent();
-    return dir != null && dir.getFileName() != null && dir.getFileName().toString().contains(CellType.RELU_LSTM.seedName())
+    return dir != null && dir.getFileName() != null && dir.getFileName().toString().contains(CellType.RELU_LSTM.originalName())
         ? CellType.RELU_LSTM : CellType.LSTM;
   }
 
@@ -267,7 +267,7 @@ public final class TorchModels {
 
     String inputStr(int inputs) {
       String s = dataset.path("input_str").asText("");
-      if (s.isEmpty() && inputs == 4) s = "bscq"; // the seed's only input set of 4 features
+      if (s.isEmpty() && inputs == 4) s = "bscq"; // the original's only input set of 4 features
       if (s.length() != inputs) {
         throw new InputException("the model takes " + inputs + " inputs but " + (s.isEmpty()
             ? "no dataset-properties.json in " + dir + " names them" : "dataset-properties.json says '" + s + "'"));

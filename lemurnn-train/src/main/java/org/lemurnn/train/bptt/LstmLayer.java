@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 import org.lemurnn.infer.Kernel;
 
 /**
- * PyTorch's {@code nn.LSTM} layer (gate rows i, f, g, o; tanh) or the seed's ReLU-LSTM (rows i, f,
+ * PyTorch's {@code nn.LSTM} layer (gate rows i, f, g, o; tanh) or the original's ReLU-LSTM (rows i, f,
  * o, g; relu for the candidate and for c -> h): {@code c = sigm(f) c + sigm(i) act(g); h = sigm(o)
  * act(c)}.
  */

@@ -1,8 +1,15 @@
 package org.lemurnn.train.loss;
 
+import static org.lemurnn.metrics.Metric.BACKLOG_L1;
+import static org.lemurnn.metrics.Metric.CROSS_ENTROPY;
+import static org.lemurnn.metrics.Metric.DROPRATE;
+import static org.lemurnn.metrics.Metric.WASSERSTEIN;
+
 import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.lemurnn.metrics.Metric;
+import org.lemurnn.metrics.SetMetrics;
 
 /**
  * What a trainer minimises (docs/architecture.md, Training): the differentiable training loss on a batch, and
@@ -22,7 +29,7 @@ public enum Objective {
     this.trainerName = trainerName;
   }
 
-  /** The seed's trainer name, first part of the run directory name. */
+  /** The original's trainer name, first part of the run directory name. */
   public String trainerName(boolean dropMasking) {
     return trainerName + (dropMasking ? "_dropmask" : "");
   }
@@ -73,12 +80,13 @@ public enum Objective {
   }
 
   /** The validation loss from a set's per-sequence metrics (see {@link org.lemurnn.train.Evaluation}). */
-  public double validationLoss(Map<String, Double> metrics) {
-    double common = metrics.get("backlog_l1") + metrics.get("droprate");
+  public double validationLoss(SetMetrics metrics) {
+    double common = metrics.get(BACKLOG_L1) + metrics.get(DROPRATE);
     return switch (this) {
-      case DEFAULT -> common + metrics.get("cross_entropy") + metrics.get("wasserstein");
-      case EARTHMOVER -> common + metrics.get("cross_entropy") + metrics.get("wasserstein") + metrics.get("earthmover");
-      case ENERGY -> common + 10 * metrics.get("energy");
+      case DEFAULT -> common + metrics.get(CROSS_ENTROPY) + metrics.get(WASSERSTEIN);
+      case EARTHMOVER ->
+          common + metrics.get(CROSS_ENTROPY) + metrics.get(WASSERSTEIN) + metrics.get(Metric.EARTHMOVER);
+      case ENERGY -> common + 10 * metrics.get(Metric.ENERGY);
     };
   }
 

@@ -96,7 +96,7 @@ public final class LinkModel extends AbstractBlock {
     return spec;
   }
 
-  /** Parameters by PyTorch state_dict name, in the seed module's order. */
+  /** Parameters by PyTorch state_dict name, in the original module's order. */
   public Map<String, Parameter> stateDict() {
     Map<String, Parameter> named = new LinkedHashMap<>();
     String prefix = spec.cell().parameterPrefix() + ".";
@@ -139,7 +139,7 @@ public final class LinkModel extends AbstractBlock {
       long[] want = p.getShape().getShape();
       if (!Arrays.equals(want, Arrays.stream(t.shape()).asLongStream().toArray())) {
         throw new InputException("tensor '" + name + "' has shape " + Arrays.toString(t.shape())
-            + " but a " + spec.cell().seedName() + " l" + spec.layers() + " h" + spec.hidden()
+            + " but a " + spec.cell().originalName() + " l" + spec.layers() + " h" + spec.hidden()
             + " with " + spec.inputSize() + " inputs needs " + Arrays.toString(want));
       }
       fill(p.getArray(), t.data());

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * A stacked LSTM from tensor ops: PyTorch's {@code nn.LSTM} (gates i, f, g, o; tanh) or the seed's
+ * A stacked LSTM from tensor ops: PyTorch's {@code nn.LSTM} (gates i, f, g, o; tanh) or the original's
  * ReLU-LSTM (docs/architecture.md, Models: gates i, f, o, g; relu for the candidate and for c -> h). Both
  * compute c = sigm(f) c + sigm(i) act(g); h = sigm(o) act(c).
  *
@@ -44,7 +44,7 @@ final class Lstm extends AbstractBlock {
   private final boolean relu;
   private final List<Parameter[]> weights = new ArrayList<>(); // per layer: w_ih, w_hh, b_ih, b_hh
 
-  /** PyTorch's LSTM ({@code relu} false) or the seed's ReLU-LSTM ({@code relu} true). */
+  /** PyTorch's LSTM ({@code relu} false) or the original's ReLU-LSTM ({@code relu} true). */
   Lstm(int layers, int hidden, boolean relu) {
     this.layers = layers;
     this.hidden = hidden;
@@ -141,7 +141,7 @@ final class Lstm extends AbstractBlock {
 
   /** Rows (first axis) of a gate-stacked parameter in the order i, f, o, g. */
   private NDArray sigmoidGatesFirst(NDArray w) {
-    if (relu) return w; // the seed's ReLU-LSTM stacks them so
+    if (relu) return w; // the original's ReLU-LSTM stacks them so
     NDList g = w.split(4, 0); // PyTorch: i, f, g, o
     return NDArrays.concat(new NDList(g.get(0), g.get(1), g.get(3), g.get(2)), 0);
   }

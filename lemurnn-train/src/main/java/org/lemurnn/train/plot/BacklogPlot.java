@@ -20,7 +20,7 @@ import org.lemurnn.metrics.SequenceReport;
 import org.lemurnn.trace.LinkSample;
 
 /**
- * The seed's BD plot of one sequence (JFreeChart, headless): true and predicted backlog over arrival
+ * The original's BD plot of one sequence (JFreeChart, headless): true and predicted backlog over arrival
  * time, and below it, in a band of its own, a tick per true and per predicted drop, each row labelled
  * with its count. Drawn by the trainer for each new best epoch and by {@code run-model --plot}.
  */

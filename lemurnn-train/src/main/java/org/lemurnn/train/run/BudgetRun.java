@@ -46,9 +46,10 @@ public final class BudgetRun {
   private BudgetRun() {}
 
   /** Runs the recipe for {@code fineTune} (options of a windowed run on --dag_data) and returns the budget directory. */
-  public static Path run(TrainOptions fineTune, double budgetMinutes, Path parent, TrainingRun.Listener listener) {
+  public static Path run(TrainOptions fineTune, double budgetMinutes, Path parent, int threads,
+      TrainingRun.Listener listener) {
     if (fineTune.dagData().isEmpty()) throw new InputException("--budget_minutes trains on measured traces: give --dag_data");
-    if (fineTune.window() == 0) throw new IllegalArgumentException("the recipe trains on windows");
+    if (fineTune.sizes().window() == 0) throw new IllegalArgumentException("the recipe trains on windows");
     if (!(budgetMinutes > 0)) throw new InputException("--budget_minutes must be > 0, got " + budgetMinutes);
     Instant start = Instant.now();
     Instant end = start.plus(Duration.ofMillis((long) (budgetMinutes * 60_000)));
@@ -68,18 +69,18 @@ public final class BudgetRun {
     TrainOptions pretrain = fineTune.with(Map.of(
         "dag_data", List.of(),
         "link_properties", List.of(preset.toString()),
-        "seq_len", Math.max(PRETRAIN_STREAM_PACKETS, fineTune.window() + fineTune.burnIn()),
+        "seq_len", Math.max(PRETRAIN_STREAM_PACKETS, fineTune.sizes().window() + fineTune.sizes().burnIn()),
         "kilo_training_samples", PRETRAIN_KILO_STREAMS,
         "kilo_val_samples", PRETRAIN_KILO_VAL,
         "kilo_test_samples", PRETRAIN_KILO_VAL,
         "infinite_queue", false, "codel", false, "packetqueue", false));
     Instant pretrainEnd = start.plus(Duration.between(start, end).multipliedBy((long) (PRETRAIN_SHARE * 1000)).dividedBy(1000));
-    TrainingRun first = TrainingRun.start(pretrain, dir, listener);
+    TrainingRun first = TrainingRun.start(pretrain, dir, threads, listener);
     Path pretrained = first.run(pretrainEnd).resolve(RunDirectory.BEST_MODEL);
     if (!Files.isRegularFile(pretrained)) throw new InputException("the budget ran out before pretraining finished an epoch: give more minutes");
 
     TrainingRun second = TrainingRun.start(fineTune.with(Map.of("init", pretrained.toString(),
-        "learning_rate", fineTune.learningRate() * FINE_TUNE_LEARNING_RATE_FACTOR)), dir, listener);
+        "learning_rate", fineTune.schedule().learningRate() * FINE_TUNE_LEARNING_RATE_FACTOR)), dir, threads, listener);
     Path best = second.run(end).resolve(RunDirectory.BEST_MODEL);
     try {
       Files.copy(best, dir.resolve(RunDirectory.BEST_MODEL), StandardCopyOption.REPLACE_EXISTING);

@@ -31,7 +31,7 @@ public final class RunDirectory {
   public static final String BEST_MODEL = "model-best.safetensors";
   private static final Pattern CHECKPOINT = Pattern.compile("modelstate-(\\d+)\\.safetensors");
 
-  /** Snake-case JSON, as the seed's property files. */
+  /** Snake-case JSON, as the original's property files. */
   static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -59,14 +59,16 @@ public final class RunDirectory {
 
   /**
    * Removes a folder {@link #create} made for a run that then failed to start: only what the start
-   * wrote is in it (its property files), and an empty run is no run.
+   * wrote is in it (its property files), and an empty run is no run. Returns why it could not, for
+   * the user, or empty: the start failed already, and this must not hide that failure.
    */
-  public void removeAfterFailedStart() {
+  public java.util.Optional<String> removeAfterFailedStart() {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
     } catch (IOException e) {
-      System.err.println("lemurnn: could not remove " + dir + " after the failed start: " + e.getMessage());
+      return java.util.Optional.of("could not remove " + dir + " after the failed start: " + e.getMessage());
     }
+    return java.util.Optional.empty();
   }
 
   /** An existing run, for {@code --resume}. */

@@ -24,7 +24,8 @@ final class RunFit {
   private RunFit() {}
 
   static void check(TrainOptions options) {
-    ModelSpec spec = new ModelSpec(options.cell(), options.numLayers(), options.hiddenSize(), TrainOptions.INPUT_STR,
+    TrainOptions.Model model = options.model();
+    ModelSpec spec = new ModelSpec(model.cell(), model.numLayers(), model.hiddenSize(), TrainOptions.INPUT_STR,
         TrainOptions.OUTPUT_STR, UnitSystem.ABSTRACT, 1);
     long parameters = 0;
     for (int[] shape : ModelFile.shapes(spec).values()) {
@@ -34,9 +35,11 @@ final class RunFit {
     }
     // backpropagation runs over the training sequences: windows when cut (measured streams may be
     // "whole files", Integer.MAX_VALUE, which only the files bound), else the synthetic lengths
-    int steps = options.window() > 0 ? options.window() + options.burnIn()
-        : Math.max(options.seqLen(), options.dataSpec().trainLengths().stream().mapToInt(Integer::intValue).max().orElse(0));
-    if (!options.dagData().isEmpty() && options.window() == 0) steps = Math.min(steps, MEASURED_STEPS);
+    TrainOptions.Sizes sizes = options.sizes();
+    int steps = sizes.window() > 0 ? sizes.window() + sizes.burnIn()
+        : Math.max(sizes.seqLen(),
+            options.dataSpec().trainLengths().stream().mapToInt(Integer::intValue).max().orElse(0));
+    if (!options.dagData().isEmpty() && sizes.window() == 0) steps = Math.min(steps, MEASURED_STEPS);
     double needBytes = 4.0 * WEIGHT_COPIES * parameters
         + 4.0 * ACTIVATION_COPIES * TrainConfig.BATCH_SIZE * steps
             * (double) spec.cell().gates() * spec.hidden() * spec.layers();
@@ -44,7 +47,7 @@ final class RunFit {
     if (needBytes > haveBytes) {
       throw new InputException(String.format(Locale.ROOT, "a %s of %d layer(s) x %d hidden units (%,d parameters) at "
           + "--seq_len %d needs about %.1f GB to train, more than this machine's %.1f GB: lower --hidden_size, "
-          + "--num_layers or --seq_len", spec.cell().seedName(), spec.layers(), spec.hidden(), parameters, steps,
+          + "--num_layers or --seq_len", spec.cell().originalName(), spec.layers(), spec.hidden(), parameters, steps,
           needBytes / 1e9, haveBytes / 1e9));
     }
   }

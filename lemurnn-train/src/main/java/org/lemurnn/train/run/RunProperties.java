@@ -12,7 +12,7 @@ import org.lemurnn.model.ModelSpec;
 import org.lemurnn.train.TrainConfig;
 
 /**
- * The three property files a run writes once, in the seed's shapes: {@code model-properties.json}
+ * The three property files a run writes once, in the original's shapes: {@code model-properties.json}
  * (with every option under {@code options}, which {@code --resume} reads), {@code
  * dataset-properties.json} and {@code link-properties.json}.
  */
@@ -33,15 +33,15 @@ final class RunProperties {
   static void write(RunDirectory dir, TrainOptions options, DataSets data, TrainConfig config) {
     ModelSpec spec = config.spec();
     Map<String, Object> model = new LinkedHashMap<>();
-    model.put("model_type", spec.cell().seedName());
+    model.put("model_type", spec.cell().originalName());
     model.put("input_size", spec.inputSize());
     model.put("hidden_size", spec.hidden());
     model.put("num_layers", spec.layers());
-    model.put("learning_rate", options.learningRate());
-    model.put("seed", options.torchSeed());
-    model.put("dropout_rate", options.dropoutRate());
+    model.put("learning_rate", options.schedule().learningRate());
+    model.put("seed", options.seeds().torchSeed());
+    model.put("dropout_rate", options.schedule().dropoutRate());
     model.put("nonlinearity", spec.cell() == CellType.TANH_RNN ? "tanh" : "relu");
-    model.put("trainer", config.objective().trainerName(options.dropMasking()));
+    model.put("trainer", config.objective().trainerName(options.loss().dropMasking()));
     model.put("units", spec.units().fileName());
     model.put("norm_scale", spec.normScale());
     model.put("options", options);
@@ -53,19 +53,19 @@ final class RunProperties {
     dataset.put("num_val_samples", data.val().size());
     dataset.put("num_test_samples", data.test().size());
     dataset.put("seq_length_training", data.train().stream().map(LoaderSet::seqLen).toList());
-    dataset.put("seq_length_val", List.of(options.seqLen()));
-    dataset.put("seq_length_test", List.of(options.seqLen()));
+    dataset.put("seq_length_val", List.of(options.sizes().seqLen()));
+    dataset.put("seq_length_test", List.of(options.sizes().seqLen()));
     dataset.put("input_str", spec.inputStr());
     dataset.put("output_str", spec.outputStr());
     dataset.put("input_size", spec.inputSize());
     dataset.put("output_size", spec.outputStr().length());
-    dataset.put("seed", options.dataSeed());
+    dataset.put("seed", options.seeds().dataSeed());
     dataset.put("normalize", options.normalize());
-    dataset.put("multiloader", options.multiloader());
+    dataset.put("multiloader", options.sizes().multiloader());
     dataset.put("units", data.units().fileName());
     dataset.put("norm_scale", data.normScale());
     dataset.put("traffic", !options.dagData().isEmpty() ? List.of("trace")
-        : options.traffic().isEmpty() ? List.of("exponential") : options.traffic());
+        : options.link().traffic().isEmpty() ? List.of("exponential") : options.link().traffic());
     dataset.put("dag_data", options.dagData());
     dataset.put("notes", data.notes());
     dir.writeJson(RunDirectory.DATASET_PROPERTIES, dataset);
@@ -77,13 +77,13 @@ final class RunProperties {
     Map<String, Object> link = new LinkedHashMap<>();
     if (links.size() == 1) link.putAll(links.getFirst());
     else link.put("presets", links);
-    link.put("link", options.dagData().isEmpty() ? options.link().fileName() : "trace");
-    link.put("infinite_queue", options.infiniteQueue());
+    link.put("link", options.dagData().isEmpty() ? options.link().kind().fileName() : "trace");
+    link.put("infinite_queue", options.link().infiniteQueue());
     if (!options.dagData().isEmpty()) link.put("dag_data", options.dagData());
     dir.writeJson(RunDirectory.LINK_PROPERTIES, link);
   }
 
-  /** A preset in the seed's link-properties.json shape (which {@code --link_properties FILE} reads back). */
+  /** A preset in the original's link-properties.json shape (which {@code --link_properties FILE} reads back). */
   private static Map<String, Object> linkProperties(LinkPreset p) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", p.name());

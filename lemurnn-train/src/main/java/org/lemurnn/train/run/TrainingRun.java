@@ -22,8 +22,10 @@ import org.lemurnn.InputException;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.io.AtomicFile;
+import org.lemurnn.metrics.SetMetrics;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.train.SequenceSet;
+import org.lemurnn.train.TrainLoss;
 import org.lemurnn.train.Trainer;
 import org.lemurnn.train.plot.BacklogPlot;
 
@@ -48,6 +50,9 @@ public final class TrainingRun {
     default void epoch(EpochSummary summary) {}
 
     default void interrupted(Path checkpoint) {}
+
+    /** Something went wrong that the run survives (a plot not drawn): the user should hear it. */
+    default void warning(String message) {}
   }
 
   /** The line a user sees per epoch. */
@@ -71,7 +76,7 @@ public final class TrainingRun {
   private int firstEpoch;
   private int bestEpoch = -1;
   private double bestValLoss = Double.POSITIVE_INFINITY;
-  private Map<String, Double> testMetrics;
+  private SetMetrics testMetrics;
   private Checkpoint lastEpoch;
   /** Held from start or resume until the run ends: one process per run directory. */
   private RunLock lock;
@@ -92,35 +97,35 @@ public final class TrainingRun {
     return t;
   });
 
-  private TrainingRun(RunDirectory dir, TrainOptions options, DataSets data, Listener listener) {
+  private TrainingRun(RunDirectory dir, TrainOptions options, DataSets data, int threads, Listener listener) {
     this.dir = dir;
     this.options = options;
     this.data = data;
     this.listener = listener;
-    this.trainer = new Trainer(options.trainConfig(options.modelSpec(data)), data);
+    this.trainer = new Trainer(options.trainConfig(options.modelSpec(data), threads), data);
     this.historyLines = dir.lines(RunDirectory.HISTORY);
     this.logRows = new ArrayList<>(dir.lines(RunDirectory.LOG).stream().filter(l -> !l.startsWith("#")).toList());
-    this.fidelity = options.window() > 0 ? new ValidationFidelity(data.val()) : null;
+    this.fidelity = options.sizes().window() > 0 ? new ValidationFidelity(data.val()) : null;
     if (fidelity != null && Files.isRegularFile(dir.bestModel())) {
       bestFidelity = fidelity.judge(org.lemurnn.model.ModelFile.read(dir.bestModel())).score(); // a resumed run keeps its best
     }
   }
 
-  /** A new run under {@code parent} (created if missing). */
-  public static TrainingRun start(TrainOptions options, Path parent, Listener listener) {
+  /** A new run under {@code parent} (created if missing), its recurrent core trained on {@code threads}. */
+  public static TrainingRun start(TrainOptions options, Path parent, int threads, Listener listener) {
     RunFit.check(options);
     DataSets data = options.data(listener.generating(options.sequenceCount()));
     RunDirectory dir = RunDirectory.create(parent, options.runName(data.dataType(), Instant.now().getEpochSecond()));
     RunLock lock = RunLock.acquire(dir.path());
     try {
-      TrainingRun run = new TrainingRun(dir, options, data, listener);
-      if (options.init() != null) run.initFrom(Path.of(options.init()));
+      TrainingRun run = new TrainingRun(dir, options, data, threads, listener);
+      if (options.schedule().init() != null) run.initFrom(Path.of(options.schedule().init()));
       RunProperties.write(dir, options, data, run.trainer.config());
       run.lock = lock;
       return run;
     } catch (RuntimeException | Error e) {
       lock.close();
-      dir.removeAfterFailedStart(); // a run that never started leaves no folder behind
+      dir.removeAfterFailedStart().ifPresent(listener::warning); // a run that never started leaves no folder behind
       throw e;
     }
   }
@@ -130,11 +135,11 @@ public final class TrainingRun {
    * epochs}, if not null, replaces the number of epochs). Log lines after that checkpoint are
    * dropped: those epochs run again. A checkpoint whose seeds are not those of the options is refused.
    */
-  public static TrainingRun resume(Path runDir, Integer epochs, Listener listener) {
+  public static TrainingRun resume(Path runDir, Integer epochs, int threads, Listener listener) {
     RunDirectory dir = RunDirectory.open(runDir);
     RunLock lock = RunLock.acquire(dir.path());
     try {
-      TrainingRun run = resumeLocked(dir, epochs, listener);
+      TrainingRun run = resumeLocked(dir, epochs, threads, listener);
       run.lock = lock;
       return run;
     } catch (RuntimeException | Error e) {
@@ -143,7 +148,7 @@ public final class TrainingRun {
     }
   }
 
-  private static TrainingRun resumeLocked(RunDirectory dir, Integer epochs, Listener listener) {
+  private static TrainingRun resumeLocked(RunDirectory dir, Integer epochs, int threads, Listener listener) {
     Path runDir = dir.path();
     Path properties = dir.path().resolve(RunDirectory.MODEL_PROPERTIES);
     TrainOptions options;
@@ -161,16 +166,18 @@ public final class TrainingRun {
     Path checkpointFile = dir.checkpoint(epoch);
     Checkpoint checkpoint = Checkpoint.read(checkpointFile);
     // other seeds would draw other data and dropout masks: the resumed epochs would belong to another run
-    if (checkpoint.torchSeed() != options.torchSeed() || checkpoint.dataSeed() != options.dataSeed()) {
+    TrainOptions.Seeds seeds = options.seeds();
+    if (checkpoint.torchSeed() != seeds.torchSeed() || checkpoint.dataSeed() != seeds.dataSeed()) {
       throw InputException.in(checkpointFile, "saved with torch_seed " + checkpoint.torchSeed() + " and data_seed "
-          + checkpoint.dataSeed() + ", but " + properties + " has torch_seed " + options.torchSeed() + " and data_seed "
-          + options.dataSeed() + ": put the checkpoint's seeds back there or start a new run");
+          + checkpoint.dataSeed() + ", but " + properties + " has torch_seed " + seeds.torchSeed() + " and data_seed "
+          + seeds.dataSeed() + ": put the checkpoint's seeds back there or start a new run");
     }
     DataSets data = options.data(listener.generating(options.sequenceCount()));
-    TrainingRun run = new TrainingRun(dir, options, data, listener);
+    TrainingRun run = new TrainingRun(dir, options, data, threads, listener);
     // a writer killed half way (kill -9) leaves its temporary file; we hold the lock, so none is live
     AtomicFile.removeStale(runDir).forEach(name -> run.resumeNotes.add("removed " + name + ", left by a killed run"));
-    run.resumeNotes.addAll(RunLogCheck.reconcile(dir, checkpoint.epoch(), options.learningRate(), run.historyLines, run.logRows));
+    run.resumeNotes.addAll(RunLogCheck.reconcile(dir, checkpoint.epoch(), options.schedule().learningRate(),
+        run.historyLines, run.logRows));
     run.trainer.restore(checkpoint.weights(), checkpoint.bestWeights(), checkpoint.adamState(), checkpoint.adamStep());
     run.firstEpoch = checkpoint.epoch() + 1;
     run.bestEpoch = checkpoint.bestEpoch();
@@ -200,7 +207,7 @@ public final class TrainingRun {
   }
 
   private static String describe(org.lemurnn.model.ModelSpec s) {
-    return s.cell().seedName() + " " + s.layers() + "x" + s.hidden() + " on " + s.inputStr() + " in " + s.units().fileName()
+    return s.cell().originalName() + " " + s.layers() + "x" + s.hidden() + " on " + s.inputStr() + " in " + s.units().fileName()
         + " units" + (s.normScale() != 1 ? " normalised by " + s.normScale() : "");
   }
 
@@ -224,10 +231,10 @@ public final class TrainingRun {
     Thread hook = new Thread(this::stopAndWait, "lemurnn-train-checkpoint");
     Runtime.getRuntime().addShutdownHook(hook);
     try (BufferedWriter gradients = options.trackGrad() ? gradientWriter() : null) {
-      listener.started(dir.path(), firstEpoch, options.numEpochs(), trainer.batchesPerEpoch(),
+      listener.started(dir.path(), firstEpoch, options.schedule().numEpochs(), trainer.batchesPerEpoch(),
           java.util.stream.Stream.concat(resumeNotes.stream(), data.notes().stream()).toList());
       double lastSeconds = 0;
-      for (int epoch = firstEpoch; epoch < options.numEpochs(); epoch++) {
+      for (int epoch = firstEpoch; epoch < options.schedule().numEpochs(); epoch++) {
         if (deadline != null && Instant.now().plusMillis((long) (lastSeconds * 1000)).isAfter(deadline)) break;
         long start = System.nanoTime();
         runEpoch(epoch, gradients);
@@ -259,14 +266,15 @@ public final class TrainingRun {
 
   private void runEpoch(int epoch, BufferedWriter gradients) {
     long start = System.nanoTime();
-    Map<String, Double> train = trainer.trainEpoch(epoch, index -> {
+    TrainLoss train = trainer.trainEpoch(epoch, index -> {
       if (stopRequested) throw new Stop();
       listener.batch(index);
     }, gradients == null ? null : line -> write(gradients, line));
-    Map<String, Double> val = trainer.validate();
-    double valLoss = trainer.config().objective().validationLoss(val);
-    if (!Double.isFinite(train.get("loss")) || !Double.isFinite(valLoss)) {
-      throw new InputException("training diverged in epoch " + epoch + " (training loss " + train.get("loss")
+    SetMetrics valMetrics = trainer.validate();
+    double valLoss = trainer.config().objective().validationLoss(valMetrics);
+    Map<String, Double> val = new java.util.LinkedHashMap<>(valMetrics.byName());
+    if (!Double.isFinite(train.loss()) || !Double.isFinite(valLoss)) {
+      throw new InputException("training diverged in epoch " + epoch + " (training loss " + train.loss()
           + ", validation loss " + valLoss + "): lower --learning_rate or use --normalize"
           + (bestEpoch >= 0 ? "; the best model so far is " + dir.model(bestEpoch) : ""));
     }
@@ -282,8 +290,8 @@ public final class TrainingRun {
       testMetrics = trainer.testMetrics(testPredictions);
     }
     double testLoss = trainer.config().objective().validationLoss(testMetrics);
-    lastEpoch = new Checkpoint(epoch, bestEpoch, bestValLoss, trainer.adam().step(), options.torchSeed(),
-        options.dataSeed(), trainer.model().tensors(), trainer.best().tensors(), trainer.adam().state());
+    lastEpoch = new Checkpoint(epoch, bestEpoch, bestValLoss, trainer.adam().step(), options.seeds().torchSeed(),
+        options.seeds().dataSeed(), trainer.model().tensors(), trainer.best().tensors(), trainer.adam().state());
     if (newBest) {
       lastEpoch.write(dir.checkpoint(epoch));
       trainer.best().toModelFile().write(dir.model(epoch));
@@ -301,8 +309,9 @@ public final class TrainingRun {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     appendHistory(epoch, train, val, valLoss, testLoss, seconds);
-    appendLog(epoch, train.get("loss"), val, valLoss, testLoss, seconds);
-    listener.epoch(new EpochSummary(epoch, options.numEpochs(), train.get("loss"), valLoss, testLoss, bestEpoch, newBest, seconds));
+    appendLog(epoch, train.loss(), val, valLoss, testLoss, seconds);
+    listener.epoch(new EpochSummary(epoch, options.schedule().numEpochs(), train.loss(), valLoss, testLoss, bestEpoch,
+        newBest, seconds));
   }
 
   /** Thrown from the batch callback to leave an epoch at once when Ctrl-C came. */
@@ -343,7 +352,7 @@ public final class TrainingRun {
         BacklogPlot.write(png, title, arrival, trueBacklog, predBacklog, trueDrops, predDrops, sample.units());
       } catch (RuntimeException e) {
         // a picture is not worth a run: say so and train on
-        System.err.println("lemurnn: could not draw " + png + ": " + e.getMessage());
+        listener.warning("could not draw " + png + ": " + e.getMessage());
       }
     });
   }
@@ -357,28 +366,28 @@ public final class TrainingRun {
     }
   }
 
-  private void appendHistory(int epoch, Map<String, Double> train, Map<String, Double> val, double valLoss,
+  private void appendHistory(int epoch, TrainLoss train, Map<String, Double> val, double valLoss,
       double testLoss, double seconds) {
     ObjectNode line = RunDirectory.JSON.createObjectNode();
     line.put("epoch", epoch);
-    line.put("learning_rate", options.learningRate());
+    line.put("learning_rate", options.schedule().learningRate());
     line.put("best_model", bestEpoch);
-    line.put("train_loss", train.get("loss"));
+    line.put("train_loss", train.loss());
     line.put("val_loss", valLoss);
     line.put("test_loss", testLoss);
     line.put("seconds", seconds);
     if (fidelity != null) line.put("best_fidelity_epoch", bestFidelityEpoch);
-    train.forEach(line.putObject("train_loss_details")::put);
+    train.byName().forEach(line.putObject("train_loss_details")::put);
     val.forEach(line.putObject("val_loss_details")::put);
-    testMetrics.forEach(line.putObject("test_loss_details")::put);
+    testMetrics.byName().forEach(line.putObject("test_loss_details")::put);
     historyLines.add(line.toString());
     dir.writeLines(RunDirectory.HISTORY, historyLines);
   }
 
   private void appendLog(int epoch, double trainLoss, Map<String, Double> val, double valLoss, double testLoss, double seconds) {
-    logRows.add(LogRow.of(epoch, trainLoss, valLoss, testLoss, bestEpoch, seconds, val, testMetrics));
+    logRows.add(LogRow.of(epoch, trainLoss, valLoss, testLoss, bestEpoch, seconds, val, testMetrics.byName()));
     List<String> lines = new ArrayList<>(LogHeader.lines(trainer.config().objective()));
-    lines.add("# " + String.join("\t", LogRow.columns(val, testMetrics)));
+    lines.add("# " + String.join("\t", LogRow.columns(val, testMetrics.byName())));
     lines.addAll(logRows);
     dir.writeLines(RunDirectory.LOG, lines);
   }

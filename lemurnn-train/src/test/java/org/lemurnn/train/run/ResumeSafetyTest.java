@@ -23,6 +23,9 @@ import org.lemurnn.InputException;
  * files of the killed writer go, and a second process on the same run is refused.
  */
 class ResumeSafetyTest {
+  /** Threads of the recurrent core, as lemurnn train uses by default. */
+  static final int THREADS = Runtime.getRuntime().availableProcessors();
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path out;
@@ -39,14 +42,14 @@ class ResumeSafetyTest {
   /** A finished run of 3 epochs: its checkpoint is epoch 2. */
   @BeforeEach
   void finishedRun() throws Exception {
-    run = TrainingRun.start(TrainingRunTest.tiny(3), out, new TrainingRun.Listener() {}).run();
+    run = TrainingRun.start(TrainingRunTest.tiny(3), out, THREADS, new TrainingRun.Listener() {}).run();
     assertThat(run.resolve("modelstate-2.safetensors")).exists();
     history = Files.readAllLines(run.resolve(RunDirectory.HISTORY));
     log = Files.readAllLines(run.resolve(RunDirectory.LOG));
   }
 
   private void resume() {
-    TrainingRun.resume(run, null, listener).run();
+    TrainingRun.resume(run, null, THREADS, listener).run();
   }
 
   private List<String> rows() throws Exception {
@@ -90,7 +93,7 @@ class ResumeSafetyTest {
   void anEpochBothFilesLostIsRefusedNamingThem() throws Exception {
     Files.write(run.resolve(RunDirectory.HISTORY), List.of(history.get(0), history.get(2)));
     Files.write(run.resolve(RunDirectory.LOG), log.stream().filter(l -> !l.startsWith("1\t")).toList());
-    assertThatThrownBy(() -> TrainingRun.resume(run, null, listener)).isInstanceOf(InputException.class)
+    assertThatThrownBy(() -> TrainingRun.resume(run, null, THREADS, listener)).isInstanceOf(InputException.class)
         .hasMessage(run + ": epoch 1 is in the checkpoint modelstate-2.safetensors but missing from training_history.json "
             + "and training_log.dat: put the files back from a copy, or start a new run (its exported models "
             + "model-*.safetensors stay usable)");
@@ -107,12 +110,12 @@ class ResumeSafetyTest {
 
   @Test
   void aSecondTrainingOnTheRunIsRefusedNamingTheHolder() throws Exception {
-    TrainingRun first = TrainingRun.resume(run, 4, listener);
-    assertThatThrownBy(() -> TrainingRun.resume(run, 4, listener)).isInstanceOf(InputException.class)
+    TrainingRun first = TrainingRun.resume(run, 4, THREADS, listener);
+    assertThatThrownBy(() -> TrainingRun.resume(run, 4, THREADS, listener)).isInstanceOf(InputException.class)
         .hasMessage(run + " is in use by another training (process pid " + ProcessHandle.current().pid()
             + "): wait for it to end or stop it, then --resume");
     first.run();
-    TrainingRun.resume(run, null, listener).run(); // released when the first ended
+    TrainingRun.resume(run, null, THREADS, listener).run(); // released when the first ended
   }
 
   @Test
@@ -129,7 +132,7 @@ class ResumeSafetyTest {
     }
     try {
       assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream())).readLine()).isEqualTo("locked");
-      assertThatThrownBy(() -> TrainingRun.resume(run, null, listener)).isInstanceOf(InputException.class)
+      assertThatThrownBy(() -> TrainingRun.resume(run, null, THREADS, listener)).isInstanceOf(InputException.class)
           .hasMessageContaining("is in use by another training (process pid " + holder.pid() + ")");
     } finally {
       holder.destroyForcibly().waitFor();

@@ -18,20 +18,34 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lemurnn.InputException;
 import org.lemurnn.data.DataSpec;
+import org.lemurnn.link.LinkKind;
+import org.lemurnn.model.CellType;
+import org.lemurnn.train.loss.Objective;
 import org.lemurnn.model.ModelFile;
 
 class TrainingRunTest {
+  /** Threads of the recurrent core, as lemurnn train uses by default. */
+  static final int THREADS = Runtime.getRuntime().availableProcessors();
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Tiny runs: 64 training, 32 val, 32 test sequences of 16 packets, hidden 4. */
   static TrainOptions tiny(int epochs, String... flags) {
     List<String> f = List.of(flags);
-    return new TrainOptions(List.of("default"), false, f.contains("layers2") ? 2 : 1, 4, epochs, 0.0625, 0.03125,
-        0.03125, 16, 10, 1, 0.01, f.contains("dropout") ? 0.2 : 0.0, f.contains("ads"), List.of(), false, false,
-        f.contains("energy"), f.contains("earthmover"), f.contains("tanh"), f.contains("relu_lstm"), f.contains("lstm"),
-        f.contains("gru"), f.contains("normalize"), f.contains("multiloader"), f.contains("drop_masking"),
-        f.contains("traffic") ? List.of("exponential", "cbr") : List.of(), f.contains("track_grad"),
-        f.contains("window") ? 8 : 0, f.contains("window") ? 4 : 0, null, null);
+    CellType cell = f.contains("tanh") ? CellType.TANH_RNN : f.contains("relu_lstm") ? CellType.RELU_LSTM
+        : f.contains("lstm") ? CellType.LSTM : f.contains("gru") ? CellType.GRU : CellType.RELU_RNN;
+    Objective trainer = f.contains("energy") ? Objective.ENERGY : f.contains("earthmover") ? Objective.EARTHMOVER
+        : Objective.DEFAULT;
+    return new TrainOptions(
+        new TrainOptions.Model(cell, f.contains("layers2") ? 2 : 1, 4, null),
+        new TrainOptions.Loss(trainer, f.contains("drop_masking"), f.contains("ads")),
+        new TrainOptions.Link(List.of("default"), f.contains("traffic") ? List.of("exponential", "cbr") : List.of(),
+            LinkKind.BYTEQUEUE, false, null),
+        new TrainOptions.Sizes(16, 0.0625, 0.03125, 0.03125, f.contains("multiloader"), f.contains("window") ? 8 : 0,
+            f.contains("window") ? 4 : 0),
+        new TrainOptions.Seeds(10, 1),
+        new TrainOptions.Schedule(epochs, 0.01, f.contains("dropout") ? 0.2 : 0.0, null),
+        List.of(), f.contains("normalize"), f.contains("track_grad"));
   }
 
   static Stream<Arguments> variants() {
@@ -49,12 +63,12 @@ class TrainingRunTest {
   @MethodSource("variants")
   void writesEveryFileWithTheExpectedFields(List<String> flags, String namePrefix, @TempDir Path out) throws IOException {
     TrainOptions options = tiny(2, flags.toArray(String[]::new));
-    Path dir = TrainingRun.start(options, out, new TrainingRun.Listener() {}).run();
+    Path dir = TrainingRun.start(options, out, THREADS, new TrainingRun.Listener() {}).run();
     assertThat(dir.getFileName().toString()).startsWith(namePrefix);
 
     JsonNode model = JSON.readTree(dir.resolve("model-properties.json").toFile());
-    assertThat(model.get("model_type").asText()).isEqualTo(options.cell().seedName());
-    assertThat(model.get("num_layers").asInt()).isEqualTo(options.numLayers());
+    assertThat(model.get("model_type").asText()).isEqualTo(options.model().cell().originalName());
+    assertThat(model.get("num_layers").asInt()).isEqualTo(options.model().numLayers());
     assertThat(model.get("options").get("torch_seed").asLong()).isEqualTo(1);
     JsonNode dataset = JSON.readTree(dir.resolve("dataset-properties.json").toFile());
     assertThat(dataset.get("num_training_samples").asInt()).isEqualTo(64);
@@ -89,21 +103,22 @@ class TrainingRunTest {
     assertThat(dir.resolve("modelstate-" + best + ".safetensors")).exists();
     assertThat(dir.resolve("BD_plot_test_sample0_epoch" + best + ".png")).exists();
     ModelFile exported = ModelFile.read(dir.resolve("model-" + best + ".safetensors"));
-    assertThat(exported.spec().cell()).isEqualTo(options.cell());
-    assertThat(exported.spec().layers()).isEqualTo(options.numLayers());
+    assertThat(exported.spec().cell()).isEqualTo(options.model().cell());
+    assertThat(exported.spec().layers()).isEqualTo(options.model().numLayers());
     assertThat(exported.spec().normScale()).isEqualTo(options.dataSpec().normScale());
-    String prefix = options.cell().parameterPrefix();
+    String prefix = options.model().cell().parameterPrefix();
     assertThat(exported.tensors()).containsKeys(prefix + ".weight_ih_l0", "fc.weight", "fc.bias");
-    if (options.numLayers() == 2) assertThat(exported.tensors()).containsKey(prefix + ".weight_hh_l1");
+    if (options.model().numLayers() == 2) assertThat(exported.tensors()).containsKey(prefix + ".weight_hh_l1");
     assertThat(Files.exists(dir.resolve("grad-tracker-" + dir.getFileName() + ".dat"))).isEqualTo(flags.contains("track_grad"));
   }
 
   @Test
   void divergenceStopsWithAnErrorThatSaysWhatToDo(@TempDir Path out) {
-    TrainOptions options = new TrainOptions(List.of("default"), false, 2, 16, 3, 0.0625, 0.03125, 0.03125, 64, 10, 1,
-        10.0, 0.0, false, List.of(), false, false, false, false, false, true, false, false, false, false, false,
-        List.of(), false, 0, 0, null, null);
-    TrainingRun run = TrainingRun.start(options, out, new TrainingRun.Listener() {});
+    TrainOptions base = TrainOptions.defaults(10, 1);
+    TrainOptions options = new TrainOptions(new TrainOptions.Model(CellType.RELU_LSTM, 2, 16, null), base.loss(),
+        base.link(), new TrainOptions.Sizes(64, 0.0625, 0.03125, 0.03125, false, 0, 0), base.seeds(),
+        new TrainOptions.Schedule(3, 10.0, 0.0, null), List.of(), false, false);
+    TrainingRun run = TrainingRun.start(options, out, THREADS, new TrainingRun.Listener() {});
     org.assertj.core.api.Assertions.assertThatThrownBy(run::run)
         .isInstanceOf(org.lemurnn.InputException.class)
         .hasMessageContaining("diverged").hasMessageContaining("--learning_rate");
@@ -112,11 +127,11 @@ class TrainingRunTest {
   /** A run stopped after epoch 1 and resumed computes epoch 2 exactly as a run that never stopped. */
   @Test
   void resumeGivesTheSameNextEpoch(@TempDir Path a, @TempDir Path b) throws IOException {
-    Path whole = TrainingRun.start(tiny(3, "dropout"), a, new TrainingRun.Listener() {}).run();
-    Path stopped = TrainingRun.start(tiny(2, "dropout"), b, new TrainingRun.Listener() {}).run();
+    Path whole = TrainingRun.start(tiny(3, "dropout"), a, THREADS, new TrainingRun.Listener() {}).run();
+    Path stopped = TrainingRun.start(tiny(2, "dropout"), b, THREADS, new TrainingRun.Listener() {}).run();
     // as if stopped before epoch 1 was saved: its history and log lines are dropped and it runs again
     Files.delete(stopped.resolve("modelstate-1.safetensors"));
-    Path resumed = TrainingRun.resume(stopped, 3, new TrainingRun.Listener() {}).run();
+    Path resumed = TrainingRun.resume(stopped, 3, THREADS, new TrainingRun.Listener() {}).run();
     assertThat(resumed).isEqualTo(stopped);
     // the new epoch count is kept for a later plain --resume
     assertThat(JSON.readTree(resumed.resolve("model-properties.json").toFile()).at("/options/num_epochs").asInt()).isEqualTo(3);
@@ -146,15 +161,15 @@ class TrainingRunTest {
   @Test
   void resumeRefusesACheckpointWithOtherSeeds(@TempDir Path out) throws IOException {
     TrainOptions options = tiny(1);
-    Path run = TrainingRun.start(options, out, new TrainingRun.Listener() {}).run();
-    long otherTorchSeed = options.torchSeed() + 1, otherDataSeed = options.dataSeed() + 1;
+    Path run = TrainingRun.start(options, out, THREADS, new TrainingRun.Listener() {}).run();
+    long otherTorchSeed = options.seeds().torchSeed() + 1, otherDataSeed = options.seeds().dataSeed() + 1;
     String properties = editOptions(run, model -> ((ObjectNode) model.get("options"))
         .put("torch_seed", otherTorchSeed).put("data_seed", otherDataSeed));
 
-    assertThatThrownBy(() -> TrainingRun.resume(run, 2, new TrainingRun.Listener() {}))
+    assertThatThrownBy(() -> TrainingRun.resume(run, 2, THREADS, new TrainingRun.Listener() {}))
         .isInstanceOf(InputException.class)
         .hasMessageContaining(run.resolve("modelstate-0.safetensors").toString())
-        .hasMessageContaining("saved with torch_seed " + options.torchSeed() + " and data_seed " + options.dataSeed())
+        .hasMessageContaining("saved with torch_seed " + options.seeds().torchSeed() + " and data_seed " + options.seeds().dataSeed())
         .hasMessageContaining("has torch_seed " + otherTorchSeed + " and data_seed " + otherDataSeed);
     // the failed resume did not write its epoch count
     assertThat(Files.readString(run.resolve("model-properties.json"))).isEqualTo(properties);
@@ -162,10 +177,10 @@ class TrainingRunTest {
 
   @Test
   void resumeWithoutOptionsSaysToStartANewRun(@TempDir Path out) throws IOException {
-    Path run = TrainingRun.start(tiny(1), out, new TrainingRun.Listener() {}).run();
+    Path run = TrainingRun.start(tiny(1), out, THREADS, new TrainingRun.Listener() {}).run();
     editOptions(run, model -> model.remove("options"));
 
-    assertThatThrownBy(() -> TrainingRun.resume(run, null, new TrainingRun.Listener() {}))
+    assertThatThrownBy(() -> TrainingRun.resume(run, null, THREADS, new TrainingRun.Listener() {}))
         .isInstanceOf(InputException.class)
         .hasMessageContaining(run.resolve("model-properties.json").toString())
         .hasMessageContaining("no 'options'").hasMessageContaining("start a new run");
