@@ -57,10 +57,13 @@ class LoadersPropertyTest {
       Path dir = Files.createTempDirectory("lemurnn-loaders");
       RandomWeights.of(new ModelSpec(CellType.LSTM, 2, 8, "bscq", "bd", UnitSystem.ABSTRACT, 1), 3)
           .write(dir.resolve("model.safetensors"));
-      Files.writeString(dir.resolve("preset.json"), "{\"units\": \"physical\", \"min_arrival_rate\": 0.5, "
-          + "\"max_arrival_rate\": 8, \"min_capacity\": 1, \"max_capacity\": 10, \"min_pkt_size\": 0.06, "
-          + "\"max_pkt_size\": 1.4, \"min_queue_bytes\": 5, \"max_queue_bytes\": 50, \"traffic\": [\"cbr\"]}\n");
-      Files.writeString(dir.resolve("features.tsv"), "b\ts\tc\tq\n10\t500\t800\t9000\n20\t700\t800\t9000\n");
+      Files.writeString(
+          dir.resolve("preset.json"),
+          "{\"units\": \"physical\", \"min_arrival_rate\": 0.5, "
+              + "\"max_arrival_rate\": 8, \"min_capacity\": 1, \"max_capacity\": 10, \"min_pkt_size\": 0.06, "
+              + "\"max_pkt_size\": 1.4, \"min_queue_bytes\": 5, \"max_queue_bytes\": 50, \"traffic\": [\"cbr\"]}\n");
+      Files.writeString(
+          dir.resolve("features.tsv"), "b\ts\tc\tq\n10\t500\t800\t9000\n20\t700\t800\t9000\n");
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -84,17 +87,22 @@ class LoadersPropertyTest {
   }
 
   @Property(tries = 300)
-  void aRealFileCutShortLoadsOrSaysWhatIsWrong(@ForAll("realFiles") Path real, @ForAll @DoubleRange(min = 0, max = 1) double keep,
-      @ForAll Loader loader) throws IOException {
+  void aRealFileCutShortLoadsOrSaysWhatIsWrong(
+      @ForAll("realFiles") Path real,
+      @ForAll @DoubleRange(min = 0, max = 1) double keep,
+      @ForAll Loader loader)
+      throws IOException {
     byte[] bytes = Files.readAllBytes(real);
     byte[] cut = java.util.Arrays.copyOf(bytes, (int) (bytes.length * keep));
     check(loader, real.getFileName().toString(), cut);
   }
 
   @Property(tries = 300)
-  void randomBytesSayWhatIsWrong(@ForAll @Size(max = 4096) byte[] bytes, @ForAll boolean zipMagic, @ForAll Loader loader)
+  void randomBytesSayWhatIsWrong(
+      @ForAll @Size(max = 4096) byte[] bytes, @ForAll boolean zipMagic, @ForAll Loader loader)
       throws IOException {
-    if (zipMagic && bytes.length >= 4) System.arraycopy(new byte[] {'P', 'K', 3, 4}, 0, bytes, 0, 4);
+    if (zipMagic && bytes.length >= 4)
+      System.arraycopy(new byte[] {'P', 'K', 3, 4}, 0, bytes, 0, 4);
     check(loader, "mgtrace_C10_L0_Q10000_1_1.csv", bytes);
   }
 
@@ -102,14 +110,21 @@ class LoadersPropertyTest {
     Path dir = Files.createTempDirectory("lemurnn-input");
     try {
       Path file = Files.write(dir.resolve(name), content);
-      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-        try {
-          loader.load.accept(file);
-        } catch (InputException e) {
-          assertThat(e.getMessage()).as("message of %s", loader).contains(name).doesNotContain("\n").hasSizeLessThan(500)
-              .doesNotContain("Exception");
-        }
-      }, () -> loader + " on " + name + " did not end");
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(10),
+          () -> {
+            try {
+              loader.load.accept(file);
+            } catch (InputException e) {
+              assertThat(e.getMessage())
+                  .as("message of %s", loader)
+                  .contains(name)
+                  .doesNotContain("\n")
+                  .hasSizeLessThan(500)
+                  .doesNotContain("Exception");
+            }
+          },
+          () -> loader + " on " + name + " did not end");
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

@@ -30,9 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * pcap-to-trace end to end on a synthetic pair of captures of {@code sentMb} MB (Ethernet, us
- * timestamps, 60 to 1,514-byte frames at 100,000 per second, 5% lost, 1 to 20 ms late, TTL one
- * less after the link, an idle 5 s every 2 million packets), made in a temporary directory at
- * setup and removed after, never committed. The fork has a 256 MB heap: the join must stream.
+ * timestamps, 60 to 1,514-byte frames at 100,000 per second, 5% lost, 1 to 20 ms late, TTL one less
+ * after the link, an idle 5 s every 2 million packets), made in a temporary directory at setup and
+ * removed after, never committed. The fork has a 256 MB heap: the join must stream.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -60,7 +60,8 @@ public class CaptureJoinBenchmark {
       byte[] frame = new byte[1514];
       long written = 24, t = 1_796_000_000_000_000_000L;
       // arrivals after the link in order of time: a small heap of pending receptions
-      java.util.PriorityQueue<long[]> pending = new java.util.PriorityQueue<>(Comparator.comparingLong(a -> a[0]));
+      java.util.PriorityQueue<long[]> pending =
+          new java.util.PriorityQueue<>(Comparator.comparingLong(a -> a[0]));
       for (int id = 0; written < limit; id++) {
         t += id % 2_000_000 == 1_999_999 ? 5_000_000_000L : rng.nextLong(1, 20_000);
         int length = rng.nextInt(60, 1515);
@@ -70,7 +71,8 @@ public class CaptureJoinBenchmark {
           record(r, p[0], frame((int) p[1], (int) p[2], 63, frame), (int) p[2]);
         }
         record(s, t, frame(id, length, 64, frame), length);
-        if (rng.nextDouble() >= 0.05) pending.add(new long[] {t + rng.nextLong(1_000_000, 20_000_000), id, length});
+        if (rng.nextDouble() >= 0.05)
+          pending.add(new long[] {t + rng.nextLong(1_000_000, 20_000_000), id, length});
       }
       while (!pending.isEmpty()) {
         long[] p = pending.poll();
@@ -81,7 +83,8 @@ public class CaptureJoinBenchmark {
 
   @Benchmark
   public List<CaptureTraces.Written> pcapToTrace() {
-    return CaptureTraces.write(sent, received, dir.resolve("out"), new TraceLink(100, 0, 100_000), 4);
+    return CaptureTraces.write(
+        sent, received, dir.resolve("out"), new TraceLink(100, 0, 100_000), 4);
   }
 
   @TearDown
@@ -99,13 +102,23 @@ public class CaptureJoinBenchmark {
 
   private static void header(OutputStream out) throws IOException {
     ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-    h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+    h.putInt(0xa1b2c3d4)
+        .putShort((short) 2)
+        .putShort((short) 4)
+        .putInt(0)
+        .putInt(0)
+        .putInt(65535)
+        .putInt(1);
     out.write(h.array());
   }
 
-  private static void record(OutputStream out, long ns, byte[] frame, int length) throws IOException {
+  private static void record(OutputStream out, long ns, byte[] frame, int length)
+      throws IOException {
     ByteBuffer r = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-    r.putInt((int) (ns / 1_000_000_000L)).putInt((int) (ns % 1_000_000_000L / 1000)).putInt(length).putInt(length);
+    r.putInt((int) (ns / 1_000_000_000L))
+        .putInt((int) (ns % 1_000_000_000L / 1000))
+        .putInt(length)
+        .putInt(length);
     out.write(r.array());
     out.write(frame, 0, length);
   }
@@ -114,9 +127,16 @@ public class CaptureJoinBenchmark {
   private static byte[] frame(int id, int length, int ttl, byte[] f) {
     ByteBuffer b = ByteBuffer.wrap(f);
     b.put(new byte[12]).putShort((short) 0x0800);
-    b.put((byte) 0x45).put((byte) 0).putShort((short) (length - 14)).putShort((short) id).putShort((short) 0);
+    b.put((byte) 0x45)
+        .put((byte) 0)
+        .putShort((short) (length - 14))
+        .putShort((short) id)
+        .putShort((short) 0);
     b.put((byte) ttl).put((byte) 17).putShort((short) ttl).putInt(0x0a000001).putInt(0x0a000002);
-    b.putShort((short) 4000).putShort((short) 5201).putShort((short) (length - 34)).putShort((short) 0);
+    b.putShort((short) 4000)
+        .putShort((short) 5201)
+        .putShort((short) (length - 34))
+        .putShort((short) 0);
     if (length >= 46) b.putInt(id);
     return f;
   }

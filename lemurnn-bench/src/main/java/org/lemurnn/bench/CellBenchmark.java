@@ -33,8 +33,16 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-    "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "--add-modules",
+      "jdk.incubator.vector",
+      "--enable-native-access=ALL-UNNAMED",
+      "-Dai.djl.offline=true",
+      "-Dai.djl.pytorch.num_threads=1",
+      "-Dai.djl.pytorch.num_interop_threads=1"
+    })
 public class CellBenchmark {
   /** type:layers x hidden. */
   @Param({"droprelurnn:1x8", "droplstm:3x64"})

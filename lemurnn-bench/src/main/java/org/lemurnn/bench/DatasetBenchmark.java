@@ -16,7 +16,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The original's default data set (2,048 train + 1,024 val + 1,024 test sequences of 128 packets,
  * preset default, bytequeue), which the original makes in 0.49 s: per-sample streams in parallel
- * (our default), the same on one thread, and numpy-compatible on one thread (the original's algorithm and draws, in Java).
+ * (our default), the same on one thread, and numpy-compatible on one thread (the original's
+ * algorithm and draws, in Java).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,7 +32,9 @@ public class DatasetBenchmark {
     return SyntheticData.generate(DEFAULT);
   }
 
-  /** The same on one thread: per-core speed, and with {@link #defaultDataSet} the parallel speed-up. */
+  /**
+   * The same on one thread: per-core speed, and with {@link #defaultDataSet} the parallel speed-up.
+   */
   @Benchmark
   public DataSets defaultDataSetOneThread() throws Exception {
     return oneThread.submit(() -> SyntheticData.generate(DEFAULT)).get();

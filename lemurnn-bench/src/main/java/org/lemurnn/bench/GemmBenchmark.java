@@ -23,15 +23,27 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class GemmBenchmark {
   /**
    * kind:m x n x k. A 3x64 LSTM (batch 32, 128 steps, 256 gates, inputs 4 or 64): input projection
    * of all steps, the recurrent step forward and backward, weight gradients, input gradient; then a
    * 1x8 RNN.
    */
-  @Param({"nn:4096x256x64", "nn:4096x256x4", "nn:32x256x64", "nn:32x64x256", "tn:256x64x4096", "tn:256x4x4096",
-      "nn:4096x64x256", "nn:4096x8x4", "nn:32x8x8", "tn:8x8x4096"})
+  @Param({
+    "nn:4096x256x64",
+    "nn:4096x256x4",
+    "nn:32x256x64",
+    "nn:32x64x256",
+    "tn:256x64x4096",
+    "tn:256x4x4096",
+    "nn:4096x64x256",
+    "nn:4096x8x4",
+    "nn:32x8x8",
+    "tn:8x8x4096"
+  })
   public String shape;
 
   private boolean transposed;
@@ -83,7 +95,8 @@ public class GemmBenchmark {
   }
 
   /** The baseline: Gemm.nn as first committed (da16f27), plain loops. */
-  private static void plainNn(int m, int n, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+  private static void plainNn(
+      int m, int n, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
     for (int i = 0; i < m; i++) {
       for (int p = 0; p < k; p++) {
         float aip = a[i * lda + p];
@@ -94,7 +107,8 @@ public class GemmBenchmark {
   }
 
   /** The baseline: Gemm.tn as first committed (da16f27), plain loops. */
-  private static void plainTn(int m, int n, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+  private static void plainTn(
+      int m, int n, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
     for (int p = 0; p < k; p++) {
       int aRow = p * lda, bRow = p * ldb;
       for (int i = 0; i < m; i++) {

@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Packets per second through each link simulator, single-threaded, on the default preset's
- * traffic (Poisson arrivals at about 0.6 packets per time unit, sizes 500 to 1500, C 750, Q 6000):
- * the queue is busy and drops now and then, the common case in training data.
+ * Packets per second through each link simulator, single-threaded, on the default preset's traffic
+ * (Poisson arrivals at about 0.6 packets per time unit, sizes 500 to 1500, C 750, Q 6000): the
+ * queue is busy and drops now and then, the common case in training data.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -47,7 +47,8 @@ public class SimulatorBenchmark {
     if (link.equals("mahimahi")) {
       // a synthetic schedule of 5 opportunities per 10 ms: 5 x 1.5 KByte / 10 ms = 0.75 KByte/ms
       // (6 Mbit/s). In physical units gaps become ms and sizes bytes / 1000, so 0.6 packets/ms of
-      // 1 KByte on average offer 0.6 KByte/ms: 80% load, as 0.6 x 1000 offered to C 750 on the others
+      // 1 KByte on average offer 0.6 KByte/ms: 80% load, as 0.6 x 1000 offered to C 750 on the
+      // others
       long[] opportunityMs = {1, 3, 5, 7, 9};
       schedule = new DeliverySchedule("bench", opportunityMs, 10);
       for (int i = 0; i < PACKETS; i++) sizes[i] /= 1000;

@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One training step (forward, backward, Adam) on a batch of {@link TrainConfig#BATCH_SIZE} (64)
  * sequences of 128 packets of the default data set: the unit of {@code lemurnn train}'s epoch time
- * (32 steps per epoch plus validation). {@code model}: the original's default (ReLU RNN 1x8, L1 + CE)
- * and the issue's large case (LSTM 3x64, earthmover, normalised).
+ * (32 steps per epoch plus validation). {@code model}: the original's default (ReLU RNN 1x8, L1 +
+ * CE) and the issue's large case (LSTM 3x64, earthmover, normalised).
  *
  * <pre>
  * java -cp 'lemurnn-bench/target/lemurnn-bench.jar:lemurnn-bench/target/lib/*' org.openjdk.jmh.Main TrainStepBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s
@@ -38,7 +38,14 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "--enable-native-access=ALL-UNNAMED",
+      "--add-modules",
+      "jdk.incubator.vector",
+      "-Dai.djl.offline=true"
+    })
 public class TrainStepBenchmark {
   /** The trainer's batch, which is also the training set: one batch of the default size. */
   private static final int BATCH = TrainConfig.BATCH_SIZE;
@@ -51,9 +58,9 @@ public class TrainStepBenchmark {
   public int threads;
 
   /**
-   * {@code java}: the trainer's step (recurrent core in Java, head and loss in DJL); {@code libtorch}:
-   * the same step with autograd over the whole DJL model, as before the Java core (the baseline; it
-   * ignores {@code threads} and keeps libtorch at one thread).
+   * {@code java}: the trainer's step (recurrent core in Java, head and loss in DJL);
+   * {@code libtorch}: the same step with autograd over the whole DJL model, as before the Java core
+   * (the baseline; it ignores {@code threads} and keeps libtorch at one thread).
    */
   @Param({"java", "libtorch"})
   public String engine;
@@ -67,13 +74,26 @@ public class TrainStepBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     boolean large = model.startsWith("lstm");
-    DataSpec spec = DataSpec.defaults().withSizes(128, BATCH, 64, 64).withSeed(10, false).withFeatures("bscq", "bd", large);
+    DataSpec spec = DataSpec.defaults()
+        .withSizes(128, BATCH, 64, 64)
+        .withSeed(10, false)
+        .withFeatures("bscq", "bd", large);
     DataSets data = SyntheticData.generate(spec);
     ModelSpec modelSpec = large
         ? new ModelSpec(CellType.LSTM, 3, 64, "bscq", "bd", data.units(), data.normScale())
         : new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", data.units(), data.normScale());
-    trainer = new Trainer(new TrainConfig(modelSpec, 0.0, 0.001, BATCH,
-        large ? Objective.EARTHMOVER : Objective.DEFAULT, false, false, 1, threads), data);
+    trainer = new Trainer(
+        new TrainConfig(
+            modelSpec,
+            0.0,
+            0.001,
+            BATCH,
+            large ? Objective.EARTHMOVER : Objective.DEFAULT,
+            false,
+            false,
+            1,
+            threads),
+        data);
     SequenceSet set = trainer.trainSets().getFirst();
     int[] all = new int[set.count()];
     for (int i = 0; i < all.length; i++) all[i] = i;
@@ -82,12 +102,15 @@ public class TrainStepBenchmark {
     backlog = SequenceSet.gather(set.backlog(), steps, all, 0, BATCH);
     drops = SequenceSet.gather(set.drops(), steps, all, 0, BATCH);
     manager = NDManager.newBaseManager();
-    autograd = new AutogradStep(LinkModel.create(modelSpec, 0.0, manager, 1), trainer.config().objective(), 0.001, manager);
+    autograd = new AutogradStep(
+        LinkModel.create(modelSpec, 0.0, manager, 1), trainer.config().objective(), 0.001, manager);
   }
 
   @Benchmark
   public Object step() {
-    return engine.equals("java") ? trainer.step(x, backlog, drops, null, BATCH, steps, null) : autograd.step(x, backlog, drops, BATCH, steps);
+    return engine.equals("java")
+        ? trainer.step(x, backlog, drops, null, BATCH, steps, null)
+        : autograd.step(x, backlog, drops, BATCH, steps);
   }
 
   @TearDown(Level.Trial)

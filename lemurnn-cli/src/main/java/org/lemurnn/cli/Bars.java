@@ -22,7 +22,10 @@ final class Bars {
 
   private Bars() {}
 
-  /** {@code --progress}: live bars even when stderr is not a terminal. Set by {@link Main} per command line. */
+  /**
+   * {@code --progress}: live bars even when stderr is not a terminal. Set by {@link Main} per
+   * command line.
+   */
   static void forceLive(boolean forced) {
     live = forced || stderrIsTerminal();
   }
@@ -39,7 +42,10 @@ final class Bars {
   /** For bars that need more settings (units, update interval) before {@code build()}. */
   static ProgressBarBuilder builder(String task, long max) {
     ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(task).setInitialMax(max);
-    if (live) return builder.setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err, WIDTH));
+    if (live)
+      return builder
+          .setStyle(ProgressBarStyle.ASCII)
+          .setConsumer(new ConsoleProgressBarConsumer(System.err, WIDTH));
     TenthLines lines = new TenthLines(System.err);
     return builder.setRenderer(lines).setConsumer(lines);
   }
@@ -49,9 +55,17 @@ final class Bars {
    * live on a terminal, and nothing at all in a log.
    */
   static ProgressBar transientBar(String task, long max) {
-    if (live) return builder(task, max).setUpdateIntervalMillis(250).clearDisplayOnFinish().build();
-    return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setRenderer((state, length) -> "")
-        .setConsumer(new TenthLines(System.err)).build();
+    if (live)
+      return builder(task, max)
+          .setUpdateIntervalMillis(250)
+          .clearDisplayOnFinish()
+          .build();
+    return new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(max)
+        .setRenderer((state, length) -> "")
+        .setConsumer(new TenthLines(System.err))
+        .build();
   }
 
   private static boolean stderrIsTerminal() {
@@ -85,8 +99,15 @@ final class Bars {
       if (tenth <= lastTenth) return "";
       lastTenth = tenth;
       String extra = state.getExtraMessage();
-      return String.format(Locale.ROOT, "%s: %d/%d (%d%%) after %.1f s%s", state.getTaskName(), current, max,
-          tenth * 10, state.getTotalElapsed().toMillis() / 1e3, extra == null || extra.isEmpty() ? "" : "; now " + extra);
+      return String.format(
+          Locale.ROOT,
+          "%s: %d/%d (%d%%) after %.1f s%s",
+          state.getTaskName(),
+          current,
+          max,
+          tenth * 10,
+          state.getTotalElapsed().toMillis() / 1e3,
+          extra == null || extra.isEmpty() ? "" : "; now " + extra);
     }
 
     @Override

@@ -2,9 +2,14 @@ package org.lemurnn.cli;
 
 import picocli.CommandLine.Option;
 
-/** {@code --base_latency}: the fixed delay of the commands that write or score trace files (generate, evaluate). */
+/**
+ * {@code --base_latency}: the fixed delay of the commands that write or score trace files
+ * (generate, evaluate).
+ */
 final class BaseLatencyOption {
-  @Option(names = "--base_latency", paramLabel = "MS",
+  @Option(
+      names = "--base_latency",
+      paramLabel = "MS",
       description = "Fixed latency added to every packet (default: 0).")
   Double baseLatencyMs;
 

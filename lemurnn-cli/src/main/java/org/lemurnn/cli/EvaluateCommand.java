@@ -41,61 +41,100 @@ import picocli.CommandLine.Spec;
  * link (drop rate, loss bursts, latency quantiles, the latency distribution), beside the ideal
  * queue the traces' names describe.
  */
-@Command(name = "evaluate", header = "Scores a model's fidelity over many traces, beside the ideal queue.",
-    mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Runs a model over every trace, each as one stream from the zero state exactly as the forwarder runs "
-        + "it (forward --replay), and compares the emulated link with the true one: drop rate and loss bursts, "
-        + "latency of delivered packets (mean, p50, p90, p99, p99.9, nearest-rank, base latency included), the "
-        + "W1 distance between the latency distributions, and run-model's per-packet figures. The baseline is "
-        + "the project's simulator of the trace's link (a drop-tail byte queue unless a link flag says "
-        + "otherwise) with the C and Q of its name, fed the trace's own gaps and sizes. Traces: measured files "
-        + "(--dag_data) or a synthetic set (--link_properties, --num, --seq_len, --data_seed: test samples 0 to"
-        + " N-1, as run-model --sample draws them). Prints one row per trace and the mean; --json writes every "
-        + "figure, --plot draws them.")
+@Command(
+    name = "evaluate",
+    header = "Scores a model's fidelity over many traces, beside the ideal queue.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Runs a model over every trace, each as one stream from the zero state exactly as the forwarder runs "
+            + "it (forward --replay), and compares the emulated link with the true one: drop rate and loss bursts, "
+            + "latency of delivered packets (mean, p50, p90, p99, p99.9, nearest-rank, base latency included), the "
+            + "W1 distance between the latency distributions, and run-model's per-packet figures. The baseline is "
+            + "the project's simulator of the trace's link (a drop-tail byte queue unless a link flag says "
+            + "otherwise) with the C and Q of its name, fed the trace's own gaps and sizes. Traces: measured files "
+            + "(--dag_data) or a synthetic set (--link_properties, --num, --seq_len, --data_seed: test samples 0 to"
+            + " N-1, as run-model --sample draws them). Prints one row per trace and the mean; --json writes every "
+            + "figure, --plot draws them.")
 public final class EvaluateCommand implements Callable<Integer> {
-  @Mixin ModelOptions model;
+  @Mixin
+  ModelOptions model;
 
-  @Mixin DropRuleOptions drops;
+  @Mixin
+  DropRuleOptions drops;
 
-  @Option(names = "--dag_data", arity = "1..*", paramLabel = "PATH",
-      description = "Measured trace files or folders of *.csv (recursive); the link of each from its name (..._C<Mbit/s>_L<ms>_Q<bytes>_...).")
+  @Option(
+      names = "--dag_data",
+      arity = "1..*",
+      paramLabel = "PATH",
+      description =
+          "Measured trace files or folders of *.csv (recursive); the link of each from its name (..._C<Mbit/s>_L<ms>_Q<bytes>_...).")
   List<Path> dagData = new ArrayList<>();
 
-  @Mixin LinkOptions link;
+  @Mixin
+  LinkOptions link;
 
-  @Mixin BaseLatencyOption baseLatency;
+  @Mixin
+  BaseLatencyOption baseLatency;
 
-  @Option(names = "--num", paramLabel = "N", description = "Synthetic set: number of samples (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--num",
+      paramLabel = "N",
+      description = "Synthetic set: number of samples (default: ${DEFAULT-VALUE}).")
   int num = 20;
 
-  @Option(names = "--seq_len", paramLabel = "PACKETS", description = "Synthetic set: packets per sample (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seq_len",
+      paramLabel = "PACKETS",
+      description = "Synthetic set: packets per sample (default: ${DEFAULT-VALUE}).")
   int seqLen = 2000;
 
-  @Option(names = "--data_seed", paramLabel = "SEED", description = "Synthetic set: data seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data_seed",
+      paramLabel = "SEED",
+      description = "Synthetic set: data seed (default: ${DEFAULT-VALUE}).")
   long dataSeed = 10;
 
-  @Option(names = "--baseline", paramLabel = "ideal|none", description = "The baseline: ideal (the simulator of the trace's link) or none (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--baseline",
+      paramLabel = "ideal|none",
+      description =
+          "The baseline: ideal (the simulator of the trace's link) or none (default: ${DEFAULT-VALUE}).")
   String baseline = "ideal";
 
-  @Option(names = "--overhead_bytes", paramLabel = "BYTES",
-      description = "Trace files: bytes the ideal queue adds to each packet's size (default: 0: the size column is what the link counts; "
-          + "24 for files generate wrote from the daglike presets). A synthetic set takes its presets' overhead.")
+  @Option(
+      names = "--overhead_bytes",
+      paramLabel = "BYTES",
+      description =
+          "Trace files: bytes the ideal queue adds to each packet's size (default: 0: the size column is what the link counts; "
+              + "24 for files generate wrote from the daglike presets). A synthetic set takes its presets' overhead.")
   Double overheadBytes;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Write every figure, per trace and mean, as JSON (keys in the README).")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Write every figure, per trace and mean, as JSON (keys in the README).")
   Path json;
 
-  @Option(names = "--plot", paramLabel = "DIR", description = "Draw per trace the latency CDF and the latency over time, and the drop-rate scatter of all traces.")
+  @Option(
+      names = "--plot",
+      paramLabel = "DIR",
+      description =
+          "Draw per trace the latency CDF and the latency over time, and the drop-rate scatter of all traces.")
   Path plot;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
 
   /** One trace to evaluate: its name in the table, how to load it, its base latency. */
   record Source(String name, Supplier<LinkSample> sample, double baseLatency) {}
 
   @Override
   public Integer call() {
-    InputFiles.requireNotInput(json, "--json", Stream.concat(Stream.of(model.model), dagData.stream()).toArray(Path[]::new));
+    InputFiles.requireNotInput(
+        json,
+        "--json",
+        Stream.concat(Stream.of(model.model), dagData.stream()).toArray(Path[]::new));
     List<Source> sources = dagData.isEmpty() ? synthetic() : measured();
     IdealLink ideal = idealLink();
     ModelFile modelFile = model.read();
@@ -104,47 +143,92 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (plot != null) createFolder(plot);
 
     List<TraceScore> scores = new ArrayList<>();
-    try (ProgressBar bar = Bars.builder("evaluate", sources.size()).setUnit(" traces", 1).continuousUpdate().build()) {
+    try (ProgressBar bar = Bars.builder("evaluate", sources.size())
+        .setUnit(" traces", 1)
+        .continuousUpdate()
+        .build()) {
       // each trace is scored alone from its own data and its own drop stream: the order of the
       // threads changes nothing, and toList keeps the traces' order
-      scores.addAll(IntStream.range(0, sources.size()).parallel().mapToObj(i -> {
-        TraceScore s = score(sources.get(i), modelFile, rule, ideal, plotNames == null ? null : plot.resolve(plotNames.get(i)),
-            model.model.getFileName().toString());
-        bar.step();
-        return s;
-      }).toList());
+      scores.addAll(IntStream.range(0, sources.size())
+          .parallel()
+          .mapToObj(i -> {
+            TraceScore s = score(
+                sources.get(i),
+                modelFile,
+                rule,
+                ideal,
+                plotNames == null ? null : plot.resolve(plotNames.get(i)),
+                model.model.getFileName().toString());
+            bar.step();
+            return s;
+          })
+          .toList());
     }
     UnitSystem units = scores.getFirst().units();
     if (LinkPrediction.readsPhysicalAsBytes(units, modelFile.spec().units())) {
-      spec.commandLine().getErr().printf("note: the model works in abstract units; the traces are fed to it as the "
-          + "forwarder feeds it: time in ms, sizes in bytes, capacity in bytes/ms%n");
+      spec.commandLine()
+          .getErr()
+          .printf("note: the model works in abstract units; the traces are fed to it as the "
+              + "forwarder feeds it: time in ms, sizes in bytes, capacity in bytes/ms%n");
     }
 
-    EvaluationReport report = new EvaluationReport(model.model, rule, ideal == null ? null : ideal.kind(), units, scores);
+    EvaluationReport report =
+        new EvaluationReport(model.model, rule, ideal == null ? null : ideal.kind(), units, scores);
     report.printTable(spec.commandLine().getOut());
     if (json != null) report.writeJson(json);
-    if (plot != null) FidelityPlots.dropRates(plot.resolve("drop-rate.png"), report.dropRateTitle(),
-        scores.stream().mapToDouble(s -> s.model().truth().dropRate()).toArray(),
-        scores.stream().mapToDouble(s -> s.model().emulated().dropRate()).toArray(),
-        ideal == null ? null : scores.stream().mapToDouble(s -> s.baseline().emulated().dropRate()).toArray());
+    if (plot != null)
+      FidelityPlots.dropRates(
+          plot.resolve("drop-rate.png"),
+          report.dropRateTitle(),
+          scores.stream().mapToDouble(s -> s.model().truth().dropRate()).toArray(),
+          scores.stream().mapToDouble(s -> s.model().emulated().dropRate()).toArray(),
+          ideal == null
+              ? null
+              : scores.stream()
+                  .mapToDouble(s -> s.baseline().emulated().dropRate())
+                  .toArray());
     return 0;
   }
 
   /** The figures of one trace: the model's and the baseline's (null with --baseline none). */
-  record TraceScore(String name, UnitSystem units, String linkKind, double capacity, double queueLimit, double baseLatency,
-      Fidelity model, SequenceReport modelPackets, Fidelity baseline, SequenceReport baselinePackets) {}
+  record TraceScore(
+      String name,
+      UnitSystem units,
+      String linkKind,
+      double capacity,
+      double queueLimit,
+      double baseLatency,
+      Fidelity model,
+      SequenceReport modelPackets,
+      Fidelity baseline,
+      SequenceReport baselinePackets) {}
 
-  private static TraceScore score(Source source, ModelFile modelFile, DropRule rule, IdealLink ideal, Path png, String modelName) {
+  private static TraceScore score(
+      Source source,
+      ModelFile modelFile,
+      DropRule rule,
+      IdealLink ideal,
+      Path png,
+      String modelName) {
     LinkSample truth = source.sample().get();
-    if (truth.length() == 0) throw new InputException(source.name() + ": no packets, nothing to evaluate: leave it out");
+    if (truth.length() == 0)
+      throw new InputException(source.name() + ": no packets, nothing to evaluate: leave it out");
     // a predictor per trace: its state is the trace's alone
     LinkSample predicted = LinkPrediction.predict(Predictors.of(modelFile), truth, rule);
     LinkSample replayed = ideal == null ? null : ideal.replay(truth);
     double base = source.baseLatency();
-    if (png != null) FidelityPlots.trace(png, source.name() + "  (model " + modelName + ")", truth, predicted, replayed, base);
-    return new TraceScore(source.name(), truth.units(), ideal == null ? truth.link() : ideal.kind().fileName(),
-        truth.capacity(), truth.queueLimit(), base,
-        Fidelity.compare(truth, predicted, base), SequenceReport.of(truth, predicted),
+    if (png != null)
+      FidelityPlots.trace(
+          png, source.name() + "  (model " + modelName + ")", truth, predicted, replayed, base);
+    return new TraceScore(
+        source.name(),
+        truth.units(),
+        ideal == null ? truth.link() : ideal.kind().fileName(),
+        truth.capacity(),
+        truth.queueLimit(),
+        base,
+        Fidelity.compare(truth, predicted, base),
+        SequenceReport.of(truth, predicted),
         replayed == null ? null : Fidelity.compare(truth, replayed, base),
         replayed == null ? null : SequenceReport.of(truth, replayed));
   }
@@ -153,31 +237,45 @@ public final class EvaluateCommand implements Callable<Integer> {
     List<String> refused = new ArrayList<>(link.dataFlagsGiven());
     if (baseLatency.given()) refused.add("--base_latency");
     if (!refused.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), String.join(", ", refused) + " describe a synthetic set, but --dag_data "
-          + "gives trace files, whose names carry their link: drop one or the other");
+      throw new ParameterException(
+          spec.commandLine(),
+          String.join(", ", refused) + " describe a synthetic set, but --dag_data "
+              + "gives trace files, whose names carry their link: drop one or the other");
     }
     List<Source> out = new ArrayList<>();
     for (Path file : MeasuredData.find(dagData)) {
-      out.add(new Source(file.getFileName().toString(), () -> TraceFile.load(file), TraceLink.fromName(file).baseLatencyMs()));
+      out.add(new Source(
+          file.getFileName().toString(),
+          () -> TraceFile.load(file),
+          TraceLink.fromName(file).baseLatencyMs()));
     }
     return out;
   }
 
   private List<Source> synthetic() {
     if (link.presets.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "give the traces: --dag_data PATH... (measured files) or "
-          + "--link_properties PRESET (a synthetic set, with --num, --seq_len, --data_seed)");
+      throw new ParameterException(
+          spec.commandLine(),
+          "give the traces: --dag_data PATH... (measured files) or "
+              + "--link_properties PRESET (a synthetic set, with --num, --seq_len, --data_seed)");
     }
-    if (num < 1 || seqLen < 1) throw new ParameterException(spec.commandLine(), "--num and --seq_len must be at least 1");
+    if (num < 1 || seqLen < 1)
+      throw new ParameterException(spec.commandLine(), "--num and --seq_len must be at least 1");
     if (overheadBytes != null) {
-      throw new ParameterException(spec.commandLine(), "--overhead_bytes is for trace files: a synthetic set's ideal link "
-          + "adds its presets' overhead");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--overhead_bytes is for trace files: a synthetic set's ideal link "
+              + "adds its presets' overhead");
     }
     double base = baseLatency.ms();
-    if (!(base >= 0) || Double.isInfinite(base)) throw new ParameterException(spec.commandLine(), "--base_latency must be >= 0");
+    if (!(base >= 0) || Double.isInfinite(base))
+      throw new ParameterException(spec.commandLine(), "--base_latency must be >= 0");
     List<LinkPreset> presets = link.presets("default");
-    DataSpec data = link.applyTo(DataSpec.defaults().toBuilder(), presets).seqLen(seqLen).samples(0, 0, num)
-        .dataSeed(dataSeed).build();
+    DataSpec data = link.applyTo(DataSpec.defaults().toBuilder(), presets)
+        .seqLen(seqLen)
+        .samples(0, 0, num)
+        .dataSeed(dataSeed)
+        .build();
     List<Source> out = new ArrayList<>();
     for (int i = 0; i < num; i++) {
       int index = i;
@@ -195,23 +293,30 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (link.kind() == LinkKind.MAHIMAHI) {
           // a replay from the schedule's start would be scored against samples that started at a
           // random point of it: a baseline that is wrong for a reason of its own
-          spec.commandLine().getErr().println("note: no ideal baseline for a mahimahi link: a trace does not record "
-              + "where in the schedule it started");
+          spec.commandLine()
+              .getErr()
+              .println("note: no ideal baseline for a mahimahi link: a trace does not record "
+                  + "where in the schedule it started");
           return null;
         }
         if (!dagData.isEmpty()) {
           double bytes = overheadBytes == null ? 0 : overheadBytes;
-          if (!(bytes >= 0) || Double.isInfinite(bytes)) throw new ParameterException(spec.commandLine(), "--overhead_bytes must be >= 0");
+          if (!(bytes >= 0) || Double.isInfinite(bytes))
+            throw new ParameterException(spec.commandLine(), "--overhead_bytes must be >= 0");
           LinkKind kind = link.kind();
           return new IdealLink(kind, bytes / 1000, link.schedule());
         }
         try {
-          return link.applyTo(DataSpec.defaults().toBuilder(), link.presets("default")).build().idealLink();
+          return link.applyTo(DataSpec.defaults().toBuilder(), link.presets("default"))
+              .build()
+              .idealLink();
         } catch (IllegalArgumentException e) {
           throw new InputException(e.getMessage() + ", or --baseline none");
         }
       }
-      default -> throw new ParameterException(spec.commandLine(), "--baseline must be ideal or none, got '" + baseline + "'");
+      default ->
+        throw new ParameterException(
+            spec.commandLine(), "--baseline must be ideal or none, got '" + baseline + "'");
     }
   }
 
@@ -220,7 +325,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     List<String> names = new ArrayList<>();
     Set<String> taken = new HashSet<>();
     for (int i = 0; i < sources.size(); i++) {
-      String stem = sources.get(i).name().replaceAll("\\.csv$", "").replaceAll("[^A-Za-z0-9._-]+", "-");
+      String stem =
+          sources.get(i).name().replaceAll("\\.csv$", "").replaceAll("[^A-Za-z0-9._-]+", "-");
       String name = taken.add(stem) ? stem : stem + "-" + i;
       taken.add(name);
       names.add(name + ".png");
@@ -230,7 +336,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   /** The plot folder, made before the threads draw into it. */
   private static void createFolder(Path dir) {
-    if (Files.exists(dir) && !Files.isDirectory(dir)) throw new InputException(dir + " exists and is not a folder: choose another --plot");
+    if (Files.exists(dir) && !Files.isDirectory(dir))
+      throw new InputException(dir + " exists and is not a folder: choose another --plot");
     try {
       Files.createDirectories(dir);
     } catch (java.io.IOException e) {

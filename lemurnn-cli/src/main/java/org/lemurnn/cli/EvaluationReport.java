@@ -20,7 +20,8 @@ import org.lemurnn.metrics.SequenceReport;
  * JSON keys are documented in the README; a time's key ends in {@code _ms} only for physical units.
  */
 final class EvaluationReport {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path model;
   private final DropRule rule;
@@ -29,14 +30,23 @@ final class EvaluationReport {
   private final List<EvaluateCommand.TraceScore> scores;
   private final Fidelity modelMean, baselineMean;
 
-  EvaluationReport(Path model, DropRule rule, LinkKind baseline, UnitSystem units, List<EvaluateCommand.TraceScore> scores) {
+  EvaluationReport(
+      Path model,
+      DropRule rule,
+      LinkKind baseline,
+      UnitSystem units,
+      List<EvaluateCommand.TraceScore> scores) {
     this.model = model;
     this.rule = rule;
     this.baseline = baseline;
     this.units = units;
     this.scores = scores;
-    this.modelMean = Fidelity.mean(scores.stream().map(EvaluateCommand.TraceScore::model).toList());
-    this.baselineMean = baseline == null ? null : Fidelity.mean(scores.stream().map(EvaluateCommand.TraceScore::baseline).toList());
+    this.modelMean =
+        Fidelity.mean(scores.stream().map(EvaluateCommand.TraceScore::model).toList());
+    this.baselineMean = baseline == null
+        ? null
+        : Fidelity.mean(
+            scores.stream().map(EvaluateCommand.TraceScore::baseline).toList());
   }
 
   Fidelity modelMean() {
@@ -53,23 +63,60 @@ final class EvaluationReport {
 
   void printTable(PrintWriter w) {
     boolean physical = units != UnitSystem.ABSTRACT;
-    String queueUnit = scores.getFirst().linkKind().equals(LinkKind.PACKETQUEUE.fileName()) ? "packets"
+    String queueUnit = scores.getFirst().linkKind().equals(LinkKind.PACKETQUEUE.fileName())
+        ? "packets"
         : units.backlogUnit();
-    w.printf(Locale.ROOT, "%s on %d trace(s), drop rule %s; C in %s, Q in %s, latency and W1 in %s; true%% and pred%%: "
-        + "drop rates, |err| in points%s%n", model,
-        scores.size(), ruleText(),
-        physical ? "Mbit/s" : "size units per time unit", queueUnit, units.timeUnit(),
-        baseline == null ? "" : "; ideal: the simulated " + baseline.fileName() + " fed the same arrivals");
-    int nameWidth = Math.max(16, scores.stream().mapToInt(s -> s.name().length()).max().orElse(0));
-    String header = String.format(Locale.ROOT, "%-" + nameWidth + "s %7s %9s %8s %7s %7s %7s %9s %9s %8s %8s",
-        "trace", "C", "Q", "packets", "true%", "pred%", "|err|", "p99 true", "p99 pred", "p99 err", "W1");
-    if (baseline != null) header += String.format(Locale.ROOT, "  | %11s %12s %8s", "ideal |err|", "ideal p99err", "ideal W1");
+    w.printf(
+        Locale.ROOT,
+        "%s on %d trace(s), drop rule %s; C in %s, Q in %s, latency and W1 in %s; true%% and pred%%: "
+            + "drop rates, |err| in points%s%n",
+        model,
+        scores.size(),
+        ruleText(),
+        physical ? "Mbit/s" : "size units per time unit",
+        queueUnit,
+        units.timeUnit(),
+        baseline == null
+            ? ""
+            : "; ideal: the simulated " + baseline.fileName() + " fed the same arrivals");
+    int nameWidth =
+        Math.max(16, scores.stream().mapToInt(s -> s.name().length()).max().orElse(0));
+    String header = String.format(
+        Locale.ROOT,
+        "%-" + nameWidth + "s %7s %9s %8s %7s %7s %7s %9s %9s %8s %8s",
+        "trace",
+        "C",
+        "Q",
+        "packets",
+        "true%",
+        "pred%",
+        "|err|",
+        "p99 true",
+        "p99 pred",
+        "p99 err",
+        "W1");
+    if (baseline != null)
+      header += String.format(
+          Locale.ROOT, "  | %11s %12s %8s", "ideal |err|", "ideal p99err", "ideal W1");
     w.println(header);
     for (EvaluateCommand.TraceScore s : scores) {
-      w.println(row(nameWidth, s.name(), fixed(s.capacity(), 7, 2), queue(s.queueLimit()),
-          Long.toString(s.model().truth().packets()), s.model(), s.baseline()));
+      w.println(row(
+          nameWidth,
+          s.name(),
+          fixed(s.capacity(), 7, 2),
+          queue(s.queueLimit()),
+          Long.toString(s.model().truth().packets()),
+          s.model(),
+          s.baseline()));
     }
-    w.println(row(nameWidth, "mean of " + scores.size(), "", "", Long.toString(modelMean.truth().packets()), modelMean, baselineMean));
+    w.println(row(
+        nameWidth,
+        "mean of " + scores.size(),
+        "",
+        "",
+        Long.toString(modelMean.truth().packets()),
+        modelMean,
+        baselineMean));
     w.flush();
   }
 
@@ -81,13 +128,34 @@ final class EvaluationReport {
     };
   }
 
-  private String row(int nameWidth, String name, String capacity, String queue, String packets, Fidelity m, Fidelity b) {
-    String line = String.format(Locale.ROOT, "%-" + nameWidth + "s %7s %9s %8s %7s %7s %7s %9s %9s %8s %8s", name, capacity,
-        queue, packets, fixed(100 * m.truth().dropRate(), 7, 2), fixed(100 * m.emulated().dropRate(), 7, 2),
-        fixed(m.dropRateErrorPoints(), 7, 2), fixed(m.truth().latencyP99(), 9, 3), fixed(m.emulated().latencyP99(), 9, 3),
-        percent(m.p99RelativeError()), fixed(m.latencyW1(), 8, 3));
+  private String row(
+      int nameWidth,
+      String name,
+      String capacity,
+      String queue,
+      String packets,
+      Fidelity m,
+      Fidelity b) {
+    String line = String.format(
+        Locale.ROOT,
+        "%-" + nameWidth + "s %7s %9s %8s %7s %7s %7s %9s %9s %8s %8s",
+        name,
+        capacity,
+        queue,
+        packets,
+        fixed(100 * m.truth().dropRate(), 7, 2),
+        fixed(100 * m.emulated().dropRate(), 7, 2),
+        fixed(m.dropRateErrorPoints(), 7, 2),
+        fixed(m.truth().latencyP99(), 9, 3),
+        fixed(m.emulated().latencyP99(), 9, 3),
+        percent(m.p99RelativeError()),
+        fixed(m.latencyW1(), 8, 3));
     if (b != null) {
-      line += String.format(Locale.ROOT, "  | %11s %12s %8s", fixed(b.dropRateErrorPoints(), 11, 2), percent(b.p99RelativeError()),
+      line += String.format(
+          Locale.ROOT,
+          "  | %11s %12s %8s",
+          fixed(b.dropRateErrorPoints(), 11, 2),
+          percent(b.p99RelativeError()),
           fixed(b.latencyW1(), 8, 3));
     }
     return line;
@@ -97,14 +165,17 @@ final class EvaluationReport {
     if (Double.isNaN(v)) return "-";
     String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
     // a large value loses decimals rather than the column
-    while (s.length() > width && decimals > 0) s = String.format(Locale.ROOT, "%." + --decimals + "f", v);
+    while (s.length() > width && decimals > 0)
+      s = String.format(Locale.ROOT, "%." + --decimals + "f", v);
     return s;
   }
 
   /** A queue limit: whole numbers (packets, abstract bytes) without decimals, "-" for no limit. */
   private static String queue(double limit) {
     if (limit == 0) return "-";
-    return limit == Math.rint(limit) && limit < 1e9 ? Long.toString((long) limit) : fixed(limit, 9, 3);
+    return limit == Math.rint(limit) && limit < 1e9
+        ? Long.toString((long) limit)
+        : fixed(limit, 9, 3);
   }
 
   private static String percent(double fraction) {
@@ -130,16 +201,26 @@ final class EvaluationReport {
       t.put(units == UnitSystem.ABSTRACT ? "base_latency" : "base_latency_ms", s.baseLatency());
       t.set("true", JSON.valueToTree(s.model().truth().byName(units)));
       t.set("model", emulated(s.model(), s.modelPackets().byName()));
-      if (s.baseline() != null) t.set("baseline", emulated(s.baseline(), s.baselinePackets().byName()));
+      if (s.baseline() != null)
+        t.set("baseline", emulated(s.baseline(), s.baselinePackets().byName()));
     }
     ObjectNode mean = root.putObject("mean");
     mean.put("traces", scores.size());
     mean.set("true", JSON.valueToTree(modelMean.truth().byName(units)));
-    mean.set("model", emulated(modelMean,
-        SequenceReport.meanByName(scores.stream().map(EvaluateCommand.TraceScore::modelPackets).toList())));
+    mean.set(
+        "model",
+        emulated(
+            modelMean,
+            SequenceReport.meanByName(
+                scores.stream().map(EvaluateCommand.TraceScore::modelPackets).toList())));
     if (baselineMean != null) {
-      mean.set("baseline", emulated(baselineMean,
-          SequenceReport.meanByName(scores.stream().map(EvaluateCommand.TraceScore::baselinePackets).toList())));
+      mean.set(
+          "baseline",
+          emulated(
+              baselineMean,
+              SequenceReport.meanByName(scores.stream()
+                  .map(EvaluateCommand.TraceScore::baselinePackets)
+                  .toList())));
     }
     AtomicFile.write(file, o -> JSON.writeValue(o, root));
   }

@@ -36,7 +36,11 @@ import picocli.CommandLine.Spec;
  * {@code lemurnn forward}: the live emulator. Not {@code mixinStandardHelpOptions}: the original's
  * {@code -h} is the hidden size, so help is {@code --help} alone.
  */
-@Command(name = "forward", header = "Live emulator: delays or drops real packets.", versionProvider = Main.Version.class, sortOptions = false,
+@Command(
+    name = "forward",
+    header = "Live emulator: delays or drops real packets.",
+    versionProvider = Main.Version.class,
+    sortOptions = false,
     description = {
       "Forwards packets through a learned link: each packet is stamped on arrival,",
       "the model decides whether it is dropped and how long it waits (latency from",
@@ -63,18 +67,28 @@ import picocli.CommandLine.Spec;
       "arrival_ms inter_packet_time_tsc size_kbyte send_time_tsc (tsc: monotonic",
       "ns; drop 2: dropped by the emulator, its queue full). The files appear,",
       "complete, when the forwarder stops.",
-      ""})
+      ""
+    })
 public final class ForwardCommand implements Callable<Integer> {
   static final class PortChoice {
-    @Option(names = "--udp", paramLabel = "HOST:PORT=HOST:PORT", required = true,
+    @Option(
+        names = "--udp",
+        paramLabel = "HOST:PORT=HOST:PORT",
+        required = true,
         description = "Relay UDP: listen address = target address.")
     String udp;
 
-    @Option(names = "--afpacket", paramLabel = "IF_A,IF_B", required = true,
+    @Option(
+        names = "--afpacket",
+        paramLabel = "IF_A,IF_B",
+        required = true,
         description = "Bridge two network interfaces (root).")
     String afpacket;
 
-    @Option(names = "--replay", paramLabel = "TRACE", required = true,
+    @Option(
+        names = "--replay",
+        paramLabel = "TRACE",
+        required = true,
         description = "Replay a trace file offline (needs --out).")
     Path replay;
   }
@@ -82,51 +96,90 @@ public final class ForwardCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   PortChoice port;
 
-  @Mixin ModelOptions model;
+  @Mixin
+  ModelOptions model;
 
-  @Mixin DropRuleOptions drops;
+  @Mixin
+  DropRuleOptions drops;
 
-  @Option(names = {"-c", "--capacity"}, paramLabel = "MBPS", description = "Link capacity fed to the model, Mbit/s.")
+  @Option(
+      names = {"-c", "--capacity"},
+      paramLabel = "MBPS",
+      description = "Link capacity fed to the model, Mbit/s.")
   Double capacityMbps;
 
-  @Option(names = {"-q", "--queue"}, paramLabel = "KBYTE", description = "Queue size fed to the model, KByte (0: infinite).")
+  @Option(
+      names = {"-q", "--queue"},
+      paramLabel = "KBYTE",
+      description = "Queue size fed to the model, KByte (0: infinite).")
   Double queueKbyte;
 
-  @Option(names = "--base_latency", paramLabel = "MS",
-      description = "Added to every forwarded packet's latency (default 0 ms; with --replay, the trace name's L).")
+  @Option(
+      names = "--base_latency",
+      paramLabel = "MS",
+      description =
+          "Added to every forwarded packet's latency (default 0 ms; with --replay, the trace name's L).")
   Double baseLatencyMs;
 
-  @Option(names = "-f", paramLabel = "BASE", description = "Write the per-packet logs BASE0.dat and BASE1.dat.")
+  @Option(
+      names = "-f",
+      paramLabel = "BASE",
+      description = "Write the per-packet logs BASE0.dat and BASE1.dat.")
   String logBase;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Predicted trace written by --replay.")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Predicted trace written by --replay.")
   Path out;
 
-  @Option(names = "-h", paramLabel = "HIDDEN", description = "The original's flag: hidden size; checked against the model file.")
+  @Option(
+      names = "-h",
+      paramLabel = "HIDDEN",
+      description = "The original's flag: hidden size; checked against the model file.")
   Integer hidden;
 
-  @Option(names = "-l", paramLabel = "LAYERS", description = "The original's flag: layers; checked against the model file.")
+  @Option(
+      names = "-l",
+      paramLabel = "LAYERS",
+      description = "The original's flag: layers; checked against the model file.")
   Integer layers;
 
-  @Option(names = "-t", paramLabel = "TYPE", description = "The original's flag: model type (lstm, gru, rnn, relulstm, droplstm, ...); checked.")
+  @Option(
+      names = "-t",
+      paramLabel = "TYPE",
+      description =
+          "The original's flag: model type (lstm, gru, rnn, relulstm, droplstm, ...); checked.")
   String type;
 
-  @Option(names = "--ring", paramLabel = "PACKETS", defaultValue = "2048",
-      description = "Packets each direction holds in flight; more are overflow drops (power of two, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ring",
+      paramLabel = "PACKETS",
+      defaultValue = "2048",
+      description =
+          "Packets each direction holds in flight; more are overflow drops (power of two, default ${DEFAULT-VALUE}).")
   int ringPackets;
 
-  @Mixin ReleaseOptions release;
+  @Mixin
+  ReleaseOptions release;
 
-  @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this long, > 0 (default: run until Ctrl-C).")
+  @Option(
+      names = "--duration",
+      paramLabel = "SECONDS",
+      description = "Stop after this long, > 0 (default: run until Ctrl-C).")
   Double durationSeconds;
 
   @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
   boolean help;
 
-  @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")
+  @Option(
+      names = {"-V", "--version"},
+      versionHelp = true,
+      description = "Print version information and exit.")
   boolean version;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -136,17 +189,24 @@ public final class ForwardCommand implements Callable<Integer> {
   }
 
   private int replay(ModelFile modelFile) {
-    if (out == null) throw new ParameterException(spec.commandLine(), "--replay needs --out FILE for the predicted trace");
-    if (logBase != null) throw new ParameterException(spec.commandLine(), "-f goes with a live port only; --replay writes --out");
+    if (out == null)
+      throw new ParameterException(
+          spec.commandLine(), "--replay needs --out FILE for the predicted trace");
+    if (logBase != null)
+      throw new ParameterException(
+          spec.commandLine(), "-f goes with a live port only; --replay writes --out");
     InputFiles.requireNotInput(out, "--out", port.replay, model.model);
     TraceRows trace = TraceFile.read(port.replay);
     TraceLink named = capacityMbps == null || queueKbyte == null || baseLatencyMs == null
-        ? TraceLink.fromName(port.replay) : null;
+        ? TraceLink.fromName(port.replay)
+        : null;
     double c = capacityMbps != null ? capacityMbps : named.capacityMbps();
     double q = queueKbyte != null ? queueKbyte : named.queueBytes() / 1000;
     double l = baseLatencyMs != null ? baseLatencyMs : named.baseLatencyMs();
     checkLink(c, q, l);
-    TraceRows predicted = Replay.run(new LinkEmulator(Predictors.of(modelFile), c, q, l, drops.rule(modelFile.spec()), 0), trace);
+    TraceRows predicted = Replay.run(
+        new LinkEmulator(Predictors.of(modelFile), c, q, l, drops.rule(modelFile.spec()), 0),
+        trace);
     TraceFile.write(out, predicted);
     int drops = 0;
     double latencySumMs = 0;
@@ -155,31 +215,51 @@ public final class ForwardCommand implements Callable<Integer> {
       else latencySumMs += predicted.latencyNs()[i] / 1e6;
     }
     PrintWriter w = spec.commandLine().getOut();
-    w.printf(Locale.ROOT, "replayed %d packets at %s Mbit/s, queue %s KByte: %d dropped, mean latency %.3f ms; wrote %s%n",
-        predicted.length(), c, q, drops, latencySumMs / Math.max(1, predicted.length() - drops), out);
+    w.printf(
+        Locale.ROOT,
+        "replayed %d packets at %s Mbit/s, queue %s KByte: %d dropped, mean latency %.3f ms; wrote %s%n",
+        predicted.length(),
+        c,
+        q,
+        drops,
+        latencySumMs / Math.max(1, predicted.length() - drops),
+        out);
     w.flush();
     return 0;
   }
 
   private int forward(ModelFile modelFile) throws IOException, InterruptedException {
     if (capacityMbps == null || queueKbyte == null) {
-      throw new ParameterException(spec.commandLine(), "a live forwarder needs -c MBPS and -q KBYTE");
+      throw new ParameterException(
+          spec.commandLine(), "a live forwarder needs -c MBPS and -q KBYTE");
     }
     if (ringPackets < 2 || Integer.bitCount(ringPackets) != 1) {
-      throw new ParameterException(spec.commandLine(), "--ring must be a power of two >= 2, got " + ringPackets);
+      throw new ParameterException(
+          spec.commandLine(), "--ring must be a power of two >= 2, got " + ringPackets);
     }
-    if (out != null) throw new ParameterException(spec.commandLine(), "--out goes with --replay only");
+    if (out != null)
+      throw new ParameterException(spec.commandLine(), "--out goes with --replay only");
     if (durationSeconds != null && !(durationSeconds > 0 && durationSeconds < 1e9)) {
-      throw new ParameterException(spec.commandLine(), "--duration must be above 0 and below 1e9 seconds (leave it out to "
-          + "run until Ctrl-C), got " + durationSeconds);
+      throw new ParameterException(
+          spec.commandLine(),
+          "--duration must be above 0 and below 1e9 seconds (leave it out to "
+              + "run until Ctrl-C), got " + durationSeconds);
     }
     double baseMs = baseLatencyMs != null ? baseLatencyMs : 0;
     checkLink(capacityMbps, queueKbyte, baseMs);
-    Forwarder.Settings settings = new Forwarder.Settings(capacityMbps, queueKbyte, baseMs, ringPackets,
-        release.spinUs(spec.commandLine()), logBase, release.realtimePriority(spec.commandLine()), release.txYieldUs(spec.commandLine()),
+    Forwarder.Settings settings = new Forwarder.Settings(
+        capacityMbps,
+        queueKbyte,
+        baseMs,
+        ringPackets,
+        release.spinUs(spec.commandLine()),
+        logBase,
+        release.realtimePriority(spec.commandLine()),
+        release.txYieldUs(spec.commandLine()),
         drops.rule(modelFile.spec()));
     Port opened = open();
-    Forwarder forwarder = Forwarder.start(opened, Predictors.of(modelFile), Predictors.of(modelFile), settings);
+    Forwarder forwarder =
+        Forwarder.start(opened, Predictors.of(modelFile), Predictors.of(modelFile), settings);
     // registered only once started: a start that fails must exit at once, not wait for the report
     CountDownLatch stopRequested = new CountDownLatch(1), reported = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -193,25 +273,38 @@ public final class ForwardCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     PrintWriter w = spec.commandLine().getOut();
     try {
-      w.printf(Locale.ROOT, "forwarding %s through %s at %s Mbit/s, queue %s KByte%s; Ctrl-C stops%n", describe(),
-          model.model, capacityMbps, queueKbyte, logBase == null ? "" : ", logs " + logBase + "0.dat and 1.dat");
-      String scheduling = release.scheduling(forwarder.directions().getFirst(), settings.realtimePriority());
+      w.printf(
+          Locale.ROOT,
+          "forwarding %s through %s at %s Mbit/s, queue %s KByte%s; Ctrl-C stops%n",
+          describe(),
+          model.model,
+          capacityMbps,
+          queueKbyte,
+          logBase == null ? "" : ", logs " + logBase + "0.dat and 1.dat");
+      String scheduling =
+          release.scheduling(forwarder.directions().getFirst(), settings.realtimePriority());
       if (scheduling != null) w.println(scheduling);
       w.flush();
-      long deadline = durationSeconds != null ? System.nanoTime() + (long) (durationSeconds * 1e9) : Long.MAX_VALUE;
-      while (!stopRequested.await(200, TimeUnit.MILLISECONDS) && forwarder.failure() == null
+      long deadline = durationSeconds != null
+          ? System.nanoTime() + (long) (durationSeconds * 1e9)
+          : Long.MAX_VALUE;
+      while (!stopRequested.await(200, TimeUnit.MILLISECONDS)
+          && forwarder.failure() == null
           && System.nanoTime() < deadline) {
         // waiting for Ctrl-C, the duration, or a port failure
       }
       forwarder.stop();
-      for (Direction d : forwarder.directions()) w.println(d.name() + ": " + d.stats().summary() + notes(d.stats()));
+      for (Direction d : forwarder.directions())
+        w.println(d.name() + ": " + d.stats().summary() + notes(d.stats()));
       forwarder.logProblems().forEach(problem -> w.println("warning: " + problem));
       if (opened instanceof AfPacketBridge bridge && bridge.oversize() > 0) {
-        w.println(bridge.oversize() + " frames over " + AfPacketBridge.MAX_FRAME_BYTES + " bytes dropped (TSO/GSO on?)");
+        w.println(bridge.oversize() + " frames over " + AfPacketBridge.MAX_FRAME_BYTES
+            + " bytes dropped (TSO/GSO on?)");
       }
       if (opened instanceof UdpRelay relay && relay.refusedDatagrams() > 0) {
-        w.println(relay.refusedDatagrams() + " datagrams from new clients refused: the relay already had "
-            + UdpRelay.MAX_CLIENTS + " (restart it to forget them)");
+        w.println(
+            relay.refusedDatagrams() + " datagrams from new clients refused: the relay already had "
+                + UdpRelay.MAX_CLIENTS + " (restart it to forget them)");
       }
       w.flush();
     } finally {
@@ -222,16 +315,24 @@ public final class ForwardCommand implements Callable<Integer> {
         // Ctrl-C: the hook is running and lets the JVM exit once we return
       }
     }
-    if (forwarder.failure() != null) throw new InputException("the port failed: " + forwarder.failure().getMessage());
+    if (forwarder.failure() != null)
+      throw new InputException("the port failed: " + forwarder.failure().getMessage());
     return 0;
   }
 
-  /** The link the model is fed, as usage errors naming the flag (the library's own checks do not). */
+  /**
+   * The link the model is fed, as usage errors naming the flag (the library's own checks do not).
+   */
   private void checkLink(double capacityMbps, double queueKbyte, double baseLatencyMs) {
-    if (!(capacityMbps > 0)) throw new ParameterException(spec.commandLine(), "-c must be > 0 Mbit/s, got " + capacityMbps);
-    if (!(queueKbyte >= 0)) throw new ParameterException(spec.commandLine(), "-q must be >= 0 KByte (0: infinite), got " + queueKbyte);
+    if (!(capacityMbps > 0))
+      throw new ParameterException(
+          spec.commandLine(), "-c must be > 0 Mbit/s, got " + capacityMbps);
+    if (!(queueKbyte >= 0))
+      throw new ParameterException(
+          spec.commandLine(), "-q must be >= 0 KByte (0: infinite), got " + queueKbyte);
     if (!(baseLatencyMs >= 0)) {
-      throw new ParameterException(spec.commandLine(), "--base_latency must be >= 0 ms, got " + baseLatencyMs);
+      throw new ParameterException(
+          spec.commandLine(), "--base_latency must be >= 0 ms, got " + baseLatencyMs);
     }
   }
 
@@ -246,7 +347,8 @@ public final class ForwardCommand implements Callable<Integer> {
     if (port.udp != null) {
       String[] sides = port.udp.split("=", -1);
       if (sides.length != 2) {
-        throw new ParameterException(spec.commandLine(), "--udp wants LISTEN_HOST:PORT=TARGET_HOST:PORT, got " + port.udp);
+        throw new ParameterException(
+            spec.commandLine(), "--udp wants LISTEN_HOST:PORT=TARGET_HOST:PORT, got " + port.udp);
       }
       try {
         return UdpRelay.open(address(sides[0]), address(sides[1]));
@@ -256,7 +358,9 @@ public final class ForwardCommand implements Callable<Integer> {
     }
     String[] names = port.afpacket.split(",", -1);
     if (names.length != 2 || names[0].isBlank() || names[1].isBlank()) {
-      throw new ParameterException(spec.commandLine(), "--afpacket wants two interface names IF_A,IF_B, got " + port.afpacket);
+      throw new ParameterException(
+          spec.commandLine(),
+          "--afpacket wants two interface names IF_A,IF_B, got " + port.afpacket);
     }
     try {
       return AfPacketBridge.open(names[0].strip(), names[1].strip());
@@ -266,7 +370,9 @@ public final class ForwardCommand implements Callable<Integer> {
   }
 
   private String describe() {
-    return port.udp != null ? "UDP " + port.udp.replace("=", " -> ") : "frames between " + port.afpacket.replace(",", " and ");
+    return port.udp != null
+        ? "UDP " + port.udp.replace("=", " -> ")
+        : "frames between " + port.afpacket.replace(",", " and ");
   }
 
   private InetSocketAddress address(String hostPort) {
@@ -277,16 +383,25 @@ public final class ForwardCommand implements Callable<Integer> {
       int p = Integer.parseInt(hostPort.substring(colon + 1));
       if (p < 0 || p > 65535) throw new NumberFormatException();
       InetSocketAddress a = new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, p);
-      if (a.isUnresolved()) throw new ParameterException(spec.commandLine(), "cannot resolve host '" + host + "' in --udp");
+      if (a.isUnresolved())
+        throw new ParameterException(
+            spec.commandLine(), "cannot resolve host '" + host + "' in --udp");
       return a;
     } catch (NumberFormatException e) {
-      throw new ParameterException(spec.commandLine(), "'" + hostPort + "' is not HOST:PORT (port 0 to 65535)");
+      throw new ParameterException(
+          spec.commandLine(), "'" + hostPort + "' is not HOST:PORT (port 0 to 65535)");
     }
   }
 
   /** The original forwarder's -h, -l, -t must agree with the model file, which knows better. */
   private void checkOriginalFlags(ModelSpec s) {
-    model.checkOriginalFlags(s, "-l", layers, "-h", hidden, type == null ? null : "-t " + type,
+    model.checkOriginalFlags(
+        s,
+        "-l",
+        layers,
+        "-h",
+        hidden,
+        type == null ? null : "-t " + type,
         type == null || typeMatches(type, s.cell()));
   }
 

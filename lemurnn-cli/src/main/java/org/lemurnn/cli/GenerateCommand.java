@@ -38,20 +38,34 @@ import picocli.CommandLine.Option;
       ""
     })
 public final class GenerateCommand implements Callable<Integer> {
-  @Mixin LinkOptions link;
+  @Mixin
+  LinkOptions link;
 
-  @Mixin BaseLatencyOption baseLatency;
+  @Mixin
+  BaseLatencyOption baseLatency;
 
-  @Option(names = "--num", paramLabel = "N", description = "Number of trace files (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--num",
+      paramLabel = "N",
+      description = "Number of trace files (default: ${DEFAULT-VALUE}).")
   int num = 20;
 
-  @Option(names = "--seq_len", paramLabel = "PACKETS", description = "Packets per file (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seq_len",
+      paramLabel = "PACKETS",
+      description = "Packets per file (default: ${DEFAULT-VALUE}).")
   int seqLen = 2000;
 
-  @Option(names = "--data_seed", paramLabel = "SEED", description = "Random seed; 0 is a seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data_seed",
+      paramLabel = "SEED",
+      description = "Random seed; 0 is a seed (default: ${DEFAULT-VALUE}).")
   long dataSeed = 10;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Folder for the files (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Folder for the files (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("traces");
 
   @Override
@@ -60,31 +74,46 @@ public final class GenerateCommand implements Callable<Integer> {
     spec.checkSyntheticFits(); // before the progress bar: a refusal is the only line
     long unixTime = Instant.now().getEpochSecond();
     Summary summary = write(spec, unixTime);
-    System.out.printf(Locale.ROOT, "wrote %d trace files to %s: %d packets, drop rate %.2f%%, latency mean %.3f ms, max %.3f ms%n",
-        num, out, summary.packets, 100.0 * summary.drops / Math.max(1, summary.packets),
-        summary.latencySumMs / Math.max(1, summary.packets - summary.drops), summary.latencyMaxMs);
-    if (link.kind() == LinkKind.PACKETQUEUE) System.out.println("note: a packet queue's limit is in packets, which the name cannot carry: Q0");
+    System.out.printf(
+        Locale.ROOT,
+        "wrote %d trace files to %s: %d packets, drop rate %.2f%%, latency mean %.3f ms, max %.3f ms%n",
+        num,
+        out,
+        summary.packets,
+        100.0 * summary.drops / Math.max(1, summary.packets),
+        summary.latencySumMs / Math.max(1, summary.packets - summary.drops),
+        summary.latencyMaxMs);
+    if (link.kind() == LinkKind.PACKETQUEUE)
+      System.out.println(
+          "note: a packet queue's limit is in packets, which the name cannot carry: Q0");
     return 0;
   }
 
   private DataSpec spec() {
     if (num < 1 || seqLen < 1) throw new InputException("--num and --seq_len must be at least 1");
     double baseLatencyMs = baseLatency.ms();
-    if (!(baseLatencyMs >= 0) || Double.isInfinite(baseLatencyMs)) throw new InputException("--base_latency must be >= 0 ms");
-    if (Files.exists(out) && !Files.isDirectory(out)) throw new InputException(out + " exists and is not a folder: choose another --out");
+    if (!(baseLatencyMs >= 0) || Double.isInfinite(baseLatencyMs))
+      throw new InputException("--base_latency must be >= 0 ms");
+    if (Files.exists(out) && !Files.isDirectory(out))
+      throw new InputException(out + " exists and is not a folder: choose another --out");
     List<LinkPreset> resolved = link.presets("daglike");
     for (LinkPreset p : resolved) {
       if (p.units() != UnitSystem.PHYSICAL) {
-        throw new InputException("preset " + p.name() + " is in abstract units (sizes and times without a physical"
-            + " unit), but trace files hold bytes and seconds: use a physical preset such as daglike");
+        throw new InputException(
+            "preset " + p.name() + " is in abstract units (sizes and times without a physical"
+                + " unit), but trace files hold bytes and seconds: use a physical preset such as daglike");
       }
     }
     return link.applyTo(DataSpec.defaults().toBuilder(), resolved)
-        .seqLen(seqLen).samples(0, 0, num).dataSeed(dataSeed).build();
+        .seqLen(seqLen)
+        .samples(0, 0, num)
+        .dataSeed(dataSeed)
+        .build();
   }
 
   private String name(LinkSample sample, long unixTime, int n) {
-    double queueBytes = link.kind() == LinkKind.PACKETQUEUE ? 0 : Math.rint(sample.queueLimit() * 1000);
+    double queueBytes =
+        link.kind() == LinkKind.PACKETQUEUE ? 0 : Math.rint(sample.queueLimit() * 1000);
     return new TraceLink(sample.capacity(), baseLatency.ms(), queueBytes).fileName(unixTime, n);
   }
 
@@ -107,10 +136,13 @@ public final class GenerateCommand implements Callable<Integer> {
 
   private Summary write(DataSpec spec, long unixTime) {
     Summary summary = new Summary();
-    try (ProgressBar bar = Bars.builder("generate", num).setUnit(" files", 1).continuousUpdate().build()) {
+    try (ProgressBar bar =
+        Bars.builder("generate", num).setUnit(" files", 1).continuousUpdate().build()) {
       IntStream.range(0, num).parallel().forEach(i -> {
         LinkSample sample = SyntheticData.sample(spec, i);
-        TraceFile.write(out.resolve(name(sample, unixTime, i + 1)), TraceFile.fromSample(sample, unixTime * 1_000_000_000L, baseLatency.ms()));
+        TraceFile.write(
+            out.resolve(name(sample, unixTime, i + 1)),
+            TraceFile.fromSample(sample, unixTime * 1_000_000_000L, baseLatency.ms()));
         summary.add(sample, baseLatency.ms());
         bar.step();
       });

@@ -15,18 +15,26 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Says what a model file holds. */
-@Command(name = "info", header = "Prints a model's type, layers, hidden size, inputs, units.", mixinStandardHelpOptions = true,
-    description = "Prints a model's type, layers, hidden size, inputs, units and parameter count. Reads our "
-        + "model files and the original project's (.pt, modelstate-N.json).")
+@Command(
+    name = "info",
+    header = "Prints a model's type, layers, hidden size, inputs, units.",
+    mixinStandardHelpOptions = true,
+    description =
+        "Prints a model's type, layers, hidden size, inputs, units and parameter count. Reads our "
+            + "model files and the original project's (.pt, modelstate-N.json).")
 public final class InfoCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "The model file.")
   Path file;
 
-  @Option(names = "--units", paramLabel = "UNITS", converter = ModelOptions.UnitsConverter.class,
+  @Option(
+      names = "--units",
+      paramLabel = "UNITS",
+      converter = ModelOptions.UnitsConverter.class,
       description = "Unit convention of a foreign model (see 'import --help').")
   UnitSystem units;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -36,7 +44,10 @@ public final class InfoCommand implements Callable<Integer> {
     for (Tensor t : model.tensors().values()) parameters += t.data().length;
     PrintWriter out = spec.commandLine().getOut();
     out.println("file        " + file);
-    out.println("format      " + (TorchModels.isTorchFile(file) ? "PyTorch (original project), imported in memory" : "lemurnn safetensors"));
+    out.println("format      "
+        + (TorchModels.isTorchFile(file)
+            ? "PyTorch (original project), imported in memory"
+            : "lemurnn safetensors"));
     out.println("type        " + s.cell().originalName());
     out.println("layers      " + s.layers());
     out.println("hidden      " + s.hidden());

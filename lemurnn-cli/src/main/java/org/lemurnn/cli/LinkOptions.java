@@ -18,13 +18,18 @@ import picocli.CommandLine.Option;
  * from the flags.
  */
 final class LinkOptions {
-  @Option(names = "--link_properties", paramLabel = "PRESET",
+  @Option(
+      names = "--link_properties",
+      paramLabel = "PRESET",
       description = "Link preset name or JSON file; repeat to draw one per sample.")
   List<String> presets = new ArrayList<>();
 
-  @Option(names = "--traffic", paramLabel = "T",
-      description = "Traffic: exponential, cbr, bursty_cbr, bursty_exponential, tcp_reno; repeat to draw one per sample"
-          + " (default: the preset's, else exponential).")
+  @Option(
+      names = "--traffic",
+      paramLabel = "T",
+      description =
+          "Traffic: exponential, cbr, bursty_cbr, bursty_exponential, tcp_reno; repeat to draw one per sample"
+              + " (default: the preset's, else exponential).")
   List<String> traffic = new ArrayList<>();
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -35,11 +40,16 @@ final class LinkOptions {
     @Option(names = "--packetqueue", description = "Drop-tail queue limited in packets.")
     boolean packetQueue;
 
-    @Option(names = "--codel", description = "The original's simplified CoDel instead of a drop-tail byte queue.")
+    @Option(
+        names = "--codel",
+        description = "The original's simplified CoDel instead of a drop-tail byte queue.")
     boolean codel;
 
-    @Option(names = "--mahimahi", paramLabel = "FILE",
-        description = "Serve the queue by a Mahimahi delivery schedule (one ms timestamp per 1500-byte opportunity).")
+    @Option(
+        names = "--mahimahi",
+        paramLabel = "FILE",
+        description =
+            "Serve the queue by a Mahimahi delivery schedule (one ms timestamp per 1500-byte opportunity).")
     Path mahimahi;
   }
 
@@ -50,8 +60,11 @@ final class LinkOptions {
 
   /** The link kind the flags name. */
   LinkKind kind() {
-    return linkChoice.packetQueue ? LinkKind.PACKETQUEUE : linkChoice.codel ? LinkKind.CODEL
-        : linkChoice.mahimahi != null ? LinkKind.MAHIMAHI : LinkKind.BYTEQUEUE;
+    return linkChoice.packetQueue
+        ? LinkKind.PACKETQUEUE
+        : linkChoice.codel
+            ? LinkKind.CODEL
+            : linkChoice.mahimahi != null ? LinkKind.MAHIMAHI : LinkKind.BYTEQUEUE;
   }
 
   /** The file of {@code --mahimahi}, null without it. */
@@ -61,22 +74,30 @@ final class LinkOptions {
 
   /** The delivery schedule of {@code --mahimahi}, read once; null without it. */
   DeliverySchedule schedule() {
-    if (schedule == null && linkChoice.mahimahi != null) schedule = DeliverySchedule.read(linkChoice.mahimahi);
+    if (schedule == null && linkChoice.mahimahi != null)
+      schedule = DeliverySchedule.read(linkChoice.mahimahi);
     return schedule;
   }
 
   /** The presets named, or {@code fallback} when none is. */
   List<LinkPreset> presets(String fallback) {
-    return (presets.isEmpty() ? List.of(fallback) : presets).stream().map(LinkPresets::resolve).toList();
+    return (presets.isEmpty() ? List.of(fallback) : presets)
+        .stream().map(LinkPresets::resolve).toList();
   }
 
   List<TrafficKind> trafficKinds() {
     return traffic.stream().map(TrafficKind::fromFileName).toList();
   }
 
-  /** {@code spec} with the presets {@code resolved} (see {@link #presets}), these traffic kinds and this link. */
+  /**
+   * {@code spec} with the presets {@code resolved} (see {@link #presets}), these traffic kinds and
+   * this link.
+   */
   DataSpec.Builder applyTo(DataSpec.Builder spec, List<LinkPreset> resolved) {
-    return spec.presets(resolved).traffic(trafficKinds()).link(kind()).infiniteQueue(infiniteQueue)
+    return spec.presets(resolved)
+        .traffic(trafficKinds())
+        .link(kind())
+        .infiniteQueue(infiniteQueue)
         .schedule(schedule());
   }
 
@@ -89,7 +110,10 @@ final class LinkOptions {
     return given;
   }
 
-  /** The flags given that describe a synthetic link's data (not its kind), for commands that refuse them. */
+  /**
+   * The flags given that describe a synthetic link's data (not its kind), for commands that refuse
+   * them.
+   */
   List<String> dataFlagsGiven() {
     List<String> given = new ArrayList<>();
     if (!presets.isEmpty()) given.add("--link_properties");

@@ -20,14 +20,17 @@ import org.lemurnn.emulate.Scheduling;
  * each datagram: a receiver on another machine would cost this one nothing, and one woken per
  * datagram costs a wake-up per packet on the core RX and the sender share, inside TX's send call.
  *
- * <p>A polling sink is never woken by a datagram, so the scheduler does not move it to the less busy
- * core; when the forwarder runs real-time it runs real-time too, below RX, or it starves and the
- * kernel drops what overflows its buffer (docs/forwarder-tuning.md, The load's sink).
+ * <p>A polling sink is never woken by a datagram, so the scheduler does not move it to the less
+ * busy core; when the forwarder runs real-time it runs real-time too, below RX, or it starves and
+ * the kernel drops what overflows its buffer (docs/forwarder-tuning.md, The load's sink).
  */
 final class LoadSink implements AutoCloseable {
   /** The kernel caps this at net.core.rmem_max (4 MB here): 1,800 or more datagrams. */
   private static final int BUFFER_BYTES = 4 << 20;
-  /** Below this a polling sink may overflow at 50,000 pps (a default rmem_max of 208 KB holds about 2 ms). */
+  /**
+   * Below this a polling sink may overflow at 50,000 pps (a default rmem_max of 208 KB holds about
+   * 2 ms).
+   */
   private static final int ENOUGH_BUFFER_BYTES = 1 << 20;
 
   private final DatagramChannel channel;
@@ -45,7 +48,10 @@ final class LoadSink implements AutoCloseable {
     return open(address, pollUs, BUFFER_BYTES);
   }
 
-  /** As {@link #open(InetAddress, long)}, asking the kernel for a receive buffer of {@code bufferBytes}. */
+  /**
+   * As {@link #open(InetAddress, long)}, asking the kernel for a receive buffer of
+   * {@code bufferBytes}.
+   */
   static LoadSink open(InetAddress address, long pollUs, int bufferBytes) throws IOException {
     DatagramChannel channel = DatagramChannel.open();
     try {
@@ -67,7 +73,8 @@ final class LoadSink implements AutoCloseable {
   String bufferWarning() throws IOException {
     int granted = channel.getOption(StandardSocketOptions.SO_RCVBUF);
     if (pollNs == 0 || granted >= ENOUGH_BUFFER_BYTES) return null;
-    return "warning: the sink's receive buffer is only " + granted / 1024 + " KB (net.core.rmem_max): at high rates it "
+    return "warning: the sink's receive buffer is only " + granted / 1024
+        + " KB (net.core.rmem_max): at high rates it "
         + "may overflow between reads and the run is not held; raise it (sysctl -w net.core.rmem_max=4194304) or "
         + "shorten --sink_poll_us";
   }
@@ -75,7 +82,8 @@ final class LoadSink implements AutoCloseable {
   /** Starts reading, under SCHED_FIFO at {@code realtimePriority} when that is above 0. */
   void start(int realtimePriority) {
     thread = Thread.ofPlatform().name("sink").start(() -> {
-      if (realtimePriority > 0) Scheduling.realtime(realtimePriority); // refused: it merely runs ordinary
+      if (realtimePriority > 0)
+        Scheduling.realtime(realtimePriority); // refused: it merely runs ordinary
       read();
     });
   }

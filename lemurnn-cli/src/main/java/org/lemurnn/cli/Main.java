@@ -16,7 +16,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "lemurnn",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Link EMUlation Using RNNs: learn a network link from packet traces, then emulate it.",
+    description =
+        "Link EMUlation Using RNNs: learn a network link from packet traces, then emulate it.",
     subcommands = {
       GenerateCommand.class,
       TrainCommand.class,
@@ -33,14 +34,21 @@ import picocli.CommandLine.UnmatchedArgumentException;
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
-  @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+  @Option(
+      names = "--debug",
+      scope = ScopeType.INHERIT,
+      description = "Print stack traces of errors.")
   boolean debug;
 
-  @Option(names = "--progress", scope = ScopeType.INHERIT,
-      description = "Progress bars even when stderr is not a terminal (a log gets a line per tenth of the work).")
+  @Option(
+      names = "--progress",
+      scope = ScopeType.INHERIT,
+      description =
+          "Progress bars even when stderr is not a terminal (a log gets a line per tenth of the work).")
   boolean progress;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -76,13 +84,17 @@ public final class Main implements Runnable {
     return cli;
   }
 
-  /** A usage error: what is wrong (picocli's messages name the flag), any near miss, where the help is. */
+  /**
+   * A usage error: what is wrong (picocli's messages name the flag), any near miss, where the help
+   * is.
+   */
   private static int usageError(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     PrintWriter err = command.getErr();
     err.println("lemurnn: " + e.getMessage());
     UnmatchedArgumentException.printSuggestions(e, err);
-    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.println(
+        "Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return command.getCommandSpec().exitCodeOnInvalidInput();
   }
@@ -92,7 +104,8 @@ public final class Main implements Runnable {
     if (e instanceof InputException || e instanceof IllegalArgumentException) return e.getMessage();
     if (e instanceof UncheckedIOException u) return u.getMessage();
     String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m) + " (run with --debug for details)";
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m)
+        + " (run with --debug for details)";
   }
 
   /** The version the build wrote into the jar's manifest (the POM's). */
@@ -100,7 +113,9 @@ public final class Main implements Runnable {
     @Override
     public String[] getVersion() {
       String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"lemurnn " + (version != null ? version : "(unknown: not run from its jar)")};
+      return new String[] {
+        "lemurnn " + (version != null ? version : "(unknown: not run from its jar)")
+      };
     }
   }
 }

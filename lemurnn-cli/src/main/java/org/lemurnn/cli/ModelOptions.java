@@ -11,13 +11,21 @@ import picocli.CommandLine.Option;
 
 /** The model options every command that runs a model shares: {@code -m MODEL [--units U]}. */
 final class ModelOptions {
-  @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
-      description = "Model file: ours (.safetensors) or the original project's (TorchScript .pt, torch.save modelstate-N.json).")
+  @Option(
+      names = {"-m", "--model"},
+      required = true,
+      paramLabel = "MODEL",
+      description =
+          "Model file: ours (.safetensors) or the original project's (TorchScript .pt, torch.save modelstate-N.json).")
   Path model;
 
-  @Option(names = "--units", paramLabel = "UNITS", converter = UnitsConverter.class,
-      description = "Unit convention of a foreign model: abstract, physical or physical-kbit (the original's "
-          + "measured-trace models). Default: read from the run's dataset-properties.json beside the file.")
+  @Option(
+      names = "--units",
+      paramLabel = "UNITS",
+      converter = UnitsConverter.class,
+      description =
+          "Unit convention of a foreign model: abstract, physical or physical-kbit (the original's "
+              + "measured-trace models). Default: read from the run's dataset-properties.json beside the file.")
   UnitSystem units;
 
   ModelFile read() {
@@ -29,21 +37,31 @@ final class ModelOptions {
   }
 
   /**
-   * The original needed layers, hidden size and type to rebuild a model; here the model file knows them,
-   * and a flag that contradicts it means the wrong file. Flags are named as the command spells them;
-   * {@code layers} and {@code hidden} are null when not given, {@code typeGiven} is the type flag as
-   * given ({@code "-t lstm"}, {@code "--lstm"}) or null, {@code typeMatches} whether the model is of it.
+   * The original needed layers, hidden size and type to rebuild a model; here the model file knows
+   * them, and a flag that contradicts it means the wrong file. Flags are named as the command
+   * spells them; {@code layers} and {@code hidden} are null when not given, {@code typeGiven} is
+   * the type flag as given ({@code "-t lstm"}, {@code "--lstm"}) or null, {@code typeMatches}
+   * whether the model is of it.
    */
-  void checkOriginalFlags(ModelSpec s, String layersFlag, Integer layers, String hiddenFlag, Integer hidden,
-      String typeGiven, boolean typeMatches) {
+  void checkOriginalFlags(
+      ModelSpec s,
+      String layersFlag,
+      Integer layers,
+      String hiddenFlag,
+      Integer hidden,
+      String typeGiven,
+      boolean typeMatches) {
     if (layers != null && layers != s.layers()) {
-      throw contradiction(layersFlag, layersFlag + " " + layers + " but the model has " + s.layers() + " layers");
+      throw contradiction(
+          layersFlag, layersFlag + " " + layers + " but the model has " + s.layers() + " layers");
     }
     if (hidden != null && hidden != s.hidden()) {
-      throw contradiction(hiddenFlag, hiddenFlag + " " + hidden + " but the model has hidden size " + s.hidden());
+      throw contradiction(
+          hiddenFlag, hiddenFlag + " " + hidden + " but the model has hidden size " + s.hidden());
     }
     if (typeGiven != null && !typeMatches) {
-      throw contradiction(typeGiven.split(" ")[0], typeGiven + " but the model is a " + s.cell().originalName());
+      throw contradiction(
+          typeGiven.split(" ")[0], typeGiven + " but the model is a " + s.cell().originalName());
     }
   }
 

@@ -15,10 +15,10 @@ import picocli.CommandLine.Model.OptionSpec;
  * name of the capture card the traces came from).
  *
  * <p>The other spellings are rewritten to the option's own name before picocli parses, rather than
- * added to the options' names: picocli's options are immutable and an option of an {@code @ArgGroup}
- * cannot be removed from its command to be added again with more names ({@code CommandSpec.remove}
- * refuses), and a second option bound to the same field would bypass the group's rules and its
- * lazily made group object. Each command's help says so in its footer.
+ * added to the options' names: picocli's options are immutable and an option of an
+ * {@code @ArgGroup} cannot be removed from its command to be added again with more names
+ * ({@code CommandSpec.remove} refuses), and a second option bound to the same field would bypass
+ * the group's rules and its lazily made group object. Each command's help says so in its footer.
  */
 final class OptionAliases {
   /** Synonyms that are not just the kebab spelling: other name to the option's name. */
@@ -37,8 +37,11 @@ final class OptionAliases {
     aliases.byCommand.forEach((spec, names) -> {
       if (names.isEmpty()) return;
       List<String> footer = new ArrayList<>(List.of(spec.usageMessage().footer()));
-      String example = names.entrySet().stream().filter(e -> !SYNONYMS.containsKey(e.getKey())).findFirst()
-          .map(e -> " (" + e.getKey() + " for " + e.getValue() + ")").orElse("");
+      String example = names.entrySet().stream()
+          .filter(e -> !SYNONYMS.containsKey(e.getKey()))
+          .findFirst()
+          .map(e -> " (" + e.getKey() + " for " + e.getValue() + ")")
+          .orElse("");
       footer.add("Options with underscores may be written with hyphens too" + example + ".");
       SYNONYMS.forEach((other, name) -> {
         if (names.containsKey(other)) footer.add(other + " is another name of " + name + ".");
@@ -55,8 +58,9 @@ final class OptionAliases {
 
   /**
    * The command line with every other spelling replaced by the option's own name, following the
-   * subcommands as picocli does (an option's value is never taken for a subcommand); {@code
-   * --name=value} keeps its value, and nothing after {@code --} (the end of options) changes.
+   * subcommands as picocli does (an option's value is never taken for a subcommand);
+   * {@code --name=value} keeps its value, and nothing after {@code --} (the end of options)
+   * changes.
    */
   String[] rewrite(CommandLine root, String... args) {
     String[] out = args.clone();
@@ -76,7 +80,8 @@ final class OptionAliases {
       if (eq < 0) {
         out[i] = canonical;
         OptionSpec option = current.getCommandSpec().optionsMap().get(canonical);
-        if (option != null && option.arity().max() > 0) i++; // its value, even if it looks like a subcommand
+        if (option != null && option.arity().max() > 0)
+          i++; // its value, even if it looks like a subcommand
       } else {
         out[i] = canonical + arg.substring(eq);
       }
@@ -89,7 +94,8 @@ final class OptionAliases {
     Map<String, String> names = new LinkedHashMap<>();
     for (OptionSpec option : spec.options()) {
       for (String name : option.names()) {
-        if (name.startsWith("--") && name.indexOf('_') >= 0) add(spec, names, name.replace('_', '-'), name);
+        if (name.startsWith("--") && name.indexOf('_') >= 0)
+          add(spec, names, name.replace('_', '-'), name);
       }
     }
     SYNONYMS.forEach((other, name) -> {

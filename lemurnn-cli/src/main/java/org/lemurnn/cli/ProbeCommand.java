@@ -24,48 +24,70 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /** {@code lemurnn probe}: measures a real link with UDP probes and writes its traces. */
-@Command(name = "probe", mixinStandardHelpOptions = true, header = "Measure a real link with UDP probes.",
+@Command(
+    name = "probe",
+    mixinStandardHelpOptions = true,
+    header = "Measure a real link with UDP probes.",
     description = {
-        "The client sends UDP probes through the link, paced by a traffic generator;",
-        "the server stamps each with the kernel's receive time (SO_TIMESTAMPNS) and",
-        "writes one trace per run, mgtrace_C<C>_L<L>_Q<Q>_<unix time>_<n>.csv, in the",
-        "format train, evaluate and forward --replay read. Frame sizes count 42 bytes",
-        "of Ethernet, IPv4 and UDP headers, as tbf and the original's traces count them.",
-        "",
-        "Clocks: latency = server's receive time - client's send time, so both ends",
-        "must share one clock: one host (two network namespaces, or two interfaces)",
-        "or hosts synchronised by PTP. A run whose latencies go negative is refused.",
-        ""},
+      "The client sends UDP probes through the link, paced by a traffic generator;",
+      "the server stamps each with the kernel's receive time (SO_TIMESTAMPNS) and",
+      "writes one trace per run, mgtrace_C<C>_L<L>_Q<Q>_<unix time>_<n>.csv, in the",
+      "format train, evaluate and forward --replay read. Frame sizes count 42 bytes",
+      "of Ethernet, IPv4 and UDP headers, as tbf and the original's traces count them.",
+      "",
+      "Clocks: latency = server's receive time - client's send time, so both ends",
+      "must share one clock: one host (two network namespaces, or two interfaces)",
+      "or hosts synchronised by PTP. A run whose latencies go negative is refused.",
+      ""
+    },
     subcommands = {ProbeCommand.Server.class, ProbeCommand.Client.class, ProbeCommand.Tbf.class})
 public final class ProbeCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: server, client or tbf");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "name a subcommand: server, client or tbf");
   }
 
   /** The receiving end. */
-  @Command(name = "server", mixinStandardHelpOptions = true, header = "Receive probes, write one trace per run.",
+  @Command(
+      name = "server",
+      mixinStandardHelpOptions = true,
+      header = "Receive probes, write one trace per run.",
       description = {
         "Listens on TCP and UDP ADDR:PORT. Ctrl-C stops; finished runs are on disk",
         "(files appear complete or not at all).",
         "",
         "Clocks: both ends must share one (one host, or hosts synchronised by PTP);",
         "a run whose latencies go negative is refused.",
-        ""})
+        ""
+      })
   static final class Server implements Callable<Integer> {
-    @Option(names = "--bind", required = true, paramLabel = "ADDR:PORT", description = "Where to listen (TCP control and UDP probes).")
+    @Option(
+        names = "--bind",
+        required = true,
+        paramLabel = "ADDR:PORT",
+        description = "Where to listen (TCP control and UDP probes).")
     String bind;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the trace files.")
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "Directory for the trace files.")
     Path out;
 
     @Option(names = "--once", description = "Exit after the first client.")
     boolean once;
 
-    @Option(names = "--realtime", defaultValue = "49", paramLabel = "PRIORITY",
-        description = "SCHED_FIFO priority of the receiving thread (default ${DEFAULT-VALUE} when permitted; 0: off).")
+    @Option(
+        names = "--realtime",
+        defaultValue = "49",
+        paramLabel = "PRIORITY",
+        description =
+            "SCHED_FIFO priority of the receiving thread (default ${DEFAULT-VALUE} when permitted; 0: off).")
     int realtime;
 
     @Override
@@ -93,26 +115,49 @@ public final class ProbeCommand implements Runnable {
 
   /** What a client run needs, shared by {@code client} and {@code tbf}. */
   static final class ProbeOptions {
-    @Option(names = "--packets", defaultValue = "4000", paramLabel = "N", description = "Probes per run (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--packets",
+        defaultValue = "4000",
+        paramLabel = "N",
+        description = "Probes per run (default: ${DEFAULT-VALUE}).")
     int packets;
 
-    @Option(names = "--traffic", defaultValue = "exponential", paramLabel = "KIND",
+    @Option(
+        names = "--traffic",
+        defaultValue = "exponential",
+        paramLabel = "KIND",
         description = "exponential (Poisson, default), cbr, bursty_cbr or bursty_exponential.")
     String traffic;
 
-    @Option(names = "--size_bytes", defaultValue = "60..1400", paramLabel = "MIN..MAX", converter = RangeConverter.class,
-        description = "Frame sizes, uniform, Ethernet + IPv4 + UDP headers (42 bytes) counted (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--size_bytes",
+        defaultValue = "60..1400",
+        paramLabel = "MIN..MAX",
+        converter = RangeConverter.class,
+        description =
+            "Frame sizes, uniform, Ethernet + IPv4 + UDP headers (42 bytes) counted (default: ${DEFAULT-VALUE}).")
     Range sizeBytes;
 
-    @Option(names = "--data_seed", paramLabel = "S", description = "Seed of gaps and sizes (default: drawn and printed).")
+    @Option(
+        names = "--data_seed",
+        paramLabel = "S",
+        description = "Seed of gaps and sizes (default: drawn and printed).")
     Long dataSeed;
 
-    @Option(names = "--realtime", defaultValue = "50", paramLabel = "PRIORITY",
-        description = "SCHED_FIFO priority of the sending thread (default ${DEFAULT-VALUE} when permitted: root or RLIMIT_RTPRIO; 0: off).")
+    @Option(
+        names = "--realtime",
+        defaultValue = "50",
+        paramLabel = "PRIORITY",
+        description =
+            "SCHED_FIFO priority of the sending thread (default ${DEFAULT-VALUE} when permitted: root or RLIMIT_RTPRIO; 0: off).")
     int realtime;
 
-    @Option(names = "--drain_ms", defaultValue = "1000", paramLabel = "MS",
-        description = "Pause after each run's last probe, for the queue to drain and stragglers to arrive (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--drain_ms",
+        defaultValue = "1000",
+        paramLabel = "MS",
+        description =
+            "Pause after each run's last probe, for the queue to drain and stragglers to arrive (default: ${DEFAULT-VALUE}).")
     long drainMs;
 
     TrafficKind kind() {
@@ -128,13 +173,18 @@ public final class ProbeCommand implements Runnable {
     }
 
     void check() {
-      if (drainMs < 0) throw new IllegalArgumentException("--drain_ms must be >= 0, got " + drainMs);
-      if (realtime < 0 || realtime > 99) throw new IllegalArgumentException("--realtime must be 0 to 99, got " + realtime);
+      if (drainMs < 0)
+        throw new IllegalArgumentException("--drain_ms must be >= 0, got " + drainMs);
+      if (realtime < 0 || realtime > 99)
+        throw new IllegalArgumentException("--realtime must be 0 to 99, got " + realtime);
     }
   }
 
   /** The sending end. */
-  @Command(name = "client", mixinStandardHelpOptions = true, header = "Send probe runs to a probe server.",
+  @Command(
+      name = "client",
+      mixinStandardHelpOptions = true,
+      header = "Send probe runs to a probe server.",
       description = {
         "Each run: the server is told, the probes go out on schedule, the send log",
         "goes to the server, which joins it with what it received and writes the",
@@ -144,22 +194,40 @@ public final class ProbeCommand implements Runnable {
         "",
         "Clocks: both ends must share one (one host, or hosts synchronised by PTP);",
         "a run whose latencies go negative is refused.",
-        ""})
+        ""
+      })
   static final class Client implements Callable<Integer> {
-    @Option(names = "--to", required = true, paramLabel = "ADDR:PORT", description = "The probe server.")
+    @Option(
+        names = "--to",
+        required = true,
+        paramLabel = "ADDR:PORT",
+        description = "The probe server.")
     String to;
 
-    @Option(names = "--rate_mbps", required = true, paramLabel = "R", description = "Offered load, Mbit/s of frames.")
+    @Option(
+        names = "--rate_mbps",
+        required = true,
+        paramLabel = "R",
+        description = "Offered load, Mbit/s of frames.")
     double rateMbps;
 
-    @Option(names = "--runs", defaultValue = "1", paramLabel = "K", description = "Runs, one trace each (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--runs",
+        defaultValue = "1",
+        paramLabel = "K",
+        description = "Runs, one trace each (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--link", paramLabel = "C,L,Q", converter = LinkConverter.class,
-        description = "The link as configured: Mbit/s, base latency ms, queue bytes; named in the files (default: unknown, which train refuses until renamed).")
+    @Option(
+        names = "--link",
+        paramLabel = "C,L,Q",
+        converter = LinkConverter.class,
+        description =
+            "The link as configured: Mbit/s, base latency ms, queue bytes; named in the files (default: unknown, which train refuses until renamed).")
     TraceLink link;
 
-    @picocli.CommandLine.Mixin ProbeOptions probe = new ProbeOptions();
+    @picocli.CommandLine.Mixin
+    ProbeOptions probe = new ProbeOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -173,7 +241,9 @@ public final class ProbeCommand implements Runnable {
         client.realtime(probe.realtime);
         return Stopping.run(client, probe.drainMs, () -> {
           for (int r = 1; r <= runs && !client.stopped(); r++) {
-            ProbeSchedule schedule = r == 1 ? first : ProbeSchedule.draw(kind, rateMbps, min, max, probe.packets, seed + r - 1);
+            ProbeSchedule schedule = r == 1
+                ? first
+                : ProbeSchedule.draw(kind, rateMbps, min, max, probe.packets, seed + r - 1);
             runOne(client, "run " + r, schedule, link, probe.drainMs);
           }
         });
@@ -182,15 +252,26 @@ public final class ProbeCommand implements Runnable {
   }
 
   /** A run with its progress bar and summary line. */
-  static ProbeClient.RunResult runOne(ProbeClient client, String label, ProbeSchedule schedule, TraceLink link, long drainMs)
+  static ProbeClient.RunResult runOne(
+      ProbeClient client, String label, ProbeSchedule schedule, TraceLink link, long drainMs)
       throws IOException {
     ProbeClient.RunResult result;
     try (ProgressBar bar = Bars.of(label, schedule.packets())) {
       result = client.run(schedule, link, drainMs, bar::stepTo);
     }
-    if (client.realtimeFailure() != null) System.err.println("lemurnn: the sender runs ordinary: real-time scheduling was refused: " + client.realtimeFailure());
-    System.out.println(String.format(Locale.ROOT, "%s: %s; sent %.0f probes/s, lag p50 %.1f us, p99 %.1f us, max %.1f us -> %s",
-        label, result.summary(), result.sentPerSecond(), result.lagP50Us(), result.lagP99Us(), result.lagMaxUs(), result.file()));
+    if (client.realtimeFailure() != null)
+      System.err.println("lemurnn: the sender runs ordinary: real-time scheduling was refused: "
+          + client.realtimeFailure());
+    System.out.println(String.format(
+        Locale.ROOT,
+        "%s: %s; sent %.0f probes/s, lag p50 %.1f us, p99 %.1f us, max %.1f us -> %s",
+        label,
+        result.summary(),
+        result.sentPerSecond(),
+        result.lagP50Us(),
+        result.lagP99Us(),
+        result.lagMaxUs(),
+        result.file()));
     return result;
   }
 
@@ -226,8 +307,14 @@ public final class ProbeCommand implements Runnable {
     }
   }
 
-  /** A data set from a kernel link, as the kernel-tbf reference traces (testdata/kernel-tbf/) were made. */
-  @Command(name = "tbf", mixinStandardHelpOptions = true, header = "Measure a kernel tbf link on this host (root).",
+  /**
+   * A data set from a kernel link, as the kernel-tbf reference traces (testdata/kernel-tbf/) were
+   * made.
+   */
+  @Command(
+      name = "tbf",
+      mixinStandardHelpOptions = true,
+      header = "Measure a kernel tbf link on this host (root).",
       description = {
         "Builds two network namespaces joined by a veth pair, the sending side shaped",
         "by 'tc qdisc ... tbf rate C mbit burst B limit Q' (optionally a pfifo",
@@ -235,40 +322,70 @@ public final class ProbeCommand implements Runnable {
         "--capacities, Q and load uniform). Files are named with the configured link",
         "(L0). Removes what it made, also on failure and Ctrl-C. Needs root and",
         "iproute2.",
-        ""})
+        ""
+      })
   static final class Tbf implements Callable<Integer> {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the trace files.")
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "Directory for the trace files.")
     Path out;
 
-    @Option(names = "--files", defaultValue = "48", paramLabel = "N", description = "Traces to measure (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--files",
+        defaultValue = "48",
+        paramLabel = "N",
+        description = "Traces to measure (default: ${DEFAULT-VALUE}).")
     int files;
 
-    @Option(names = "--capacities", defaultValue = "2,4,6,8,10", split = ",", paramLabel = "MBPS,...",
+    @Option(
+        names = "--capacities",
+        defaultValue = "2,4,6,8,10",
+        split = ",",
+        paramLabel = "MBPS,...",
         description = "Capacities to draw from, Mbit/s (default: ${DEFAULT-VALUE}).")
     List<Double> capacities;
 
-    @Option(names = "--queue_kbyte", defaultValue = "5..50", paramLabel = "MIN..MAX", converter = RangeConverter.class,
+    @Option(
+        names = "--queue_kbyte",
+        defaultValue = "5..50",
+        paramLabel = "MIN..MAX",
+        converter = RangeConverter.class,
         description = "tbf limit, KByte, uniform (default: ${DEFAULT-VALUE}).")
     Range queueKbyte;
 
-    @Option(names = "--load", defaultValue = "0.3..1.6", paramLabel = "MIN..MAX", converter = RangeConverter.class,
+    @Option(
+        names = "--load",
+        defaultValue = "0.3..1.6",
+        paramLabel = "MIN..MAX",
+        converter = RangeConverter.class,
         description = "Offered load as a multiple of C, uniform (default: ${DEFAULT-VALUE}).")
     Range load;
 
-    @Option(names = "--burst_bytes", defaultValue = "1600", paramLabel = "B", description = "tbf burst (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--burst_bytes",
+        defaultValue = "1600",
+        paramLabel = "B",
+        description = "tbf burst (default: ${DEFAULT-VALUE}).")
     int burstBytes;
 
-    @Option(names = "--pfifo_packets", defaultValue = "0", paramLabel = "P",
+    @Option(
+        names = "--pfifo_packets",
+        defaultValue = "0",
+        paramLabel = "P",
         description = "A pfifo child of P packets as the queue (default: none, tbf's byte limit).")
     int pfifoPackets;
 
-    @picocli.CommandLine.Mixin ProbeOptions probe = new ProbeOptions();
+    @picocli.CommandLine.Mixin
+    ProbeOptions probe = new ProbeOptions();
 
     @Override
     public Integer call() throws Exception {
       probe.check();
       if (files < 1) throw new IllegalArgumentException("--files must be >= 1, got " + files);
-      if (capacities.stream().anyMatch(c -> !(c > 0))) throw new IllegalArgumentException("--capacities must be > 0");
+      if (capacities.stream().anyMatch(c -> !(c > 0)))
+        throw new IllegalArgumentException("--capacities must be > 0");
       TrafficKind kind = probe.kind();
       SplittableRandom rng = new SplittableRandom(probe.seed());
       ProbeServer.checkOut(out);
@@ -289,15 +406,19 @@ public final class ProbeCommand implements Runnable {
 
     private int measure(KernelLink link, TrafficKind kind, SplittableRandom rng) throws Exception {
       InetSocketAddress at = new InetSocketAddress(link.receiverAddress(), 5201);
-      ProbeServer server = NetworkNamespace.inside(link.receiverNamespace(), () -> ProbeServer.open(at, out, Math.max(0, probe.realtime - 1)));
+      ProbeServer server = NetworkNamespace.inside(
+          link.receiverNamespace(),
+          () -> ProbeServer.open(at, out, Math.max(0, probe.realtime - 1)));
       Thread serving = Thread.ofPlatform().name("probe-server").start(() -> {
         try {
-          server.serve(true, line -> { });
+          server.serve(true, line -> {});
         } catch (IOException e) {
           System.err.println("lemurnn: probe server: " + e.getMessage());
         }
       });
-      try (server; ProbeClient client = NetworkNamespace.inside(link.senderNamespace(), () -> ProbeClient.connect(at))) {
+      try (server;
+          ProbeClient client =
+              NetworkNamespace.inside(link.senderNamespace(), () -> ProbeClient.connect(at))) {
         client.realtime(probe.realtime);
         int min = (int) probe.sizeBytes.min(), max = (int) probe.sizeBytes.max();
         Stopping.run(client, probe.drainMs, () -> {
@@ -306,9 +427,14 @@ public final class ProbeCommand implements Runnable {
             int q = (int) Math.round(queueKbyte.draw(rng) * 1000);
             double l = load.draw(rng);
             link.shape(c, q, burstBytes, pfifoPackets);
-            ProbeSchedule schedule = ProbeSchedule.draw(kind, l * c, min, max, probe.packets, rng.nextLong());
-            runOne(client, String.format(Locale.ROOT, "file %d/%d C=%s Q=%d load=%.2f", f, files, c, q, l),
-                schedule, new TraceLink(c, 0, q), probe.drainMs);
+            ProbeSchedule schedule =
+                ProbeSchedule.draw(kind, l * c, min, max, probe.packets, rng.nextLong());
+            runOne(
+                client,
+                String.format(Locale.ROOT, "file %d/%d C=%s Q=%d load=%.2f", f, files, c, q, l),
+                schedule,
+                new TraceLink(c, 0, q),
+                probe.drainMs);
           }
         });
       } finally {
@@ -324,9 +450,11 @@ public final class ProbeCommand implements Runnable {
       if (colon < 0) throw new IllegalArgumentException("no port");
       int port = Integer.parseInt(text.substring(colon + 1));
       if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range");
-      return new InetSocketAddress(InetAddress.getByName(text.substring(0, colon).replaceAll("^\\[|\\]$", "")), port);
+      return new InetSocketAddress(
+          InetAddress.getByName(text.substring(0, colon).replaceAll("^\\[|\\]$", "")), port);
     } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException(flag + " must be ADDR:PORT (e.g. 10.0.0.2:5201), got '" + text + "'");
+      throw new IllegalArgumentException(
+          flag + " must be ADDR:PORT (e.g. 10.0.0.2:5201), got '" + text + "'");
     }
   }
 
@@ -337,11 +465,13 @@ public final class ProbeCommand implements Runnable {
       String[] parts = text.split("\\.\\.", -1);
       try {
         if (parts.length == 1) return Range.of(Double.parseDouble(parts[0]));
-        if (parts.length == 2) return new Range(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
+        if (parts.length == 2)
+          return new Range(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
       } catch (NumberFormatException e) {
         // below
       }
-      throw new picocli.CommandLine.TypeConversionException("expected MIN..MAX, got '" + text + "'");
+      throw new picocli.CommandLine.TypeConversionException(
+          "expected MIN..MAX, got '" + text + "'");
     }
   }
 
@@ -352,7 +482,10 @@ public final class ProbeCommand implements Runnable {
       String[] parts = text.split(",", -1);
       try {
         if (parts.length == 3) {
-          return new TraceLink(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
+          return new TraceLink(
+              Double.parseDouble(parts[0]),
+              Double.parseDouble(parts[1]),
+              Double.parseDouble(parts[2]));
         }
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.TypeConversionException(e.getMessage());

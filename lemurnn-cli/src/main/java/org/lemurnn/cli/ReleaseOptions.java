@@ -4,36 +4,57 @@ import org.lemurnn.emulate.Direction;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** How the forwarder's TX thread waits for send times: {@code forward} and {@code bench-forward} share them. */
+/**
+ * How the forwarder's TX thread waits for send times: {@code forward} and {@code bench-forward}
+ * share them.
+ */
 final class ReleaseOptions {
-  /** SCHED_FIFO priority of TX when the process may have it and --realtime does not say otherwise. */
+  /**
+   * SCHED_FIFO priority of TX when the process may have it and --realtime does not say otherwise.
+   */
   static final int DEFAULT_PRIORITY = 50;
 
-  @Option(names = "--spin_us", paramLabel = "US", defaultValue = "100",
-      description = "TX sleeps until this long before a send time, then spins (default ${DEFAULT-VALUE} us).")
+  @Option(
+      names = "--spin_us",
+      paramLabel = "US",
+      defaultValue = "100",
+      description =
+          "TX sleeps until this long before a send time, then spins (default ${DEFAULT-VALUE} us).")
   long spinUs;
 
-  @Option(names = "--tx_yield_us", paramLabel = "US", defaultValue = "" + Direction.DEFAULT_YIELD_US,
-      description = "TX pauses this long after each millisecond on its core, so that the kernel's own work there is not"
-          + " starved (default ${DEFAULT-VALUE} us; 0: never).")
+  @Option(
+      names = "--tx_yield_us",
+      paramLabel = "US",
+      defaultValue = "" + Direction.DEFAULT_YIELD_US,
+      description =
+          "TX pauses this long after each millisecond on its core, so that the kernel's own work there is not"
+              + " starved (default ${DEFAULT-VALUE} us; 0: never).")
   long txYieldUs;
 
-  @Option(names = "--realtime", paramLabel = "PRIORITY",
-      description = "Run TX under SCHED_FIFO at this priority (1-99) and RX one below, so ordinary processes "
-          + "cannot delay a release; 0 turns it off. Default: " + DEFAULT_PRIORITY + " when the process is permitted "
-          + "(root, or a user whose RLIMIT_RTPRIO allows it: ulimit -r, rtprio in /etc/security/limits.conf; see "
-          + "sched(7)), else off. TX spins near send times: under load it keeps a core busy.")
+  @Option(
+      names = "--realtime",
+      paramLabel = "PRIORITY",
+      description =
+          "Run TX under SCHED_FIFO at this priority (1-99) and RX one below, so ordinary processes "
+              + "cannot delay a release; 0 turns it off. Default: " + DEFAULT_PRIORITY
+              + " when the process is permitted "
+              + "(root, or a user whose RLIMIT_RTPRIO allows it: ulimit -r, rtprio in /etc/security/limits.conf; see "
+              + "sched(7)), else off. TX spins near send times: under load it keeps a core busy.")
   Integer realtimePriority;
 
   /** --spin_us, checked: a negative window would park TX past every send time. */
   long spinUs(CommandLine commandLine) {
-    if (spinUs < 0) throw new CommandLine.ParameterException(commandLine, "--spin_us must be >= 0, got " + spinUs);
+    if (spinUs < 0)
+      throw new CommandLine.ParameterException(
+          commandLine, "--spin_us must be >= 0, got " + spinUs);
     return spinUs;
   }
 
   /** --tx_yield_us, checked. */
   long txYieldUs(CommandLine commandLine) {
-    if (txYieldUs < 0) throw new CommandLine.ParameterException(commandLine, "--tx_yield_us must be >= 0, got " + txYieldUs);
+    if (txYieldUs < 0)
+      throw new CommandLine.ParameterException(
+          commandLine, "--tx_yield_us must be >= 0, got " + txYieldUs);
     return txYieldUs;
   }
 
@@ -41,8 +62,8 @@ final class ReleaseOptions {
   int realtimePriority(CommandLine commandLine) {
     if (realtimePriority == null) return DEFAULT_PRIORITY;
     if (realtimePriority < 0 || realtimePriority > 99) {
-      throw new CommandLine.ParameterException(commandLine,
-          "--realtime wants a priority of 1 to 99 (0: off), got " + realtimePriority);
+      throw new CommandLine.ParameterException(
+          commandLine, "--realtime wants a priority of 1 to 99 (0: off), got " + realtimePriority);
     }
     return realtimePriority;
   }
@@ -55,12 +76,17 @@ final class ReleaseOptions {
     if (priority == 0) return null;
     String refusal = direction.realtimeFailure();
     if (refusal == null) {
-      return "real-time scheduling: TX at SCHED_FIFO " + priority + (priority > 1 ? ", RX at " + (priority - 1) : "")
-          + (realtimePriority == null ? " (permitted, so on by default; --realtime 0 turns it off)" : "");
+      return "real-time scheduling: TX at SCHED_FIFO " + priority
+          + (priority > 1 ? ", RX at " + (priority - 1) : "")
+          + (realtimePriority == null
+              ? " (permitted, so on by default; --realtime 0 turns it off)"
+              : "");
     }
     String how = "run as root, or raise RLIMIT_RTPRIO: ulimit -r";
     return realtimePriority == null
-        ? "ordinary scheduling, real-time is not permitted: " + refusal + "; for precise release times " + how
-        : "--realtime " + priority + " was refused, the threads run ordinary: " + refusal + " (" + how + ")";
+        ? "ordinary scheduling, real-time is not permitted: " + refusal
+            + "; for precise release times " + how
+        : "--realtime " + priority + " was refused, the threads run ordinary: " + refusal + " ("
+            + how + ")";
   }
 }

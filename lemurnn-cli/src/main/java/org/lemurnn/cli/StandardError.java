@@ -11,8 +11,12 @@ import java.lang.invoke.MethodHandle;
  * Foreign Function and Memory API: POSIX has the calls, Java has no API for them.
  */
 final class StandardError {
-  /** The launcher keeps the real stderr on this descriptor while a filter drops the JVM's boot warning. */
+  /**
+   * The launcher keeps the real stderr on this descriptor while a filter drops the JVM's boot
+   * warning.
+   */
   static final String SAVED_FD_PROPERTY = "lemurnn.stderr.fd";
+
   private static final int STDERR = 2;
 
   private StandardError() {}
@@ -46,8 +50,10 @@ final class StandardError {
 
   private static MethodHandle call(String name, int intArguments) {
     Linker linker = Linker.nativeLinker();
-    FunctionDescriptor descriptor = FunctionDescriptor.of(JAVA_INT, java.util.Collections.nCopies(intArguments, JAVA_INT)
-        .toArray(new java.lang.foreign.MemoryLayout[0]));
+    FunctionDescriptor descriptor = FunctionDescriptor.of(
+        JAVA_INT,
+        java.util.Collections.nCopies(intArguments, JAVA_INT)
+            .toArray(new java.lang.foreign.MemoryLayout[0]));
     return linker.downcallHandle(linker.defaultLookup().findOrThrow(name), descriptor);
   }
 }

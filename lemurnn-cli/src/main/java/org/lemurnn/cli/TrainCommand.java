@@ -7,19 +7,19 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
 import me.tongfei.progressbar.ProgressBar;
+import org.lemurnn.InputException;
 import org.lemurnn.model.CellType;
 import org.lemurnn.train.loss.Objective;
 import org.lemurnn.train.run.BudgetRun;
 import org.lemurnn.train.run.RunDirectory;
 import org.lemurnn.train.run.TrainOptions;
 import org.lemurnn.train.run.TrainingRun;
-import org.lemurnn.InputException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code lemurnn train}: the original's rnn-loss-experiment, every flag, on DJL. */
@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
     })
 public final class TrainCommand implements Callable<Integer> {
   /** The synthetic link (default preset: default). */
-  @Mixin LinkOptions link;
+  @Mixin
+  LinkOptions link;
 
   /** The recurrent core: a ReLU RNN unless one of these is given. */
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -59,8 +60,11 @@ public final class TrainCommand implements Callable<Integer> {
     boolean gru;
 
     CellType cell() {
-      return lstm ? CellType.LSTM : gru ? CellType.GRU : reluLstm ? CellType.RELU_LSTM : tanh ? CellType.TANH_RNN
-          : CellType.RELU_RNN;
+      return lstm
+          ? CellType.LSTM
+          : gru
+              ? CellType.GRU
+              : reluLstm ? CellType.RELU_LSTM : tanh ? CellType.TANH_RNN : CellType.RELU_RNN;
     }
   }
 
@@ -69,11 +73,15 @@ public final class TrainCommand implements Callable<Integer> {
   Trainer trainer = new Trainer();
 
   static final class Trainer {
-    @Option(names = "--energy",
-        description = "Trainer: L1 + droprate + squared CDF distance; val adds 10 x energy distance.")
+    @Option(
+        names = "--energy",
+        description =
+            "Trainer: L1 + droprate + squared CDF distance; val adds 10 x energy distance.")
     boolean energy;
 
-    @Option(names = "--earthmover", description = "Trainer trainer_bxe1: L1 + cross-entropy + symmetric earthmover.")
+    @Option(
+        names = "--earthmover",
+        description = "Trainer trainer_bxe1: L1 + cross-entropy + symmetric earthmover.")
     boolean earthmover;
 
     Objective objective() {
@@ -81,103 +89,172 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = {"-l", "--num_layers"}, defaultValue = "1", description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-l", "--num_layers"},
+      defaultValue = "1",
+      description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
   int numLayers;
 
-  @Option(names = {"-s", "--hidden_size"}, defaultValue = "8", description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-s", "--hidden_size"},
+      defaultValue = "8",
+      description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
   int hiddenSize;
 
-  @Option(names = {"-e", "--num_epochs"}, defaultValue = "100", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-e", "--num_epochs"},
+      defaultValue = "100",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
   int numEpochs;
 
-  @Option(names = "--kilo_training_samples", defaultValue = "2", paramLabel = "K",
-      description = "Training sequences x 1024, per multiloader length (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--kilo_training_samples",
+      defaultValue = "2",
+      paramLabel = "K",
+      description =
+          "Training sequences x 1024, per multiloader length (default: ${DEFAULT-VALUE}).")
   double kiloTrainingSamples;
 
-  @Option(names = "--kilo_val_samples", defaultValue = "1", paramLabel = "K",
+  @Option(
+      names = "--kilo_val_samples",
+      defaultValue = "1",
+      paramLabel = "K",
       description = "Validation sequences x 1024 (default: ${DEFAULT-VALUE}).")
   double kiloValSamples;
 
-  @Option(names = "--kilo_test_samples", defaultValue = "1", paramLabel = "K",
+  @Option(
+      names = "--kilo_test_samples",
+      defaultValue = "1",
+      paramLabel = "K",
       description = "Test sequences x 1024 (default: ${DEFAULT-VALUE}).")
   double kiloTestSamples;
 
-  @Option(names = "--seq_len", defaultValue = "128", description = "Packets per sequence (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seq_len",
+      defaultValue = "128",
+      description = "Packets per sequence (default: ${DEFAULT-VALUE}).")
   int seqLen;
 
-  @Option(names = "--data_seed", description = "Seed of the data (default: drawn at random and recorded; 0 is a seed).")
+  @Option(
+      names = "--data_seed",
+      description = "Seed of the data (default: drawn at random and recorded; 0 is a seed).")
   Long dataSeed;
 
-  @Option(names = "--torch_seed", description = "Seed of weights, shuffling and dropout (default: drawn and recorded).")
+  @Option(
+      names = "--torch_seed",
+      description = "Seed of weights, shuffling and dropout (default: drawn and recorded).")
   Long torchSeed;
 
-  @Option(names = {"-r", "--learning_rate"}, defaultValue = "0.001", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-r", "--learning_rate"},
+      defaultValue = "0.001",
+      description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
   double learningRate;
 
-  @Option(names = {"-d", "--dropout_rate"}, defaultValue = "0.0", description = "Dropout on the recurrent output while training (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-d", "--dropout_rate"},
+      defaultValue = "0.0",
+      description = "Dropout on the recurrent output while training (default: ${DEFAULT-VALUE}).")
   double dropoutRate;
 
-  @Option(names = {"-a", "--compute_ads_loss"}, description = "Also report ADS (additive drop similarity) at radii 0..16.")
+  @Option(
+      names = {"-a", "--compute_ads_loss"},
+      description = "Also report ADS (additive drop similarity) at radii 0..16.")
   boolean computeAdsLoss;
 
-  @Option(names = "--dag_data", paramLabel = "PATH",
+  @Option(
+      names = "--dag_data",
+      paramLabel = "PATH",
       description = "Train on measured trace files (*.csv under PATH, recursively); repeatable.")
   List<String> dagData = new ArrayList<>();
 
-  @Option(names = "--normalize", description = "Divide sizes, capacity, queue and backlog by the max packet size.")
+  @Option(
+      names = "--normalize",
+      description = "Divide sizes, capacity, queue and backlog by the max packet size.")
   boolean normalize;
 
-  @Option(names = "--multiloader", description = "Train on sequences of 4, 8, ..., 256 packets (each its own set).")
+  @Option(
+      names = "--multiloader",
+      description = "Train on sequences of 4, 8, ..., 256 packets (each its own set).")
   boolean multiloader;
 
-  @Option(names = "--drop_masking", description = "Dropped packets do not count in the backlog loss.")
+  @Option(
+      names = "--drop_masking",
+      description = "Dropped packets do not count in the backlog loss.")
   boolean dropMasking;
 
-  @Option(names = "--out", defaultValue = "model-training", paramLabel = "DIR",
+  @Option(
+      names = "--out",
+      defaultValue = "model-training",
+      paramLabel = "DIR",
       description = "Parent of the run directory (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--resume", paramLabel = "RUN_DIR",
-      description = "Continue a run from its last checkpoint with its own options (-e may raise the epochs).")
+  @Option(
+      names = "--resume",
+      paramLabel = "RUN_DIR",
+      description =
+          "Continue a run from its last checkpoint with its own options (-e may raise the epochs).")
   Path resume;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Threads that train the recurrent core (default: one per core). libtorch, left with the head and"
-          + " the loss, keeps one thread.")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description =
+          "Threads that train the recurrent core (default: one per core). libtorch, left with the head and"
+              + " the loss, keeps one thread.")
   Integer threads;
 
-  @Option(names = "--track_grad", description = "Write per-batch gradient norms to grad-tracker-<run>.dat.")
+  @Option(
+      names = "--track_grad",
+      description = "Write per-batch gradient norms to grad-tracker-<run>.dat.")
   boolean trackGrad;
 
-  @Option(names = "--window", paramLabel = "PACKETS",
-      description = "Train on whole streams cut into windows that score PACKETS packets each, after --burn_in packets"
-          + " that only bring the state up to date: every packet of every training file (or synthetic stream of"
-          + " --seq_len) once per epoch. Also keeps model-best.safetensors, the epoch that emulates the whole"
-          + " validation streams best (drop rate and latency W1). Default 0: the original's prefixes.")
+  @Option(
+      names = "--window",
+      paramLabel = "PACKETS",
+      description =
+          "Train on whole streams cut into windows that score PACKETS packets each, after --burn_in packets"
+              + " that only bring the state up to date: every packet of every training file (or synthetic stream of"
+              + " --seq_len) once per epoch. Also keeps model-best.safetensors, the epoch that emulates the whole"
+              + " validation streams best (drop rate and latency W1). Default 0: the original's prefixes.")
   int window;
 
-  @Option(names = "--burn_in", paramLabel = "PACKETS",
-      description = "With --window: packets before each window (but a stream's first) that the loss does not score.")
+  @Option(
+      names = "--burn_in",
+      paramLabel = "PACKETS",
+      description =
+          "With --window: packets before each window (but a stream's first) that the loss does not score.")
   int burnIn;
 
-  @Option(names = "--init", paramLabel = "MODEL",
-      description = "Start from this trained model's weights (same type, layers, hidden size, inputs and units):"
-          + " e.g. fine-tune a model pretrained on a synthetic preset on a few measured traces.")
+  @Option(
+      names = "--init",
+      paramLabel = "MODEL",
+      description =
+          "Start from this trained model's weights (same type, layers, hidden size, inputs and units):"
+              + " e.g. fine-tune a model pretrained on a synthetic preset on a few measured traces.")
   Path init;
 
-  @Option(names = "--inputs", paramLabel = "LETTERS",
-      description = "Input features (default bscq, the original's): t gap, b sendable in the gap, B b capped at the"
-          + " queue limit (idle gaps of any length read as an empty byte queue), s size, c capacity, q queue.")
+  @Option(
+      names = "--inputs",
+      paramLabel = "LETTERS",
+      description =
+          "Input features (default bscq, the original's): t gap, b sendable in the gap, B b capped at the"
+              + " queue limit (idle gaps of any length read as an empty byte queue), s size, c capacity, q queue.")
   String inputs;
 
-  @Option(names = "--budget_minutes", paramLabel = "M",
-      description = "With --dag_data: the most faithful model this machine can train in M minutes of wall time,"
-          + " by a recipe measured on kernel links (pretrain on a synthetic link matched to the traces' C, Q, sizes"
-          + " and load, then fine-tune on windows of the traces, keep the best by validation fidelity). Writes"
-          + " model-best.safetensors, the model for forward. Model and trainer flags given still win.")
+  @Option(
+      names = "--budget_minutes",
+      paramLabel = "M",
+      description =
+          "With --dag_data: the most faithful model this machine can train in M minutes of wall time,"
+              + " by a recipe measured on kernel links (pretrain on a synthetic link matched to the traces' C, Q, sizes"
+              + " and load, then fine-tune on windows of the traces, keep the best by validation fidelity). Writes"
+              + " model-best.safetensors, the model for forward. Model and trainer flags given still win.")
   Double budgetMinutes;
 
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -185,18 +262,21 @@ public final class TrainCommand implements Callable<Integer> {
     Console console = new Console();
     TrainingRun run;
     if (resume != null) {
-      Integer epochs = spec.commandLine().getParseResult().hasMatchedOption("-e") ? numEpochs : null;
+      Integer epochs =
+          spec.commandLine().getParseResult().hasMatchedOption("-e") ? numEpochs : null;
       run = TrainingRun.resume(resume, epochs, coreThreads, console);
     } else {
       TrainOptions options;
       try {
         options = options();
       } catch (InputException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage()); // conflicting flags: a usage error
+        throw new ParameterException(
+            spec.commandLine(), e.getMessage()); // conflicting flags: a usage error
       }
       if (budgetMinutes != null) {
         Path dir = BudgetRun.run(options, budgetMinutes, out, coreThreads, console);
-        System.out.println("done: " + dir + "; the model for forward: " + dir.resolve(RunDirectory.BEST_MODEL));
+        System.out.println(
+            "done: " + dir + "; the model for forward: " + dir.resolve(RunDirectory.BEST_MODEL));
         return 0;
       }
       run = TrainingRun.start(options, out, coreThreads, console);
@@ -213,13 +293,16 @@ public final class TrainCommand implements Callable<Integer> {
    */
   private void applyBudgetRecipe() {
     var given = spec.commandLine().getParseResult();
-    if (modelType.cell() == CellType.RELU_RNN && !given.hasMatchedOption("-s")) hiddenSize = BudgetRecipe.HIDDEN;
+    if (modelType.cell() == CellType.RELU_RNN && !given.hasMatchedOption("-s"))
+      hiddenSize = BudgetRecipe.HIDDEN;
     if (!given.hasMatchedOption("--window")) window = BudgetRecipe.WINDOW;
     if (!given.hasMatchedOption("--burn_in")) burnIn = BudgetRecipe.BURN_IN;
     if (!given.hasMatchedOption("--inputs")) inputs = BudgetRecipe.INPUTS;
-    if (!given.hasMatchedOption("--seq_len")) seqLen = Integer.MAX_VALUE; // val and test: whole files
+    if (!given.hasMatchedOption("--seq_len"))
+      seqLen = Integer.MAX_VALUE; // val and test: whole files
     if (!given.hasMatchedOption("-e")) numEpochs = Integer.MAX_VALUE; // the budget ends it
-    if (!given.hasMatchedOption("--kilo_training_samples")) kiloTrainingSamples = BudgetRecipe.TRAIN_SHARE;
+    if (!given.hasMatchedOption("--kilo_training_samples"))
+      kiloTrainingSamples = BudgetRecipe.TRAIN_SHARE;
     if (!given.hasMatchedOption("--kilo_val_samples")) kiloValSamples = BudgetRecipe.VAL_SHARE;
     if (!given.hasMatchedOption("--kilo_test_samples")) kiloTestSamples = BudgetRecipe.TEST_SHARE;
   }
@@ -237,19 +320,33 @@ public final class TrainCommand implements Callable<Integer> {
     return new TrainOptions(
         new TrainOptions.Model(modelType.cell(), numLayers, hiddenSize, inputs),
         new TrainOptions.Loss(trainer.objective(), dropMasking, computeAdsLoss),
-        new TrainOptions.Link(absoluteFiles(link.presets), link.traffic, link.kind(), link.infiniteQueue,
+        new TrainOptions.Link(
+            absoluteFiles(link.presets),
+            link.traffic,
+            link.kind(),
+            link.infiniteQueue,
             absolute(link.scheduleFile())),
-        new TrainOptions.Sizes(seqLen, kiloTrainingSamples, kiloValSamples, kiloTestSamples, multiloader, window,
+        new TrainOptions.Sizes(
+            seqLen,
+            kiloTrainingSamples,
+            kiloValSamples,
+            kiloTestSamples,
+            multiloader,
+            window,
             burnIn),
         new TrainOptions.Seeds(seed(dataSeed), seed(torchSeed)),
         new TrainOptions.Schedule(numEpochs, learningRate, dropoutRate, absolute(init)),
-        absoluteFiles(dagData), normalize, trackGrad);
+        absoluteFiles(dagData),
+        normalize,
+        trackGrad);
   }
 
   /** Paths of existing files made absolute, so --resume finds them from any working directory. */
   private static List<String> absoluteFiles(List<String> namesOrPaths) {
     return namesOrPaths.stream()
-        .map(p -> java.nio.file.Files.exists(Path.of(p)) ? Path.of(p).toAbsolutePath().normalize().toString() : p)
+        .map(p -> java.nio.file.Files.exists(Path.of(p))
+            ? Path.of(p).toAbsolutePath().normalize().toString()
+            : p)
         .toList();
   }
 
@@ -279,7 +376,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     @Override
-    public void started(Path runDir, int firstEpoch, int epochs, int batchesPerEpoch, List<String> notes) {
+    public void started(
+        Path runDir, int firstEpoch, int epochs, int batchesPerEpoch, List<String> notes) {
       notes.forEach(n -> System.err.println("note: " + n));
       batches = batchesPerEpoch;
     }
@@ -305,7 +403,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public void interrupted(Path checkpoint) {
       if (bar != null) bar.close();
-      System.err.println("interrupted: resume with --resume " + checkpoint.getParent() + " (checkpoint " + checkpoint.getFileName() + ")");
+      System.err.println("interrupted: resume with --resume " + checkpoint.getParent()
+          + " (checkpoint " + checkpoint.getFileName() + ")");
     }
 
     private static ProgressBar bar(String task, long max) {

@@ -16,7 +16,9 @@ import org.lemurnn.model.ModelSpec;
 import org.lemurnn.train.model.DjlPredictor;
 import org.lemurnn.train.model.LinkModel;
 
-/** The pure-Java cells step like the training module's DJL blocks (libtorch), for every model type. */
+/**
+ * The pure-Java cells step like the training module's DJL blocks (libtorch), for every model type.
+ */
 class CellsMatchDjlTest {
   @ParameterizedTest
   @EnumSource(CellType.class)
@@ -36,7 +38,9 @@ class CellsMatchDjlTest {
         djl.step(x, b);
         for (int k = 0; k < Predictor.OUTPUTS; k++) {
           double tolerance = 1e-5 * Math.max(1, Math.abs(b[k]));
-          assertThat((double) a[k]).as("%s output %d at step %d", cell, k, t).isBetween(b[k] - tolerance, b[k] + tolerance);
+          assertThat((double) a[k])
+              .as("%s output %d at step %d", cell, k, t)
+              .isBetween(b[k] - tolerance, b[k] + tolerance);
         }
       }
     }

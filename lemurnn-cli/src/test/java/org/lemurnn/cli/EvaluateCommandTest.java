@@ -31,7 +31,8 @@ class EvaluateCommandTest {
   static final String RNN_PT = RunModelCommandTest.RNN_PT.toString();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path tmp;
+  @TempDir
+  Path tmp;
 
   private static String[] args(String... extra) {
     List<String> a = new ArrayList<>(List.of("evaluate", "-m", RNN_PT, "--dag_data"));
@@ -40,13 +41,21 @@ class EvaluateCommandTest {
     return a.toArray(String[]::new);
   }
 
-  /** Drop rate (%) and nearest-rank p99 latency (ms) of a trace file, read from its rows directly. */
+  /**
+   * Drop rate (%) and nearest-rank p99 latency (ms) of a trace file, read from its rows directly.
+   */
   private static double[] dropPercentAndP99(Path file) throws IOException {
-    List<String> rows = Files.readAllLines(file).subList(1, Files.readAllLines(file).size());
+    List<String> rows =
+        Files.readAllLines(file).subList(1, Files.readAllLines(file).size());
     long drops = rows.stream().filter(r -> r.split("\t")[5].equals("1")).count();
-    double[] latency = rows.stream().filter(r -> r.split("\t")[5].equals("0"))
-        .mapToDouble(r -> Double.parseDouble(r.split("\t")[4]) * 1000).sorted().toArray();
-    return new double[] {100.0 * drops / rows.size(), latency[(int) Math.ceil(0.99 * latency.length) - 1]};
+    double[] latency = rows.stream()
+        .filter(r -> r.split("\t")[5].equals("0"))
+        .mapToDouble(r -> Double.parseDouble(r.split("\t")[4]) * 1000)
+        .sorted()
+        .toArray();
+    return new double[] {
+      100.0 * drops / rows.size(), latency[(int) Math.ceil(0.99 * latency.length) - 1]
+    };
   }
 
   @Test
@@ -66,40 +75,61 @@ class EvaluateCommandTest {
       // the truth from the file's own rows
       double[] expected = dropPercentAndP99(FILES[i]);
       assertThat(t.get("true").get("drop_percent").asDouble()).isCloseTo(expected[0], within(1e-9));
-      assertThat(t.get("true").get("latency_p99_ms").asDouble()).isCloseTo(expected[1], within(1e-6));
+      assertThat(t.get("true").get("latency_p99_ms").asDouble())
+          .isCloseTo(expected[1], within(1e-6));
 
       // the table's row carries the JSON's figures, rounded
       String row = lines.stream().filter(l -> l.startsWith(name)).findFirst().orElseThrow();
       String[] cells = row.replace("|", " ").trim().split("\\s+");
       JsonNode model = t.get("model"), ideal = t.get("baseline");
       assertThat(Double.parseDouble(cells[1])).isEqualTo(t.get("capacity_mbps").asDouble());
-      assertThat(Double.parseDouble(cells[2])).isCloseTo(t.get("queue_kbyte").asDouble(), within(5e-4));
+      assertThat(Double.parseDouble(cells[2]))
+          .isCloseTo(t.get("queue_kbyte").asDouble(), within(5e-4));
       assertThat(Long.parseLong(cells[3])).isEqualTo(4000);
-      assertThat(Double.parseDouble(cells[4])).isCloseTo(t.get("true").get("drop_percent").asDouble(), within(0.005));
-      assertThat(Double.parseDouble(cells[5])).isCloseTo(model.get("figures").get("drop_percent").asDouble(), within(0.005));
-      assertThat(Double.parseDouble(cells[6])).isCloseTo(model.get("errors").get("drop_error_points").asDouble(), within(0.005));
-      assertThat(Double.parseDouble(cells[7])).isCloseTo(t.get("true").get("latency_p99_ms").asDouble(), within(5e-4));
-      assertThat(Double.parseDouble(cells[8])).isCloseTo(model.get("figures").get("latency_p99_ms").asDouble(), within(5e-4));
-      assertThat(percent(cells[9])).isCloseTo(model.get("errors").get("latency_p99_error_percent").asDouble(), within(0.05));
-      assertThat(Double.parseDouble(cells[10])).isCloseTo(model.get("errors").get("latency_w1_ms").asDouble(), within(5e-4));
-      assertThat(Double.parseDouble(cells[11])).isCloseTo(ideal.get("errors").get("drop_error_points").asDouble(), within(0.005));
-      assertThat(percent(cells[12])).isCloseTo(ideal.get("errors").get("latency_p99_error_percent").asDouble(), within(0.05));
-      assertThat(Double.parseDouble(cells[13])).isCloseTo(ideal.get("errors").get("latency_w1_ms").asDouble(), within(5e-4));
+      assertThat(Double.parseDouble(cells[4]))
+          .isCloseTo(t.get("true").get("drop_percent").asDouble(), within(0.005));
+      assertThat(Double.parseDouble(cells[5]))
+          .isCloseTo(model.get("figures").get("drop_percent").asDouble(), within(0.005));
+      assertThat(Double.parseDouble(cells[6]))
+          .isCloseTo(model.get("errors").get("drop_error_points").asDouble(), within(0.005));
+      assertThat(Double.parseDouble(cells[7]))
+          .isCloseTo(t.get("true").get("latency_p99_ms").asDouble(), within(5e-4));
+      assertThat(Double.parseDouble(cells[8]))
+          .isCloseTo(model.get("figures").get("latency_p99_ms").asDouble(), within(5e-4));
+      assertThat(percent(cells[9]))
+          .isCloseTo(model.get("errors").get("latency_p99_error_percent").asDouble(), within(0.05));
+      assertThat(Double.parseDouble(cells[10]))
+          .isCloseTo(model.get("errors").get("latency_w1_ms").asDouble(), within(5e-4));
+      assertThat(Double.parseDouble(cells[11]))
+          .isCloseTo(ideal.get("errors").get("drop_error_points").asDouble(), within(0.005));
+      assertThat(percent(cells[12]))
+          .isCloseTo(ideal.get("errors").get("latency_p99_error_percent").asDouble(), within(0.05));
+      assertThat(Double.parseDouble(cells[13]))
+          .isCloseTo(ideal.get("errors").get("latency_w1_ms").asDouble(), within(5e-4));
       // the error is the distance of the two figures
-      assertThat(model.get("errors").get("drop_error_points").asDouble()).isCloseTo(
-          Math.abs(model.get("figures").get("drop_percent").asDouble() - t.get("true").get("drop_percent").asDouble()), within(1e-9));
+      assertThat(model.get("errors").get("drop_error_points").asDouble())
+          .isCloseTo(
+              Math.abs(model.get("figures").get("drop_percent").asDouble()
+                  - t.get("true").get("drop_percent").asDouble()),
+              within(1e-9));
       assertThat(plots.resolve(name.replace(".csv", ".png"))).isNotEmptyFile();
     }
     // the mean row: the mean of the per-trace errors
-    String meanRow = lines.stream().filter(l -> l.startsWith("mean of 3")).findFirst().orElseThrow();
+    String meanRow =
+        lines.stream().filter(l -> l.startsWith("mean of 3")).findFirst().orElseThrow();
     String[] cells = meanRow.replace("|", " ").trim().split("\\s+");
     double meanError = 0;
-    for (JsonNode t : traces) meanError += t.get("model").get("errors").get("drop_error_points").asDouble() / 3;
-    assertThat(root.get("mean").get("model").get("errors").get("drop_error_points").asDouble()).isCloseTo(meanError, within(1e-9));
+    for (JsonNode t : traces)
+      meanError += t.get("model").get("errors").get("drop_error_points").asDouble() / 3;
+    assertThat(
+            root.get("mean").get("model").get("errors").get("drop_error_points").asDouble())
+        .isCloseTo(meanError, within(1e-9));
     assertThat(Double.parseDouble(cells[6])).isCloseTo(meanError, within(0.005));
     assertThat(plots.resolve("drop-rate.png")).isNotEmptyFile();
     // the ideal queue is close on these drop-tail links: within 3 points on each
-    for (JsonNode t : traces) assertThat(t.get("baseline").get("errors").get("drop_error_points").asDouble()).isLessThan(3);
+    for (JsonNode t : traces)
+      assertThat(t.get("baseline").get("errors").get("drop_error_points").asDouble())
+          .isLessThan(3);
   }
 
   private static double percent(String cell) {
@@ -114,15 +144,19 @@ class EvaluateCommandTest {
     paths(JSON.readTree(json.toFile()), "", keys);
     List<String> golden;
     try (InputStream in = getClass().getResourceAsStream("evaluate-json-keys.txt")) {
-      golden = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-          .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+      golden = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(l -> !l.isBlank() && !l.startsWith("#"))
+          .toList();
     }
     assertThat(new ArrayList<>(keys)).containsExactlyElementsOf(golden);
   }
 
   private static void paths(JsonNode node, String prefix, Set<String> out) {
     if (node.isObject()) {
-      node.properties().forEach(e -> paths(e.getValue(), prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), out));
+      node.properties()
+          .forEach(e ->
+              paths(e.getValue(), prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), out));
     } else if (node.isArray()) {
       for (JsonNode element : node) paths(element, prefix + "[]", out);
     } else {
@@ -149,18 +183,33 @@ class EvaluateCommandTest {
     }
   }
 
-  /** On a synthetic set the ideal link is the generator's own: it reproduces every sample exactly. */
+  /**
+   * On a synthetic set the ideal link is the generator's own: it reproduces every sample exactly.
+   */
   @Test
   void onSyntheticDataTheIdealLinkIsExactAndTimesHaveNoMs() throws IOException {
     Path json = tmp.resolve("synthetic.json");
-    Cli result = Cli.run("evaluate", "-m", RNN_PT, "--link_properties", "default", "--num", "3", "--seq_len", "500",
-        "--data_seed", "4", "--json", json.toString());
+    Cli result = Cli.run(
+        "evaluate",
+        "-m",
+        RNN_PT,
+        "--link_properties",
+        "default",
+        "--num",
+        "3",
+        "--seq_len",
+        "500",
+        "--data_seed",
+        "4",
+        "--json",
+        json.toString());
     assertThat(result.exitCode()).as(result.err()).isZero();
     JsonNode root = JSON.readTree(json.toFile());
     assertThat(root.get("units").asText()).isEqualTo("abstract");
     JsonNode mean = root.get("mean");
     assertThat(mean.get("true").get("drops").asLong()).isPositive();
-    assertThat(mean.get("baseline").get("errors").get("drop_error_points").asDouble()).isZero();
+    assertThat(mean.get("baseline").get("errors").get("drop_error_points").asDouble())
+        .isZero();
     assertThat(mean.get("baseline").get("errors").get("latency_w1").asDouble()).isZero();
     assertThat(mean.get("model").get("errors").has("latency_w1_ms")).isFalse();
     assertThat(root.get("traces").get(0).has("capacity")).isTrue();
@@ -194,7 +243,8 @@ class EvaluateCommandTest {
   @Test
   void anEmptyTraceIsAnErrorNamingIt() throws IOException {
     Path empty = tmp.resolve("mgtrace_C5_L0_Q10000_1_1.csv");
-    Files.writeString(empty, "packet_number\tsize\ttransmit_time\treceive_time\tlatency\tdropped_status\n");
+    Files.writeString(
+        empty, "packet_number\tsize\ttransmit_time\treceive_time\tlatency\tdropped_status\n");
     Cli result = Cli.run("evaluate", "-m", RNN_PT, "--dag_data", empty.toString());
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err()).contains("mgtrace_C5_L0_Q10000_1_1.csv: has a header but no packets");
@@ -206,7 +256,8 @@ class EvaluateCommandTest {
     Path dir = tmp.resolve("a/b");
     Files.createDirectories(dir);
     for (Path f : Arrays.copyOf(FILES, 2)) Files.copy(f, dir.resolve(f.getFileName()));
-    Cli result = Cli.run("evaluate", "-m", RNN_PT, "--dag_data", tmp.resolve("a").toString(), dir.toString());
+    Cli result = Cli.run(
+        "evaluate", "-m", RNN_PT, "--dag_data", tmp.resolve("a").toString(), dir.toString());
     assertThat(result.exitCode()).as(result.err()).isZero();
     try (Stream<String> rows = result.out().lines().filter(l -> l.startsWith("mgtrace_"))) {
       assertThat(rows.count()).isEqualTo(2);

@@ -17,53 +17,92 @@ import org.lemurnn.testkit.TestData;
 
 /**
  * Training for fidelity on real kernel-link traces (test data {@code testdata/kernel-tbf/}, copied
- * from the reference data): windows over whole files, the ideal-queue inputs, the most faithful model kept,
- * --init and the budget recipe, judged by evaluate on a file no training saw.
+ * from the reference data): windows over whole files, the ideal-queue inputs, the most faithful
+ * model kept, --init and the budget recipe, judged by evaluate on a file no training saw.
  */
 class FaithfulTrainingTest {
   private static final Path KERNEL = TestData.path("kernel-tbf");
-  private static final Path HELD_OUT = TestData.path("kernel-tbf/held-out/mgtrace_C2_L0_Q23880_1796218071_44.csv");
+  private static final Path HELD_OUT =
+      TestData.path("kernel-tbf/held-out/mgtrace_C2_L0_Q23880_1796218071_44.csv");
 
   private static Path onlyRun(Path parent, String prefix) throws Exception {
     try (Stream<Path> runs = Files.list(parent)) {
-      List<Path> found = runs.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+      List<Path> found =
+          runs.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
       assertThat(found).as("runs under %s", parent).hasSize(1);
       return found.getFirst();
     }
   }
 
   private static JsonNode evaluate(Path model, Path json) throws Exception {
-    Cli cli = Cli.run("evaluate", "-m", model.toString(), "--dag_data", HELD_OUT.toString(), "--json", json.toString());
+    Cli cli = Cli.run(
+        "evaluate",
+        "-m",
+        model.toString(),
+        "--dag_data",
+        HELD_OUT.toString(),
+        "--json",
+        json.toString());
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     return new ObjectMapper().readTree(json.toFile()).get("mean");
   }
 
   /**
-   * The failure of issue 13: trained on measured prefixes with the argmax rule, a model predicted no
-   * drops on traces that drop a fifth of their packets. Windows, the ideal-queue inputs and sampled
-   * drops make a short training predict them.
+   * The failure of issue 13: trained on measured prefixes with the argmax rule, a model predicted
+   * no drops on traces that drop a fifth of their packets. Windows, the ideal-queue inputs and
+   * sampled drops make a short training predict them.
    */
   @Test
-  void aShortWindowedTrainingOnKernelTracesDropsOnAHighLoadTraceItNeverSaw(@TempDir Path out) throws Exception {
-    Cli train = Cli.run("train", "--dag_data", KERNEL.resolve("train").toString(), "--window", "128", "--burn_in", "64",
-        "--inputs", "Bscqix", "-s", "8", "-e", "12", "--seq_len", "4000", "--kilo_training_samples", "0.6",
-        "--kilo_val_samples", "0.2", "--kilo_test_samples", "0.2", "--data_seed", "1", "--torch_seed", "1",
-        "--out", out.toString());
+  void aShortWindowedTrainingOnKernelTracesDropsOnAHighLoadTraceItNeverSaw(@TempDir Path out)
+      throws Exception {
+    Cli train = Cli.run(
+        "train",
+        "--dag_data",
+        KERNEL.resolve("train").toString(),
+        "--window",
+        "128",
+        "--burn_in",
+        "64",
+        "--inputs",
+        "Bscqix",
+        "-s",
+        "8",
+        "-e",
+        "12",
+        "--seq_len",
+        "4000",
+        "--kilo_training_samples",
+        "0.6",
+        "--kilo_val_samples",
+        "0.2",
+        "--kilo_test_samples",
+        "0.2",
+        "--data_seed",
+        "1",
+        "--torch_seed",
+        "1",
+        "--out",
+        out.toString());
     assertThat(train.exitCode()).as(train.err()).isZero();
     Path run = onlyRun(out, "model-");
     assertThat(run.getFileName().toString()).contains("_Bscqix_bd_window128");
     assertThat(run.resolve("model-best.safetensors")).isRegularFile();
     // the kept model names the drop rule that emulated the validation files best
-    assertThat(ModelFile.read(run.resolve("model-best.safetensors")).spec().dropRule()).isIn("sample", "argmax");
+    assertThat(ModelFile.read(run.resolve("model-best.safetensors")).spec().dropRule())
+        .isIn("sample", "argmax");
     // every epoch is judged on the whole validation files
     String history = Files.readString(run.resolve("training_history.json"));
-    assertThat(history.lines()).hasSize(12).allMatch(l -> l.contains("\"fidelity\":") && l.contains("\"best_fidelity_epoch\":"));
+    assertThat(history.lines())
+        .hasSize(12)
+        .allMatch(l -> l.contains("\"fidelity\":") && l.contains("\"best_fidelity_epoch\":"));
 
     JsonNode mean = evaluate(run.resolve("model-best.safetensors"), out.resolve("eval.json"));
     double trueDrops = mean.get("true").get("drop_percent").asDouble();
     double predicted = mean.get("model").get("figures").get("drop_percent").asDouble();
     assertThat(trueDrops).isCloseTo(19.3, org.assertj.core.api.Assertions.within(0.05));
-    assertThat(predicted).as("predicted drop %% on a trace that drops %.1f%%", trueDrops).isGreaterThan(5);
+    assertThat(predicted)
+        .as("predicted drop %% on a trace that drops %.1f%%", trueDrops)
+        .isGreaterThan(5);
   }
 
   @Test
@@ -71,46 +110,91 @@ class FaithfulTrainingTest {
     assertThat(Cli.run(tiny(out.resolve("a"), "4", "0", "0.001")).exitCode()).isZero();
     Path first = onlyRun(out.resolve("a"), "model-").resolve("model-0.safetensors");
 
-    // another torch seed (other initial weights) and a learning rate too small to move a weight: the
+    // another torch seed (other initial weights) and a learning rate too small to move a weight:
+    // the
     // new run's epoch 0 is the model it started from
-    Cli again = Cli.run(concat(tiny(out.resolve("b"), "4", "5", "1e-12"), "--init", first.toString()));
+    Cli again =
+        Cli.run(concat(tiny(out.resolve("b"), "4", "5", "1e-12"), "--init", first.toString()));
     assertThat(again.exitCode()).as(again.err()).isZero();
-    ModelFile a = ModelFile.read(first), b = ModelFile.read(onlyRun(out.resolve("b"), "model-").resolve("model-0.safetensors"));
+    ModelFile a = ModelFile.read(first),
+        b = ModelFile.read(onlyRun(out.resolve("b"), "model-").resolve("model-0.safetensors"));
     for (String name : a.tensors().keySet()) {
       Tensor x = a.tensor(name), y = b.tensor(name);
       for (int i = 0; i < x.data().length; i++) {
-        assertThat(y.data()[i]).as(name).isCloseTo(x.data()[i], org.assertj.core.api.Assertions.within(1e-6f));
+        assertThat(y.data()[i])
+            .as(name)
+            .isCloseTo(x.data()[i], org.assertj.core.api.Assertions.within(1e-6f));
       }
     }
 
-    Cli wrong = Cli.run(concat(tiny(out.resolve("c"), "8", "0", "0.001"), "--init", first.toString()));
+    Cli wrong =
+        Cli.run(concat(tiny(out.resolve("c"), "8", "0", "0.001"), "--init", first.toString()));
     assertThat(wrong.exitCode()).isEqualTo(1);
-    assertThat(wrong.err()).contains("--init needs a model of this run's shape", "droprelurnn 1x4", "droprelurnn 1x8");
+    assertThat(wrong.err())
+        .contains("--init needs a model of this run's shape", "droprelurnn 1x4", "droprelurnn 1x8");
   }
 
   private static String[] tiny(Path out, String hidden, String torchSeed, String learningRate) {
-    return new String[] {"train", "-e", "1", "-s", hidden, "--kilo_training_samples", "0.0625", "--kilo_val_samples",
-        "0.03125", "--kilo_test_samples", "0.03125", "--seq_len", "16", "--data_seed", "0", "--torch_seed", torchSeed,
-        "-r", learningRate, "--out", out.toString()};
+    return new String[] {
+      "train",
+      "-e",
+      "1",
+      "-s",
+      hidden,
+      "--kilo_training_samples",
+      "0.0625",
+      "--kilo_val_samples",
+      "0.03125",
+      "--kilo_test_samples",
+      "0.03125",
+      "--seq_len",
+      "16",
+      "--data_seed",
+      "0",
+      "--torch_seed",
+      torchSeed,
+      "-r",
+      learningRate,
+      "--out",
+      out.toString()
+    };
   }
 
   @Test
-  void theBudgetRecipePretrainsFineTunesAndKeepsTheMostFaithfulModel(@TempDir Path out) throws Exception {
-    Cli cli = Cli.run("train", "--dag_data", KERNEL.resolve("train").toString(), "--budget_minutes", "0.4", "-s", "4",
-        "--data_seed", "2", "--torch_seed", "2", "--out", out.toString());
+  void theBudgetRecipePretrainsFineTunesAndKeepsTheMostFaithfulModel(@TempDir Path out)
+      throws Exception {
+    Cli cli = Cli.run(
+        "train",
+        "--dag_data",
+        KERNEL.resolve("train").toString(),
+        "--budget_minutes",
+        "0.4",
+        "-s",
+        "4",
+        "--data_seed",
+        "2",
+        "--torch_seed",
+        "2",
+        "--out",
+        out.toString());
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     Path budget = onlyRun(out, "budget-");
-    assertThat(cli.out()).contains("the model for forward: " + budget.resolve("model-best.safetensors"));
-    assertThat(budget.resolve("matched-link.json")).content().contains("\"units\": \"physical\"", "\"max_capacity\": 10.0000",
-        "\"min_capacity\": 2.00000");
-    Path pretrain = onlyRun(budget, "model-trainer_bx-droprelurnn-l1_h4-bytequeue_Bscqix_bd_window256-");
+    assertThat(cli.out())
+        .contains("the model for forward: " + budget.resolve("model-best.safetensors"));
+    assertThat(budget.resolve("matched-link.json"))
+        .content()
+        .contains(
+            "\"units\": \"physical\"", "\"max_capacity\": 10.0000", "\"min_capacity\": 2.00000");
+    Path pretrain =
+        onlyRun(budget, "model-trainer_bx-droprelurnn-l1_h4-bytequeue_Bscqix_bd_window256-");
     Path fineTune = onlyRun(budget, "model-trainer_bx-droprelurnn-l1_h4-dag_Bscqix_bd_window256-");
-    assertThat(Files.readString(fineTune.resolve("model-properties.json"))).contains(
-        "\"init\":\"" + pretrain.resolve("model-best.safetensors") + "\"");
+    assertThat(Files.readString(fineTune.resolve("model-properties.json")))
+        .contains("\"init\":\"" + pretrain.resolve("model-best.safetensors") + "\"");
     // the kept model is one of the two runs' best
     byte[] kept = Files.readAllBytes(budget.resolve("model-best.safetensors"));
     assertThat(kept).isEqualTo(Files.readAllBytes(fineTune.resolve("model-best.safetensors")));
-    assertThat(ModelFile.read(budget.resolve("model-best.safetensors")).spec().inputStr()).isEqualTo("Bscqix");
+    assertThat(ModelFile.read(budget.resolve("model-best.safetensors")).spec().inputStr())
+        .isEqualTo("Bscqix");
   }
 
   private static String[] concat(String[] a, String... b) {

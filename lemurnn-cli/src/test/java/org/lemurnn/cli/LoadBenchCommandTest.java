@@ -17,8 +17,18 @@ class LoadBenchCommandTest {
   @ParameterizedTest
   @ValueSource(strings = {"1000", "0"})
   void aLowRateIsOfferedInFullAndHeld(String sinkPollUs) {
-    Cli r = Cli.run("bench-forward", "--models", "relurnn:1x8", "--rates", "2000", "--seconds", "0.5", "--realtime", "0",
-        "--sink_poll_us", sinkPollUs);
+    Cli r = Cli.run(
+        "bench-forward",
+        "--models",
+        "relurnn:1x8",
+        "--rates",
+        "2000",
+        "--seconds",
+        "0.5",
+        "--realtime",
+        "0",
+        "--sink_poll_us",
+        sinkPollUs);
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<String> lines = r.out().lines().toList();
     List<String> header = Arrays.asList(lines.getFirst().split("\t"));
@@ -32,7 +42,9 @@ class LoadBenchCommandTest {
     double maxUs = Double.parseDouble(row.get(header.indexOf("release_error_max_us")));
     assertThat(maxUs).isGreaterThanOrEqualTo(medianUs);
     assertThat(row.getLast()).isEqualTo("yes");
-    assertThat(r.out()).contains("relurnn:1x8: held 2000 packets/s per direction").doesNotContain("scheduling");
+    assertThat(r.out())
+        .contains("relurnn:1x8: held 2000 packets/s per direction")
+        .doesNotContain("scheduling");
   }
 
   @Test

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 class LoadSinkTest {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-  /** Datagrams that wait in the socket between two reads are all counted, and those left at the end too. */
+  /**
+   * Datagrams that wait in the socket between two reads are all counted, and those left at the end
+   * too.
+   */
   @Test
   void aPollingSinkCountsEveryDatagram() throws Exception {
     try (LoadSink sink = LoadSink.open(LOOPBACK, 20_000);

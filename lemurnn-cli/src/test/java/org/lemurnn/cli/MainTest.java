@@ -22,17 +22,22 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
-/** What every command shares: usage errors, other spellings of options, completion, progress in logs. */
+/**
+ * What every command shares: usage errors, other spellings of options, completion, progress in
+ * logs.
+ */
 class MainTest {
-  @TempDir Path tmp;
+  @TempDir
+  Path tmp;
 
   @Test
   void aUsageErrorIsOneLineNamingTheFlagAndWhereTheHelpIs() {
     Cli result = Cli.run("train", "--num_layers", "three");
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err().lines().toList()).containsExactly(
-        "lemurnn: Invalid value for option '--num_layers': 'three' is not an int",
-        "Try 'lemurnn train --help' for more information.");
+    assertThat(result.err().lines().toList())
+        .containsExactly(
+            "lemurnn: Invalid value for option '--num_layers': 'three' is not an int",
+            "Try 'lemurnn train --help' for more information.");
     assertThat(result.out()).isEmpty();
   }
 
@@ -40,7 +45,9 @@ class MainTest {
   void anUnknownFlagGetsItsNearMissesNotTheHelp() {
     Cli result = Cli.run("generate", "--seq_lenn", "10");
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).startsWith("lemurnn: Unknown option").contains("--seq_len")
+    assertThat(result.err())
+        .startsWith("lemurnn: Unknown option")
+        .contains("--seq_len")
         .endsWith("Try 'lemurnn generate --help' for more information." + System.lineSeparator())
         .doesNotContain("Usage:");
   }
@@ -54,7 +61,8 @@ class MainTest {
 
   private static void collect(CommandLine command, List<String> path, List<Object[]> found) {
     for (OptionSpec option : command.getCommandSpec().options()) {
-      for (String name : option.names()) if (name.contains("_")) found.add(new Object[] {path, name});
+      for (String name : option.names())
+        if (name.contains("_")) found.add(new Object[] {path, name});
     }
     command.getSubcommands().forEach((name, sub) -> {
       List<String> subPath = new ArrayList<>(path);
@@ -67,7 +75,11 @@ class MainTest {
   @SuppressWarnings("unchecked") // the rows of a @MethodSource are Object[]
   void theOptionsOfTheOriginalAreFound() {
     assertThat(snakeOptions().map(o -> String.join(" ", (List<String>) o[0]) + " " + o[1]))
-        .contains("train --num_layers", "train --dag_data", "generate --data_seed", "forward --tx_yield_us")
+        .contains(
+            "train --num_layers",
+            "train --dag_data",
+            "generate --data_seed",
+            "forward --tx_yield_us")
         .hasSizeGreaterThan(30);
   }
 
@@ -82,7 +94,8 @@ class MainTest {
 
   @Test
   void tracesIsAnotherNameOfDagData() {
-    assertThat(outcome(List.of("train"), "--traces", "--dag_data")).isEqualTo(outcome(List.of("train"), "--dag_data", "--dag_data"))
+    assertThat(outcome(List.of("train"), "--traces", "--dag_data"))
+        .isEqualTo(outcome(List.of("train"), "--dag_data", "--dag_data"))
         .contains("x7");
     assertThat(outcome(List.of("run-model"), "--traces", "--dag_data")).contains("x7");
   }
@@ -116,7 +129,8 @@ class MainTest {
   /** A value of the option's type that is not its default. */
   private static String sample(OptionSpec option) {
     Class<?> type = option.auxiliaryTypes().length > 0 ? option.auxiliaryTypes()[0] : option.type();
-    if (type.isEnum()) return type.getEnumConstants()[type.getEnumConstants().length - 1].toString();
+    if (type.isEnum())
+      return type.getEnumConstants()[type.getEnumConstants().length - 1].toString();
     if (type == String.class || type == Path.class || type == java.io.File.class) return "x7";
     return "7";
   }
@@ -125,7 +139,8 @@ class MainTest {
   void aliasesNeverTakeAValueForASubcommandOrPassTheEndOfOptions() {
     CommandLine cli = Main.commandLine();
     OptionAliases aliases = OptionAliases.install(cli);
-    assertThat(aliases.rewrite(cli, "generate", "--out", "train", "--seq-len", "5", "--", "--data-seed"))
+    assertThat(aliases.rewrite(
+            cli, "generate", "--out", "train", "--seq-len", "5", "--", "--data-seed"))
         .containsExactly("generate", "--out", "train", "--seq_len", "5", "--", "--data-seed");
     assertThat(aliases.rewrite(cli, "train", "--num-layers=3", "--traces", "t"))
         .containsExactly("train", "--num_layers=3", "--dag_data", "t");
@@ -134,40 +149,67 @@ class MainTest {
   @Test
   void eachCommandsHelpSaysHyphensWork() {
     Cli help = Cli.run("train", "--help");
-    assertThat(help.out()).contains("Options with underscores may be written with hyphens too")
+    assertThat(help.out())
+        .contains("Options with underscores may be written with hyphens too")
         .contains("--traces is another name of --dag_data.");
     CommandSpec info = Main.commandLine().getSubcommands().get("info").getCommandSpec();
-    assertThat(info.usageMessage().footer()).isEmpty(); // nothing to say where there are no underscores
+    assertThat(info.usageMessage().footer())
+        .isEmpty(); // nothing to say where there are no underscores
   }
 
   @Test
   void completionPrintsABashScriptWithTheCommandsAndOptions() {
     Cli result = Cli.run("completion");
     assertThat(result.exitCode()).as(result.err()).isZero();
-    assertThat(result.out()).startsWith("#!/usr/bin/env bash").contains("complete -F")
-        .contains("run-model").contains("--num_layers").contains("--tx_yield_us");
+    assertThat(result.out())
+        .startsWith("#!/usr/bin/env bash")
+        .contains("complete -F")
+        .contains("run-model")
+        .contains("--num_layers")
+        .contains("--tx_yield_us");
   }
 
   @Test
   void aLogGetsPlainLinesAtMostOnePerTenthOfTheWork() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Bars.TenthLines lines = new Bars.TenthLines(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("work").setInitialMax(250).setRenderer(lines)
-        .setConsumer(lines).continuousUpdate().build()) {
+    Bars.TenthLines lines =
+        new Bars.TenthLines(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    try (ProgressBar bar = new ProgressBarBuilder()
+        .setTaskName("work")
+        .setInitialMax(250)
+        .setRenderer(lines)
+        .setConsumer(lines)
+        .continuousUpdate()
+        .build()) {
       for (int i = 0; i < 250; i++) bar.step();
     }
     List<String> printed = bytes.toString(StandardCharsets.UTF_8).lines().toList();
-    assertThat(printed).hasSizeBetween(1, 10).allMatch(l -> l.matches("work: \\d+/250 \\(\\d+0%\\) after \\d+\\.\\d s"));
+    assertThat(printed)
+        .hasSizeBetween(1, 10)
+        .allMatch(l -> l.matches("work: \\d+/250 \\(\\d+0%\\) after \\d+\\.\\d s"));
     assertThat(printed.getLast()).startsWith("work: 250/250 (100%)");
-    assertThat(printed.stream().map(l -> l.replaceAll(".*\\((\\d+)%.*", "$1")).distinct()).hasSameSizeAs(printed);
+    assertThat(printed.stream().map(l -> l.replaceAll(".*\\((\\d+)%.*", "$1")).distinct())
+        .hasSameSizeAs(printed);
   }
 
   @Test
   void aCommandInALogWritesNoBars() {
-    Cli result = Cli.run("generate", "--num", "3", "--seq_len", "50", "--out", tmp.resolve("g").toString());
+    Cli result = Cli.run(
+        "generate", "--num", "3", "--seq_len", "50", "--out", tmp.resolve("g").toString());
     assertThat(result.exitCode()).as(result.err()).isZero();
-    assertThat(result.err()).doesNotContain("\r").doesNotContain("[").contains("generate: 3/3 (100%)");
-    Cli forced = Cli.run("--progress", "generate", "--num", "3", "--seq_len", "50", "--out", tmp.resolve("h").toString());
+    assertThat(result.err())
+        .doesNotContain("\r")
+        .doesNotContain("[")
+        .contains("generate: 3/3 (100%)");
+    Cli forced = Cli.run(
+        "--progress",
+        "generate",
+        "--num",
+        "3",
+        "--seq_len",
+        "50",
+        "--out",
+        tmp.resolve("h").toString());
     assertThat(forced.err()).contains("\r").contains("[====");
   }
 }

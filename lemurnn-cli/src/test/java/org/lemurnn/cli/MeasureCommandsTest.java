@@ -24,43 +24,95 @@ import org.lemurnn.trace.TraceFile;
  */
 class MeasureCommandsTest {
   private static final long T0 = 1_796_000_000_000_000_000L;
-  @TempDir Path dir;
+
+  @TempDir
+  Path dir;
 
   @Test
   void trainTakesProbeAndCaptureTracesWithoutConversion() throws Exception {
     Path traces = dir.resolve("traces");
-    try (ProbeServer server = ProbeServer.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), traces, 0)) {
+    try (ProbeServer server =
+        ProbeServer.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), traces, 0)) {
       Thread serving = Thread.ofPlatform().start(() -> {
         try {
-          server.serve(true, line -> { });
+          server.serve(true, line -> {});
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
       });
-      Cli probe = Cli.run("probe", "client", "--to", "127.0.0.1:" + server.address().getPort(), "--packets", "200",
-          "--rate_mbps", "20", "--runs", "2", "--data_seed", "4", "--drain_ms", "100", "--realtime", "0",
-          "--link", "20,0,30000");
+      Cli probe = Cli.run(
+          "probe",
+          "client",
+          "--to",
+          "127.0.0.1:" + server.address().getPort(),
+          "--packets",
+          "200",
+          "--rate_mbps",
+          "20",
+          "--runs",
+          "2",
+          "--data_seed",
+          "4",
+          "--drain_ms",
+          "100",
+          "--realtime",
+          "0",
+          "--link",
+          "20,0,30000");
       serving.join(5000);
       assertThat(probe.exitCode()).as(probe.err()).isZero();
-      assertThat(probe.out().lines().filter(l -> l.startsWith("run "))).hasSize(2)
-          .allSatisfy(l -> assertThat(l).contains("200 packets", "lag p50", "mgtrace_C20_L0_Q30000_"));
+      assertThat(probe.out().lines().filter(l -> l.startsWith("run ")))
+          .hasSize(2)
+          .allSatisfy(
+              l -> assertThat(l).contains("200 packets", "lag p50", "mgtrace_C20_L0_Q30000_"));
     }
 
     Path sent = dir.resolve("sent.pcap"), received = dir.resolve("received.pcap");
     writeCaptures(sent, received, 2, 64);
-    Cli convert = Cli.run("pcap-to-trace", "--sent", sent.toString(), "--received", received.toString(), "--out",
-        traces.toString(), "--link", "10,5,20000", "--gap_s", "1");
+    Cli convert = Cli.run(
+        "pcap-to-trace",
+        "--sent",
+        sent.toString(),
+        "--received",
+        received.toString(),
+        "--out",
+        traces.toString(),
+        "--link",
+        "10,5,20000",
+        "--gap_s",
+        "1");
     assertThat(convert.exitCode()).as(convert.err()).isZero();
-    assertThat(convert.out().lines()).hasSize(2).allSatisfy(l -> assertThat(l).contains("mgtrace_C10_L5_Q20000_", "64 packets"));
+    assertThat(convert.out().lines())
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l).contains("mgtrace_C10_L5_Q20000_", "64 packets"));
     try (Stream<Path> files = Files.list(traces)) {
       List<Path> all = files.toList();
       assertThat(all).hasSize(4);
       for (Path f : all) assertThat(TraceFile.read(f).length()).isIn(200, 64);
     }
 
-    Cli train = Cli.run("train", "--dag_data", traces.toString(), "-e", "1", "-s", "4", "--seq_len", "16",
-        "--kilo_training_samples", "0.002", "--kilo_val_samples", "0.001", "--kilo_test_samples", "0.001",
-        "--data_seed", "0", "--torch_seed", "0", "--out", dir.resolve("runs").toString());
+    Cli train = Cli.run(
+        "train",
+        "--dag_data",
+        traces.toString(),
+        "-e",
+        "1",
+        "-s",
+        "4",
+        "--seq_len",
+        "16",
+        "--kilo_training_samples",
+        "0.002",
+        "--kilo_val_samples",
+        "0.001",
+        "--kilo_test_samples",
+        "0.001",
+        "--data_seed",
+        "0",
+        "--torch_seed",
+        "0",
+        "--out",
+        dir.resolve("runs").toString());
     assertThat(train.exitCode()).as(train.err()).isZero();
     assertThat(train.out()).contains("epoch 0/0  train ");
   }
@@ -69,13 +121,30 @@ class MeasureCommandsTest {
   void aTraceOfAnUnknownLinkIsRefusedByTrainUntilRenamed() throws Exception {
     Path sent = dir.resolve("s.pcap"), received = dir.resolve("r.pcap"), traces = dir.resolve("t");
     writeCaptures(sent, received, 3, 40);
-    Cli convert = Cli.run("pcap-to-trace", "--sent", sent.toString(), "--received", received.toString(), "--out",
-        traces.toString(), "--gap_s", "1");
+    Cli convert = Cli.run(
+        "pcap-to-trace",
+        "--sent",
+        sent.toString(),
+        "--received",
+        received.toString(),
+        "--out",
+        traces.toString(),
+        "--gap_s",
+        "1");
     assertThat(convert.exitCode()).as(convert.err()).isZero();
     assertThat(convert.out()).contains("mgtrace_Cunknown_Lunknown_Qunknown_");
-    Cli train = Cli.run("train", "--dag_data", traces.toString(), "-e", "1", "--out", dir.resolve("runs").toString());
+    Cli train = Cli.run(
+        "train",
+        "--dag_data",
+        traces.toString(),
+        "-e",
+        "1",
+        "--out",
+        dir.resolve("runs").toString());
     assertThat(train.exitCode()).isEqualTo(1);
-    assertThat(train.err()).contains("link of this measured trace is unknown", "rename it").doesNotContain("Exception");
+    assertThat(train.err())
+        .contains("link of this measured trace is unknown", "rename it")
+        .doesNotContain("Exception");
   }
 
   @Test
@@ -83,10 +152,18 @@ class MeasureCommandsTest {
     Cli c = Cli.run("probe", "client", "--to", "nowhere", "--rate_mbps", "1");
     assertThat(c.exitCode()).isEqualTo(1);
     assertThat(c.err()).contains("--to must be ADDR:PORT");
-    Cli link = Cli.run("pcap-to-trace", "--sent", "a", "--received", "b", "--out", "c", "--link", "8,0");
+    Cli link =
+        Cli.run("pcap-to-trace", "--sent", "a", "--received", "b", "--out", "c", "--link", "8,0");
     assertThat(link.exitCode()).isEqualTo(2);
     assertThat(link.err()).contains("expected C,L,Q");
-    Cli missing = Cli.run("pcap-to-trace", "--sent", dir.resolve("none.pcap").toString(), "--received", "b", "--out", "c");
+    Cli missing = Cli.run(
+        "pcap-to-trace",
+        "--sent",
+        dir.resolve("none.pcap").toString(),
+        "--received",
+        "b",
+        "--out",
+        "c");
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.err()).contains("none.pcap: no such capture file");
   }
@@ -95,7 +172,8 @@ class MeasureCommandsTest {
    * Raw-IP pcap captures of {@code experiments} bursts of {@code packets} UDP packets 2 s apart;
    * after the link every seventh is lost and the rest arrive 1 to 5 ms late with TTL one less.
    */
-  private static void writeCaptures(Path sent, Path received, int experiments, int packets) throws IOException {
+  private static void writeCaptures(Path sent, Path received, int experiments, int packets)
+      throws IOException {
     ByteArrayOutputStream s = header(), r = header();
     for (int e = 0; e < experiments; e++) {
       for (int i = 0; i < packets; i++) {
@@ -112,14 +190,23 @@ class MeasureCommandsTest {
   private static ByteArrayOutputStream header() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-    h.putInt(0xa1b23c4d).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(101);
+    h.putInt(0xa1b23c4d)
+        .putShort((short) 2)
+        .putShort((short) 4)
+        .putInt(0)
+        .putInt(0)
+        .putInt(65535)
+        .putInt(101);
     out.writeBytes(h.array());
     return out;
   }
 
   private static void record(ByteArrayOutputStream out, long ns, byte[] packet) {
     ByteBuffer r = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-    r.putInt((int) (ns / 1_000_000_000L)).putInt((int) (ns % 1_000_000_000L)).putInt(packet.length).putInt(packet.length);
+    r.putInt((int) (ns / 1_000_000_000L))
+        .putInt((int) (ns % 1_000_000_000L))
+        .putInt(packet.length)
+        .putInt(packet.length);
     out.writeBytes(r.array());
     out.writeBytes(packet);
   }
@@ -127,9 +214,16 @@ class MeasureCommandsTest {
   private static byte[] udp(int id, int ttl) {
     int payload = 100 + id % 900;
     ByteBuffer b = ByteBuffer.allocate(28 + payload);
-    b.put((byte) 0x45).put((byte) 0).putShort((short) (28 + payload)).putShort((short) id).putShort((short) 0);
+    b.put((byte) 0x45)
+        .put((byte) 0)
+        .putShort((short) (28 + payload))
+        .putShort((short) id)
+        .putShort((short) 0);
     b.put((byte) ttl).put((byte) 17).putShort((short) ttl).putInt(0x0a000001).putInt(0x0a000002);
-    b.putShort((short) 4000).putShort((short) 5201).putShort((short) (8 + payload)).putShort((short) 0);
+    b.putShort((short) 4000)
+        .putShort((short) 5201)
+        .putShort((short) (8 + payload))
+        .putShort((short) 0);
     b.putInt(id);
     return b.array();
   }

@@ -15,10 +15,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.metrics.SequenceReport;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.metrics.SequenceReport;
 import org.lemurnn.model.Tensor;
 import org.lemurnn.testkit.Cli;
 import org.lemurnn.testkit.TestData;
@@ -28,13 +28,18 @@ import org.lemurnn.trace.TraceRows;
 
 class RunModelCommandTest {
   static final Path TRACE = TestData.path("traces/mgtrace_C1_L0_Q69350_1764000000_13.csv");
-  static final Path RNN_PT = TestData.path("pytorch-models/rnn_relu_l1_h8/modelstate-torchscript-25.pt");
+  static final Path RNN_PT =
+      TestData.path("pytorch-models/rnn_relu_l1_h8/modelstate-torchscript-25.pt");
 
-  @TempDir Path tmp;
+  @TempDir
+  Path tmp;
 
   /** Rows of a trace file marked dropped, counted from the file itself. */
   private static long droppedRows(Path trace) throws IOException {
-    return Files.readAllLines(trace).stream().skip(1).filter(line -> line.split("\t")[5].equals("1")).count();
+    return Files.readAllLines(trace).stream()
+        .skip(1)
+        .filter(line -> line.split("\t")[5].equals("1"))
+        .count();
   }
 
   /** A model whose output ignores its input: backlog {@code backlogKbyte}, never a drop. */
@@ -47,21 +52,40 @@ class RunModelCommandTest {
     t.put("fc.weight", new Tensor(new int[] {3, 1}, new float[3]));
     t.put("fc.bias", new Tensor(new int[] {3}, new float[] {(float) backlogKbyte, 5, -5}));
     Path file = tmp.resolve("constant.safetensors");
-    new ModelFile(new ModelSpec(CellType.RELU_RNN, 1, 1, "bscq", "bd", UnitSystem.PHYSICAL, 1), t).write(file);
+    new ModelFile(new ModelSpec(CellType.RELU_RNN, 1, 1, "bscq", "bd", UnitSystem.PHYSICAL, 1), t)
+        .write(file);
     return file;
   }
 
   @Test
   void figuresOfAConstantModelOnATrace() throws IOException {
     Path json = tmp.resolve("figures.json");
-    Cli result = Cli.run("run-model", "-m", constantModel(2).toString(), "--dag_data", TRACE.toString(),
-        "--json", json.toString(), "--plot", tmp.resolve("plot.png").toString());
+    Cli result = Cli.run(
+        "run-model",
+        "-m",
+        constantModel(2).toString(),
+        "--dag_data",
+        TRACE.toString(),
+        "--json",
+        json.toString(),
+        "--plot",
+        tmp.resolve("plot.png").toString());
     assertThat(result.exitCode()).as(result.err()).isZero();
     JsonNode figures = new ObjectMapper().readTree(json.toFile());
     List<String> keys = new ArrayList<>();
     figures.fieldNames().forEachRemaining(keys::add);
-    assertThat(keys).containsExactly("drop_match_accuracy", "true_drops", "predicted_drops", "earthmover_p1",
-        "earthmover_p2", "wasserstein", "energy", "cdf_p15", "backlog_l1", "latency_l1_ms");
+    assertThat(keys)
+        .containsExactly(
+            "drop_match_accuracy",
+            "true_drops",
+            "predicted_drops",
+            "earthmover_p1",
+            "earthmover_p2",
+            "wasserstein",
+            "energy",
+            "cdf_p15",
+            "backlog_l1",
+            "latency_l1_ms");
 
     // expected from the file itself: C = 1 Mbit/s, so 2 KByte drain in 16 ms; a dropped packet's
     // target latency is its predecessor's
@@ -76,9 +100,11 @@ class RunModelCommandTest {
     }
     assertThat(figures.get("true_drops").asInt()).isEqualTo(drops).isPositive();
     assertThat(figures.get("predicted_drops").asInt()).isZero();
-    assertThat(figures.get("drop_match_accuracy").asDouble()).isCloseTo((n - drops) / (double) n, within(1e-12));
+    assertThat(figures.get("drop_match_accuracy").asDouble())
+        .isCloseTo((n - drops) / (double) n, within(1e-12));
     assertThat(figures.get("latency_l1_ms").asDouble()).isCloseTo(latencyError / n, within(1e-3));
-    assertThat(figures.get("backlog_l1").asDouble()).isCloseTo(latencyError / n / 8, within(1e-3)); // KByte at 1 Mbit/s
+    assertThat(figures.get("backlog_l1").asDouble())
+        .isCloseTo(latencyError / n / 8, within(1e-3)); // KByte at 1 Mbit/s
     assertThat(tmp.resolve("plot.png")).isNotEmptyFile();
     assertThat(result.out()).contains("true_drops           " + drops);
   }
@@ -86,20 +112,35 @@ class RunModelCommandTest {
   @Test
   void aTorchScriptFileAndItsImportGiveTheSameFiguresOnTheOriginalsSample() throws IOException {
     Path json = tmp.resolve("figures.json");
-    Cli result = Cli.run("run-model", "-m", RNN_PT.toString(), "--numpy", "--data_seed", "10", "--seq_len", "128",
-        "--json", json.toString());
+    Cli result = Cli.run(
+        "run-model",
+        "-m",
+        RNN_PT.toString(),
+        "--numpy",
+        "--data_seed",
+        "10",
+        "--seq_len",
+        "128",
+        "--json",
+        json.toString());
     assertThat(result.exitCode()).as(result.err()).isZero();
     Path imported = tmp.resolve("m.safetensors");
-    assertThat(Cli.run("import", RNN_PT.toString(), "--out", imported.toString()).exitCode()).isZero();
+    assertThat(
+            Cli.run("import", RNN_PT.toString(), "--out", imported.toString()).exitCode())
+        .isZero();
     Path json2 = tmp.resolve("figures2.json");
-    assertThat(Cli.run("run-model", "-m", imported.toString(), "--numpy", "--json", json2.toString()).exitCode()).isZero();
+    assertThat(
+            Cli.run("run-model", "-m", imported.toString(), "--numpy", "--json", json2.toString())
+                .exitCode())
+        .isZero();
     assertThat(Files.readString(json2)).isEqualTo(Files.readString(json));
   }
 
   @Test
   void latencyOfAnAbstractSampleIsNotNamedMs() throws IOException {
     Path json = tmp.resolve("figures.json");
-    Cli result = Cli.run("run-model", "-m", RNN_PT.toString(), "--seq_len", "32", "--json", json.toString());
+    Cli result =
+        Cli.run("run-model", "-m", RNN_PT.toString(), "--seq_len", "32", "--json", json.toString());
     assertThat(result.exitCode()).as(result.err()).isZero();
     JsonNode figures = new ObjectMapper().readTree(json.toFile());
     assertThat(figures.has("latency_l1")).isTrue();
@@ -114,13 +155,25 @@ class RunModelCommandTest {
     assertThat(result.err()).contains("-l 2 but the model has 1 layers");
   }
 
-  /** The link flags are generate's: over a trace, whose name carries its link, they are refused, not ignored. */
+  /**
+   * The link flags are generate's: over a trace, whose name carries its link, they are refused, not
+   * ignored.
+   */
   @Test
   void linkFlagsDescribeTheSyntheticSampleOnly() {
-    Cli synthetic = Cli.run("run-model", "-m", RNN_PT.toString(), "--seq_len", "64", "--codel", "--traffic", "cbr");
+    Cli synthetic = Cli.run(
+        "run-model", "-m", RNN_PT.toString(), "--seq_len", "64", "--codel", "--traffic", "cbr");
     assertThat(synthetic.exitCode()).as(synthetic.err()).isZero();
     assertThat(synthetic.out()).contains("synthetic sample 0 (64 packets)");
-    Cli trace = Cli.run("run-model", "-m", RNN_PT.toString(), "--dag_data", TRACE.toString(), "--codel", "--traffic", "cbr");
+    Cli trace = Cli.run(
+        "run-model",
+        "-m",
+        RNN_PT.toString(),
+        "--dag_data",
+        TRACE.toString(),
+        "--codel",
+        "--traffic",
+        "cbr");
     assertThat(trace.exitCode()).isEqualTo(2);
     assertThat(trace.err()).contains("--traffic, --codel describe a synthetic sample");
   }
@@ -150,16 +203,33 @@ class RunModelCommandTest {
   void replaysPredictedTraceGivesRunModelsFigures() throws IOException {
     Path trace = TestData.path("traces/mgtrace_C4_L0_Q18250_1764000000_12.csv");
     Path predictedFile = tmp.resolve("predicted.csv"), json = tmp.resolve("figures.json");
-    Cli replay = Cli.run("forward", "--replay", trace.toString(), "--out", predictedFile.toString(), "-m", RNN_PT.toString());
+    Cli replay = Cli.run(
+        "forward",
+        "--replay",
+        trace.toString(),
+        "--out",
+        predictedFile.toString(),
+        "-m",
+        RNN_PT.toString());
     assertThat(replay.exitCode()).as(replay.err()).isZero();
-    Cli runModel = Cli.run("run-model", "-m", RNN_PT.toString(), "--dag_data", trace.toString(), "--json", json.toString());
+    Cli runModel = Cli.run(
+        "run-model",
+        "-m",
+        RNN_PT.toString(),
+        "--dag_data",
+        trace.toString(),
+        "--json",
+        json.toString());
     assertThat(runModel.exitCode()).as(runModel.err()).isZero();
 
     LinkSample truth = TraceFile.load(trace);
     TraceRows predicted = TraceFile.read(predictedFile);
     int n = truth.length();
     assertThat(predicted.length()).isEqualTo(n);
-    float[] trueDrops = new float[n], predDrops = new float[n], trueBacklog = new float[n], predBacklog = new float[n];
+    float[] trueDrops = new float[n],
+        predDrops = new float[n],
+        trueBacklog = new float[n],
+        predBacklog = new float[n];
     float[] trueLatency = new float[n], predLatency = new float[n];
     for (int i = 0; i < n; i++) {
       trueDrops[i] = truth.dropped()[i] ? 1 : 0;
@@ -167,14 +237,21 @@ class RunModelCommandTest {
       trueLatency[i] = (float) truth.latency()[i];
       predDrops[i] = predicted.dropped()[i] ? 1 : 0;
       predLatency[i] = (float) (predicted.latencyNs()[i] / 1e6);
-      predBacklog[i] = (float) (predicted.latencyNs()[i] / 1e6 * truth.capacity() / 8); // KByte at C Mbit/s
+      predBacklog[i] =
+          (float) (predicted.latencyNs()[i] / 1e6 * truth.capacity() / 8); // KByte at C Mbit/s
     }
     // drops compare exactly; the latency figures do not: a dropped packet has no latency in a trace
     // file while run-model scores the model's backlog for it too. Latencies per packet: ReplayTest.
-    Map<String, Number> fromReplay = SequenceReport.of(truth.units(), trueDrops, predDrops, trueBacklog, predBacklog, trueLatency, predLatency).byName();
+    Map<String, Number> fromReplay = SequenceReport.of(
+            truth.units(), trueDrops, predDrops, trueBacklog, predBacklog, trueLatency, predLatency)
+        .byName();
     JsonNode figures = new ObjectMapper().readTree(json.toFile());
-    assertThat(figures.get("predicted_drops").asInt()).isEqualTo(fromReplay.get("predicted_drops").intValue()).isBetween(1, n - 1);
-    assertThat(figures.get("drop_match_accuracy").asDouble()).isEqualTo(fromReplay.get("drop_match_accuracy").doubleValue());
-    assertThat(figures.get("true_drops").asInt()).isEqualTo(fromReplay.get("true_drops").intValue());
+    assertThat(figures.get("predicted_drops").asInt())
+        .isEqualTo(fromReplay.get("predicted_drops").intValue())
+        .isBetween(1, n - 1);
+    assertThat(figures.get("drop_match_accuracy").asDouble())
+        .isEqualTo(fromReplay.get("drop_match_accuracy").doubleValue());
+    assertThat(figures.get("true_drops").asInt())
+        .isEqualTo(fromReplay.get("true_drops").intValue());
   }
 }

@@ -19,9 +19,26 @@ class TrainCommandTest {
     int code;
     try {
       System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-      code = Main.run("train", "-e", "2", "-s", "4", "--kilo_training_samples", "0.0625", "--kilo_val_samples",
-          "0.03125", "--kilo_test_samples", "0.03125", "--seq_len", "16", "--data_seed", "0", "--torch_seed", "0",
-          "--out", out.toString());
+      code = Main.run(
+          "train",
+          "-e",
+          "2",
+          "-s",
+          "4",
+          "--kilo_training_samples",
+          "0.0625",
+          "--kilo_val_samples",
+          "0.03125",
+          "--kilo_test_samples",
+          "0.03125",
+          "--seq_len",
+          "16",
+          "--data_seed",
+          "0",
+          "--torch_seed",
+          "0",
+          "--out",
+          out.toString());
     } finally {
       System.setOut(original);
     }
@@ -31,9 +48,11 @@ class TrainCommandTest {
     assertThat(printed).contains("epoch 0/1  train ").contains("epoch 1/1  train ");
     try (Stream<Path> runs = Files.list(out)) {
       Path run = runs.findFirst().orElseThrow();
-      assertThat(run.getFileName().toString()).startsWith("model-trainer_bx-droprelurnn-l1_h4-bytequeue_bscq_bd-");
+      assertThat(run.getFileName().toString())
+          .startsWith("model-trainer_bx-droprelurnn-l1_h4-bytequeue_bscq_bd-");
       // seed 0 is a seed, recorded as given
-      assertThat(Files.readString(run.resolve("model-properties.json"))).contains("\"data_seed\":0", "\"torch_seed\":0");
+      assertThat(Files.readString(run.resolve("model-properties.json")))
+          .contains("\"data_seed\":0", "\"torch_seed\":0");
     }
   }
 
@@ -43,28 +62,60 @@ class TrainCommandTest {
     assertThat(Main.run("train", "--energy", "--earthmover")).isEqualTo(2);
   }
 
-  /** Each flag lands in its group: the link kind comes from the shared LinkOptions, as in generate and evaluate. */
+  /**
+   * Each flag lands in its group: the link kind comes from the shared LinkOptions, as in generate
+   * and evaluate.
+   */
   @Test
   void flagsBuildTheOptionGroups(@TempDir Path dir) throws Exception {
     Path schedule = Files.writeString(dir.resolve("link.down"), "1\n2\n");
     TrainCommand command = new TrainCommand();
-    new picocli.CommandLine(command).parseArgs("--gru", "--earthmover", "--drop_masking", "-l", "2", "-s", "16",
-        "--link_properties", "daglike", "--mahimahi", schedule.toString(), "--traffic", "cbr", "--seq_len", "64",
-        "--window", "32", "--burn_in", "8", "--data_seed", "5", "--torch_seed", "6", "-e", "3", "-r", "0.01");
+    new picocli.CommandLine(command)
+        .parseArgs(
+            "--gru",
+            "--earthmover",
+            "--drop_masking",
+            "-l",
+            "2",
+            "-s",
+            "16",
+            "--link_properties",
+            "daglike",
+            "--mahimahi",
+            schedule.toString(),
+            "--traffic",
+            "cbr",
+            "--seq_len",
+            "64",
+            "--window",
+            "32",
+            "--burn_in",
+            "8",
+            "--data_seed",
+            "5",
+            "--torch_seed",
+            "6",
+            "-e",
+            "3",
+            "-r",
+            "0.01");
     org.lemurnn.train.run.TrainOptions options = command.options();
-    assertThat(options.model()).isEqualTo(new org.lemurnn.train.run.TrainOptions.Model(
-        org.lemurnn.model.CellType.GRU, 2, 16, null));
+    assertThat(options.model())
+        .isEqualTo(new org.lemurnn.train.run.TrainOptions.Model(
+            org.lemurnn.model.CellType.GRU, 2, 16, null));
     assertThat(options.loss().trainer()).isEqualTo(org.lemurnn.train.loss.Objective.EARTHMOVER);
     assertThat(options.loss().dropMasking()).isTrue();
     assertThat(options.link().kind()).isEqualTo(org.lemurnn.link.LinkKind.MAHIMAHI);
-    assertThat(options.link().mahimahi()).isEqualTo(schedule.toAbsolutePath().normalize().toString());
+    assertThat(options.link().mahimahi())
+        .isEqualTo(schedule.toAbsolutePath().normalize().toString());
     assertThat(options.link().traffic()).containsExactly("cbr");
     assertThat(options.sizes().window()).isEqualTo(32);
     assertThat(options.sizes().burnIn()).isEqualTo(8);
     assertThat(options.seeds()).isEqualTo(new org.lemurnn.train.run.TrainOptions.Seeds(5, 6));
     assertThat(options.schedule().numEpochs()).isEqualTo(3);
     assertThat(options.dataSpec().schedule()).isNotNull();
-    assertThat(options.runName("mahimahi", 1)).isEqualTo("model-trainer_bxe1_dropmask-dropgru-l2_h16-mahimahi_bscq_bd_window32-1");
+    assertThat(options.runName("mahimahi", 1))
+        .isEqualTo("model-trainer_bxe1_dropmask-dropgru-l2_h16-mahimahi_bscq_bd_window32-1");
   }
 
   @Test

@@ -12,16 +12,17 @@ import org.lemurnn.trace.FeatureEncoder;
 import org.lemurnn.traffic.TrafficKind;
 
 /**
- * What a synthetic data set is made of (docs/architecture.md: Presets and traffic, Links, Training).
- * Sizes are numbers of sequences; with {@code multiloader} the train set is one set of {@code
- * trainSamples} sequences for each length of {@link #MULTILOADER_LENGTHS}, val and test stay at {@code seqLen}.
+ * What a synthetic data set is made of (docs/architecture.md: Presets and traffic, Links,
+ * Training). Sizes are numbers of sequences; with {@code multiloader} the train set is one set of
+ * {@code trainSamples} sequences for each length of {@link #MULTILOADER_LENGTHS}, val and test stay
+ * at {@code seqLen}.
  *
  * @param presets one is drawn uniformly per sample; all in one unit system
  * @param traffic one is drawn uniformly per sample; empty: each preset's own list, else exponential
  * @param schedule the delivery schedule of a {@link LinkKind#MAHIMAHI} link, else null
  * @param dataSeed the data seed; 0 is a seed like any other
- * @param numpyCompatible draw everything from numpy's legacy global stream seeded with {@code
- *     dataSeed}, sequentially, exactly as the original did (slower, single-threaded; for
+ * @param numpyCompatible draw everything from numpy's legacy global stream seeded with
+ *     {@code dataSeed}, sequentially, exactly as the original did (slower, single-threaded; for
  *     reproducing its data sets); otherwise each sample has its own stream and generation is
  *     parallel
  */
@@ -53,18 +54,22 @@ public record DataSpec(
     UnitSystem units = presets.getFirst().units();
     for (LinkPreset p : presets) {
       if (p.units() != units) {
-        throw new IllegalArgumentException("presets " + presets.getFirst().name() + " and " + p.name()
-            + " use different units (" + units.fileName() + ", " + p.units().fileName() + "): use one unit system");
+        throw new IllegalArgumentException(
+            "presets " + presets.getFirst().name() + " and " + p.name() + " use different units ("
+                + units.fileName() + ", " + p.units().fileName() + "): use one unit system");
       }
       if (!p.usable()) {
-        throw new IllegalArgumentException("preset " + p.name() + " has no capacity or no arrival rate: "
-            + "it is a template; give a JSON preset with values above 0");
+        throw new IllegalArgumentException(
+            "preset " + p.name() + " has no capacity or no arrival rate: "
+                + "it is a template; give a JSON preset with values above 0");
       }
     }
     if (link == LinkKind.MAHIMAHI) {
-      if (schedule == null) throw new IllegalArgumentException("a mahimahi link needs a delivery schedule file");
+      if (schedule == null)
+        throw new IllegalArgumentException("a mahimahi link needs a delivery schedule file");
       if (units != UnitSystem.PHYSICAL) {
-        throw new IllegalArgumentException("a mahimahi link needs a preset in physical units (e.g. daglike)");
+        throw new IllegalArgumentException(
+            "a mahimahi link needs a preset in physical units (e.g. daglike)");
       }
     }
     if (seqLen < 1) throw new IllegalArgumentException("seq_len must be >= 1: " + seqLen);
@@ -72,7 +77,8 @@ public record DataSpec(
       throw new IllegalArgumentException("sample counts must be >= 0");
     }
     if (numpyCompatible && (dataSeed < 0 || dataSeed > 0xFFFFFFFFL)) {
-      throw new IllegalArgumentException("a numpy-compatible data seed must be between 0 and 2^32 - 1");
+      throw new IllegalArgumentException(
+          "a numpy-compatible data seed must be between 0 and 2^32 - 1");
     }
     FeatureEncoder.checkInputs(inputStr);
     FeatureEncoder.checkOutputs(outputStr);
@@ -85,31 +91,58 @@ public record DataSpec(
   static final long BYTES_PER_PACKET = 100;
 
   /**
-   * Refuses a sequence length whose synthetic sequences (one per core is made at once) cannot fit in
-   * this JVM's memory, before anything is allocated: else it ends in an OutOfMemoryError. Measured
-   * data is bounded by its files instead (a length of Integer.MAX_VALUE means "whole files" there).
+   * Refuses a sequence length whose synthetic sequences (one per core is made at once) cannot fit
+   * in this JVM's memory, before anything is allocated: else it ends in an OutOfMemoryError.
+   * Measured data is bounded by its files instead (a length of Integer.MAX_VALUE means "whole
+   * files" there).
    */
   public void checkSyntheticFits() {
     long maxBytes = Runtime.getRuntime().maxMemory() / 2;
-    double needBytes = (double) seqLen * BYTES_PER_PACKET * Runtime.getRuntime().availableProcessors();
+    double needBytes =
+        (double) seqLen * BYTES_PER_PACKET * Runtime.getRuntime().availableProcessors();
     if (needBytes > maxBytes) {
-      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--seq_len %d: sequences that long need "
-          + "about %.1f GB of memory, more than the %.1f GB this Java may use: use a shorter --seq_len (or more memory: "
-          + "LEMURNN_JAVA_OPTS=-Xmx...)", seqLen, needBytes / 1e9, maxBytes / 1e9));
+      throw new IllegalArgumentException(String.format(
+          java.util.Locale.ROOT,
+          "--seq_len %d: sequences that long need "
+              + "about %.1f GB of memory, more than the %.1f GB this Java may use: use a shorter --seq_len (or more memory: "
+              + "LEMURNN_JAVA_OPTS=-Xmx...)",
+          seqLen,
+          needBytes / 1e9,
+          maxBytes / 1e9));
     }
   }
 
-  /** The original's default data set: preset default, exponential traffic, bytequeue, 2048/1024/1024 x 128. */
+  /**
+   * The original's default data set: preset default, exponential traffic, bytequeue, 2048/1024/1024
+   * x 128.
+   */
   public static DataSpec defaults() {
-    return new DataSpec(List.of(LinkPresets.resolve("default")), List.of(), LinkKind.BYTEQUEUE, false,
-        null, 128, 2048, 1024, 1024, false, 10, false, "bscq", "bd", false);
+    return new DataSpec(
+        List.of(LinkPresets.resolve("default")),
+        List.of(),
+        LinkKind.BYTEQUEUE,
+        false,
+        null,
+        128,
+        2048,
+        1024,
+        1024,
+        false,
+        10,
+        false,
+        "bscq",
+        "bd",
+        false);
   }
 
   public UnitSystem units() {
     return presets.getFirst().units();
   }
 
-  /** The divisor of sizes, capacity, queue and backlog: the largest max packet size with normalize, else 1. */
+  /**
+   * The divisor of sizes, capacity, queue and backlog: the largest max packet size with normalize,
+   * else 1.
+   */
   public double normScale() {
     if (!normalize) return 1;
     return presets.stream().mapToDouble(p -> p.packetSize().max()).max().orElse(1);
@@ -126,9 +159,9 @@ public record DataSpec(
   }
 
   /**
-   * The ideal link of this data's samples ({@link IdealLink#replay} gives a sample back): its kind and
-   * schedule, with the presets' per-packet overhead. A sample does not record which preset it drew,
-   * so presets must agree on the overhead.
+   * The ideal link of this data's samples ({@link IdealLink#replay} gives a sample back): its kind
+   * and schedule, with the presets' per-packet overhead. A sample does not record which preset it
+   * drew, so presets must agree on the overhead.
    */
   public IdealLink idealLink() {
     return new IdealLink(link, overheadSize(), schedule);
@@ -142,8 +175,9 @@ public record DataSpec(
     LinkPreset first = presets.getFirst();
     for (LinkPreset p : presets) {
       if (p.overheadSize() != first.overheadSize()) {
-        throw new IllegalArgumentException("presets " + first.name() + " and " + p.name() + " add different per-packet"
-            + " overheads, and a sample does not record which it drew: give presets of one overhead");
+        throw new IllegalArgumentException(
+            "presets " + first.name() + " and " + p.name() + " add different per-packet"
+                + " overheads, and a sample does not record which it drew: give presets of one overhead");
       }
     }
     return first.overheadSize();
@@ -287,8 +321,22 @@ public record DataSpec(
     }
 
     public DataSpec build() {
-      return new DataSpec(presets, traffic, link, infiniteQueue, schedule, seqLen, trainSamples, valSamples,
-          testSamples, multiloader, dataSeed, normalize, inputStr, outputStr, numpyCompatible);
+      return new DataSpec(
+          presets,
+          traffic,
+          link,
+          infiniteQueue,
+          schedule,
+          seqLen,
+          trainSamples,
+          valSamples,
+          testSamples,
+          multiloader,
+          dataSeed,
+          normalize,
+          inputStr,
+          outputStr,
+          numpyCompatible);
     }
   }
 }

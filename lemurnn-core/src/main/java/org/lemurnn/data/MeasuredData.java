@@ -20,11 +20,12 @@ import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 
 /**
- * Data sets from measured trace files (docs/architecture.md, Measured traces). Files are found by a recursive glob of
- * {@code *.csv} under each path (following symlinks), permuted with the data seed and split
- * disjointly into test, train and val in proportion to the requested sizes. Each file gives one
- * sequence per length, its prefix; a file too short for a length is skipped with a note. Only when
- * a set needs more sequences than its files hold are its files reused (re-permuted), with a note.
+ * Data sets from measured trace files (docs/architecture.md, Measured traces). Files are found by a
+ * recursive glob of {@code *.csv} under each path (following symlinks), permuted with the data seed
+ * and split disjointly into test, train and val in proportion to the requested sizes. Each file
+ * gives one sequence per length, its prefix; a file too short for a length is skipped with a note.
+ * Only when a set needs more sequences than its files hold are its files reused (re-permuted), with
+ * a note.
  */
 public final class MeasuredData {
   private MeasuredData() {}
@@ -45,13 +46,15 @@ public final class MeasuredData {
    * take each of their files once, as long as the shortest of them (at most the sequence length):
    * the sizes only split the files.
    */
-  public static DataSets load(List<Path> dagData, DataSpec spec, TraceLink link, boolean wholeTrain) {
+  public static DataSets load(
+      List<Path> dagData, DataSpec spec, TraceLink link, boolean wholeTrain) {
     List<Path> files = find(dagData);
     List<String> notes = new ArrayList<>();
     SplittableRandom rng = new SplittableRandom(spec.dataSeed());
     Collections.shuffle(files, rng);
     List<LinkSample> all = files.stream()
-        .map(f -> TraceFile.toSample(TraceFile.read(f), link != null ? link : TraceLink.fromName(f)))
+        .map(
+            f -> TraceFile.toSample(TraceFile.read(f), link != null ? link : TraceLink.fromName(f)))
         .toList();
 
     int[] wanted = {spec.testSamples(), spec.trainSamples(), spec.valSamples()};
@@ -72,18 +75,25 @@ public final class MeasuredData {
     // windowed: val and test are the files whole, cut to the shortest (the sets need one length)
     int testLength = wholeTrain ? shortest(bySet.get(0), spec.seqLen()) : spec.seqLen();
     int valLength = wholeTrain ? shortest(bySet.get(2), spec.seqLen()) : spec.seqLen();
-    List<LinkSample> test = take("test", bySet.get(0), namesBySet.get(0), testLength, wanted[0], rng, notes);
+    List<LinkSample> test =
+        take("test", bySet.get(0), namesBySet.get(0), testLength, wanted[0], rng, notes);
     List<LoaderSet> train = new ArrayList<>();
     if (wholeTrain) {
       train.add(new LoaderSet(0, bySet.get(1)));
     } else {
       for (int length : spec.trainLengths()) {
-        train.add(new LoaderSet(length, take("train", bySet.get(1), namesBySet.get(1), length, wanted[1], rng, notes)));
+        train.add(new LoaderSet(
+            length, take("train", bySet.get(1), namesBySet.get(1), length, wanted[1], rng, notes)));
       }
     }
-    List<LinkSample> val = take("val", bySet.get(2), namesBySet.get(2), valLength, wanted[2], rng, notes);
+    List<LinkSample> val =
+        take("val", bySet.get(2), namesBySet.get(2), valLength, wanted[2], rng, notes);
     double normScale = spec.normalize()
-        ? all.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.size())).max().orElse(1) : 1;
+        ? all.stream()
+            .flatMapToDouble(s -> java.util.Arrays.stream(s.size()))
+            .max()
+            .orElse(1)
+        : 1;
     return new DataSets(train, val, test, UnitSystem.PHYSICAL, normScale, "dag", notes);
   }
 
@@ -100,15 +110,19 @@ public final class MeasuredData {
     List<Path> files = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
     for (Path p : dagData) {
-      if (!Files.isDirectory(p)) InputFiles.regularFile(p, "a trace file (--dag_data takes trace files or folders of *.csv)");
+      if (!Files.isDirectory(p))
+        InputFiles.regularFile(
+            p, "a trace file (--dag_data takes trace files or folders of *.csv)");
       try {
         List<Path> found;
         if (Files.isRegularFile(p)) {
           found = List.of(p);
         } else {
           try (Stream<Path> walk = Files.walk(p, FileVisitOption.FOLLOW_LINKS)) {
-            found = walk.filter(f -> f.getFileName().toString().endsWith(".csv") && Files.isRegularFile(f))
-                .sorted().toList();
+            found = walk.filter(
+                    f -> f.getFileName().toString().endsWith(".csv") && Files.isRegularFile(f))
+                .sorted()
+                .toList();
           }
         }
         for (Path f : found) if (seen.add(f.toRealPath())) files.add(f);
@@ -132,8 +146,8 @@ public final class MeasuredData {
       total += w;
     }
     if (files < sets) {
-      throw new InputException(files + " trace file(s) under " + where + " cannot be split disjointly into "
-          + sets + " sets: give at least " + sets + " files");
+      throw new InputException(files + " trace file(s) under " + where
+          + " cannot be split disjointly into " + sets + " sets: give at least " + sets + " files");
     }
     int[] share = new int[wanted.length];
     if (total == 0) return share;
@@ -144,8 +158,10 @@ public final class MeasuredData {
       share[k] = wanted[k] > 0 ? Math.max(1, (int) exact[k]) : 0;
       given += share[k];
     }
-    // the minimum of one can overshoot: take back from the largest share (never below one, as files >= sets)
-    for (; given > files; given--) share[argMax(java.util.Arrays.stream(share).asDoubleStream().toArray(), wanted)]--;
+    // the minimum of one can overshoot: take back from the largest share (never below one, as files
+    // >= sets)
+    for (; given > files; given--)
+      share[argMax(java.util.Arrays.stream(share).asDoubleStream().toArray(), wanted)]--;
     // hand out the rest to the sets furthest below their exact share
     for (; given < files; given++) {
       double[] deficit = new double[wanted.length];
@@ -158,30 +174,41 @@ public final class MeasuredData {
   /** Index of the largest value among the sets that want samples. */
   private static int argMax(double[] values, int[] wanted) {
     int best = -1;
-    for (int k = 0; k < values.length; k++) if (wanted[k] > 0 && (best < 0 || values[k] > values[best])) best = k;
+    for (int k = 0; k < values.length; k++)
+      if (wanted[k] > 0 && (best < 0 || values[k] > values[best])) best = k;
     return best;
   }
 
-  private static List<LinkSample> take(String set, List<LinkSample> samples, List<Path> names, int length,
-      int wanted, SplittableRandom rng, List<String> notes) {
+  private static List<LinkSample> take(
+      String set,
+      List<LinkSample> samples,
+      List<Path> names,
+      int length,
+      int wanted,
+      SplittableRandom rng,
+      List<String> notes) {
     List<LinkSample> usable = new ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
       if (samples.get(i).length() >= length) usable.add(samples.get(i));
-      else notes.add(names.get(i) + ": " + samples.get(i).length() + " packets, shorter than " + length + ": skipped for the " + set + " set");
+      else
+        notes.add(names.get(i) + ": " + samples.get(i).length() + " packets, shorter than " + length
+            + ": skipped for the " + set + " set");
     }
     if (wanted == 0) return List.of();
     if (usable.isEmpty()) {
-      throw new InputException("no " + set + " trace file has " + length + " packets: give longer files or a smaller --seq_len");
+      throw new InputException("no " + set + " trace file has " + length
+          + " packets: give longer files or a smaller --seq_len");
     }
     List<LinkSample> out = new ArrayList<>(wanted);
     List<LinkSample> round = new ArrayList<>(usable);
     while (out.size() < wanted) {
-      for (int i = 0; i < round.size() && out.size() < wanted; i++) out.add(round.get(i).prefix(length));
+      for (int i = 0; i < round.size() && out.size() < wanted; i++)
+        out.add(round.get(i).prefix(length));
       Collections.shuffle(round, rng);
     }
     if (wanted > usable.size()) {
-      notes.add("warning: the " + set + " set (length " + length + ") wants " + wanted + " sequences but has "
-          + usable.size() + " file(s): files are reused");
+      notes.add("warning: the " + set + " set (length " + length + ") wants " + wanted
+          + " sequences but has " + usable.size() + " file(s): files are reused");
     }
     return out;
   }

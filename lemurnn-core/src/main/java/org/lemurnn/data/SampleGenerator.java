@@ -11,11 +11,11 @@ import org.lemurnn.traffic.TrafficKind;
 import org.lemurnn.traffic.TrafficSource;
 
 /**
- * Makes one synthetic sample from a random stream, in the original's draw order (docs/architecture.md,
- * Links): preset and traffic (only when there is a choice), arrival rate, the gaps, the sizes, the
- * capacity, the queue; then the packets run through the link. A closed-loop traffic kind cannot
- * draw its gaps before the link runs: it draws sizes, capacity and queue first, then alternates.
- * Thread-safe: all state lives in the call.
+ * Makes one synthetic sample from a random stream, in the original's draw order
+ * (docs/architecture.md, Links): preset and traffic (only when there is a choice), arrival rate,
+ * the gaps, the sizes, the capacity, the queue; then the packets run through the link. A
+ * closed-loop traffic kind cannot draw its gaps before the link runs: it draws sizes, capacity and
+ * queue first, then alternates. Thread-safe: all state lives in the call.
  */
 public final class SampleGenerator {
   private final DataSpec spec;
@@ -63,11 +63,23 @@ public final class SampleGenerator {
       backlog[i] = link.backlog();
       latency[i] = lastLatency;
     }
-    return new LinkSample(preset.units(), spec.dataType(), traffic.fileName(), link.capacity(),
-        link.queueFeature(), gaps, sizes, backlog, latency, dropped);
+    return new LinkSample(
+        preset.units(),
+        spec.dataType(),
+        traffic.fileName(),
+        link.capacity(),
+        link.queueFeature(),
+        gaps,
+        sizes,
+        backlog,
+        latency,
+        dropped);
   }
 
-  /** Draws the capacity, then the queue limit (a mahimahi link: its start in the schedule, then the limit), and builds the link. */
+  /**
+   * Draws the capacity, then the queue limit (a mahimahi link: its start in the schedule, then the
+   * limit), and builds the link.
+   */
   private LinkQueue link(LinkPreset preset, RandomGenerator rng) {
     LinkKind kind = spec.link();
     if (kind == LinkKind.MAHIMAHI) {

@@ -12,8 +12,8 @@ public final class SampleStreams {
   private SampleStreams() {}
 
   /**
-   * The stream of sample {@code index} of set {@code set}: any fixed ids will do; {@link
-   * SyntheticData} uses test 0, val 1, train length k at 2 + k.
+   * The stream of sample {@code index} of set {@code set}: any fixed ids will do;
+   * {@link SyntheticData} uses test 0, val 1, train length k at 2 + k.
    */
   public static RandomGenerator of(long dataSeed, int set, int index) {
     long h = mix(dataSeed ^ 0x9E3779B97F4A7C15L);

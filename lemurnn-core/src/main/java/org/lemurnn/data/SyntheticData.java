@@ -9,12 +9,13 @@ import org.lemurnn.trace.LinkSample;
 /**
  * Synthetic data sets from link presets, traffic kinds and a link simulator. The test set comes
  * first, then the train sets, then val (the original's order), each sample from its own stream of
- * (data seed, set, index) and all samples generated in parallel; or, numpy-compatible, all from
- * one sequential numpy stream exactly as the original drew them.
+ * (data seed, set, index) and all samples generated in parallel; or, numpy-compatible, all from one
+ * sequential numpy stream exactly as the original drew them.
  */
 public final class SyntheticData {
   /** Set ids of the per-sample streams: test, val, then train length k at TRAIN + k. */
   static final int TEST = 0;
+
   static final int VAL = 1;
   static final int TRAIN = 2;
 
@@ -24,23 +25,37 @@ public final class SyntheticData {
     return generate(spec, i -> {});
   }
 
-  /** Generates every set; {@code progress} hears the number of samples finished, from any thread. */
+  /**
+   * Generates every set; {@code progress} hears the number of samples finished, from any thread.
+   */
   public static DataSets generate(DataSpec spec, IntConsumer progress) {
     spec.checkSyntheticFits();
     List<Integer> lengths = spec.trainLengths();
     List<Job> jobs = new ArrayList<>();
     jobs.add(new Job(TEST, spec.seqLen(), spec.testSamples()));
-    for (int k = 0; k < lengths.size(); k++) jobs.add(new Job(TRAIN + k, lengths.get(k), spec.trainSamples()));
+    for (int k = 0; k < lengths.size(); k++)
+      jobs.add(new Job(TRAIN + k, lengths.get(k), spec.trainSamples()));
     jobs.add(new Job(VAL, spec.seqLen(), spec.valSamples()));
-    LinkSample[][] sets = spec.numpyCompatible() ? sequential(spec, jobs, progress) : parallel(spec, jobs, progress);
+    LinkSample[][] sets =
+        spec.numpyCompatible() ? sequential(spec, jobs, progress) : parallel(spec, jobs, progress);
 
     List<LoaderSet> train = new ArrayList<>();
-    for (int k = 0; k < lengths.size(); k++) train.add(new LoaderSet(lengths.get(k), List.of(sets[1 + k])));
-    return new DataSets(train, List.of(sets[sets.length - 1]), List.of(sets[0]), spec.units(),
-        spec.normScale(), spec.dataType(), List.of());
+    for (int k = 0; k < lengths.size(); k++)
+      train.add(new LoaderSet(lengths.get(k), List.of(sets[1 + k])));
+    return new DataSets(
+        train,
+        List.of(sets[sets.length - 1]),
+        List.of(sets[0]),
+        spec.units(),
+        spec.normScale(),
+        spec.dataType(),
+        List.of());
   }
 
-  /** Test sample {@code index} of the data set of {@code spec} at {@code seqLen} (for run-model without a trace). */
+  /**
+   * Test sample {@code index} of the data set of {@code spec} at {@code seqLen} (for run-model
+   * without a trace).
+   */
   public static LinkSample sample(DataSpec spec, int index) {
     spec.checkSyntheticFits();
     SampleGenerator generator = new SampleGenerator(spec);
@@ -69,7 +84,8 @@ public final class SyntheticData {
       while (flat >= start[j + 1]) j++;
       Job job = jobs.get(j);
       int index = flat - start[j];
-      out[j][index] = generator.sample(SampleStreams.of(spec.dataSeed(), job.set(), index), job.length());
+      out[j][index] =
+          generator.sample(SampleStreams.of(spec.dataSeed(), job.set(), index), job.length());
       progress.accept(1);
     });
     return out;

@@ -24,9 +24,13 @@ import org.lemurnn.trace.LinkSample;
 public final class Windows {
   private Windows() {}
 
-  /** The windows of {@code streams}, in stream order, as one training set of length {@code burnIn + scored}. */
+  /**
+   * The windows of {@code streams}, in stream order, as one training set of length {@code burnIn +
+   * scored}.
+   */
   public static LoaderSet cut(List<LinkSample> streams, int scored, int burnIn) {
-    if (scored < 1) throw new IllegalArgumentException("a window must score at least one packet: " + scored);
+    if (scored < 1)
+      throw new IllegalArgumentException("a window must score at least one packet: " + scored);
     if (burnIn < 0) throw new IllegalArgumentException("burn-in must be >= 0: " + burnIn);
     int length = scored + burnIn;
     List<LinkSample> windows = new ArrayList<>();

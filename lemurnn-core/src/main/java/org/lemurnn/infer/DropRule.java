@@ -11,8 +11,9 @@ import org.lemurnn.InputException;
  * <p>{@link Kind#SAMPLE} (the default) draws each packet's fate from P(drop) with a seeded stream,
  * so the link drops as often as the model expects: at a full drop-tail queue a model that knows the
  * queue is full, but not which arrival overflows it, gives every arrival a P(drop) of 0.3 to 0.4,
- * and only sampling turns that into the 30 to 40% of arrivals the real queue drops. {@link
- * Kind#ARGMAX} is the original's rule (drop when P(drop) &gt; 0.5), which such a model never meets.
+ * and only sampling turns that into the 30 to 40% of arrivals the real queue drops.
+ * {@link Kind#ARGMAX} is the original's rule (drop when P(drop) &gt; 0.5), which such a model never
+ * meets.
  *
  * @param seed the random stream's seed (SAMPLE only): the same seed gives the same run twice
  */
@@ -36,7 +37,8 @@ public record DropRule(Kind kind, long seed, double threshold) {
 
   public DropRule {
     java.util.Objects.requireNonNull(kind);
-    if (!(threshold > 0 && threshold < 1)) throw new InputException("a drop threshold is in (0, 1), got " + threshold);
+    if (!(threshold > 0 && threshold < 1))
+      throw new InputException("a drop threshold is in (0, 1), got " + threshold);
   }
 
   /** The original's rule: drop when the drop logit is above the keep logit. */
@@ -49,7 +51,10 @@ public record DropRule(Kind kind, long seed, double threshold) {
     return new DropRule(Kind.SAMPLE, seed, 0.5);
   }
 
-  /** Drop when P(drop) is above {@code threshold} (argmax is 0.5): a threshold calibrated on validation traces. */
+  /**
+   * Drop when P(drop) is above {@code threshold} (argmax is 0.5): a threshold calibrated on
+   * validation traces.
+   */
   public static DropRule threshold(double threshold) {
     return new DropRule(Kind.THRESHOLD, 0, threshold);
   }
@@ -65,7 +70,10 @@ public record DropRule(Kind kind, long seed, double threshold) {
     return 1 / (1 + Math.exp(-margin));
   }
 
-  /** One link's decisions; its stream restarts on {@link #restart}. Not thread safe, allocation-free. */
+  /**
+   * One link's decisions; its stream restarts on {@link #restart}. Not thread safe,
+   * allocation-free.
+   */
   public static final class Decider {
     private final DropRule rule;
     private final long streamSeed;

@@ -34,25 +34,32 @@ public final class FeatureTable {
           continue;
         }
         if (cells.length != width) {
-          throw InputException.at(file, lineNo, "has " + cells.length + " values, the header names " + width);
+          throw InputException.at(
+              file, lineNo, "has " + cells.length + " values, the header names " + width);
         }
         float[] row = new float[inputStr.length()];
         for (int i = 0; i < row.length; i++) {
           try {
             row[i] = Float.parseFloat(cells[column[i]]);
           } catch (NumberFormatException e) {
-            throw InputException.at(file, lineNo, InputFiles.quote(cells[column[i]]) + " is not a number");
+            throw InputException.at(
+                file, lineNo, InputFiles.quote(cells[column[i]]) + " is not a number");
           }
           // a NaN feature makes every later output NaN: say so here, not with rows of NaN
           if (!Float.isFinite(row[i])) {
-            throw InputException.at(file, lineNo, "feature " + inputStr.charAt(i) + " is " + InputFiles.quote(cells[column[i]])
-                + ": features must be finite numbers");
+            throw InputException.at(
+                file,
+                lineNo,
+                "feature " + inputStr.charAt(i) + " is " + InputFiles.quote(cells[column[i]])
+                    + ": features must be finite numbers");
           }
         }
         rows.add(row);
       }
     }
-    if (column == null) throw InputException.in(file, "is empty: it needs a header naming the features (" + spaced(inputStr) + ")");
+    if (column == null)
+      throw InputException.in(
+          file, "is empty: it needs a header naming the features (" + spaced(inputStr) + ")");
     return rows.toArray(float[][]::new);
   }
 
@@ -63,14 +70,20 @@ public final class FeatureTable {
       for (int k = 0; k < header.length; k++) {
         if (!header[k].equals(String.valueOf(inputStr.charAt(i)))) continue;
         if (column[i] >= 0) { // which of the two columns is meant cannot be told
-          throw InputException.at(file, lineNo, "header " + InputFiles.quote(String.join(" ", header)) + " names feature '"
-              + inputStr.charAt(i) + "' twice");
+          throw InputException.at(
+              file,
+              lineNo,
+              "header " + InputFiles.quote(String.join(" ", header)) + " names feature '"
+                  + inputStr.charAt(i) + "' twice");
         }
         column[i] = k;
       }
       if (column[i] < 0) {
-        throw InputException.at(file, lineNo, "header " + InputFiles.quote(String.join(" ", header)) + " lacks feature '"
-            + inputStr.charAt(i) + "': the model reads " + spaced(inputStr));
+        throw InputException.at(
+            file,
+            lineNo,
+            "header " + InputFiles.quote(String.join(" ", header)) + " lacks feature '"
+                + inputStr.charAt(i) + "': the model reads " + spaced(inputStr));
       }
     }
     return column;

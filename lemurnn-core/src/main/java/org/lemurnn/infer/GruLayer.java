@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * GRU layer as PyTorch's {@code nn.GRU}, gates split r, z, n: r = s(W_ir x + b_ir + W_hr h + b_hr),
- * z likewise, n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h = (1 - z) n + z h. The hidden part of n
- * is gated by r, so input and hidden products stay separate here.
+ * z likewise, n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h = (1 - z) n + z h. The hidden part of
+ * n is gated by r, so input and hidden products stay separate here.
  */
 final class GruLayer implements Layer {
   private final Kernel kernel;
@@ -13,7 +13,14 @@ final class GruLayer implements Layer {
   private final float[] wIh, wHh, biasIh, biasHh;
   private final float[] gi, gh, h;
 
-  GruLayer(Kernel kernel, int in, int hidden, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh) {
+  GruLayer(
+      Kernel kernel,
+      int in,
+      int hidden,
+      float[] weightIh,
+      float[] weightHh,
+      float[] biasIh,
+      float[] biasHh) {
     this.kernel = kernel;
     this.in = in;
     this.hidden = hidden;
@@ -41,7 +48,8 @@ final class GruLayer implements Layer {
     kernel.tanh(gi, n, n + hidden);
     for (int j = 0; j < hidden; j++) {
       float zj = gi[hidden + j];
-      h[j] = (1 - zj) * gi[n + j] + zj * h[j]; // h[j] is read before it is written: no copy of the old h needed
+      h[j] = (1 - zj) * gi[n + j]
+          + zj * h[j]; // h[j] is read before it is written: no copy of the old h needed
     }
   }
 

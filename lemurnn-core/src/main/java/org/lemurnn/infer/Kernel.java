@@ -2,8 +2,8 @@ package org.lemurnn.infer;
 
 /**
  * The arithmetic of the cells: a matrix-vector product and the squashing functions over float
- * arrays. Two implementations that agree within 1e-6: {@link #SCALAR} (plain Java) and, when the JVM
- * has {@code jdk.incubator.vector}, a SIMD one. Both accumulate every output row with fused
+ * arrays. Two implementations that agree within 1e-6: {@link #SCALAR} (plain Java) and, when the
+ * JVM has {@code jdk.incubator.vector}, a SIMD one. Both accumulate every output row with fused
  * multiply-adds in the same column order, so their products are bit-identical.
  */
 public sealed interface Kernel permits ScalarKernel, VectorKernel {
@@ -16,7 +16,10 @@ public sealed interface Kernel permits ScalarKernel, VectorKernel {
    */
   int BLOCK_ROWS = 64;
 
-  /** {@code y[r] += sum_k W[r][k] * z[k]} for r in [0, rows), k in [0, cols), W laid out by {@link #index}. */
+  /**
+   * {@code y[r] += sum_k W[r][k] * z[k]} for r in [0, rows), k in [0, cols), W laid out by
+   * {@link #index}.
+   */
   void multiplyAdd(float[] w, int rows, int cols, float[] z, float[] y);
 
   /** Where {@link #multiplyAdd} finds {@code W[r][k]}. */
@@ -31,9 +34,13 @@ public sealed interface Kernel permits ScalarKernel, VectorKernel {
   /** {@code a[i] = tanh(a[i])} for i in [from, to). */
   void tanh(float[] a, int from, int to);
 
-  /** The fastest kernel this JVM can run: the SIMD one when {@code jdk.incubator.vector} is present. */
+  /**
+   * The fastest kernel this JVM can run: the SIMD one when {@code jdk.incubator.vector} is present.
+   */
   static Kernel best() {
-    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? VectorKernel.INSTANCE : SCALAR;
+    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+        ? VectorKernel.INSTANCE
+        : SCALAR;
   }
 
   /** Below this hidden size a model's cells use {@link #SCALAR}; see {@link #forHidden}. */
@@ -43,7 +50,8 @@ public sealed interface Kernel permits ScalarKernel, VectorKernel {
    * The kernel for a model of {@code hidden} units: SIMD from {@link #SIMD_FROM_HIDDEN} on, scalar
    * below. The Vector API allocates a box per vector wherever C2 fails to intrinsify a call site,
    * which depends on the JIT's history; small models gain little from SIMD, so they take the kernel
-   * that never allocates (measurements: docs/forwarder-tuning.md, Small models on the scalar kernel).
+   * that never allocates (measurements: docs/forwarder-tuning.md, Small models on the scalar
+   * kernel).
    */
   static Kernel forHidden(int hidden) {
     return hidden < SIMD_FROM_HIDDEN ? SCALAR : best();

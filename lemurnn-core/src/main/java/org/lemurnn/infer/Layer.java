@@ -27,7 +27,8 @@ sealed interface Layer permits RnnLayer, LstmLayer, GruLayer {
     float[] w = new float[rows * cols];
     for (int r = 0; r < rows; r++) {
       for (int k = 0; k < in; k++) w[Kernel.index(r, k, rows, cols)] = weightIh[r * in + k];
-      for (int k = 0; k < hidden; k++) w[Kernel.index(r, in + k, rows, cols)] = weightHh[r * hidden + k];
+      for (int k = 0; k < hidden; k++)
+        w[Kernel.index(r, in + k, rows, cols)] = weightHh[r * hidden + k];
     }
     return w;
   }

@@ -10,8 +10,8 @@ import org.lemurnn.trace.LinkSample;
  * A predictor run as a link, one packet at a time: the gap and size of each packet in, drop or
  * latency out. The one piece of arithmetic between packets and a model: the live forwarder (per
  * packet), replay and run-model (per sample, {@link #predict}) all go through it, so unit
- * conversion, the latency floor and the reset after long gaps exist once. Not thread safe; {@link
- * #arrive} never allocates.
+ * conversion, the latency floor and the reset after long gaps exist once. Not thread safe;
+ * {@link #arrive} never allocates.
  *
  * <p>Semantics (docs/architecture.md: Units, One prediction path):
  *
@@ -19,20 +19,23 @@ import org.lemurnn.trace.LinkSample;
  *   <li>Drops: the {@link DropRule} (sampled from P(drop) with a seeded stream, or the original's
  *       argmax) decides from the model's logits.
  *   <li>Units: packets come in the data's unit system and are converted to the model's. A model in
- *       abstract units (the original's synthetic presets) reads physical data as time in ms and sizes
- *       in bytes, capacity in bytes/ms: what the original's forwarder fed it, so its default
+ *       abstract units (the original's synthetic presets) reads physical data as time in ms and
+ *       sizes in bytes, capacity in bytes/ms: what the original's forwarder fed it, so its default
  *       capacities of 500 to 1000 bytes per time unit are 4 to 8 Mbit/s. Abstract data cannot feed
  *       a physical model (there is no scale to read it at).
  *   <li>Latency: the model's backlog drained at the capacity, never below 0: a link cannot deliver
- *       a packet before it arrives, and the forwarder cannot send it then. Backlog and latency of
- *       a prediction are both of this floored value, so run-model judges the link the forwarder
+ *       a packet before it arrives, and the forwarder cannot send it then. Backlog and latency of a
+ *       prediction are both of this floored value, so run-model judges the link the forwarder
  *       emulates.
  *   <li>A gap over {@value #RESET_GAP_MS} ms starts a new sequence: the state goes back to zero and
- *       the gap counts as 0. The models never saw such gaps, and after them any real queue is empty.
+ *       the gap counts as 0. The models never saw such gaps, and after them any real queue is
+ *       empty.
  * </ul>
  */
 public final class LinkPrediction {
-  /** A gap longer than this (in the data's time unit: ms for physical data) starts a new sequence. */
+  /**
+   * A gap longer than this (in the data's time unit: ms for physical data) starts a new sequence.
+   */
   public static final double RESET_GAP_MS = 30_000;
 
   private final Predictor predictor;
@@ -45,7 +48,10 @@ public final class LinkPrediction {
   private final float[] features;
   private final float[] out = new float[Predictor.OUTPUTS];
   private final DropRule.Decider drops;
-  /** A model that reads gaps capped at the queue ({@code B}) starts afresh after a gap that drains it. */
+  /**
+   * A model that reads gaps capped at the queue ({@code B}) starts afresh after a gap that drains
+   * it.
+   */
   private final boolean drainedQueueResets;
 
   private double lastLatency;
@@ -57,14 +63,21 @@ public final class LinkPrediction {
    * @param dropRule how the drop logits become drops
    * @param stream which of the rule's random streams this link draws from (one per direction)
    */
-  public LinkPrediction(Predictor predictor, UnitSystem dataUnits, double capacity, double queueLimit,
-      DropRule dropRule, int stream) {
+  public LinkPrediction(
+      Predictor predictor,
+      UnitSystem dataUnits,
+      double capacity,
+      double queueLimit,
+      DropRule dropRule,
+      int stream) {
     ModelSpec spec = predictor.spec();
     if (dataUnits == UnitSystem.ABSTRACT && spec.units() != UnitSystem.ABSTRACT) {
-      throw new InputException("the model works in " + spec.units().fileName()
-          + " units but the data is abstract: give it physical data (a measured trace or a physical preset)");
+      throw new InputException(
+          "the model works in " + spec.units().fileName()
+              + " units but the data is abstract: give it physical data (a measured trace or a physical preset)");
     }
-    if (!(capacity > 0) || Double.isInfinite(capacity)) throw new IllegalArgumentException("capacity must be > 0: " + capacity);
+    if (!(capacity > 0) || Double.isInfinite(capacity))
+      throw new IllegalArgumentException("capacity must be > 0: " + capacity);
     if (!(queueLimit >= 0) || Double.isInfinite(queueLimit)) {
       throw new IllegalArgumentException("queue must be >= 0 (0 = infinite): " + queueLimit);
     }
@@ -81,7 +94,10 @@ public final class LinkPrediction {
     this.drainedQueueResets = spec.inputStr().indexOf('B') >= 0;
   }
 
-  /** Whether physical data reaches this model as ms and bytes (an abstract model): callers may say so. */
+  /**
+   * Whether physical data reaches this model as ms and bytes (an abstract model): callers may say
+   * so.
+   */
   public static boolean readsPhysicalAsBytes(UnitSystem dataUnits, UnitSystem modelUnits) {
     return dataUnits != UnitSystem.ABSTRACT && modelUnits == UnitSystem.ABSTRACT;
   }
@@ -96,7 +112,8 @@ public final class LinkPrediction {
    * model's backlog, latency and drops.
    */
   public static LinkSample predict(Predictor predictor, LinkSample sample, DropRule dropRule) {
-    LinkPrediction link = new LinkPrediction(predictor, sample.units(), sample.capacity(), sample.queueLimit(), dropRule, 0);
+    LinkPrediction link = new LinkPrediction(
+        predictor, sample.units(), sample.capacity(), sample.queueLimit(), dropRule, 0);
     link.reset();
     int n = sample.length();
     double[] backlog = new double[n], latency = new double[n];
@@ -106,8 +123,17 @@ public final class LinkPrediction {
       latency[i] = link.latency();
       backlog[i] = sample.units().sendableInGap(latency[i], sample.capacity());
     }
-    return new LinkSample(sample.units(), sample.link(), "predicted", sample.capacity(), sample.queueLimit(),
-        sample.interPacketTime().clone(), sample.size().clone(), backlog, latency, dropped);
+    return new LinkSample(
+        sample.units(),
+        sample.link(),
+        "predicted",
+        sample.capacity(),
+        sample.queueLimit(),
+        sample.interPacketTime().clone(),
+        sample.size().clone(),
+        backlog,
+        latency,
+        dropped);
   }
 
   /**
@@ -120,7 +146,9 @@ public final class LinkPrediction {
    */
   public boolean arrive(double gap, double size) {
     if (gap > RESET_GAP_MS
-        || drainedQueueResets && queueModel > 0 && modelUnits.sendableInGap(gap, capacityModel) >= queueModel) {
+        || drainedQueueResets
+            && queueModel > 0
+            && modelUnits.sendableInGap(gap, capacityModel) >= queueModel) {
       // a long gap, or one that drained a whole queue: the link is as before its first packet
       predictor.reset();
       encoder.reset();
@@ -143,7 +171,10 @@ public final class LinkPrediction {
     drops.restart();
   }
 
-  /** The last packet's queueing latency, never negative, in the data's time unit (ms for physical data). */
+  /**
+   * The last packet's queueing latency, never negative, in the data's time unit (ms for physical
+   * data).
+   */
   public double latency() {
     return lastLatency;
   }

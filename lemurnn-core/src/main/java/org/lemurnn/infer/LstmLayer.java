@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * LSTM layer. Standard (PyTorch's {@code nn.LSTM}): gates split i, f, g, o; c = s(f) c + s(i)
- * tanh(g); h = s(o) tanh(c). ReLU-LSTM (the original's {@code droprelulstm}, docs/architecture.md, Models): gates
- * split i, f, o, g; relu instead of tanh for the candidate and for c -> h.
+ * tanh(g); h = s(o) tanh(c). ReLU-LSTM (the original's {@code droprelulstm}, docs/architecture.md,
+ * Models): gates split i, f, o, g; relu instead of tanh for the candidate and for c -> h.
  */
 final class LstmLayer implements Layer {
   private final Kernel kernel;
@@ -15,7 +15,15 @@ final class LstmLayer implements Layer {
   private final float[] w, bias;
   private final float[] z, gates, h, c;
 
-  LstmLayer(Kernel kernel, boolean relu, int in, int hidden, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh) {
+  LstmLayer(
+      Kernel kernel,
+      boolean relu,
+      int in,
+      int hidden,
+      float[] weightIh,
+      float[] weightHh,
+      float[] biasIh,
+      float[] biasHh) {
     this.kernel = kernel;
     this.relu = relu;
     this.in = in;

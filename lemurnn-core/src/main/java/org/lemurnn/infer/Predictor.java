@@ -21,7 +21,9 @@ public interface Predictor {
   /** Back to the zero state of a new sequence. */
   void reset();
 
-  /** Whether outputs {@code out} say drop: the drop logit above the keep logit (argmax, ties keep). */
+  /**
+   * Whether outputs {@code out} say drop: the drop logit above the keep logit (argmax, ties keep).
+   */
   static boolean dropped(float[] out) {
     return out[DROP_LOGIT_1] > out[DROP_LOGIT_0];
   }

@@ -21,10 +21,12 @@ public final class Predictors {
   public static ModelFile readModel(Path modelFile, UnitSystem foreignUnits) {
     if (TorchModels.isTorchFile(modelFile)) return TorchModels.read(modelFile, foreignUnits);
     ModelFile model = ModelFile.read(modelFile);
-    // our files say their units: a flag that says otherwise would be ignored, so it means the wrong file
+    // our files say their units: a flag that says otherwise would be ignored, so it means the wrong
+    // file
     if (foreignUnits != null && foreignUnits != model.spec().units()) {
-      throw new InputException("--units " + foreignUnits.fileName() + ", but " + modelFile + " is a lemurnn model in "
-          + model.spec().units().fileName() + " units: --units is for the original project's models; drop it");
+      throw new InputException("--units " + foreignUnits.fileName() + ", but " + modelFile
+          + " is a lemurnn model in " + model.spec().units().fileName()
+          + " units: --units is for the original project's models; drop it");
     }
     return model;
   }
@@ -46,13 +48,14 @@ public final class Predictors {
       float[] bIh = weights(model, names.get(2));
       float[] bHh = weights(model, names.get(3));
       layers[l] = switch (spec.cell()) {
-        case RELU_RNN, TANH_RNN -> new RnnLayer(kernel, spec.cell() == CellType.RELU_RNN, in, hidden, wIh, wHh, bIh, bHh);
-        case LSTM, RELU_LSTM -> new LstmLayer(kernel, spec.cell() == CellType.RELU_LSTM, in, hidden, wIh, wHh, bIh, bHh);
+        case RELU_RNN, TANH_RNN ->
+          new RnnLayer(kernel, spec.cell() == CellType.RELU_RNN, in, hidden, wIh, wHh, bIh, bHh);
+        case LSTM, RELU_LSTM ->
+          new LstmLayer(kernel, spec.cell() == CellType.RELU_LSTM, in, hidden, wIh, wHh, bIh, bHh);
         case GRU -> new GruLayer(kernel, in, hidden, wIh, wHh, bIh, bHh);
       };
     }
-    return new CellPredictor(spec, layers,
-        weights(model, "fc.weight"), weights(model, "fc.bias"));
+    return new CellPredictor(spec, layers, weights(model, "fc.weight"), weights(model, "fc.bias"));
   }
 
   /** The tensor's values: {@link ModelFile} has checked its shape against the spec. */

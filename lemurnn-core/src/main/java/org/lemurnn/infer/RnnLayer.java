@@ -10,7 +10,15 @@ final class RnnLayer implements Layer {
   private final float[] w, bias;
   private final float[] z, h;
 
-  RnnLayer(Kernel kernel, boolean relu, int in, int hidden, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh) {
+  RnnLayer(
+      Kernel kernel,
+      boolean relu,
+      int in,
+      int hidden,
+      float[] weightIh,
+      float[] weightHh,
+      float[] biasIh,
+      float[] biasHh) {
     this.kernel = kernel;
     this.relu = relu;
     this.in = in;

@@ -13,8 +13,10 @@ final class VectorKernel implements Kernel {
   static final VectorKernel INSTANCE = new VectorKernel();
 
   private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_PREFERRED;
-  private static final VectorSpecies<Float> NARROW = FloatVector.SPECIES_256.length() < WIDE.length()
-      ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+  private static final VectorSpecies<Float> NARROW =
+      FloatVector.SPECIES_256.length() < WIDE.length()
+          ? FloatVector.SPECIES_256
+          : FloatVector.SPECIES_128;
 
   private VectorKernel() {}
 
@@ -25,7 +27,10 @@ final class VectorKernel implements Kernel {
     }
   }
 
-  /** One block of {@code n} rows, stored column after column from {@code at}, into {@code y[from ..]}. */
+  /**
+   * One block of {@code n} rows, stored column after column from {@code at}, into {@code y[from
+   * ..]}.
+   */
   private static void block(float[] w, int at, int n, int cols, float[] z, float[] y, int from) {
     int wide = WIDE.length();
     int r = 0;
@@ -74,11 +79,15 @@ final class VectorKernel implements Kernel {
     int i = from;
     for (; i + WIDE.length() <= to; i += WIDE.length()) {
       FloatVector v = FloatVector.fromArray(WIDE, a, i);
-      FloatVector.broadcast(WIDE, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(a, i);
+      FloatVector.broadcast(WIDE, 1f)
+          .div(v.neg().lanewise(VectorOperators.EXP).add(1f))
+          .intoArray(a, i);
     }
     for (; i + NARROW.length() <= to; i += NARROW.length()) {
       FloatVector v = FloatVector.fromArray(NARROW, a, i);
-      FloatVector.broadcast(NARROW, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(a, i);
+      FloatVector.broadcast(NARROW, 1f)
+          .div(v.neg().lanewise(VectorOperators.EXP).add(1f))
+          .intoArray(a, i);
     }
     Kernel.SCALAR.sigmoid(a, i, to);
   }

@@ -96,7 +96,8 @@ public final class AtomicFile {
       channel.force(true);
       channel.close();
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -122,18 +123,23 @@ public final class AtomicFile {
   public static List<String> removeStale(Path dir) {
     List<String> removed = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path p : files.filter(f -> TEMP_NAME.matcher(f.getFileName().toString()).matches()).toList()) {
+      for (Path p : files
+          .filter(f -> TEMP_NAME.matcher(f.getFileName().toString()).matches())
+          .toList()) {
         if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) {
           removed.add(p.getFileName().toString());
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot clean temporary files in " + dir + ": " + InputFiles.reason(e), e);
+      throw new UncheckedIOException(
+          "cannot clean temporary files in " + dir + ": " + InputFiles.reason(e), e);
     }
     return removed;
   }
 
-  /** A body may close its stream (Jackson does); the file must stay open until it is forced to disk. */
+  /**
+   * A body may close its stream (Jackson does); the file must stay open until it is forced to disk.
+   */
   private static final class KeepOpen extends BufferedOutputStream {
     KeepOpen(OutputStream out) {
       super(out, 1 << 16);
@@ -146,8 +152,8 @@ public final class AtomicFile {
   }
 
   /**
-   * Temporary files are created owner-only (0600); what we write is a result to share (models, traces,
-   * plots), so it gets the usual 0644.
+   * Temporary files are created owner-only (0600); what we write is a result to share (models,
+   * traces, plots), so it gets the usual 0644.
    */
   private static void readableByAll(Path file) throws IOException {
     if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {

@@ -21,11 +21,14 @@ import org.lemurnn.InputException;
  * messages that say why a file cannot be read and quote its content cut short.
  */
 public final class InputFiles {
-  /** Quoted input is cut to this many characters: a 1 GB line must not come back whole on stderr. */
+  /**
+   * Quoted input is cut to this many characters: a 1 GB line must not come back whole on stderr.
+   */
   static final int QUOTE_CHARS = 60;
 
   /** JSON that refuses duplicate keys: which of two values was meant cannot be told. */
-  private static final ObjectMapper STRICT_JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectMapper STRICT_JSON =
+      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private InputFiles() {}
 
@@ -48,13 +51,18 @@ public final class InputFiles {
     }
     if (a.isDirectory()) throw InputException.in(file, "is a folder, not " + what);
     if (!a.isRegularFile()) {
-      throw InputException.in(file, "is not a regular file (a FIFO, socket or device?): give " + what + " as a file");
+      throw InputException.in(
+          file, "is not a regular file (a FIFO, socket or device?): give " + what + " as a file");
     }
-    if (!Files.isReadable(file)) throw InputException.in(file, "cannot read " + what + ": permission denied");
+    if (!Files.isReadable(file))
+      throw InputException.in(file, "cannot read " + what + ": permission denied");
     return a;
   }
 
-  /** The whole file, refused before anything is allocated when it is empty or larger than {@code maxBytes}. */
+  /**
+   * The whole file, refused before anything is allocated when it is empty or larger than
+   * {@code maxBytes}.
+   */
   public static byte[] readBytes(Path file, String what, long maxBytes) {
     return read(file, what, maxBytes, false);
   }
@@ -62,8 +70,10 @@ public final class InputFiles {
   /** A text file as a string (it may be empty), at most {@code maxBytes}, that must be UTF-8. */
   public static String readText(Path file, String what, long maxBytes) {
     try {
-      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-          .decode(java.nio.ByteBuffer.wrap(read(file, what, maxBytes, true))).toString();
+      return java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(read(file, what, maxBytes, true)))
+          .toString();
     } catch (java.nio.charset.CharacterCodingException e) {
       throw InputException.in(file, "not UTF-8 text (a binary file?): not " + what);
     }
@@ -71,11 +81,13 @@ public final class InputFiles {
 
   private static byte[] read(Path file, String what, long maxBytes, boolean emptyAllowed) {
     long size = attributes(file, what).size();
-    if (size == 0 && !emptyAllowed) throw InputException.in(file, "is empty (0 bytes): not " + what);
+    if (size == 0 && !emptyAllowed)
+      throw InputException.in(file, "is empty (0 bytes): not " + what);
     if (size > maxBytes) throw tooLarge(file, what, size, maxBytes);
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-      if (bytes.length > maxBytes) throw tooLarge(file, what, bytes.length, maxBytes); // it grew while read
+      if (bytes.length > maxBytes)
+        throw tooLarge(file, what, bytes.length, maxBytes); // it grew while read
       return bytes;
     } catch (IOException e) {
       throw InputException.in(file, "cannot read " + what + ": " + reason(e));
@@ -83,8 +95,10 @@ public final class InputFiles {
   }
 
   private static InputException tooLarge(Path file, String what, long size, long maxBytes) {
-    return InputException.in(file, "is " + size + " bytes, more than the " + maxBytes + " " + what + " may have: not "
-        + what + "?");
+    return InputException.in(
+        file,
+        "is " + size + " bytes, more than the " + maxBytes + " " + what + " may have: not " + what
+            + "?");
   }
 
   /** A line reader of a UTF-8 text file, each line at most {@code maxLineChars} long. */
@@ -107,11 +121,16 @@ public final class InputFiles {
     try {
       return STRICT_JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ")";
-      String why = e instanceof JsonParseException && e.getOriginalMessage().startsWith("Duplicate field")
-          ? "a key appears twice: " + e.getOriginalMessage() : e.getOriginalMessage();
-      throw InputException.in(file, "is not valid JSON" + where + ": " + cut(firstLine(why)) + ": not " + what + "?");
+      String where = e.getLocation() == null
+          ? ""
+          : " (line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ")";
+      String why =
+          e instanceof JsonParseException && e.getOriginalMessage().startsWith("Duplicate field")
+              ? "a key appears twice: " + e.getOriginalMessage()
+              : e.getOriginalMessage();
+      throw InputException.in(
+          file, "is not valid JSON" + where + ": " + cut(firstLine(why)) + ": not " + what + "?");
     } catch (IOException e) {
       throw InputException.in(file, "cannot read " + what + ": " + reason(e));
     }
@@ -132,12 +151,16 @@ public final class InputFiles {
               + ": writing it would destroy it; choose another " + flag);
         }
       } catch (IOException e) {
-        throw InputException.in(output, "cannot tell whether it is the input " + input + ": " + reason(e));
+        throw InputException.in(
+            output, "cannot tell whether it is the input " + input + ": " + reason(e));
       }
     }
   }
 
-  /** Text from a file, for a message: in quotes, control characters escaped, cut to a few dozen characters. */
+  /**
+   * Text from a file, for a message: in quotes, control characters escaped, cut to a few dozen
+   * characters.
+   */
   public static String quote(String text) {
     return "'" + cut(text) + "'";
   }
@@ -165,7 +188,8 @@ public final class InputFiles {
     if (e instanceof NoSuchFileException) return "no such file";
     if (e instanceof AccessDeniedException) return "permission denied";
     if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
-    if (e instanceof java.nio.charset.CharacterCodingException) return "not UTF-8 text (a binary file?)";
+    if (e instanceof java.nio.charset.CharacterCodingException)
+      return "not UTF-8 text (a binary file?)";
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 }

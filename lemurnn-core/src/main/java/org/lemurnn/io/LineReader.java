@@ -12,11 +12,11 @@ import java.nio.file.Path;
 import org.lemurnn.InputException;
 
 /**
- * Lines of a UTF-8 text file, for the loaders of text formats. Unlike {@link java.io.BufferedReader}
- * it refuses a line longer than its bound before holding it (a 1 GB line is an error, not an {@code
- * OutOfMemoryError}), says "not UTF-8 text" at the line where bytes do not decode (the JDK says
- * "Input length = 1"), and drops a UTF-8 byte order mark that some editors put first. Errors are
- * {@link InputException}s naming file and line.
+ * Lines of a UTF-8 text file, for the loaders of text formats. Unlike
+ * {@link java.io.BufferedReader} it refuses a line longer than its bound before holding it (a 1 GB
+ * line is an error, not an {@code OutOfMemoryError}), says "not UTF-8 text" at the line where bytes
+ * do not decode (the JDK says "Input length = 1"), and drops a UTF-8 byte order mark that some
+ * editors put first. Errors are {@link InputException}s naming file and line.
  */
 public final class LineReader implements Closeable {
   private final Path file;
@@ -33,8 +33,12 @@ public final class LineReader implements Closeable {
     this.file = file;
     this.what = what;
     this.maxLineChars = maxLineChars;
-    this.in = new InputStreamReader(bytes, StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+    this.in = new InputStreamReader(
+        bytes,
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT));
   }
 
   /** The number of the line last returned (1 for the first). */
@@ -55,7 +59,10 @@ public final class LineReader implements Closeable {
       int start = pos;
       while (pos < end && buf[pos] != '\n') pos++;
       if (line.length() + (pos - start) > maxLineChars) {
-        throw InputException.at(file, lineNo + 1, "line longer than " + maxLineChars + " characters: not " + what + "?");
+        throw InputException.at(
+            file,
+            lineNo + 1,
+            "line longer than " + maxLineChars + " characters: not " + what + "?");
       }
       line.append(buf, start, pos - start);
       if (pos < end) {

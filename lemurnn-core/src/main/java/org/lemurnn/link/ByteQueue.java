@@ -1,9 +1,9 @@
 package org.lemurnn.link;
 
 /**
- * The original's drop-tail FIFO limited in bytes, and with an infinite limit the infinite queue. The
- * first packet is never dropped (backlog_0 = size_0); later: backlog = max(0, backlog - gap x C),
- * drop when backlog + size > Q, else backlog += size.
+ * The original's drop-tail FIFO limited in bytes, and with an infinite limit the infinite queue.
+ * The first packet is never dropped (backlog_0 = size_0); later: backlog = max(0, backlog - gap x
+ * C), drop when backlog + size > Q, else backlog += size.
  */
 public final class ByteQueue extends ConstantRateQueue {
   private final double queueLimit;

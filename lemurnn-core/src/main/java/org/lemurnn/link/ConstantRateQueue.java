@@ -4,7 +4,8 @@ package org.lemurnn.link;
  * What the original's links share: a FIFO drained at a constant capacity, whose backlog after each
  * arrival drains at that capacity into the packet's latency.
  */
-public abstract sealed class ConstantRateQueue implements LinkQueue permits ByteQueue, PacketQueue, SimplifiedCodel {
+public abstract sealed class ConstantRateQueue implements LinkQueue
+    permits ByteQueue, PacketQueue, SimplifiedCodel {
   final UnitSystem units;
   final double capacity;
   double backlog;

@@ -21,8 +21,10 @@ public record DeliverySchedule(String name, long[] opportunityMs, long periodMs)
   static final int MAX_LINE_CHARS = 256;
 
   public DeliverySchedule {
-    if (opportunityMs.length == 0) throw new IllegalArgumentException(name + ": empty delivery schedule");
-    if (periodMs < 1) throw new IllegalArgumentException(name + ": schedule period must be >= 1 ms");
+    if (opportunityMs.length == 0)
+      throw new IllegalArgumentException(name + ": empty delivery schedule");
+    if (periodMs < 1)
+      throw new IllegalArgumentException(name + ": schedule period must be >= 1 ms");
   }
 
   /** Time of opportunity {@code k} counted over the repeating schedule, in ms. */
@@ -62,10 +64,12 @@ public record DeliverySchedule(String name, long[] opportunityMs, long periodMs)
         try {
           t = Long.parseLong(line);
         } catch (NumberFormatException e) {
-          throw InputException.at(file, lineNo, "expected a millisecond timestamp, got " + InputFiles.quote(line));
+          throw InputException.at(
+              file, lineNo, "expected a millisecond timestamp, got " + InputFiles.quote(line));
         }
         if (t < 0) throw InputException.at(file, lineNo, "timestamp " + t + " is before 0 ms");
-        if (t < previous) throw InputException.at(file, lineNo, "timestamp " + t + " goes back from " + previous);
+        if (t < previous)
+          throw InputException.at(file, lineNo, "timestamp " + t + " goes back from " + previous);
         previous = t;
         if (n == times.length) times = Arrays.copyOf(times, n * 2);
         times[n++] = t;

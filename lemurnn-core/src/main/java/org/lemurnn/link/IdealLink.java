@@ -9,12 +9,12 @@ import org.lemurnn.trace.LinkSample;
  * trace's own gaps and sizes. For a measured file of a drop-tail link it is the ideal queue the
  * file's name describes; for a synthetic sample of the same kind it gives the sample back.
  *
- * <p>Only what a sample records is known to the replay: a {@link LinkKind#MAHIMAHI} replay starts at
- * the beginning of its schedule (a generated sample started at a random point of it), and the
+ * <p>Only what a sample records is known to the replay: a {@link LinkKind#MAHIMAHI} replay starts
+ * at the beginning of its schedule (a generated sample started at a random point of it), and the
  * per-packet overhead (framing bytes a physical preset adds on the wire) must be given.
  *
- * @param kind the simulator: a measured file of a tbf or drop-tail link is a {@link
- *     LinkKind#BYTEQUEUE}
+ * @param kind the simulator: a measured file of a tbf or drop-tail link is a
+ *     {@link LinkKind#BYTEQUEUE}
  * @param overheadSize added to every packet's size on the link, in the samples' size unit (KByte
  *     for physical samples: a physical preset's {@link LinkPreset#overheadSize()}); 0 for trace
  *     files whose sizes are already the bytes the link counts
@@ -31,7 +31,10 @@ public record IdealLink(LinkKind kind, double overheadSize, DeliverySchedule sch
     }
   }
 
-  /** A drop-tail byte queue adding {@code overheadSize} per packet: the ideal queue of a measured drop-tail trace. */
+  /**
+   * A drop-tail byte queue adding {@code overheadSize} per packet: the ideal queue of a measured
+   * drop-tail trace.
+   */
   public static IdealLink byteQueue(double overheadSize) {
     return new IdealLink(LinkKind.BYTEQUEUE, overheadSize, null);
   }
@@ -51,7 +54,16 @@ public record IdealLink(LinkKind kind, double overheadSize, DeliverySchedule sch
       backlog[i] = link.backlog();
       latency[i] = link.latency();
     }
-    return new LinkSample(truth.units(), kind.fileName(), truth.traffic(), truth.capacity(), truth.queueLimit(),
-        truth.interPacketTime().clone(), truth.size().clone(), backlog, latency, dropped);
+    return new LinkSample(
+        truth.units(),
+        kind.fileName(),
+        truth.traffic(),
+        truth.capacity(),
+        truth.queueLimit(),
+        truth.interPacketTime().clone(),
+        truth.size().clone(),
+        backlog,
+        latency,
+        dropped);
   }
 }

@@ -18,12 +18,13 @@ public enum LinkKind {
    * generator and for replays of a trace ({@link IdealLink}).
    *
    * @param capacity the constant capacity (unused by {@link #MAHIMAHI}: the schedule serves it)
-   * @param limit the queue limit in size units, in packets for {@link #PACKETQUEUE}; {@code
-   *     Double.POSITIVE_INFINITY} for none ({@link #CODEL} only reports it as feature q)
+   * @param limit the queue limit in size units, in packets for {@link #PACKETQUEUE};
+   *     {@code Double.POSITIVE_INFINITY} for none ({@link #CODEL} only reports it as feature q)
    * @param schedule the delivery schedule of {@link #MAHIMAHI}, else unused
    * @param startMs where in the schedule time 0 falls ({@link #MAHIMAHI} only)
    */
-  public LinkQueue open(UnitSystem units, double capacity, double limit, DeliverySchedule schedule, double startMs) {
+  public LinkQueue open(
+      UnitSystem units, double capacity, double limit, DeliverySchedule schedule, double startMs) {
     return switch (this) {
       case BYTEQUEUE -> new ByteQueue(units, capacity, limit);
       case PACKETQUEUE -> new PacketQueue(units, capacity, limit);
@@ -33,16 +34,21 @@ public enum LinkKind {
   }
 
   /**
-   * The name used in files and on the command line ({@code bytequeue}, {@code packetqueue}, {@code codel},
-   * {@code mahimahi}): the data type in run names and the {@code link} of property files.
+   * The name used in files and on the command line ({@code bytequeue}, {@code packetqueue},
+   * {@code codel}, {@code mahimahi}): the data type in run names and the {@code link} of property
+   * files.
    */
   public String fileName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The link kind of a name {@link #fileName} gives, as files and the command line write it (any case). */
+  /**
+   * The link kind of a name {@link #fileName} gives, as files and the command line write it (any
+   * case).
+   */
   public static LinkKind fromFileName(String name) {
     for (LinkKind k : values()) if (k.fileName().equalsIgnoreCase(name.trim())) return k;
-    throw new IllegalArgumentException("unknown link kind '" + name + "': use bytequeue, packetqueue, codel or mahimahi");
+    throw new IllegalArgumentException(
+        "unknown link kind '" + name + "': use bytequeue, packetqueue, codel or mahimahi");
   }
 }

@@ -4,16 +4,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The ranges a link's parameters are drawn from, once per sample (docs/architecture.md, Presets and traffic).
+ * The ranges a link's parameters are drawn from, once per sample (docs/architecture.md, Presets and
+ * traffic).
  *
- * <p>In {@link UnitSystem#ABSTRACT} units (the original's presets) the arrival rate is packets per time
- * unit, capacity size units per time unit, sizes and queue in size units. In {@link
- * UnitSystem#PHYSICAL} units the arrival rate is an offered bit rate in Mbit/s, capacity Mbit/s,
- * sizes and queue in KByte; {@link #packetsPerTime} turns a drawn rate into packets per ms.
+ * <p>In {@link UnitSystem#ABSTRACT} units (the original's presets) the arrival rate is packets per
+ * time unit, capacity size units per time unit, sizes and queue in size units. In
+ * {@link UnitSystem#PHYSICAL} units the arrival rate is an offered bit rate in Mbit/s, capacity
+ * Mbit/s, sizes and queue in KByte; {@link #packetsPerTime} turns a drawn rate into packets per ms.
  *
  * @param overheadSize bytes a packet occupies on the link beyond its size (framing), in size units
- * @param traffic traffic generator names used when the data set names none; empty means {@code
- *     exponential}
+ * @param traffic traffic generator names used when the data set names none; empty means
+ *     {@code exponential}
  */
 public record LinkPreset(
     String name,
@@ -34,21 +35,24 @@ public record LinkPreset(
       throw new IllegalArgumentException("preset " + name + ": use units abstract or physical");
     }
     for (Range r : List.of(arrivalRate, capacity, packetSize, queue)) {
-      if (r.min() < 0) throw new IllegalArgumentException("preset " + name + ": negative value in " + r);
+      if (r.min() < 0)
+        throw new IllegalArgumentException("preset " + name + ": negative value in " + r);
     }
     if (units == UnitSystem.PHYSICAL && packetSize.max() * 1000 > MAX_PACKET_BYTES) {
-      throw new IllegalArgumentException("preset " + name + ": packets of up to " + packetSize.max() + " KByte, but no "
-          + "packet is larger than " + MAX_PACKET_BYTES / 1000.0 + " KByte (the largest IP packet); pkt_size is in KByte");
+      throw new IllegalArgumentException("preset " + name + ": packets of up to " + packetSize.max()
+          + " KByte, but no " + "packet is larger than " + MAX_PACKET_BYTES / 1000.0
+          + " KByte (the largest IP packet); pkt_size is in KByte");
     }
     if (!(overheadSize >= 0) || Double.isInfinite(overheadSize)) {
-      throw new IllegalArgumentException("preset " + name + ": overhead must be >= 0, got " + overheadSize);
+      throw new IllegalArgumentException(
+          "preset " + name + ": overhead must be >= 0, got " + overheadSize);
     }
     traffic = List.copyOf(traffic);
   }
 
   /**
-   * Rounds a drawn size or queue to whole bytes, as the original's {@code rint}: a byte is one size unit
-   * (abstract) or 0.001 KByte (physical).
+   * Rounds a drawn size or queue to whole bytes, as the original's {@code rint}: a byte is one size
+   * unit (abstract) or 0.001 KByte (physical).
    */
   public double toWholeBytes(double size) {
     double bytesPerSizeUnit = units == UnitSystem.PHYSICAL ? 1000 : 1;
@@ -57,7 +61,8 @@ public record LinkPreset(
 
   /**
    * Packets per time unit for a drawn arrival rate: the rate itself in abstract units; in physical
-   * units the rate is Mbit/s (= Kbit/ms) of offered load, so packets per ms = rate / (8 x mean size).
+   * units the rate is Mbit/s (= Kbit/ms) of offered load, so packets per ms = rate / (8 x mean
+   * size).
    */
   public double packetsPerTime(double drawnRate) {
     return units == UnitSystem.PHYSICAL ? drawnRate / (8 * packetSize.mean()) : drawnRate;

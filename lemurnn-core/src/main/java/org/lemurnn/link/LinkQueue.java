@@ -1,12 +1,13 @@
 package org.lemurnn.link;
 
 /**
- * A simulated link, fed one packet at a time (docs/architecture.md, Links). After each {@link #arrive} the
- * link reports the backlog right after that arrival and the packet's queueing latency, both in the
- * link's {@link UnitSystem}. One instance simulates one sample; it is not thread-safe.
+ * A simulated link, fed one packet at a time (docs/architecture.md, Links). After each
+ * {@link #arrive} the link reports the backlog right after that arrival and the packet's queueing
+ * latency, both in the link's {@link UnitSystem}. One instance simulates one sample; it is not
+ * thread-safe.
  *
- * <p>The set of link kinds is closed: each is a faithful copy of one semantics of the original or a documented
- * extension, and data sets, trace names and models refer to them by {@link LinkKind}.
+ * <p>The set of link kinds is closed: each is a faithful copy of one semantics of the original or a
+ * documented extension, and data sets, trace names and models refer to them by {@link LinkKind}.
  */
 public sealed interface LinkQueue permits ConstantRateQueue, ScheduledLink {
   /**
@@ -24,6 +25,8 @@ public sealed interface LinkQueue permits ConstantRateQueue, ScheduledLink {
   /** The capacity feature c of this link. */
   double capacity();
 
-  /** The queue feature q: the limit in size units, in packets for a packet queue, 0 when infinite. */
+  /**
+   * The queue feature q: the limit in size units, in packets for a packet queue, 0 when infinite.
+   */
   double queueFeature();
 }

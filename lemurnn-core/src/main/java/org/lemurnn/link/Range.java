@@ -5,8 +5,12 @@ import java.util.random.RandomGenerator;
 /** A closed interval a preset draws a link parameter from, uniformly. */
 public record Range(double min, double max) {
   public Range {
-    if (Double.isNaN(min) || Double.isNaN(max) || Double.isInfinite(min) || Double.isInfinite(max)) {
-      throw new IllegalArgumentException("range bounds must be finite numbers: " + min + ".." + max);
+    if (Double.isNaN(min)
+        || Double.isNaN(max)
+        || Double.isInfinite(min)
+        || Double.isInfinite(max)) {
+      throw new IllegalArgumentException(
+          "range bounds must be finite numbers: " + min + ".." + max);
     }
     if (min > max) throw new IllegalArgumentException("range min " + min + " > max " + max);
   }

@@ -2,10 +2,11 @@ package org.lemurnn.link;
 
 /**
  * A drop-tail FIFO limited in bytes, served by a delivery schedule instead of a constant capacity
- * (beyond the original): each opportunity of the {@link DeliverySchedule} delivers up to 1.5 KByte from
- * the head of the queue, byte by byte like Mahimahi (a packet may span opportunities; unused bytes
- * of an opportunity are lost). Physical units only. The capacity feature is the schedule's mean
- * rate; the latency is exact: the time until the opportunity that delivers the packet's last byte.
+ * (beyond the original): each opportunity of the {@link DeliverySchedule} delivers up to 1.5 KByte
+ * from the head of the queue, byte by byte like Mahimahi (a packet may span opportunities; unused
+ * bytes of an opportunity are lost). Physical units only. The capacity feature is the schedule's
+ * mean rate; the latency is exact: the time until the opportunity that delivers the packet's last
+ * byte.
  */
 public final class ScheduledLink implements LinkQueue {
   private final DeliverySchedule schedule;

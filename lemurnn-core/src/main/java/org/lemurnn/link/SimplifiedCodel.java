@@ -1,12 +1,12 @@
 package org.lemurnn.link;
 
 /**
- * The original's simplified CoDel, kept for compatibility (a faithful RFC 8289 CoDel would be another
- * kind): an unlimited FIFO drained at capacity like the byte queue, observed in intervals. At the
- * first arrival at or after an interval's end, if the smallest latency of the packets accepted in
- * that interval exceeded the threshold, this packet is dropped and the next interval shortens to
- * base / sqrt(drop count); otherwise the count resets and the next interval is the base. There is
- * no tail drop. Base interval 10 and threshold 5, in the link's time unit.
+ * The original's simplified CoDel, kept for compatibility (a faithful RFC 8289 CoDel would be
+ * another kind): an unlimited FIFO drained at capacity like the byte queue, observed in intervals.
+ * At the first arrival at or after an interval's end, if the smallest latency of the packets
+ * accepted in that interval exceeded the threshold, this packet is dropped and the next interval
+ * shortens to base / sqrt(drop count); otherwise the count resets and the next interval is the
+ * base. There is no tail drop. Base interval 10 and threshold 5, in the link's time unit.
  */
 public final class SimplifiedCodel extends ConstantRateQueue {
   public static final double BASE_INTERVAL = 10;
@@ -18,7 +18,9 @@ public final class SimplifiedCodel extends ConstantRateQueue {
   private double minLatency = Double.POSITIVE_INFINITY;
   private int dropCount;
 
-  /** {@code queueFeature} is only reported as feature q (the original still fed the drawn queue). */
+  /**
+   * {@code queueFeature} is only reported as feature q (the original still fed the drawn queue).
+   */
   public SimplifiedCodel(UnitSystem units, double capacity, double queueFeature) {
     super(units, capacity);
     this.queueFeature = queueFeature;

@@ -3,19 +3,19 @@ package org.lemurnn.link;
 import java.util.Locale;
 
 /**
- * The units a sample, data set or model is expressed in (docs/architecture.md, Units). Every data set and
- * model file records its unit system; code converting between them goes through this type.
+ * The units a sample, data set or model is expressed in (docs/architecture.md, Units). Every data
+ * set and model file records its unit system; code converting between them goes through this type.
  */
 public enum UnitSystem {
   /**
-   * The original's synthetic presets: sizes, queue and backlog in one size unit, time in one time unit,
-   * capacity in size units per time unit. Feature b = ipt x C.
+   * The original's synthetic presets: sizes, queue and backlog in one size unit, time in one time
+   * unit, capacity in size units per time unit. Feature b = ipt x C.
    */
   ABSTRACT,
   /**
    * Measured traces, physical presets and the forwarder: time in ms, sizes, queue and backlog in
-   * KByte, capacity in Mbit/s (= Kbit/ms). Feature b = ipt_ms x C / 8 [KByte]; latency_ms = backlog x
-   * 8 / C.
+   * KByte, capacity in Mbit/s (= Kbit/ms). Feature b = ipt_ms x C / 8 [KByte]; latency_ms = backlog
+   * x 8 / C.
    */
   PHYSICAL,
   /**
@@ -24,12 +24,18 @@ public enum UnitSystem {
    */
   PHYSICAL_KBIT;
 
-  /** The name used in files and on the command line: {@code abstract}, {@code physical}, {@code physical-kbit}. */
+  /**
+   * The name used in files and on the command line: {@code abstract}, {@code physical},
+   * {@code physical-kbit}.
+   */
   public String fileName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  /** The unit system of a name {@link #fileName} gives, as files and the command line write it (any case). */
+  /**
+   * The unit system of a name {@link #fileName} gives, as files and the command line write it (any
+   * case).
+   */
   public static UnitSystem fromFileName(String name) {
     for (UnitSystem u : values()) {
       if (u.fileName().equalsIgnoreCase(name.trim())) return u;
@@ -52,7 +58,10 @@ public enum UnitSystem {
     return this == ABSTRACT ? "time units" : "ms";
   }
 
-  /** Feature b: what the link can send in a gap of {@code ipt} at capacity {@code capacity}, in backlog units. */
+  /**
+   * Feature b: what the link can send in a gap of {@code ipt} at capacity {@code capacity}, in
+   * backlog units.
+   */
   public double sendableInGap(double ipt, double capacity) {
     return switch (this) {
       case ABSTRACT, PHYSICAL_KBIT -> ipt * capacity;

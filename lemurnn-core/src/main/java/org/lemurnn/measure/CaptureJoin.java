@@ -18,11 +18,15 @@ public final class CaptureJoin {
   private final long gapNs;
   // the window: packets sent and not yet handed out, ring-indexed by their absolute position
   private long head, tail;
-  private long[] hash = new long[1024], txNs = new long[1024], rxNs = new long[1024], nextSame = new long[1024];
+  private long[] hash = new long[1024],
+      txNs = new long[1024],
+      rxNs = new long[1024],
+      nextSame = new long[1024];
   private int[] size = new int[1024], experimentOf = new int[1024];
   private boolean[] matched = new boolean[1024];
   /** hash -> position of the oldest waiting sent packet with it */
   private final Map<Long, Long> waiting = new HashMap<>();
+
   private int experiment;
   private long lastSentNs = Long.MIN_VALUE;
   private long matches;
@@ -61,8 +65,10 @@ public final class CaptureJoin {
   private void takeSent() {
     long t = sent.timeNs;
     if (t < lastSentNs) {
-      throw InputException.in(sent.reader.file(), "packet " + sent.reader.packets()
-          + " is earlier than the one before it: sort the capture by time (reordercap) and try again");
+      throw InputException.in(
+          sent.reader.file(),
+          "packet " + sent.reader.packets()
+              + " is earlier than the one before it: sort the capture by time (reordercap) and try again");
     }
     if (lastSentNs != Long.MIN_VALUE && t - lastSentNs > gapNs) experiment++;
     lastSentNs = t;
@@ -196,11 +202,14 @@ public final class CaptureJoin {
     void advance() {
       while (reader.next()) {
         if (!PacketKey.supported(reader.linkType())) {
-          throw InputException.in(reader.file(), "packet " + reader.packets() + " has link type " + reader.linkType()
-              + ", which pcap-to-trace does not read: capture on Ethernet or as Linux cooked (tcpdump -i any), "
-              + "or raw IP");
+          throw InputException.in(
+              reader.file(),
+              "packet " + reader.packets() + " has link type " + reader.linkType()
+                  + ", which pcap-to-trace does not read: capture on Ethernet or as Linux cooked (tcpdump -i any), "
+                  + "or raw IP");
         }
-        if (key.read(reader.linkType(), reader.data(), reader.dataOffset(), reader.capturedLength())) {
+        if (key.read(
+            reader.linkType(), reader.data(), reader.dataOffset(), reader.capturedLength())) {
           timeNs = reader.timestampNs();
           return;
         }

@@ -13,9 +13,9 @@ import org.lemurnn.InputException;
  * Reads packet captures, pcap and pcapng, one packet at a time through a fixed buffer, so a capture
  * of any length reads in bounded memory.
  *
- * <p>Written here rather than taken from a library: no pure-Java pcap reader resolves from the Maven
- * Central we reach (pcap4j needs libpcap through JNA at run time, which the issue rules out), and
- * the two formats need only their packet records: pcap's 16-byte record headers (microsecond or
+ * <p>Written here rather than taken from a library: no pure-Java pcap reader resolves from the
+ * Maven Central we reach (pcap4j needs libpcap through JNA at run time, which the issue rules out),
+ * and the two formats need only their packet records: pcap's 16-byte record headers (microsecond or
  * nanosecond magic, either byte order) and pcapng's section header, interface description (link
  * type, {@code if_tsresol}, {@code if_tsoffset}), enhanced and obsolete packet blocks; other blocks
  * are skipped.
@@ -49,14 +49,20 @@ public final class CaptureReader implements AutoCloseable {
     this.file = file;
     this.channel = channel;
     buf.limit(0);
-    if (!fill(4)) throw InputException.in(file, "empty or shorter than any capture header: not a pcap or pcapng file");
+    if (!fill(4))
+      throw InputException.in(
+          file, "empty or shorter than any capture header: not a pcap or pcapng file");
     int magicBe = buf.order(ByteOrder.BIG_ENDIAN).getInt(buf.position());
     int magicLe = Integer.reverseBytes(magicBe);
     if (magicBe == PCAPNG) {
       pcapng = true;
-    } else if (magicBe == PCAP_US || magicBe == PCAP_NS || magicLe == PCAP_US || magicLe == PCAP_NS) {
+    } else if (magicBe == PCAP_US
+        || magicBe == PCAP_NS
+        || magicLe == PCAP_US
+        || magicLe == PCAP_NS) {
       pcapng = false;
-      ByteOrder order = magicBe == PCAP_US || magicBe == PCAP_NS ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+      ByteOrder order =
+          magicBe == PCAP_US || magicBe == PCAP_NS ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
       boolean ns = magicBe == PCAP_NS || magicLe == PCAP_NS;
       need(24, "the pcap file header");
       buf.order(order);
@@ -66,8 +72,12 @@ public final class CaptureReader implements AutoCloseable {
       linkTypes[0] = network;
       unitsPerSecond[0] = ns ? 1_000_000_000L : 1_000_000L;
     } else {
-      throw InputException.in(file, String.format("not a pcap or pcapng file (starts with 0x%08x): "
-          + "save the capture as pcap or pcapng (tcpdump -w, Wireshark 'Save As')", magicBe));
+      throw InputException.in(
+          file,
+          String.format(
+              "not a pcap or pcapng file (starts with 0x%08x): "
+                  + "save the capture as pcap or pcapng (tcpdump -w, Wireshark 'Save As')",
+              magicBe));
     }
   }
 
@@ -104,10 +114,16 @@ public final class CaptureReader implements AutoCloseable {
     long fraction = buf.getInt(p + 4) & 0xffffffffL;
     int captured = buf.getInt(p + 8);
     int original = buf.getInt(p + 12);
-    if (captured < 0 || captured > MAX_RECORD_BYTES) corrupt("packet " + (packets + 1) + " claims " + captured + " captured bytes");
+    if (captured < 0 || captured > MAX_RECORD_BYTES)
+      corrupt("packet " + (packets + 1) + " claims " + captured + " captured bytes");
     need(16 + captured, "packet " + (packets + 1) + " (" + captured + " bytes)");
     long scale = 1_000_000_000L / unitsPerSecond[0];
-    set(seconds * 1_000_000_000L + fraction * scale, linkTypes[0], buf.position() + 16, captured, original);
+    set(
+        seconds * 1_000_000_000L + fraction * scale,
+        linkTypes[0],
+        buf.position() + 16,
+        captured,
+        original);
     skip(16 + captured);
     return true;
   }
@@ -117,7 +133,8 @@ public final class CaptureReader implements AutoCloseable {
       if (!fill(1)) return false;
       need(12, "a block header");
       int p = buf.position();
-      // the section header's type reads the same in either byte order; it sets the order that follows
+      // the section header's type reads the same in either byte order; it sets the order that
+      // follows
       int type = buf.getInt(p);
       if (type == PCAPNG) {
         need(12, "a section header");
@@ -128,25 +145,43 @@ public final class CaptureReader implements AutoCloseable {
         interfaces = 0; // interface ids count afresh in each section
       }
       int length = buf.getInt(p + 4);
-      if (length < 12 || length % 4 != 0 || length > MAX_RECORD_BYTES) corrupt("a block claims " + length + " bytes");
+      if (length < 12 || length % 4 != 0 || length > MAX_RECORD_BYTES)
+        corrupt("a block claims " + length + " bytes");
       need(length, "a block of " + length + " bytes");
       switch (type) {
         case IDB -> addInterface(p, length);
         case EPB -> {
           int id = buf.getInt(p + 8);
-          packet(id, buf.getInt(p + 12), buf.getInt(p + 16), buf.getInt(p + 20), buf.getInt(p + 24), p + 28, length - 32);
+          packet(
+              id,
+              buf.getInt(p + 12),
+              buf.getInt(p + 16),
+              buf.getInt(p + 20),
+              buf.getInt(p + 24),
+              p + 28,
+              length - 32);
           skip(length);
           return true;
         }
         case OBSOLETE_PB -> {
           int id = buf.getShort(p + 8) & 0xffff;
-          packet(id, buf.getInt(p + 12), buf.getInt(p + 16), buf.getInt(p + 20), buf.getInt(p + 24), p + 28, length - 32);
+          packet(
+              id,
+              buf.getInt(p + 12),
+              buf.getInt(p + 16),
+              buf.getInt(p + 20),
+              buf.getInt(p + 24),
+              p + 28,
+              length - 32);
           skip(length);
           return true;
         }
-        case SPB -> throw InputException.in(file, "pcapng simple packet blocks carry no timestamps: capture with "
-            + "enhanced packet blocks (tcpdump, dumpcap and Wireshark write those)");
-        default -> { } // section header, statistics, names, custom: nothing a trace needs
+        case SPB ->
+          throw InputException.in(
+              file,
+              "pcapng simple packet blocks carry no timestamps: capture with "
+                  + "enhanced packet blocks (tcpdump, dumpcap and Wireshark write those)");
+        default -> {} // section header, statistics, names, custom: nothing a trace needs
       }
       skip(length);
     }
@@ -154,8 +189,11 @@ public final class CaptureReader implements AutoCloseable {
 
   private void packet(int id, int high, int low, int captured, int original, int data, int room) {
     packets++;
-    if (id < 0 || id >= interfaces) corrupt("packet " + packets + " names interface " + id + ", which no interface block described");
-    if (captured < 0 || captured > room) corrupt("packet " + packets + " claims " + captured + " bytes in a block of " + room);
+    if (id < 0 || id >= interfaces)
+      corrupt(
+          "packet " + packets + " names interface " + id + ", which no interface block described");
+    if (captured < 0 || captured > room)
+      corrupt("packet " + packets + " claims " + captured + " bytes in a block of " + room);
     long units = (high & 0xffffffffL) << 32 | (low & 0xffffffffL);
     long ups = unitsPerSecond[id];
     long ns;
@@ -218,12 +256,18 @@ public final class CaptureReader implements AutoCloseable {
     return timestampNs;
   }
 
-  /** LINKTYPE_ value of the packet's interface (1 Ethernet, 113 Linux cooked, 276 Linux cooked v2, ...). */
+  /**
+   * LINKTYPE_ value of the packet's interface (1 Ethernet, 113 Linux cooked, 276 Linux cooked v2,
+   * ...).
+   */
   public int linkType() {
     return linkType;
   }
 
-  /** The buffer holding the packet's captured bytes from {@link #dataOffset()}; valid until the next call. */
+  /**
+   * The buffer holding the packet's captured bytes from {@link #dataOffset()}; valid until the next
+   * call.
+   */
   public byte[] data() {
     return buf.array();
   }
@@ -256,8 +300,10 @@ public final class CaptureReader implements AutoCloseable {
   /** Makes {@code n} bytes available or says the file was cut off. */
   private void need(int n, String what) throws IOException {
     if (!fill(n)) {
-      throw InputException.in(file, "truncated: the file ends at byte " + (consumed + buf.remaining()) + " inside " + what
-          + ": the capture was cut off (stop the capture tool cleanly, or copy the whole file)");
+      throw InputException.in(
+          file,
+          "truncated: the file ends at byte " + (consumed + buf.remaining()) + " inside " + what
+              + ": the capture was cut off (stop the capture tool cleanly, or copy the whole file)");
     }
   }
 

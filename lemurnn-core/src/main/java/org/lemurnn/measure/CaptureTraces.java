@@ -27,23 +27,35 @@ public final class CaptureTraces {
    *
    * @param link what the user says the link is, or null
    */
-  public static List<Written> write(Path sentCapture, Path receivedCapture, Path outDir, TraceLink link, double gapSeconds) {
-    if (!(gapSeconds > 0) || Double.isInfinite(gapSeconds)) throw new IllegalArgumentException("--gap_s must be > 0, got " + gapSeconds);
+  public static List<Written> write(
+      Path sentCapture, Path receivedCapture, Path outDir, TraceLink link, double gapSeconds) {
+    if (!(gapSeconds > 0) || Double.isInfinite(gapSeconds))
+      throw new IllegalArgumentException("--gap_s must be > 0, got " + gapSeconds);
     List<Written> files = new ArrayList<>();
-    try (CaptureReader sent = CaptureReader.open(sentCapture); CaptureReader received = CaptureReader.open(receivedCapture)) {
+    try (CaptureReader sent = CaptureReader.open(sentCapture);
+        CaptureReader received = CaptureReader.open(receivedCapture)) {
       CaptureJoin join = new CaptureJoin(sent, received, Math.round(gapSeconds * 1e9));
-      if (!join.next()) throw InputException.in(sentCapture, "holds no IP packet: nothing was sent to measure");
+      if (!join.next())
+        throw InputException.in(sentCapture, "holds no IP packet: nothing was sent to measure");
       long unixTime = Math.floorDiv(join.transmitNs(), 1_000_000_000L);
       boolean more = true;
       while (more) {
         int experiment = join.experiment();
-        String name = link != null ? link.fileName(unixTime, experiment + 1) : TraceLink.unknownFileName(unixTime, experiment + 1);
+        String name = link != null
+            ? link.fileName(unixTime, experiment + 1)
+            : TraceLink.unknownFileName(unixTime, experiment + 1);
         Path file = outDir.resolve(name);
         TraceSummary.Builder summary = new TraceSummary.Builder();
         boolean[] left = {true};
         TraceFile.write(file, sink -> {
           do {
-            sink.row(join.packetNumber(), join.frameBytes(), join.transmitNs(), join.receiveNs(), join.latencyNs(), join.dropped());
+            sink.row(
+                join.packetNumber(),
+                join.frameBytes(),
+                join.transmitNs(),
+                join.receiveNs(),
+                join.latencyNs(),
+                join.dropped());
             summary.add(join.latencyNs(), join.dropped());
             left[0] = join.next();
           } while (left[0] && join.experiment() == experiment);
@@ -53,9 +65,11 @@ public final class CaptureTraces {
       }
       if (join.matches() == 0) {
         for (Written w : files) delete(w.file());
-        throw InputException.in(receivedCapture, "has no packet in common with " + sentCapture
-            + ": capture both sides of the same link at the same time, with clocks that agree and the same snap length "
-            + "(a link that rewrites addresses or ports, NAT, defeats the match)");
+        throw InputException.in(
+            receivedCapture,
+            "has no packet in common with " + sentCapture
+                + ": capture both sides of the same link at the same time, with clocks that agree and the same snap length "
+                + "(a link that rewrites addresses or ports, NAT, defeats the match)");
       }
     }
     return files;

@@ -5,18 +5,24 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * What identifies a captured packet on both sides of a link: a 64-bit hash of the bytes a link
- * does not change, and the packet's frame size. Hashed: the IP header without the fields routers
- * and links rewrite (IPv4: TTL, header checksum, TOS/DSCP/ECN; IPv6: hop limit, traffic class), the
- * transport header without its checksum (a sending host's capture often holds a checksum the NIC has
- * not filled in yet: offload), and the payload, up to the IP packet's own length (links pad short
- * Ethernet frames) and as far as the capture holds it (take both captures with the same snap
+ * What identifies a captured packet on both sides of a link: a 64-bit hash of the bytes a link does
+ * not change, and the packet's frame size. Hashed: the IP header without the fields routers and
+ * links rewrite (IPv4: TTL, header checksum, TOS/DSCP/ECN; IPv6: hop limit, traffic class), the
+ * transport header without its checksum (a sending host's capture often holds a checksum the NIC
+ * has not filled in yet: offload), and the payload, up to the IP packet's own length (links pad
+ * short Ethernet frames) and as far as the capture holds it (take both captures with the same snap
  * length). Link-layer headers, VLAN tags included, are not hashed.
  */
 public final class PacketKey {
-  public static final int ETHERNET = 1, RAW = 101, LINUX_SLL = 113, IPV4 = 228, IPV6 = 229, LINUX_SLL2 = 276;
+  public static final int ETHERNET = 1,
+      RAW = 101,
+      LINUX_SLL = 113,
+      IPV4 = 228,
+      IPV6 = 229,
+      LINUX_SLL2 = 276;
   private static final int ETHERNET_HEADER_BYTES = 14;
-  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long K1 = 0x9e3779b97f4a7c15L, K2 = 0xc2b2ae3d27d4eb4fL;
 
   private final byte[] header = new byte[128];
@@ -25,7 +31,11 @@ public final class PacketKey {
 
   /** Whether {@code linkType} is one {@link #read} understands. */
   public static boolean supported(int linkType) {
-    return linkType == ETHERNET || linkType == RAW || linkType == LINUX_SLL || linkType == IPV4 || linkType == IPV6
+    return linkType == ETHERNET
+        || linkType == RAW
+        || linkType == LINUX_SLL
+        || linkType == IPV4
+        || linkType == IPV6
         || linkType == LINUX_SLL2;
   }
 
@@ -43,7 +53,8 @@ public final class PacketKey {
         if (ip + 2 > end) return false;
         etherType = u16(a, ip);
         ip += 2;
-        while ((etherType == 0x8100 || etherType == 0x88a8 || etherType == 0x9100) && ip + 4 <= end) {
+        while ((etherType == 0x8100 || etherType == 0x88a8 || etherType == 0x9100)
+            && ip + 4 <= end) {
           etherType = u16(a, ip + 2);
           ip += 4;
         }
@@ -93,12 +104,20 @@ public final class PacketKey {
   }
 
   /** Hashes the cleaned IP header, the transport header without checksum, and the rest. */
-  private boolean finish(byte[] a, int ip, int ipHeaderBytes, int ipTotalBytes, int end, int protocol, boolean transport) {
+  private boolean finish(
+      byte[] a,
+      int ip,
+      int ipHeaderBytes,
+      int ipTotalBytes,
+      int end,
+      int protocol,
+      boolean transport) {
     frameBytes = ETHERNET_HEADER_BYTES + ipTotalBytes;
     int stop = Math.min(end, ip + ipTotalBytes);
     int at = ip + ipHeaderBytes;
     int n = ipHeaderBytes;
-    int checksumAt = !transport ? -1 : protocol == 17 ? 6 : protocol == 6 ? 16 : protocol == 58 ? 2 : -1;
+    int checksumAt =
+        !transport ? -1 : protocol == 17 ? 6 : protocol == 6 ? 16 : protocol == 58 ? 2 : -1;
     if (checksumAt >= 0 && at + checksumAt + 2 <= stop) {
       int transportBytes = checksumAt + 2;
       System.arraycopy(a, at, header, n, transportBytes);
@@ -115,7 +134,10 @@ public final class PacketKey {
     return hash;
   }
 
-  /** The packet's Ethernet frame size without FCS (IP length + 14), whatever the capture's link type. */
+  /**
+   * The packet's Ethernet frame size without FCS (IP length + 14), whatever the capture's link
+   * type.
+   */
   public int frameBytes() {
     return frameBytes;
   }

@@ -6,20 +6,26 @@ import java.nio.ByteOrder;
 /**
  * A probe's UDP payload: a magic number, the run it belongs to and its sequence number in the run,
  * then padding to the drawn frame size. Frame sizes count {@link #HEADER_BYTES} bytes of headers
- * (Ethernet 14 + IPv4 20 + UDP 8) on top of the payload, as tbf and the original's traces count them.
+ * (Ethernet 14 + IPv4 20 + UDP 8) on top of the payload, as tbf and the original's traces count
+ * them.
  */
 public final class ProbeDatagram {
   public static final int HEADER_BYTES = 42;
   /** magic (4) + run (4) + sequence (4) */
   public static final int PAYLOAD_MIN_BYTES = 12;
+
   public static final int MIN_FRAME_BYTES = HEADER_BYTES + PAYLOAD_MIN_BYTES;
   /** An Ethernet frame of a 1,500-byte MTU, without FCS. */
   public static final int MAX_FRAME_BYTES = 1514;
+
   private static final int MAGIC = 0x4c4d5052; // "LMPR"
 
   private ProbeDatagram() {}
 
-  /** Writes probe {@code sequence} of {@code run} into {@code payload} (big-endian), flipped for sending. */
+  /**
+   * Writes probe {@code sequence} of {@code run} into {@code payload} (big-endian), flipped for
+   * sending.
+   */
   public static ByteBuffer fill(ByteBuffer payload, int run, int sequence, int frameBytes) {
     payload.clear().order(ByteOrder.BIG_ENDIAN);
     payload.putInt(MAGIC).putInt(run).putInt(sequence);

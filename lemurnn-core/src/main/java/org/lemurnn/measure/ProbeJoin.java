@@ -30,10 +30,12 @@ public final class ProbeJoin {
       if (seq < 0 || seq >= n || !dropped[seq]) continue;
       long rxNs = received.receiveNs(k);
       if (rxNs < tx[seq]) {
-        throw new InputException(String.format(java.util.Locale.ROOT,
+        throw new InputException(String.format(
+            java.util.Locale.ROOT,
             "probe %d arrived %.3f ms before it was sent: the two ends do not share a clock. Run client and "
                 + "server on one host (two network namespaces or two interfaces) or on hosts synchronised by PTP",
-            seq + 1, (tx[seq] - rxNs) / 1e6));
+            seq + 1,
+            (tx[seq] - rxNs) / 1e6));
       }
       dropped[seq] = false;
       rx[seq] = rxNs;

@@ -15,7 +15,8 @@ import org.lemurnn.traffic.TrafficSource;
  */
 public record ProbeSchedule(long[] offsetNs, int[] frameBytes) {
   public ProbeSchedule {
-    if (offsetNs.length != frameBytes.length) throw new IllegalArgumentException("offsets and sizes differ in length");
+    if (offsetNs.length != frameBytes.length)
+      throw new IllegalArgumentException("offsets and sizes differ in length");
   }
 
   public int packets() {
@@ -26,17 +27,25 @@ public record ProbeSchedule(long[] offsetNs, int[] frameBytes) {
    * Draws a run's schedule at a mean offered load of {@code rateMbps} (frame bytes x 8 per second).
    * Only open-loop traffic: a probe does not hear what the link did to earlier probes in time.
    */
-  public static ProbeSchedule draw(TrafficKind traffic, double rateMbps, int minFrameBytes, int maxFrameBytes,
-      int packets, long seed) {
+  public static ProbeSchedule draw(
+      TrafficKind traffic,
+      double rateMbps,
+      int minFrameBytes,
+      int maxFrameBytes,
+      int packets,
+      long seed) {
     if (traffic.closedLoop()) {
       throw new IllegalArgumentException("--traffic " + traffic.fileName()
           + " reacts to drops and latency as they happen, which UDP probes learn only after the run: "
           + "use exponential, cbr, bursty_cbr or bursty_exponential");
     }
-    if (!(rateMbps > 0) || Double.isInfinite(rateMbps)) throw new IllegalArgumentException("--rate_mbps must be > 0, got " + rateMbps);
-    if (minFrameBytes < ProbeDatagram.MIN_FRAME_BYTES || maxFrameBytes < minFrameBytes
+    if (!(rateMbps > 0) || Double.isInfinite(rateMbps))
+      throw new IllegalArgumentException("--rate_mbps must be > 0, got " + rateMbps);
+    if (minFrameBytes < ProbeDatagram.MIN_FRAME_BYTES
+        || maxFrameBytes < minFrameBytes
         || maxFrameBytes > ProbeDatagram.MAX_FRAME_BYTES) {
-      throw new IllegalArgumentException("--size_bytes must be MIN..MAX with " + ProbeDatagram.MIN_FRAME_BYTES
+      throw new IllegalArgumentException("--size_bytes must be MIN..MAX with "
+          + ProbeDatagram.MIN_FRAME_BYTES
           + " <= MIN <= MAX <= " + ProbeDatagram.MAX_FRAME_BYTES + " (Ethernet frame bytes), got "
           + minFrameBytes + ".." + maxFrameBytes);
     }

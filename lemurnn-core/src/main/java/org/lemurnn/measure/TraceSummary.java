@@ -4,14 +4,20 @@ import java.util.Locale;
 
 /**
  * The line a user reads about one measured trace: packets, drops, latency mean and p99. Built row
- * by row, so a trace too long to hold (a capture's) gets one too: the p99 comes from a histogram
- * of 0.1%-wide logarithmic buckets.
+ * by row, so a trace too long to hold (a capture's) gets one too: the p99 comes from a histogram of
+ * 0.1%-wide logarithmic buckets.
  */
 public record TraceSummary(long packets, long drops, double meanLatencyMs, double p99LatencyMs) {
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "%d packets, %d dropped (%.1f%%), latency mean %.3f ms, p99 %.3f ms",
-        packets, drops, packets == 0 ? 0 : 100.0 * drops / packets, meanLatencyMs, p99LatencyMs);
+    return String.format(
+        Locale.ROOT,
+        "%d packets, %d dropped (%.1f%%), latency mean %.3f ms, p99 %.3f ms",
+        packets,
+        drops,
+        packets == 0 ? 0 : 100.0 * drops / packets,
+        meanLatencyMs,
+        p99LatencyMs);
   }
 
   /** Collects rows. */
@@ -38,7 +44,8 @@ public record TraceSummary(long packets, long drops, double meanLatencyMs, doubl
       long rank = (long) Math.ceil(0.99 * kept), seen = 0;
       int b = 0;
       while ((seen += histogram[b]) < rank) b++;
-      return new TraceSummary(packets, drops, sumNs / kept / 1e6, Math.expm1((b + 0.5) / BUCKETS_PER_E) / 1e6);
+      return new TraceSummary(
+          packets, drops, sumNs / kept / 1e6, Math.expm1((b + 0.5) / BUCKETS_PER_E) / 1e6);
     }
   }
 

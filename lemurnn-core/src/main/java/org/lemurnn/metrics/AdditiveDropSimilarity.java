@@ -1,10 +1,10 @@
 package org.lemurnn.metrics;
 
 /**
- * ADS, the additive drop similarity ({@code -a}, docs/architecture.md, Training): every drop is smeared over
- * the packets within +-r of it with weight 1/(2r+1), and the smeared true and predicted vectors are
- * compared in L1. Radius 0 is the plain L1 distance of the drop vectors; larger radii forgive drops
- * predicted a few packets early or late.
+ * ADS, the additive drop similarity ({@code -a}, docs/architecture.md, Training): every drop is
+ * smeared over the packets within +-r of it with weight 1/(2r+1), and the smeared true and
+ * predicted vectors are compared in L1. Radius 0 is the plain L1 distance of the drop vectors;
+ * larger radii forgive drops predicted a few packets early or late.
  */
 public final class AdditiveDropSimilarity {
   /** The radii the original reports. */

@@ -1,6 +1,9 @@
 package org.lemurnn.metrics;
 
-/** Errors of a predicted backlog (or latency) sequence against the true one (docs/architecture.md, Training). */
+/**
+ * Errors of a predicted backlog (or latency) sequence against the true one (docs/architecture.md,
+ * Training).
+ */
 public final class BacklogMetrics {
   private BacklogMetrics() {}
 
@@ -9,7 +12,8 @@ public final class BacklogMetrics {
     DropMetrics.checkLengths(trueBacklog, predBacklog);
     if (trueBacklog.length == 0) return 0;
     double total = 0;
-    for (int i = 0; i < trueBacklog.length; i++) total += Math.abs((double) trueBacklog[i] - predBacklog[i]);
+    for (int i = 0; i < trueBacklog.length; i++)
+      total += Math.abs((double) trueBacklog[i] - predBacklog[i]);
     return total / trueBacklog.length;
   }
 

@@ -1,17 +1,24 @@
 package org.lemurnn.metrics;
 
 /**
- * Distances between a true and a predicted drop vector of one sequence (docs/architecture.md, Training), in
- * plain Java so training, {@code run-model} and tests share one definition. A drop vector holds one
- * value per packet: 0/1 for true drops, 0/1 (argmax) or a probability for predictions.
+ * Distances between a true and a predicted drop vector of one sequence (docs/architecture.md,
+ * Training), in plain Java so training, {@code run-model} and tests share one definition. A drop
+ * vector holds one value per packet: 0/1 for true drops, 0/1 (argmax) or a probability for
+ * predictions.
  */
 public final class DropMetrics {
-  /** Added to each vector's sum before normalising, as the original, so an empty vector stays finite. */
+  /**
+   * Added to each vector's sum before normalising, as the original, so an empty vector stays
+   * finite.
+   */
   static final double NORMALISE_EPSILON = 1e-14;
 
   private DropMetrics() {}
 
-  /** Droprate term of one sequence: |sum true - sum pred|. The original's droprate sums it over a batch. */
+  /**
+   * Droprate term of one sequence: |sum true - sum pred|. The original's droprate sums it over a
+   * batch.
+   */
   public static double dropCountError(float[] trueDrops, float[] predDrops) {
     checkLengths(trueDrops, predDrops);
     return Math.abs(sum(trueDrops) - sum(predDrops));
@@ -45,14 +52,16 @@ public final class DropMetrics {
   }
 
   /**
-   * Symmetric earthmover distance of order {@code p} for every sequence of a batch. Normalised, both
-   * vectors of every sequence are scaled by 2 / (all true drops + all predicted drops of the batch);
-   * a batch without any drop gives 0, never NaN. Per sequence: the forward and the reversed cumulative
-   * sums are compared, sum |diff|^p over both, divided by the sequence length.
+   * Symmetric earthmover distance of order {@code p} for every sequence of a batch. Normalised,
+   * both vectors of every sequence are scaled by 2 / (all true drops + all predicted drops of the
+   * batch); a batch without any drop gives 0, never NaN. Per sequence: the forward and the reversed
+   * cumulative sums are compared, sum |diff|^p over both, divided by the sequence length.
    */
-  public static double[] symmetricEarthmover(float[][] trueDrops, float[][] predDrops, double p, boolean normalised) {
+  public static double[] symmetricEarthmover(
+      float[][] trueDrops, float[][] predDrops, double p, boolean normalised) {
     if (trueDrops.length != predDrops.length) {
-      throw new IllegalArgumentException("batch sizes differ: " + trueDrops.length + " vs " + predDrops.length);
+      throw new IllegalArgumentException(
+          "batch sizes differ: " + trueDrops.length + " vs " + predDrops.length);
     }
     double scale = 1;
     if (normalised) {
@@ -68,8 +77,10 @@ public final class DropMetrics {
   }
 
   /** One sequence with its own scale: {@code symmetricEarthmover} of a batch of one. */
-  public static double symmetricEarthmover(float[] trueDrops, float[] predDrops, double p, boolean normalised) {
-    return symmetricEarthmover(new float[][] {trueDrops}, new float[][] {predDrops}, p, normalised)[0];
+  public static double symmetricEarthmover(
+      float[] trueDrops, float[] predDrops, double p, boolean normalised) {
+    return symmetricEarthmover(new float[][] {trueDrops}, new float[][] {predDrops}, p, normalised)[
+        0];
   }
 
   private static double symmetricEarthmover(float[] t, float[] q, double p, double scale) {
@@ -104,7 +115,8 @@ public final class DropMetrics {
 
   static void checkLengths(float[] a, float[] b) {
     if (a.length != b.length) {
-      throw new IllegalArgumentException("sequence lengths differ: " + a.length + " vs " + b.length);
+      throw new IllegalArgumentException(
+          "sequence lengths differ: " + a.length + " vs " + b.length);
     }
   }
 }

@@ -15,33 +15,51 @@ import org.lemurnn.trace.LinkSample;
  * neither side is NaN.
  *
  * @param dropRateErrorPoints |emulated - true| drop rate, in percentage points
- * @param burstErrorPackets |emulated - true| mean loss-burst length, in packets (NaN unless both drop)
+ * @param burstErrorPackets |emulated - true| mean loss-burst length, in packets (NaN unless both
+ *     drop)
  * @param latencyW1 Wasserstein-1 distance between the true and emulated latency distributions
  *     ({@link Latencies#w1})
  */
 public record Fidelity(
-    LinkFigures truth, LinkFigures emulated, double dropRateErrorPoints, double burstErrorPackets,
-    double meanRelativeError, double p50RelativeError, double p90RelativeError, double p99RelativeError,
-    double p999RelativeError, double latencyW1) {
+    LinkFigures truth,
+    LinkFigures emulated,
+    double dropRateErrorPoints,
+    double burstErrorPackets,
+    double meanRelativeError,
+    double p50RelativeError,
+    double p90RelativeError,
+    double p99RelativeError,
+    double p999RelativeError,
+    double latencyW1) {
 
   /** Compares two samples of the same arrivals whose latencies carry no base latency. */
   public static Fidelity compare(LinkSample truth, LinkSample emulated) {
     return compare(truth, emulated, 0);
   }
 
-  /** Compares two samples of the same arrivals, {@code baseLatency} added to both sides' latencies. */
+  /**
+   * Compares two samples of the same arrivals, {@code baseLatency} added to both sides' latencies.
+   */
   public static Fidelity compare(LinkSample truth, LinkSample emulated, double baseLatency) {
     if (truth.length() != emulated.length()) {
-      throw new IllegalArgumentException("samples differ in length: " + truth.length() + " and " + emulated.length());
+      throw new IllegalArgumentException(
+          "samples differ in length: " + truth.length() + " and " + emulated.length());
     }
     double[] trueLatency = Latencies.delivered(truth, baseLatency);
     double[] emulatedLatency = Latencies.delivered(emulated, baseLatency);
-    LinkFigures t = LinkFigures.of(truth, trueLatency), e = LinkFigures.of(emulated, emulatedLatency);
-    return new Fidelity(t, e, 100 * Math.abs(e.dropRate() - t.dropRate()),
+    LinkFigures t = LinkFigures.of(truth, trueLatency),
+        e = LinkFigures.of(emulated, emulatedLatency);
+    return new Fidelity(
+        t,
+        e,
+        100 * Math.abs(e.dropRate() - t.dropRate()),
         Math.abs(e.meanBurstPackets() - t.meanBurstPackets()),
-        relativeError(t.latencyMean(), e.latencyMean()), relativeError(t.latencyP50(), e.latencyP50()),
-        relativeError(t.latencyP90(), e.latencyP90()), relativeError(t.latencyP99(), e.latencyP99()),
-        relativeError(t.latencyP999(), e.latencyP999()), Latencies.w1(trueLatency, emulatedLatency));
+        relativeError(t.latencyMean(), e.latencyMean()),
+        relativeError(t.latencyP50(), e.latencyP50()),
+        relativeError(t.latencyP90(), e.latencyP90()),
+        relativeError(t.latencyP99(), e.latencyP99()),
+        relativeError(t.latencyP999(), e.latencyP999()),
+        Latencies.w1(trueLatency, emulatedLatency));
   }
 
   static double relativeError(double truth, double emulated) {
@@ -75,9 +93,13 @@ public record Fidelity(
     return new Fidelity(
         LinkFigures.mean(all.stream().map(Fidelity::truth).toList()),
         LinkFigures.mean(all.stream().map(Fidelity::emulated).toList()),
-        LinkFigures.meanOf(all, Fidelity::dropRateErrorPoints), LinkFigures.meanOf(all, Fidelity::burstErrorPackets),
-        LinkFigures.meanOf(all, Fidelity::meanRelativeError), LinkFigures.meanOf(all, Fidelity::p50RelativeError),
-        LinkFigures.meanOf(all, Fidelity::p90RelativeError), LinkFigures.meanOf(all, Fidelity::p99RelativeError),
-        LinkFigures.meanOf(all, Fidelity::p999RelativeError), LinkFigures.meanOf(all, Fidelity::latencyW1));
+        LinkFigures.meanOf(all, Fidelity::dropRateErrorPoints),
+        LinkFigures.meanOf(all, Fidelity::burstErrorPackets),
+        LinkFigures.meanOf(all, Fidelity::meanRelativeError),
+        LinkFigures.meanOf(all, Fidelity::p50RelativeError),
+        LinkFigures.meanOf(all, Fidelity::p90RelativeError),
+        LinkFigures.meanOf(all, Fidelity::p99RelativeError),
+        LinkFigures.meanOf(all, Fidelity::p999RelativeError),
+        LinkFigures.meanOf(all, Fidelity::latencyW1));
   }
 }

@@ -18,16 +18,17 @@ public final class Latencies {
   public static double[] delivered(LinkSample sample, double baseLatency) {
     double[] out = new double[sample.length() - sample.dropCount()];
     int k = 0;
-    for (int i = 0; i < sample.length(); i++) if (!sample.dropped()[i]) out[k++] = sample.latency()[i] + baseLatency;
+    for (int i = 0; i < sample.length(); i++)
+      if (!sample.dropped()[i]) out[k++] = sample.latency()[i] + baseLatency;
     Arrays.sort(out);
     return out;
   }
 
   /**
-   * The nearest-rank quantile of sorted values: the smallest value with at least a fraction {@code
-   * q} of the values at or below it, {@code sorted[ceil(q n) - 1]} (the minimum for q = 0). Always
-   * one of the values, never interpolated; NaN when there are none. For 1, 2, ..., 10: p50 = 5,
-   * p90 = 9, p99 = p99.9 = 10.
+   * The nearest-rank quantile of sorted values: the smallest value with at least a fraction
+   * {@code q} of the values at or below it, {@code sorted[ceil(q n) - 1]} (the minimum for q = 0).
+   * Always one of the values, never interpolated; NaN when there are none. For 1, 2, ..., 10: p50 =
+   * 5, p90 = 9, p99 = p99.9 = 10.
    */
   public static double quantile(double[] sorted, double q) {
     if (!(q >= 0 && q <= 1)) throw new IllegalArgumentException("quantile must be in [0, 1]: " + q);

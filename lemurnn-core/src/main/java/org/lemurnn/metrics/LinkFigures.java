@@ -21,10 +21,20 @@ import org.lemurnn.trace.LinkSample;
  * @param delivered packets delivered
  */
 public record LinkFigures(
-    long packets, long drops, double dropRate, double meanBurstPackets, long delivered,
-    double latencyMean, double latencyP50, double latencyP90, double latencyP99, double latencyP999) {
+    long packets,
+    long drops,
+    double dropRate,
+    double meanBurstPackets,
+    long delivered,
+    double latencyMean,
+    double latencyP50,
+    double latencyP90,
+    double latencyP99,
+    double latencyP999) {
 
-  /** The figures of a sample whose latencies carry no base latency (or one that does not matter). */
+  /**
+   * The figures of a sample whose latencies carry no base latency (or one that does not matter).
+   */
   public static LinkFigures of(LinkSample sample) {
     return of(sample, 0);
   }
@@ -37,9 +47,16 @@ public record LinkFigures(
   static LinkFigures of(LinkSample sample, double[] sortedLatency) {
     int n = sample.length();
     int drops = sample.dropCount();
-    return new LinkFigures(n, drops, n == 0 ? Double.NaN : (double) drops / n, meanBurst(sample.dropped()),
-        sortedLatency.length, Latencies.mean(sortedLatency), Latencies.quantile(sortedLatency, 0.5),
-        Latencies.quantile(sortedLatency, 0.9), Latencies.quantile(sortedLatency, 0.99),
+    return new LinkFigures(
+        n,
+        drops,
+        n == 0 ? Double.NaN : (double) drops / n,
+        meanBurst(sample.dropped()),
+        sortedLatency.length,
+        Latencies.mean(sortedLatency),
+        Latencies.quantile(sortedLatency, 0.5),
+        Latencies.quantile(sortedLatency, 0.9),
+        Latencies.quantile(sortedLatency, 0.99),
         Latencies.quantile(sortedLatency, 0.999));
   }
 
@@ -62,7 +79,10 @@ public record LinkFigures(
     return m;
   }
 
-  /** A JSON name of a time: {@code _ms} appended only where the time unit is ms (abstract presets have their own). */
+  /**
+   * A JSON name of a time: {@code _ms} appended only where the time unit is ms (abstract presets
+   * have their own).
+   */
   static String timeKey(String name, UnitSystem units) {
     return units == UnitSystem.ABSTRACT ? name : name + "_ms";
   }
@@ -84,12 +104,13 @@ public record LinkFigures(
   }
 
   /**
-   * The figures averaged over traces, each trace weighing alike: rates and latencies are means of the
-   * per-trace figures over the traces that have them (NaN skipped), counts are totals.
+   * The figures averaged over traces, each trace weighing alike: rates and latencies are means of
+   * the per-trace figures over the traces that have them (NaN skipped), counts are totals.
    */
   public static LinkFigures mean(List<LinkFigures> all) {
     return new LinkFigures(
-        all.stream().mapToLong(LinkFigures::packets).sum(), all.stream().mapToLong(LinkFigures::drops).sum(),
+        all.stream().mapToLong(LinkFigures::packets).sum(),
+            all.stream().mapToLong(LinkFigures::drops).sum(),
         meanOf(all, LinkFigures::dropRate), meanOf(all, LinkFigures::meanBurstPackets),
         all.stream().mapToLong(LinkFigures::delivered).sum(), meanOf(all, LinkFigures::latencyMean),
         meanOf(all, LinkFigures::latencyP50), meanOf(all, LinkFigures::latencyP90),
@@ -98,6 +119,10 @@ public record LinkFigures(
 
   /** The mean of a figure over the items where it is a number; NaN when it is nowhere. */
   static <T> double meanOf(List<T> items, ToDoubleFunction<T> figure) {
-    return items.stream().mapToDouble(figure).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+    return items.stream()
+        .mapToDouble(figure)
+        .filter(v -> !Double.isNaN(v))
+        .average()
+        .orElse(Double.NaN);
   }
 }

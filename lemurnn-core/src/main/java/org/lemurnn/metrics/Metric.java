@@ -1,9 +1,9 @@
 package org.lemurnn.metrics;
 
 /**
- * The metrics lemurnn train computes for a whole set, each the mean over its sequences. {@link
- * #key} is the name in training_history.json ({@code *_loss_details}) and, after {@code val_} or
- * {@code test_}, the column of training_log.dat.
+ * The metrics lemurnn train computes for a whole set, each the mean over its sequences.
+ * {@link #key} is the name in training_history.json ({@code *_loss_details}) and, after
+ * {@code val_} or {@code test_}, the column of training_log.dat.
  */
 public enum Metric {
   /** Mean |true - predicted backlog|. */

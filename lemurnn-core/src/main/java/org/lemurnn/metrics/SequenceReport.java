@@ -6,24 +6,44 @@ import org.lemurnn.link.UnitSystem;
 import org.lemurnn.trace.LinkSample;
 
 /**
- * How well a model followed one sequence: the figures {@code run-model} prints and writes, under the
- * names of its JSON output. Drop distances compare the argmax drops (0/1); earthmover distances are
- * normalised over this one sequence.
+ * How well a model followed one sequence: the figures {@code run-model} prints and writes, under
+ * the names of its JSON output. Drop distances compare the argmax drops (0/1); earthmover distances
+ * are normalised over this one sequence.
  *
  * @param units the sequence's unit system: backlog and latency are in its units
- * @param latencyL1 in the sequence's time unit: ms in physical units, the abstract time unit otherwise
+ * @param latencyL1 in the sequence's time unit: ms in physical units, the abstract time unit
+ *     otherwise
  */
 public record SequenceReport(
-    UnitSystem units, double dropMatchAccuracy, int trueDrops, int predictedDrops, double earthmoverP1,
-    double earthmoverP2, double wasserstein, double energy, double cdfP15, double backlogL1, double latencyL1) {
+    UnitSystem units,
+    double dropMatchAccuracy,
+    int trueDrops,
+    int predictedDrops,
+    double earthmoverP1,
+    double earthmoverP2,
+    double wasserstein,
+    double energy,
+    double cdfP15,
+    double backlogL1,
+    double latencyL1) {
 
-  /** The figures of a predicted sample (drops, backlog, latency) against the true one over the same packets. */
+  /**
+   * The figures of a predicted sample (drops, backlog, latency) against the true one over the same
+   * packets.
+   */
   public static SequenceReport of(LinkSample truth, LinkSample predicted) {
     if (truth.length() != predicted.length()) {
-      throw new IllegalArgumentException("samples differ in length: " + truth.length() + " and " + predicted.length());
+      throw new IllegalArgumentException(
+          "samples differ in length: " + truth.length() + " and " + predicted.length());
     }
-    return of(truth.units(), drops(truth), drops(predicted), floats(truth.backlog()), floats(predicted.backlog()),
-        floats(truth.latency()), floats(predicted.latency()));
+    return of(
+        truth.units(),
+        drops(truth),
+        drops(predicted),
+        floats(truth.backlog()),
+        floats(predicted.backlog()),
+        floats(truth.latency()),
+        floats(predicted.latency()));
   }
 
   /** 1 for a dropped packet, else 0: the original's drop vectors. */
@@ -48,8 +68,14 @@ public record SequenceReport(
     return mean;
   }
 
-  public static SequenceReport of(UnitSystem units, float[] trueDrops, float[] predDrops, float[] trueBacklog,
-      float[] predBacklog, float[] trueLatency, float[] predLatency) {
+  public static SequenceReport of(
+      UnitSystem units,
+      float[] trueDrops,
+      float[] predDrops,
+      float[] trueBacklog,
+      float[] predBacklog,
+      float[] trueLatency,
+      float[] predLatency) {
     return new SequenceReport(
         units,
         DropMetrics.dropMatchAccuracy(trueDrops, predDrops),

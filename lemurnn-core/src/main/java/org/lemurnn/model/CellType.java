@@ -1,6 +1,9 @@
 package org.lemurnn.model;
 
-/** The recurrent cores a link model can have (docs/architecture.md, Models), with the original's model names. */
+/**
+ * The recurrent cores a link model can have (docs/architecture.md, Models), with the original's
+ * model names.
+ */
 public enum CellType {
   RELU_RNN("droprelurnn", "rnn", 1),
   TANH_RNN("droptanhrnn", "rnn", 1),
@@ -18,12 +21,17 @@ public enum CellType {
     this.gates = gates;
   }
 
-  /** The original's model name, used in run directory names and file metadata ({@code droplstm}). */
+  /**
+   * The original's model name, used in run directory names and file metadata ({@code droplstm}).
+   */
   public String originalName() {
     return originalName;
   }
 
-  /** Prefix of the PyTorch state_dict names of the recurrent weights ({@code rnn}, {@code lstm}, {@code gru}). */
+  /**
+   * Prefix of the PyTorch state_dict names of the recurrent weights ({@code rnn}, {@code lstm},
+   * {@code gru}).
+   */
   public String parameterPrefix() {
     return parameterPrefix;
   }

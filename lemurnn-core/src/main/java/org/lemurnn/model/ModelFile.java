@@ -10,8 +10,8 @@ import org.lemurnn.link.UnitSystem;
 
 /**
  * A link model: its spec and its weights, named as the PyTorch {@code state_dict} of the original's
- * module ({@code rnn.weight_ih_l0}, ..., {@code fc.weight}, {@code fc.bias}). Stored as
- * safetensors whose {@code __metadata__} makes the file self-describing.
+ * module ({@code rnn.weight_ih_l0}, ..., {@code fc.weight}, {@code fc.bias}). Stored as safetensors
+ * whose {@code __metadata__} makes the file self-describing.
  */
 public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
   public static final String FORMAT = "lemurnn-model";
@@ -28,20 +28,22 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
     for (Map.Entry<String, int[]> e : shapes(spec).entrySet()) {
       Tensor t = tensors.get(e.getKey());
       if (t == null) {
-        throw new IllegalArgumentException("a " + describe(spec) + " needs tensor " + e.getKey() + ", which is missing (there are "
-            + tensors.keySet() + ")");
+        throw new IllegalArgumentException("a " + describe(spec) + " needs tensor " + e.getKey()
+            + ", which is missing (there are " + tensors.keySet() + ")");
       }
       if (!Arrays.equals(t.shape(), e.getValue())) {
-        throw new IllegalArgumentException("tensor " + e.getKey() + " has shape " + Arrays.toString(t.shape()) + " but a "
-            + describe(spec) + " needs " + Arrays.toString(e.getValue()));
+        throw new IllegalArgumentException(
+            "tensor " + e.getKey() + " has shape " + Arrays.toString(t.shape()) + " but a "
+                + describe(spec) + " needs " + Arrays.toString(e.getValue()));
       }
     }
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
       float[] data = e.getValue().data();
       for (int i = 0; i < data.length; i++) {
         if (!Float.isFinite(data[i])) {
-          throw new IllegalArgumentException("tensor " + e.getKey() + " holds " + data[i] + " at index " + i
-              + ": the model is broken (diverged training?); use another checkpoint");
+          throw new IllegalArgumentException(
+              "tensor " + e.getKey() + " holds " + data[i] + " at index " + i
+                  + ": the model is broken (diverged training?); use another checkpoint");
         }
       }
     }
@@ -64,13 +66,15 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
   }
 
   private static String describe(ModelSpec spec) {
-    return spec.cell().originalName() + " with " + spec.layers() + " layers, hidden size " + spec.hidden() + " and "
-        + spec.inputSize() + " inputs (" + spec.inputStr() + ")";
+    return spec.cell().originalName() + " with " + spec.layers() + " layers, hidden size "
+        + spec.hidden() + " and " + spec.inputSize() + " inputs (" + spec.inputStr() + ")";
   }
 
   public Tensor tensor(String name) {
     Tensor t = tensors.get(name);
-    if (t == null) throw new InputException("model has no tensor '" + name + "' (it has " + tensors.keySet() + ")");
+    if (t == null)
+      throw new InputException(
+          "model has no tensor '" + name + "' (it has " + tensors.keySet() + ")");
     return t;
   }
 
@@ -82,15 +86,19 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
     Safetensors.Content content = Safetensors.read(file);
     Map<String, String> m = content.metadata();
     if (!FORMAT.equals(m.get("format"))) {
-      throw InputException.in(file, "safetensors file without lemurnn metadata (format=" + m.get("format")
-          + "); import foreign models with 'lemurnn import'");
+      throw InputException.in(
+          file,
+          "safetensors file without lemurnn metadata (format=" + m.get("format")
+              + "); import foreign models with 'lemurnn import'");
     }
     ModelSpec spec;
     try {
       int version = Integer.parseInt(m.get("format_version"));
       if (version > FORMAT_VERSION) {
-        throw InputException.in(file, "model format version " + version + " is newer than this lemurnn ("
-            + FORMAT_VERSION + "); update lemurnn");
+        throw InputException.in(
+            file,
+            "model format version " + version + " is newer than this lemurnn (" + FORMAT_VERSION
+                + "); update lemurnn");
       }
       spec = new ModelSpec(
           CellType.fromOriginalName(m.get("model_type")),
@@ -123,11 +131,13 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
     m.put("format", FORMAT);
     m.put("format_version", Integer.toString(FORMAT_VERSION));
     m.put("model_type", spec.cell().originalName());
-    m.put("nonlinearity", switch (spec.cell()) {
-      case TANH_RNN -> "tanh";
-      case RELU_RNN, RELU_LSTM -> "relu";
-      case LSTM, GRU -> "sigmoid-tanh";
-    });
+    m.put(
+        "nonlinearity",
+        switch (spec.cell()) {
+          case TANH_RNN -> "tanh";
+          case RELU_RNN, RELU_LSTM -> "relu";
+          case LSTM, GRU -> "sigmoid-tanh";
+        });
     m.put("num_layers", Integer.toString(spec.layers()));
     m.put("hidden_size", Integer.toString(spec.hidden()));
     m.put("input_str", spec.inputStr());

@@ -25,22 +25,44 @@ import org.lemurnn.link.UnitSystem;
  *     none was chosen
  */
 public record ModelSpec(
-    CellType cell, int layers, int hidden, String inputStr, String outputStr, UnitSystem units, double normScale,
-    double overheadSize, String dropRule) {
+    CellType cell,
+    int layers,
+    int hidden,
+    String inputStr,
+    String outputStr,
+    UnitSystem units,
+    double normScale,
+    double overheadSize,
+    String dropRule) {
   /** A model trained on data without per-packet overhead, no drop rule chosen. */
-  public ModelSpec(CellType cell, int layers, int hidden, String inputStr, String outputStr, UnitSystem units, double normScale) {
+  public ModelSpec(
+      CellType cell,
+      int layers,
+      int hidden,
+      String inputStr,
+      String outputStr,
+      UnitSystem units,
+      double normScale) {
     this(cell, layers, hidden, inputStr, outputStr, units, normScale, 0, null);
   }
 
   /** No drop rule chosen. */
-  public ModelSpec(CellType cell, int layers, int hidden, String inputStr, String outputStr, UnitSystem units, double normScale,
+  public ModelSpec(
+      CellType cell,
+      int layers,
+      int hidden,
+      String inputStr,
+      String outputStr,
+      UnitSystem units,
+      double normScale,
       double overheadSize) {
     this(cell, layers, hidden, inputStr, outputStr, units, normScale, overheadSize, null);
   }
 
   /** This spec with {@code rule} as the model's own drop rule. */
   public ModelSpec withDropRule(String rule) {
-    return new ModelSpec(cell, layers, hidden, inputStr, outputStr, units, normScale, overheadSize, rule);
+    return new ModelSpec(
+        cell, layers, hidden, inputStr, outputStr, units, normScale, overheadSize, rule);
   }
 
   /** Outputs of every model's head ({@code fc}): the backlog, then the two drop logits. */
@@ -59,7 +81,8 @@ public record ModelSpec(
     }
     if (!(normScale > 0)) throw new IllegalArgumentException("normScale must be > 0: " + normScale);
     if (dropRule != null && !dropRule.equals("sample") && !dropRule.equals("argmax")) {
-      throw new IllegalArgumentException("a model's drop rule is sample or argmax, not '" + dropRule + "'");
+      throw new IllegalArgumentException(
+          "a model's drop rule is sample or argmax, not '" + dropRule + "'");
     }
     if (!(overheadSize >= 0) || Double.isInfinite(overheadSize)) {
       throw new IllegalArgumentException("overhead must be >= 0: " + overheadSize);
@@ -67,22 +90,30 @@ public record ModelSpec(
   }
 
   /**
-   * A model named by shape, {@code TYPE:LAYERSxHIDDEN} ({@code relurnn:1x8}, {@code lstm:3x64}; TYPE
-   * with or without the original's {@code drop} prefix), taking the original's features {@code bscq} and
-   * predicting {@code bd}: the models benchmarks fill with random weights.
+   * A model named by shape, {@code TYPE:LAYERSxHIDDEN} ({@code relurnn:1x8}, {@code lstm:3x64};
+   * TYPE with or without the original's {@code drop} prefix), taking the original's features
+   * {@code bscq} and predicting {@code bd}: the models benchmarks fill with random weights.
    */
   public static ModelSpec ofShape(String typeLayersHidden, UnitSystem units) {
     Matcher m = SHAPE.matcher(typeLayersHidden);
     try {
       if (m.matches()) {
-        return new ModelSpec(CellType.fromOriginalName("drop" + m.group(1)), Integer.parseInt(m.group(2)),
-            Integer.parseInt(m.group(3)), "bscq", "bd", units, 1);
+        return new ModelSpec(
+            CellType.fromOriginalName("drop" + m.group(1)),
+            Integer.parseInt(m.group(2)),
+            Integer.parseInt(m.group(3)),
+            "bscq",
+            "bd",
+            units,
+            1);
       }
     } catch (IllegalArgumentException e) {
       // an unknown type or a size of 0: the message below says what is accepted
     }
-    throw new InputException("a model shape is TYPE:LAYERSxHIDDEN such as relurnn:1x8 or lstm:3x64 (types relurnn, "
-        + "tanhrnn, lstm, gru, relulstm; layers and hidden size >= 1), not '" + typeLayersHidden + "'");
+    throw new InputException(
+        "a model shape is TYPE:LAYERSxHIDDEN such as relurnn:1x8 or lstm:3x64 (types relurnn, "
+            + "tanhrnn, lstm, gru, relulstm; layers and hidden size >= 1), not '" + typeLayersHidden
+            + "'");
   }
 
   public int inputSize() {
@@ -91,11 +122,15 @@ public record ModelSpec(
 
   /**
    * The PyTorch state_dict names of recurrent layer {@code layer}'s tensors, in the module's order:
-   * {@code weight_ih}, {@code weight_hh}, {@code bias_ih}, {@code bias_hh} ({@code lstm.weight_ih_l0}, ...).
+   * {@code weight_ih}, {@code weight_hh}, {@code bias_ih}, {@code bias_hh}
+   * ({@code lstm.weight_ih_l0}, ...).
    */
   public List<String> recurrentNames(int layer) {
     String prefix = cell.parameterPrefix() + ".";
-    return List.of(prefix + "weight_ih_l" + layer, prefix + "weight_hh_l" + layer,
-        prefix + "bias_ih_l" + layer, prefix + "bias_hh_l" + layer);
+    return List.of(
+        prefix + "weight_ih_l" + layer,
+        prefix + "weight_hh_l" + layer,
+        prefix + "bias_ih_l" + layer,
+        prefix + "bias_hh_l" + layer);
   }
 }

@@ -7,7 +7,8 @@ public record Tensor(int[] shape, float[] data) {
   public Tensor {
     long n = 1;
     for (int d : shape) {
-      if (d < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
+      if (d < 0)
+        throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
       n *= d;
     }
     if (n != data.length) {

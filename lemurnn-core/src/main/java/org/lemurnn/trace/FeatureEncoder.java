@@ -5,27 +5,27 @@ import org.lemurnn.link.UnitSystem;
 
 /**
  * Turns what the link sees of one packet into the model's input features, by letters
- * (docs/architecture.md, Links): {@code t} inter-packet time, {@code b} what the link can send in that gap, {@code s}
- * size, {@code c} capacity, {@code q} queue limit, and beyond the original {@code B}: {@code b}
- * capped at the queue limit {@code q} (uncapped when the queue is infinite). A gap in which the link
- * can send a whole queue's worth leaves a byte-limited queue empty, however long it is; capped, the
- * model never meets a gap longer than those it trained on (a second between pings at 10 Mbit/s is
- * 1,250 KByte of {@code b}, where training saw at most a few times the queue), so idle and sparse
- * traffic reach it as the empty queue they are. For byte-limited queues only: a packet queue's
- * {@code q} counts packets.
+ * (docs/architecture.md, Links): {@code t} inter-packet time, {@code b} what the link can send in
+ * that gap, {@code s} size, {@code c} capacity, {@code q} queue limit, and beyond the original
+ * {@code B}: {@code b} capped at the queue limit {@code q} (uncapped when the queue is infinite). A
+ * gap in which the link can send a whole queue's worth leaves a byte-limited queue empty, however
+ * long it is; capped, the model never meets a gap longer than those it trained on (a second between
+ * pings at 10 Mbit/s is 1,250 KByte of {@code b}, where training saw at most a few times the
+ * queue), so idle and sparse traffic reach it as the empty queue they are. For byte-limited queues
+ * only: a packet queue's {@code q} counts packets.
  *
  * <p>Also beyond the original, a physical prior: {@code i} is the backlog and {@code x} the drop
  * (0/1) of an ideal drop-tail byte queue of capacity {@code c} and limit {@code q} fed the same
- * packets (the project's own {@link ByteQueue}, the baseline a learned link must beat). With them the
- * model learns how the real link departs from the ideal one (a token bucket's burst, the stack's
- * delay) instead of rediscovering the queue; without a limit the ideal queue never drops. These two
- * make the encoder stateful: it follows one sequence, from {@link #reset} on.
+ * packets (the project's own {@link ByteQueue}, the baseline a learned link must beat). With them
+ * the model learns how the real link departs from the ideal one (a token bucket's burst, the
+ * stack's delay) instead of rediscovering the queue; without a limit the ideal queue never drops.
+ * These two make the encoder stateful: it follows one sequence, from {@link #reset} on.
  *
- * <p>The one place features are made: data sets, run-model and the live forwarder all call {@link
- * #encode}.
+ * <p>The one place features are made: data sets, run-model and the live forwarder all call
+ * {@link #encode}.
  *
- * <p>With normalisation ({@code normScale != 1}, abstract units only, as the original) size, capacity
- * and queue are divided by the scale, so {@code b} shrinks with them.
+ * <p>With normalisation ({@code normScale != 1}, abstract units only, as the original) size,
+ * capacity and queue are divided by the scale, so {@code b} shrinks with them.
  */
 public final class FeatureEncoder {
   private final char[] letters;
@@ -43,12 +43,16 @@ public final class FeatureEncoder {
     this(inputStr, units, normScale, 0);
   }
 
-  /** As the model of {@code spec} reads its features: its inputs, units, normalisation and overhead. */
+  /**
+   * As the model of {@code spec} reads its features: its inputs, units, normalisation and overhead.
+   */
   public FeatureEncoder(org.lemurnn.model.ModelSpec spec) {
     this(spec.inputStr(), spec.units(), spec.normScale(), spec.overheadSize());
   }
 
-  /** @param overheadSize added to each packet's size by the ideal queue of {@code i} and {@code x} */
+  /**
+   * @param overheadSize added to each packet's size by the ideal queue of {@code i} and {@code x}
+   */
   public FeatureEncoder(String inputStr, UnitSystem units, double normScale, double overheadSize) {
     checkInputs(inputStr);
     if (!(normScale > 0)) throw new IllegalArgumentException("normScale must be > 0: " + normScale);
@@ -68,8 +72,8 @@ public final class FeatureEncoder {
   public static void checkInputs(String inputStr) {
     for (char letter : inputStr.toCharArray()) {
       if (LETTERS.indexOf(letter) < 0) {
-        throw new IllegalArgumentException(
-            "unknown input feature '" + letter + "' in '" + inputStr + "': use letters of " + LETTERS);
+        throw new IllegalArgumentException("unknown input feature '" + letter + "' in '" + inputStr
+            + "': use letters of " + LETTERS);
       }
     }
   }
@@ -78,7 +82,8 @@ public final class FeatureEncoder {
   public static void checkOutputs(String outputStr) {
     for (char letter : outputStr.toCharArray()) {
       if ("bld".indexOf(letter) < 0) {
-        throw new IllegalArgumentException("unknown output '" + letter + "' in '" + outputStr + "': use letters of bld");
+        throw new IllegalArgumentException(
+            "unknown output '" + letter + "' in '" + outputStr + "': use letters of bld");
       }
     }
   }
@@ -95,30 +100,36 @@ public final class FeatureEncoder {
    * Writes the features of one packet, the next of the sequence, into {@code out[0 .. size())};
    * allocation-free but for the first packet of a link with {@code i} or {@code x}.
    */
-  public void encode(double interPacketTime, double size, double capacity, double queueLimit, float[] out) {
+  public void encode(
+      double interPacketTime, double size, double capacity, double queueLimit, float[] out) {
     double c = capacity / normScale;
     double q = queueLimit / normScale;
     boolean idealDrop = false;
     if (needsIdeal) {
       if (ideal == null || idealCapacity != capacity || idealQueue != queueLimit) {
-        ideal = new ByteQueue(units, capacity, queueLimit > 0 ? queueLimit : Double.POSITIVE_INFINITY);
+        ideal =
+            new ByteQueue(units, capacity, queueLimit > 0 ? queueLimit : Double.POSITIVE_INFINITY);
         idealCapacity = capacity;
         idealQueue = queueLimit;
       }
       idealDrop = ideal.arrive(interPacketTime, size + overheadSize);
     }
     for (int i = 0; i < letters.length; i++) {
-      out[i] = (float) switch (letters[i]) {
-        case 't' -> interPacketTime;
-        case 'b' -> units.sendableInGap(interPacketTime, c);
-        case 'B' -> q > 0 ? Math.min(q, units.sendableInGap(interPacketTime, c)) : units.sendableInGap(interPacketTime, c);
-        case 's' -> size / normScale;
-        case 'c' -> c;
-        case 'q' -> q;
-        case 'i' -> ideal.backlog() / normScale;
-        case 'x' -> idealDrop ? 1 : 0;
-        default -> throw new AssertionError();
-      };
+      out[i] = (float)
+          switch (letters[i]) {
+            case 't' -> interPacketTime;
+            case 'b' -> units.sendableInGap(interPacketTime, c);
+            case 'B' ->
+              q > 0
+                  ? Math.min(q, units.sendableInGap(interPacketTime, c))
+                  : units.sendableInGap(interPacketTime, c);
+            case 's' -> size / normScale;
+            case 'c' -> c;
+            case 'q' -> q;
+            case 'i' -> ideal.backlog() / normScale;
+            case 'x' -> idealDrop ? 1 : 0;
+            default -> throw new AssertionError();
+          };
     }
   }
 
@@ -127,7 +138,12 @@ public final class FeatureEncoder {
     reset();
     float[][] rows = new float[sample.length()][letters.length];
     for (int i = 0; i < sample.length(); i++) {
-      encode(sample.interPacketTime()[i], sample.size()[i], sample.capacity(), sample.queueLimit(), rows[i]);
+      encode(
+          sample.interPacketTime()[i],
+          sample.size()[i],
+          sample.capacity(),
+          sample.queueLimit(),
+          rows[i]);
     }
     return rows;
   }
@@ -141,12 +157,13 @@ public final class FeatureEncoder {
     float[][] rows = new float[sample.length()][outputStr.length()];
     for (int i = 0; i < sample.length(); i++) {
       for (int k = 0; k < outputStr.length(); k++) {
-        rows[i][k] = (float) switch (outputStr.charAt(k)) {
-          case 'b' -> sample.backlog()[i] / normScale;
-          case 'l' -> sample.latency()[i];
-          case 'd' -> sample.dropped()[i] ? 1.0 : 0.0;
-          default -> throw new AssertionError();
-        };
+        rows[i][k] = (float)
+            switch (outputStr.charAt(k)) {
+              case 'b' -> sample.backlog()[i] / normScale;
+              case 'l' -> sample.latency()[i];
+              case 'd' -> sample.dropped()[i] ? 1.0 : 0.0;
+              default -> throw new AssertionError();
+            };
       }
     }
     return rows;

@@ -6,11 +6,11 @@ import org.lemurnn.link.UnitSystem;
 /**
  * One link (parameters drawn once) carrying a sequence of packets, with what the link did to each.
  * Every quantity is in the sample's {@link UnitSystem}: for {@code PHYSICAL}, times in ms, sizes,
- * queue and backlog in KByte, capacity in Mbit/s; for {@code ABSTRACT}, the original's size and time
- * units with capacity in size units per time unit.
+ * queue and backlog in KByte, capacity in Mbit/s; for {@code ABSTRACT}, the original's size and
+ * time units with capacity in size units per time unit.
  *
- * @param link the link simulator that made it ({@code bytequeue}, {@code packetqueue}, {@code
- *     codel}, ...) or {@code trace} for a measured file
+ * @param link the link simulator that made it ({@code bytequeue}, {@code packetqueue},
+ *     {@code codel}, ...) or {@code trace} for a measured file
  * @param traffic the traffic generator's name, or {@code trace}
  * @param capacity feature c: the link's capacity
  * @param queueLimit feature q: the queue limit in size units (in packets for a packet queue); 0
@@ -72,12 +72,20 @@ public record LinkSample(
    */
   public LinkSample window(int from, int n) {
     if (from < 0 || n < 0 || from + n > length()) {
-      throw new IllegalArgumentException("window " + from + " + " + n + " outside length " + length());
+      throw new IllegalArgumentException(
+          "window " + from + " + " + n + " outside length " + length());
     }
     int to = from + n;
-    return new LinkSample(units, link, traffic, capacity, queueLimit,
-        java.util.Arrays.copyOfRange(interPacketTime, from, to), java.util.Arrays.copyOfRange(size, from, to),
-        java.util.Arrays.copyOfRange(backlog, from, to), java.util.Arrays.copyOfRange(latency, from, to),
+    return new LinkSample(
+        units,
+        link,
+        traffic,
+        capacity,
+        queueLimit,
+        java.util.Arrays.copyOfRange(interPacketTime, from, to),
+        java.util.Arrays.copyOfRange(size, from, to),
+        java.util.Arrays.copyOfRange(backlog, from, to),
+        java.util.Arrays.copyOfRange(latency, from, to),
         java.util.Arrays.copyOfRange(dropped, from, to));
   }
 }

@@ -17,13 +17,14 @@ import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.UnitSystem;
 
 /**
- * Trace files in the original's format: tab-separated, header {@code packet_number size transmit_time
- * receive_time latency dropped_status}, sizes in bytes, times in epoch seconds, latency in seconds,
- * a dropped packet with receive time 0 and latency 0. We write times with nanosecond digits.
+ * Trace files in the original's format: tab-separated, header {@code packet_number size
+ * transmit_time receive_time latency dropped_status}, sizes in bytes, times in epoch seconds,
+ * latency in seconds, a dropped packet with receive time 0 and latency 0. We write times with
+ * nanosecond digits.
  */
 public final class TraceFile {
-  public static final List<String> COLUMNS =
-      List.of("packet_number", "size", "transmit_time", "receive_time", "latency", "dropped_status");
+  public static final List<String> COLUMNS = List.of(
+      "packet_number", "size", "transmit_time", "receive_time", "latency", "dropped_status");
   // compiled once: String.split would compile this regex again for every row
   private static final Pattern COLUMN_SEPARATOR = Pattern.compile("\\s+");
 
@@ -39,17 +40,22 @@ public final class TraceFile {
 
   /**
    * Reads a trace file; a malformed or inconsistent row is an error naming the file and line: a
-   * received packet's latency must be its receive time minus its transmit time (within {@link
-   * #CLOCK_ROUNDING_NS}), a dropped one has receive time and latency 0, sizes are whole bytes of a
-   * packet, packet numbers increase, and the file holds at least one packet.
+   * received packet's latency must be its receive time minus its transmit time (within
+   * {@link #CLOCK_ROUNDING_NS}), a dropped one has receive time and latency 0, sizes are whole
+   * bytes of a packet, packet numbers increase, and the file holds at least one packet.
    */
   public static TraceRows read(Path file) {
     try (LineReader in = InputFiles.lines(file, "a trace file", MAX_LINE_CHARS)) {
       String header = in.readLine();
-      if (header == null) throw InputException.in(file, "empty file: expected the header " + String.join(" ", COLUMNS));
+      if (header == null)
+        throw InputException.in(
+            file, "empty file: expected the header " + String.join(" ", COLUMNS));
       if (!Arrays.asList(COLUMN_SEPARATOR.split(header.strip())).equals(COLUMNS)) {
-        throw InputException.at(file, 1, "expected the header '" + String.join("\t", COLUMNS) + "', got "
-            + InputFiles.quote(header) + ": not a trace file?");
+        throw InputException.at(
+            file,
+            1,
+            "expected the header '" + String.join("\t", COLUMNS) + "', got "
+                + InputFiles.quote(header) + ": not a trace file?");
       }
       Columns c = new Columns();
       String line;
@@ -57,7 +63,8 @@ public final class TraceFile {
         if (line.isBlank()) continue;
         c.add(file, in.lineNumber(), COLUMN_SEPARATOR.split(line.strip()));
       }
-      if (c.n == 0) throw InputException.in(file, "has a header but no packets: nothing to score or replay");
+      if (c.n == 0)
+        throw InputException.in(file, "has a header but no packets: nothing to score or replay");
       return c.rows();
     }
   }
@@ -74,46 +81,68 @@ public final class TraceFile {
 
     void add(Path file, long lineNo, String[] f) {
       if (f.length != COLUMNS.size()) {
-        throw InputException.at(file, lineNo, "expected " + COLUMNS.size() + " tab-separated columns, got " + f.length);
+        throw InputException.at(
+            file, lineNo, "expected " + COLUMNS.size() + " tab-separated columns, got " + f.length);
       }
       if (n == number.length) grow();
       try {
         number[n] = Long.parseLong(f[0]);
       } catch (NumberFormatException e) {
-        throw InputException.at(file, lineNo, "packet_number is not an integer: " + InputFiles.quote(f[0]));
+        throw InputException.at(
+            file, lineNo, "packet_number is not an integer: " + InputFiles.quote(f[0]));
       }
       if (n > 0 && number[n] <= number[n - 1]) {
-        throw InputException.at(file, lineNo, "packet_number " + number[n] + " does not increase from the previous row's "
-            + number[n - 1] + " (a duplicate or a row out of order)");
+        throw InputException.at(
+            file,
+            lineNo,
+            "packet_number " + number[n] + " does not increase from the previous row's "
+                + number[n - 1] + " (a duplicate or a row out of order)");
       }
       double sizeBytes = number(file, lineNo, "size", f[1]);
-      if (sizeBytes != Math.rint(sizeBytes) || sizeBytes < 1 || sizeBytes > LinkPreset.MAX_PACKET_BYTES) {
-        throw InputException.at(file, lineNo, "size must be a whole number of bytes from 1 to "
-            + LinkPreset.MAX_PACKET_BYTES + " (the largest IP packet), got " + InputFiles.quote(f[1]));
+      if (sizeBytes != Math.rint(sizeBytes)
+          || sizeBytes < 1
+          || sizeBytes > LinkPreset.MAX_PACKET_BYTES) {
+        throw InputException.at(
+            file,
+            lineNo,
+            "size must be a whole number of bytes from 1 to " + LinkPreset.MAX_PACKET_BYTES
+                + " (the largest IP packet), got " + InputFiles.quote(f[1]));
       }
       size[n] = (int) sizeBytes;
       tx[n] = nanos(file, lineNo, "transmit_time", f[2]);
       rx[n] = nanos(file, lineNo, "receive_time", f[3]);
       latency[n] = nanos(file, lineNo, "latency", f[4]);
       if (n > 0 && tx[n] < tx[n - 1]) {
-        throw InputException.at(file, lineNo, "transmit_time " + f[2] + " goes back in time from the previous row");
+        throw InputException.at(
+            file, lineNo, "transmit_time " + f[2] + " goes back in time from the previous row");
       }
       dropped[n] = switch (f[5]) {
         case "0" -> false;
         case "1" -> true;
-        default -> throw InputException.at(file, lineNo, "dropped_status must be 0 or 1, got " + InputFiles.quote(f[5]));
+        default ->
+          throw InputException.at(
+              file, lineNo, "dropped_status must be 0 or 1, got " + InputFiles.quote(f[5]));
       };
       if (dropped[n] && (rx[n] != 0 || latency[n] != 0)) {
-        throw InputException.at(file, lineNo, "a dropped packet (dropped_status 1) must have receive_time and latency 0, got "
-            + f[3] + " and " + f[4]);
+        throw InputException.at(
+            file,
+            lineNo,
+            "a dropped packet (dropped_status 1) must have receive_time and latency 0, got " + f[3]
+                + " and " + f[4]);
       }
       if (!dropped[n] && rx[n] < tx[n]) {
-        throw InputException.at(file, lineNo, "receive_time " + f[3] + " is before transmit_time " + f[2]
-            + " (a dropped packet needs dropped_status 1)");
+        throw InputException.at(
+            file,
+            lineNo,
+            "receive_time " + f[3] + " is before transmit_time " + f[2]
+                + " (a dropped packet needs dropped_status 1)");
       }
       if (!dropped[n] && Math.abs(latency[n] - (rx[n] - tx[n])) > CLOCK_ROUNDING_NS) {
-        throw InputException.at(file, lineNo, "latency " + f[4] + " s is not receive_time - transmit_time = "
-            + seconds(new StringBuilder(), rx[n] - tx[n]) + " s");
+        throw InputException.at(
+            file,
+            lineNo,
+            "latency " + f[4] + " s is not receive_time - transmit_time = "
+                + seconds(new StringBuilder(), rx[n] - tx[n]) + " s");
       }
       n++;
     }
@@ -129,8 +158,13 @@ public final class TraceFile {
     }
 
     TraceRows rows() {
-      return new TraceRows(Arrays.copyOf(number, n), Arrays.copyOf(size, n), Arrays.copyOf(tx, n),
-          Arrays.copyOf(rx, n), Arrays.copyOf(latency, n), Arrays.copyOf(dropped, n));
+      return new TraceRows(
+          Arrays.copyOf(number, n),
+          Arrays.copyOf(size, n),
+          Arrays.copyOf(tx, n),
+          Arrays.copyOf(rx, n),
+          Arrays.copyOf(latency, n),
+          Arrays.copyOf(dropped, n));
     }
   }
 
@@ -144,14 +178,18 @@ public final class TraceFile {
     throw InputException.at(file, lineNo, column + " is not a number: " + InputFiles.quote(text));
   }
 
-  /** Seconds as exact nanoseconds (a double would lose the sub-microsecond digits of epoch times). */
+  /**
+   * Seconds as exact nanoseconds (a double would lose the sub-microsecond digits of epoch times).
+   */
   private static long nanos(Path file, long lineNo, String column, String text) {
     try {
       BigDecimal s = new BigDecimal(text);
-      if (s.signum() < 0) throw InputException.at(file, lineNo, column + " must be >= 0, got " + text);
+      if (s.signum() < 0)
+        throw InputException.at(file, lineNo, column + " must be >= 0, got " + text);
       return s.movePointRight(9).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
     } catch (NumberFormatException | ArithmeticException e) {
-      throw InputException.at(file, lineNo, column + " is not a time in seconds: " + InputFiles.quote(text));
+      throw InputException.at(
+          file, lineNo, column + " is not a time in seconds: " + InputFiles.quote(text));
     }
   }
 
@@ -159,15 +197,26 @@ public final class TraceFile {
   public static void write(Path file, TraceRows rows) {
     write(file, sink -> {
       for (int i = 0; i < rows.length(); i++) {
-        sink.row(rows.packetNumber()[i], rows.sizeBytes()[i], rows.transmitNs()[i], rows.receiveNs()[i],
-            rows.latencyNs()[i], rows.dropped()[i]);
+        sink.row(
+            rows.packetNumber()[i],
+            rows.sizeBytes()[i],
+            rows.transmitNs()[i],
+            rows.receiveNs()[i],
+            rows.latencyNs()[i],
+            rows.dropped()[i]);
       }
     });
   }
 
   /** One row at a time, for traces too long to hold in memory (a packet capture's). */
   public interface RowSink {
-    void row(long packetNumber, int sizeBytes, long transmitNs, long receiveNs, long latencyNs, boolean dropped)
+    void row(
+        long packetNumber,
+        int sizeBytes,
+        long transmitNs,
+        long receiveNs,
+        long latencyNs,
+        boolean dropped)
         throws IOException;
   }
 
@@ -176,7 +225,10 @@ public final class TraceFile {
     void writeTo(RowSink sink) throws IOException;
   }
 
-  /** Writes streamed rows atomically: the file appears, complete, when {@code rows} has handed its last. */
+  /**
+   * Writes streamed rows atomically: the file appears, complete, when {@code rows} has handed its
+   * last.
+   */
   public static void write(Path file, RowSource rows) {
     AtomicFile.write(file, out -> {
       Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.US_ASCII);
@@ -212,10 +264,10 @@ public final class TraceFile {
   }
 
   /**
-   * A trace as a sample in physical units (docs/architecture.md, Measured traces): gaps in ms (the first 0: a file
-   * has no time origin), sizes in KByte, backlog = (latency - base latency) x C / 8 in KByte
-   * (latency below the base counts as 0), and a dropped packet takes the previous packet's backlog
-   * and latency as its targets (the original's rule).
+   * A trace as a sample in physical units (docs/architecture.md, Measured traces): gaps in ms (the
+   * first 0: a file has no time origin), sizes in KByte, backlog = (latency - base latency) x C / 8
+   * in KByte (latency below the base counts as 0), and a dropped packet takes the previous packet's
+   * backlog and latency as its targets (the original's rule).
    */
   public static LinkSample toSample(TraceRows rows, TraceLink link) {
     int n = rows.length();
@@ -236,8 +288,17 @@ public final class TraceFile {
         backlogKbyte[i] = UnitSystem.PHYSICAL.sendableInGap(latencyMs[i], link.capacityMbps());
       }
     }
-    return new LinkSample(UnitSystem.PHYSICAL, "trace", "trace", link.capacityMbps(), link.queueBytes() / 1000,
-        gapMs, sizeKbyte, backlogKbyte, latencyMs, dropped);
+    return new LinkSample(
+        UnitSystem.PHYSICAL,
+        "trace",
+        "trace",
+        link.capacityMbps(),
+        link.queueBytes() / 1000,
+        gapMs,
+        sizeKbyte,
+        backlogKbyte,
+        latencyMs,
+        dropped);
   }
 
   /**
@@ -246,7 +307,8 @@ public final class TraceFile {
    */
   public static TraceRows fromSample(LinkSample sample, long startNs, double baseLatencyMs) {
     if (sample.units() != UnitSystem.PHYSICAL) {
-      throw new IllegalArgumentException("trace files hold physical units; this sample is " + sample.units().fileName());
+      throw new IllegalArgumentException(
+          "trace files hold physical units; this sample is " + sample.units().fileName());
     }
     int n = sample.length();
     long[] number = new long[n];

@@ -10,8 +10,8 @@ import org.lemurnn.InputException;
  * ms>_Q<queue bytes>_...}) or as the user gives it.
  */
 public record TraceLink(double capacityMbps, double baseLatencyMs, double queueBytes) {
-  private static final Pattern NAME =
-      Pattern.compile("_C([0-9]+(?:\\.[0-9]+)?)_L([0-9]+(?:\\.[0-9]+)?)_Q([0-9]+(?:\\.[0-9]+)?)(?:_|\\.|$)");
+  private static final Pattern NAME = Pattern.compile(
+      "_C([0-9]+(?:\\.[0-9]+)?)_L([0-9]+(?:\\.[0-9]+)?)_Q([0-9]+(?:\\.[0-9]+)?)(?:_|\\.|$)");
 
   /** Slowest link of physical sense: 1 kbit/s (a 1,500-byte packet takes 12 s). */
   public static final double MIN_CAPACITY_MBPS = 0.001;
@@ -27,19 +27,21 @@ public record TraceLink(double capacityMbps, double baseLatencyMs, double queueB
       throw new IllegalArgumentException("capacity must be > 0 Mbit/s: " + capacityMbps);
     }
     if (capacityMbps < MIN_CAPACITY_MBPS || capacityMbps > MAX_CAPACITY_MBPS) {
-      throw new IllegalArgumentException("capacity " + capacityMbps + " Mbit/s is outside physical sense ("
-          + MIN_CAPACITY_MBPS + " to " + (long) MAX_CAPACITY_MBPS + " Mbit/s)");
+      throw new IllegalArgumentException(
+          "capacity " + capacityMbps + " Mbit/s is outside physical sense (" + MIN_CAPACITY_MBPS
+              + " to " + (long) MAX_CAPACITY_MBPS + " Mbit/s)");
     }
     if (!(baseLatencyMs >= 0) || !(queueBytes >= 0)) {
-      throw new IllegalArgumentException("base latency and queue must be >= 0: " + baseLatencyMs + ", " + queueBytes);
+      throw new IllegalArgumentException(
+          "base latency and queue must be >= 0: " + baseLatencyMs + ", " + queueBytes);
     }
     if (baseLatencyMs > MAX_BASE_LATENCY_MS) {
-      throw new IllegalArgumentException("base latency " + baseLatencyMs + " ms is outside physical sense (at most "
-          + (long) MAX_BASE_LATENCY_MS + " ms)");
+      throw new IllegalArgumentException("base latency " + baseLatencyMs
+          + " ms is outside physical sense (at most " + (long) MAX_BASE_LATENCY_MS + " ms)");
     }
     if (queueBytes > MAX_QUEUE_BYTES) {
-      throw new IllegalArgumentException("queue " + queueBytes + " bytes is outside physical sense (at most "
-          + (long) MAX_QUEUE_BYTES + " bytes)");
+      throw new IllegalArgumentException("queue " + queueBytes
+          + " bytes is outside physical sense (at most " + (long) MAX_QUEUE_BYTES + " bytes)");
     }
   }
 
@@ -49,16 +51,24 @@ public record TraceLink(double capacityMbps, double baseLatencyMs, double queueB
   /** Reads the link from a file name such as {@code mgtrace_C7.5_L0_Q10950_1764000000_3.csv}. */
   public static TraceLink fromName(Path file) {
     if (file.getFileName().toString().contains(UNKNOWN)) {
-      throw InputException.in(file, "the link of this measured trace is unknown (measured without --link): rename it, "
-          + "putting the link you measured in place of " + UNKNOWN + " (..._C<Mbit/s>_L<ms>_Q<bytes>_...)");
+      throw InputException.in(
+          file,
+          "the link of this measured trace is unknown (measured without --link): rename it, "
+              + "putting the link you measured in place of " + UNKNOWN
+              + " (..._C<Mbit/s>_L<ms>_Q<bytes>_...)");
     }
     Matcher m = NAME.matcher(file.getFileName().toString());
     if (!m.find()) {
-      throw InputException.in(file, "the name does not carry the link (..._C<Mbit/s>_L<ms>_Q<bytes>_...): "
-          + "rename it or give capacity, base latency and queue explicitly");
+      throw InputException.in(
+          file,
+          "the name does not carry the link (..._C<Mbit/s>_L<ms>_Q<bytes>_...): "
+              + "rename it or give capacity, base latency and queue explicitly");
     }
     try {
-      return new TraceLink(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)));
+      return new TraceLink(
+          Double.parseDouble(m.group(1)),
+          Double.parseDouble(m.group(2)),
+          Double.parseDouble(m.group(3)));
     } catch (IllegalArgumentException e) {
       // the name matches but carries an impossible link (capacity 0): say which file
       throw InputException.in(file, e.getMessage() + ": rename it or give the link explicitly");
@@ -67,14 +77,14 @@ public record TraceLink(double capacityMbps, double baseLatencyMs, double queueB
 
   /** The name {@code generate} gives a file: {@code mgtrace_C<c>_L<l>_Q<q>_<unix time>_<n>.csv}. */
   public String fileName(long unixTime, int n) {
-    return "mgtrace_C" + plain(capacityMbps) + "_L" + plain(baseLatencyMs) + "_Q" + plain(queueBytes)
-        + "_" + unixTime + "_" + n + ".csv";
+    return "mgtrace_C" + plain(capacityMbps) + "_L" + plain(baseLatencyMs) + "_Q"
+        + plain(queueBytes) + "_" + unixTime + "_" + n + ".csv";
   }
 
   /**
-   * The name of a measured trace whose link the user did not give: {@code
-   * mgtrace_Cunknown_Lunknown_Qunknown_<unix time>_<n>.csv}, which {@link #fromName} refuses until
-   * the user renames it with the link.
+   * The name of a measured trace whose link the user did not give:
+   * {@code mgtrace_Cunknown_Lunknown_Qunknown_<unix time>_<n>.csv}, which {@link #fromName} refuses
+   * until the user renames it with the link.
    */
   public static String unknownFileName(long unixTime, int n) {
     return "mgtrace" + UNKNOWN + unixTime + "_" + n + ".csv";

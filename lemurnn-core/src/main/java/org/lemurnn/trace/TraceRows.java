@@ -9,10 +9,18 @@ package org.lemurnn.trace;
  * @param latencyNs 0 for a dropped packet
  */
 public record TraceRows(
-    long[] packetNumber, int[] sizeBytes, long[] transmitNs, long[] receiveNs, long[] latencyNs, boolean[] dropped) {
+    long[] packetNumber,
+    int[] sizeBytes,
+    long[] transmitNs,
+    long[] receiveNs,
+    long[] latencyNs,
+    boolean[] dropped) {
   public TraceRows {
     int n = packetNumber.length;
-    if (sizeBytes.length != n || transmitNs.length != n || receiveNs.length != n || latencyNs.length != n
+    if (sizeBytes.length != n
+        || transmitNs.length != n
+        || receiveNs.length != n
+        || latencyNs.length != n
         || dropped.length != n) {
       throw new IllegalArgumentException("trace columns differ in length");
     }

@@ -4,15 +4,18 @@ import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
- * The traffic generators (docs/architecture.md, Presets and traffic). Each makes one {@link TrafficSource} per sample,
- * at a mean rate of {@code packetsPerTime} packets per time unit of the sample.
+ * The traffic generators (docs/architecture.md, Presets and traffic). Each makes one
+ * {@link TrafficSource} per sample, at a mean rate of {@code packetsPerTime} packets per time unit
+ * of the sample.
  */
 public enum TrafficKind {
   /** Poisson arrivals, the original's only kind. */
   EXPONENTIAL(false),
   /** Constant bit rate: equal gaps. */
   CBR(false),
-  /** On/off: bursts of {@value TrafficSource#BURST_PACKETS} packets at 4x the rate, then silence. */
+  /**
+   * On/off: bursts of {@value TrafficSource#BURST_PACKETS} packets at 4x the rate, then silence.
+   */
   BURSTY_CBR(false),
   /** On/off with geometric burst lengths and exponential gaps inside and between bursts. */
   BURSTY_EXPONENTIAL(false),
@@ -34,12 +37,18 @@ public enum TrafficKind {
     return closedLoop;
   }
 
-  /** The name used in files and on the command line ({@code --traffic}, dataset-properties.json): {@code tcp_reno}. */
+  /**
+   * The name used in files and on the command line ({@code --traffic}, dataset-properties.json):
+   * {@code tcp_reno}.
+   */
   public String fileName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The traffic of a name {@link #fileName} gives, as files and the command line write it (any case). */
+  /**
+   * The traffic of a name {@link #fileName} gives, as files and the command line write it (any
+   * case).
+   */
   public static TrafficKind fromFileName(String name) {
     for (TrafficKind k : values()) if (k.fileName().equalsIgnoreCase(name.trim())) return k;
     throw new IllegalArgumentException("unknown traffic '" + name

@@ -29,7 +29,9 @@ public sealed interface TrafficSource {
     return mean * rng.nextExponential();
   }
 
-  /** The mean gap inside a burst of the bursty kinds: packets at {@link #BURST_PEAK} times the rate. */
+  /**
+   * The mean gap inside a burst of the bursty kinds: packets at {@link #BURST_PEAK} times the rate.
+   */
   private static double burstGap(double packetsPerTime) {
     return 1 / (BURST_PEAK * packetsPerTime);
   }

@@ -19,20 +19,30 @@ import org.lemurnn.trace.LinkSample;
 import org.lemurnn.traffic.TrafficKind;
 
 /**
- * The invariants of the link simulators (issue 2), over every usable preset, every traffic kind
- * and random seeds: backlog never negative and never above the queue; bytes conserved (what
- * arrives is served, queued or dropped, and the link serves at most gap x C, all of it while busy);
- * latency = backlog drained at capacity; a drop exactly when the packet would not fit.
+ * The invariants of the link simulators (issue 2), over every usable preset, every traffic kind and
+ * random seeds: backlog never negative and never above the queue; bytes conserved (what arrives is
+ * served, queued or dropped, and the link serves at most gap x C, all of it while busy); latency =
+ * backlog drained at capacity; a drop exactly when the packet would not fit.
  */
 class LinkInvariantsPropertyTest {
   @Provide
   Arbitrary<String> presets() {
-    return Arbitraries.of(LinkPresets.names().stream().filter(n -> LinkPresets.resolve(n).usable()).toList());
+    return Arbitraries.of(LinkPresets.names().stream()
+        .filter(n -> LinkPresets.resolve(n).usable())
+        .toList());
   }
 
-  private static LinkSample sample(String presetName, TrafficKind traffic, LinkKind kind, boolean infinite, long seed, int length) {
+  private static LinkSample sample(
+      String presetName,
+      TrafficKind traffic,
+      LinkKind kind,
+      boolean infinite,
+      long seed,
+      int length) {
     LinkPreset preset = LinkPresets.resolve(presetName);
-    DataSpec spec = DataSpec.defaults().withPresets(List.of(preset)).withTraffic(List.of(traffic))
+    DataSpec spec = DataSpec.defaults()
+        .withPresets(List.of(preset))
+        .withTraffic(List.of(traffic))
         .withLink(kind, infinite, null);
     return new SampleGenerator(spec).sample(SampleStreams.of(seed, 0, 0), length);
   }
@@ -43,8 +53,12 @@ class LinkInvariantsPropertyTest {
   }
 
   @Property(tries = 300)
-  void byteQueueInvariants(@ForAll("presets") String presetName, @ForAll TrafficKind traffic,
-      @ForAll boolean infinite, @ForAll long seed, @ForAll @IntRange(min = 1, max = 300) int length) {
+  void byteQueueInvariants(
+      @ForAll("presets") String presetName,
+      @ForAll TrafficKind traffic,
+      @ForAll boolean infinite,
+      @ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 300) int length) {
     LinkPreset preset = LinkPresets.resolve(presetName);
     LinkSample s = sample(presetName, traffic, LinkKind.BYTEQUEUE, infinite, seed, length);
     double c = s.capacity();
@@ -56,7 +70,8 @@ class LinkInvariantsPropertyTest {
       double b = s.backlog()[i];
       assertThat(b).isGreaterThanOrEqualTo(0);
       if (i > 0) assertThat(b).isLessThanOrEqualTo(q + eps(q));
-      // the drain time: in a gap of the latency the link sends exactly the backlog (the feature b's conversion)
+      // the drain time: in a gap of the latency the link sends exactly the backlog (the feature b's
+      // conversion)
       assertThat(s.units().sendableInGap(s.latency()[i], c)).isCloseTo(b, within(eps(b)));
       if (i == 0) {
         assertThat(s.dropped()[0]).isFalse();
@@ -67,17 +82,24 @@ class LinkInvariantsPropertyTest {
         double served = previous + accepted - b; // conservation defines what left the link
         assertThat(served).isBetween(-eps(previous), sendable + eps(previous + sendable));
         double waiting = b - accepted;
-        if (waiting > eps(b)) assertThat(served).isCloseTo(sendable, within(eps(previous + sendable))); // busy: full rate
+        if (waiting > eps(b))
+          assertThat(served)
+              .isCloseTo(sendable, within(eps(previous + sendable))); // busy: full rate
         boolean fits = Math.max(0, previous - sendable) + wire <= q;
-        assertThat(s.dropped()[i]).as("packet %d dropped exactly when it does not fit", i).isEqualTo(!fits);
+        assertThat(s.dropped()[i])
+            .as("packet %d dropped exactly when it does not fit", i)
+            .isEqualTo(!fits);
       }
       previous = b;
     }
   }
 
   @Property(tries = 200)
-  void packetQueueConservesBytesAndNeverHoldsMoreThanItsLimit(@ForAll("presets") String presetName,
-      @ForAll TrafficKind traffic, @ForAll long seed, @ForAll @IntRange(min = 1, max = 300) int length) {
+  void packetQueueConservesBytesAndNeverHoldsMoreThanItsLimit(
+      @ForAll("presets") String presetName,
+      @ForAll TrafficKind traffic,
+      @ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 300) int length) {
     LinkPreset preset = LinkPresets.resolve(presetName);
     LinkSample s = sample(presetName, traffic, LinkKind.PACKETQUEUE, false, seed, length);
     double previous = 0;
@@ -85,7 +107,8 @@ class LinkInvariantsPropertyTest {
       double wire = s.size()[i] + preset.overheadSize();
       double b = s.backlog()[i];
       assertThat(b).isGreaterThanOrEqualTo(0);
-      assertThat(s.units().sendableInGap(s.latency()[i], s.capacity())).isCloseTo(b, within(eps(b)));
+      assertThat(s.units().sendableInGap(s.latency()[i], s.capacity()))
+          .isCloseTo(b, within(eps(b)));
       if (i > 0) {
         double sendable = s.units().sendableInGap(s.interPacketTime()[i], s.capacity());
         double served = previous + (s.dropped()[i] ? 0 : wire) - b;
@@ -96,13 +119,17 @@ class LinkInvariantsPropertyTest {
     // bytes queued can never exceed the limit in packets times the largest packet
     if (s.queueLimit() > 0) {
       double largest = preset.packetSize().max() + preset.overheadSize();
-      for (double b : s.backlog()) assertThat(b).isLessThanOrEqualTo(Math.max(1, s.queueLimit()) * largest + eps(b));
+      for (double b : s.backlog())
+        assertThat(b).isLessThanOrEqualTo(Math.max(1, s.queueLimit()) * largest + eps(b));
     }
   }
 
   @Property(tries = 200)
-  void codelNeverTailDropsAndConservesBytes(@ForAll("presets") String presetName, @ForAll TrafficKind traffic,
-      @ForAll long seed, @ForAll @IntRange(min = 1, max = 300) int length) {
+  void codelNeverTailDropsAndConservesBytes(
+      @ForAll("presets") String presetName,
+      @ForAll TrafficKind traffic,
+      @ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 300) int length) {
     LinkPreset preset = LinkPresets.resolve(presetName);
     LinkSample s = sample(presetName, traffic, LinkKind.CODEL, false, seed, length);
     double previous = 0;
@@ -124,7 +151,9 @@ class LinkInvariantsPropertyTest {
   }
 
   @Property(tries = 100)
-  void samplesDependOnlyOnSeedSetAndIndex(@ForAll long seed, @ForAll @IntRange(min = 0, max = 5) int set,
+  void samplesDependOnlyOnSeedSetAndIndex(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 5) int set,
       @ForAll @IntRange(min = 0, max = 10_000) int index) {
     DataSpec spec = DataSpec.defaults();
     LinkSample a = new SampleGenerator(spec).sample(SampleStreams.of(seed, set, index), 64);

@@ -18,7 +18,9 @@ import org.lemurnn.trace.LinkSample;
 
 class MeasuredDataTest {
   private static final Path TRACES = TestData.path("traces");
-  @TempDir Path dir;
+
+  @TempDir
+  Path dir;
 
   /** A file's identity: its first sizes (the reference files differ in them). */
   private static List<Double> key(LinkSample s) {
@@ -35,10 +37,15 @@ class MeasuredDataTest {
     assertThat(sets.dataType()).isEqualTo("dag");
     assertThat(sets.test()).hasSize(5).allMatch(s -> s.length() == 1000);
     assertThat(sets.val()).hasSize(5);
-    assertThat(sets.train()).singleElement().satisfies(t -> assertThat(t.samples()).hasSize(10));
-    Set<List<Double>> test = new HashSet<>(sets.test().stream().map(MeasuredDataTest::key).toList());
-    Set<List<Double>> val = new HashSet<>(sets.val().stream().map(MeasuredDataTest::key).toList());
-    Set<List<Double>> train = new HashSet<>(sets.train().getFirst().samples().stream().map(MeasuredDataTest::key).toList());
+    assertThat(sets.train())
+        .singleElement()
+        .satisfies(t -> assertThat(t.samples()).hasSize(10));
+    Set<List<Double>> test =
+        new HashSet<>(sets.test().stream().map(MeasuredDataTest::key).toList());
+    Set<List<Double>> val =
+        new HashSet<>(sets.val().stream().map(MeasuredDataTest::key).toList());
+    Set<List<Double>> train = new HashSet<>(
+        sets.train().getFirst().samples().stream().map(MeasuredDataTest::key).toList());
     assertThat(test).hasSize(5).doesNotContainAnyElementsOf(train).doesNotContainAnyElementsOf(val);
     assertThat(train).hasSize(10).doesNotContainAnyElementsOf(val);
     assertThat(sets.notes()).isEmpty();
@@ -47,9 +54,18 @@ class MeasuredDataTest {
   @Test
   void seedDecidesTheSplit() {
     DataSpec spec = DataSpec.defaults().withSizes(100, 10, 5, 5);
-    List<List<Double>> a = MeasuredData.load(List.of(TRACES), spec.withSeed(1, false), null).test().stream().map(MeasuredDataTest::key).toList();
-    List<List<Double>> b = MeasuredData.load(List.of(TRACES), spec.withSeed(1, false), null).test().stream().map(MeasuredDataTest::key).toList();
-    List<List<Double>> c = MeasuredData.load(List.of(TRACES), spec.withSeed(2, false), null).test().stream().map(MeasuredDataTest::key).toList();
+    List<List<Double>> a =
+        MeasuredData.load(List.of(TRACES), spec.withSeed(1, false), null).test().stream()
+            .map(MeasuredDataTest::key)
+            .toList();
+    List<List<Double>> b =
+        MeasuredData.load(List.of(TRACES), spec.withSeed(1, false), null).test().stream()
+            .map(MeasuredDataTest::key)
+            .toList();
+    List<List<Double>> c =
+        MeasuredData.load(List.of(TRACES), spec.withSeed(2, false), null).test().stream()
+            .map(MeasuredDataTest::key)
+            .toList();
     assertThat(a).isEqualTo(b).isNotEqualTo(c);
   }
 
@@ -59,11 +75,15 @@ class MeasuredDataTest {
     DataSets sets = MeasuredData.load(List.of(TRACES), spec, null);
     // multiloader lengths go up to 256, val/test at 2000
     assertThat(sets.train()).hasSize(7).allSatisfy(t -> assertThat(t.samples()).hasSize(64));
-    assertThat(sets.notes()).anyMatch(n -> n.startsWith("warning: the train set") && n.contains("reused"));
-    DataSets tooLong = MeasuredData.load(List.of(TRACES), spec.withSizes(1500, 1, 1, 1).withMultiloader(false), null);
+    assertThat(sets.notes())
+        .anyMatch(n -> n.startsWith("warning: the train set") && n.contains("reused"));
+    DataSets tooLong = MeasuredData.load(
+        List.of(TRACES), spec.withSizes(1500, 1, 1, 1).withMultiloader(false), null);
     assertThat(tooLong.notes()).isEmpty();
-    assertThatThrownBy(() -> MeasuredData.load(List.of(TRACES), spec.withSizes(3000, 1, 1, 1).withMultiloader(false), null))
-        .isInstanceOf(InputException.class).hasMessageContaining("has 3000 packets");
+    assertThatThrownBy(() -> MeasuredData.load(
+            List.of(TRACES), spec.withSizes(3000, 1, 1, 1).withMultiloader(false), null))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("has 3000 packets");
   }
 
   @Test
@@ -76,8 +96,12 @@ class MeasuredDataTest {
     // one set wanted, so both files go to it whatever the seed
     DataSpec spec = DataSpec.defaults().withSizes(1000, 0, 0, 1);
     DataSets sets = MeasuredData.load(List.of(dir), spec, null);
-    assertThat(sets.test()).singleElement().satisfies(s -> assertThat(s.length()).isEqualTo(1000));
-    assertThat(sets.notes()).singleElement().asString()
+    assertThat(sets.test())
+        .singleElement()
+        .satisfies(s -> assertThat(s.length()).isEqualTo(1000));
+    assertThat(sets.notes())
+        .singleElement()
+        .asString()
         .contains(shortFile.getFileName().toString(), "100 packets", "skipped for the test set")
         .doesNotContain(real.getFileName().toString());
   }
@@ -88,7 +112,9 @@ class MeasuredDataTest {
     assertThat(MeasuredData.find(List.of(dir))).hasSize(20);
     Files.delete(link);
     Path empty = Files.createDirectory(dir.resolve("empty"));
-    assertThatThrownBy(() -> MeasuredData.find(List.of(empty))).isInstanceOf(InputException.class).hasMessageContaining("no *.csv");
+    assertThatThrownBy(() -> MeasuredData.find(List.of(empty)))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("no *.csv");
   }
 
   @Test
@@ -97,8 +123,8 @@ class MeasuredDataTest {
     assertThat(once).hasSize(20);
     // the same folder twice, another spelling of it, a symlink to it and one of its files
     Path link = Files.createSymbolicLink(dir.resolve("linked"), TRACES);
-    List<Path> overlapping = MeasuredData.find(List.of(TRACES, TRACES,
-        TRACES.resolve("..").resolve(TRACES.getFileName()), link, once.get(3)));
+    List<Path> overlapping = MeasuredData.find(List.of(
+        TRACES, TRACES, TRACES.resolve("..").resolve(TRACES.getFileName()), link, once.get(3)));
     assertThat(overlapping).isEqualTo(once);
     List<Path> real = new ArrayList<>();
     for (Path f : overlapping) real.add(f.toRealPath());
@@ -109,15 +135,21 @@ class MeasuredDataTest {
     DataSets single = MeasuredData.load(List.of(TRACES), spec, null);
     assertThat(twice.test().stream().map(MeasuredDataTest::key).toList())
         .isEqualTo(single.test().stream().map(MeasuredDataTest::key).toList());
-    assertThat(twice.train().getFirst().samples().stream().map(MeasuredDataTest::key).toList())
-        .isEqualTo(single.train().getFirst().samples().stream().map(MeasuredDataTest::key).toList());
+    assertThat(twice.train().getFirst().samples().stream()
+            .map(MeasuredDataTest::key)
+            .toList())
+        .isEqualTo(single.train().getFirst().samples().stream()
+            .map(MeasuredDataTest::key)
+            .toList());
   }
 
   @Test
   void sharesAreProportionalAndCoverEverySet() {
-    assertThat(MeasuredData.shares(20, new int[] {1024, 2048, 1024}, List.of())).containsExactly(5, 10, 5);
+    assertThat(MeasuredData.shares(20, new int[] {1024, 2048, 1024}, List.of()))
+        .containsExactly(5, 10, 5);
     assertThat(MeasuredData.shares(3, new int[] {1, 100, 1}, List.of())).containsExactly(1, 1, 1);
     assertThat(MeasuredData.shares(7, new int[] {1, 1, 0}, List.of())).containsExactly(4, 3, 0);
-    assertThatThrownBy(() -> MeasuredData.shares(2, new int[] {1, 1, 1}, List.of())).isInstanceOf(InputException.class);
+    assertThatThrownBy(() -> MeasuredData.shares(2, new int[] {1, 1, 1}, List.of()))
+        .isInstanceOf(InputException.class);
   }
 }

@@ -23,7 +23,9 @@ class NumpyRandomTest {
   void exponentialMatchesNumpyLegacyExponential() {
     NumpyRandom rng = new NumpyRandom(10);
     // np.random.seed(10); np.random.exponential(2.0, 2)
-    assertThat(org.lemurnn.traffic.TrafficSource.exponential(rng, 2.0)).isEqualTo(2.950868891092365);
-    assertThat(org.lemurnn.traffic.TrafficSource.exponential(rng, 2.0)).isEqualTo(0.04194059420778566);
+    assertThat(org.lemurnn.traffic.TrafficSource.exponential(rng, 2.0))
+        .isEqualTo(2.950868891092365);
+    assertThat(org.lemurnn.traffic.TrafficSource.exponential(rng, 2.0))
+        .isEqualTo(0.04194059420778566);
   }
 }

@@ -10,8 +10,10 @@ import net.jqwik.api.constraints.IntRange;
 
 class SplitPropertyTest {
   @Property
-  void sharesUseEveryFileAndGiveEachWantedSetAtLeastOne(@ForAll @IntRange(min = 3, max = 500) int files,
-      @ForAll @IntRange(min = 0, max = 10_000) int test, @ForAll @IntRange(min = 0, max = 10_000) int train,
+  void sharesUseEveryFileAndGiveEachWantedSetAtLeastOne(
+      @ForAll @IntRange(min = 3, max = 500) int files,
+      @ForAll @IntRange(min = 0, max = 10_000) int test,
+      @ForAll @IntRange(min = 0, max = 10_000) int train,
       @ForAll @IntRange(min = 0, max = 10_000) int val) {
     Assume.that(test + train + val > 0);
     int[] wanted = {test, train, val};

@@ -17,8 +17,10 @@ import org.lemurnn.model.Tensor;
 class CellPredictorTest {
   @Property(tries = 40)
   void everyCellFollowsItsEquations(
-      @ForAll CellType cell, @ForAll @IntRange(min = 1, max = 3) int layers,
-      @ForAll @IntRange(min = 1, max = 40) int hidden, @ForAll long seed) {
+      @ForAll CellType cell,
+      @ForAll @IntRange(min = 1, max = 3) int layers,
+      @ForAll @IntRange(min = 1, max = 40) int hidden,
+      @ForAll long seed) {
     ModelFile model = RandomModels.of(cell, layers, hidden, "bscq", seed);
     CellPredictor fast = Predictors.of(model);
     NaiveCells naive = new NaiveCells(model);
@@ -29,20 +31,25 @@ class CellPredictorTest {
     for (float[] x : RandomModels.features(200, 4, seed + 1)) {
       fast.step(x, out);
       double[] expected = naive.step(x);
-      for (int k = 0; k < 3; k++) assertThat((double) out[k]).isCloseTo(expected[k], within(tolerance * (1 + Math.abs(expected[k]))));
+      for (int k = 0; k < 3; k++)
+        assertThat((double) out[k])
+            .isCloseTo(expected[k], within(tolerance * (1 + Math.abs(expected[k]))));
     }
     for (int l = 0; l < layers; l++) {
       float[] h = fast.hidden(l);
       for (int j = 0; j < hidden; j++) {
-        assertThat((double) h[j]).isCloseTo(naive.h[l][j], within(tolerance * (1 + Math.abs(naive.h[l][j]))));
+        assertThat((double) h[j])
+            .isCloseTo(naive.h[l][j], within(tolerance * (1 + Math.abs(naive.h[l][j]))));
       }
     }
   }
 
   @Property(tries = 40)
   void simdAndScalarKernelsAgree(
-      @ForAll CellType cell, @ForAll @IntRange(min = 1, max = 3) int layers,
-      @ForAll @IntRange(min = 1, max = 80) int hidden, @ForAll long seed) {
+      @ForAll CellType cell,
+      @ForAll @IntRange(min = 1, max = 3) int layers,
+      @ForAll @IntRange(min = 1, max = 80) int hidden,
+      @ForAll long seed) {
     assertThat(Kernel.best()).as("tests run with jdk.incubator.vector").isNotSameAs(Kernel.SCALAR);
     ModelFile model = RandomModels.of(cell, layers, hidden, "bscq", seed);
     CellPredictor simd = Predictors.of(model, Kernel.best());
@@ -53,7 +60,8 @@ class CellPredictorTest {
       scalar.step(x, b);
       for (int k = 0; k < 3; k++) {
         // a random ReLU RNN can overflow over 1000 steps: then both kernels must overflow alike
-        if (!Float.isFinite(b[k])) assertThat(Float.compare(a[k], b[k])).as("%s vs %s", a[k], b[k]).isZero();
+        if (!Float.isFinite(b[k]))
+          assertThat(Float.compare(a[k], b[k])).as("%s vs %s", a[k], b[k]).isZero();
         else assertThat(a[k]).isCloseTo(b[k], within(1e-6f * (1 + Math.abs(b[k]))));
       }
     }

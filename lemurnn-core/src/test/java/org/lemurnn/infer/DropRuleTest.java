@@ -23,7 +23,8 @@ class DropRuleTest {
   }
 
   @Property(tries = 50)
-  void sampledDropsHappenAsOftenAsTheModelExpects(@ForAll @DoubleRange(min = 0.02, max = 0.98) double p,
+  void sampledDropsHappenAsOftenAsTheModelExpects(
+      @ForAll @DoubleRange(min = 0.02, max = 0.98) double p,
       @ForAll @LongRange(min = 0, max = 1000) long seed) {
     DropRule.Decider decider = DropRule.sample(seed).decider(0);
     int n = 20_000, drops = 0;
@@ -35,7 +36,8 @@ class DropRuleTest {
   @Test
   void theArgmaxRuleOfAnUnsureModelNeverDropsButSamplingDoes() {
     float[] unsure = outputs(0.4);
-    DropRule.Decider argmax = DropRule.argmax().decider(0), sample = DropRule.sample(7).decider(0);
+    DropRule.Decider argmax = DropRule.argmax().decider(0),
+        sample = DropRule.sample(7).decider(0);
     int argmaxDrops = 0, sampledDrops = 0;
     for (int i = 0; i < 1000; i++) {
       if (argmax.drops(unsure)) argmaxDrops++;
@@ -68,15 +70,21 @@ class DropRuleTest {
     DropRule.Decider d = DropRule.threshold(0.3).decider(0);
     assertThat(d.drops(outputs(0.31))).isTrue();
     assertThat(d.drops(outputs(0.29))).isFalse();
-    assertThatThrownBy(() -> DropRule.threshold(1.5)).isInstanceOf(InputException.class).hasMessageContaining("(0, 1)");
-    assertThatThrownBy(() -> DropRule.Kind.fromFileName("coin")).isInstanceOf(InputException.class)
+    assertThatThrownBy(() -> DropRule.threshold(1.5))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("(0, 1)");
+    assertThatThrownBy(() -> DropRule.Kind.fromFileName("coin"))
+        .isInstanceOf(InputException.class)
         .hasMessageContaining("sample, argmax or threshold");
   }
 
-  /** Through LinkPrediction: the same sample predicted twice with one seed drops the same packets. */
+  /**
+   * Through LinkPrediction: the same sample predicted twice with one seed drops the same packets.
+   */
   private static List<Boolean> run(DropRule rule, int stream) {
     Predictor unsure = new Predictor() {
-      final ModelSpec spec = new ModelSpec(CellType.RELU_RNN, 1, 1, "bscq", "bd", UnitSystem.PHYSICAL, 1);
+      final ModelSpec spec =
+          new ModelSpec(CellType.RELU_RNN, 1, 1, "bscq", "bd", UnitSystem.PHYSICAL, 1);
 
       @Override
       public ModelSpec spec() {
@@ -97,10 +105,20 @@ class DropRuleTest {
     for (int i = 0; i < 300; i++) fates.add(link.arrive(1, 1));
     if (stream == 0) {
       int n = fates.size();
-      LinkSample sample = new LinkSample(UnitSystem.PHYSICAL, "l", "t", 8, 20, new double[n], filled(n), new double[n],
-          new double[n], new boolean[n]);
+      LinkSample sample = new LinkSample(
+          UnitSystem.PHYSICAL,
+          "l",
+          "t",
+          8,
+          20,
+          new double[n],
+          filled(n),
+          new double[n],
+          new double[n],
+          new boolean[n]);
       boolean[] dropped = LinkPrediction.predict(unsure, sample, rule).dropped();
-      for (int i = 0; i < n; i++) assertThat(dropped[i]).isEqualTo(fates.get(i)); // predict = the same stream
+      for (int i = 0; i < n; i++)
+        assertThat(dropped[i]).isEqualTo(fates.get(i)); // predict = the same stream
     }
     return fates;
   }

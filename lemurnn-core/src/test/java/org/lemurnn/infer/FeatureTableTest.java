@@ -11,11 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.InputException;
 
 class FeatureTableTest {
-  @TempDir Path tmp;
+  @TempDir
+  Path tmp;
 
   @Test
   void columnsComeInTheModelsOrder() throws IOException {
-    Path file = Files.writeString(tmp.resolve("f.txt"), "# features\nq c s b\n4 3 2 1\n40\t30\t20\t10\n");
+    Path file =
+        Files.writeString(tmp.resolve("f.txt"), "# features\nq c s b\n4 3 2 1\n40\t30\t20\t10\n");
     float[][] rows = FeatureTable.read(file, "bscq");
     assertThat(rows).hasDimensions(2, 4);
     assertThat(rows[0]).containsExactly(1, 2, 3, 4);
@@ -26,6 +28,8 @@ class FeatureTableTest {
   void refusesAHeaderNamingAFeatureTwice() throws IOException {
     Path file = Files.writeString(tmp.resolve("f.txt"), "# features\nb s c q b\n1 2 3 4 5\n");
     assertThatThrownBy(() -> FeatureTable.read(file, "bscq"))
-        .isInstanceOf(InputException.class).hasMessageContaining(file + ":2:").hasMessageContaining("names feature 'b' twice");
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining(file + ":2:")
+        .hasMessageContaining("names feature 'b' twice");
   }
 }

@@ -4,9 +4,9 @@ import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 
 /**
- * The cell equations written out directly from PyTorch's documentation and docs/architecture.md, Models, in
- * double precision over row-major weights: an independent check of the fast cells' layout, gate
- * order and fusing.
+ * The cell equations written out directly from PyTorch's documentation and docs/architecture.md,
+ * Models, in double precision over row-major weights: an independent check of the fast cells'
+ * layout, gate order and fusing.
  */
 final class NaiveCells {
   private final ModelFile model;
@@ -35,13 +35,15 @@ final class NaiveCells {
           case TANH_RNN -> hNew[j] = Math.tanh(gi[j] + gh[j]);
           case LSTM -> { // i, f, g, o
             double i = sig(gi[j] + gh[j]), f = sig(gi[hs + j] + gh[hs + j]);
-            double g = Math.tanh(gi[2 * hs + j] + gh[2 * hs + j]), o = sig(gi[3 * hs + j] + gh[3 * hs + j]);
+            double g = Math.tanh(gi[2 * hs + j] + gh[2 * hs + j]),
+                o = sig(gi[3 * hs + j] + gh[3 * hs + j]);
             c[l][j] = f * c[l][j] + i * g;
             hNew[j] = o * Math.tanh(c[l][j]);
           }
           case RELU_LSTM -> { // i, f, o, g
             double i = sig(gi[j] + gh[j]), f = sig(gi[hs + j] + gh[hs + j]);
-            double o = sig(gi[2 * hs + j] + gh[2 * hs + j]), g = Math.max(0, gi[3 * hs + j] + gh[3 * hs + j]);
+            double o = sig(gi[2 * hs + j] + gh[2 * hs + j]),
+                g = Math.max(0, gi[3 * hs + j] + gh[3 * hs + j]);
             c[l][j] = f * c[l][j] + i * g;
             hNew[j] = o * Math.max(0, c[l][j]);
           }

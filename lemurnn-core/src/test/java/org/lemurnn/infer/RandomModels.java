@@ -12,7 +12,8 @@ public final class RandomModels {
   private RandomModels() {}
 
   public static ModelFile of(CellType cell, int layers, int hidden, String inputStr, long seed) {
-    return RandomWeights.of(new ModelSpec(cell, layers, hidden, inputStr, "bd", UnitSystem.ABSTRACT, 1), seed);
+    return RandomWeights.of(
+        new ModelSpec(cell, layers, hidden, inputStr, "bd", UnitSystem.ABSTRACT, 1), seed);
   }
 
   /** Random feature rows in [-2, 2): large enough to saturate gates and flip ReLUs. */

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.lemurnn.testkit.TestData;
 
-/** The models the original project trained, with PyTorch's outputs ({@code testdata/pytorch-models}). */
+/**
+ * The models the original project trained, with PyTorch's outputs
+ * ({@code testdata/pytorch-models}).
+ */
 public final class ReferenceModels {
   private ReferenceModels() {}
 
@@ -23,7 +26,8 @@ public final class ReferenceModels {
   }
 
   /** One input sequence with PyTorch's outputs and final state ({@code c} empty for non-LSTMs). */
-  public record Sequence(String name, float[][] input, float[] backlog, float[][] logits, float[][] h, float[][] c) {}
+  public record Sequence(
+      String name, float[][] input, float[] backlog, float[][] logits, float[][] h, float[][] c) {}
 
   public static Stream<Model> all() throws IOException {
     List<Model> models = new ArrayList<>();
@@ -39,7 +43,8 @@ public final class ReferenceModels {
 
   private static Model model(Path dir) throws IOException {
     String name = dir.getFileName().toString();
-    JsonNode io = new ObjectMapper().readTree(dir.resolve("reference_io_" + name + ".json").toFile());
+    JsonNode io = new ObjectMapper()
+        .readTree(dir.resolve("reference_io_" + name + ".json").toFile());
     Path pt = null, state = null;
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.toList()) {
@@ -52,8 +57,13 @@ public final class ReferenceModels {
     for (JsonNode s : io.path("sequences")) {
       JsonNode out = s.path("outputs");
       JsonNode hidden = s.path("hidden_final");
-      sequences.add(new Sequence(s.path("name").asText(), matrix(s.path("input")), vector(out.path("backlog")),
-          matrix(out.path("drop_logits")), layers(hidden.path("h")), layers(hidden.path("c"))));
+      sequences.add(new Sequence(
+          s.path("name").asText(),
+          matrix(s.path("input")),
+          vector(out.path("backlog")),
+          matrix(out.path("drop_logits")),
+          layers(hidden.path("h")),
+          layers(hidden.path("c"))));
     }
     return new Model(name, pt, state, sequences);
   }
@@ -74,7 +84,8 @@ public final class ReferenceModels {
   private static float[] vector(JsonNode n) {
     // backlog is stored per step as [value] or value
     float[] r = new float[n.size()];
-    for (int i = 0; i < r.length; i++) r[i] = (float) (n.get(i).isArray() ? n.get(i).get(0).asDouble() : n.get(i).asDouble());
+    for (int i = 0; i < r.length; i++)
+      r[i] = (float) (n.get(i).isArray() ? n.get(i).get(0).asDouble() : n.get(i).asDouble());
     return r;
   }
 }

@@ -11,13 +11,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AtomicFileTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void writtenFilesAreReadableByOthers() throws IOException {
     Path file = dir.resolve("model.safetensors");
     AtomicFile.writeString(file, "x");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-r--r--");
   }
 
   @Test
@@ -35,9 +37,10 @@ class AtomicFileTest {
     Path file = dir.resolve("trace.csv");
     AtomicFile.writeString(file, "old");
     assertThatThrownBy(() -> AtomicFile.write(file, out -> {
-      out.write("half".getBytes());
-      throw new IOException("disk full");
-    })).hasMessageContaining("disk full");
+          out.write("half".getBytes());
+          throw new IOException("disk full");
+        }))
+        .hasMessageContaining("disk full");
     assertThat(Files.readString(file)).isEqualTo("old");
     try (var files = Files.list(dir)) {
       assertThat(files).containsExactly(file);

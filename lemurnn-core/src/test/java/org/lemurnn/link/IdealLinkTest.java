@@ -39,7 +39,8 @@ class IdealLinkTest {
       LinkSample ideal = IdealLink.byteQueue(0).replay(truth);
       assertThat(ideal.dropped()).as(file.getFileName().toString()).isEqualTo(truth.dropped());
       for (int i = 0; i < truth.length(); i++) {
-        if (!truth.dropped()[i]) worstMs = Math.max(worstMs, Math.abs(ideal.latency()[i] - truth.latency()[i]));
+        if (!truth.dropped()[i])
+          worstMs = Math.max(worstMs, Math.abs(ideal.latency()[i] - truth.latency()[i]));
       }
       drops += truth.dropCount();
       all.add(Fidelity.compare(truth, ideal));
@@ -53,14 +54,19 @@ class IdealLinkTest {
     assertThat(mean.latencyW1()).isLessThan(1e-3);
   }
 
-  /** On synthetic samples the replay is the generator's own link: overhead, kind and queue as drawn. */
+  /**
+   * On synthetic samples the replay is the generator's own link: overhead, kind and queue as drawn.
+   */
   @Test
   void replaysSyntheticSamplesOfEveryConstantRateKind() {
     for (LinkKind kind : List.of(LinkKind.BYTEQUEUE, LinkKind.PACKETQUEUE, LinkKind.CODEL)) {
       for (String preset : List.of("default", "daglike")) {
         LinkPreset p = LinkPresets.resolve(preset);
-        DataSpec spec = DataSpec.defaults().withPresets(List.of(p)).withLink(kind, false, null)
-            .withTraffic(List.of(TrafficKind.EXPONENTIAL)).withSizes(1000, 0, 0, 3);
+        DataSpec spec = DataSpec.defaults()
+            .withPresets(List.of(p))
+            .withLink(kind, false, null)
+            .withTraffic(List.of(TrafficKind.EXPONENTIAL))
+            .withSizes(1000, 0, 0, 3);
         for (int i = 0; i < 3; i++) {
           LinkSample truth = SyntheticData.sample(spec, i);
           LinkSample ideal = new IdealLink(kind, p.overheadSize(), null).replay(truth);
@@ -72,15 +78,21 @@ class IdealLinkTest {
     }
   }
 
-  /** The overhead matters: without daglike's 24 bytes the replay of a loaded link drifts from the truth. */
+  /**
+   * The overhead matters: without daglike's 24 bytes the replay of a loaded link drifts from the
+   * truth.
+   */
   @Test
   void theOverheadIsPartOfTheLink() {
-    DataSpec spec = DataSpec.defaults().withPresets(List.of(LinkPresets.resolve("daglike-overload"))).withSizes(2000, 0, 0, 1);
+    DataSpec spec = DataSpec.defaults()
+        .withPresets(List.of(LinkPresets.resolve("daglike-overload")))
+        .withSizes(2000, 0, 0, 1);
     LinkSample truth = SyntheticData.sample(spec, 0);
     assertThat(truth.dropCount()).isPositive();
     LinkSample without = IdealLink.byteQueue(0).replay(truth);
     assertThat(without.dropped()).isNotEqualTo(truth.dropped());
     assertThat(Fidelity.compare(truth, without).latencyW1()).isPositive();
-    assertThat(Fidelity.compare(truth, IdealLink.byteQueue(0.024).replay(truth)).latencyW1()).isCloseTo(0, within(1e-12));
+    assertThat(Fidelity.compare(truth, IdealLink.byteQueue(0.024).replay(truth)).latencyW1())
+        .isCloseTo(0, within(1e-12));
   }
 }

@@ -10,14 +10,28 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.InputException;
 
 class LinkPresetsTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void everyIssuePresetResolves() {
-    assertThat(LinkPresets.names()).containsExactly("default", "default-light", "blank", "const-rates",
-        "1-10Mbps", "1-10Mbps-scaled", "1Mbps-exact", "experiment", "experiment2",
-        "daglike", "daglike-overload", "daglike-ping", "daglike-vping");
-    for (String name : LinkPresets.names()) assertThat(LinkPresets.resolve(name).name()).isEqualTo(name);
+    assertThat(LinkPresets.names())
+        .containsExactly(
+            "default",
+            "default-light",
+            "blank",
+            "const-rates",
+            "1-10Mbps",
+            "1-10Mbps-scaled",
+            "1Mbps-exact",
+            "experiment",
+            "experiment2",
+            "daglike",
+            "daglike-overload",
+            "daglike-ping",
+            "daglike-vping");
+    for (String name : LinkPresets.names())
+      assertThat(LinkPresets.resolve(name).name()).isEqualTo(name);
   }
 
   @Test
@@ -72,42 +86,57 @@ class LinkPresetsTest {
     assertThat(LinkPresets.resolve(one.toString()).traffic()).containsExactly("bursty_cbr");
     Path typo = dir.resolve("typo.json");
     Files.writeString(typo, "{" + fields + ", \"traffic\": [\"cbr\", \"tcp_renno\"]}");
-    assertThatThrownBy(() -> LinkPresets.resolve(typo.toString())).isInstanceOf(InputException.class)
-        .hasMessageContaining("typo.json").hasMessageContaining("unknown traffic 'tcp_renno'");
+    assertThatThrownBy(() -> LinkPresets.resolve(typo.toString()))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("typo.json")
+        .hasMessageContaining("unknown traffic 'tcp_renno'");
     Path number = dir.resolve("number.json");
     Files.writeString(number, "{" + fields + ", \"traffic\": [\"cbr\", 1]}");
-    assertThatThrownBy(() -> LinkPresets.resolve(number.toString())).isInstanceOf(InputException.class)
-        .hasMessageContaining("number.json").hasMessageContaining("traffic entries must be names").hasMessageContaining("got 1");
+    assertThatThrownBy(() -> LinkPresets.resolve(number.toString()))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("number.json")
+        .hasMessageContaining("traffic entries must be names")
+        .hasMessageContaining("got 1");
     Path object = dir.resolve("object.json");
     Files.writeString(object, "{" + fields + ", \"traffic\": {\"kind\": \"cbr\"}}");
-    assertThatThrownBy(() -> LinkPresets.resolve(object.toString())).isInstanceOf(InputException.class)
-        .hasMessageContaining("object.json").hasMessageContaining("traffic entries must be names");
+    assertThatThrownBy(() -> LinkPresets.resolve(object.toString()))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("object.json")
+        .hasMessageContaining("traffic entries must be names");
   }
 
   @Test
   void unknownNamesAndImpossibleValuesAreClearErrors() throws Exception {
     assertThatThrownBy(() -> LinkPresets.resolve("defualt"))
-        .isInstanceOf(InputException.class).hasMessageContaining("unknown link preset 'defualt'").hasMessageContaining("default-light");
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("unknown link preset 'defualt'")
+        .hasMessageContaining("default-light");
     Path minOverMax = dir.resolve("bad.json");
     Files.writeString(minOverMax, """
         {"min_arrival_rate": 1, "max_arrival_rate": 0.5, "min_capacity": 2, "max_capacity": 4,
          "min_pkt_size": 1, "max_pkt_size": 2, "min_queue_bytes": 1, "max_queue_bytes": 2}""");
     assertThatThrownBy(() -> LinkPresets.resolve(minOverMax.toString()))
-        .isInstanceOf(InputException.class).hasMessageContaining("bad.json").hasMessageContaining("min 1.0 > max 0.5");
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("bad.json")
+        .hasMessageContaining("min 1.0 > max 0.5");
     Path negative = dir.resolve("neg.json");
     Files.writeString(negative, """
         {"min_arrival_rate": 1, "max_arrival_rate": 1, "min_capacity": -2, "max_capacity": 4,
          "min_pkt_size": 1, "max_pkt_size": 2, "min_queue_bytes": 1, "max_queue_bytes": 2}""");
-    assertThatThrownBy(() -> LinkPresets.resolve(negative.toString())).hasMessageContaining("negative");
+    assertThatThrownBy(() -> LinkPresets.resolve(negative.toString()))
+        .hasMessageContaining("negative");
     Path missing = dir.resolve("missing.json");
     Files.writeString(missing, "{\"min_arrival_rate\": 1}");
-    assertThatThrownBy(() -> LinkPresets.resolve(missing.toString())).hasMessageContaining("missing field max_arrival_rate");
+    assertThatThrownBy(() -> LinkPresets.resolve(missing.toString()))
+        .hasMessageContaining("missing field max_arrival_rate");
     Path notANumber = dir.resolve("nan.json");
     Files.writeString(notANumber, """
         {"min_arrival_rate": "NaN", "max_arrival_rate": 1, "min_capacity": 2, "max_capacity": 4,
          "min_pkt_size": 1, "max_pkt_size": 2, "min_queue_bytes": 1, "max_queue_bytes": 2}""");
-    assertThatThrownBy(() -> LinkPresets.resolve(notANumber.toString())).hasMessageContaining("must be a number");
+    assertThatThrownBy(() -> LinkPresets.resolve(notANumber.toString()))
+        .hasMessageContaining("must be a number");
     assertThatThrownBy(() -> LinkPresets.resolve(dir.resolve("absent.json").toString()))
-        .isInstanceOf(InputException.class).hasMessageContaining("absent.json");
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("absent.json");
   }
 }

@@ -17,7 +17,8 @@ import org.lemurnn.trace.TraceRows;
 /** The probe's join with datagrams reordered, duplicated, lost and foreign. */
 class ProbeJoinPropertyTest {
   @Property(tries = 200)
-  void eachSentProbeGetsItsFirstArrivalOrADrop(@ForAll @IntRange(min = 1, max = 300) int sent, @ForAll long seed) {
+  void eachSentProbeGetsItsFirstArrivalOrADrop(
+      @ForAll @IntRange(min = 1, max = 300) int sent, @ForAll long seed) {
     Random rng = new Random(seed);
     long[] tx = new long[sent];
     int[] size = new int[sent];
@@ -35,11 +36,13 @@ class ProbeJoinPropertyTest {
       long rx = tx[i] + rng.nextInt(50_000_000);
       firstArrival[i] = rx;
       arrivals.add(new Arrival(i, rx));
-      while (rng.nextDouble() < 0.1) arrivals.add(new Arrival(i, rx + 1 + rng.nextInt(1_000_000))); // duplicated later
+      while (rng.nextDouble() < 0.1)
+        arrivals.add(new Arrival(i, rx + 1 + rng.nextInt(1_000_000))); // duplicated later
     }
     // arrival order: by receive time, then shuffled in small windows (reordering by the stack)
     arrivals.sort((a, b) -> Long.compare(a.rxNs, b.rxNs));
-    for (int i = 0; i + 3 < arrivals.size(); i += 4) Collections.shuffle(arrivals.subList(i, i + 4), rng);
+    for (int i = 0; i + 3 < arrivals.size(); i += 4)
+      Collections.shuffle(arrivals.subList(i, i + 4), rng);
     // reordering may put a duplicate first: the first *received* copy is the arrival
     long[] expected = new long[sent];
     ReceiveLog log = new ReceiveLog();
@@ -67,7 +70,8 @@ class ProbeJoinPropertyTest {
     ReceiveLog log = new ReceiveLog();
     log.add(0, 110);
     log.add(2, 130); // planned but never sent (Ctrl-C): cannot have arrived, ignored
-    TraceRows rows = ProbeJoin.join(new SendLog(new long[] {100, 101, 0}, new int[] {60, 70, 80}, 2), log);
+    TraceRows rows =
+        ProbeJoin.join(new SendLog(new long[] {100, 101, 0}, new int[] {60, 70, 80}, 2), log);
     assertThat(rows.dropped()).containsExactly(false, true);
     assertThat(rows.latencyNs()).containsExactly(10, 0);
   }
@@ -76,7 +80,10 @@ class ProbeJoinPropertyTest {
   void anArrivalBeforeItsSendingIsAClockErrorThatSaysWhatToDo() {
     ReceiveLog log = new ReceiveLog();
     log.add(0, 1_000_000);
-    assertThatThrownBy(() -> ProbeJoin.join(new SendLog(new long[] {3_000_000}, new int[] {60}, 1), log))
-        .isInstanceOf(InputException.class).hasMessageContaining("do not share a clock").hasMessageContaining("PTP");
+    assertThatThrownBy(
+            () -> ProbeJoin.join(new SendLog(new long[] {3_000_000}, new int[] {60}, 1), log))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("do not share a clock")
+        .hasMessageContaining("PTP");
   }
 }

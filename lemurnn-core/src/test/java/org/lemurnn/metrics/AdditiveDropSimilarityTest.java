@@ -11,7 +11,8 @@ import net.jqwik.api.constraints.IntRange;
 class AdditiveDropSimilarityTest {
   @Property
   void slidingWindowEqualsNaiveSmearing(
-      @ForAll("dropPairs") Tuple.Tuple2<float[], float[]> pair, @ForAll @IntRange(min = 0, max = 40) int radius) {
+      @ForAll("dropPairs") Tuple.Tuple2<float[], float[]> pair,
+      @ForAll @IntRange(min = 0, max = 40) int radius) {
     assertThat(AdditiveDropSimilarity.ads(pair.get1(), pair.get2(), radius))
         .isCloseTo(naive(pair.get1(), pair.get2(), radius), within(1e-9));
   }
@@ -28,7 +29,8 @@ class AdditiveDropSimilarityTest {
   void symmetricAndZeroOnIdentical(@ForAll("dropPairs") Tuple.Tuple2<float[], float[]> pair) {
     float[] a = pair.get1(), b = pair.get2();
     for (int r : AdditiveDropSimilarity.RADII) {
-      assertThat(AdditiveDropSimilarity.ads(a, b, r)).isCloseTo(AdditiveDropSimilarity.ads(b, a, r), within(1e-9));
+      assertThat(AdditiveDropSimilarity.ads(a, b, r))
+          .isCloseTo(AdditiveDropSimilarity.ads(b, a, r), within(1e-9));
       assertThat(AdditiveDropSimilarity.ads(a, a, r)).isZero();
     }
   }

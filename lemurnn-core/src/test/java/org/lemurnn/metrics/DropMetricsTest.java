@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 class DropMetricsTest {
   @Provide
   Arbitrary<Tuple.Tuple2<float[], float[]>> dropPairs() {
-    return Arbitraries.integers().between(1, 200).flatMap(n -> Combinators.combine(drops(n), drops(n)).as(Tuple::of));
+    return Arbitraries.integers()
+        .between(1, 200)
+        .flatMap(n -> Combinators.combine(drops(n), drops(n)).as(Tuple::of));
   }
 
   static Arbitrary<float[]> drops(int n) {
@@ -39,9 +41,12 @@ class DropMetricsTest {
   }
 
   @Property
-  void distancesAreSymmetric(@ForAll("dropPairs") Tuple.Tuple2<float[], float[]> pair, @ForAll @DoubleRange(min = 1, max = 2) double p) {
+  void distancesAreSymmetric(
+      @ForAll("dropPairs") Tuple.Tuple2<float[], float[]> pair,
+      @ForAll @DoubleRange(min = 1, max = 2) double p) {
     float[] a = pair.get1(), b = pair.get2();
-    assertThat(DropMetrics.cdfDistance(a, b, p)).isCloseTo(DropMetrics.cdfDistance(b, a, p), within(1e-9));
+    assertThat(DropMetrics.cdfDistance(a, b, p))
+        .isCloseTo(DropMetrics.cdfDistance(b, a, p), within(1e-9));
     assertThat(DropMetrics.symmetricEarthmover(a, b, p, true))
         .isCloseTo(DropMetrics.symmetricEarthmover(b, a, p, true), within(1e-9));
     assertThat(DropMetrics.dropCountError(a, b)).isEqualTo(DropMetrics.dropCountError(b, a));
@@ -49,17 +54,22 @@ class DropMetricsTest {
 
   @Property
   void wassersteinOfTwoSingleDropsIsTheirDistance(
-      @ForAll @IntRange(min = 1, max = 300) int n, @ForAll @IntRange(min = 0, max = 299) int i, @ForAll @IntRange(min = 0, max = 299) int j) {
+      @ForAll @IntRange(min = 1, max = 300) int n,
+      @ForAll @IntRange(min = 0, max = 299) int i,
+      @ForAll @IntRange(min = 0, max = 299) int j) {
     float[] a = new float[n], b = new float[n];
     a[i % n] = 1;
     b[j % n] = 1;
     int distance = Math.abs(i % n - j % n);
     // the CDFs differ by 1 on exactly `distance` packets
     assertThat(DropMetrics.wasserstein(a, b)).isCloseTo(distance, within(1e-9));
-    assertThat(DropMetrics.cdfDistance(a, b, 1.5)).isCloseTo(Math.pow(distance, 1 / 1.5), within(1e-9));
+    assertThat(DropMetrics.cdfDistance(a, b, 1.5))
+        .isCloseTo(Math.pow(distance, 1 / 1.5), within(1e-9));
     assertThat(DropMetrics.energy(a, b)).isCloseTo(Math.sqrt(2 * distance), within(1e-9));
-    // unnormalised earthmover: the forward and the reversed sums each differ by 1 on `distance` packets
-    assertThat(DropMetrics.symmetricEarthmover(a, b, 2, false)).isCloseTo(2.0 * distance / n, within(1e-12));
+    // unnormalised earthmover: the forward and the reversed sums each differ by 1 on `distance`
+    // packets
+    assertThat(DropMetrics.symmetricEarthmover(a, b, 2, false))
+        .isCloseTo(2.0 * distance / n, within(1e-12));
   }
 
   @Test
@@ -70,7 +80,8 @@ class DropMetricsTest {
 
   @Test
   void normalisationSpansTheBatch() {
-    // 4 drops in the batch: scale 2 / 4, so one sequence with one true drop at 0 and a predicted one at 2
+    // 4 drops in the batch: scale 2 / 4, so one sequence with one true drop at 0 and a predicted
+    // one at 2
     // of length 4 gives (2 x 0.5 + 2 x 0.5) / 4 at p = 1
     float[][] t = {{1, 0, 0, 0}, {1, 0, 0, 0}};
     float[][] p = {{0, 0, 1, 0}, {1, 0, 0, 0}};

@@ -16,7 +16,8 @@ class FidelityTest {
     double[] gap = new double[n], size = new double[n], backlog = new double[n];
     java.util.Arrays.fill(gap, 1);
     java.util.Arrays.fill(size, 1);
-    return new LinkSample(UnitSystem.PHYSICAL, "trace", "trace", 8, 10, gap, size, backlog, latencyMs, dropped);
+    return new LinkSample(
+        UnitSystem.PHYSICAL, "trace", "trace", 8, 10, gap, size, backlog, latencyMs, dropped);
   }
 
   private static final boolean F = false, T = true;
@@ -24,7 +25,8 @@ class FidelityTest {
   @Test
   void figuresOfAHandMadeTrace() {
     // 10 packets, drops at 2, 3 (a burst of 2) and 7 (a burst of 1); delivered latencies 1..7
-    LinkSample s = trace(new double[] {1, 2, 0, 0, 3, 4, 5, 0, 6, 7}, new boolean[] {F, F, T, T, F, F, F, T, F, F});
+    LinkSample s = trace(
+        new double[] {1, 2, 0, 0, 3, 4, 5, 0, 6, 7}, new boolean[] {F, F, T, T, F, F, F, T, F, F});
     LinkFigures f = LinkFigures.of(s);
     assertThat(f.packets()).isEqualTo(10);
     assertThat(f.drops()).isEqualTo(3);
@@ -42,7 +44,8 @@ class FidelityTest {
 
   @Test
   void burstsAreRunsOfConsecutiveDrops() {
-    assertThat(LinkFigures.meanBurst(new boolean[] {T, T, T, F, T, F, F, T, T})).isEqualTo(2); // 6 drops in 3 runs
+    assertThat(LinkFigures.meanBurst(new boolean[] {T, T, T, F, T, F, F, T, T}))
+        .isEqualTo(2); // 6 drops in 3 runs
     assertThat(LinkFigures.meanBurst(new boolean[] {F, F})).isNaN();
     assertThat(LinkFigures.meanBurst(new boolean[] {T})).isEqualTo(1);
   }
@@ -62,7 +65,8 @@ class FidelityTest {
     // mean 2.5 against 4.8
     assertThat(f.meanRelativeError()).isCloseTo(2.3 / 2.5, within(1e-12));
     // W1 of {1,2,3,4} (1/4 each) and {2,3,4,5,10} (1/5 each): integrate |F1 - F2|
-    // [1,2) 1/4, [2,3) |2/4-1/5| = .3, [3,4) |3/4-2/5| = .35, [4,5) |1-3/5| = .4, [5,10) |1-4/5| = .2 x 5
+    // [1,2) 1/4, [2,3) |2/4-1/5| = .3, [3,4) |3/4-2/5| = .35, [4,5) |1-3/5| = .4, [5,10) |1-4/5| =
+    // .2 x 5
     assertThat(f.latencyW1()).isCloseTo(0.25 + 0.3 + 0.35 + 0.4 + 1.0, within(1e-12));
   }
 

@@ -62,8 +62,10 @@ class LatenciesTest {
       @ForAll @Size(min = 1, max = 30) List<@DoubleRange(min = 0, max = 100) Double> a,
       @ForAll @Size(min = 1, max = 30) List<@DoubleRange(min = 0, max = 100) Double> b) {
     int n = Math.min(a.size(), b.size());
-    double[] x = sorted(a.subList(0, n).stream().mapToDouble(Double::doubleValue).toArray());
-    double[] y = sorted(b.subList(0, n).stream().mapToDouble(Double::doubleValue).toArray());
+    double[] x =
+        sorted(a.subList(0, n).stream().mapToDouble(Double::doubleValue).toArray());
+    double[] y =
+        sorted(b.subList(0, n).stream().mapToDouble(Double::doubleValue).toArray());
     double expected = 0;
     for (int i = 0; i < n; i++) expected += Math.abs(x[i] - y[i]) / n;
     assertThat(Latencies.w1(x, y)).isCloseTo(expected, within(1e-9));
@@ -79,7 +81,9 @@ class LatenciesTest {
     double[] y = sorted(b.stream().mapToDouble(Double::doubleValue).toArray());
     double w = Latencies.w1(x, y);
     assertThat(Latencies.w1(y, x)).isCloseTo(w, within(1e-9));
-    assertThat(Latencies.w1(Arrays.stream(x).map(v -> v + shift).toArray(), Arrays.stream(y).map(v -> v + shift).toArray()))
+    assertThat(Latencies.w1(
+            Arrays.stream(x).map(v -> v + shift).toArray(),
+            Arrays.stream(y).map(v -> v + shift).toArray()))
         .isCloseTo(w, within(1e-9));
     assertThat(w).isGreaterThanOrEqualTo(Math.abs(Latencies.mean(x) - Latencies.mean(y)) - 1e-9);
   }

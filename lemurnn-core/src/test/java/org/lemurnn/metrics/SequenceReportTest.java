@@ -11,14 +11,19 @@ class SequenceReportTest {
     float[] drops = {0, 1, 0};
     float[] noBacklog = {0, 0, 0};
     float[] trueLatency = {1, 2, 3}, predLatency = {2, 2, 5};
-    return SequenceReport.of(units, drops, drops, noBacklog, noBacklog, trueLatency, predLatency).byName();
+    return SequenceReport.of(units, drops, drops, noBacklog, noBacklog, trueLatency, predLatency)
+        .byName();
   }
 
   @Test
   void latencyIsNamedMsOnlyInPhysicalUnits() {
-    assertThat(figures(UnitSystem.PHYSICAL)).containsKey("latency_l1_ms").doesNotContainKey("latency_l1");
+    assertThat(figures(UnitSystem.PHYSICAL))
+        .containsKey("latency_l1_ms")
+        .doesNotContainKey("latency_l1");
     assertThat(figures(UnitSystem.PHYSICAL_KBIT)).containsKey("latency_l1_ms");
-    assertThat(figures(UnitSystem.ABSTRACT)).containsKey("latency_l1").doesNotContainKey("latency_l1_ms");
+    assertThat(figures(UnitSystem.ABSTRACT))
+        .containsKey("latency_l1")
+        .doesNotContainKey("latency_l1_ms");
   }
 
   @Test

@@ -15,7 +15,9 @@ class SetMetricsTest {
     return m;
   }
 
-  /** The names and order of training_history.json's *_loss_details and training_log.dat's columns. */
+  /**
+   * The names and order of training_history.json's *_loss_details and training_log.dat's columns.
+   */
   @Test
   void namesAreTheFilesInTheirOrder() {
     double[] ads = new double[AdditiveDropSimilarity.RADII.length];
@@ -25,11 +27,24 @@ class SetMetricsTest {
     Map<String, Double> names = new SetMetrics(each(0), ads, byTraffic).byName();
     int perSet = Metric.values().length + ads.length;
     assertThat(names).hasSize(3 * perSet);
-    assertThat(names.keySet()).startsWith("backlog_l1", "backlog_n", "cross_entropy", "droprate", "wasserstein", "energy",
-        "earthmover", "drop_accuracy", "ads_r0");
+    assertThat(names.keySet())
+        .startsWith(
+            "backlog_l1",
+            "backlog_n",
+            "cross_entropy",
+            "droprate",
+            "wasserstein",
+            "energy",
+            "earthmover",
+            "drop_accuracy",
+            "ads_r0");
     assertThat(names.keySet().stream().skip(perSet).findFirst()).contains("cbr/backlog_l1");
-    assertThat(names.keySet().stream().skip(2L * perSet).findFirst()).contains("exponential/backlog_l1");
-    assertThat(names).containsEntry("ads_r16", 0.0).containsEntry("cbr/droprate", 13.0).containsEntry("drop_accuracy", 7.0);
+    assertThat(names.keySet().stream().skip(2L * perSet).findFirst())
+        .contains("exponential/backlog_l1");
+    assertThat(names)
+        .containsEntry("ads_r16", 0.0)
+        .containsEntry("cbr/droprate", 13.0)
+        .containsEntry("drop_accuracy", 7.0);
   }
 
   @Test

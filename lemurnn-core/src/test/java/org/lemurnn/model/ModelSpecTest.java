@@ -24,13 +24,26 @@ class ModelSpecTest {
   void theOriginalsDropPrefixIsOptional() {
     assertThat(ModelSpec.ofShape("droprelurnn:1x8", UnitSystem.ABSTRACT))
         .isEqualTo(ModelSpec.ofShape("relurnn:1x8", UnitSystem.ABSTRACT));
-    assertThat(ModelSpec.ofShape("relurnn:1x8", UnitSystem.ABSTRACT).cell()).isEqualTo(CellType.RELU_RNN);
+    assertThat(ModelSpec.ofShape("relurnn:1x8", UnitSystem.ABSTRACT).cell())
+        .isEqualTo(CellType.RELU_RNN);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"lstm:3", "lstm:0x8", "lstm:2x0", "cnn:1x8", "lstm:1x8x2", "lstm:99999999x8", "LSTM:1x8", ""})
+  @ValueSource(
+      strings = {
+        "lstm:3",
+        "lstm:0x8",
+        "lstm:2x0",
+        "cnn:1x8",
+        "lstm:1x8x2",
+        "lstm:99999999x8",
+        "LSTM:1x8",
+        ""
+      })
   void refusesWhatIsNotAShape(String text) {
     assertThatThrownBy(() -> ModelSpec.ofShape(text, UnitSystem.ABSTRACT))
-        .isInstanceOf(InputException.class).hasMessageContaining("TYPE:LAYERSxHIDDEN").hasMessageContaining("'" + text + "'");
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("TYPE:LAYERSxHIDDEN")
+        .hasMessageContaining("'" + text + "'");
   }
 }

@@ -16,11 +16,13 @@ import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
 
 class SafetensorsTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void modelFileRoundTripsSpecAndTensors() {
-    ModelSpec spec = new ModelSpec(CellType.RELU_LSTM, 2, 16, "bscq", "bd", UnitSystem.PHYSICAL, 1.5);
+    ModelSpec spec =
+        new ModelSpec(CellType.RELU_LSTM, 2, 16, "bscq", "bd", UnitSystem.PHYSICAL, 1.5);
     Map<String, Tensor> tensors = new LinkedHashMap<>(RandomWeights.of(spec, 3).tensors());
     tensors.put("fc.bias", new Tensor(new int[] {3}, new float[] {0.25f, -0.5f, Float.MIN_VALUE}));
     Path file = dir.resolve("m.safetensors");
@@ -45,8 +47,15 @@ class SafetensorsTest {
   @Test
   void hugeHeaderLengthIsRefusedBeforeAllocating() throws Exception {
     Path file = dir.resolve("huge.safetensors");
-    Files.write(file, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE / 2).array());
-    assertThatThrownBy(() -> Safetensors.read(file)).isInstanceOf(InputException.class).hasMessageContaining("header length");
+    Files.write(
+        file,
+        ByteBuffer.allocate(16)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(Long.MAX_VALUE / 2)
+            .array());
+    assertThatThrownBy(() -> Safetensors.read(file))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("header length");
   }
 
   @Test
@@ -57,7 +66,9 @@ class SafetensorsTest {
     buf.putLong(h.length).put(h);
     Path file = dir.resolve("short.safetensors");
     Files.write(file, buf.array());
-    assertThatThrownBy(() -> Safetensors.read(file)).isInstanceOf(InputException.class).hasMessageContaining("data offsets");
+    assertThatThrownBy(() -> Safetensors.read(file))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("data offsets");
   }
 
   @Test
@@ -70,20 +81,37 @@ class SafetensorsTest {
   private Path raw(String name, String header, int dataBytes) throws Exception {
     byte[] h = header.getBytes(StandardCharsets.UTF_8);
     Path file = dir.resolve(name);
-    Files.write(file, ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).array());
+    Files.write(
+        file,
+        ByteBuffer.allocate(8 + h.length + dataBytes)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(h.length)
+            .put(h)
+            .array());
     return file;
   }
 
   @Test
   void overlappingGappedOrShortOffsetsAreRefusedAsTheSpecSays() throws Exception {
     String a = "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}";
-    Path overlap = raw("o.safetensors", "{" + a + ",\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12);
-    assertThatThrownBy(() -> Safetensors.read(overlap)).isInstanceOf(InputException.class)
-        .hasMessageContaining("tensor b starts at data byte 4 where the tensor before it still runs (overlapping data)");
-    Path gap = raw("g.safetensors", "{" + a + ",\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16]}}", 16);
-    assertThatThrownBy(() -> Safetensors.read(gap)).isInstanceOf(InputException.class).hasMessageContaining("(a gap)");
+    Path overlap = raw(
+        "o.safetensors",
+        "{" + a + ",\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+        12);
+    assertThatThrownBy(() -> Safetensors.read(overlap))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining(
+            "tensor b starts at data byte 4 where the tensor before it still runs (overlapping data)");
+    Path gap = raw(
+        "g.safetensors",
+        "{" + a + ",\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16]}}",
+        16);
+    assertThatThrownBy(() -> Safetensors.read(gap))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("(a gap)");
     Path extra = raw("e.safetensors", "{" + a + "}", 12);
-    assertThatThrownBy(() -> Safetensors.read(extra)).isInstanceOf(InputException.class)
+    assertThatThrownBy(() -> Safetensors.read(extra))
+        .isInstanceOf(InputException.class)
         .hasMessageContaining("the tensors cover 8 of 12 data bytes");
   }
 
@@ -91,15 +119,18 @@ class SafetensorsTest {
   void duplicateJsonKeysAreRefused() throws Exception {
     String a = "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}";
     Path file = raw("d.safetensors", "{" + a + "," + a + "}", 8);
-    assertThatThrownBy(() -> Safetensors.read(file)).isInstanceOf(InputException.class)
-        .hasMessageStartingWith(file + ": is not valid JSON (line 1, column ").hasMessageContaining("a key appears twice")
+    assertThatThrownBy(() -> Safetensors.read(file))
+        .isInstanceOf(InputException.class)
+        .hasMessageStartingWith(file + ": is not valid JSON (line 1, column ")
+        .hasMessageContaining("a key appears twice")
         .hasMessageContaining("'a'");
   }
 
   @Test
   void anEmptyFileIsCalledEmpty() throws Exception {
     Path file = Files.createFile(dir.resolve("m.pt"));
-    assertThatThrownBy(() -> org.lemurnn.infer.Predictors.readModel(file, null)).isInstanceOf(InputException.class)
+    assertThatThrownBy(() -> org.lemurnn.infer.Predictors.readModel(file, null))
+        .isInstanceOf(InputException.class)
         .hasMessage(file + ": is empty (0 bytes): not a safetensors model file");
   }
 
@@ -123,19 +154,26 @@ class SafetensorsTest {
     // the last tensor, fc.bias, ends the file: its last value becomes NaN
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putFloat(bytes.length - 4, Float.NaN);
     Files.write(file, bytes);
-    assertThatThrownBy(() -> ModelFile.read(file)).isInstanceOf(InputException.class)
-        .hasMessage(file + ": tensor fc.bias holds NaN at index 2: the model is broken (diverged training?); use another checkpoint");
+    assertThatThrownBy(() -> ModelFile.read(file))
+        .isInstanceOf(InputException.class)
+        .hasMessage(
+            file
+                + ": tensor fc.bias holds NaN at index 2: the model is broken (diverged training?); use another checkpoint");
   }
 
   @Test
   void metadataThatContradictsTheTensorsIsRefused() throws Exception {
     Path file = model(new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", UnitSystem.PHYSICAL, 1));
     patch(file, "\"hidden_size\":\"8\"", "\"hidden_size\":\"9\"");
-    assertThatThrownBy(() -> ModelFile.read(file)).isInstanceOf(InputException.class)
-        .hasMessageContaining(file + ": tensor rnn.weight_ih_l0 has shape [8, 4] but a droprelurnn with 1 layers, hidden size 9");
+    assertThatThrownBy(() -> ModelFile.read(file))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining(
+            file
+                + ": tensor rnn.weight_ih_l0 has shape [8, 4] but a droprelurnn with 1 layers, hidden size 9");
     Path inputs = model(new ModelSpec(CellType.RELU_RNN, 1, 8, "bs", "bd", UnitSystem.PHYSICAL, 1));
     patch(inputs, "\"input_str\":\"bs\"", "\"input_str\":\"bz\"");
-    assertThatThrownBy(() -> ModelFile.read(inputs)).isInstanceOf(InputException.class)
+    assertThatThrownBy(() -> ModelFile.read(inputs))
+        .isInstanceOf(InputException.class)
         .hasMessageContaining("unknown input feature 'z' in 'bz'");
   }
 }

@@ -27,9 +27,12 @@ class FeatureEncoderTest {
     float[] plain = new float[5];
     float[] scaled = new float[5];
     new FeatureEncoder("tbscq", UnitSystem.ABSTRACT, 1).encode(ipt, size, capacity, 5000, plain);
-    new FeatureEncoder("tbscq", UnitSystem.ABSTRACT, scale).encode(ipt, size, capacity, 5000, scaled);
+    new FeatureEncoder("tbscq", UnitSystem.ABSTRACT, scale)
+        .encode(ipt, size, capacity, 5000, scaled);
     assertThat(scaled[0]).isEqualTo(plain[0]);
-    for (int i = 1; i < 5; i++) assertThat((double) scaled[i]).isCloseTo(plain[i] / scale, within(1e-3 * (1 + plain[i] / scale)));
+    for (int i = 1; i < 5; i++)
+      assertThat((double) scaled[i])
+          .isCloseTo(plain[i] / scale, within(1e-3 * (1 + plain[i] / scale)));
   }
 
   @Property
@@ -38,7 +41,8 @@ class FeatureEncoderTest {
       @ForAll @DoubleRange(min = 1, max = 10) double capacityMbps,
       @ForAll @DoubleRange(min = 0, max = 50) double queueKbyte) {
     float[] out = new float[2];
-    new FeatureEncoder("bB", UnitSystem.PHYSICAL, 1).encode(gapMs, 1, capacityMbps, queueKbyte, out);
+    new FeatureEncoder("bB", UnitSystem.PHYSICAL, 1)
+        .encode(gapMs, 1, capacityMbps, queueKbyte, out);
     double sendable = gapMs * capacityMbps / 8;
     assertThat((double) out[0]).isCloseTo(sendable, within(1e-6 * (1 + sendable)));
     double capped = queueKbyte > 0 ? Math.min(queueKbyte, sendable) : sendable;
@@ -53,14 +57,20 @@ class FeatureEncoderTest {
     assertThat(out[0]).isEqualTo(20f);
   }
 
-  /** i and x are the backlog and drops of the simulator's byte queue fed the same packets, from each reset on. */
+  /**
+   * i and x are the backlog and drops of the simulator's byte queue fed the same packets, from each
+   * reset on.
+   */
   @Property(tries = 200)
   void idealFeaturesFollowTheByteQueueSimulator(
-      @ForAll @net.jqwik.api.constraints.Size(min = 1, max = 60) java.util.List<@DoubleRange(min = 0, max = 3) Double> gapsMs,
-      @ForAll @DoubleRange(min = 1, max = 10) double capacityMbps, @ForAll @DoubleRange(min = 2, max = 20) double queueKbyte) {
+      @ForAll @net.jqwik.api.constraints.Size(min = 1, max = 60)
+          java.util.List<@DoubleRange(min = 0, max = 3) Double> gapsMs,
+      @ForAll @DoubleRange(min = 1, max = 10) double capacityMbps,
+      @ForAll @DoubleRange(min = 2, max = 20) double queueKbyte) {
     FeatureEncoder encoder = new FeatureEncoder("ix", UnitSystem.PHYSICAL, 1);
     for (int pass = 0; pass < 2; pass++) { // the second after a reset: the same again
-      org.lemurnn.link.ByteQueue queue = new org.lemurnn.link.ByteQueue(UnitSystem.PHYSICAL, capacityMbps, queueKbyte);
+      org.lemurnn.link.ByteQueue queue =
+          new org.lemurnn.link.ByteQueue(UnitSystem.PHYSICAL, capacityMbps, queueKbyte);
       encoder.reset();
       float[] out = new float[2];
       for (int i = 0; i < gapsMs.size(); i++) {
@@ -85,7 +95,8 @@ class FeatureEncoderTest {
 
   @Test
   void theIdealQueueCountsTheModelsPerPacketOverhead() {
-    // 0.976 KByte packets back to back into a 2.95 KByte queue: with 0.024 of framing each takes 1 KByte,
+    // 0.976 KByte packets back to back into a 2.95 KByte queue: with 0.024 of framing each takes 1
+    // KByte,
     // so the third (3 KByte) is dropped; without it the third fits (2.928 KByte)
     FeatureEncoder framed = new FeatureEncoder("ix", UnitSystem.PHYSICAL, 1, 0.024);
     FeatureEncoder bare = new FeatureEncoder("ix", UnitSystem.PHYSICAL, 1, 0);

@@ -43,16 +43,21 @@ class ReferenceTracesTest {
       // the files hold doubles of epoch seconds: each time is off by up to half an ulp (~0.12 us),
       // so a gap by up to one ulp, and the backlog by what the link sends in that time
       double toleranceKbyte = 2 * Math.ulp(1.764e9) * 1e3 * link.capacityMbps() / 8 + 1e-6;
-      ByteQueue queue = new ByteQueue(UnitSystem.PHYSICAL, link.capacityMbps(), link.queueBytes() / 1000);
+      ByteQueue queue =
+          new ByteQueue(UnitSystem.PHYSICAL, link.capacityMbps(), link.queueBytes() / 1000);
       for (int i = 0; i < sample.length(); i++) {
         boolean dropped = queue.arrive(sample.interPacketTime()[i], sample.size()[i]);
-        assertThat(dropped).as("%s packet %d dropped", file.getFileName(), i + 1).isEqualTo(sample.dropped()[i]);
+        assertThat(dropped)
+            .as("%s packet %d dropped", file.getFileName(), i + 1)
+            .isEqualTo(sample.dropped()[i]);
         if (!dropped) {
-          assertThat(sample.backlog()[i]).as("%s packet %d backlog", file.getFileName(), i + 1)
+          assertThat(sample.backlog()[i])
+              .as("%s packet %d backlog", file.getFileName(), i + 1)
               .isCloseTo(queue.backlog(), within(toleranceKbyte));
           // the file's own latency column, not the loader's, against our queue's drain time
           double fileLatencyMs = rows.latencyNs()[i] / 1e6 - link.baseLatencyMs();
-          assertThat(queue.latency()).as("%s packet %d latency", file.getFileName(), i + 1)
+          assertThat(queue.latency())
+              .as("%s packet %d latency", file.getFileName(), i + 1)
               .isCloseTo(fileLatencyMs, within(toleranceKbyte * 8 / link.capacityMbps() + 1e-6));
         }
       }

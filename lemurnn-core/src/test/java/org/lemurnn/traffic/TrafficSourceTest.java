@@ -38,7 +38,8 @@ class TrafficSourceTest {
 
   @Test
   void burstyExponentialIsBurstierThanPoisson() {
-    // the coefficient of variation of Poisson gaps is 1; on/off with 4x peak makes it clearly larger
+    // the coefficient of variation of Poisson gaps is 1; on/off with 4x peak makes it clearly
+    // larger
     TrafficSource source = TrafficKind.BURSTY_EXPONENTIAL.start(new SplittableRandom(2), 1);
     int n = 200_000;
     double sum = 0, sumSq = 0;
@@ -54,7 +55,8 @@ class TrafficSourceTest {
 
   @Test
   void tcpRenoGrowsByOneOverCwndAndHalvesOnDrops() {
-    TrafficSource.TcpReno reno = (TrafficSource.TcpReno) TrafficKind.TCP_RENO.start(new SplittableRandom(1), 1);
+    TrafficSource.TcpReno reno =
+        (TrafficSource.TcpReno) TrafficKind.TCP_RENO.start(new SplittableRandom(1), 1);
     // base RTT = 20 gaps of the nominal rate 1 = 20; window starts at 2
     assertThat(reno.nextGap(false, 0)).isEqualTo(10);
     assertThat(reno.nextGap(false, 0)).isEqualTo(20 / 2.5); // cwnd 2 + 1/2

@@ -16,8 +16,9 @@ import java.nio.ByteOrder;
  * TCP/UDP checksum is not computed yet. The sockets use PACKET_VNET_HDR, so each frame comes with
  * its virtio-net header (checksum start and offset, segmentation) and goes out with the same
  * header: the kernel on the far side finishes the checksum. No ethtool setting is needed.
- * Segmentation-offloaded frames (TSO/GSO, up to 64 KB) longer than the slot are counted in {@link
- * #oversize} and dropped: turn TSO/GSO off on the interfaces to emulate TCP with large windows.
+ * Segmentation-offloaded frames (TSO/GSO, up to 64 KB) longer than the slot are counted in
+ * {@link #oversize} and dropped: turn TSO/GSO off on the interfaces to emulate TCP with large
+ * windows.
  */
 public final class AfPacketBridge implements Port {
   /** Largest frame: a 9000-byte jumbo MTU plus Ethernet and VLAN headers. */
@@ -30,7 +31,9 @@ public final class AfPacketBridge implements Port {
   private static final int MSG_TRUNC = 0x20;
   /** struct virtio_net_hdr (without num_buffers), in front of every frame with PACKET_VNET_HDR. */
   private static final int VNET_HDR_BYTES = 10;
-  private static final ValueLayout.OfShort NET_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+  private static final ValueLayout.OfShort NET_SHORT =
+      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
   /** How often a blocked receive wakes up to see whether the bridge stops. */
   private static final long RECEIVE_TIMEOUT_US = 100_000;
 
@@ -52,7 +55,8 @@ public final class AfPacketBridge implements Port {
 
   /** Opens both interfaces; they must be up. */
   public static AfPacketBridge open(String interfaceA, String interfaceB) throws IOException {
-    if (interfaceA.equals(interfaceB)) throw new IOException("bridge needs two different interfaces, got " + interfaceA + " twice");
+    if (interfaceA.equals(interfaceB))
+      throw new IOException("bridge needs two different interfaces, got " + interfaceA + " twice");
     return new AfPacketBridge(interfaceA, interfaceB);
   }
 
@@ -86,7 +90,10 @@ public final class AfPacketBridge implements Port {
     return a.oversize + b.oversize;
   }
 
-  /** Receivers return -1 within {@value #RECEIVE_TIMEOUT_US} us; senders still work until {@link #close}. */
+  /**
+   * Receivers return -1 within {@value #RECEIVE_TIMEOUT_US} us; senders still work until
+   * {@link #close}.
+   */
   @Override
   public void shutdown() {
     stopping = true;
@@ -117,12 +124,21 @@ public final class AfPacketBridge implements Port {
       } catch (Throwable e) {
         throw new AssertionError(e);
       }
-      if (index == 0) throw new IOException("no network interface '" + name + "': " + Libc.message(Libc.errno(errno)));
-      // Protocol 0 receives nothing until bind, so no frame of another interface slips in before it.
-      fd = call(errno, "socket", () -> (int) Libc.SOCKET.invokeExact(errno, AF_PACKET, SOCK_RAW, 0));
+      if (index == 0)
+        throw new IOException(
+            "no network interface '" + name + "': " + Libc.message(Libc.errno(errno)));
+      // Protocol 0 receives nothing until bind, so no frame of another interface slips in before
+      // it.
+      fd =
+          call(errno, "socket", () -> (int) Libc.SOCKET.invokeExact(errno, AF_PACKET, SOCK_RAW, 0));
       try {
         setInt(errno, SOL_PACKET, PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
-        setInt(errno, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING (Linux 4.20 or newer)");
+        setInt(
+            errno,
+            SOL_PACKET,
+            PACKET_IGNORE_OUTGOING,
+            1,
+            "PACKET_IGNORE_OUTGOING (Linux 4.20 or newer)");
         setInt(errno, SOL_SOCKET, SO_RCVBUF, 4 << 20, "SO_RCVBUF");
         MemorySegment timeout = arena.allocate(16, 8);
         timeout.set(ValueLayout.JAVA_LONG, 0, 0);
@@ -199,14 +215,16 @@ public final class AfPacketBridge implements Port {
       }
     }
 
-    private void setInt(MemorySegment errno, int level, int option, int value, String what) throws IOException {
+    private void setInt(MemorySegment errno, int level, int option, int value, String what)
+        throws IOException {
       setOption(errno, level, option, arena.allocateFrom(ValueLayout.JAVA_INT, value), what);
     }
 
-    private void setOption(MemorySegment errno, int level, int option, MemorySegment value, String what)
+    private void setOption(
+        MemorySegment errno, int level, int option, MemorySegment value, String what)
         throws IOException {
-      call(errno, "set " + what + " on " + name,
-          () -> (int) Libc.SETSOCKOPT.invokeExact(errno, fd, level, option, value, (int) value.byteSize()));
+      call(errno, "set " + what + " on " + name, () -> (int)
+          Libc.SETSOCKOPT.invokeExact(errno, fd, level, option, value, (int) value.byteSize()));
     }
   }
 

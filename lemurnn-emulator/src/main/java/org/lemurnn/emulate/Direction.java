@@ -23,6 +23,7 @@ public final class Direction {
   static final long YIELD_EVERY_NS = TimeUnit.MILLISECONDS.toNanos(1);
   /** TX's default pause per {@link #YIELD_EVERY_NS}, in us (the flag's unit). */
   public static final long DEFAULT_YIELD_US = 20;
+
   static final long DEFAULT_YIELD_NS = DEFAULT_YIELD_US * 1000;
 
   private final String name;
@@ -48,12 +49,22 @@ public final class Direction {
    * @param slotBytes the largest packet a port delivers
    * @param log the packet log, or null
    * @param spinNs how long before a send time TX stops parking and spins
-   * @param yieldNs how long TX pauses after each millisecond on its core without a pause (0: never):
-   *     under load TX never sleeps otherwise, and a real-time TX that keeps its core starves the
-   *     kernel's work there until the kernel takes the core away at once (docs/forwarder-tuning.md).
+   * @param yieldNs how long TX pauses after each millisecond on its core without a pause (0:
+   *     never): under load TX never sleeps otherwise, and a real-time TX that keeps its core
+   *     starves the kernel's work there until the kernel takes the core away at once
+   *     (docs/forwarder-tuning.md).
    */
-  public Direction(String name, PacketSource source, PacketSink sink, LinkEmulator emulator, Arena arena,
-      int ringPackets, int slotBytes, PacketLog log, long spinNs, long yieldNs) {
+  public Direction(
+      String name,
+      PacketSource source,
+      PacketSink sink,
+      LinkEmulator emulator,
+      Arena arena,
+      int ringPackets,
+      int slotBytes,
+      PacketLog log,
+      long spinNs,
+      long yieldNs) {
     this.name = name;
     this.source = source;
     this.sink = sink;
@@ -90,7 +101,8 @@ public final class Direction {
       txReady.await();
       rx = Thread.ofPlatform().name(name + " rx").start(() -> {
         // one below TX: when both want a core, the release on time matters more than the stamp
-        if (realtimePriority > 1 && realtimeFailure == null) realtimeFailure = Libc.realtime(realtimePriority - 1);
+        if (realtimePriority > 1 && realtimeFailure == null)
+          realtimeFailure = Libc.realtime(realtimePriority - 1);
         receive();
       });
     } catch (InterruptedException | RuntimeException | Error e) {
@@ -167,8 +179,16 @@ public final class Direction {
         }
         stats.predictionNsSum += emulator.predictionNs();
         if (log != null) {
-          log.add(stats.packets, emulator.gapNs(), wireBytes, emulator.latencyMs(), fate, emulator.predictionNs(),
-              stats.modelDrops, arrivalNs, sendNs);
+          log.add(
+              stats.packets,
+              emulator.gapNs(),
+              wireBytes,
+              emulator.latencyMs(),
+              fate,
+              emulator.predictionNs(),
+              stats.modelDrops,
+              arrivalNs,
+              sendNs);
         }
         stats.packets++;
       }
@@ -229,7 +249,8 @@ public final class Direction {
       }
       long doneNs = System.nanoTime();
       if (sent) stats.recordSent(doneNs - slot.sendNs, doneNs - slot.arrivalNs, doneNs - callNs);
-      else if (rxDone) stats.discardedAtStop++; // the port is closing (UDP closes its sockets at once)
+      else if (rxDone)
+        stats.discardedAtStop++; // the port is closing (UDP closes its sockets at once)
       else stats.sendFailures++;
       ring.release();
     }

@@ -22,7 +22,10 @@ public final class DirectionStats {
   long txYields;
   /** Actual delay, arrival stamp to send, of each packet sent. */
   final Histogram delayNs = new Histogram(MAX_NS, 3);
-  /** Actual minus scheduled send time of each packet sent (the time it was due, FIFO order included). */
+  /**
+   * Actual minus scheduled send time of each packet sent (the time it was due, FIFO order
+   * included).
+   */
   final Histogram releaseErrorNs = new Histogram(MAX_NS, 3);
   /**
    * How long the port's send call took, per packet sent: part of the release error, the part that
@@ -78,15 +81,21 @@ public final class DirectionStats {
   }
 
   public double delayPercentileMs(double percentile) {
-    return delayNs.getTotalCount() == 0 ? Double.NaN : delayNs.getValueAtPercentile(percentile) / 1e6;
+    return delayNs.getTotalCount() == 0
+        ? Double.NaN
+        : delayNs.getValueAtPercentile(percentile) / 1e6;
   }
 
   public double releaseErrorPercentileUs(double percentile) {
-    return releaseErrorNs.getTotalCount() == 0 ? Double.NaN : releaseErrorNs.getValueAtPercentile(percentile) / 1e3;
+    return releaseErrorNs.getTotalCount() == 0
+        ? Double.NaN
+        : releaseErrorNs.getValueAtPercentile(percentile) / 1e3;
   }
 
   public double sendCallPercentileUs(double percentile) {
-    return sendCallNs.getTotalCount() == 0 ? Double.NaN : sendCallNs.getValueAtPercentile(percentile) / 1e3;
+    return sendCallNs.getTotalCount() == 0
+        ? Double.NaN
+        : sendCallNs.getValueAtPercentile(percentile) / 1e3;
   }
 
   void recordSent(long releaseErrorNs, long delayNs, long sendCallNs) {
@@ -99,10 +108,18 @@ public final class DirectionStats {
   /** One line for people: counts, delay and the emulator's own cost. */
   public String summary() {
     if (packets == 0) return "no packets";
-    return String.format(java.util.Locale.ROOT,
+    return String.format(
+        java.util.Locale.ROOT,
         "%d packets, %d model drops, %d overflow drops, %d sent; delay mean %.3f ms p99 %.3f ms;"
             + " release error median %.1f us p99 %.1f us; prediction %.2f us/packet",
-        packets, modelDrops, overflowDrops(), sent, meanDelayMs(), delayPercentileMs(99),
-        releaseErrorPercentileUs(50), releaseErrorPercentileUs(99), meanPredictionUs());
+        packets,
+        modelDrops,
+        overflowDrops(),
+        sent,
+        meanDelayMs(),
+        delayPercentileMs(99),
+        releaseErrorPercentileUs(50),
+        releaseErrorPercentileUs(99),
+        meanPredictionUs());
   }
 }

@@ -17,19 +17,45 @@ public final class Forwarder {
    * @param capacityMbps link capacity fed to the model (-c)
    * @param queueKbyte queue limit fed to the model (-q; 0 = infinite)
    * @param baseLatencyMs added to every forwarded packet's latency
-   * @param ringPackets packets each direction holds in flight before overflow drops (a power of two)
+   * @param ringPackets packets each direction holds in flight before overflow drops (a power of
+   *     two)
    * @param spinUs how long before a send time TX stops parking and spins
    * @param logBase writes {@code logBase + port + ".dat"} per direction, or null for no log
    * @param realtimePriority SCHED_FIFO priority of the RX and TX threads, 0 for ordinary threads
    * @param txYieldUs how long TX pauses after each millisecond on its core (see {@link Direction})
-   * @param dropRule how the model's drop logits become drops (A to B draws stream 0, B to A stream 1)
+   * @param dropRule how the model's drop logits become drops (A to B draws stream 0, B to A stream
+   *     1)
    */
-  public record Settings(double capacityMbps, double queueKbyte, double baseLatencyMs, int ringPackets,
-      long spinUs, String logBase, int realtimePriority, long txYieldUs, DropRule dropRule) {
-    /** Ordinary threads, TX's default pauses, the original's argmax drops (deterministic, for tests). */
-    public Settings(double capacityMbps, double queueKbyte, double baseLatencyMs, int ringPackets, long spinUs,
+  public record Settings(
+      double capacityMbps,
+      double queueKbyte,
+      double baseLatencyMs,
+      int ringPackets,
+      long spinUs,
+      String logBase,
+      int realtimePriority,
+      long txYieldUs,
+      DropRule dropRule) {
+    /**
+     * Ordinary threads, TX's default pauses, the original's argmax drops (deterministic, for
+     * tests).
+     */
+    public Settings(
+        double capacityMbps,
+        double queueKbyte,
+        double baseLatencyMs,
+        int ringPackets,
+        long spinUs,
         String logBase) {
-      this(capacityMbps, queueKbyte, baseLatencyMs, ringPackets, spinUs, logBase, 0, Direction.DEFAULT_YIELD_US,
+      this(
+          capacityMbps,
+          queueKbyte,
+          baseLatencyMs,
+          ringPackets,
+          spinUs,
+          logBase,
+          0,
+          Direction.DEFAULT_YIELD_US,
           DropRule.argmax());
     }
   }
@@ -50,17 +76,19 @@ public final class Forwarder {
 
   /**
    * Starts forwarding between the port's sides; {@code aToB} and {@code bToA} are two distinct
-   * predictors. When it cannot start (wrong settings, a log it cannot write), it closes the port and
-   * whatever it had built before it throws.
+   * predictors. When it cannot start (wrong settings, a log it cannot write), it closes the port
+   * and whatever it had built before it throws.
    */
   public static Forwarder start(Port port, Predictor aToB, Predictor bToA, Settings settings)
       throws InterruptedException {
-    if (aToB == bToA) throw new IllegalArgumentException("each direction needs its own predictor (model state)");
+    if (aToB == bToA)
+      throw new IllegalArgumentException("each direction needs its own predictor (model state)");
     Arena arena = Arena.ofShared();
     List<PacketLog> logs = new ArrayList<>(2);
     List<Direction> started = new ArrayList<>(2);
     try {
-      LinkEmulator forwardLink = emulator(aToB, settings, 0), backwardLink = emulator(bToA, settings, 1);
+      LinkEmulator forwardLink = emulator(aToB, settings, 0),
+          backwardLink = emulator(bToA, settings, 1);
       forwardLink.warmUp();
       backwardLink.warmUp();
       long startNs = System.nanoTime();
@@ -68,8 +96,10 @@ public final class Forwarder {
       if (log0 != null) logs.add(log0);
       PacketLog log1 = log(settings, 1, startNs);
       if (log1 != null) logs.add(log1);
-      Direction forward = direction("A->B", port.receiveA(), port.sendB(), forwardLink, arena, port, settings, log0);
-      Direction backward = direction("B->A", port.receiveB(), port.sendA(), backwardLink, arena, port, settings, log1);
+      Direction forward = direction(
+          "A->B", port.receiveA(), port.sendB(), forwardLink, arena, port, settings, log0);
+      Direction backward = direction(
+          "B->A", port.receiveB(), port.sendA(), backwardLink, arena, port, settings, log1);
       forward.start(settings.realtimePriority());
       started.add(forward);
       backward.start(settings.realtimePriority());
@@ -82,8 +112,8 @@ public final class Forwarder {
   }
 
   /** As {@link #stop}, for what a failed start built; later errors are added to the first. */
-  private static void closeAfterFailedStart(Port port, List<Direction> started, List<PacketLog> logs, Arena arena,
-      Throwable failure) {
+  private static void closeAfterFailedStart(
+      Port port, List<Direction> started, List<PacketLog> logs, Arena arena, Throwable failure) {
     try {
       port.shutdown();
       for (Direction d : started) d.stop();
@@ -113,19 +143,44 @@ public final class Forwarder {
   }
 
   private static LinkEmulator emulator(Predictor predictor, Settings settings, int stream) {
-    return new LinkEmulator(predictor, settings.capacityMbps(), settings.queueKbyte(), settings.baseLatencyMs(),
-        settings.dropRule(), stream);
+    return new LinkEmulator(
+        predictor,
+        settings.capacityMbps(),
+        settings.queueKbyte(),
+        settings.baseLatencyMs(),
+        settings.dropRule(),
+        stream);
   }
 
   private static PacketLog log(Settings settings, int portIndex, long startNs) {
     if (settings.logBase() == null) return null;
-    return new PacketLog(Path.of(settings.logBase() + portIndex + ".dat"), settings.capacityMbps(), startNs, LOG_RECORDS);
+    return new PacketLog(
+        Path.of(settings.logBase() + portIndex + ".dat"),
+        settings.capacityMbps(),
+        startNs,
+        LOG_RECORDS);
   }
 
-  private static Direction direction(String name, PacketSource source, PacketSink sink, LinkEmulator emulator,
-      Arena arena, Port port, Settings settings, PacketLog log) {
-    return new Direction(name, source, sink, emulator, arena, settings.ringPackets(), port.maxPacketBytes(), log,
-        settings.spinUs() * 1000, settings.txYieldUs() * 1000);
+  private static Direction direction(
+      String name,
+      PacketSource source,
+      PacketSink sink,
+      LinkEmulator emulator,
+      Arena arena,
+      Port port,
+      Settings settings,
+      PacketLog log) {
+    return new Direction(
+        name,
+        source,
+        sink,
+        emulator,
+        arena,
+        settings.ringPackets(),
+        port.maxPacketBytes(),
+        log,
+        settings.spinUs() * 1000,
+        settings.txYieldUs() * 1000);
   }
 
   /** Direction A to B, then B to A. */
@@ -139,9 +194,14 @@ public final class Forwarder {
     return null;
   }
 
-  /** What went wrong with the packet logs (a full disk, say), a line each; read after {@link #stop}. */
+  /**
+   * What went wrong with the packet logs (a full disk, say), a line each; read after {@link #stop}.
+   */
   public List<String> logProblems() {
-    return logs.stream().map(PacketLog::problem).filter(java.util.Objects::nonNull).toList();
+    return logs.stream()
+        .map(PacketLog::problem)
+        .filter(java.util.Objects::nonNull)
+        .toList();
   }
 
   /** Closes the port, lets the directions release what they hold, writes and closes the logs. */

@@ -26,31 +26,45 @@ final class Libc {
   private static final VarHandle ERRNO =
       CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-  static final MethodHandle SOCKET = failing("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-  static final MethodHandle BIND = failing("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle SETSOCKOPT = failing("setsockopt",
+  static final MethodHandle SOCKET =
+      failing("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+  static final MethodHandle BIND =
+      failing("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  static final MethodHandle SETSOCKOPT = failing(
+      "setsockopt",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle RECV = failing("recv",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  static final MethodHandle SEND = failing("send",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  static final MethodHandle RECVMSG = failing("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle GETSOCKNAME = failing("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-  static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("open"),
-      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
-  static final MethodHandle SETNS = failing("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  static final MethodHandle RECV =
+      failing("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  static final MethodHandle SEND =
+      failing("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  static final MethodHandle RECVMSG =
+      failing("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  static final MethodHandle GETSOCKNAME =
+      failing("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  static final MethodHandle OPEN = LINKER.downcallHandle(
+      LINKER.defaultLookup().findOrThrow("open"),
+      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+      Linker.Option.captureCallState("errno"),
+      Linker.Option.firstVariadicArg(2));
+  static final MethodHandle SETNS =
+      failing("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
   static final MethodHandle CLOSE = plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  static final MethodHandle IF_NAMETOINDEX = failing("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  static final MethodHandle PRCTL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("prctl"),
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(1));
-  static final MethodHandle SCHED_SETSCHEDULER = failing("sched_setscheduler",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  static final MethodHandle IF_NAMETOINDEX =
+      failing("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  static final MethodHandle PRCTL = LINKER.downcallHandle(
+      LINKER.defaultLookup().findOrThrow("prctl"),
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG),
+      Linker.Option.firstVariadicArg(1));
+  static final MethodHandle SCHED_SETSCHEDULER =
+      failing("sched_setscheduler", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
   static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
   private Libc() {}
 
   private static MethodHandle failing(String name, FunctionDescriptor descriptor) {
-    return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor,
+    return LINKER.downcallHandle(
+        LINKER.defaultLookup().findOrThrow(name),
+        descriptor,
         Linker.Option.captureCallState("errno"));
   }
 
@@ -104,7 +118,8 @@ final class Libc {
   /** The C library's text for an errno ("Operation not permitted"). */
   static String message(int errno) {
     try {
-      return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0) + " (errno " + errno + ")";
+      return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0)
+          + " (errno " + errno + ")";
     } catch (Throwable e) {
       return "errno " + errno;
     }

@@ -29,10 +29,17 @@ public final class LinkEmulator {
    * @param dropRule how the model's drop logits become drops
    * @param stream the drop rule's random stream for this direction
    */
-  public LinkEmulator(Predictor predictor, double capacityMbps, double queueKbyte, double baseLatencyMs,
-      DropRule dropRule, int stream) {
-    if (!(baseLatencyMs >= 0)) throw new IllegalArgumentException("base latency must be >= 0 ms: " + baseLatencyMs);
-    this.link = new LinkPrediction(predictor, UnitSystem.PHYSICAL, capacityMbps, queueKbyte, dropRule, stream);
+  public LinkEmulator(
+      Predictor predictor,
+      double capacityMbps,
+      double queueKbyte,
+      double baseLatencyMs,
+      DropRule dropRule,
+      int stream) {
+    if (!(baseLatencyMs >= 0))
+      throw new IllegalArgumentException("base latency must be >= 0 ms: " + baseLatencyMs);
+    this.link = new LinkPrediction(
+        predictor, UnitSystem.PHYSICAL, capacityMbps, queueKbyte, dropRule, stream);
     this.baseLatencyMs = baseLatencyMs;
   }
 
@@ -51,7 +58,8 @@ public final class LinkEmulator {
       started = true;
     }
     previousNs = arrivalNs;
-    // a gap over the reset threshold: LinkPrediction resets; kept in ns here so it cannot round below it
+    // a gap over the reset threshold: LinkPrediction resets; kept in ns here so it cannot round
+    // below it
     boolean reset = gapNs > RESET_GAP_NS;
     double gapMs = reset ? Double.POSITIVE_INFINITY : gapNs / 1e6;
     lastGapNs = reset ? 0 : gapNs; // as the model was fed: 0 when a sequence starts
@@ -72,8 +80,8 @@ public final class LinkEmulator {
   }
 
   /**
-   * The last packet's gap since the one before, in ns as measured (0 when it started a sequence,
-   * as the model was fed it): the log's, without a round trip through ms.
+   * The last packet's gap since the one before, in ns as measured (0 when it started a sequence, as
+   * the model was fed it): the log's, without a round trip through ms.
    */
   public long gapNs() {
     return lastGapNs;

@@ -20,18 +20,26 @@ public final class NetworkNamespace {
 
   private NetworkNamespace() {}
 
-  /** Calls {@code body} on a thread inside namespace {@code name}; its exceptions come out as they are. */
+  /**
+   * Calls {@code body} on a thread inside namespace {@code name}; its exceptions come out as they
+   * are.
+   */
   public static <T> T inside(String name, Callable<T> body) throws Exception {
     CompletableFuture<T> result = new CompletableFuture<>();
     Thread.ofPlatform().name("netns-" + name).start(() -> {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment errno = Libc.errnoSegment(arena);
-        int fd = (int) Libc.OPEN.invokeExact(errno, arena.allocateFrom("/run/netns/" + name), O_RDONLY);
-        if (fd < 0) throw new IOException("cannot open /run/netns/" + name + ": " + Libc.message(Libc.errno(errno)));
+        int fd =
+            (int) Libc.OPEN.invokeExact(errno, arena.allocateFrom("/run/netns/" + name), O_RDONLY);
+        if (fd < 0)
+          throw new IOException(
+              "cannot open /run/netns/" + name + ": " + Libc.message(Libc.errno(errno)));
         int joined = (int) Libc.SETNS.invokeExact(errno, fd, CLONE_NEWNET);
         int err = Libc.errno(errno);
         int ignored = (int) Libc.CLOSE.invokeExact(fd);
-        if (joined != 0) throw new IOException("cannot enter network namespace " + name + ": " + Libc.message(err));
+        if (joined != 0)
+          throw new IOException(
+              "cannot enter network namespace " + name + ": " + Libc.message(err));
         result.complete(body.call());
       } catch (Throwable e) {
         result.completeExceptionally(e);
@@ -49,7 +57,8 @@ public final class NetworkNamespace {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
-      if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed: " + out.strip());
+      if (p.waitFor() != 0)
+        throw new IOException(String.join(" ", command) + " failed: " + out.strip());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted: " + String.join(" ", command));

@@ -14,23 +14,24 @@ import org.lemurnn.io.InputFiles;
 /**
  * The per-packet log of one direction ({@code -f BASE} writes {@code BASE<port>.dat}): the RX
  * thread adds a record per packet into a preallocated ring, a writer thread of its own formats the
- * records and writes them, so the hot path never formats nor touches the disk. When the ring is full
- * the record is lost and counted, never waited for. The file is written atomically: it appears,
- * complete, when the log is closed. When the disk fills (or any write fails) forwarding goes on: the
- * file keeps the lines written before the failure (cut back to the last whole line), the lines
- * after it are counted as not written, and {@link #problem} says so.
+ * records and writes them, so the hot path never formats nor touches the disk. When the ring is
+ * full the record is lost and counted, never waited for. The file is written atomically: it
+ * appears, complete, when the log is closed. When the disk fills (or any write fails) forwarding
+ * goes on: the file keeps the lines written before the failure (cut back to the last whole line),
+ * the lines after it are counted as not written, and {@link #problem} says so.
  *
  * <p>Columns, tab-separated, in the original forwarder's order: packet_idx, inter_packet_time_ms,
  * processed_kbit, size_byte, latency_ms, drop, prediction_time_ms, num_drops, arrival_tsc,
  * arrival_ms, inter_packet_time_tsc, size_kbyte, send_time_tsc. Times named tsc are monotonic
- * nanoseconds. drop is 0 (sent), 1 (dropped by the model) or 2 (dropped by the emulator because
- * its queue was full); send_time_tsc is when the packet is due to leave (arrival + latency, or later
+ * nanoseconds. drop is 0 (sent), 1 (dropped by the model) or 2 (dropped by the emulator because its
+ * queue was full); send_time_tsc is when the packet is due to leave (arrival + latency, or later
  * when FIFO order holds it behind an earlier packet), 0 for dropped packets.
  */
 public final class PacketLog implements AutoCloseable {
-  public static final String HEADER = "# packet_idx\tinter_packet_time_ms\tprocessed_kbit\tsize_byte\tlatency_ms"
-      + "\tdrop\tprediction_time_ms\tnum_drops\tarrival_tsc\tarrival_ms\tinter_packet_time_tsc\tsize_kbyte"
-      + "\tsend_time_tsc\n";
+  public static final String HEADER =
+      "# packet_idx\tinter_packet_time_ms\tprocessed_kbit\tsize_byte\tlatency_ms"
+          + "\tdrop\tprediction_time_ms\tnum_drops\tarrival_tsc\tarrival_ms\tinter_packet_time_tsc\tsize_kbyte"
+          + "\tsend_time_tsc\n";
   public static final int SENT = 0, MODEL_DROP = 1, OVERFLOW_DROP = 2;
 
   private final Path file;
@@ -45,6 +46,7 @@ public final class PacketLog implements AutoCloseable {
   private volatile Throwable failure;
   /** The first write that failed; lines from then on are counted, not written. */
   private volatile IOException writeFailure;
+
   private volatile long written, unwritten;
   private long lost;
   private final CountDownLatch opened = new CountDownLatch(1);
@@ -75,10 +77,15 @@ public final class PacketLog implements AutoCloseable {
     latencyMs = new double[records];
     writer = Thread.ofPlatform().name("log " + file.getFileName()).daemon().start(this::write);
     awaitOpened();
-    if (failure != null) throw new InputException("cannot write packet log " + file + ": " + failure.getMessage(), failure);
+    if (failure != null)
+      throw new InputException(
+          "cannot write packet log " + file + ": " + failure.getMessage(), failure);
   }
 
-  /** Waits through interrupts (opening a file takes a moment) and keeps the interrupt for the caller. */
+  /**
+   * Waits through interrupts (opening a file takes a moment) and keeps the interrupt for the
+   * caller.
+   */
   private void awaitOpened() {
     boolean interrupted = false;
     while (true) {
@@ -97,8 +104,16 @@ public final class PacketLog implements AutoCloseable {
   }
 
   /** Adds one packet's record; never blocks. Producer (one RX thread) only. */
-  public void add(long packetIndex, long iptNs, int sizeBytes, double latencyMs, int fate, long predictionNs,
-      long numDrops, long arrivalNs, long sendNs) {
+  public void add(
+      long packetIndex,
+      long iptNs,
+      int sizeBytes,
+      double latencyMs,
+      int fate,
+      long predictionNs,
+      long numDrops,
+      long arrivalNs,
+      long sendNs) {
     long t = ring.claim();
     if (t < 0) {
       lost++;
@@ -136,8 +151,8 @@ public final class PacketLog implements AutoCloseable {
   public String problem() {
     if (failure != null) return "packet log " + file + " was not written: " + failure.getMessage();
     if (writeFailure != null) {
-      return "packet log " + file + ": writing failed (" + InputFiles.reason(writeFailure) + "); it holds the first "
-          + written + " lines, " + unwritten + " more were not written";
+      return "packet log " + file + ": writing failed (" + InputFiles.reason(writeFailure)
+          + "); it holds the first " + written + " lines, " + unwritten + " more were not written";
     }
     return null;
   }
@@ -224,19 +239,31 @@ public final class PacketLog implements AutoCloseable {
 
   private void format(int i, StringBuilder text) {
     double iptMs = iptNs[i] / 1e6;
-    text.append(index[i]).append('\t')
-        .append(iptMs).append('\t')
-        .append(iptMs * capacityMbps).append('\t')
-        .append(sizeBytes[i]).append('\t')
-        .append(latencyMs[i]).append('\t')
-        .append(fate[i]).append('\t')
-        .append(predictionNs[i] / 1e6).append('\t')
-        .append(numDrops[i]).append('\t')
-        .append(arrivalNs[i]).append('\t')
-        .append((arrivalNs[i] - startNs) / 1e6).append('\t')
-        .append(iptNs[i]).append('\t')
-        .append(sizeBytes[i] / 1000.0).append('\t')
-        .append(sendNs[i]).append('\n');
+    text.append(index[i])
+        .append('\t')
+        .append(iptMs)
+        .append('\t')
+        .append(iptMs * capacityMbps)
+        .append('\t')
+        .append(sizeBytes[i])
+        .append('\t')
+        .append(latencyMs[i])
+        .append('\t')
+        .append(fate[i])
+        .append('\t')
+        .append(predictionNs[i] / 1e6)
+        .append('\t')
+        .append(numDrops[i])
+        .append('\t')
+        .append(arrivalNs[i])
+        .append('\t')
+        .append((arrivalNs[i] - startNs) / 1e6)
+        .append('\t')
+        .append(iptNs[i])
+        .append('\t')
+        .append(sizeBytes[i] / 1000.0)
+        .append('\t')
+        .append(sendNs[i])
+        .append('\n');
   }
-
 }

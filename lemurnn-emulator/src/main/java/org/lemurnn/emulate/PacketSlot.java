@@ -14,8 +14,11 @@ public final class PacketSlot {
   int length;
   /** Which peer the packet belongs to (UDP: the client index); ports that need none ignore it. */
   int peer;
+
   long arrivalNs;
-  /** When it is due to leave: arrival + latency, or later when FIFO order holds it behind another. */
+  /**
+   * When it is due to leave: arrival + latency, or later when FIFO order holds it behind another.
+   */
   long sendNs;
 
   PacketSlot(MemorySegment segment) {

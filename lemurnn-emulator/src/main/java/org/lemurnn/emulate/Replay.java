@@ -23,7 +23,12 @@ public final class Replay {
         receiveNs[i] = arrivalNs + latencyNs[i];
       }
     }
-    return new TraceRows(trace.packetNumber().clone(), trace.sizeBytes().clone(), trace.transmitNs().clone(),
-        receiveNs, latencyNs, dropped);
+    return new TraceRows(
+        trace.packetNumber().clone(),
+        trace.sizeBytes().clone(),
+        trace.transmitNs().clone(),
+        receiveNs,
+        latencyNs,
+        dropped);
   }
 }

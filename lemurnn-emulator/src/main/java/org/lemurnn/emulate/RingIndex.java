@@ -5,10 +5,10 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The positions of a bounded single-producer single-consumer ring: the producer fills entry
- * {@link #claim} and {@link #publish}es it, the consumer reads entry {@link #peek} and {@link
- * #release}s it. Positions grow forever; {@code position & (capacity - 1)} is the array index.
- * Published with release/acquire order, so what the producer wrote into an entry before publishing
- * is what the consumer reads after peeking. Allocation-free.
+ * {@link #claim} and {@link #publish}es it, the consumer reads entry {@link #peek} and
+ * {@link #release}s it. Positions grow forever; {@code position & (capacity - 1)} is the array
+ * index. Published with release/acquire order, so what the producer wrote into an entry before
+ * publishing is what the consumer reads after peeking. Allocation-free.
  */
 final class RingIndex {
   private static final VarHandle HEAD, TAIL;
@@ -23,8 +23,12 @@ final class RingIndex {
   }
 
   private final int capacity;
-  @SuppressWarnings("unused") private long head; // next position the consumer takes
-  @SuppressWarnings("unused") private long tail; // next position the producer fills
+
+  @SuppressWarnings("unused")
+  private long head; // next position the consumer takes
+
+  @SuppressWarnings("unused")
+  private long tail; // next position the producer fills
 
   RingIndex(int capacity) {
     if (capacity < 2 || Integer.bitCount(capacity) != 1) {

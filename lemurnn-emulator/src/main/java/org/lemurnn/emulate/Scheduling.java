@@ -14,7 +14,10 @@ public final class Scheduling {
     return Libc.realtime(priority);
   }
 
-  /** Timed sleeps of the calling thread end within about a microsecond of their deadline (Linux timer slack). */
+  /**
+   * Timed sleeps of the calling thread end within about a microsecond of their deadline (Linux
+   * timer slack).
+   */
   public static void preciseSleeps() {
     Libc.preciseSleeps();
   }

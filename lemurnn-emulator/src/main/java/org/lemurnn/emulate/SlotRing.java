@@ -4,8 +4,8 @@ import java.lang.foreign.Arena;
 
 /**
  * Bounded FIFO of preallocated {@link PacketSlot}s between the RX and the TX thread of a direction
- * (one producer, one consumer). The producer fills the slot it {@link #claim}s and then {@link
- * #publish}es it; the consumer {@link #peek}s the oldest and {@link #release}s it when sent.
+ * (one producer, one consumer). The producer fills the slot it {@link #claim}s and then
+ * {@link #publish}es it; the consumer {@link #peek}s the oldest and {@link #release}s it when sent.
  * Nothing is allocated after construction.
  */
 final class SlotRing {

@@ -10,17 +10,22 @@ import java.nio.ByteOrder;
 
 /**
  * A UDP socket whose datagrams come with the kernel's receive time ({@code SO_TIMESTAMPNS},
- * CLOCK_REALTIME nanoseconds, taken when the packet reached the socket layer, not when the JVM
- * woke up), through the Foreign Function and Memory API as {@link AfPacketBridge} opens its raw
- * sockets. It also reports the datagrams the socket itself dropped for want of buffer ({@code
- * SO_RXQ_OVFL}): those were not the link's drops. IPv4 only. One receiving thread.
+ * CLOCK_REALTIME nanoseconds, taken when the packet reached the socket layer, not when the JVM woke
+ * up), through the Foreign Function and Memory API as {@link AfPacketBridge} opens its raw sockets.
+ * It also reports the datagrams the socket itself dropped for want of buffer ({@code SO_RXQ_OVFL}):
+ * those were not the link's drops. IPv4 only. One receiving thread.
  */
 public final class StampedUdpSocket implements AutoCloseable {
   private static final int AF_INET = 2, SOCK_DGRAM = 2;
-  private static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_RCVBUF = 8, SO_RCVTIMEO = 20, SO_RCVBUFFORCE = 33;
+  private static final int SOL_SOCKET = 1,
+      SO_REUSEADDR = 2,
+      SO_RCVBUF = 8,
+      SO_RCVTIMEO = 20,
+      SO_RCVBUFFORCE = 33;
   private static final int SO_TIMESTAMPNS = 35, SO_RXQ_OVFL = 40;
   private static final int CONTROL_BYTES = 128;
-  private static final ValueLayout.OfShort NET_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  private static final ValueLayout.OfShort NET_SHORT =
+      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
   /** How often a blocked receive wakes up to see whether the socket closes. */
   private static final long RECEIVE_TIMEOUT_US = 100_000;
 
@@ -37,14 +42,16 @@ public final class StampedUdpSocket implements AutoCloseable {
   private long socketDrops;
 
   private StampedUdpSocket(InetSocketAddress bind, int maxDatagramBytes) throws IOException {
-    if (!(bind.getAddress() instanceof Inet4Address v4)) throw new IOException("probe sockets are IPv4 only, got " + bind);
+    if (!(bind.getAddress() instanceof Inet4Address v4))
+      throw new IOException("probe sockets are IPv4 only, got " + bind);
     buffer = arena.allocate(maxDatagramBytes, 8);
     fd = call("socket", () -> (int) Libc.SOCKET.invokeExact(errno, AF_INET, SOCK_DGRAM, 0));
     try {
       setInt(SO_REUSEADDR, 1, "SO_REUSEADDR");
       setInt(SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS");
       setInt(SO_RXQ_OVFL, 1, "SO_RXQ_OVFL");
-      // a deep buffer so a burst waits in the socket, not in the kernel's drop counter; FORCE needs root
+      // a deep buffer so a burst waits in the socket, not in the kernel's drop counter; FORCE needs
+      // root
       if (!trySetInt(SO_RCVBUFFORCE, 16 << 20)) setInt(SO_RCVBUF, 16 << 20, "SO_RCVBUF");
       MemorySegment timeout = arena.allocate(16, 8);
       timeout.set(ValueLayout.JAVA_LONG, 8, RECEIVE_TIMEOUT_US);
@@ -70,7 +77,8 @@ public final class StampedUdpSocket implements AutoCloseable {
   }
 
   /** Binds a socket (in the calling thread's network namespace); port 0 takes a free one. */
-  public static StampedUdpSocket bind(InetSocketAddress address, int maxDatagramBytes) throws IOException {
+  public static StampedUdpSocket bind(InetSocketAddress address, int maxDatagramBytes)
+      throws IOException {
     return new StampedUdpSocket(address, maxDatagramBytes);
   }
 
@@ -83,7 +91,10 @@ public final class StampedUdpSocket implements AutoCloseable {
     return buffer;
   }
 
-  /** The kernel's receive time of the last datagram, epoch nanoseconds (0 when the kernel gave none). */
+  /**
+   * The kernel's receive time of the last datagram, epoch nanoseconds (0 when the kernel gave
+   * none).
+   */
   public long stampNs() {
     return stampNs;
   }
@@ -117,10 +128,12 @@ public final class StampedUdpSocket implements AutoCloseable {
     // struct cmsghdr: size_t len, int level, int type, data aligned to 8
     for (long at = 0; at + 16 <= controlBytes; ) {
       long len = control.get(ValueLayout.JAVA_LONG, at);
-      int level = control.get(ValueLayout.JAVA_INT, at + 8), type = control.get(ValueLayout.JAVA_INT, at + 12);
+      int level = control.get(ValueLayout.JAVA_INT, at + 8),
+          type = control.get(ValueLayout.JAVA_INT, at + 12);
       if (len < 16) break;
       if (level == SOL_SOCKET && type == SO_TIMESTAMPNS && len >= 32) {
-        stampNs = control.get(ValueLayout.JAVA_LONG, at + 16) * 1_000_000_000L + control.get(ValueLayout.JAVA_LONG, at + 24);
+        stampNs = control.get(ValueLayout.JAVA_LONG, at + 16) * 1_000_000_000L
+            + control.get(ValueLayout.JAVA_LONG, at + 24);
       } else if (level == SOL_SOCKET && type == SO_RXQ_OVFL && len >= 20) {
         socketDrops = Integer.toUnsignedLong(control.get(ValueLayout.JAVA_INT, at + 16));
       }
@@ -145,19 +158,23 @@ public final class StampedUdpSocket implements AutoCloseable {
   }
 
   private void setInt(int option, int value, String what) throws IOException {
-    if (!trySetInt(option, value)) throw new IOException(what + ": " + Libc.message(Libc.errno(errno)));
+    if (!trySetInt(option, value))
+      throw new IOException(what + ": " + Libc.message(Libc.errno(errno)));
   }
 
   private boolean trySetInt(int option, int value) {
     try {
-      return (int) Libc.SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, option, arena.allocateFrom(ValueLayout.JAVA_INT, value), 4) == 0;
+      return (int) Libc.SETSOCKOPT.invokeExact(
+              errno, fd, SOL_SOCKET, option, arena.allocateFrom(ValueLayout.JAVA_INT, value), 4)
+          == 0;
     } catch (Throwable e) {
       throw new AssertionError(e);
     }
   }
 
   private void option(int option, MemorySegment value, String what) throws IOException {
-    call(what, () -> (int) Libc.SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, option, value, (int) value.byteSize()));
+    call(what, () -> (int)
+        Libc.SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, option, value, (int) value.byteSize()));
   }
 
   private void closeFd() {

@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
- * The UDP port (no privileges): datagrams sent to the listen address go to the target (direction
- * A to B); the target's replies go back to the client that caused them (B to A). Each client gets
- * its own socket toward the target, so replies are told apart by the socket they arrive on, and
- * several clients work at once. A new client costs a socket and a few objects; a datagram costs no
+ * The UDP port (no privileges): datagrams sent to the listen address go to the target (direction A
+ * to B); the target's replies go back to the client that caused them (B to A). Each client gets its
+ * own socket toward the target, so replies are told apart by the socket they arrive on, and several
+ * clients work at once. A new client costs a socket and a few objects; a datagram costs no
  * allocation. Clients are never forgotten: once {@value #MAX_CLIENTS} source addresses have been
  * seen, datagrams from new ones are refused before they reach the model, and counted
  * ({@link #refusedDatagrams}).
@@ -59,7 +59,8 @@ public final class UdpRelay implements Port {
 
   private record Client(int index, SocketAddress address, DatagramChannel upstream) {}
 
-  private UdpRelay(DatagramChannel listen, InetSocketAddress target, Selector selector, int maxClients) {
+  private UdpRelay(
+      DatagramChannel listen, InetSocketAddress target, Selector selector, int maxClients) {
     this.clients = new AtomicReferenceArray<>(maxClients);
     this.listen = listen;
     this.target = target;
@@ -68,13 +69,16 @@ public final class UdpRelay implements Port {
   }
 
   /** Binds the listen address; the target need not be up yet. */
-  public static UdpRelay open(InetSocketAddress listenAddress, InetSocketAddress target) throws IOException {
+  public static UdpRelay open(InetSocketAddress listenAddress, InetSocketAddress target)
+      throws IOException {
     return open(listenAddress, target, MAX_CLIENTS);
   }
 
   /** As {@link #open(InetSocketAddress, InetSocketAddress)}, keeping at most {@code maxClients}. */
-  static UdpRelay open(InetSocketAddress listenAddress, InetSocketAddress target, int maxClients) throws IOException {
-    if (target.isUnresolved()) throw new IOException("cannot resolve target host " + target.getHostString());
+  static UdpRelay open(InetSocketAddress listenAddress, InetSocketAddress target, int maxClients)
+      throws IOException {
+    if (target.isUnresolved())
+      throw new IOException("cannot resolve target host " + target.getHostString());
     DatagramChannel listen = DatagramChannel.open(family(listenAddress));
     try {
       listen.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
@@ -87,7 +91,9 @@ public final class UdpRelay implements Port {
   }
 
   private static StandardProtocolFamily family(InetSocketAddress address) {
-    return address.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    return address.getAddress() instanceof Inet6Address
+        ? StandardProtocolFamily.INET6
+        : StandardProtocolFamily.INET;
   }
 
   /** The bound listen address (with the real port when 0 was asked for). */
@@ -130,7 +136,8 @@ public final class UdpRelay implements Port {
   public PacketSink sendB() {
     return slot -> {
       try {
-        // 0: the non-blocking socket's send buffer is full, or the datagram is empty (NIO sends none)
+        // 0: the non-blocking socket's send buffer is full, or the datagram is empty (NIO sends
+        // none)
         return clients.get(slot.peer).upstream.write(slot.buffer.clear().limit(slot.length)) > 0;
       } catch (PortUnreachableException e) {
         return false; // the target is not there (yet): like a real link, the datagram is lost
@@ -147,10 +154,12 @@ public final class UdpRelay implements Port {
   @Override
   public PacketSource receiveB() {
     return new PacketSource() {
-      private final int[] ready = new int[clients.length()]; // client indexes select reported, this round
+      private final int[] ready =
+          new int[clients.length()]; // client indexes select reported, this round
       private int readyCount, nextReady;
       private int turnDatagrams; // received from ready[nextReady] in its current turn
-      private final Consumer<SelectionKey> record = key -> ready[readyCount++] = ((Client) key.attachment()).index;
+      private final Consumer<SelectionKey> record =
+          key -> ready[readyCount++] = ((Client) key.attachment()).index;
 
       @Override
       public int receive(PacketSlot slot) throws IOException {
@@ -164,7 +173,9 @@ public final class UdpRelay implements Port {
               try {
                 received = clients.get(k).upstream.receive(buffer) != null;
               } catch (PortUnreachableException e) {
-                received = false; // an ICMP error from the target for an earlier datagram: nothing to relay
+                received =
+                    false; // an ICMP error from the target for an earlier datagram: nothing to
+                // relay
               }
               if (!received || ++turnDatagrams == TURN_DATAGRAMS) {
                 nextReady++; // the socket is empty or has had its share: the next one's turn
@@ -199,7 +210,8 @@ public final class UdpRelay implements Port {
   /** Each reply goes to the client whose socket it came in on. */
   @Override
   public PacketSink sendA() {
-    return slot -> listen.send(slot.buffer.clear().limit(slot.length), clients.get(slot.peer).address) > 0;
+    return slot ->
+        listen.send(slot.buffer.clear().limit(slot.length), clients.get(slot.peer).address) > 0;
   }
 
   private Client newClient(SocketAddress from) throws IOException {

@@ -12,15 +12,22 @@ import java.util.Locale;
  * egress shaped by the kernel's token bucket filter ({@code tc qdisc ... tbf rate C mbit burst B
  * limit Q}, optionally with a packet-limited pfifo child), the way the kernel-tbf reference traces
  * (testdata/kernel-tbf/) were measured. Routed, a third namespace sits between them as a router and
- * shapes its egress towards the receiver: the sender's own interface is then unshaped, so a capture there sees
- * packets before the link, and the router rewrites TTL and checksums as real paths do. IPv6 is off and the neighbours are static, so nothing but the probes crosses the
- * shaper during a run. {@link #close} removes everything, and {@link #create} does when it fails
- * half way. Needs root and iproute2.
+ * shapes its egress towards the receiver: the sender's own interface is then unshaped, so a capture
+ * there sees packets before the link, and the router rewrites TTL and checksums as real paths do.
+ * IPv6 is off and the neighbours are static, so nothing but the probes crosses the shaper during a
+ * run. {@link #close} removes everything, and {@link #create} does when it fails half way. Needs
+ * root and iproute2.
  */
 public final class KernelLink implements AutoCloseable {
   public static final String SENDER_IP = "10.213.0.1";
   private final boolean routed;
-  private final String senderNs, receiverNs, routerNs, senderIf, receiverIf, routerInIf, routerOutIf;
+  private final String senderNs,
+      receiverNs,
+      routerNs,
+      senderIf,
+      receiverIf,
+      routerInIf,
+      routerOutIf;
   private final String receiverIp;
   private boolean closed;
 
@@ -43,7 +50,10 @@ public final class KernelLink implements AutoCloseable {
     return create(tag, false);
   }
 
-  /** As {@link #create(String)}, with a router namespace between sender and receiver when {@code routed}. */
+  /**
+   * As {@link #create(String)}, with a router namespace between sender and receiver when
+   * {@code routed}.
+   */
   public static KernelLink create(String tag, boolean routed) throws IOException {
     KernelLink link = new KernelLink(tag, routed);
     try {
@@ -71,7 +81,8 @@ public final class KernelLink implements AutoCloseable {
   }
 
   /** A veth pair between two namespaces, addressed, with static neighbours both ways. */
-  private void pair(String nsA, String ifA, String ipA, String nsB, String ifB, String ipB) throws IOException {
+  private void pair(String nsA, String ifA, String ipA, String nsB, String ifB, String ipB)
+      throws IOException {
     run("ip", "link", "add", "dev", ifA, "type", "veth", "peer", "name", ifB);
     run("ip", "link", "set", "dev", ifA, "netns", nsA);
     run("ip", "link", "set", "dev", ifB, "netns", nsB);
@@ -82,9 +93,18 @@ public final class KernelLink implements AutoCloseable {
   }
 
   private void side(String ns, String dev, String ip) throws IOException {
-    // no IPv6: its neighbour discovery and router solicitations would cross the shaper with the probes
+    // no IPv6: its neighbour discovery and router solicitations would cross the shaper with the
+    // probes
     run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
-    run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf." + dev + ".disable_ipv6=1");
+    run(
+        "ip",
+        "netns",
+        "exec",
+        ns,
+        "sysctl",
+        "-q",
+        "-w",
+        "net.ipv6.conf." + dev + ".disable_ipv6=1");
     run("ip", "-n", ns, "addr", "add", ip + "/24", "dev", dev);
     run("ip", "-n", ns, "link", "set", "dev", dev, "up");
     run("ip", "-n", ns, "link", "set", "dev", "lo", "up");
@@ -100,18 +120,52 @@ public final class KernelLink implements AutoCloseable {
   }
 
   /**
-   * Shapes the sender's egress: {@code tbf rate C mbit burst B limit Q} (bytes), and with {@code
-   * pfifoPackets > 0} a pfifo child of that many packets as the queue. Replaces earlier shaping.
+   * Shapes the sender's egress: {@code tbf rate C mbit burst B limit Q} (bytes), and with
+   * {@code pfifoPackets > 0} a pfifo child of that many packets as the queue. Replaces earlier
+   * shaping.
    */
-  public void shape(double capacityMbps, int queueBytes, int burstBytes, int pfifoPackets) throws IOException {
+  public void shape(double capacityMbps, int queueBytes, int burstBytes, int pfifoPackets)
+      throws IOException {
     String ns = routed ? routerNs : senderNs, dev = routed ? routerOutIf : senderIf;
     tryRun("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", dev, "root");
-    run("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "root", "handle", "1:", "tbf",
-        "rate", String.format(Locale.ROOT, "%.6fmbit", capacityMbps), "burst", Integer.toString(burstBytes),
-        "limit", Integer.toString(queueBytes));
+    run(
+        "ip",
+        "netns",
+        "exec",
+        ns,
+        "tc",
+        "qdisc",
+        "add",
+        "dev",
+        dev,
+        "root",
+        "handle",
+        "1:",
+        "tbf",
+        "rate",
+        String.format(Locale.ROOT, "%.6fmbit", capacityMbps),
+        "burst",
+        Integer.toString(burstBytes),
+        "limit",
+        Integer.toString(queueBytes));
     if (pfifoPackets > 0) {
-      run("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "parent", "1:1", "handle", "10:",
-          "pfifo", "limit", Integer.toString(pfifoPackets));
+      run(
+          "ip",
+          "netns",
+          "exec",
+          ns,
+          "tc",
+          "qdisc",
+          "add",
+          "dev",
+          dev,
+          "parent",
+          "1:1",
+          "handle",
+          "10:",
+          "pfifo",
+          "limit",
+          Integer.toString(pfifoPackets));
     }
   }
 

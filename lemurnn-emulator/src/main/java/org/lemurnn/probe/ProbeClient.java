@@ -32,8 +32,9 @@ import org.lemurnn.trace.TraceLink;
 public final class ProbeClient implements AutoCloseable {
   /**
    * Closer than this to a send time the thread spins instead of parking: a quarter of the mean gap,
-   * within these bounds. Wider spins wake up late less often, but a real-time thread that spins most
-   * of the time is throttled by the kernel (sched_rt_runtime_us) for tens of milliseconds a second.
+   * within these bounds. Wider spins wake up late less often, but a real-time thread that spins
+   * most of the time is throttled by the kernel (sched_rt_runtime_us) for tens of milliseconds a
+   * second.
    */
   private static final long MIN_SPIN_NS = 25_000, MAX_SPIN_NS = 100_000;
   /** Time between announcing a run and its first probe, so the first is not late. */
@@ -45,19 +46,26 @@ public final class ProbeClient implements AutoCloseable {
   private final DataOutputStream out;
   /** Pause of a spinning sender after each {@link #YIELD_EVERY_NS} on its core. */
   private static final long YIELD_EVERY_NS = 1_000_000, YIELD_NS = 20_000;
+
   private volatile boolean stopping;
   private int realtimePriority;
   private volatile String realtimeFailure;
 
   /** What the server made of a run, and how well the client kept to the schedule. */
-  public record RunResult(String file, TraceSummary summary, double lagP50Us, double lagP99Us, double lagMaxUs,
+  public record RunResult(
+      String file,
+      TraceSummary summary,
+      double lagP50Us,
+      double lagP99Us,
+      double lagMaxUs,
       double sentPerSecond) {}
 
   private ProbeClient(SocketChannel control, DatagramChannel probes) throws IOException {
     this.control = control;
     this.probes = probes;
     in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(control), 1 << 16));
-    out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(control), 1 << 16));
+    out =
+        new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(control), 1 << 16));
     out.writeByte(ProbeControl.HELLO);
     out.writeInt(ProbeControl.MAGIC);
     out.writeInt(ProbeControl.VERSION);
@@ -87,11 +95,13 @@ public final class ProbeClient implements AutoCloseable {
    * Runs one schedule.
    *
    * @param link what the user says the link is, or null
-   * @param drainMs how long after the last probe the server still waits for stragglers (the pause between runs)
+   * @param drainMs how long after the last probe the server still waits for stragglers (the pause
+   *     between runs)
    * @param progress told the probes sent so far, now and then
    * @throws InputException when the server refused the run (clocks, its own drops)
    */
-  public RunResult run(ProbeSchedule schedule, TraceLink link, long drainMs, IntConsumer progress) throws IOException {
+  public RunResult run(ProbeSchedule schedule, TraceLink link, long drainMs, IntConsumer progress)
+      throws IOException {
     int n = schedule.packets();
     out.writeByte(ProbeControl.RUN);
     out.writeInt(n);
@@ -138,27 +148,41 @@ public final class ProbeClient implements AutoCloseable {
     }
     out.flush();
     byte answer = in.readByte();
-    if (answer == ProbeControl.FAIL) throw new InputException("the server refused the run: " + in.readUTF());
+    if (answer == ProbeControl.FAIL)
+      throw new InputException("the server refused the run: " + in.readUTF());
     ProbeControl.expect(answer, ProbeControl.DONE, "DONE or FAIL");
     String file = in.readUTF();
-    TraceSummary summary = new TraceSummary(in.readLong(), in.readLong(), in.readDouble(), in.readDouble());
-    return new RunResult(file, summary, lag.getValueAtPercentile(50) / 1e3, lag.getValueAtPercentile(99) / 1e3,
-        lag.getMaxValue() / 1e3, sent <= 1 ? 0 : (sent - 1) * 1e9 / Math.max(1, sentAndSpan[1]));
+    TraceSummary summary =
+        new TraceSummary(in.readLong(), in.readLong(), in.readDouble(), in.readDouble());
+    return new RunResult(
+        file,
+        summary,
+        lag.getValueAtPercentile(50) / 1e3,
+        lag.getValueAtPercentile(99) / 1e3,
+        lag.getMaxValue() / 1e3,
+        sent <= 1 ? 0 : (sent - 1) * 1e9 / Math.max(1, sentAndSpan[1]));
   }
 
   /**
    * The send loop: parks until shortly before a send time, spins the rest, and after each
    * {@link #YIELD_EVERY_NS} without a pause parks {@link #YIELD_NS}: a real-time thread that never
-   * leaves its core starves the kernel's per-CPU work until the kernel takes the core away for
-   * tens of milliseconds (the forwarder's TX does the same).
+   * leaves its core starves the kernel's per-CPU work until the kernel takes the core away for tens
+   * of milliseconds (the forwarder's TX does the same).
    */
-  private void send(int runId, ProbeSchedule schedule, long[] tx, Histogram lag, long[] sentAndSpan, IntConsumer progress)
+  private void send(
+      int runId,
+      ProbeSchedule schedule,
+      long[] tx,
+      Histogram lag,
+      long[] sentAndSpan,
+      IntConsumer progress)
       throws IOException {
     int n = schedule.packets();
     int[] size = schedule.frameBytes();
     long[] offset = schedule.offsetNs();
     ByteBuffer payload = ByteBuffer.allocateDirect(ProbeDatagram.MAX_FRAME_BYTES);
-    long spinNs = n < 2 ? MAX_SPIN_NS : Math.clamp(offset[n - 1] / (n - 1) / 4, MIN_SPIN_NS, MAX_SPIN_NS);
+    long spinNs =
+        n < 2 ? MAX_SPIN_NS : Math.clamp(offset[n - 1] / (n - 1) / 4, MIN_SPIN_NS, MAX_SPIN_NS);
     Scheduling.preciseSleeps();
     long start = System.nanoTime() + LEAD_NS;
     long firstNs = 0, lastNs = 0, pausedNs = System.nanoTime();

@@ -6,8 +6,8 @@ import java.io.IOException;
 import org.lemurnn.trace.TraceLink;
 
 /**
- * The control connection between probe client and server (TCP, as iperf3 has one). Each message
- * is a type byte and its fields in {@link DataOutputStream} form:
+ * The control connection between probe client and server (TCP, as iperf3 has one). Each message is
+ * a type byte and its fields in {@link DataOutputStream} form:
  *
  * <pre>
  * client: HELLO magic version
@@ -38,6 +38,7 @@ final class ProbeControl {
   }
 
   static void expect(byte got, byte wanted, String what) throws IOException {
-    if (got != wanted) throw new IOException("probe protocol: expected " + what + ", got message type " + got);
+    if (got != wanted)
+      throw new IOException("probe protocol: expected " + what + ", got message type " + got);
   }
 }

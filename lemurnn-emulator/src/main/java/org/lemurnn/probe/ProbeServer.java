@@ -50,7 +50,8 @@ public final class ProbeServer implements AutoCloseable {
   private final int realtimePriority;
   private volatile String realtimeFailure;
 
-  private ProbeServer(ServerSocketChannel control, StampedUdpSocket probes, Path outDir, int realtimePriority) {
+  private ProbeServer(
+      ServerSocketChannel control, StampedUdpSocket probes, Path outDir, int realtimePriority) {
     this.control = control;
     this.probes = probes;
     this.outDir = outDir;
@@ -64,14 +65,15 @@ public final class ProbeServer implements AutoCloseable {
    * @param realtimePriority SCHED_FIFO priority of the receiving thread (0: ordinary), so a busy
    *     host does not make the socket overflow; needs root or RLIMIT_RTPRIO
    */
-  public static ProbeServer open(InetSocketAddress bind, Path outDir, int realtimePriority) throws IOException {
+  public static ProbeServer open(InetSocketAddress bind, Path outDir, int realtimePriority)
+      throws IOException {
     ServerSocketChannel control = ServerSocketChannel.open();
     try {
       control.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       control.bind(bind);
       int port = ((InetSocketAddress) control.getLocalAddress()).getPort();
-      StampedUdpSocket probes = StampedUdpSocket.bind(new InetSocketAddress(bind.getAddress(), port),
-          ProbeDatagram.MAX_FRAME_BYTES);
+      StampedUdpSocket probes = StampedUdpSocket.bind(
+          new InetSocketAddress(bind.getAddress(), port), ProbeDatagram.MAX_FRAME_BYTES);
       ProbeServer server = new ProbeServer(control, probes, outDir, realtimePriority);
       server.receiver.start();
       return server;
@@ -115,8 +117,10 @@ public final class ProbeServer implements AutoCloseable {
   }
 
   private void session(SocketChannel client, Consumer<String> report) throws IOException {
-    DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(client), 1 << 16));
-    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(client), 1 << 16));
+    DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Channels.newInputStream(client), 1 << 16));
+    DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(client), 1 << 16));
     ProbeControl.expect(in.readByte(), ProbeControl.HELLO, "HELLO");
     if (in.readInt() != ProbeControl.MAGIC || in.readInt() != ProbeControl.VERSION) {
       throw new IOException("not a lemurnn probe client of this version");
@@ -138,7 +142,8 @@ public final class ProbeServer implements AutoCloseable {
       out.flush();
       ProbeControl.expect(in.readByte(), ProbeControl.LOG, "LOG");
       int sent = in.readInt();
-      if (sent < 0 || sent > packets) throw new IOException("probe protocol: " + sent + " sent of " + packets);
+      if (sent < 0 || sent > packets)
+        throw new IOException("probe protocol: " + sent + " sent of " + packets);
       long[] tx = new long[sent];
       int[] size = new int[sent];
       for (int i = 0; i < sent; i++) {
@@ -148,16 +153,21 @@ public final class ProbeServer implements AutoCloseable {
       long lastTxNs = sent == 0 ? 0 : tx[sent - 1];
       drain(lastTxNs + drainMs * 1_000_000L);
       current = null;
-      if (stopping) return; // the run's stragglers were not all in: write nothing rather than false drops
+      if (stopping)
+        return; // the run's stragglers were not all in: write nothing rather than false drops
       long socketDrops = probes.socketDrops() - dropsBefore;
       try {
         if (socketDrops > 0) {
-          throw new InputException("the server's socket dropped " + socketDrops + " probes for want of buffer, which the "
-              + "trace would count as the link's: run the server with more CPU (or a lower --rate_mbps)");
+          throw new InputException(
+              "the server's socket dropped " + socketDrops
+                  + " probes for want of buffer, which the "
+                  + "trace would count as the link's: run the server with more CPU (or a lower --rate_mbps)");
         }
-        if (sent == 0) throw new InputException("the run stopped before its first probe: nothing to write");
+        if (sent == 0)
+          throw new InputException("the run stopped before its first probe: nothing to write");
         TraceRows rows = ProbeJoin.join(new SendLog(tx, size, sent), run.log());
-        String name = link != null ? link.fileName(unixTime, n) : TraceLink.unknownFileName(unixTime, n);
+        String name =
+            link != null ? link.fileName(unixTime, n) : TraceLink.unknownFileName(unixTime, n);
         Path file = outDir.resolve(name);
         TraceFile.write(file, rows);
         TraceSummary summary = TraceSummary.of(rows);
@@ -193,7 +203,8 @@ public final class ProbeServer implements AutoCloseable {
   }
 
   private void receive() {
-    if (realtimePriority > 0) realtimeFailure = org.lemurnn.emulate.Scheduling.realtime(realtimePriority);
+    if (realtimePriority > 0)
+      realtimeFailure = org.lemurnn.emulate.Scheduling.realtime(realtimePriority);
     ByteBuffer view = probes.buffer().asByteBuffer();
     try {
       while (!stopping) {
@@ -205,11 +216,15 @@ public final class ProbeServer implements AutoCloseable {
         if (seq >= 0) run.log().add(seq, probes.stampNs());
       }
     } catch (IOException e) {
-      if (!stopping) System.err.println("lemurnn probe server: receiving stopped: " + e.getMessage());
+      if (!stopping)
+        System.err.println("lemurnn probe server: receiving stopped: " + e.getMessage());
     }
   }
 
-  /** Stops serving; a run being joined is finished first only if the caller waits for {@link #serve}. */
+  /**
+   * Stops serving; a run being joined is finished first only if the caller waits for
+   * {@link #serve}.
+   */
   @Override
   public synchronized void close() throws IOException {
     stopping = true;

@@ -26,10 +26,14 @@ class AfPacketBridgeTest {
   private static final String ID = Long.toString(ProcessHandle.current().pid() % 100_000);
   private static final String NS_A = "lemu-a" + ID, NS_B = "lemu-b" + ID;
   // veth names: at most 15 characters
-  private static final String IN_A = "lma" + ID, OUT_A = "lmA" + ID, IN_B = "lmb" + ID, OUT_B = "lmB" + ID;
+  private static final String IN_A = "lma" + ID,
+      OUT_A = "lmA" + ID,
+      IN_B = "lmb" + ID,
+      OUT_B = "lmB" + ID;
   private static final String IP_A = "10.199.0.1", IP_B = "10.199.0.2";
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @BeforeAll
   static void makeNamespaces() throws Exception {
@@ -43,12 +47,17 @@ class AfPacketBridgeTest {
       why = e.getMessage();
       removeNamespaces();
     }
-    assumeTrue(why == null, "skipped: cannot make network namespaces and veth pairs (needs root, iproute2, veth): " + why);
+    assumeTrue(
+        why == null,
+        "skipped: cannot make network namespaces and veth pairs (needs root, iproute2, veth): "
+            + why);
     String macA = join(NS_A, IN_A, OUT_A, IP_A);
     String macB = join(NS_B, IN_B, OUT_B, IP_B);
     // Static neighbours: no ARP crosses the bridge, so the logs hold exactly the test's datagrams.
-    NetworkNamespace.run("ip", "-n", NS_A, "neigh", "add", IP_B, "lladdr", macB, "dev", IN_A, "nud", "permanent");
-    NetworkNamespace.run("ip", "-n", NS_B, "neigh", "add", IP_A, "lladdr", macA, "dev", IN_B, "nud", "permanent");
+    NetworkNamespace.run(
+        "ip", "-n", NS_A, "neigh", "add", IP_B, "lladdr", macB, "dev", IN_A, "nud", "permanent");
+    NetworkNamespace.run(
+        "ip", "-n", NS_B, "neigh", "add", IP_A, "lladdr", macA, "dev", IN_B, "nud", "permanent");
   }
 
   /** Moves one end of a veth pair into the namespace with an address; returns that end's MAC. */
@@ -56,8 +65,10 @@ class AfPacketBridgeTest {
     NetworkNamespace.run("ip", "link", "set", inside, "netns", ns);
     // no IPv6: its neighbour discovery would add frames of its own to the logs
     Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + outside + "/disable_ipv6"), "1");
-    NetworkNamespace.inside(ns,
-        () -> Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + inside + "/disable_ipv6"), "1"));
+    NetworkNamespace.inside(
+        ns,
+        () ->
+            Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + inside + "/disable_ipv6"), "1"));
     NetworkNamespace.run("ip", "-n", ns, "addr", "add", ip + "/24", "dev", inside);
     NetworkNamespace.run("ip", "-n", ns, "link", "set", inside, "up");
     NetworkNamespace.run("ip", "link", "set", outside, "up");
@@ -75,30 +86,44 @@ class AfPacketBridgeTest {
     NetworkNamespace.tryRun("ip", "link", "del", OUT_B);
   }
 
-  /** As {@link UdpForwardTest}: exact drops and logs every run, the 1 ms timing by {@link Timing}'s rule. */
+  /**
+   * As {@link UdpForwardTest}: exact drops and logs every run, the 1 ms timing by {@link Timing}'s
+   * rule.
+   */
   @Test
   void udpCrossesTheBridgeWithTheModelsDelaysAndDrops() throws Exception {
-    List<Double> lateMs = Timing.retry(attempt -> {
-      Path logBase = dir.resolve("run" + attempt + "-");
-      DatagramChannel server =
-          NetworkNamespace.inside(NS_B, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_B, 0)));
-      DatagramChannel client =
-          NetworkNamespace.inside(NS_A, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_A, 0)));
-      Forwarder forwarder = Forwarder.start(AfPacketBridge.open(OUT_A, OUT_B), new FakePredictor(),
-          new FakePredictor(), EchoExchange.settings(logBase));
-      return EchoExchange.run(client, server, server.getLocalAddress(), forwarder, logBase);
-    }, EchoExchange::onTime);
-    assertThat(EchoExchange.onTime(lateMs)).as("95%% within 1 ms of the logged latency: %s", lateMs).isTrue();
+    List<Double> lateMs = Timing.retry(
+        attempt -> {
+          Path logBase = dir.resolve("run" + attempt + "-");
+          DatagramChannel server = NetworkNamespace.inside(
+              NS_B, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_B, 0)));
+          DatagramChannel client = NetworkNamespace.inside(
+              NS_A, () -> DatagramChannel.open().bind(new InetSocketAddress(IP_A, 0)));
+          Forwarder forwarder = Forwarder.start(
+              AfPacketBridge.open(OUT_A, OUT_B),
+              new FakePredictor(),
+              new FakePredictor(),
+              EchoExchange.settings(logBase));
+          return EchoExchange.run(client, server, server.getLocalAddress(), forwarder, logBase);
+        },
+        EchoExchange::onTime);
+    assertThat(EchoExchange.onTime(lateMs))
+        .as("95%% within 1 ms of the logged latency: %s", lateMs)
+        .isTrue();
   }
 
   @Test
   void pingCrossesTheBridge() throws Exception {
     FakePredictor never = new FakePredictor(0), neverBack = new FakePredictor(0);
-    Forwarder forwarder = Forwarder.start(AfPacketBridge.open(OUT_A, OUT_B), never, neverBack,
+    Forwarder forwarder = Forwarder.start(
+        AfPacketBridge.open(OUT_A, OUT_B),
+        never,
+        neverBack,
         EchoExchange.settings(dir.resolve("ping")));
     try {
       // as root, isReachable sends ICMP echo requests
-      boolean reached = NetworkNamespace.inside(NS_A, () -> InetAddress.getByName(IP_B).isReachable(2000));
+      boolean reached =
+          NetworkNamespace.inside(NS_A, () -> InetAddress.getByName(IP_B).isReachable(2000));
       assertThat(reached).as("ICMP echo through the bridge").isTrue();
     } finally {
       forwarder.stop();

@@ -1,6 +1,5 @@
 package org.lemurnn.emulate;
 
-import org.lemurnn.infer.DropRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
@@ -11,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lemurnn.infer.DropRule;
 import org.lemurnn.testkit.infer.FakePredictor;
 
 /** The pipeline with an in-memory port: FIFO release, overflow drops apart from model drops. */
@@ -44,7 +44,10 @@ class DirectionTest {
 
     @Override
     public boolean send(PacketSlot slot) {
-      sent.add(new Sent(slot.segment.get(java.lang.foreign.ValueLayout.JAVA_INT, 0), System.nanoTime(), slot.arrivalNs,
+      sent.add(new Sent(
+          slot.segment.get(java.lang.foreign.ValueLayout.JAVA_INT, 0),
+          System.nanoTime(),
+          slot.arrivalNs,
           slot.sendNs));
       return true;
     }
@@ -55,9 +58,19 @@ class DirectionTest {
     QueueSource source = new QueueSource();
     RecordingSink sink = new RecordingSink();
     try (Arena arena = Arena.ofShared()) {
-      // fake model at 8 Mbit/s: latency = 2 + 10 x KByte ms, so 1000 bytes wait 12 ms, 100 bytes 3 ms
-      Direction d = new Direction("test", source, sink, new LinkEmulator(new FakePredictor(), 8, 50, 0, DropRule.argmax(), 0), arena,
-          16, 64, null, 100_000, Direction.DEFAULT_YIELD_NS);
+      // fake model at 8 Mbit/s: latency = 2 + 10 x KByte ms, so 1000 bytes wait 12 ms, 100 bytes 3
+      // ms
+      Direction d = new Direction(
+          "test",
+          source,
+          sink,
+          new LinkEmulator(new FakePredictor(), 8, 50, 0, DropRule.argmax(), 0),
+          arena,
+          16,
+          64,
+          null,
+          100_000,
+          Direction.DEFAULT_YIELD_NS);
       d.start();
       source.packets.add(new int[] {0, 1000});
       source.packets.add(new int[] {1, 100});
@@ -65,7 +78,8 @@ class DirectionTest {
       source.packets.add(new int[] {3, -1});
       d.stop();
       assertThat(sink.sent).extracting(Sent::number).containsExactly(0, 1, 2);
-      assertThat(sink.sent).allSatisfy(s -> assertThat(s.atNs()).isGreaterThanOrEqualTo(s.sendNs()));
+      assertThat(sink.sent)
+          .allSatisfy(s -> assertThat(s.atNs()).isGreaterThanOrEqualTo(s.sendNs()));
       // packet 1's own time (arrival + 3 ms) comes about 9 ms before packet 0's, but it waits: FIFO
       Sent first = sink.sent.get(0), second = sink.sent.get(1);
       assertThat(second.arrivalNs() + 3_020_000).isLessThan(first.sendNs());
@@ -80,8 +94,17 @@ class DirectionTest {
     QueueSource source = new QueueSource();
     RecordingSink sink = new RecordingSink();
     try (Arena arena = Arena.ofShared()) {
-      Direction d = new Direction("test", source, sink, new LinkEmulator(new FakePredictor(), 8, 50, 0, DropRule.argmax(), 0), arena,
-          2, 64, null, 100_000, Direction.DEFAULT_YIELD_NS);
+      Direction d = new Direction(
+          "test",
+          source,
+          sink,
+          new LinkEmulator(new FakePredictor(), 8, 50, 0, DropRule.argmax(), 0),
+          arena,
+          2,
+          64,
+          null,
+          100_000,
+          Direction.DEFAULT_YIELD_NS);
       // packets of 9000 bytes wait 92 ms each, the ring holds 2, and 700 bytes is a model drop
       for (int i = 0; i < 6; i++) source.packets.add(new int[] {i, i == 3 ? 700 : 9000});
       source.packets.add(new int[] {6, -1});
@@ -124,16 +147,27 @@ class DirectionTest {
   void busyTxPausesOncePerMillisecondOnlyWhenAsked(long yieldNs) throws Exception {
     RecordingSink sink = new RecordingSink();
     try (Arena arena = Arena.ofShared()) {
-      Direction d = new Direction("test", new PacedSource(), sink, new LinkEmulator(new FakePredictor(), 8, 50, 0, DropRule.argmax(), 0), arena,
-          4096, 64, null, 100_000, yieldNs);
+      Direction d = new Direction(
+          "test",
+          new PacedSource(),
+          sink,
+          new LinkEmulator(new FakePredictor(), 8, 50, 0, DropRule.argmax(), 0),
+          arena,
+          4096,
+          64,
+          null,
+          100_000,
+          yieldNs);
       d.start();
       d.stop();
       assertThat(sink.sent).hasSize(PacedSource.PACKETS);
-      assertThat(sink.sent).allSatisfy(s -> assertThat(s.atNs()).isGreaterThanOrEqualTo(s.sendNs()));
+      assertThat(sink.sent)
+          .allSatisfy(s -> assertThat(s.atNs()).isGreaterThanOrEqualTo(s.sendNs()));
       if (yieldNs == 0) {
         assertThat(d.stats().txYields()).isZero();
       } else {
-        // at most one pause per ms of releases (about 100 ms, longer on a loaded machine); fewer when
+        // at most one pause per ms of releases (about 100 ms, longer on a loaded machine); fewer
+        // when
         // arrivals come in bursts and TX parks between them, but a busy TX must pause
         long releaseMs = (sink.sent.getLast().atNs() - sink.sent.getFirst().atNs()) / 1_000_000;
         assertThat(d.stats().txYields()).isBetween(10L, releaseMs + 2);
@@ -146,8 +180,17 @@ class DirectionTest {
   void realtimeSchedulingIsGrantedToRootAndOtherwiseExplained() throws Exception {
     QueueSource source = new QueueSource();
     try (Arena arena = Arena.ofShared()) {
-      Direction d = new Direction("test", source, new RecordingSink(), new LinkEmulator(new FakePredictor(), 8, 50, 0, DropRule.argmax(), 0),
-          arena, 2, 64, null, 100_000, Direction.DEFAULT_YIELD_NS);
+      Direction d = new Direction(
+          "test",
+          source,
+          new RecordingSink(),
+          new LinkEmulator(new FakePredictor(), 8, 50, 0, DropRule.argmax(), 0),
+          arena,
+          2,
+          64,
+          null,
+          100_000,
+          Direction.DEFAULT_YIELD_NS);
       d.start(10);
       source.packets.add(new int[] {0, -1});
       d.stop();

@@ -18,13 +18,14 @@ import org.lemurnn.testkit.infer.FakePredictor;
 
 /**
  * A real client and echo server talking through a running forwarder with {@link FakePredictor}s:
- * checks that each datagram and each echo is dropped or delayed exactly as the packet logs say,
- * and returns how late each one arrived against its logged latency. Both sides stamp with
+ * checks that each datagram and each echo is dropped or delayed exactly as the packet logs say, and
+ * returns how late each one arrived against its logged latency. Both sides stamp with
  * System.nanoTime in this JVM, so one-way delays are measured directly.
  */
 final class EchoExchange {
   static final int PACKETS = 120;
-  static final int HEADER_BYTES = 42; // Ethernet + IPv4 + UDP, what the model sees beside the payload
+  static final int HEADER_BYTES =
+      42; // Ethernet + IPv4 + UDP, what the model sees beside the payload
   static final double CAPACITY_MBPS = 8; // backlog KByte x 8 / 8 Mbit/s = latency in ms
 
   private EchoExchange() {}
@@ -50,15 +51,25 @@ final class EchoExchange {
    *
    * @return delay seen minus latency logged (ms) of every datagram and echo that arrived
    */
-  static List<Double> run(DatagramChannel client, DatagramChannel server, SocketAddress sendTo, Forwarder forwarder,
-      Path logBase) throws Exception {
-    Map<Integer, Long> serverDelayNs = new ConcurrentHashMap<>(); // A->B one-way delay by sequence number
+  static List<Double> run(
+      DatagramChannel client,
+      DatagramChannel server,
+      SocketAddress sendTo,
+      Forwarder forwarder,
+      Path logBase)
+      throws Exception {
+    Map<Integer, Long> serverDelayNs =
+        new ConcurrentHashMap<>(); // A->B one-way delay by sequence number
     Map<Integer, Long> clientDelayNs = new ConcurrentHashMap<>(); // B->A one-way delay
     Thread echo = Thread.ofPlatform().start(() -> echo(server, serverDelayNs));
     Thread replies = Thread.ofPlatform().start(() -> collect(client, clientDelayNs));
     ByteBuffer out = ByteBuffer.allocate(2000);
     for (int seq = 0; seq < PACKETS; seq++) {
-      out.clear().putInt(seq).putLong(System.nanoTime()).position(payloadBytes(seq)).flip();
+      out.clear()
+          .putInt(seq)
+          .putLong(System.nanoTime())
+          .position(payloadBytes(seq))
+          .flip();
       client.send(out, sendTo);
       Thread.sleep(1);
     }
@@ -84,7 +95,8 @@ final class EchoExchange {
       assertThat(serverDelayNs.containsKey(seq)).as("datagram %d arrived", seq).isEqualTo(!dropped);
       if (dropped) continue;
       double latencyMs = Double.parseDouble(row[4]);
-      assertThat(latencyMs).isCloseTo(FakePredictor.backlogKbyte(size) * 8 / CAPACITY_MBPS, offset(1e-4));
+      assertThat(latencyMs)
+          .isCloseTo(FakePredictor.backlogKbyte(size) * 8 / CAPACITY_MBPS, offset(1e-4));
       lateMs.add(serverDelayNs.get(seq) / 1e6 - latencyMs);
       // the echo of this datagram is the next line of the B->A log
       String[] back = bToA.get(echoed++);
@@ -96,13 +108,16 @@ final class EchoExchange {
     assertThat(bToA).hasSize(echoed);
     assertThat(forwarder.directions().get(0).stats().modelDrops()).isEqualTo(PACKETS - echoed);
     assertThat(forwarder.directions().get(0).stats().overflowDrops()).isZero();
-    assertThat(lateMs).as("never released before its time").allSatisfy(late -> assertThat(late).isPositive());
+    assertThat(lateMs)
+        .as("never released before its time")
+        .allSatisfy(late -> assertThat(late).isPositive());
     return lateMs;
   }
 
   /** Whether there were datagrams and 95% of them arrived within 1 ms of their logged latency. */
   static boolean onTime(List<Double> lateMs) {
-    return !lateMs.isEmpty() && lateMs.stream().filter(late -> late < 1.0).count() >= 0.95 * lateMs.size();
+    return !lateMs.isEmpty()
+        && lateMs.stream().filter(late -> late < 1.0).count() >= 0.95 * lateMs.size();
   }
 
   /** Echoes every datagram, recording its one-way delay and stamping the reply's send time. */

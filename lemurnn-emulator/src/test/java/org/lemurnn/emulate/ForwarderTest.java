@@ -13,9 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.InputException;
 import org.lemurnn.testkit.infer.FakePredictor;
 
-/** A forwarder that cannot start gives back what it took: the port, the log writers, the threads. */
+/**
+ * A forwarder that cannot start gives back what it took: the port, the log writers, the threads.
+ */
 class ForwarderTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void aLogThatCannotBeWrittenFailsTheStartAndReleasesThePort() throws Exception {
@@ -24,7 +27,8 @@ class ForwarderTest {
     InetSocketAddress listen = freeLoopbackPort();
     UdpRelay relay = UdpRelay.open(listen, freeLoopbackPort());
 
-    assertThatThrownBy(() -> Forwarder.start(relay, new FakePredictor(), new FakePredictor(), settings(1024, logBase)))
+    assertThatThrownBy(() -> Forwarder.start(
+            relay, new FakePredictor(), new FakePredictor(), settings(1024, logBase)))
         .isInstanceOf(InputException.class)
         .hasMessageContaining(logBase + "0.dat");
     assertBindable(listen);
@@ -37,10 +41,12 @@ class ForwarderTest {
     UdpRelay relay = UdpRelay.open(listen, freeLoopbackPort());
 
     // the logs are made before the directions, whose rings must be a power of two
-    assertThatThrownBy(() -> Forwarder.start(relay, new FakePredictor(), new FakePredictor(), settings(1000, logBase)))
+    assertThatThrownBy(() -> Forwarder.start(
+            relay, new FakePredictor(), new FakePredictor(), settings(1000, logBase)))
         .isInstanceOf(IllegalArgumentException.class);
     assertBindable(listen);
-    assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("log failed-start-"));
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(t -> t.getName().startsWith("log failed-start-"));
   }
 
   private static Forwarder.Settings settings(int ringPackets, String logBase) {
@@ -48,7 +54,8 @@ class ForwarderTest {
   }
 
   private static InetSocketAddress freeLoopbackPort() throws Exception {
-    try (DatagramChannel probe = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+    try (DatagramChannel probe =
+        DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       return (InetSocketAddress) probe.getLocalAddress();
     }
   }

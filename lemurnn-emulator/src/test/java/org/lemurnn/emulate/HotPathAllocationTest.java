@@ -1,6 +1,5 @@
 package org.lemurnn.emulate;
 
-import org.lemurnn.infer.DropRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
@@ -25,7 +25,8 @@ import org.lemurnn.model.RandomWeights;
  * object per packet would be 16 bytes or more per packet; the bound is one byte per packet.
  */
 class HotPathAllocationTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   /** Hands out numbered packets as the test releases them; never allocates. */
   static final class CountingSource implements PacketSource {
@@ -59,27 +60,46 @@ class HotPathAllocationTest {
     }
   }
 
-  /** An in-memory port (its costs are not the pipeline's), a real LSTM, the packet log and the histograms. */
+  /**
+   * An in-memory port (its costs are not the pipeline's), a real LSTM, the packet log and the
+   * histograms.
+   */
   @Test
   void rxAndTxAllocateNothingPerPacket() throws Exception {
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    ModelFile model = RandomWeights.of(new ModelSpec(CellType.LSTM, 2, 16, "bscq", "bd", UnitSystem.PHYSICAL, 1), 7);
+    ModelFile model = RandomWeights.of(
+        new ModelSpec(CellType.LSTM, 2, 16, "bscq", "bd", UnitSystem.PHYSICAL, 1), 7);
     CountingSource source = new CountingSource();
     CountingSink sink = new CountingSink();
     try (Arena arena = Arena.ofShared();
         PacketLog log = new PacketLog(dir.resolve("log0.dat"), 10, System.nanoTime(), 1 << 16)) {
-      Direction d = new Direction("alloc", source, sink, new LinkEmulator(Predictors.of(model), 1000, 50, 0, DropRule.argmax(), 0), arena,
-          1 << 16, 64, log, 100_000, Direction.DEFAULT_YIELD_NS);
+      Direction d = new Direction(
+          "alloc",
+          source,
+          sink,
+          new LinkEmulator(Predictors.of(model), 1000, 50, 0, DropRule.argmax(), 0),
+          arena,
+          1 << 16,
+          64,
+          log,
+          100_000,
+          Direction.DEFAULT_YIELD_NS);
       d.start();
       long[] before = pump(source, d, 50_000, threads);
       long[] after = pump(source, d, 150_000, threads);
       source.closed = true;
       d.stop();
       assertThat(d.stats().packets()).isEqualTo(150_000);
-      assertThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled())
-          .as("the JVM counts allocation per thread").isTrue();
-      assertThat(after[0] - before[0]).as("bytes RX allocated over 100,000 packets").isLessThan(100_000);
-      assertThat(after[1] - before[1]).as("bytes TX allocated over 100,000 packets").isLessThan(100_000);
+      assertThat(threads.isThreadAllocatedMemorySupported()
+              && threads.isThreadAllocatedMemoryEnabled())
+          .as("the JVM counts allocation per thread")
+          .isTrue();
+      assertThat(after[0] - before[0])
+          .as("bytes RX allocated over 100,000 packets")
+          .isLessThan(100_000);
+      assertThat(after[1] - before[1])
+          .as("bytes TX allocated over 100,000 packets")
+          .isLessThan(100_000);
     }
   }
 
@@ -91,12 +111,20 @@ class HotPathAllocationTest {
   @ValueSource(booleans = {false, true})
   void udpRelayAllocatesNothingPerDatagram(boolean replies) throws Exception {
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    ModelFile model = RandomWeights.of(new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", UnitSystem.PHYSICAL, 1), 7);
+    ModelFile model = RandomWeights.of(
+        new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", UnitSystem.PHYSICAL, 1), 7);
     var loopback = java.net.InetAddress.getLoopbackAddress();
-    try (var sink = java.nio.channels.DatagramChannel.open().bind(new java.net.InetSocketAddress(loopback, 0));
-        var client = java.nio.channels.DatagramChannel.open().bind(new java.net.InetSocketAddress(loopback, 0))) {
-      UdpRelay relay = UdpRelay.open(new java.net.InetSocketAddress(loopback, 0), (java.net.InetSocketAddress) sink.getLocalAddress());
-      Forwarder forwarder = Forwarder.start(relay, Predictors.of(model), Predictors.of(model),
+    try (var sink = java.nio.channels.DatagramChannel.open()
+            .bind(new java.net.InetSocketAddress(loopback, 0));
+        var client = java.nio.channels.DatagramChannel.open()
+            .bind(new java.net.InetSocketAddress(loopback, 0))) {
+      UdpRelay relay =
+          UdpRelay.open(new java.net.InetSocketAddress(loopback, 0), (java.net.InetSocketAddress)
+              sink.getLocalAddress());
+      Forwarder forwarder = Forwarder.start(
+          relay,
+          Predictors.of(model),
+          Predictors.of(model),
           new Forwarder.Settings(1000, 50, 0, 1 << 14, 100, null));
       // a failed assertion must still stop the forwarder: its RX and TX threads are not daemons and
       // would keep the test JVM alive
@@ -118,14 +146,18 @@ class HotPathAllocationTest {
           blast(from, to, buffer, d);
           long[] now = measure(threads, d);
           long datagrams = now[2] - before[2];
-          // a blast overflows the socket buffer now and then: what counts is that thousands got through
+          // a blast overflows the socket buffer now and then: what counts is that thousands got
+          // through
           assertThat(datagrams).as("datagrams forwarded in round %d", round).isGreaterThan(5_000);
           steady = now[0] - before[0] < datagrams && now[1] - before[1] < datagrams;
-          rounds.append(String.format("round %d: %d datagrams, RX %d bytes, TX %d bytes%n",
+          rounds.append(String.format(
+              "round %d: %d datagrams, RX %d bytes, TX %d bytes%n",
               round, datagrams, now[0] - before[0], now[1] - before[1]));
           before = now;
         }
-        assertThat(steady).as("a round with under a byte per datagram in RX and TX:%n%s", rounds).isTrue();
+        assertThat(steady)
+            .as("a round with under a byte per datagram in RX and TX:%n%s", rounds)
+            .isTrue();
       } finally {
         forwarder.stop();
       }
@@ -133,8 +165,12 @@ class HotPathAllocationTest {
   }
 
   /** Sends from the client until a datagram reaches the target; its source address. */
-  private static java.net.SocketAddress firstRelayed(java.nio.channels.DatagramChannel client, UdpRelay relay,
-      java.nio.channels.DatagramChannel target, java.nio.ByteBuffer buffer) throws Exception {
+  private static java.net.SocketAddress firstRelayed(
+      java.nio.channels.DatagramChannel client,
+      UdpRelay relay,
+      java.nio.channels.DatagramChannel target,
+      java.nio.ByteBuffer buffer)
+      throws Exception {
     target.configureBlocking(false);
     for (int i = 0; i < 500; i++) {
       // back to back: this random model drops whatever comes after a gap of milliseconds
@@ -146,30 +182,45 @@ class HotPathAllocationTest {
     throw new AssertionError("no datagram reached the target in 5 s");
   }
 
-  private static void blast(java.nio.channels.DatagramChannel from, java.net.SocketAddress to, java.nio.ByteBuffer buffer,
-      Direction d) throws Exception {
+  private static void blast(
+      java.nio.channels.DatagramChannel from,
+      java.net.SocketAddress to,
+      java.nio.ByteBuffer buffer,
+      Direction d)
+      throws Exception {
     for (int i = 0; i < 20_000; i++) {
       from.send(buffer.clear().limit(100 + i % 1000), to);
       if (i % 64 == 0) Thread.sleep(0, 100_000);
     }
     // wait until the forwarder is idle: some datagrams of the blast are lost in the socket buffer
-    for (long seen = -1; seen != d.stats().packets(); Thread.sleep(50)) seen = d.stats().packets();
+    for (long seen = -1; seen != d.stats().packets(); Thread.sleep(50))
+      seen = d.stats().packets();
     Thread.sleep(20);
   }
 
   /** RX's and TX's allocated bytes and the datagrams sent so far. */
   private static long[] measure(com.sun.management.ThreadMXBean threads, Direction d) {
-    return new long[] {threads.getThreadAllocatedBytes(d.threads().get(0).threadId()),
-        threads.getThreadAllocatedBytes(d.threads().get(1).threadId()), d.stats().sent()};
+    return new long[] {
+      threads.getThreadAllocatedBytes(d.threads().get(0).threadId()),
+      threads.getThreadAllocatedBytes(d.threads().get(1).threadId()),
+      d.stats().sent()
+    };
   }
 
-  /** Releases packets up to {@code total}, waits until TX has handled them, returns RX's and TX's allocated bytes. */
-  private static long[] pump(CountingSource source, Direction d, long total, com.sun.management.ThreadMXBean threads)
+  /**
+   * Releases packets up to {@code total}, waits until TX has handled them, returns RX's and TX's
+   * allocated bytes.
+   */
+  private static long[] pump(
+      CountingSource source, Direction d, long total, com.sun.management.ThreadMXBean threads)
       throws InterruptedException {
     source.released = total;
-    while (d.stats().sent() + d.stats().modelDrops() + d.stats().overflowDrops() < total) Thread.sleep(5);
+    while (d.stats().sent() + d.stats().modelDrops() + d.stats().overflowDrops() < total)
+      Thread.sleep(5);
     Thread.sleep(20); // both threads idle again
-    return new long[] {threads.getThreadAllocatedBytes(d.threads().get(0).threadId()),
-        threads.getThreadAllocatedBytes(d.threads().get(1).threadId())};
+    return new long[] {
+      threads.getThreadAllocatedBytes(d.threads().get(0).threadId()),
+      threads.getThreadAllocatedBytes(d.threads().get(1).threadId())
+    };
   }
 }

@@ -1,6 +1,5 @@
 package org.lemurnn.emulate;
 
-import org.lemurnn.infer.DropRule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
@@ -11,6 +10,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
+import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
@@ -50,10 +50,14 @@ class LinkEmulatorTest {
     }
   }
 
-  /** The gap fed to the model is the time since the previous packet, except that gaps over 30 s start afresh. */
+  /**
+   * The gap fed to the model is the time since the previous packet, except that gaps over 30 s
+   * start afresh.
+   */
   @Property(tries = 200)
   void gapsOverThirtySecondsResetTheModelAndCountAsZero(
-      @ForAll @Size(min = 1, max = 30) List<@LongRange(min = 0, max = 60_000_000_000L) Long> gapsNs) {
+      @ForAll @Size(min = 1, max = 30)
+          List<@LongRange(min = 0, max = 60_000_000_000L) Long> gapsNs) {
     Recorder model = new Recorder("t", UnitSystem.PHYSICAL, 1);
     LinkEmulator link = new LinkEmulator(model, 10, 50, 0, DropRule.argmax(), 0);
     long now = 1_000_000_000_000L;
@@ -117,7 +121,10 @@ class LinkEmulatorTest {
     assertThat(link.arriveAt(10, 100)).isTrue();
   }
 
-  /** Send and receive times come from one conversion, rounded: 1.0000007 ms is 1,000,001 ns, not 1,000,000. */
+  /**
+   * Send and receive times come from one conversion, rounded: 1.0000007 ms is 1,000,001 ns, not
+   * 1,000,000.
+   */
   @Test
   void latencyInNanosecondsIsRoundedNotTruncated() {
     Recorder model = new Recorder("s", UnitSystem.PHYSICAL, 1);

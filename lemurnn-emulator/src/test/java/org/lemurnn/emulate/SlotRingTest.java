@@ -10,9 +10,12 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 class SlotRingTest {
-  /** Any interleaving of claims and takes behaves like a bounded FIFO queue of the claimed values. */
+  /**
+   * Any interleaving of claims and takes behaves like a bounded FIFO queue of the claimed values.
+   */
   @Property(tries = 200)
-  void behavesLikeABoundedFifo(@ForAll @IntRange(min = 1, max = 4) int capacityLog2, @ForAll List<Boolean> claims) {
+  void behavesLikeABoundedFifo(
+      @ForAll @IntRange(min = 1, max = 4) int capacityLog2, @ForAll List<Boolean> claims) {
     try (Arena arena = Arena.ofConfined()) {
       SlotRing ring = new SlotRing(arena, 1 << capacityLog2, 64);
       ArrayDeque<Integer> model = new ArrayDeque<>();

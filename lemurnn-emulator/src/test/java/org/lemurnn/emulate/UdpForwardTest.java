@@ -14,7 +14,8 @@ import org.lemurnn.testkit.infer.FakePredictor;
 
 /** A real client and echo server on loopback, relayed through the UDP port. */
 class UdpForwardTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   /**
    * Every run must drop, log and never send early exactly as the model says; the 1 ms timing must
@@ -22,16 +23,21 @@ class UdpForwardTest {
    */
   @Test
   void delaysAndDropsEachDatagramAsTheModelSaysAndLogsEveryPacket() throws Exception {
-    List<Double> lateMs = Timing.retry(attempt -> relayOnce(dir.resolve("run" + attempt + "-")), EchoExchange::onTime);
-    assertThat(EchoExchange.onTime(lateMs)).as("95%% within 1 ms of the logged latency: %s", lateMs).isTrue();
+    List<Double> lateMs = Timing.retry(
+        attempt -> relayOnce(dir.resolve("run" + attempt + "-")), EchoExchange::onTime);
+    assertThat(EchoExchange.onTime(lateMs))
+        .as("95%% within 1 ms of the logged latency: %s", lateMs)
+        .isTrue();
   }
 
   private static List<Double> relayOnce(Path logBase) throws Exception {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     DatagramChannel server = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));
     DatagramChannel client = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));
-    UdpRelay relay = UdpRelay.open(new InetSocketAddress(loopback, 0), (InetSocketAddress) server.getLocalAddress());
-    Forwarder forwarder = Forwarder.start(relay, new FakePredictor(), new FakePredictor(), EchoExchange.settings(logBase));
+    UdpRelay relay = UdpRelay.open(
+        new InetSocketAddress(loopback, 0), (InetSocketAddress) server.getLocalAddress());
+    Forwarder forwarder = Forwarder.start(
+        relay, new FakePredictor(), new FakePredictor(), EchoExchange.settings(logBase));
     return EchoExchange.run(client, server, relay.listenAddress(), forwarder, logBase);
   }
 }

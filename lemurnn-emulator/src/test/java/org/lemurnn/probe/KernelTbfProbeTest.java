@@ -28,10 +28,15 @@ import org.lemurnn.traffic.TrafficKind;
 class KernelTbfProbeTest {
   private static final double C_MBPS = 8;
   private static final int Q_BYTES = 20_000, BURST_BYTES = 1600, MTU_FRAME = 1514;
-  /** The stack's own delay around the shaper (veth, softirq, socket): well under a millisecond on an idle host. */
+  /**
+   * The stack's own delay around the shaper (veth, softirq, socket): well under a millisecond on an
+   * idle host.
+   */
   private static final long STACK_NS = 2_000_000;
 
-  @TempDir static Path out;
+  @TempDir
+  static Path out;
+
   private static KernelLink link;
   private static ProbeServer server;
   private static ProbeClient client;
@@ -47,7 +52,9 @@ class KernelTbfProbeTest {
     } catch (Exception e) {
       why = e.getMessage();
     }
-    assumeTrue(why == null, "skipped: cannot build namespaces, veth and tbf (needs root, iproute2): " + why);
+    assumeTrue(
+        why == null,
+        "skipped: cannot build namespaces, veth and tbf (needs root, iproute2): " + why);
     InetSocketAddress at = new InetSocketAddress(link.receiverAddress(), 0);
     server = NetworkNamespace.inside(link.receiverNamespace(), () -> ProbeServer.open(at, out, 0));
     InetSocketAddress bound = server.address();
@@ -74,10 +81,13 @@ class KernelTbfProbeTest {
     }
   }
 
-  private static TraceRows probe(TrafficKind kind, double load, int minBytes, int maxBytes, int packets, long seed)
+  private static TraceRows probe(
+      TrafficKind kind, double load, int minBytes, int maxBytes, int packets, long seed)
       throws Exception {
-    ProbeSchedule schedule = ProbeSchedule.draw(kind, load * C_MBPS, minBytes, maxBytes, packets, seed);
-    ProbeClient.RunResult r = client.run(schedule, new TraceLink(C_MBPS, 0, Q_BYTES), 300, sent -> { });
+    ProbeSchedule schedule =
+        ProbeSchedule.draw(kind, load * C_MBPS, minBytes, maxBytes, packets, seed);
+    ProbeClient.RunResult r =
+        client.run(schedule, new TraceLink(C_MBPS, 0, Q_BYTES), 300, sent -> {});
     Path file = Path.of(r.file());
     assertThat(file.getFileName().toString()).matches("mgtrace_C8_L0_Q20000_[0-9]+_[0-9]+\\.csv");
     TraceRows rows = TraceFile.read(file);
@@ -96,17 +106,22 @@ class KernelTbfProbeTest {
       // bytes still queued ahead of packet j when it was sent: sent before it, delivered after
       long ahead = 0;
       for (int i = Math.max(0, j - 200); i < j; i++) {
-        if (!rows.dropped()[i] && rows.receiveNs()[i] > rows.transmitNs()[j]) ahead += rows.sizeBytes()[i];
+        if (!rows.dropped()[i] && rows.receiveNs()[i] > rows.transmitNs()[j])
+          ahead += rows.sizeBytes()[i];
       }
       if (rows.dropped()[j]) {
         drops++;
-        // tbf drops only a packet that does not fit behind the bytes queued (its limit, less a frame
+        // tbf drops only a packet that does not fit behind the bytes queued (its limit, less a
+        // frame
         // of slack: the packet in the bucket's hands is counted by tbf but may look delivered here)
-        assertThat(ahead + rows.sizeBytes()[j]).as("backlog at drop %d", j + 1).isGreaterThan(Q_BYTES - 2 * MTU_FRAME);
+        assertThat(ahead + rows.sizeBytes()[j])
+            .as("backlog at drop %d", j + 1)
+            .isGreaterThan(Q_BYTES - 2 * MTU_FRAME);
       } else {
         long latency = rows.latencyNs()[j];
         // no faster than the bucket: the bytes ahead and its own, less one burst, at C
-        double floor = (ahead + rows.sizeBytes()[j] - BURST_BYTES - MTU_FRAME) * nsPerByte - 200_000;
+        double floor =
+            (ahead + rows.sizeBytes()[j] - BURST_BYTES - MTU_FRAME) * nsPerByte - 200_000;
         assertThat((double) latency).as("latency of %d", j + 1).isGreaterThanOrEqualTo(floor);
       }
     }
@@ -115,7 +130,9 @@ class KernelTbfProbeTest {
     // the queue's drain time, a frame in the bucket's hands and the stack
     double drainMs = (Q_BYTES + MTU_FRAME) * nsPerByte / 1e6 + STACK_NS / 1e6;
     assertThat(s.p99LatencyMs()).isLessThanOrEqualTo(drainMs);
-    assertThat(s.meanLatencyMs()).as("a mostly full queue").isGreaterThan(0.3 * Q_BYTES * nsPerByte / 1e6);
+    assertThat(s.meanLatencyMs())
+        .as("a mostly full queue")
+        .isGreaterThan(0.3 * Q_BYTES * nsPerByte / 1e6);
     assertTokenBucket(rows);
   }
 
@@ -125,7 +142,8 @@ class KernelTbfProbeTest {
     // 1,000-byte frames, so each finds the tokens it needs and passes at once
     TraceRows rows = probe(TrafficKind.CBR, 0.5, 1000, 1000, 600, 12);
     assertThat(rows.dropped()).doesNotContain(true);
-    assertThat(TraceSummary.of(rows).p99LatencyMs()).isLessThan((MTU_FRAME * 8e3 / C_MBPS + STACK_NS) / 1e6);
+    assertThat(TraceSummary.of(rows).p99LatencyMs())
+        .isLessThan((MTU_FRAME * 8e3 / C_MBPS + STACK_NS) / 1e6);
     assertTokenBucket(rows);
   }
 
@@ -134,18 +152,29 @@ class KernelTbfProbeTest {
    * the receive stamps may bunch by the stack's delay, so the stretch gets {@link #STACK_NS} more.
    */
   private static void assertTokenBucket(TraceRows rows) {
-    long[] rx = java.util.stream.IntStream.range(0, rows.length()).filter(i -> !rows.dropped()[i])
-        .mapToLong(i -> rows.receiveNs()[i]).toArray();
-    int[] size = java.util.stream.IntStream.range(0, rows.length()).filter(i -> !rows.dropped()[i])
-        .map(i -> rows.sizeBytes()[i]).toArray();
-    Integer[] order = java.util.stream.IntStream.range(0, rx.length).boxed().sorted((a, b) -> Long.compare(rx[a], rx[b]))
+    long[] rx = java.util.stream.IntStream.range(0, rows.length())
+        .filter(i -> !rows.dropped()[i])
+        .mapToLong(i -> rows.receiveNs()[i])
+        .toArray();
+    int[] size = java.util.stream.IntStream.range(0, rows.length())
+        .filter(i -> !rows.dropped()[i])
+        .map(i -> rows.sizeBytes()[i])
+        .toArray();
+    Integer[] order = java.util.stream.IntStream.range(0, rx.length)
+        .boxed()
+        .sorted((a, b) -> Long.compare(rx[a], rx[b]))
         .toArray(Integer[]::new);
     for (int a = 0; a < order.length; a++) {
       long bytes = 0;
       for (int b = a; b < order.length && b < a + 100; b++) {
         bytes += size[order[b]];
-        double allowed = BURST_BYTES + MTU_FRAME + (rx[order[b]] - rx[order[a]] + STACK_NS) * C_MBPS / 8e3 + size[order[a]];
-        assertThat((double) bytes).as("bytes delivered from packet %d to %d", a, b).isLessThanOrEqualTo(allowed + 200);
+        double allowed = BURST_BYTES
+            + MTU_FRAME
+            + (rx[order[b]] - rx[order[a]] + STACK_NS) * C_MBPS / 8e3
+            + size[order[a]];
+        assertThat((double) bytes)
+            .as("bytes delivered from packet %d to %d", a, b)
+            .isLessThanOrEqualTo(allowed + 200);
       }
     }
   }

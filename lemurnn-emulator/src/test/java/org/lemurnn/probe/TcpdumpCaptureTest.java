@@ -25,44 +25,57 @@ import org.lemurnn.traffic.TrafficKind;
  * tbf link (the router rewrites TTL and checksums), one in microseconds, one in nanoseconds, while
  * probe measures the same packets. Both ways must tell the same story: the same packets lost, the
  * same latencies to within the difference of their clocks' reading points (tens of microseconds,
- * milliseconds for the rare probe whose sender was preempted between reading the clock and sending).
+ * milliseconds for the rare probe whose sender was preempted between reading the clock and
+ * sending).
  */
 class TcpdumpCaptureTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void tcpdumpCapturesGiveTheProbesOwnTrace() throws Exception {
-    assumeTrue(new ProcessBuilder("sh", "-c", "command -v tcpdump").start().waitFor() == 0,
+    assumeTrue(
+        new ProcessBuilder("sh", "-c", "command -v tcpdump").start().waitFor() == 0,
         "skipped: no tcpdump (./test installs it as root: apt-get install tcpdump)");
     KernelLink link;
     try {
       link = KernelLink.create("c" + ProcessHandle.current().pid() % 100_000, true);
     } catch (Exception e) {
-      assumeTrue(false, "skipped: cannot build namespaces and veth (needs root, iproute2): " + e.getMessage());
+      assumeTrue(
+          false,
+          "skipped: cannot build namespaces and veth (needs root, iproute2): " + e.getMessage());
       return;
     }
     try (link) {
       link.shape(8, 12_000, 1600, 0);
       Path sent = dir.resolve("sent.pcap"), received = dir.resolve("received.pcapng");
-      Process sentCapture = tcpdump(link.senderNamespace(), link.senderInterface(), sent, "--time-stamp-precision=micro");
-      Process receivedCapture = tcpdump(link.receiverNamespace(), link.receiverInterface(), received,
+      Process sentCapture = tcpdump(
+          link.senderNamespace(), link.senderInterface(), sent, "--time-stamp-precision=micro");
+      Process receivedCapture = tcpdump(
+          link.receiverNamespace(),
+          link.receiverInterface(),
+          received,
           "--time-stamp-precision=nano");
       Path probeOut = dir.resolve("probe");
       InetSocketAddress at = new InetSocketAddress(link.receiverAddress(), 0);
       TraceRows probed;
-      try (ProbeServer server = NetworkNamespace.inside(link.receiverNamespace(), () -> ProbeServer.open(at, probeOut, 0))) {
+      try (ProbeServer server = NetworkNamespace.inside(
+          link.receiverNamespace(), () -> ProbeServer.open(at, probeOut, 0))) {
         InetSocketAddress bound = server.address();
         Thread serving = Thread.ofPlatform().start(() -> {
           try {
-            server.serve(true, line -> { });
+            server.serve(true, line -> {});
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
         });
-        try (ProbeClient client = NetworkNamespace.inside(link.senderNamespace(), () -> ProbeClient.connect(bound))) {
+        try (ProbeClient client =
+            NetworkNamespace.inside(link.senderNamespace(), () -> ProbeClient.connect(bound))) {
           client.realtime(50); // best effort: without root the sender runs ordinary
-          ProbeSchedule schedule = ProbeSchedule.draw(TrafficKind.EXPONENTIAL, 12, 60, 1400, 800, 5);
-          probed = TraceFile.read(Path.of(client.run(schedule, null, 300, n -> { }).file()));
+          ProbeSchedule schedule =
+              ProbeSchedule.draw(TrafficKind.EXPONENTIAL, 12, 60, 1400, 800, 5);
+          probed =
+              TraceFile.read(Path.of(client.run(schedule, null, 300, n -> {}).file()));
         }
         serving.join(5000);
       } finally {
@@ -70,14 +83,18 @@ class TcpdumpCaptureTest {
         stop(receivedCapture);
       }
 
-      List<CaptureTraces.Written> files = CaptureTraces.write(sent, received, dir.resolve("pcap"), new TraceLink(8, 0, 12000), 4);
+      List<CaptureTraces.Written> files =
+          CaptureTraces.write(sent, received, dir.resolve("pcap"), new TraceLink(8, 0, 12000), 4);
       assertThat(files).hasSize(1);
       TraceRows captured = TraceFile.read(files.get(0).file());
       assertThat(captured.length()).isEqualTo(probed.length());
       assertThat(captured.dropped()).as("the same packets lost").isEqualTo(probed.dropped());
       assertThat(captured.sizeBytes()).isEqualTo(probed.sizeBytes());
-      assertThat(java.util.stream.IntStream.range(0, probed.length()).filter(i -> probed.dropped()[i]).count())
-          .as("12 Mbit/s into 8 overflows a 12 KB queue").isPositive();
+      assertThat(java.util.stream.IntStream.range(0, probed.length())
+              .filter(i -> probed.dropped()[i])
+              .count())
+          .as("12 Mbit/s into 8 overflows a 12 KB queue")
+          .isPositive();
       // the probe reads its clock just before the send system call, tcpdump stamps the frame on the
       // wire: a sender preempted in between (a busy host) puts them apart by that long, rarely
       long[] txApart = new long[probed.length()], latencyApart = new long[probed.length()];
@@ -88,20 +105,42 @@ class TcpdumpCaptureTest {
       java.util.Arrays.sort(txApart);
       java.util.Arrays.sort(latencyApart);
       int p99 = (int) (0.99 * probed.length());
-      assertThat(txApart[probed.length() / 2]).as("median send-time difference, ns").isLessThan(200_000);
-      assertThat(latencyApart[probed.length() / 2]).as("median latency difference, ns").isLessThan(200_000);
+      assertThat(txApart[probed.length() / 2])
+          .as("median send-time difference, ns")
+          .isLessThan(200_000);
+      assertThat(latencyApart[probed.length() / 2])
+          .as("median latency difference, ns")
+          .isLessThan(200_000);
       assertThat(latencyApart[p99]).as("p99 latency difference, ns").isLessThan(2_000_000);
-      assertThat(latencyApart[probed.length() - 1]).as("largest latency difference, ns").isLessThan(20_000_000);
+      assertThat(latencyApart[probed.length() - 1])
+          .as("largest latency difference, ns")
+          .isLessThan(20_000_000);
     }
   }
 
   /** Starts tcpdump on an interface inside a namespace; returns once it listens. */
-  private static Process tcpdump(String ns, String dev, Path file, String precision) throws Exception {
-    Process p = new ProcessBuilder("ip", "netns", "exec", ns, "tcpdump", "-i", dev, "-w", file.toString(), "-U",
-        "--immediate-mode", precision, "udp").redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+  private static Process tcpdump(String ns, String dev, Path file, String precision)
+      throws Exception {
+    Process p = new ProcessBuilder(
+            "ip",
+            "netns",
+            "exec",
+            ns,
+            "tcpdump",
+            "-i",
+            dev,
+            "-w",
+            file.toString(),
+            "-U",
+            "--immediate-mode",
+            precision,
+            "udp")
+        .redirectErrorStream(true)
+        .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line;
-    while ((line = out.readLine()) != null && !line.contains("listening on")) { }
+    while ((line = out.readLine()) != null && !line.contains("listening on")) {}
     assertThat(line).as("tcpdump on " + dev + " started").isNotNull();
     Thread.ofPlatform().daemon().start(() -> {
       try {

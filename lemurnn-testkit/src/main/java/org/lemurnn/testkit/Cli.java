@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 public record Cli(int exitCode, String out, String err) {
   private static final String MAIN = "org.lemurnn.cli.Main";
 
-  /** Runs {@code lemurnn args...} ({@code org.lemurnn.cli.Main.run}); one at a time, as it swaps System.out. */
+  /**
+   * Runs {@code lemurnn args...} ({@code org.lemurnn.cli.Main.run}); one at a time, as it swaps
+   * System.out.
+   */
   public static synchronized Cli run(String... args) {
     MethodHandle main = main();
     PrintStream oldOut = System.out, oldErr = System.err;
@@ -20,7 +23,8 @@ public record Cli(int exitCode, String out, String err) {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = (int) main.invokeExact(args);
-      return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Cli(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {
@@ -32,16 +36,19 @@ public record Cli(int exitCode, String out, String err) {
   }
 
   /**
-   * Main looked up by name: the test kit sits below lemurnn-cli in the build (every module's tests use
-   * it), so a compile dependency on the CLI would be a cycle. Only lemurnn-cli's tests run commands.
+   * Main looked up by name: the test kit sits below lemurnn-cli in the build (every module's tests
+   * use it), so a compile dependency on the CLI would be a cycle. Only lemurnn-cli's tests run
+   * commands.
    */
   private static MethodHandle main() {
     try {
-      return MethodHandles.publicLookup().findStatic(Class.forName(MAIN), "run",
-          MethodType.methodType(int.class, String[].class));
+      return MethodHandles.publicLookup()
+          .findStatic(Class.forName(MAIN), "run", MethodType.methodType(int.class, String[].class));
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("Cli.run needs " + MAIN + ".run(String...) on the test class path "
-          + "(lemurnn-cli's tests): " + e, e);
+      throw new IllegalStateException(
+          "Cli.run needs " + MAIN + ".run(String...) on the test class path "
+              + "(lemurnn-cli's tests): " + e,
+          e);
     }
   }
 }

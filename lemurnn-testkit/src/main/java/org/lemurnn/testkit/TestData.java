@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * The reference files the tests read, in the repository's {@code testdata/} folder (its README says
- * where each came from). Every test reaches them through here, so a missing file fails with its name
- * and how to restore it instead of a NoSuchFileException deep inside a test.
+ * where each came from). Every test reaches them through here, so a missing file fails with its
+ * name and how to restore it instead of a NoSuchFileException deep inside a test.
  */
 public final class TestData {
   /** The folder, relative to the project root. */
@@ -27,14 +27,18 @@ public final class TestData {
       throw new IllegalArgumentException(relative + " is outside " + FOLDER + "/");
     }
     if (!Files.exists(file)) {
-      throw new IllegalStateException("test data " + FOLDER + "/" + relative + " is missing (looked for " + file
-          + "): restore it with 'git checkout -- " + FOLDER + "', or copy it unmodified from shared/reference/ and "
-          + "add it to " + FOLDER + "/README.md");
+      throw new IllegalStateException(
+          "test data " + FOLDER + "/" + relative + " is missing (looked for " + file
+              + "): restore it with 'git checkout -- " + FOLDER
+              + "', or copy it unmodified from shared/reference/ and "
+              + "add it to " + FOLDER + "/README.md");
     }
     return file;
   }
 
-  /** The nearest folder at or above the working directory (a module's, under Maven) holding mvnw. */
+  /**
+   * The nearest folder at or above the working directory (a module's, under Maven) holding mvnw.
+   */
   static Path projectRoot() {
     Path start = Path.of("").toAbsolutePath();
     for (Path dir = start; dir != null; dir = dir.getParent()) {

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 class CliTest {
   @Test
   void withoutTheCliOnTheClassPathItSaysWhatIsMissing() {
-    assertThatThrownBy(() -> Cli.run("--help")).isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("Cli.run needs org.lemurnn.cli.Main.run(String...) on the test class path");
+    assertThatThrownBy(() -> Cli.run("--help"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith(
+            "Cli.run needs org.lemurnn.cli.Main.run(String...) on the test class path");
   }
 }

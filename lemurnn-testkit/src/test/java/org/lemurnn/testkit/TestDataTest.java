@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 class TestDataTest {
   @Test
   void findsTheRepositorysDataFromAModuleDirectory() {
-    assertThat(TestData.path("README.md")).isAbsolute().isRegularFile()
+    assertThat(TestData.path("README.md"))
+        .isAbsolute()
+        .isRegularFile()
         .isEqualTo(TestData.projectRoot().resolve("testdata/README.md"));
     assertThat(TestData.path("traces")).isDirectory();
   }
@@ -26,7 +28,8 @@ class TestDataTest {
   @Test
   void aPathOutsideTheFolderIsRefused() {
     assertThat(Files.exists(TestData.projectRoot().resolve("pom.xml"))).isTrue();
-    assertThatThrownBy(() -> TestData.path("../pom.xml")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> TestData.path("../pom.xml"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("../pom.xml is outside testdata/");
   }
 
@@ -39,7 +42,9 @@ class TestDataTest {
         String name = f.getFileName().toString();
         if (name.equals("README.md")) continue;
         String folder = TestData.path("").relativize(f.getParent()).toString();
-        assertThat(readme).as("README mentions %s or its folder", f).containsAnyOf(name, folder + "/");
+        assertThat(readme)
+            .as("README mentions %s or its folder", f)
+            .containsAnyOf(name, folder + "/");
       }
     }
   }

@@ -11,10 +11,12 @@ class TimingTest {
   @Test
   void stopsAtTheFirstRunOnTime() throws Exception {
     List<Integer> runs = new ArrayList<>();
-    int result = Timing.retry(attempt -> {
-      runs.add(attempt);
-      return attempt;
-    }, attempt -> attempt == 2);
+    int result = Timing.retry(
+        attempt -> {
+          runs.add(attempt);
+          return attempt;
+        },
+        attempt -> attempt == 2);
     assertThat(result).isEqualTo(2);
     assertThat(runs).containsExactly(0, 1, 2);
   }
@@ -22,10 +24,12 @@ class TimingTest {
   @Test
   void givesUpAfterTheRuleNumberOfRunsWithTheLastResult() throws Exception {
     List<Integer> runs = new ArrayList<>();
-    int result = Timing.retry(attempt -> {
-      runs.add(attempt);
-      return attempt;
-    }, attempt -> false);
+    int result = Timing.retry(
+        attempt -> {
+          runs.add(attempt);
+          return attempt;
+        },
+        attempt -> false);
     assertThat(runs).hasSize(Timing.TRIES);
     assertThat(result).isEqualTo(Timing.TRIES - 1);
   }
@@ -33,10 +37,14 @@ class TimingTest {
   @Test
   void aFailureInsideARunIsNotRetried() {
     List<Integer> runs = new ArrayList<>();
-    assertThatThrownBy(() -> Timing.retry(attempt -> {
-      runs.add(attempt);
-      throw new AssertionError("datagram 3 was not dropped");
-    }, r -> true)).isInstanceOf(AssertionError.class).hasMessage("datagram 3 was not dropped");
+    assertThatThrownBy(() -> Timing.retry(
+            attempt -> {
+              runs.add(attempt);
+              throw new AssertionError("datagram 3 was not dropped");
+            },
+            r -> true))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("datagram 3 was not dropped");
     assertThat(runs).containsExactly(0);
   }
 }

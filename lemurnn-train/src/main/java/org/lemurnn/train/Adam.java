@@ -67,6 +67,7 @@ public final class Adam {
   public void restore(Map<String, Tensor> state, long step) {
     this.step = step;
     mean.forEach((name, a) -> LinkModel.fill(a, state.get("adam.mean." + name).data()));
-    variance.forEach((name, a) -> LinkModel.fill(a, state.get("adam.variance." + name).data()));
+    variance.forEach(
+        (name, a) -> LinkModel.fill(a, state.get("adam.variance." + name).data()));
   }
 }

@@ -27,18 +27,22 @@ public final class Evaluation {
 
   /**
    * Predictions {@code [count][steps][3]} of a model ({@code weights} by state_dict name) on a set,
-   * without dropout: the recurrent core runs in batches through {@code core} (the trainer's, on every
-   * core; held equal to the DJL block by RecurrentCoreTest and EvaluationTest), the Linear head here.
-   * Batched, the core's matrix products run several times faster than a sequence at a time.
+   * without dropout: the recurrent core runs in batches through {@code core} (the trainer's, on
+   * every core; held equal to the DJL block by RecurrentCoreTest and EvaluationTest), the Linear
+   * head here. Batched, the core's matrix products run several times faster than a sequence at a
+   * time.
    */
-  public static float[][][] predict(RecurrentCore core, Map<String, Tensor> weights, SequenceSet set, int batchSize) {
+  public static float[][][] predict(
+      RecurrentCore core, Map<String, Tensor> weights, SequenceSet set, int batchSize) {
     core.setWeights(weights);
-    float[] headWeight = weights.get("fc.weight").data(), headBias = weights.get("fc.bias").data();
+    float[] headWeight = weights.get("fc.weight").data(),
+        headBias = weights.get("fc.bias").data();
     int hidden = headWeight.length / LinkModel.OUTPUTS, rowLength = set.steps() * set.features();
     float[][][] out = new float[set.count()][set.steps()][LinkModel.OUTPUTS];
     for (int from = 0; from < set.count(); from += batchSize) {
       int to = Math.min(set.count(), from + batchSize);
-      float[] y = core.forward(Arrays.copyOfRange(set.x(), from * rowLength, to * rowLength), to - from, set.steps());
+      float[] y = core.forward(
+          Arrays.copyOfRange(set.x(), from * rowLength, to * rowLength), to - from, set.steps());
       for (int s = from; s < to; s++) {
         for (int t = 0; t < set.steps(); t++) {
           int at = ((s - from) * set.steps() + t) * hidden;
@@ -53,13 +57,15 @@ public final class Evaluation {
    * Per-sequence means of every {@link Metric} (drops by argmax), with {@code ads} also ADS at each
    * radius. With {@code perTraffic} and several traffic types, each again per type.
    */
-  public static SetMetrics metrics(SequenceSet set, float[][][] predicted, boolean ads, boolean perTraffic) {
+  public static SetMetrics metrics(
+      SequenceSet set, float[][][] predicted, boolean ads, boolean perTraffic) {
     int n = set.count();
     Map<Metric, double[]> perSequence = new EnumMap<>(Metric.class);
     for (Metric m : Metric.values()) perSequence.put(m, new double[n]);
     double[][] adsPerSequence = new double[ads ? AdditiveDropSimilarity.RADII.length : 0][n];
     for (int s = 0; s < n; s++) {
-      float[] trueBacklog = set.sequence(set.backlog(), s), trueDrops = set.sequence(set.drops(), s);
+      float[] trueBacklog = set.sequence(set.backlog(), s),
+          trueDrops = set.sequence(set.drops(), s);
       float[] predBacklog = new float[set.steps()], predDrops = new float[set.steps()];
       double crossEntropy = 0;
       for (int t = 0; t < set.steps(); t++) {
@@ -78,8 +84,10 @@ public final class Evaluation {
       perSequence.get(Metric.DROPRATE)[s] = DropMetrics.dropCountError(trueDrops, predDrops);
       perSequence.get(Metric.WASSERSTEIN)[s] = DropMetrics.wasserstein(trueDrops, predDrops);
       perSequence.get(Metric.ENERGY)[s] = DropMetrics.energy(trueDrops, predDrops);
-      perSequence.get(Metric.EARTHMOVER)[s] = DropMetrics.symmetricEarthmover(trueDrops, predDrops, 1, true);
-      perSequence.get(Metric.DROP_ACCURACY)[s] = DropMetrics.dropMatchAccuracy(trueDrops, predDrops);
+      perSequence.get(Metric.EARTHMOVER)[s] =
+          DropMetrics.symmetricEarthmover(trueDrops, predDrops, 1, true);
+      perSequence.get(Metric.DROP_ACCURACY)[s] =
+          DropMetrics.dropMatchAccuracy(trueDrops, predDrops);
       if (ads) {
         double[] byRadius = AdditiveDropSimilarity.adsAtRadii(trueDrops, predDrops);
         for (int r = 0; r < byRadius.length; r++) adsPerSequence[r][s] = byRadius[r];
@@ -97,7 +105,8 @@ public final class Evaluation {
   }
 
   /** The means over the sequences of traffic {@code only} (null: all). */
-  private static SetMetrics means(Map<Metric, double[]> perSequence, double[][] ads, String[] traffic, String only) {
+  private static SetMetrics means(
+      Map<Metric, double[]> perSequence, double[][] ads, String[] traffic, String only) {
     Map<Metric, Double> means = new EnumMap<>(Metric.class);
     perSequence.forEach((metric, values) -> means.put(metric, mean(values, traffic, only)));
     double[] adsMeans = new double[ads.length];

@@ -25,8 +25,8 @@ import org.lemurnn.train.model.LinkModel;
 
 /**
  * The training math of one run: the model, its best copy, Adam, and the encoded sets. An epoch
- * trains over every training set (shuffled, seeded by the torch seed and the epoch so that a resumed
- * run repeats it exactly), then the run validates and tests through {@link Evaluation}.
+ * trains over every training set (shuffled, seeded by the torch seed and the epoch so that a
+ * resumed run repeats it exactly), then the run validates and tests through {@link Evaluation}.
  */
 public final class Trainer implements AutoCloseable {
   private final TrainConfig config;
@@ -42,8 +42,10 @@ public final class Trainer implements AutoCloseable {
 
   public Trainer(TrainConfig config, DataSets data) {
     this.config = config;
-    // libtorch, left with the head and the loss, keeps one thread: its worker threads spin and slowed
-    // these small steps down whenever the cores were shared (a setting of the process, the same for all)
+    // libtorch, left with the head and the loss, keeps one thread: its worker threads spin and
+    // slowed
+    // these small steps down whenever the cores were shared (a setting of the process, the same for
+    // all)
     Engine.getInstance(); // loads libtorch first
     ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
     this.manager = NDManager.newBaseManager();
@@ -90,7 +92,8 @@ public final class Trainer implements AutoCloseable {
   /** Batches in one epoch, over every training set. */
   public int batchesPerEpoch() {
     int batches = 0;
-    for (SequenceSet set : train) batches += (set.count() + config.batchSize() - 1) / config.batchSize();
+    for (SequenceSet set : train)
+      batches += (set.count() + config.batchSize() - 1) / config.batchSize();
     return batches;
   }
 
@@ -115,9 +118,14 @@ public final class Trainer implements AutoCloseable {
             SequenceSet.gather(set.x(), set.steps() * set.features(), order, from, to),
             SequenceSet.gather(set.backlog(), set.steps(), order, from, to),
             SequenceSet.gather(set.drops(), set.steps(), order, from, to),
-            set.scored() == null ? null : SequenceSet.gather(set.scored(), set.steps(), order, from, to),
-            to - from, set.steps(),
-            gradients == null ? null : line -> gradients.accept(epoch + "\t" + index + "\t" + line));
+            set.scored() == null
+                ? null
+                : SequenceSet.gather(set.scored(), set.steps(), order, from, to),
+            to - from,
+            set.steps(),
+            gradients == null
+                ? null
+                : line -> gradients.accept(epoch + "\t" + index + "\t" + line));
         int n = to - from;
         batchLoss.terms().forEach((k, v) -> sums.merge(k, v * n, Double::sum));
         lossSum += batchLoss.loss() * n;
@@ -133,16 +141,22 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * One optimisation step on a batch of {@code batch} sequences of {@code steps} packets; returns
-   * the loss and its terms. {@code scored} (0 or 1 per step, null: all) leaves burn-in steps
-   * out of the loss. Public for the training-step benchmark.
+   * the loss and its terms. {@code scored} (0 or 1 per step, null: all) leaves burn-in steps out of
+   * the loss. Public for the training-step benchmark.
    *
    * <p>The recurrent core runs in Java; its output enters DJL as a leaf that needs a gradient, DJL
-   * runs dropout, the head and the loss and back-propagates to that leaf and the head's weights, the
-   * core turns the leaf's gradient into its weights' gradients, and a second backward pass of
-   * {@code sum(weight * gradient)} over the core's weights hands those to libtorch, so that Adam and
-   * the checkpoints see one set of gradients as if autograd had made them all.
+   * runs dropout, the head and the loss and back-propagates to that leaf and the head's weights,
+   * the core turns the leaf's gradient into its weights' gradients, and a second backward pass of
+   * {@code sum(weight * gradient)} over the core's weights hands those to libtorch, so that Adam
+   * and the checkpoints see one set of gradients as if autograd had made them all.
    */
-  public TrainLoss step(float[] x, float[] backlog, float[] drops, float[] scored, int batch, int steps,
+  public TrainLoss step(
+      float[] x,
+      float[] backlog,
+      float[] drops,
+      float[] scored,
+      int batch,
+      int steps,
       Consumer<String> gradients) {
     Map<String, Double> values = new LinkedHashMap<>();
     double loss;
@@ -150,15 +164,23 @@ public final class Trainer implements AutoCloseable {
     core.setWeights(model.tensors());
     float[] coreOutput = core.forward(x, batch, steps);
     try (NDScope scope = new NDScope()) {
-      NDArray y = manager.create(coreOutput, new Shape(batch, steps, config.spec().hidden()));
+      NDArray y =
+          manager.create(coreOutput, new Shape(batch, steps, config.spec().hidden()));
       y.setRequiresGradient(true);
       NDArray trueBacklog = manager.create(backlog, new Shape(batch, steps));
       NDArray trueDrops = manager.create(drops, new Shape(batch, steps));
       NDArray mask = scored == null ? null : manager.create(scored, new Shape(batch, steps));
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray out = model.head(store, y, true);
-        Objective.Terms terms = config.objective().trainingLoss(
-            out.get(":, :, 0"), out.get(":, :, 1:3"), trueBacklog, trueDrops, mask, config.dropMasking());
+        Objective.Terms terms = config
+            .objective()
+            .trainingLoss(
+                out.get(":, :, 0"),
+                out.get(":, :, 1:3"),
+                trueBacklog,
+                trueDrops,
+                mask,
+                config.dropMasking());
         collector.backward(terms.total());
         terms.parts().forEach((k, v) -> values.put(k, (double) v.getFloat()));
         loss = terms.total().getFloat();
@@ -166,7 +188,9 @@ public final class Trainer implements AutoCloseable {
         NDArray handOver = null;
         for (String name : core.parameterNames()) {
           NDArray weight = parameters.get(name).getArray();
-          NDArray term = weight.mul(manager.create(coreGradients.get(name), weight.getShape())).sum();
+          NDArray term = weight
+              .mul(manager.create(coreGradients.get(name), weight.getShape()))
+              .sum();
           handOver = handOver == null ? term : handOver.add(term);
         }
         collector.backward(handOver);
@@ -181,17 +205,24 @@ public final class Trainer implements AutoCloseable {
     StringBuilder line = new StringBuilder();
     for (Parameter p : model.stateDict().values()) {
       if (!line.isEmpty()) line.append('\t');
-      line.append(String.format(java.util.Locale.ROOT, "%.6g", p.getArray().getGradient().norm().getFloat()));
+      line.append(String.format(
+          java.util.Locale.ROOT, "%.6g", p.getArray().getGradient().norm().getFloat()));
     }
     return line.toString();
   }
 
   /** Metrics of the current model on the validation set. */
   public SetMetrics validate() {
-    return Evaluation.metrics(val, Evaluation.predict(core, model.tensors(), val, config.batchSize()), config.computeAds(), false);
+    return Evaluation.metrics(
+        val,
+        Evaluation.predict(core, model.tensors(), val, config.batchSize()),
+        config.computeAds(),
+        false);
   }
 
-  /** Test-set metrics, per traffic type too, of {@link #testPredictions} (which the run also plots). */
+  /**
+   * Test-set metrics, per traffic type too, of {@link #testPredictions} (which the run also plots).
+   */
   public SetMetrics testMetrics(float[][][] predictions) {
     return Evaluation.metrics(test, predictions, config.computeAds(), true);
   }
@@ -207,7 +238,11 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** Restores a run: current and best weights, Adam moments and step. */
-  public void restore(Map<String, Tensor> current, Map<String, Tensor> bestWeights, Map<String, Tensor> adamState, long adamStep) {
+  public void restore(
+      Map<String, Tensor> current,
+      Map<String, Tensor> bestWeights,
+      Map<String, Tensor> adamState,
+      long adamStep) {
     model.load(current);
     best.load(bestWeights);
     adam.restore(adamState, adamStep);

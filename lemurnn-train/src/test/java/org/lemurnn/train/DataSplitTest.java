@@ -12,7 +12,9 @@ import org.lemurnn.data.DataSets;
 import org.lemurnn.data.LoaderSet;
 import org.lemurnn.trace.LinkSample;
 
-/** The original trained and picked models on its test tensors; ours trains on training data only. */
+/**
+ * The original trained and picked models on its test tensors; ours trains on training data only.
+ */
 class DataSplitTest {
   @Test
   void trainLoadersCarryTrainingDataAndTheSetsAreDisjoint() {
@@ -20,10 +22,16 @@ class DataSplitTest {
     // label every sample with the set it came from, then see what the trainer made of them
     DataSets labelled = new DataSets(
         List.of(new LoaderSet(16, label(generated.train().getFirst().samples(), "train"))),
-        label(generated.val(), "val"), label(generated.test(), "test"), generated.units(), generated.normScale(),
-        generated.dataType(), List.of());
-    try (Trainer trainer = new Trainer(TrainerTest.config(org.lemurnn.model.CellType.RELU_RNN,
-        org.lemurnn.train.loss.Objective.DEFAULT), labelled)) {
+        label(generated.val(), "val"),
+        label(generated.test(), "test"),
+        generated.units(),
+        generated.normScale(),
+        generated.dataType(),
+        List.of());
+    try (Trainer trainer = new Trainer(
+        TrainerTest.config(
+            org.lemurnn.model.CellType.RELU_RNN, org.lemurnn.train.loss.Objective.DEFAULT),
+        labelled)) {
       assertThat(trainer.trainSets()).hasSize(1);
       assertThat(trainer.trainSets().getFirst().traffic()).hasSize(96).containsOnly("train");
       assertThat(trainer.valSet().traffic()).hasSize(40).containsOnly("val");
@@ -32,7 +40,10 @@ class DataSplitTest {
       Set<List<Float>> train = sequences(trainer.trainSets().getFirst());
       Set<List<Float>> val = sequences(trainer.valSet());
       Set<List<Float>> test = sequences(trainer.testSet());
-      assertThat(train).hasSize(96).doesNotContainAnyElementsOf(val).doesNotContainAnyElementsOf(test);
+      assertThat(train)
+          .hasSize(96)
+          .doesNotContainAnyElementsOf(val)
+          .doesNotContainAnyElementsOf(test);
       assertThat(val).hasSize(40).doesNotContainAnyElementsOf(test);
     }
   }
@@ -40,8 +51,17 @@ class DataSplitTest {
   private static List<LinkSample> label(List<LinkSample> samples, String set) {
     List<LinkSample> out = new ArrayList<>();
     for (LinkSample s : samples) {
-      out.add(new LinkSample(s.units(), s.link(), set, s.capacity(), s.queueLimit(), s.interPacketTime(), s.size(),
-          s.backlog(), s.latency(), s.dropped()));
+      out.add(new LinkSample(
+          s.units(),
+          s.link(),
+          set,
+          s.capacity(),
+          s.queueLimit(),
+          s.interPacketTime(),
+          s.size(),
+          s.backlog(),
+          s.latency(),
+          s.dropped()));
     }
     return out;
   }

@@ -22,11 +22,18 @@ class EvaluationTest {
   void predictionsEqualTheDjlModel(CellType cell, int layers, int hidden, int batchSize) {
     ModelSpec spec = new ModelSpec(cell, layers, hidden, "bscq", "bd", UnitSystem.ABSTRACT, 1000.0);
     SequenceSet set = SequenceSet.of(TrainerTest.data(8, 16, 16, 7, 21).test(), spec);
-    try (NDManager manager = NDManager.newBaseManager(); RecurrentCore core = new RecurrentCore(spec, 2)) {
+    try (NDManager manager = NDManager.newBaseManager();
+        RecurrentCore core = new RecurrentCore(spec, 2)) {
       LinkModel model = LinkModel.create(spec, 0.0, manager, 3);
       float[][][] predicted = Evaluation.predict(core, model.tensors(), set, batchSize);
-      float[] expected = model.forward(new ParameterStore(manager, false),
-          new NDList(manager.create(set.x(), new Shape(set.count(), set.steps(), set.features()))), false).head().toFloatArray();
+      float[] expected = model
+          .forward(
+              new ParameterStore(manager, false),
+              new NDList(
+                  manager.create(set.x(), new Shape(set.count(), set.steps(), set.features()))),
+              false)
+          .head()
+          .toFloatArray();
       float[] actual = new float[expected.length];
       int at = 0;
       for (float[][] sequence : predicted) {
@@ -37,7 +44,9 @@ class EvaluationTest {
       }
       assertThat(at).isEqualTo(expected.length);
       for (int i = 0; i < expected.length; i++) {
-        assertThat(actual[i]).as("output %d", i).isCloseTo(expected[i], within(1e-4f * Math.max(1, Math.abs(expected[i]))));
+        assertThat(actual[i])
+            .as("output %d", i)
+            .isCloseTo(expected[i], within(1e-4f * Math.max(1, Math.abs(expected[i]))));
       }
     }
   }

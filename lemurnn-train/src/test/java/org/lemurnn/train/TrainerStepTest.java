@@ -21,16 +21,32 @@ import org.lemurnn.train.model.LinkModel;
  */
 class TrainerStepTest {
   @ParameterizedTest(name = "{0} {1}x{2} {3}")
-  @CsvSource({"RELU_RNN,1,8,DEFAULT", "LSTM,2,16,EARTHMOVER", "GRU,2,8,ENERGY", "RELU_LSTM,2,8,DEFAULT"})
-  void threeStepsEqualAutogradOverTheWholeModel(CellType cell, int layers, int hidden, Objective objective) {
+  @CsvSource({
+    "RELU_RNN,1,8,DEFAULT",
+    "LSTM,2,16,EARTHMOVER",
+    "GRU,2,8,ENERGY",
+    "RELU_LSTM,2,8,DEFAULT"
+  })
+  void threeStepsEqualAutogradOverTheWholeModel(
+      CellType cell, int layers, int hidden, Objective objective) {
     ModelSpec spec = new ModelSpec(cell, layers, hidden, "bscq", "bd", UnitSystem.ABSTRACT, 1000.0);
-    TrainConfig config = new TrainConfig(spec, 0.0, 0.01, 16, objective, false, false, 5, Runtime.getRuntime().availableProcessors());
+    TrainConfig config = new TrainConfig(
+        spec,
+        0.0,
+        0.01,
+        16,
+        objective,
+        false,
+        false,
+        5,
+        Runtime.getRuntime().availableProcessors());
     try (Trainer trainer = new Trainer(config, TrainerTest.data(4, 48, 16, 16, 24));
         NDManager manager = NDManager.newBaseManager()) {
       SequenceSet set = trainer.trainSets().getFirst();
       LinkModel reference = LinkModel.create(spec, 0.0, manager, 99);
       reference.load(trainer.model().tensors());
-      AutogradStep libtorch = new AutogradStep(reference, objective, config.learningRate(), manager);
+      AutogradStep libtorch =
+          new AutogradStep(reference, objective, config.learningRate(), manager);
       int batch = 16, steps = set.steps();
       for (int k = 0; k < 3; k++) {
         int[] order = new int[set.count()];
@@ -41,12 +57,14 @@ class TrainerStepTest {
 
         TrainLoss ours = trainer.step(x, backlog, drops, null, batch, steps, null);
         double expectedLoss = libtorch.step(x, backlog, drops, batch, steps);
-        assertThat(ours.loss()).isCloseTo(expectedLoss, within(1e-4 * Math.max(1, Math.abs(expectedLoss))));
+        assertThat(ours.loss())
+            .isCloseTo(expectedLoss, within(1e-4 * Math.max(1, Math.abs(expectedLoss))));
       }
       Map<String, Tensor> expected = reference.tensors();
       trainer.model().tensors().forEach((name, tensor) -> {
         float[] a = tensor.data(), e = expected.get(name).data();
-        for (int i = 0; i < a.length; i++) assertThat(a[i]).as("%s[%d]", name, i).isCloseTo(e[i], within(1e-4f));
+        for (int i = 0; i < a.length; i++)
+          assertThat(a[i]).as("%s[%d]", name, i).isCloseTo(e[i], within(1e-4f));
       });
     }
   }

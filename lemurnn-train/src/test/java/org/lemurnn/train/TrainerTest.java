@@ -14,17 +14,27 @@ import org.lemurnn.train.loss.Objective;
 
 class TrainerTest {
   static TrainConfig config(CellType cell, Objective objective) {
-    return new TrainConfig(new ModelSpec(cell, 1, 8, "bscq", "bd", UnitSystem.ABSTRACT, 1000.0),
-        0.0, 0.01, 16, objective, false, false, 1, Runtime.getRuntime().availableProcessors());
+    return new TrainConfig(
+        new ModelSpec(cell, 1, 8, "bscq", "bd", UnitSystem.ABSTRACT, 1000.0),
+        0.0,
+        0.01,
+        16,
+        objective,
+        false,
+        false,
+        1,
+        Runtime.getRuntime().availableProcessors());
   }
 
   static DataSets data(long seed, int train, int val, int test, int steps) {
-    return SyntheticData.generate(DataSpec.defaults().withSizes(steps, train, val, test).withSeed(seed, false));
+    return SyntheticData.generate(
+        DataSpec.defaults().withSizes(steps, train, val, test).withSeed(seed, false));
   }
 
   @Test
   void lossFallsOnALearnableLink() {
-    try (Trainer trainer = new Trainer(config(CellType.RELU_RNN, Objective.DEFAULT), data(3, 128, 32, 32, 32))) {
+    try (Trainer trainer =
+        new Trainer(config(CellType.RELU_RNN, Objective.DEFAULT), data(3, 128, 32, 32, 32))) {
       double before = trainer.validate().get(Metric.BACKLOG_L1);
       TrainLoss first = trainer.trainEpoch(0, i -> {}, null);
       TrainLoss last = first;

@@ -14,9 +14,10 @@ import java.util.Set;
 /**
  * A restricted reader of the pickles PyTorch writes for state dicts and TorchScript modules
  * (protocol 2, and the few protocol 4 framing opcodes). It builds plain data (maps, lists, strings,
- * numbers) and never calls anything: the only globals it accepts are the handful a state dict needs,
- * each mapped to a fixed Java meaning; any other global is refused. Python's own pickle would run
- * arbitrary code from a hostile file, and no Java library reads torch pickles without libtorch.
+ * numbers) and never calls anything: the only globals it accepts are the handful a state dict
+ * needs, each mapped to a fixed Java meaning; any other global is refused. Python's own pickle
+ * would run arbitrary code from a hostile file, and no Java library reads torch pickles without
+ * libtorch.
  */
 final class Pickle {
   /** A storage the pickle refers to by persistent id: zip entry {@code data/<key>}. */
@@ -37,8 +38,16 @@ final class Pickle {
 
   private static final Object MARK = new Object();
   private static final Set<String> STORAGES = Set.of(
-      "FloatStorage", "DoubleStorage", "HalfStorage", "BFloat16Storage", "LongStorage", "IntStorage",
-      "ShortStorage", "CharStorage", "ByteStorage", "BoolStorage");
+      "FloatStorage",
+      "DoubleStorage",
+      "HalfStorage",
+      "BFloat16Storage",
+      "LongStorage",
+      "IntStorage",
+      "ShortStorage",
+      "CharStorage",
+      "ByteStorage",
+      "BoolStorage");
 
   private final ByteBuffer in;
   private final List<Object> stack = new ArrayList<>();
@@ -68,7 +77,8 @@ final class Pickle {
         case 0x80 -> in.get(); // PROTO
         case 0x95 -> in.getLong(); // FRAME
         case '.' -> {
-          if (stack.size() != 1) throw new PickleException("malformed pickle: " + stack.size() + " values at STOP");
+          if (stack.size() != 1)
+            throw new PickleException("malformed pickle: " + stack.size() + " values at STOP");
           return stack.get(0);
         }
         case '(' -> stack.add(MARK);
@@ -82,7 +92,9 @@ final class Pickle {
         case 'M' -> stack.add((long) (in.getShort() & 0xffff));
         case 'J' -> stack.add((long) in.getInt());
         case 0x8a -> stack.add(long1(in.get() & 0xff));
-        case 'G' -> stack.add(Double.longBitsToDouble(Long.reverseBytes(in.getLong()))); // BINFLOAT is big-endian
+        case 'G' ->
+          stack.add(
+              Double.longBitsToDouble(Long.reverseBytes(in.getLong()))); // BINFLOAT is big-endian
         case 'X' -> stack.add(utf8(length(in.getInt())));
         case 0x8c -> stack.add(utf8(length(in.get() & 0xff)));
         case 'C' -> stack.add(bytes(length(in.get() & 0xff)));
@@ -117,7 +129,8 @@ final class Pickle {
             m.forEach(o.attributes()::put);
           } else if (!(target instanceof Map<?, ?> && state instanceof Map<?, ?>)) {
             // a state dict's OrderedDict gets its _metadata (module versions) this way: not needed
-            throw new PickleException("BUILD is only accepted on TorchScript modules and dicts, with a dict state");
+            throw new PickleException(
+                "BUILD is only accepted on TorchScript modules and dicts, with a dict state");
           }
         }
         case 's' -> {
@@ -137,8 +150,10 @@ final class Pickle {
           List<Object> items = popMark();
           list(top()).addAll(items);
         }
-        default -> throw new PickleException(String.format(
-            "unsupported pickle opcode 0x%02x at byte %d: not a PyTorch state dict or TorchScript module", op, at));
+        default ->
+          throw new PickleException(String.format(
+              "unsupported pickle opcode 0x%02x at byte %d: not a PyTorch state dict or TorchScript module",
+              op, at));
       }
     }
   }
@@ -151,23 +166,29 @@ final class Pickle {
       default -> module.startsWith("__torch__.") || module.equals("__torch__");
     };
     if (!accepted) {
-      throw new PickleException("refuses pickle global '" + module + "." + name
-          + "': a model file needs only tensors, storages and ordered dicts (is it really a PyTorch model?)");
+      throw new PickleException(
+          "refuses pickle global '" + module + "." + name
+              + "': a model file needs only tensors, storages and ordered dicts (is it really a PyTorch model?)");
     }
     return new Global(module, name);
   }
 
   private Object persistent(Object id) {
     // torch: ('storage', <storage type>, key, location, number of elements)
-    if (id instanceof List<?> t && t.size() == 5 && "storage".equals(t.get(0)) && t.get(1) instanceof Global type
+    if (id instanceof List<?> t
+        && t.size() == 5
+        && "storage".equals(t.get(0))
+        && t.get(1) instanceof Global type
         && type.module().equals("torch")) {
       return new StorageRef(String.valueOf(t.get(2)), type.name(), (Long) t.get(4));
     }
-    throw new PickleException("unexpected persistent id " + id + ": only torch storages are accepted");
+    throw new PickleException(
+        "unexpected persistent id " + id + ": only torch storages are accepted");
   }
 
   private Object reduce(Object callable, List<?> args) {
-    if (!(callable instanceof Global g)) throw new PickleException("REDUCE on a non-global " + callable);
+    if (!(callable instanceof Global g))
+      throw new PickleException("REDUCE on a non-global " + callable);
     return switch (g.qualified()) {
       case "collections.OrderedDict" -> {
         if (!args.isEmpty()) throw new PickleException("OrderedDict with arguments");
@@ -180,7 +201,8 @@ final class Pickle {
         yield new TensorRef(s, (Long) args.get(1), longs(args.get(2)), longs(args.get(3)));
       }
       case "torch._utils._rebuild_parameter" -> {
-        if (args.isEmpty() || !(args.get(0) instanceof TensorRef t)) throw new PickleException("_rebuild_parameter without a tensor");
+        if (args.isEmpty() || !(args.get(0) instanceof TensorRef t))
+          throw new PickleException("_rebuild_parameter without a tensor");
         yield t;
       }
       default -> throw new PickleException("refuses to call '" + g.qualified() + "'");
@@ -202,7 +224,8 @@ final class Pickle {
   }
 
   private long long1(int n) {
-    if (n > 8) throw new PickleException("integer of " + n + " bytes is too large for a model file");
+    if (n > 8)
+      throw new PickleException("integer of " + n + " bytes is too large for a model file");
     long v = 0;
     for (int i = 0; i < n; i++) v |= (long) (in.get() & 0xff) << (8 * i);
     if (n > 0 && n < 8 && (v & (1L << (8 * n - 1))) != 0) v -= 1L << (8 * n); // two's complement
@@ -211,7 +234,8 @@ final class Pickle {
 
   private int length(long n) {
     if (n < 0 || n > in.remaining()) {
-      throw new PickleException("length " + n + " at byte " + in.position() + " runs past the end of the pickle");
+      throw new PickleException(
+          "length " + n + " at byte " + in.position() + " runs past the end of the pickle");
     }
     return (int) n;
   }
@@ -236,12 +260,14 @@ final class Pickle {
   }
 
   private static int memoIndex(int index) {
-    if (index < 0 || index > 1 << 20) throw new PickleException("memo index " + index + " out of range");
+    if (index < 0 || index > 1 << 20)
+      throw new PickleException("memo index " + index + " out of range");
     return index;
   }
 
   private Object memoGet(int index) {
-    if (!memo.containsKey(index)) throw new PickleException("pickle refers to unknown memo entry " + index);
+    if (!memo.containsKey(index))
+      throw new PickleException("pickle refers to unknown memo entry " + index);
     return memo.get(index);
   }
 
@@ -274,13 +300,15 @@ final class Pickle {
   @SuppressWarnings("unchecked")
   private static Map<Object, Object> map(Object o) {
     if (o instanceof Map<?, ?> m) return (Map<Object, Object>) m;
-    throw new PickleException("SETITEM on a " + (o == null ? "None" : o.getClass().getSimpleName()));
+    throw new PickleException(
+        "SETITEM on a " + (o == null ? "None" : o.getClass().getSimpleName()));
   }
 
   @SuppressWarnings("unchecked")
   private static List<Object> list(Object o) {
     if (o instanceof ArrayList<?> l) return (List<Object>) l;
-    throw new PickleException("APPEND on a " + (o == null ? "None" : o.getClass().getSimpleName()));
+    throw new PickleException(
+        "APPEND on a " + (o == null ? "None" : o.getClass().getSimpleName()));
   }
 
   /** What the reader refuses; {@link TorchModels} adds the file name. */

@@ -24,9 +24,9 @@ import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.Tensor;
 
 /**
- * Reads the original project's model files without libtorch: TorchScript archives ({@code .pt})
- * and {@code torch.save} state files ({@code modelstate-N.json}, a zip despite the name). Both are
- * zips holding a pickle ({@code data.pkl}, read by {@link Pickle}) and raw little-endian storages
+ * Reads the original project's model files without libtorch: TorchScript archives ({@code .pt}) and
+ * {@code torch.save} state files ({@code modelstate-N.json}, a zip despite the name). Both are zips
+ * holding a pickle ({@code data.pkl}, read by {@link Pickle}) and raw little-endian storages
  * ({@code data/<key>}). Type, layers and hidden size come from the weight shapes; what the weights
  * cannot tell (ReLU or tanh, inputs, units, normalisation) from the TorchScript code or the run's
  * {@code *-properties.json} beside the file.
@@ -36,7 +36,10 @@ public final class TorchModels {
   static final long MAX_ENTRY_BYTES = 64L << 20;
   /** Largest tensor accepted, in elements. */
   static final long MAX_TENSOR_ELEMENTS = 1L << 24;
-  /** Deepest module nesting accepted: real models nest two or three levels; a memo cycle nests forever. */
+  /**
+   * Deepest module nesting accepted: real models nest two or three levels; a memo cycle nests
+   * forever.
+   */
   static final int MAX_NESTING = 16;
   /** The original's property files are a few KByte. */
   static final long MAX_PROPERTIES_BYTES = 1 << 20;
@@ -51,7 +54,11 @@ public final class TorchModels {
   public static boolean isTorchFile(Path file) {
     try (InputStream in = Files.newInputStream(InputFiles.regularFile(file, "a model file"))) {
       byte[] magic = in.readNBytes(4);
-      return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+      return magic.length == 4
+          && magic[0] == 'P'
+          && magic[1] == 'K'
+          && magic[2] == 3
+          && magic[3] == 4;
     } catch (IOException e) {
       throw InputException.in(file, "cannot read a model file: " + InputFiles.reason(e));
     }
@@ -60,9 +67,9 @@ public final class TorchModels {
   /**
    * Imports a model.
    *
-   * @param units the unit convention the model was trained in; null to take it from {@code
-   *     dataset-properties.json} beside the file (synthetic data means {@code abstract}), which fails
-   *     when it cannot tell
+   * @param units the unit convention the model was trained in; null to take it from
+   *     {@code dataset-properties.json} beside the file (synthetic data means {@code abstract}),
+   *     which fails when it cannot tell
    */
   public static ModelFile read(Path file, UnitSystem units) {
     Archive archive = Archive.read(file);
@@ -80,16 +87,22 @@ public final class TorchModels {
   }
 
   private static Object stateDict(Object root) {
-    if (root instanceof Map<?, ?> m && m.get("state_dict") instanceof Map<?, ?> sd) return sd; // torch.save checkpoint
+    if (root instanceof Map<?, ?> m && m.get("state_dict") instanceof Map<?, ?> sd)
+      return sd; // torch.save checkpoint
     return root; // a bare state dict, or a TorchScript module
   }
 
-  private static void collectTensors(Path file, Object node, String prefix, int depth, Map<String, Pickle.TensorRef> out) {
-    Map<?, ?> children = node instanceof Pickle.ScriptObject o ? o.attributes() : node instanceof Map<?, ?> m ? m : null;
+  private static void collectTensors(
+      Path file, Object node, String prefix, int depth, Map<String, Pickle.TensorRef> out) {
+    Map<?, ?> children = node instanceof Pickle.ScriptObject o
+        ? o.attributes()
+        : node instanceof Map<?, ?> m ? m : null;
     if (children == null) return;
     if (depth > MAX_NESTING) {
-      throw InputException.in(file, "nests modules deeper than " + MAX_NESTING + " levels (a cycle?) at '" + prefix
-          + "': not a lemurnn model");
+      throw InputException.in(
+          file,
+          "nests modules deeper than " + MAX_NESTING + " levels (a cycle?) at '" + prefix
+              + "': not a lemurnn model");
     }
     for (Map.Entry<?, ?> e : children.entrySet()) {
       String name = prefix + e.getKey();
@@ -98,28 +111,35 @@ public final class TorchModels {
     }
   }
 
-  private static ModelFile model(Path file, Map<String, Tensor> tensors, String code, UnitSystem units) {
+  private static ModelFile model(
+      Path file, Map<String, Tensor> tensors, String code, UnitSystem units) {
     String prefix = null;
     int layers = 0;
     for (String name : tensors.keySet()) {
       Matcher m = WEIGHT_IH.matcher(name);
       if (m.matches()) {
         if (prefix != null && !prefix.equals(m.group(1))) {
-          throw InputException.in(file, "has two recurrent cores (" + prefix + ", " + m.group(1) + "): not a lemurnn model");
+          throw InputException.in(
+              file,
+              "has two recurrent cores (" + prefix + ", " + m.group(1) + "): not a lemurnn model");
         }
         prefix = m.group(1);
         layers = Math.max(layers, Integer.parseInt(m.group(2)) + 1);
       }
     }
     if (prefix == null) {
-      throw InputException.in(file, "has no recurrent weights (*.weight_ih_l0) among " + tensors.keySet()
-          + ": not a lemurnn model");
+      throw InputException.in(
+          file,
+          "has no recurrent weights (*.weight_ih_l0) among " + tensors.keySet()
+              + ": not a lemurnn model");
     }
     Tensor ih0 = find(file, tensors, prefix + ".weight_ih_l0");
     Tensor hh0 = find(file, tensors, prefix + ".weight_hh_l0");
     if (ih0.rank() != 2 || hh0.rank() != 2 || hh0.dim(1) == 0 || hh0.dim(0) % hh0.dim(1) != 0) {
-      throw InputException.in(file, "recurrent weights of shapes " + java.util.Arrays.toString(ih0.shape()) + " and "
-          + java.util.Arrays.toString(hh0.shape()) + " are not those of an RNN, GRU or LSTM");
+      throw InputException.in(
+          file,
+          "recurrent weights of shapes " + java.util.Arrays.toString(ih0.shape()) + " and "
+              + java.util.Arrays.toString(hh0.shape()) + " are not those of an RNN, GRU or LSTM");
     }
     int hidden = hh0.dim(1);
     Properties props = Properties.beside(file);
@@ -127,17 +147,27 @@ public final class TorchModels {
       case 1 -> rnnType(file, code, props);
       case 3 -> CellType.GRU;
       case 4 -> lstmType(file, code);
-      default -> throw InputException.in(file, "weight_hh_l0 has " + hh0.dim(0) + " rows for hidden size " + hidden
-          + ": not 1, 3 or 4 gates");
+      default ->
+        throw InputException.in(
+            file,
+            "weight_hh_l0 has " + hh0.dim(0) + " rows for hidden size " + hidden
+                + ": not 1, 3 or 4 gates");
     };
     int inputs = ih0.dim(1);
     String inputStr = props.inputStr(inputs);
-    ModelSpec spec = new ModelSpec(cell, layers, hidden, inputStr, props.outputStr(),
-        units != null ? units : props.units(), props.normScale());
+    ModelSpec spec = new ModelSpec(
+        cell,
+        layers,
+        hidden,
+        inputStr,
+        props.outputStr(),
+        units != null ? units : props.units(),
+        props.normScale());
     Map<String, Tensor> named = new LinkedHashMap<>();
     for (int l = 0; l < layers; l++) {
       for (String name : spec.recurrentNames(l)) {
-        // the file's core sits under its own module name (prefix); the part after the dot is the same
+        // the file's core sits under its own module name (prefix); the part after the dot is the
+        // same
         named.put(name, find(file, tensors, prefix + name.substring(name.indexOf('.'))));
       }
     }
@@ -152,58 +182,74 @@ public final class TorchModels {
     return switch (props.nonlinearity()) {
       case "relu" -> CellType.RELU_RNN;
       case "tanh" -> CellType.TANH_RNN;
-      case null, default -> throw InputException.in(file, "is an RNN, but neither TorchScript code nor a "
-          + "model-properties.json beside it says whether it uses relu or tanh: import the .pt file of the run");
+      case null, default ->
+        throw InputException.in(
+            file,
+            "is an RNN, but neither TorchScript code nor a "
+                + "model-properties.json beside it says whether it uses relu or tanh: import the .pt file of the run");
     };
   }
 
   private static CellType lstmType(Path file, String code) {
-    // nn.LSTM traces to torch.lstm; the original's ReLU-LSTM is a hand-written cell. A state file has no
+    // nn.LSTM traces to torch.lstm; the original's ReLU-LSTM is a hand-written cell. A state file
+    // has no
     // code: it is the ReLU-LSTM only when its run directory says so.
     if (code.contains("torch.lstm(")) return CellType.LSTM;
     if (!code.isEmpty() && code.contains("relu")) return CellType.RELU_LSTM;
     Path dir = file.toAbsolutePath().getParent();
-    return dir != null && dir.getFileName() != null && dir.getFileName().toString().contains(CellType.RELU_LSTM.originalName())
-        ? CellType.RELU_LSTM : CellType.LSTM;
+    return dir != null
+            && dir.getFileName() != null
+            && dir.getFileName().toString().contains(CellType.RELU_LSTM.originalName())
+        ? CellType.RELU_LSTM
+        : CellType.LSTM;
   }
 
   private static Tensor find(Path file, Map<String, Tensor> tensors, String name) {
     Tensor t = tensors.get(name);
-    if (t == null) throw InputException.in(file, "has no tensor " + name + " (it has " + tensors.keySet() + ")");
+    if (t == null)
+      throw InputException.in(file, "has no tensor " + name + " (it has " + tensors.keySet() + ")");
     return t;
   }
 
   /** The zip's entries that matter: the pickle, the storages, the TorchScript code. */
   private record Archive(Path file, byte[] pickle, Map<String, byte[]> storages, String code) {
     static Archive read(Path file) {
-      try (ZipFile zip = new ZipFile(InputFiles.regularFile(file, "a PyTorch model file").toFile())) {
+      try (ZipFile zip =
+          new ZipFile(InputFiles.regularFile(file, "a PyTorch model file").toFile())) {
         byte[] pickle = null;
         Map<String, byte[]> storages = new LinkedHashMap<>();
         StringBuilder code = new StringBuilder();
         for (ZipEntry e : java.util.Collections.list(zip.entries())) {
           String name = e.getName();
           int slash = name.indexOf('/');
-          String inner = slash < 0 ? name : name.substring(slash + 1); // entries sit under one top folder
+          String inner =
+              slash < 0 ? name : name.substring(slash + 1); // entries sit under one top folder
           if (inner.equals("data.pkl")) pickle = bytes(file, zip, e);
           else if (inner.startsWith("data/")) storages.put(inner.substring(5), bytes(file, zip, e));
           else if (inner.startsWith("code/") && inner.endsWith(".py")) {
             code.append(new String(bytes(file, zip, e), StandardCharsets.UTF_8)).append('\n');
           }
         }
-        if (pickle == null) throw InputException.in(file, "is a zip without data.pkl: not a PyTorch model file");
+        if (pickle == null)
+          throw InputException.in(file, "is a zip without data.pkl: not a PyTorch model file");
         return new Archive(file, pickle, storages, code.toString());
       } catch (IOException e) {
-        throw InputException.in(file, "is not a readable PyTorch zip archive (" + e.getMessage() + ")");
+        throw InputException.in(
+            file, "is not a readable PyTorch zip archive (" + e.getMessage() + ")");
       }
     }
 
     private static byte[] bytes(Path file, ZipFile zip, ZipEntry e) throws IOException {
       if (e.getSize() > MAX_ENTRY_BYTES) {
-        throw InputException.in(file, "entry " + e.getName() + " claims " + e.getSize() + " bytes: too large for a link model");
+        throw InputException.in(
+            file,
+            "entry " + e.getName() + " claims " + e.getSize()
+                + " bytes: too large for a link model");
       }
       try (InputStream in = zip.getInputStream(e)) {
         byte[] b = in.readNBytes((int) MAX_ENTRY_BYTES + 1);
-        if (b.length > MAX_ENTRY_BYTES) throw InputException.in(file, "entry " + e.getName() + " is too large for a link model");
+        if (b.length > MAX_ENTRY_BYTES)
+          throw InputException.in(file, "entry " + e.getName() + " is too large for a link model");
         return b;
       }
     }
@@ -212,10 +258,13 @@ public final class TorchModels {
     Tensor tensor(String name, Pickle.TensorRef ref) {
       String where = "tensor " + name;
       if (!ref.storage().dtype().equals("FloatStorage")) {
-        throw InputException.in(file, where + " is " + ref.storage().dtype() + "; only float32 models can be imported");
+        throw InputException.in(
+            file, where + " is " + ref.storage().dtype() + "; only float32 models can be imported");
       }
       byte[] raw = storages.get(ref.storage().key());
-      if (raw == null) throw InputException.in(file, where + " refers to missing storage data/" + ref.storage().key());
+      if (raw == null)
+        throw InputException.in(
+            file, where + " refers to missing storage data/" + ref.storage().key());
       long available = raw.length / 4;
       long count = 1, last = ref.offset();
       if (ref.shape().length != ref.stride().length || ref.offset() < 0) {
@@ -223,13 +272,16 @@ public final class TorchModels {
       }
       for (int d = 0; d < ref.shape().length; d++) {
         long size = ref.shape()[d], stride = ref.stride()[d];
-        if (size < 0 || stride < 0 || size > MAX_TENSOR_ELEMENTS) throw InputException.in(file, where + " has a bad shape");
+        if (size < 0 || stride < 0 || size > MAX_TENSOR_ELEMENTS)
+          throw InputException.in(file, where + " has a bad shape");
         count *= size;
-        if (count > MAX_TENSOR_ELEMENTS) throw InputException.in(file, where + " is too large for a link model");
+        if (count > MAX_TENSOR_ELEMENTS)
+          throw InputException.in(file, where + " is too large for a link model");
         if (size > 0) last += (size - 1) * stride;
       }
       if (count > 0 && last >= available) {
-        throw InputException.in(file, where + " reaches element " + last + " of a storage of " + available);
+        throw InputException.in(
+            file, where + " reaches element " + last + " of a storage of " + available);
       }
       ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
       int rank = ref.shape().length;
@@ -247,11 +299,17 @@ public final class TorchModels {
     }
   }
 
-  /** What the original trainer wrote beside its models: {@code model-, dataset-, link-properties.json}. */
+  /**
+   * What the original trainer wrote beside its models: {@code model-, dataset-,
+   * link-properties.json}.
+   */
   private record Properties(Path dir, JsonNode model, JsonNode dataset, JsonNode link) {
     static Properties beside(Path file) {
       Path dir = file.toAbsolutePath().getParent();
-      return new Properties(dir, json(dir, "model-properties.json"), json(dir, "dataset-properties.json"),
+      return new Properties(
+          dir,
+          json(dir, "model-properties.json"),
+          json(dir, "dataset-properties.json"),
           json(dir, "link-properties.json"));
     }
 
@@ -269,8 +327,10 @@ public final class TorchModels {
       String s = dataset.path("input_str").asText("");
       if (s.isEmpty() && inputs == 4) s = "bscq"; // the original's only input set of 4 features
       if (s.length() != inputs) {
-        throw new InputException("the model takes " + inputs + " inputs but " + (s.isEmpty()
-            ? "no dataset-properties.json in " + dir + " names them" : "dataset-properties.json says '" + s + "'"));
+        throw new InputException("the model takes " + inputs + " inputs but "
+            + (s.isEmpty()
+                ? "no dataset-properties.json in " + dir + " names them"
+                : "dataset-properties.json says '" + s + "'"));
       }
       return s;
     }
@@ -282,16 +342,17 @@ public final class TorchModels {
     UnitSystem units() {
       String dataType = dataset.path("data_type").asText("");
       if (SYNTHETIC_DATA.matcher(dataType).matches()) return UnitSystem.ABSTRACT;
-      throw new InputException("cannot tell the unit convention of the model in " + dir + " (data type '" + dataType
-          + "'): say --units abstract, physical or physical-kbit (the original's measured-trace models use physical-kbit)");
+      throw new InputException(
+          "cannot tell the unit convention of the model in " + dir + " (data type '" + dataType
+              + "'): say --units abstract, physical or physical-kbit (the original's measured-trace models use physical-kbit)");
     }
 
     double normScale() {
       if (!dataset.path("normalize").asBoolean(false)) return 1;
       double scale = link.path("max_pkt_size").asDouble(0);
       if (!(scale > 0)) {
-        throw new InputException("the model was trained normalised, but no link-properties.json in " + dir
-            + " gives max_pkt_size, the scale");
+        throw new InputException("the model was trained normalised, but no link-properties.json in "
+            + dir + " gives max_pkt_size, the scale");
       }
       return scale;
     }

@@ -6,12 +6,13 @@ import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
 
 /**
- * A stand-in model with outputs a test can compute by hand: backlog = 2 + 10 x size (features
- * bscq, physical units, so size in KByte), dropped when the size in bytes is a multiple of 7 (or
- * of another modulus given, 0 for never).
+ * A stand-in model with outputs a test can compute by hand: backlog = 2 + 10 x size (features bscq,
+ * physical units, so size in KByte), dropped when the size in bytes is a multiple of 7 (or of
+ * another modulus given, 0 for never).
  */
 public final class FakePredictor implements Predictor {
-  public static final ModelSpec SPEC = new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", UnitSystem.PHYSICAL, 1.0);
+  public static final ModelSpec SPEC =
+      new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", UnitSystem.PHYSICAL, 1.0);
   private final int dropModulus;
 
   /** Sizes divisible by this are dropped, unless a test says otherwise. */

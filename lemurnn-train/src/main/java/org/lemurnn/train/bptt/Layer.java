@@ -4,8 +4,8 @@ import org.lemurnn.model.CellType;
 
 /**
  * One recurrent layer's forward and backward pass over a batch, for one worker. Matrices are
- * time-major rows ({@code row = step * batch + sequence}) so that a step is one contiguous block and
- * the input side of every step is one product over all rows. The initial state is zero, as in
+ * time-major rows ({@code row = step * batch + sequence}) so that a step is one contiguous block
+ * and the input side of every step is one product over all rows. The initial state is zero, as in
  * training (docs/architecture.md, Models).
  *
  * <p>A layer keeps what its backward pass needs from the last forward pass, so each worker owns its
@@ -19,12 +19,19 @@ sealed interface Layer permits ElmanLayer, LstmLayer, GruLayer {
   void forward(LayerWeights w, float[] input, float[] output, int steps, int batch);
 
   /**
-   * Back-propagates {@code gradOutput} (the loss gradient for every output row, overwritten) through
-   * the last forward pass: adds the parameter gradients to {@code grads} and, unless {@code
-   * gradInput} is null (the first layer), adds the input gradient to {@code gradInput}.
+   * Back-propagates {@code gradOutput} (the loss gradient for every output row, overwritten)
+   * through the last forward pass: adds the parameter gradients to {@code grads} and, unless
+   * {@code gradInput} is null (the first layer), adds the input gradient to {@code gradInput}.
    */
-  void backward(LayerWeights w, float[] input, float[] output, float[] gradOutput, float[] gradInput,
-      LayerParams grads, int steps, int batch);
+  void backward(
+      LayerWeights w,
+      float[] input,
+      float[] output,
+      float[] gradOutput,
+      float[] gradInput,
+      LayerParams grads,
+      int steps,
+      int batch);
 
   static Layer of(CellType cell, int hidden) {
     return switch (cell) {
@@ -36,7 +43,10 @@ sealed interface Layer permits ElmanLayer, LstmLayer, GruLayer {
     };
   }
 
-  /** {@code a} if it holds {@code n} values, else a new array: workspaces grow to the longest batch seen. */
+  /**
+   * {@code a} if it holds {@code n} values, else a new array: workspaces grow to the longest batch
+   * seen.
+   */
   static float[] atLeast(float[] a, int n) {
     return a != null && a.length >= n ? a : new float[n];
   }
@@ -47,8 +57,8 @@ sealed interface Layer permits ElmanLayer, LstmLayer, GruLayer {
   }
 
   /**
-   * The bias gradients from the pre-activation gradients {@code a [rows, G]}: both biases of a
-   * gate add to the same sum, so both get its column sums.
+   * The bias gradients from the pre-activation gradients {@code a [rows, G]}: both biases of a gate
+   * add to the same sum, so both get its column sums.
    */
   static void addBiasGradients(float[] a, int rows, LayerParams grads) {
     float[] sums = new float[grads.gateRows];

@@ -3,9 +3,9 @@ package org.lemurnn.train.bptt;
 import java.util.Arrays;
 
 /**
- * One recurrent layer's parameters, or their gradients, in PyTorch's layout: {@code weight_ih [G,in]},
- * {@code weight_hh [G,hidden]}, {@code bias_ih} and {@code bias_hh [G]}, where {@code G} is the gate
- * count times the hidden size.
+ * One recurrent layer's parameters, or their gradients, in PyTorch's layout: {@code weight_ih
+ * [G,in]}, {@code weight_hh [G,hidden]}, {@code bias_ih} and {@code bias_hh [G]}, where {@code G}
+ * is the gate count times the hidden size.
  */
 final class LayerParams {
   final int inputs;

@@ -1,8 +1,9 @@
 package org.lemurnn.train.bptt;
 
 /**
- * A layer's weights with the transposes the forward pass multiplies by ({@code [in,G]} and {@code
- * [hidden,G]}, so that a row of inputs times them is a row of gates), refreshed after each update.
+ * A layer's weights with the transposes the forward pass multiplies by ({@code [in,G]} and
+ * {@code [hidden,G]}, so that a row of inputs times them is a row of gates), refreshed after each
+ * update.
  */
 final class LayerWeights {
   final LayerParams params;

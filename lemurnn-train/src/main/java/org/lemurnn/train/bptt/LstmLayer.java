@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 import org.lemurnn.infer.Kernel;
 
 /**
- * PyTorch's {@code nn.LSTM} layer (gate rows i, f, g, o; tanh) or the original's ReLU-LSTM (rows i, f,
- * o, g; relu for the candidate and for c -> h): {@code c = sigm(f) c + sigm(i) act(g); h = sigm(o)
- * act(c)}.
+ * PyTorch's {@code nn.LSTM} layer (gate rows i, f, g, o; tanh) or the original's ReLU-LSTM (rows i,
+ * f, o, g; relu for the candidate and for c -> h): {@code c = sigm(f) c + sigm(i) act(g); h =
+ * sigm(o) act(c)}.
  */
 final class LstmLayer implements Layer {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -41,7 +41,20 @@ final class LstmLayer implements Layer {
     Layer.fillRows(gates, rows, w.biasSum);
     Gemm.nn(rows, g4, in, input, 0, in, w.weightIhT, 0, g4, gates, 0, g4);
     for (int t = 0; t < steps; t++) {
-      if (t > 0) Gemm.nn(batch, g4, h, output, (t - 1) * block, h, w.weightHhT, 0, g4, gates, t * batch * g4, g4);
+      if (t > 0)
+        Gemm.nn(
+            batch,
+            g4,
+            h,
+            output,
+            (t - 1) * block,
+            h,
+            w.weightHhT,
+            0,
+            g4,
+            gates,
+            t * batch * g4,
+            g4);
       for (int b = 0; b < batch; b++) {
         int base = (t * batch + b) * g4;
         if (relu) {
@@ -56,9 +69,12 @@ final class LstmLayer implements Layer {
         int previousAt = t > 0 ? at - block : at, previousWidth = t > 0 ? h : 0; // c_{-1} = 0
         for (int j = 0; j < h; j += S.length()) {
           VectorMask<Float> m = S.indexInRange(j, h);
-          FloatVector previous = FloatVector.fromArray(S, cell, previousAt + j, S.indexInRange(j, previousWidth));
-          FloatVector.fromArray(S, gates, base + gateF + j, m).mul(previous)
-              .add(FloatVector.fromArray(S, gates, base + gateI + j, m).mul(FloatVector.fromArray(S, gates, base + gateG + j, m)))
+          FloatVector previous =
+              FloatVector.fromArray(S, cell, previousAt + j, S.indexInRange(j, previousWidth));
+          FloatVector.fromArray(S, gates, base + gateF + j, m)
+              .mul(previous)
+              .add(FloatVector.fromArray(S, gates, base + gateI + j, m)
+                  .mul(FloatVector.fromArray(S, gates, base + gateG + j, m)))
               .intoArray(cell, at + j, m);
         }
       }
@@ -70,7 +86,8 @@ final class LstmLayer implements Layer {
         int base = (t * batch + b) * g4, at = (t * batch + b) * h;
         for (int j = 0; j < h; j += S.length()) {
           VectorMask<Float> m = S.indexInRange(j, h);
-          FloatVector.fromArray(S, gates, base + gateO + j, m).mul(FloatVector.fromArray(S, cellAct, at + j, m))
+          FloatVector.fromArray(S, gates, base + gateO + j, m)
+              .mul(FloatVector.fromArray(S, cellAct, at + j, m))
               .intoArray(output, at + j, m);
         }
       }
@@ -78,8 +95,15 @@ final class LstmLayer implements Layer {
   }
 
   @Override
-  public void backward(LayerWeights w, float[] input, float[] output, float[] gradOutput, float[] gradInput,
-      LayerParams grads, int steps, int batch) {
+  public void backward(
+      LayerWeights w,
+      float[] input,
+      float[] output,
+      float[] gradOutput,
+      float[] gradInput,
+      LayerParams grads,
+      int steps,
+      int batch) {
     int h = hidden, g4 = 4 * h, in = w.params.inputs, rows = steps * batch, block = batch * h;
     gradCellNext = Layer.atLeast(gradCellNext, block);
     VectorMask<Float> reluMask = S.maskAll(relu);
@@ -96,12 +120,17 @@ final class LstmLayer implements Layer {
           FloatVector o = FloatVector.fromArray(S, gates, base + gateO + j, m);
           FloatVector c = FloatVector.fromArray(S, cell, at + j, m);
           FloatVector actC = FloatVector.fromArray(S, cellAct, at + j, m);
-          FloatVector previous = FloatVector.fromArray(S, cell, previousAt + j, S.indexInRange(j, previousWidth));
+          FloatVector previous =
+              FloatVector.fromArray(S, cell, previousAt + j, S.indexInRange(j, previousWidth));
           FloatVector gradH = FloatVector.fromArray(S, gradOutput, at + j, m);
-          // both slopes, then a blend: a vector chosen by a branch would be boxed (C2 cannot merge them)
-          FloatVector slopeC = ONE.sub(actC.mul(actC)).blend(ZERO.blend(ONE, c.compare(VectorOperators.GT, 0f)), reluMask);
-          FloatVector slopeG = ONE.sub(g.mul(g)).blend(ZERO.blend(ONE, g.compare(VectorOperators.GT, 0f)), reluMask);
-          FloatVector gradC = FloatVector.fromArray(S, gradCellNext, b * h + j, m).add(gradH.mul(o).mul(slopeC));
+          // both slopes, then a blend: a vector chosen by a branch would be boxed (C2 cannot merge
+          // them)
+          FloatVector slopeC = ONE.sub(actC.mul(actC))
+              .blend(ZERO.blend(ONE, c.compare(VectorOperators.GT, 0f)), reluMask);
+          FloatVector slopeG =
+              ONE.sub(g.mul(g)).blend(ZERO.blend(ONE, g.compare(VectorOperators.GT, 0f)), reluMask);
+          FloatVector gradC = FloatVector.fromArray(S, gradCellNext, b * h + j, m)
+              .add(gradH.mul(o).mul(slopeC));
           gradC.mul(g).mul(i).mul(ONE.sub(i)).intoArray(gates, base + gateI + j, m);
           gradC.mul(previous).mul(f).mul(ONE.sub(f)).intoArray(gates, base + gateF + j, m);
           gradC.mul(i).mul(slopeG).intoArray(gates, base + gateG + j, m);
@@ -109,11 +138,25 @@ final class LstmLayer implements Layer {
           gradC.mul(f).intoArray(gradCellNext, b * h + j, m);
         }
       }
-      if (t > 0) Gemm.nn(batch, h, g4, gates, t * batch * g4, g4, w.params.weightHh, 0, h, gradOutput, (t - 1) * block, h);
+      if (t > 0)
+        Gemm.nn(
+            batch,
+            h,
+            g4,
+            gates,
+            t * batch * g4,
+            g4,
+            w.params.weightHh,
+            0,
+            h,
+            gradOutput,
+            (t - 1) * block,
+            h);
     }
     Gemm.tn(g4, h, rows - batch, gates, batch * g4, g4, output, 0, h, grads.weightHh, 0, h);
     Gemm.tn(g4, in, rows, gates, 0, g4, input, 0, in, grads.weightIh, 0, in);
     Layer.addBiasGradients(gates, rows, grads);
-    if (gradInput != null) Gemm.nn(rows, in, g4, gates, 0, g4, w.params.weightIh, 0, in, gradInput, 0, in);
+    if (gradInput != null)
+      Gemm.nn(rows, in, g4, gates, 0, g4, w.params.weightIh, 0, in, gradInput, 0, in);
   }
 }

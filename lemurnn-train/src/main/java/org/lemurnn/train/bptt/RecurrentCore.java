@@ -27,8 +27,8 @@ import org.lemurnn.model.Tensor;
 public final class RecurrentCore implements AutoCloseable {
   /**
    * Multiply-adds of a forward pass below which a batch is not cut further: handing a slice to
-   * another thread costs tens of microseconds, and a 1x8 RNN's whole batch (0.8 M) trained in 1.7 ms
-   * a step on one thread against 2.7 ms on two (TrainStepBenchmark).
+   * another thread costs tens of microseconds, and a 1x8 RNN's whole batch (0.8 M) trained in 1.7
+   * ms a step on one thread against 2.7 ms on two (TrainStepBenchmark).
    */
   static final long MIN_MACS_PER_SLICE = 10_000_000;
 
@@ -42,12 +42,18 @@ public final class RecurrentCore implements AutoCloseable {
   private final Map<String, float[]> gradients = new LinkedHashMap<>();
   private int[] bounds = new int[0];
 
-  /** A core of {@code spec}'s cell, layers and hidden size, run on up to {@code threads} threads (the caller's included). */
+  /**
+   * A core of {@code spec}'s cell, layers and hidden size, run on up to {@code threads} threads
+   * (the caller's included).
+   */
   public RecurrentCore(ModelSpec spec, int threads) {
     this(spec, threads, MIN_MACS_PER_SLICE);
   }
 
-  /** As {@link #RecurrentCore(ModelSpec, int)}; tests cut even tiny batches with {@code minMacsPerSlice} 0. */
+  /**
+   * As {@link #RecurrentCore(ModelSpec, int)}; tests cut even tiny batches with
+   * {@code minMacsPerSlice} 0.
+   */
   RecurrentCore(ModelSpec spec, int threads, long minMacsPerSlice) {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1: " + threads);
     this.minMacsPerSlice = minMacsPerSlice;
@@ -69,14 +75,19 @@ public final class RecurrentCore implements AutoCloseable {
       for (int l = 0; l < layers; l++) stack[l] = Layer.of(spec.cell(), hidden);
       slices[s] = new Slice(stack, params);
     }
-    pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-      Thread thread = new Thread(r, "recurrent-core");
-      thread.setDaemon(true);
-      return thread;
-    });
+    pool = threads == 1
+        ? null
+        : Executors.newFixedThreadPool(threads - 1, r -> {
+          Thread thread = new Thread(r, "recurrent-core");
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
-  /** The core's parameters by PyTorch state_dict name ({@code lstm.weight_ih_l0}, ...), in state_dict order. */
+  /**
+   * The core's parameters by PyTorch state_dict name ({@code lstm.weight_ih_l0}, ...), in
+   * state_dict order.
+   */
   public List<String> parameterNames() {
     return List.copyOf(names);
   }
@@ -91,8 +102,8 @@ public final class RecurrentCore implements AutoCloseable {
         String name = names.get(n++);
         Tensor value = tensors.get(name);
         if (value == null || value.data().length != target.length) {
-          throw new IllegalArgumentException("weight " + name + ": need " + target.length + " values, got "
-              + (value == null ? "none" : value.data().length));
+          throw new IllegalArgumentException("weight " + name + ": need " + target.length
+              + " values, got " + (value == null ? "none" : value.data().length));
         }
         System.arraycopy(value.data(), 0, target, 0, target.length);
       }
@@ -100,13 +111,18 @@ public final class RecurrentCore implements AutoCloseable {
     }
   }
 
-  /** The core's output {@code [batch, steps, hidden]} for {@code x [batch, steps, inputs]}, from zero state. */
+  /**
+   * The core's output {@code [batch, steps, hidden]} for {@code x [batch, steps, inputs]}, from
+   * zero state.
+   */
   public float[] forward(float[] x, int batch, int steps) {
     int features = spec.inputSize();
     if (x.length != batch * steps * features) {
-      throw new IllegalArgumentException("x has " + x.length + " values, not " + batch + " x " + steps + " x " + features);
+      throw new IllegalArgumentException(
+          "x has " + x.length + " values, not " + batch + " x " + steps + " x " + features);
     }
-    long slicesWorthIt = Math.max(1, minMacsPerSlice == 0 ? batch : (long) batch * steps * macsPerStep / minMacsPerSlice);
+    long slicesWorthIt = Math.max(
+        1, minMacsPerSlice == 0 ? batch : (long) batch * steps * macsPerStep / minMacsPerSlice);
     int used = (int) Math.min(Math.min(slices.length, batch), slicesWorthIt);
     bounds = new int[used + 1];
     for (int s = 0; s <= used; s++) bounds[s] = (int) ((long) batch * s / used);

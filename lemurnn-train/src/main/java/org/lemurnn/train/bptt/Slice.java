@@ -25,8 +25,12 @@ final class Slice {
     return grads;
   }
 
-  /** Runs sequences {@code [from, to)} of {@code x [B,steps,features]}; writes their rows of {@code y [B,steps,hidden]}. */
-  void forward(LayerWeights[] weights, float[] x, int from, int to, int steps, int features, float[] y) {
+  /**
+   * Runs sequences {@code [from, to)} of {@code x [B,steps,features]}; writes their rows of
+   * {@code y [B,steps,hidden]}.
+   */
+  void forward(
+      LayerWeights[] weights, float[] x, int from, int to, int steps, int features, float[] y) {
     this.steps = steps;
     int batch = to - from, rows = batch * steps;
     input = Layer.atLeast(input, rows * features);
@@ -42,7 +46,10 @@ final class Slice {
     toBatchMajor(layerInput, from, to, steps, hidden, y);
   }
 
-  /** Back-propagates this slice's rows of {@code gradY [B,steps,hidden]}; the gradients land in {@link #grads}. */
+  /**
+   * Back-propagates this slice's rows of {@code gradY [B,steps,hidden]}; the gradients land in
+   * {@link #grads}.
+   */
   void backward(LayerWeights[] weights, float[] gradY, int from, int to) {
     int batch = to - from, rows = batch * steps, top = layers.length - 1;
     for (LayerParams g : grads) g.clear();
@@ -57,24 +64,29 @@ final class Slice {
         java.util.Arrays.fill(gradInput, 0, rows * below, 0f);
       }
       float[] layerInput = l == 0 ? input : outputs[l - 1];
-      layers[l].backward(weights[l], layerInput, outputs[l], gradOutputs[l], gradInput, grads[l], steps, batch);
+      layers[l].backward(
+          weights[l], layerInput, outputs[l], gradOutputs[l], gradInput, grads[l], steps, batch);
     }
   }
 
-  private static void toTimeMajor(float[] batchMajor, int from, int to, int steps, int width, float[] rows) {
+  private static void toTimeMajor(
+      float[] batchMajor, int from, int to, int steps, int width, float[] rows) {
     int batch = to - from;
     for (int s = from; s < to; s++) {
       for (int t = 0; t < steps; t++) {
-        System.arraycopy(batchMajor, (s * steps + t) * width, rows, (t * batch + s - from) * width, width);
+        System.arraycopy(
+            batchMajor, (s * steps + t) * width, rows, (t * batch + s - from) * width, width);
       }
     }
   }
 
-  private static void toBatchMajor(float[] rows, int from, int to, int steps, int width, float[] batchMajor) {
+  private static void toBatchMajor(
+      float[] rows, int from, int to, int steps, int width, float[] batchMajor) {
     int batch = to - from;
     for (int s = from; s < to; s++) {
       for (int t = 0; t < steps; t++) {
-        System.arraycopy(rows, (t * batch + s - from) * width, batchMajor, (s * steps + t) * width, width);
+        System.arraycopy(
+            rows, (t * batch + s - from) * width, batchMajor, (s * steps + t) * width, width);
       }
     }
   }

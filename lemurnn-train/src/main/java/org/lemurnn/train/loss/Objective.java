@@ -12,8 +12,9 @@ import org.lemurnn.metrics.Metric;
 import org.lemurnn.metrics.SetMetrics;
 
 /**
- * What a trainer minimises (docs/architecture.md, Training): the differentiable training loss on a batch, and
- * the validation loss, built from the plain metrics of a whole set, that picks the best model.
+ * What a trainer minimises (docs/architecture.md, Training): the differentiable training loss on a
+ * batch, and the validation loss, built from the plain metrics of a whole set, that picks the best
+ * model.
  */
 public enum Objective {
   /** trainer_bx: L1(backlog) + CrossEntropy(drops). */
@@ -38,12 +39,18 @@ public enum Objective {
   public record Terms(NDArray total, Map<String, NDArray> parts) {}
 
   /**
-   * The loss of one batch: {@code backlog [B,T]} and {@code logits [B,T,2]} predicted, {@code
-   * trueBacklog} and {@code trueDrops [B,T]} targets. With drop masking the backlog of dropped
-   * packets does not count. {@code scored} (1 or 0 per step, or null: all) leaves a window's
-   * burn-in out of every term: its steps add nothing to the sums (the means keep their divisors).
+   * The loss of one batch: {@code backlog [B,T]} and {@code logits [B,T,2]} predicted,
+   * {@code trueBacklog} and {@code trueDrops [B,T]} targets. With drop masking the backlog of
+   * dropped packets does not count. {@code scored} (1 or 0 per step, or null: all) leaves a
+   * window's burn-in out of every term: its steps add nothing to the sums (the means keep their
+   * divisors).
    */
-  public Terms trainingLoss(NDArray backlog, NDArray logits, NDArray trueBacklog, NDArray trueDrops, NDArray scored,
+  public Terms trainingLoss(
+      NDArray backlog,
+      NDArray logits,
+      NDArray trueBacklog,
+      NDArray trueDrops,
+      NDArray scored,
       boolean dropMasking) {
     Map<String, NDArray> parts = new LinkedHashMap<>();
     NDArray backlogMask = dropMasking ? trueDrops.neg().add(1) : null;
@@ -55,10 +62,13 @@ public enum Objective {
       trueDrops = trueDrops.mul(scored);
     }
     switch (this) {
-      case DEFAULT -> parts.put("cross_entropy", DropLosses.crossEntropy(logits, trueDrops, scored));
+      case DEFAULT ->
+        parts.put("cross_entropy", DropLosses.crossEntropy(logits, trueDrops, scored));
       case EARTHMOVER -> {
         parts.put("cross_entropy", DropLosses.crossEntropy(logits, trueDrops, scored));
-        parts.put("earthmover", DropLosses.symmetricEarthmover(trueDrops, pDrop, 1, true).sum());
+        parts.put(
+            "earthmover",
+            DropLosses.symmetricEarthmover(trueDrops, pDrop, 1, true).sum());
       }
       case ENERGY -> {
         parts.put("droprate", DropLosses.dropCountError(trueDrops, pDrop).mean());
@@ -79,13 +89,19 @@ public enum Objective {
     };
   }
 
-  /** The validation loss from a set's per-sequence metrics (see {@link org.lemurnn.train.Evaluation}). */
+  /**
+   * The validation loss from a set's per-sequence metrics (see
+   * {@link org.lemurnn.train.Evaluation}).
+   */
   public double validationLoss(SetMetrics metrics) {
     double common = metrics.get(BACKLOG_L1) + metrics.get(DROPRATE);
     return switch (this) {
       case DEFAULT -> common + metrics.get(CROSS_ENTROPY) + metrics.get(WASSERSTEIN);
       case EARTHMOVER ->
-          common + metrics.get(CROSS_ENTROPY) + metrics.get(WASSERSTEIN) + metrics.get(Metric.EARTHMOVER);
+        common
+            + metrics.get(CROSS_ENTROPY)
+            + metrics.get(WASSERSTEIN)
+            + metrics.get(Metric.EARTHMOVER);
       case ENERGY -> common + 10 * metrics.get(Metric.ENERGY);
     };
   }

@@ -12,10 +12,10 @@ import org.lemurnn.model.ModelSpec;
 /**
  * A {@link Predictor} running the model through libtorch (DJL) one packet at a time, as a PyTorch
  * user steps a trained model ({@link LinkModel.Inference}: no autograd, weights prepared once, the
- * hidden state carried as plain tensors): the reference the pure-Java cells are checked against, and
- * the baseline of {@code bench --compare-libtorch}. Unlike the cells it allocates native arrays on
- * every step; they are freed with the step (an {@code NDScope}), so memory stays flat. Close it to
- * free the weights.
+ * hidden state carried as plain tensors): the reference the pure-Java cells are checked against,
+ * and the baseline of {@code bench --compare-libtorch}. Unlike the cells it allocates native arrays
+ * on every step; they are freed with the step (an {@code NDScope}), so memory stays flat. Close it
+ * to free the weights.
  */
 public final class DjlPredictor implements Predictor, AutoCloseable {
   private final NDManager manager;
@@ -67,7 +67,10 @@ public final class DjlPredictor implements Predictor, AutoCloseable {
     state = model.zeroState(manager, 1);
   }
 
-  /** Native arrays this predictor holds now: weights, prepared weights, state; the same after any number of steps. */
+  /**
+   * Native arrays this predictor holds now: weights, prepared weights, state; the same after any
+   * number of steps.
+   */
   public int arrays() {
     return manager.getManagedArrays().size();
   }
@@ -77,20 +80,27 @@ public final class DjlPredictor implements Predictor, AutoCloseable {
     manager.close();
   }
 
-  /** Runs whole sequences at once, {@code [batch][step][feature]} to {@code [batch][step][3]}: for checks. */
+  /**
+   * Runs whole sequences at once, {@code [batch][step][feature]} to {@code [batch][step][3]}: for
+   * checks.
+   */
   public float[][][] run(float[][][] features) {
     int batch = features.length, steps = features[0].length, in = input.length;
     float[] flat = new float[batch * steps * in];
     for (int b = 0; b < batch; b++) {
-      for (int t = 0; t < steps; t++) System.arraycopy(features[b][t], 0, flat, (b * steps + t) * in, in);
+      for (int t = 0; t < steps; t++)
+        System.arraycopy(features[b][t], 0, flat, (b * steps + t) * in, in);
     }
     try (NDScope run = new NDScope()) {
-      NDArray y = inference.forward(new NDList(manager.create(flat, new Shape(batch, steps, in)))).get(0);
+      NDArray y = inference
+          .forward(new NDList(manager.create(flat, new Shape(batch, steps, in))))
+          .get(0);
       float[] out = y.toFloatArray();
       float[][][] result = new float[batch][steps][LinkModel.OUTPUTS];
       for (int b = 0; b < batch; b++) {
         for (int t = 0; t < steps; t++) {
-          System.arraycopy(out, (b * steps + t) * LinkModel.OUTPUTS, result[b][t], 0, LinkModel.OUTPUTS);
+          System.arraycopy(
+              out, (b * steps + t) * LinkModel.OUTPUTS, result[b][t], 0, LinkModel.OUTPUTS);
         }
       }
       return result;

@@ -28,12 +28,12 @@ import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.Tensor;
 
 /**
- * A link model as a DJL block (docs/architecture.md, Models): recurrent core, dropout on its output while
- * training, {@code Linear(hidden -> 3)}. Output 0 is the backlog, 1..2 the drop logits.
+ * A link model as a DJL block (docs/architecture.md, Models): recurrent core, dropout on its output
+ * while training, {@code Linear(hidden -> 3)}. Output 0 is the backlog, 1..2 the drop logits.
  *
  * <p>Input {@code x [B,T,features]}, optionally followed by the initial state ({@code h}, and
- * {@code c} for LSTMs, each {@code [layers,B,hidden]}; zeros when absent). Output {@code y
- * [B,T,3]} followed by the final state.
+ * {@code c} for LSTMs, each {@code [layers,B,hidden]}; zeros when absent). Output {@code y [B,T,3]}
+ * followed by the final state.
  *
  * <p>The parameters are addressed by their PyTorch state_dict names ({@link #stateDict}), so a
  * model moves to and from a {@link ModelFile} without renaming rules anywhere else.
@@ -51,26 +51,39 @@ public final class LinkModel extends AbstractBlock {
     this.spec = spec;
     this.dropoutRate = dropoutRate;
     this.core = addChildBlock(spec.cell().parameterPrefix(), core(spec));
-    this.dropout = addChildBlock("dropout", Dropout.builder().optRate((float) dropoutRate).build());
+    this.dropout =
+        addChildBlock("dropout", Dropout.builder().optRate((float) dropoutRate).build());
     this.fc = addChildBlock("fc", Linear.builder().setUnits(OUTPUTS).build());
   }
 
   private static Block core(ModelSpec spec) {
     int layers = spec.layers(), hidden = spec.hidden();
     return switch (spec.cell()) {
-      case RELU_RNN, TANH_RNN -> RNN.builder().setStateSize(hidden).setNumLayers(layers)
-          .setActivation(spec.cell() == CellType.RELU_RNN ? RNN.Activation.RELU : RNN.Activation.TANH)
-          .optBatchFirst(true).optReturnState(true).build();
+      case RELU_RNN, TANH_RNN ->
+        RNN.builder()
+            .setStateSize(hidden)
+            .setNumLayers(layers)
+            .setActivation(
+                spec.cell() == CellType.RELU_RNN ? RNN.Activation.RELU : RNN.Activation.TANH)
+            .optBatchFirst(true)
+            .optReturnState(true)
+            .build();
       case LSTM -> new Lstm(layers, hidden, false);
-      case GRU -> GRU.builder().setStateSize(hidden).setNumLayers(layers)
-          .optBatchFirst(true).optReturnState(true).build();
+      case GRU ->
+        GRU.builder()
+            .setStateSize(hidden)
+            .setNumLayers(layers)
+            .optBatchFirst(true)
+            .optReturnState(true)
+            .build();
       case RELU_LSTM -> new Lstm(layers, hidden, true);
     };
   }
 
   /**
-   * A new model with PyTorch's initialisation (recurrent weights and biases uniform in +-1/sqrt(hidden),
-   * Linear uniform in +-1/sqrt(fan_in)), drawn from {@code seed}; its arrays belong to {@code manager}.
+   * A new model with PyTorch's initialisation (recurrent weights and biases uniform in
+   * +-1/sqrt(hidden), Linear uniform in +-1/sqrt(fan_in)), drawn from {@code seed}; its arrays
+   * belong to {@code manager}.
    */
   public static LinkModel create(ModelSpec spec, double dropoutRate, NDManager manager, long seed) {
     LinkModel model = new LinkModel(spec, dropoutRate);
@@ -100,13 +113,17 @@ public final class LinkModel extends AbstractBlock {
   public Map<String, Parameter> stateDict() {
     Map<String, Parameter> named = new LinkedHashMap<>();
     String prefix = spec.cell().parameterPrefix() + ".";
-    core.getParameters().forEach(p -> named.put(prefix + torchName(p.getValue().getName()), p.getValue()));
+    core.getParameters()
+        .forEach(p -> named.put(prefix + torchName(p.getValue().getName()), p.getValue()));
     named.put("fc.weight", fc.getParameters().get("weight"));
     named.put("fc.bias", fc.getParameters().get("bias"));
     return named;
   }
 
-  /** DJL's recurrent names ({@code l_0_i2h_WEIGHT}) to PyTorch's ({@code weight_ih_l0}); ours already are. */
+  /**
+   * DJL's recurrent names ({@code l_0_i2h_WEIGHT}) to PyTorch's ({@code weight_ih_l0}); ours
+   * already are.
+   */
   private static String torchName(String djlName) {
     if (!djlName.startsWith("l_")) return djlName;
     String[] parts = djlName.split("_"); // l, layer, i2h|h2h, WEIGHT|BIAS
@@ -124,7 +141,9 @@ public final class LinkModel extends AbstractBlock {
 
   /** An array's values as a model-file tensor. */
   public static Tensor tensor(NDArray array) {
-    return new Tensor(Arrays.stream(array.getShape().getShape()).mapToInt(d -> (int) d).toArray(), array.toFloatArray());
+    return new Tensor(
+        Arrays.stream(array.getShape().getShape()).mapToInt(d -> (int) d).toArray(),
+        array.toFloatArray());
   }
 
   public ModelFile toModelFile() {
@@ -135,7 +154,9 @@ public final class LinkModel extends AbstractBlock {
   public void load(Map<String, Tensor> tensors) {
     stateDict().forEach((name, p) -> {
       Tensor t = tensors.get(name);
-      if (t == null) throw new InputException("model has no tensor '" + name + "' (it has " + tensors.keySet() + ")");
+      if (t == null)
+        throw new InputException(
+            "model has no tensor '" + name + "' (it has " + tensors.keySet() + ")");
       long[] want = p.getShape().getShape();
       if (!Arrays.equals(want, Arrays.stream(t.shape()).asLongStream().toArray())) {
         throw new InputException("tensor '" + name + "' has shape " + Arrays.toString(t.shape())
@@ -147,8 +168,9 @@ public final class LinkModel extends AbstractBlock {
   }
 
   /**
-   * Overwrites an array's values in place. Not {@code NDArray.set(float[])}: DJL's native set enters
-   * libtorch's deprecated AutoNonVariableTypeMode, which prints a warning on stderr in every run.
+   * Overwrites an array's values in place. Not {@code NDArray.set(float[])}: DJL's native set
+   * enters libtorch's deprecated AutoNonVariableTypeMode, which prints a warning on stderr in every
+   * run.
    */
   public static void fill(NDArray target, float[] values) {
     try (NDArray source = target.getManager().create(values, target.getShape())) {
@@ -156,7 +178,10 @@ public final class LinkModel extends AbstractBlock {
     }
   }
 
-  /** Zero initial state for a batch: {@code h} (and {@code c} for LSTMs), {@code [layers,batch,hidden]}. */
+  /**
+   * Zero initial state for a batch: {@code h} (and {@code c} for LSTMs),
+   * {@code [layers,batch,hidden]}.
+   */
   public NDList zeroState(NDManager manager, long batch) {
     Shape shape = new Shape(spec.layers(), batch, spec.hidden());
     NDList state = new NDList(manager.zeros(shape));
@@ -179,10 +204,10 @@ public final class LinkModel extends AbstractBlock {
   }
 
   /**
-   * The model's forward as a PyTorch user runs a trained model: no grad mode (DJL's default outside a
-   * {@code GradientCollector}, so no graph is built), the weights prepared once (an LSTM's gate rows
-   * reordered and its biases summed), nothing kept between calls but what the caller keeps. Valid
-   * while the weights do not change: for loaded models, not during training.
+   * The model's forward as a PyTorch user runs a trained model: no grad mode (DJL's default outside
+   * a {@code GradientCollector}, so no graph is built), the weights prepared once (an LSTM's gate
+   * rows reordered and its biases summed), nothing kept between calls but what the caller keeps.
+   * Valid while the weights do not change: for loaded models, not during training.
    */
   public final class Inference {
     private final ParameterStore store;
@@ -194,23 +219,36 @@ public final class LinkModel extends AbstractBlock {
       this.lstmWeights = core instanceof Lstm lstm ? lstm.prepare(store, device, false) : null;
     }
 
-    /** Inputs and outputs as {@link LinkModel#forward}: {@code x [B,T,features]} and the state, then {@code y} and the state. */
+    /**
+     * Inputs and outputs as {@link LinkModel#forward}: {@code x [B,T,features]} and the state, then
+     * {@code y} and the state.
+     */
     public NDList forward(NDList inputs) {
-      NDList coreOut = lstmWeights != null ? ((Lstm) core).forward(lstmWeights, inputs) : core.forward(store, inputs, false);
+      NDList coreOut = lstmWeights != null
+          ? ((Lstm) core).forward(lstmWeights, inputs)
+          : core.forward(store, inputs, false);
       NDList result = new NDList(head(store, coreOut.get(0), false));
       for (int i = 1; i < coreOut.size(); i++) result.add(coreOut.get(i));
       return result;
     }
   }
 
-  /** The recurrent core alone: its output {@code [B,T,hidden]}, then the final state; inputs as {@link #forward}. */
+  /**
+   * The recurrent core alone: its output {@code [B,T,hidden]}, then the final state; inputs as
+   * {@link #forward}.
+   */
   public NDList core(ParameterStore store, NDList inputs, boolean training) {
     return core.forward(store, inputs, training);
   }
 
-  /** The rest of the model on the core's output {@code y [B,T,hidden]}: dropout (training only), then the Linear head. */
+  /**
+   * The rest of the model on the core's output {@code y [B,T,hidden]}: dropout (training only),
+   * then the Linear head.
+   */
   public NDArray head(ParameterStore store, NDArray y, boolean training) {
-    NDArray dropped = training && dropoutRate > 0 ? dropout.forward(store, new NDList(y), true).head() : y;
+    NDArray dropped = training && dropoutRate > 0
+        ? dropout.forward(store, new NDList(y), true).head()
+        : y;
     return fc.forward(store, new NDList(dropped), training).head();
   }
 

@@ -17,23 +17,24 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * A stacked LSTM from tensor ops: PyTorch's {@code nn.LSTM} (gates i, f, g, o; tanh) or the original's
- * ReLU-LSTM (docs/architecture.md, Models: gates i, f, o, g; relu for the candidate and for c -> h). Both
- * compute c = sigm(f) c + sigm(i) act(g); h = sigm(o) act(c).
+ * A stacked LSTM from tensor ops: PyTorch's {@code nn.LSTM} (gates i, f, g, o; tanh) or the
+ * original's ReLU-LSTM (docs/architecture.md, Models: gates i, f, o, g; relu for the candidate and
+ * for c -> h). Both compute c = sigm(f) c + sigm(i) act(g); h = sigm(o) act(c).
  *
- * <p>Training runs the Java core ({@code org.lemurnn.train.bptt}), not this block (only {@code
- * AutogradStep}, the libtorch baseline and reference, still trains through it); {@code RecurrentCoreTest} holds
- * the core's outputs and weight gradients to this block under autograd.
- * The block holds the weights (what Adam updates, the checkpoints and the exported model) and runs
- * inference without grad mode ({@link DjlPredictor}, the reference of the pure-Java cells).
+ * <p>Training runs the Java core ({@code org.lemurnn.train.bptt}), not this block (only
+ * {@code AutogradStep}, the libtorch baseline and reference, still trains through it);
+ * {@code RecurrentCoreTest} holds the core's outputs and weight gradients to this block under
+ * autograd. The block holds the weights (what Adam updates, the checkpoints and the exported model)
+ * and runs inference without grad mode ({@link DjlPredictor}, the reference of the pure-Java
+ * cells).
  *
  * <p>Why not libtorch's LSTM op: on CPU, libtorch 2.7 runs it through oneDNN, which without grad
- * mode gives wrong outputs (0.05 off on a 2x16 model; DJL passes the weights in PyTorch's order, and
- * libtorch's native kernel, with oneDNN switched off, is right). These ops are the same with and
- * without grad mode ({@code LstmTest} holds them to libtorch's op, gradients included). They use
- * time-major rows, so that each layer's input projection is one addmm over all steps and a step is a
- * plain split of it; one addmm per step for the recurrence; and gate rows ordered i, f, o, g, so that
- * one sigmoid covers the three sigmoid gates.
+ * mode gives wrong outputs (0.05 off on a 2x16 model; DJL passes the weights in PyTorch's order,
+ * and libtorch's native kernel, with oneDNN switched off, is right). These ops are the same with
+ * and without grad mode ({@code LstmTest} holds them to libtorch's op, gradients included). They
+ * use time-major rows, so that each layer's input projection is one addmm over all steps and a step
+ * is a plain split of it; one addmm per step for the recurrence; and gate rows ordered i, f, o, g,
+ * so that one sigmoid covers the three sigmoid gates.
  *
  * <p>Input: {@code x [B,T,in]} and optionally {@code h0, c0 [L,B,H]}; output: {@code y [B,T,H], h
  * [L,B,H], c [L,B,H]}. Parameters are named as the PyTorch state_dict ({@code weight_ih_l0}, ...).
@@ -90,7 +91,8 @@ final class Lstm extends AbstractBlock {
 
   /**
    * The weights as the step uses them, per layer {@code w_ih, w_hh, b_ih + b_hh} with the gate rows
-   * in the order i, f, o, g. Inference on fixed weights prepares them once ({@link LinkModel.Inference}).
+   * in the order i, f, o, g. Inference on fixed weights prepares them once
+   * ({@link LinkModel.Inference}).
    */
   List<NDArray[]> prepare(ParameterStore store, Device device, boolean training) {
     List<NDArray[]> prepared = new ArrayList<>(layers);
@@ -98,7 +100,8 @@ final class Lstm extends AbstractBlock {
       prepared.add(new NDArray[] {
         sigmoidGatesFirst(store.getValue(p[0], device, training)),
         sigmoidGatesFirst(store.getValue(p[1], device, training)),
-        sigmoidGatesFirst(store.getValue(p[2], device, training).add(store.getValue(p[3], device, training)))
+        sigmoidGatesFirst(
+            store.getValue(p[2], device, training).add(store.getValue(p[3], device, training)))
       });
     }
     return prepared;
@@ -110,22 +113,28 @@ final class Lstm extends AbstractBlock {
     NDManager manager = x.getManager();
     long batch = x.getShape().get(0);
     int steps = (int) x.getShape().get(1);
-    NDArray h0 = inputs.size() > 1 ? inputs.get(1) : manager.zeros(new Shape(layers, batch, hidden));
-    NDArray c0 = inputs.size() > 2 ? inputs.get(2) : manager.zeros(new Shape(layers, batch, hidden));
+    NDArray h0 =
+        inputs.size() > 1 ? inputs.get(1) : manager.zeros(new Shape(layers, batch, hidden));
+    NDArray c0 =
+        inputs.size() > 2 ? inputs.get(2) : manager.zeros(new Shape(layers, batch, hidden));
     UnaryOperator<NDArray> act = relu ? Activation::relu : Activation::tanh;
     // Time-major rows [T*B, features]: step t is rows t*B .. t*B+B-1, a plain split.
-    NDArray layerInput = x.transpose(1, 0, 2).reshape(steps * batch, x.getShape().get(2));
+    NDArray layerInput =
+        x.transpose(1, 0, 2).reshape(steps * batch, x.getShape().get(2));
     NDList lastH = new NDList(layers);
     NDList lastC = new NDList(layers);
     for (int l = 0; l < layers; l++) {
-      NDArray wIh = prepared.get(l)[0], wHh = prepared.get(l)[1], bias = prepared.get(l)[2];
+      NDArray wIh = prepared.get(l)[0],
+          wHh = prepared.get(l)[1],
+          bias = prepared.get(l)[2];
       NDList projected = Linear.linear(layerInput, wIh, bias).head().split(steps, 0); // T x [B,4H]
       NDArray h = h0.get(l);
       NDArray c = c0.get(l);
       NDList outputs = new NDList(steps);
       for (int t = 0; t < steps; t++) {
         // linear with a [B,4H] bias is one addmm: projected + h W_hh^T
-        NDList gates = Linear.linear(h, wHh, projected.get(t)).head().split(new long[] {3L * hidden}, 1);
+        NDList gates =
+            Linear.linear(h, wHh, projected.get(t)).head().split(new long[] {3L * hidden}, 1);
         NDList ifo = Activation.sigmoid(gates.get(0)).split(3, 1);
         c = ifo.get(1).mul(c).add(ifo.get(0).mul(act.apply(gates.get(1))));
         h = ifo.get(2).mul(act.apply(c));

@@ -20,34 +20,62 @@ import org.lemurnn.metrics.SequenceReport;
 import org.lemurnn.trace.LinkSample;
 
 /**
- * The original's BD plot of one sequence (JFreeChart, headless): true and predicted backlog over arrival
- * time, and below it, in a band of its own, a tick per true and per predicted drop, each row labelled
- * with its count. Drawn by the trainer for each new best epoch and by {@code run-model --plot}.
+ * The original's BD plot of one sequence (JFreeChart, headless): true and predicted backlog over
+ * arrival time, and below it, in a band of its own, a tick per true and per predicted drop, each
+ * row labelled with its count. Drawn by the trainer for each new best epoch and by {@code run-model
+ * --plot}.
  */
 public final class BacklogPlot {
   static final int WIDTH = 1200, HEIGHT = 600;
   /** About this many labelled ticks per axis: enough to read a value, few enough to read at all. */
   static final int TICKS = 8;
+
   static final Color TRUE = new Color(0x1f77b4), PREDICTED = new Color(0xff7f0e);
 
   private BacklogPlot() {}
 
   /** The plot of a predicted sample against the true one over the same packets. */
   public static void write(Path png, String title, LinkSample truth, LinkSample predicted) {
-    write(png, title, truth.arrivalTime(), SequenceReport.floats(truth.backlog()), SequenceReport.floats(predicted.backlog()),
-        SequenceReport.drops(truth), SequenceReport.drops(predicted), truth.units());
+    write(
+        png,
+        title,
+        truth.arrivalTime(),
+        SequenceReport.floats(truth.backlog()),
+        SequenceReport.floats(predicted.backlog()),
+        SequenceReport.drops(truth),
+        SequenceReport.drops(predicted),
+        truth.units());
   }
 
-  public static void write(Path png, String title, double[] arrivalTime, float[] trueBacklog, float[] predBacklog,
-      float[] trueDrops, float[] predDrops, UnitSystem units) {
-    AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out,
-        chart(title, arrivalTime, trueBacklog, predBacklog, trueDrops, predDrops, units), WIDTH, HEIGHT));
+  public static void write(
+      Path png,
+      String title,
+      double[] arrivalTime,
+      float[] trueBacklog,
+      float[] predBacklog,
+      float[] trueDrops,
+      float[] predDrops,
+      UnitSystem units) {
+    AtomicFile.write(
+        png,
+        out -> ChartUtils.writeChartAsPNG(
+            out,
+            chart(title, arrivalTime, trueBacklog, predBacklog, trueDrops, predDrops, units),
+            WIDTH,
+            HEIGHT));
   }
 
-  static JFreeChart chart(String title, double[] arrivalTime, float[] trueBacklog, float[] predBacklog,
-      float[] trueDrops, float[] predDrops, UnitSystem units) {
+  static JFreeChart chart(
+      String title,
+      double[] arrivalTime,
+      float[] trueBacklog,
+      float[] predBacklog,
+      float[] trueDrops,
+      float[] predDrops,
+      UnitSystem units) {
     XYSeries truth = new XYSeries("true backlog"), predicted = new XYSeries("predicted backlog");
-    XYSeries trueDropped = new XYSeries("true drops"), predDropped = new XYSeries("predicted drops");
+    XYSeries trueDropped = new XYSeries("true drops"),
+        predDropped = new XYSeries("predicted drops");
     double low = 0, high = 0;
     for (int i = 0; i < arrivalTime.length; i++) {
       truth.add(arrivalTime[i], trueBacklog[i]);
@@ -77,7 +105,8 @@ public final class BacklogPlot {
     ticks.setAutoPopulateSeriesShape(false);
     ticks.setDefaultSeriesVisibleInLegend(false); // the rows say what they are
     SymbolAxis rows = new SymbolAxis(null, new String[] {
-      "predicted drops: " + predDropped.getItemCount(), "true drops: " + trueDropped.getItemCount()});
+      "predicted drops: " + predDropped.getItemCount(), "true drops: " + trueDropped.getItemCount()
+    });
     rows.setRange(-0.6, 1.6);
     rows.setGridBandsVisible(false);
     XYSeriesCollection drops = new XYSeriesCollection(predDropped);
@@ -85,7 +114,8 @@ public final class BacklogPlot {
     XYPlot dropBand = new XYPlot(drops, null, rows, ticks);
 
     NumberAxis timeAxis = new NumberAxis("arrival time [" + units.timeUnit() + "]");
-    double start = arrivalTime.length == 0 ? 0 : arrivalTime[0], end = arrivalTime.length == 0 ? 1 : arrivalTime[arrivalTime.length - 1];
+    double start = arrivalTime.length == 0 ? 0 : arrivalTime[0],
+        end = arrivalTime.length == 0 ? 1 : arrivalTime[arrivalTime.length - 1];
     timeAxis.setTickUnit(new NumberTickUnit(niceStep(end - start)));
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(timeAxis);
     plot.setGap(6);
@@ -102,10 +132,15 @@ public final class BacklogPlot {
     return chart;
   }
 
-  /** A tick step of 1, 2 or 5 times a power of ten that cuts {@code range} into about {@link #TICKS} parts. */
+  /**
+   * A tick step of 1, 2 or 5 times a power of ten that cuts {@code range} into about {@link #TICKS}
+   * parts.
+   */
   static double niceStep(double range) {
     if (!(range > 0) || Double.isInfinite(range)) return 1;
-    double raw = range / TICKS, power = Math.pow(10, Math.floor(Math.log10(raw))), unit = raw / power;
+    double raw = range / TICKS,
+        power = Math.pow(10, Math.floor(Math.log10(raw))),
+        unit = raw / power;
     return power * (unit <= 1 ? 1 : unit <= 2 ? 2 : unit <= 5 ? 5 : 10);
   }
 }

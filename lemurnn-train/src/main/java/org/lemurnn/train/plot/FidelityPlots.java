@@ -31,13 +31,19 @@ import org.lemurnn.metrics.LinkFigures;
 import org.lemurnn.trace.LinkSample;
 
 /**
- * The pictures of {@code evaluate} (JFreeChart, headless): per trace the latency CDF and the latency
- * over time with the drops marked, true against model and the ideal baseline; over all traces the
- * true against the emulated drop rate.
+ * The pictures of {@code evaluate} (JFreeChart, headless): per trace the latency CDF and the
+ * latency over time with the drops marked, true against model and the ideal baseline; over all
+ * traces the true against the emulated drop rate.
  */
 public final class FidelityPlots {
-  static final Color TRUE = new Color(0x1f77b4), MODEL = new Color(0xff7f0e), IDEAL = new Color(0x2ca02c);
-  private static final int CDF_WIDTH = 620, TIME_WIDTH = 1180, HEIGHT = 640, TOP = 58, ZOOM_HEIGHT = 420;
+  static final Color TRUE = new Color(0x1f77b4),
+      MODEL = new Color(0xff7f0e),
+      IDEAL = new Color(0x2ca02c);
+  private static final int CDF_WIDTH = 620,
+      TIME_WIDTH = 1180,
+      HEIGHT = 640,
+      TOP = 58,
+      ZOOM_HEIGHT = 420;
   private static final int ZOOM_PACKETS = 300;
   // more points than pixels only slow the drawing: a line of 4,000 points already fills the width
   private static final int MAX_POINTS = 4000;
@@ -49,15 +55,24 @@ public final class FidelityPlots {
    * with each link's drops marked below the axis (right); {@code ideal} may be null. Latencies
    * include {@code baseLatency}.
    */
-  public static void trace(Path png, String title, LinkSample truth, LinkSample model, LinkSample ideal, double baseLatency) {
+  public static void trace(
+      Path png,
+      String title,
+      LinkSample truth,
+      LinkSample model,
+      LinkSample ideal,
+      double baseLatency) {
     UnitSystem units = truth.units();
     JFreeChart cdf = chart(null, cdf(truth, model, ideal, baseLatency, units));
-    JFreeChart time = chart(null, overTime(truth, model, ideal, baseLatency, units, 0, truth.length(), false));
+    JFreeChart time =
+        chart(null, overTime(truth, model, ideal, baseLatency, units, 0, truth.length(), false));
     int[] window = zoomWindow(truth, baseLatency);
-    JFreeChart zoom = chart(null, overTime(truth, model, ideal, baseLatency, units, window[0], window[1], true));
+    JFreeChart zoom =
+        chart(null, overTime(truth, model, ideal, baseLatency, units, window[0], window[1], true));
     zoom.removeLegend();
     int width = CDF_WIDTH + TIME_WIDTH;
-    BufferedImage image = new BufferedImage(width, HEIGHT + ZOOM_HEIGHT, BufferedImage.TYPE_INT_RGB);
+    BufferedImage image =
+        new BufferedImage(width, HEIGHT + ZOOM_HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setPaint(Color.WHITE);
@@ -71,15 +86,21 @@ public final class FidelityPlots {
     time.draw(g, new Rectangle2D.Double(CDF_WIDTH, TOP, TIME_WIDTH, HEIGHT - TOP));
     g.setPaint(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-    g.drawString("packets " + (window[0] + 1) + " to " + window[1] + " close up, each packet a dot"
-        + (window[2] == 1 ? ", from just before the first true drop" : ", around the highest true latency"), 20, HEIGHT + 18);
+    g.drawString(
+        "packets " + (window[0] + 1) + " to " + window[1] + " close up, each packet a dot"
+            + (window[2] == 1
+                ? ", from just before the first true drop"
+                : ", around the highest true latency"),
+        20,
+        HEIGHT + 18);
     zoom.draw(g, new Rectangle2D.Double(0, HEIGHT + 24, width, ZOOM_HEIGHT - 24));
     g.dispose();
     AtomicFile.write(png, out -> ImageIO.write(image, "png", out));
   }
 
   /** The figures a reader compares first, in one line under the title. */
-  private static String summary(LinkSample truth, LinkSample model, LinkSample ideal, double baseLatency) {
+  private static String summary(
+      LinkSample truth, LinkSample model, LinkSample ideal, double baseLatency) {
     String unit = truth.units().timeUnit();
     StringBuilder line = new StringBuilder();
     String[] names = {"true", "model", "ideal queue"};
@@ -88,18 +109,31 @@ public final class FidelityPlots {
       if (links[k] == null) continue;
       LinkFigures f = LinkFigures.of(links[k], baseLatency);
       if (k > 0) line.append("      ");
-      line.append(String.format(Locale.ROOT, "%s: drops %.2f%%, p50 %.3g, p99 %.3g %s", names[k], 100 * f.dropRate(),
-          f.latencyP50(), f.latencyP99(), unit));
-      if (k > 0) line.append(String.format(Locale.ROOT, ", W1 %.3g %s", Fidelity.compare(truth, links[k], baseLatency).latencyW1(), unit));
+      line.append(String.format(
+          Locale.ROOT,
+          "%s: drops %.2f%%, p50 %.3g, p99 %.3g %s",
+          names[k],
+          100 * f.dropRate(),
+          f.latencyP50(),
+          f.latencyP99(),
+          unit));
+      if (k > 0)
+        line.append(String.format(
+            Locale.ROOT,
+            ", W1 %.3g %s",
+            Fidelity.compare(truth, links[k], baseLatency).latencyW1(),
+            unit));
     }
     return line.toString();
   }
 
-  private static XYPlot cdf(LinkSample truth, LinkSample model, LinkSample ideal, double baseLatency, UnitSystem units) {
+  private static XYPlot cdf(
+      LinkSample truth, LinkSample model, LinkSample ideal, double baseLatency, UnitSystem units) {
     XYSeriesCollection data = new XYSeriesCollection();
     data.addSeries(cdfSeries("true", Latencies.delivered(truth, baseLatency)));
     data.addSeries(cdfSeries("model", Latencies.delivered(model, baseLatency)));
-    if (ideal != null) data.addSeries(cdfSeries("ideal queue", Latencies.delivered(ideal, baseLatency)));
+    if (ideal != null)
+      data.addSeries(cdfSeries("ideal queue", Latencies.delivered(ideal, baseLatency)));
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
     line(r, 0, TRUE, 2.5f, false);
     line(r, 1, MODEL, 2f, false);
@@ -111,7 +145,9 @@ public final class FidelityPlots {
     return plot;
   }
 
-  /** The empirical CDF as its steps: (x_i, i/n) and (x_i, (i+1)/n), thinned to MAX_POINTS quantiles. */
+  /**
+   * The empirical CDF as its steps: (x_i, i/n) and (x_i, (i+1)/n), thinned to MAX_POINTS quantiles.
+   */
   private static XYSeries cdfSeries(String name, double[] sorted) {
     XYSeries s = new XYSeries(name, false, true);
     int n = sorted.length;
@@ -138,15 +174,27 @@ public final class FidelityPlots {
     return new int[] {from, Math.min(n, from + ZOOM_PACKETS), first >= 0 ? 1 : 0};
   }
 
-  /** Latency over arrival time of packets [from, to), drops marked below the axis; {@code dots} marks every packet. */
-  private static XYPlot overTime(LinkSample truth, LinkSample model, LinkSample ideal, double baseLatency, UnitSystem units,
-      int from, int to, boolean dots) {
+  /**
+   * Latency over arrival time of packets [from, to), drops marked below the axis; {@code dots}
+   * marks every packet.
+   */
+  private static XYPlot overTime(
+      LinkSample truth,
+      LinkSample model,
+      LinkSample ideal,
+      double baseLatency,
+      UnitSystem units,
+      int from,
+      int to,
+      boolean dots) {
     double[] arrival = truth.arrivalTime();
-    LinkSample[] links = ideal == null ? new LinkSample[] {truth, model} : new LinkSample[] {truth, model, ideal};
+    LinkSample[] links =
+        ideal == null ? new LinkSample[] {truth, model} : new LinkSample[] {truth, model, ideal};
     String[] names = {"true", "model", "ideal queue"};
     double max = 0;
     for (LinkSample l : links) {
-      for (int i = from; i < to; i++) if (!l.dropped()[i]) max = Math.max(max, l.latency()[i] + baseLatency);
+      for (int i = from; i < to; i++)
+        if (!l.dropped()[i]) max = Math.max(max, l.latency()[i] + baseLatency);
     }
     if (max == 0) max = 1;
     XYSeriesCollection data = new XYSeriesCollection();
@@ -170,7 +218,8 @@ public final class FidelityPlots {
     }
     for (int k = 0; k < links.length; k++) {
       XYSeries s = new XYSeries(names[k] + " drops (" + links[k].dropCount() + ")", false, true);
-      for (int i = from; i < to; i++) if (links[k].dropped()[i]) s.add(arrival[i], -(0.035 + 0.035 * k) * max);
+      for (int i = from; i < to; i++)
+        if (links[k].dropped()[i]) s.add(arrival[i], -(0.035 + 0.035 * k) * max);
       data.addSeries(s);
     }
     Color[] colors = {TRUE, MODEL, IDEAL};
@@ -183,7 +232,8 @@ public final class FidelityPlots {
         r.setSeriesShape(j, new Ellipse2D.Double(-2.5, -2.5, 5, 5));
       }
     }
-    Shape tick = dots ? new Rectangle2D.Double(-1.5, -4, 3, 8) : new Rectangle2D.Double(-0.75, -4, 1.5, 8);
+    Shape tick =
+        dots ? new Rectangle2D.Double(-1.5, -4, 3, 8) : new Rectangle2D.Double(-0.75, -4, 1.5, 8);
     for (int k = 0; k < links.length; k++) {
       int series = order.length + k;
       r.setSeriesPaint(series, colors[k]);
@@ -212,7 +262,8 @@ public final class FidelityPlots {
    * All traces: each trace's emulated drop rate against its true one, in percent, for the model and
    * the ideal baseline (null: none), with the diagonal a perfect link would lie on.
    */
-  public static void dropRates(Path png, String title, double[] truth, double[] model, double[] ideal) {
+  public static void dropRates(
+      Path png, String title, double[] truth, double[] model, double[] ideal) {
     XYSeriesCollection data = new XYSeriesCollection();
     double max = 0;
     for (double[] rates : new double[][] {truth, model, ideal}) {
@@ -230,7 +281,8 @@ public final class FidelityPlots {
     r.setSeriesShapesVisible(0, false);
     dots(r, 1, MODEL, new Ellipse2D.Double(-4.5, -4.5, 9, 9));
     dots(r, 2, IDEAL, new Rectangle2D.Double(-3.5, -3.5, 7, 7));
-    NumberAxis x = new NumberAxis("true drop rate [%]"), y = new NumberAxis("emulated drop rate [%]");
+    NumberAxis x = new NumberAxis("true drop rate [%]"),
+        y = new NumberAxis("emulated drop rate [%]");
     x.setRange(0, max);
     y.setRange(0, max);
     JFreeChart chart = chart(title, new XYPlot(data, x, y, r));
@@ -252,17 +304,22 @@ public final class FidelityPlots {
     chart.setBackgroundPaint(Color.WHITE);
     chart.getLegend().setPosition(RectangleEdge.TOP);
     chart.getLegend().setFrame(org.jfree.chart.block.BlockBorder.NONE);
-    if (title != null) chart.setTitle(new TextTitle(title, new Font(Font.SANS_SERIF, Font.BOLD, 16)));
+    if (title != null)
+      chart.setTitle(new TextTitle(title, new Font(Font.SANS_SERIF, Font.BOLD, 16)));
     return chart;
   }
 
-  private static void line(XYLineAndShapeRenderer r, int series, Color color, float width, boolean dashed) {
+  private static void line(
+      XYLineAndShapeRenderer r, int series, Color color, float width, boolean dashed) {
     r.setSeriesPaint(series, color);
     r.setSeriesLinesVisible(series, true);
     r.setSeriesShapesVisible(series, false);
-    r.setSeriesStroke(series, dashed
-        ? new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1, new float[] {7, 5}, 0)
-        : new BasicStroke(width));
+    r.setSeriesStroke(
+        series,
+        dashed
+            ? new BasicStroke(
+                width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1, new float[] {7, 5}, 0)
+            : new BasicStroke(width));
   }
 
   private static void dots(XYLineAndShapeRenderer r, int series, Color color, Shape shape) {

@@ -17,17 +17,17 @@ import org.lemurnn.trace.LinkSample;
 
 /**
  * {@code train --dag_data DIR --budget_minutes M}: the most faithful model of the measured traces
- * that M minutes of wall time train here, by the recipe measured on kernel links (issue 13): a model
- * trained only on a simulated link transfers to the real one better than one trained on a few
+ * that M minutes of wall time train here, by the recipe measured on kernel links (issue 13): a
+ * model trained only on a simulated link transfers to the real one better than one trained on a few
  * measured files, so first pretrain on a synthetic byte queue matched to the training traces
- * ({@link MatchedPreset}: their capacities, queues, sizes and loads; long streams cut into windows),
- * then fine-tune on windows of the traces themselves from the pretrained weights, and keep the model
- * that emulates the validation traces best (whole traces through the forwarder's path: drop rate and
- * latency W1), be it the pretrained one.
+ * ({@link MatchedPreset}: their capacities, queues, sizes and loads; long streams cut into
+ * windows), then fine-tune on windows of the traces themselves from the pretrained weights, and
+ * keep the model that emulates the validation traces best (whole traces through the forwarder's
+ * path: drop rate and latency W1), be it the pretrained one.
  *
  * <p>Everything goes into one directory, {@code budget-<unix time>/} under {@code --out}: the
- * matched preset, the pretraining run, the fine-tuning run (the usual run directories) and {@code
- * model-best.safetensors}, the model forward should load.
+ * matched preset, the pretraining run, the fine-tuning run (the usual run directories) and
+ * {@code model-best.safetensors}, the model forward should load.
  */
 public final class BudgetRun {
   /**
@@ -41,20 +41,32 @@ public final class BudgetRun {
   static final double FINE_TUNE_LEARNING_RATE_FACTOR = 1.0 / 3;
   /** Synthetic pretraining streams: count x packets, cut into the run's windows. */
   static final double PRETRAIN_KILO_STREAMS = 1, PRETRAIN_KILO_VAL = 0.02;
+
   static final int PRETRAIN_STREAM_PACKETS = 2048;
 
   private BudgetRun() {}
 
-  /** Runs the recipe for {@code fineTune} (options of a windowed run on --dag_data) and returns the budget directory. */
-  public static Path run(TrainOptions fineTune, double budgetMinutes, Path parent, int threads,
+  /**
+   * Runs the recipe for {@code fineTune} (options of a windowed run on --dag_data) and returns the
+   * budget directory.
+   */
+  public static Path run(
+      TrainOptions fineTune,
+      double budgetMinutes,
+      Path parent,
+      int threads,
       TrainingRun.Listener listener) {
-    if (fineTune.dagData().isEmpty()) throw new InputException("--budget_minutes trains on measured traces: give --dag_data");
-    if (fineTune.sizes().window() == 0) throw new IllegalArgumentException("the recipe trains on windows");
-    if (!(budgetMinutes > 0)) throw new InputException("--budget_minutes must be > 0, got " + budgetMinutes);
+    if (fineTune.dagData().isEmpty())
+      throw new InputException("--budget_minutes trains on measured traces: give --dag_data");
+    if (fineTune.sizes().window() == 0)
+      throw new IllegalArgumentException("the recipe trains on windows");
+    if (!(budgetMinutes > 0))
+      throw new InputException("--budget_minutes must be > 0, got " + budgetMinutes);
     Instant start = Instant.now();
     Instant end = start.plus(Duration.ofMillis((long) (budgetMinutes * 60_000)));
     Path dir = parent.resolve("budget-" + start.getEpochSecond());
-    if (Files.exists(dir)) throw new InputException(dir + " exists already: wait a second or choose another --out");
+    if (Files.exists(dir))
+      throw new InputException(dir + " exists already: wait a second or choose another --out");
 
     List<LinkSample> streams = new ArrayList<>();
     for (LoaderSet set : fineTune.data(n -> {}).train()) streams.addAll(set.samples());
@@ -67,20 +79,44 @@ public final class BudgetRun {
     AtomicFile.writeString(preset, MatchedPreset.of(streams).json());
 
     TrainOptions pretrain = fineTune.with(Map.of(
-        "dag_data", List.of(),
-        "link_properties", List.of(preset.toString()),
-        "seq_len", Math.max(PRETRAIN_STREAM_PACKETS, fineTune.sizes().window() + fineTune.sizes().burnIn()),
-        "kilo_training_samples", PRETRAIN_KILO_STREAMS,
-        "kilo_val_samples", PRETRAIN_KILO_VAL,
-        "kilo_test_samples", PRETRAIN_KILO_VAL,
-        "infinite_queue", false, "codel", false, "packetqueue", false));
-    Instant pretrainEnd = start.plus(Duration.between(start, end).multipliedBy((long) (PRETRAIN_SHARE * 1000)).dividedBy(1000));
+        "dag_data",
+        List.of(),
+        "link_properties",
+        List.of(preset.toString()),
+        "seq_len",
+        Math.max(
+            PRETRAIN_STREAM_PACKETS,
+            fineTune.sizes().window() + fineTune.sizes().burnIn()),
+        "kilo_training_samples",
+        PRETRAIN_KILO_STREAMS,
+        "kilo_val_samples",
+        PRETRAIN_KILO_VAL,
+        "kilo_test_samples",
+        PRETRAIN_KILO_VAL,
+        "infinite_queue",
+        false,
+        "codel",
+        false,
+        "packetqueue",
+        false));
+    Instant pretrainEnd = start.plus(Duration.between(start, end)
+        .multipliedBy((long) (PRETRAIN_SHARE * 1000))
+        .dividedBy(1000));
     TrainingRun first = TrainingRun.start(pretrain, dir, threads, listener);
     Path pretrained = first.run(pretrainEnd).resolve(RunDirectory.BEST_MODEL);
-    if (!Files.isRegularFile(pretrained)) throw new InputException("the budget ran out before pretraining finished an epoch: give more minutes");
+    if (!Files.isRegularFile(pretrained))
+      throw new InputException(
+          "the budget ran out before pretraining finished an epoch: give more minutes");
 
-    TrainingRun second = TrainingRun.start(fineTune.with(Map.of("init", pretrained.toString(),
-        "learning_rate", fineTune.schedule().learningRate() * FINE_TUNE_LEARNING_RATE_FACTOR)), dir, threads, listener);
+    TrainingRun second = TrainingRun.start(
+        fineTune.with(Map.of(
+            "init",
+            pretrained.toString(),
+            "learning_rate",
+            fineTune.schedule().learningRate() * FINE_TUNE_LEARNING_RATE_FACTOR)),
+        dir,
+        threads,
+        listener);
     Path best = second.run(end).resolve(RunDirectory.BEST_MODEL);
     try {
       Files.copy(best, dir.resolve(RunDirectory.BEST_MODEL), StandardCopyOption.REPLACE_EXISTING);

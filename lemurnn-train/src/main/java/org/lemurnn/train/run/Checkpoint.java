@@ -44,17 +44,27 @@ public record Checkpoint(
   public static Checkpoint read(Path file) {
     Safetensors.Content content = Safetensors.read(file);
     Map<String, String> meta = content.metadata();
-    if (!FORMAT.equals(meta.get("format"))) throw InputException.in(file, "not a lemurnn training checkpoint");
-    Map<String, Tensor> weights = new LinkedHashMap<>(), best = new LinkedHashMap<>(), adam = new LinkedHashMap<>();
+    if (!FORMAT.equals(meta.get("format")))
+      throw InputException.in(file, "not a lemurnn training checkpoint");
+    Map<String, Tensor> weights = new LinkedHashMap<>(),
+        best = new LinkedHashMap<>(),
+        adam = new LinkedHashMap<>();
     content.tensors().forEach((name, t) -> {
       if (name.startsWith(BEST)) best.put(name.substring(BEST.length()), t);
       else if (name.startsWith("adam.")) adam.put(name, t);
       else weights.put(name, t);
     });
     try {
-      return new Checkpoint(Integer.parseInt(meta.get("epoch")), Integer.parseInt(meta.get("best_epoch")),
-          Double.parseDouble(meta.get("best_val_loss")), Long.parseLong(meta.get("adam_step")),
-          Long.parseLong(meta.get("torch_seed")), Long.parseLong(meta.get("data_seed")), weights, best, adam);
+      return new Checkpoint(
+          Integer.parseInt(meta.get("epoch")),
+          Integer.parseInt(meta.get("best_epoch")),
+          Double.parseDouble(meta.get("best_val_loss")),
+          Long.parseLong(meta.get("adam_step")),
+          Long.parseLong(meta.get("torch_seed")),
+          Long.parseLong(meta.get("data_seed")),
+          weights,
+          best,
+          adam);
     } catch (RuntimeException e) {
       throw InputException.in(file, "bad checkpoint metadata " + meta + ": " + e.getMessage());
     }

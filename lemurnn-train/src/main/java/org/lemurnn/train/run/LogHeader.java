@@ -11,7 +11,8 @@ final class LogHeader {
     return List.of(
         "# lemurnn training log, one tab-separated line per epoch. Every loss and metric is a mean per sequence.",
         "# train_loss: " + objective.trainingDefinition() + " (means over the epoch's batches)",
-        "# val_loss: " + objective.validationDefinition() + ", on the validation set; the best model has the lowest",
+        "# val_loss: " + objective.validationDefinition()
+            + ", on the validation set; the best model has the lowest",
         "# test_loss: the same on the test set, for the best model so far",
         "# backlog_l1: mean |true - predicted backlog| per packet (output units); backlog_n: the same divided by the capacity feature",
         "# cross_entropy: mean cross-entropy of the drop logits per packet",

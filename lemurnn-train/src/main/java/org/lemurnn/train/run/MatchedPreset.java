@@ -11,13 +11,21 @@ import org.lemurnn.trace.LinkSample;
  * sizes are what its link counted). A model pretrained on it has met every link of the traces, and
  * far more queue fills and long streams than the traces hold.
  */
-record MatchedPreset(double minCapacityMbps, double maxCapacityMbps, double minQueueKbyte, double maxQueueKbyte,
-    double minSizeKbyte, double maxSizeKbyte, double minLoadMbps, double maxLoadMbps) {
+record MatchedPreset(
+    double minCapacityMbps,
+    double maxCapacityMbps,
+    double minQueueKbyte,
+    double maxQueueKbyte,
+    double minSizeKbyte,
+    double maxSizeKbyte,
+    double minLoadMbps,
+    double maxLoadMbps) {
 
   static MatchedPreset of(List<LinkSample> traces) {
     double[] c = range(), q = range(), s = range(), load = range();
     for (LinkSample t : traces) {
-      if (t.units() != UnitSystem.PHYSICAL) throw new IllegalArgumentException("measured traces are physical");
+      if (t.units() != UnitSystem.PHYSICAL)
+        throw new IllegalArgumentException("measured traces are physical");
       widen(c, t.capacity());
       if (t.queueLimit() > 0) widen(q, t.queueLimit());
       double kbyte = 0, ms = 0;
@@ -34,10 +42,19 @@ record MatchedPreset(double minCapacityMbps, double maxCapacityMbps, double minQ
 
   /** The preset as a JSON file of the original's shape, with physical units. */
   String json() {
-    return String.format(Locale.ROOT, "{\"units\": \"physical\", \"overhead_bytes\": 0,%n"
-        + " \"min_arrival_rate\": %.6g, \"max_arrival_rate\": %.6g,%n \"min_capacity\": %.6g, \"max_capacity\": %.6g,%n"
-        + " \"min_pkt_size\": %.6g, \"max_pkt_size\": %.6g,%n \"min_queue_bytes\": %.6g, \"max_queue_bytes\": %.6g}%n",
-        minLoadMbps, maxLoadMbps, minCapacityMbps, maxCapacityMbps, minSizeKbyte, maxSizeKbyte, minQueueKbyte, maxQueueKbyte);
+    return String.format(
+        Locale.ROOT,
+        "{\"units\": \"physical\", \"overhead_bytes\": 0,%n"
+            + " \"min_arrival_rate\": %.6g, \"max_arrival_rate\": %.6g,%n \"min_capacity\": %.6g, \"max_capacity\": %.6g,%n"
+            + " \"min_pkt_size\": %.6g, \"max_pkt_size\": %.6g,%n \"min_queue_bytes\": %.6g, \"max_queue_bytes\": %.6g}%n",
+        minLoadMbps,
+        maxLoadMbps,
+        minCapacityMbps,
+        maxCapacityMbps,
+        minSizeKbyte,
+        maxSizeKbyte,
+        minQueueKbyte,
+        maxQueueKbyte);
   }
 
   private static double[] range() {

@@ -18,9 +18,9 @@ import org.lemurnn.io.AtomicFile;
 import org.lemurnn.io.InputFiles;
 
 /**
- * The folder of one training run and the names of its files (docs/architecture.md, Training). Every file is
- * written atomically; the per-epoch logs are rewritten whole each epoch (they are small), so a crash
- * leaves them at a complete epoch.
+ * The folder of one training run and the names of its files (docs/architecture.md, Training). Every
+ * file is written atomically; the per-epoch logs are rewritten whole each epoch (they are small),
+ * so a crash leaves them at a complete epoch.
  */
 public final class RunDirectory {
   public static final String MODEL_PROPERTIES = "model-properties.json";
@@ -48,7 +48,8 @@ public final class RunDirectory {
   /** A new run folder under {@code parent}; refuses to reuse one. */
   public static RunDirectory create(Path parent, String name) {
     Path dir = parent.resolve(name);
-    if (Files.exists(dir)) throw new InputException(dir + " exists already: wait a second or choose another --out");
+    if (Files.exists(dir))
+      throw new InputException(dir + " exists already: wait a second or choose another --out");
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -64,9 +65,11 @@ public final class RunDirectory {
    */
   public java.util.Optional<String> removeAfterFailedStart() {
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList())
+        Files.deleteIfExists(p);
     } catch (IOException e) {
-      return java.util.Optional.of("could not remove " + dir + " after the failed start: " + e.getMessage());
+      return java.util.Optional.of(
+          "could not remove " + dir + " after the failed start: " + e.getMessage());
     }
     return java.util.Optional.empty();
   }
@@ -74,7 +77,8 @@ public final class RunDirectory {
   /** An existing run, for {@code --resume}. */
   public static RunDirectory open(Path dir) {
     if (!Files.isRegularFile(dir.resolve(MODEL_PROPERTIES))) {
-      throw new InputException(dir + " is not a training run (no " + MODEL_PROPERTIES + "): give the run directory to --resume");
+      throw new InputException(dir + " is not a training run (no " + MODEL_PROPERTIES
+          + "): give the run directory to --resume");
     }
     return new RunDirectory(dir);
   }
@@ -92,7 +96,10 @@ public final class RunDirectory {
     return dir.resolve("model-" + epoch + ".safetensors");
   }
 
-  /** The model of the epoch that emulated the validation streams best (runs with --window), for forward. */
+  /**
+   * The model of the epoch that emulated the validation streams best (runs with --window), for
+   * forward.
+   */
   public Path bestModel() {
     return dir.resolve(BEST_MODEL);
   }
@@ -108,8 +115,11 @@ public final class RunDirectory {
   /** The epoch of the newest checkpoint, if any. */
   public OptionalInt lastCheckpoint() {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> CHECKPOINT.matcher(p.getFileName().toString()))
-          .filter(Matcher::matches).mapToInt(m -> Integer.parseInt(m.group(1))).max();
+      return files
+          .map(p -> CHECKPOINT.matcher(p.getFileName().toString()))
+          .filter(Matcher::matches)
+          .mapToInt(m -> Integer.parseInt(m.group(1)))
+          .max();
     } catch (IOException e) {
       throw new InputException("cannot list " + dir + ": " + e.getMessage(), e);
     }
@@ -131,10 +141,12 @@ public final class RunDirectory {
   public List<String> lines(String file) {
     Path p = dir.resolve(file);
     if (!Files.exists(p)) return new ArrayList<>();
-    return new ArrayList<>(InputFiles.readText(p, "a run's log", MAX_TEXT_BYTES).lines().toList());
+    return new ArrayList<>(
+        InputFiles.readText(p, "a run's log", MAX_TEXT_BYTES).lines().toList());
   }
 
   public void writeLines(String file, List<String> lines) {
-    AtomicFile.writeString(dir.resolve(file), lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
+    AtomicFile.writeString(
+        dir.resolve(file), lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
   }
 }

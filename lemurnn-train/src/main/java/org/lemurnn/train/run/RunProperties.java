@@ -12,20 +12,21 @@ import org.lemurnn.model.ModelSpec;
 import org.lemurnn.train.TrainConfig;
 
 /**
- * The three property files a run writes once, in the original's shapes: {@code model-properties.json}
- * (with every option under {@code options}, which {@code --resume} reads), {@code
- * dataset-properties.json} and {@code link-properties.json}.
+ * The three property files a run writes once, in the original's shapes:
+ * {@code model-properties.json} (with every option under {@code options}, which {@code --resume}
+ * reads), {@code dataset-properties.json} and {@code link-properties.json}.
  */
 final class RunProperties {
   private RunProperties() {}
 
   /**
-   * Replaces the options in {@code model-properties.json}: a resume with a new epoch count keeps it,
-   * so that a later plain {@code --resume} goes on to that count rather than the first one.
+   * Replaces the options in {@code model-properties.json}: a resume with a new epoch count keeps
+   * it, so that a later plain {@code --resume} goes on to that count rather than the first one.
    */
   static void updateOptions(RunDirectory dir, TrainOptions options) {
     com.fasterxml.jackson.databind.node.ObjectNode model =
-        (com.fasterxml.jackson.databind.node.ObjectNode) dir.readJson(RunDirectory.MODEL_PROPERTIES);
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            dir.readJson(RunDirectory.MODEL_PROPERTIES);
     model.set("options", RunDirectory.JSON.valueToTree(options));
     dir.writeJson(RunDirectory.MODEL_PROPERTIES, model);
   }
@@ -52,7 +53,8 @@ final class RunProperties {
     dataset.put("num_training_samples", data.train().getFirst().samples().size());
     dataset.put("num_val_samples", data.val().size());
     dataset.put("num_test_samples", data.test().size());
-    dataset.put("seq_length_training", data.train().stream().map(LoaderSet::seqLen).toList());
+    dataset.put(
+        "seq_length_training", data.train().stream().map(LoaderSet::seqLen).toList());
     dataset.put("seq_length_val", List.of(options.sizes().seqLen()));
     dataset.put("seq_length_test", List.of(options.sizes().seqLen()));
     dataset.put("input_str", spec.inputStr());
@@ -64,8 +66,13 @@ final class RunProperties {
     dataset.put("multiloader", options.sizes().multiloader());
     dataset.put("units", data.units().fileName());
     dataset.put("norm_scale", data.normScale());
-    dataset.put("traffic", !options.dagData().isEmpty() ? List.of("trace")
-        : options.link().traffic().isEmpty() ? List.of("exponential") : options.link().traffic());
+    dataset.put(
+        "traffic",
+        !options.dagData().isEmpty()
+            ? List.of("trace")
+            : options.link().traffic().isEmpty()
+                ? List.of("exponential")
+                : options.link().traffic());
     dataset.put("dag_data", options.dagData());
     dataset.put("notes", data.notes());
     dir.writeJson(RunDirectory.DATASET_PROPERTIES, dataset);
@@ -83,7 +90,10 @@ final class RunProperties {
     dir.writeJson(RunDirectory.LINK_PROPERTIES, link);
   }
 
-  /** A preset in the original's link-properties.json shape (which {@code --link_properties FILE} reads back). */
+  /**
+   * A preset in the original's link-properties.json shape (which {@code --link_properties FILE}
+   * reads back).
+   */
   private static Map<String, Object> linkProperties(LinkPreset p) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", p.name());

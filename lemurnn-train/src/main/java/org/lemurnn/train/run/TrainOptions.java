@@ -33,10 +33,10 @@ import org.lemurnn.train.loss.Objective;
 /**
  * Every option of {@code lemurnn train}, by the original's names: what a run is made from, saved in
  * its {@code model-properties.json} so {@code --resume} rebuilds the same run. Grouped by what they
- * decide; in the file they are one flat object of the original's snake_case flag names ({@code
- * "num_layers"}, {@code "lstm"}, {@code "codel"}, ...), the shape runs have always written, read and
- * written in one place ({@link #fromJson}, {@link #toJson}). Seeds are never null here: the command
- * draws missing ones before the run starts, so they are recorded.
+ * decide; in the file they are one flat object of the original's snake_case flag names
+ * ({@code "num_layers"}, {@code "lstm"}, {@code "codel"}, ...), the shape runs have always written,
+ * read and written in one place ({@link #fromJson}, {@link #toJson}). Seeds are never null here:
+ * the command draws missing ones before the run starts, so they are recorded.
  *
  * @param dagData measured trace files or folders ({@code --dag_data}); empty: synthetic data
  * @param normalize divide sizes, capacity, queue and backlog by the largest packet size
@@ -69,7 +69,10 @@ public record TrainOptions(
     }
   }
 
-  /** What training minimises: the trainer, whether dropped packets count in the backlog loss, ADS too. */
+  /**
+   * What training minimises: the trainer, whether dropped packets count in the backlog loss, ADS
+   * too.
+   */
   public record Loss(Objective trainer, boolean dropMasking, boolean computeAdsLoss) {
     public Loss {
       Objects.requireNonNull(trainer);
@@ -80,52 +83,82 @@ public record TrainOptions(
    * The synthetic link: presets and traffic by name or file, its kind, and {@code mahimahi}, the
    * delivery schedule file of a {@link LinkKind#MAHIMAHI} link (else null).
    */
-  public record Link(List<String> linkProperties, List<String> traffic, LinkKind kind, boolean infiniteQueue,
+  public record Link(
+      List<String> linkProperties,
+      List<String> traffic,
+      LinkKind kind,
+      boolean infiniteQueue,
       String mahimahi) {
     public Link {
       linkProperties = List.copyOf(linkProperties);
       traffic = List.copyOf(traffic);
       Objects.requireNonNull(kind);
       if ((kind == LinkKind.MAHIMAHI) != (mahimahi != null)) {
-        throw new IllegalArgumentException("a mahimahi link, and only it, has a delivery schedule file");
+        throw new IllegalArgumentException(
+            "a mahimahi link, and only it, has a delivery schedule file");
       }
     }
   }
 
   /**
    * How much data and in what pieces: sequences of {@code seqLen} packets, sets of kilo x 1024
-   * sequences, the multiloader's lengths, or windows of {@code window} scored packets after {@code
-   * burnIn} (0: the original's prefixes).
+   * sequences, the multiloader's lengths, or windows of {@code window} scored packets after
+   * {@code burnIn} (0: the original's prefixes).
    */
-  public record Sizes(int seqLen, double kiloTrainingSamples, double kiloValSamples, double kiloTestSamples,
-      boolean multiloader, int window, int burnIn) {
+  public record Sizes(
+      int seqLen,
+      double kiloTrainingSamples,
+      double kiloValSamples,
+      double kiloTestSamples,
+      boolean multiloader,
+      int window,
+      int burnIn) {
     public Sizes {
       if (seqLen < 1) throw new InputException("--seq_len must be >= 1, got " + seqLen);
-      if (sequences(kiloTrainingSamples) < 1 || sequences(kiloValSamples) < 1 || sequences(kiloTestSamples) < 1) {
-        throw new InputException("--kilo_training_samples, --kilo_val_samples and --kilo_test_samples must give at"
-            + " least one sequence each (x 1024)");
+      if (sequences(kiloTrainingSamples) < 1
+          || sequences(kiloValSamples) < 1
+          || sequences(kiloTestSamples) < 1) {
+        throw new InputException(
+            "--kilo_training_samples, --kilo_val_samples and --kilo_test_samples must give at"
+                + " least one sequence each (x 1024)");
       }
       if (window < 0) {
-        throw new InputException("--window must be >= 0 (0: the original's prefix loader), got " + window);
+        throw new InputException(
+            "--window must be >= 0 (0: the original's prefix loader), got " + window);
       }
       if (burnIn < 0) throw new InputException("--burn_in must be >= 0, got " + burnIn);
       if (burnIn > 0 && window == 0) throw new InputException("--burn_in goes with --window");
-      if (window > 0 && multiloader) throw new InputException("choose --window or --multiloader, not both");
+      if (window > 0 && multiloader)
+        throw new InputException("choose --window or --multiloader, not both");
     }
 
     public Sizes withSeqLen(int packets) {
-      return new Sizes(packets, kiloTrainingSamples, kiloValSamples, kiloTestSamples, multiloader, window, burnIn);
+      return new Sizes(
+          packets,
+          kiloTrainingSamples,
+          kiloValSamples,
+          kiloTestSamples,
+          multiloader,
+          window,
+          burnIn);
     }
   }
 
-  /** The data seed, and the torch seed of weights, shuffling and dropout (0 is a seed like any other). */
+  /**
+   * The data seed, and the torch seed of weights, shuffling and dropout (0 is a seed like any
+   * other).
+   */
   public record Seeds(long dataSeed, long torchSeed) {}
 
-  /** How training goes: epochs, Adam's learning rate, dropout, and the model it starts from (null: random). */
+  /**
+   * How training goes: epochs, Adam's learning rate, dropout, and the model it starts from (null:
+   * random).
+   */
   public record Schedule(int numEpochs, double learningRate, double dropoutRate, String init) {
     public Schedule {
       if (numEpochs < 1) throw new InputException("--num_epochs must be >= 1, got " + numEpochs);
-      if (!(learningRate > 0)) throw new InputException("--learning_rate must be > 0, got " + learningRate);
+      if (!(learningRate > 0))
+        throw new InputException("--learning_rate must be > 0, got " + learningRate);
       if (!(dropoutRate >= 0 && dropoutRate < 1)) {
         throw new InputException("--dropout_rate must be in [0, 1), got " + dropoutRate);
       }
@@ -144,13 +177,19 @@ public record TrainOptions(
     Objects.requireNonNull(seeds);
     Objects.requireNonNull(schedule);
     dagData = List.copyOf(dagData);
-    if (sizes.window() > 0 && dagData.isEmpty() && sizes.window() + sizes.burnIn() > sizes.seqLen()) {
-      throw new InputException("--window + --burn_in (" + (sizes.window() + sizes.burnIn()) + ") must fit in --seq_len "
-          + sizes.seqLen() + ": synthetic streams are --seq_len long and cut into windows");
+    if (sizes.window() > 0
+        && dagData.isEmpty()
+        && sizes.window() + sizes.burnIn() > sizes.seqLen()) {
+      throw new InputException(
+          "--window + --burn_in (" + (sizes.window() + sizes.burnIn()) + ") must fit in --seq_len "
+              + sizes.seqLen() + ": synthetic streams are --seq_len long and cut into windows");
     }
   }
 
-  /** The flat file shape: each group's components by their snake_case names, and the flags the enums stand for. */
+  /**
+   * The flat file shape: each group's components by their snake_case names, and the flags the enums
+   * stand for.
+   */
   @JsonValue
   public ObjectNode toJson() {
     ObjectNode flat = RunDirectory.JSON.createObjectNode();
@@ -167,37 +206,68 @@ public record TrainOptions(
     return flat;
   }
 
-  /** Reads the flat shape {@link #toJson} writes, and every {@code model-properties.json} before it. */
+  /**
+   * Reads the flat shape {@link #toJson} writes, and every {@code model-properties.json} before it.
+   */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static TrainOptions fromJson(ObjectNode flat) throws IOException {
     ObjectNode n = flat.deepCopy();
-    n.set("cell", RunDirectory.JSON.valueToTree(flag(flat, CELL_FLAGS, CellType.RELU_RNN,
-        "choose one model type: --lstm, --gru, --relu_lstm or --tanh (none: ReLU RNN)")));
-    n.set("trainer", RunDirectory.JSON.valueToTree(flag(flat, TRAINER_FLAGS, Objective.DEFAULT,
-        "choose one trainer: --energy or --earthmover (none: L1 + cross-entropy)")));
+    n.set(
+        "cell",
+        RunDirectory.JSON.valueToTree(flag(
+            flat,
+            CELL_FLAGS,
+            CellType.RELU_RNN,
+            "choose one model type: --lstm, --gru, --relu_lstm or --tanh (none: ReLU RNN)")));
+    n.set(
+        "trainer",
+        RunDirectory.JSON.valueToTree(flag(
+            flat,
+            TRAINER_FLAGS,
+            Objective.DEFAULT,
+            "choose one trainer: --energy or --earthmover (none: L1 + cross-entropy)")));
     LinkKind kind = flat.hasNonNull("mahimahi") ? LinkKind.MAHIMAHI : LinkKind.BYTEQUEUE;
-    kind = flag(flat, LINK_FLAGS, kind, "choose one link: --codel, --packetqueue or --mahimahi (none: bytequeue)");
+    kind = flag(
+        flat,
+        LINK_FLAGS,
+        kind,
+        "choose one link: --codel, --packetqueue or --mahimahi (none: bytequeue)");
     if (kind != LinkKind.MAHIMAHI && flat.hasNonNull("mahimahi")) {
-      throw new InputException("choose one link: --codel, --packetqueue or --mahimahi (none: bytequeue)");
+      throw new InputException(
+          "choose one link: --codel, --packetqueue or --mahimahi (none: bytequeue)");
     }
     n.set("kind", RunDirectory.JSON.valueToTree(kind));
-    return new TrainOptions(PART.treeToValue(n, Model.class), PART.treeToValue(n, Loss.class),
-        PART.treeToValue(n, Link.class), PART.treeToValue(n, Sizes.class), PART.treeToValue(n, Seeds.class),
-        PART.treeToValue(n, Schedule.class), strings(flat.get("dag_data")), flat.path("normalize").asBoolean(),
+    return new TrainOptions(
+        PART.treeToValue(n, Model.class),
+        PART.treeToValue(n, Loss.class),
+        PART.treeToValue(n, Link.class),
+        PART.treeToValue(n, Sizes.class),
+        PART.treeToValue(n, Seeds.class),
+        PART.treeToValue(n, Schedule.class),
+        strings(flat.get("dag_data")),
+        flat.path("normalize").asBoolean(),
         flat.path("track_grad").asBoolean());
   }
 
   /** Each group reads its own keys of the one flat object and leaves the others. */
-  private static final ObjectMapper PART = RunDirectory.JSON.copy()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper PART =
+      RunDirectory.JSON.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   /** The boolean flags that name a cell type, a trainer, a link; none given: the default. */
-  private static final Map<String, CellType> CELL_FLAGS = ordered("tanh", CellType.TANH_RNN, "relu_lstm",
-      CellType.RELU_LSTM, "lstm", CellType.LSTM, "gru", CellType.GRU);
-  private static final Map<String, Objective> TRAINER_FLAGS = ordered("energy", Objective.ENERGY, "earthmover",
-      Objective.EARTHMOVER);
-  private static final Map<String, LinkKind> LINK_FLAGS = ordered("codel", LinkKind.CODEL, "packetqueue",
-      LinkKind.PACKETQUEUE);
+  private static final Map<String, CellType> CELL_FLAGS = ordered(
+      "tanh",
+      CellType.TANH_RNN,
+      "relu_lstm",
+      CellType.RELU_LSTM,
+      "lstm",
+      CellType.LSTM,
+      "gru",
+      CellType.GRU);
+
+  private static final Map<String, Objective> TRAINER_FLAGS =
+      ordered("energy", Objective.ENERGY, "earthmover", Objective.EARTHMOVER);
+  private static final Map<String, LinkKind> LINK_FLAGS =
+      ordered("codel", LinkKind.CODEL, "packetqueue", LinkKind.PACKETQUEUE);
 
   @SuppressWarnings("unchecked")
   private static <T> Map<String, T> ordered(Object... pairs) {
@@ -236,9 +306,16 @@ public record TrainOptions(
 
   /** The original's defaults, with the given seeds. */
   public static TrainOptions defaults(long dataSeed, long torchSeed) {
-    return new TrainOptions(new Model(CellType.RELU_RNN, 1, 8, null), new Loss(Objective.DEFAULT, false, false),
-        new Link(List.of("default"), List.of(), LinkKind.BYTEQUEUE, false, null), new Sizes(128, 2, 1, 1, false, 0, 0),
-        new Seeds(dataSeed, torchSeed), new Schedule(100, 0.001, 0.0, null), List.of(), false, false);
+    return new TrainOptions(
+        new Model(CellType.RELU_RNN, 1, 8, null),
+        new Loss(Objective.DEFAULT, false, false),
+        new Link(List.of("default"), List.of(), LinkKind.BYTEQUEUE, false, null),
+        new Sizes(128, 2, 1, 1, false, 0, 0),
+        new Seeds(dataSeed, torchSeed),
+        new Schedule(100, 0.001, 0.0, null),
+        List.of(),
+        false,
+        false);
   }
 
   static int sequences(double kilo) {
@@ -247,20 +324,32 @@ public record TrainOptions(
 
   public DataSpec dataSpec() {
     List<LinkPreset> presets = new ArrayList<>();
-    for (String name : link.linkProperties().isEmpty() ? List.of("default") : link.linkProperties()) {
+    for (String name :
+        link.linkProperties().isEmpty() ? List.of("default") : link.linkProperties()) {
       presets.add(LinkPresets.resolve(name));
     }
     List<TrafficKind> kinds = new ArrayList<>();
     for (String t : link.traffic()) kinds.add(TrafficKind.fromFileName(t));
     try {
-      return DataSpec.defaults().toBuilder().presets(presets).traffic(kinds).link(link.kind())
+      return DataSpec.defaults().toBuilder()
+          .presets(presets)
+          .traffic(kinds)
+          .link(link.kind())
           .infiniteQueue(link.infiniteQueue())
-          .schedule(link.mahimahi() == null ? null : DeliverySchedule.read(Path.of(link.mahimahi())))
+          .schedule(
+              link.mahimahi() == null ? null : DeliverySchedule.read(Path.of(link.mahimahi())))
           .seqLen(sizes.seqLen())
-          .samples(sequences(sizes.kiloTrainingSamples()), sequences(sizes.kiloValSamples()),
+          .samples(
+              sequences(sizes.kiloTrainingSamples()),
+              sequences(sizes.kiloValSamples()),
               sequences(sizes.kiloTestSamples()))
-          .multiloader(sizes.multiloader()).dataSeed(seeds.dataSeed()).numpyCompatible(false).normalize(normalize)
-          .inputStr(INPUT_STR).outputStr(OUTPUT_STR).build();
+          .multiloader(sizes.multiloader())
+          .dataSeed(seeds.dataSeed())
+          .numpyCompatible(false)
+          .normalize(normalize)
+          .inputStr(INPUT_STR)
+          .outputStr(OUTPUT_STR)
+          .build();
     } catch (IllegalArgumentException e) {
       throw new InputException(e.getMessage(), e);
     }
@@ -268,8 +357,8 @@ public record TrainOptions(
 
   /**
    * The data sets: measured traces with {@code --dag_data}, else synthetic. With {@code --window}
-   * the training streams (whole training files; synthetic streams of {@code --seq_len}) are cut into
-   * windows ({@link Windows}).
+   * the training streams (whole training files; synthetic streams of {@code --seq_len}) are cut
+   * into windows ({@link Windows}).
    */
   public DataSets data(IntConsumer progress) {
     DataSpec spec = dataSpec();
@@ -282,16 +371,24 @@ public record TrainOptions(
     for (org.lemurnn.data.LoaderSet set : data.train()) streams.addAll(set.samples());
     org.lemurnn.data.LoaderSet windows = Windows.cut(streams, window, burnIn);
     if (windows.samples().isEmpty()) {
-      throw new InputException("no training stream holds one window of " + (window + burnIn) + " packets (--window + "
-          + "--burn_in): give longer traces or a smaller window");
+      throw new InputException("no training stream holds one window of " + (window + burnIn)
+          + " packets (--window + " + "--burn_in): give longer traces or a smaller window");
     }
-    return new DataSets(List.of(windows), data.val(), data.test(), data.units(), data.normScale(), data.dataType(), data.notes());
+    return new DataSets(
+        List.of(windows),
+        data.val(),
+        data.test(),
+        data.units(),
+        data.normScale(),
+        data.dataType(),
+        data.notes());
   }
 
   /** Sequences the data sets will hold, for a progress bar. */
   public int sequenceCount() {
     int lengths = sizes.multiloader() ? DataSpec.MULTILOADER_LENGTHS.size() : 1;
-    return sequences(sizes.kiloTrainingSamples()) * lengths + sequences(sizes.kiloValSamples())
+    return sequences(sizes.kiloTrainingSamples()) * lengths
+        + sequences(sizes.kiloValSamples())
         + sequences(sizes.kiloTestSamples());
   }
 
@@ -303,31 +400,50 @@ public record TrainOptions(
     } catch (IllegalArgumentException e) {
       throw new InputException(e.getMessage(), e);
     }
-    return new ModelSpec(model.cell(), model.numLayers(), model.hiddenSize(), inputStr(), OUTPUT_STR, data.units(),
-        data.normScale(), overhead);
+    return new ModelSpec(
+        model.cell(),
+        model.numLayers(),
+        model.hiddenSize(),
+        inputStr(),
+        OUTPUT_STR,
+        data.units(),
+        data.normScale(),
+        overhead);
   }
 
   /** How to train, with {@code threads} for the recurrent core. */
   public TrainConfig trainConfig(ModelSpec spec, int threads) {
-    return new TrainConfig(spec, schedule.dropoutRate(), schedule.learningRate(), TrainConfig.BATCH_SIZE,
-        loss.trainer(), loss.dropMasking(), loss.computeAdsLoss(), seeds.torchSeed(), threads);
+    return new TrainConfig(
+        spec,
+        schedule.dropoutRate(),
+        schedule.learningRate(),
+        TrainConfig.BATCH_SIZE,
+        loss.trainer(),
+        loss.dropMasking(),
+        loss.computeAdsLoss(),
+        seeds.torchSeed(),
+        threads);
   }
 
   /**
-   * {@code model-<trainer>-<model>-l<L>_h<H>[_dr<d>]-<data>_<inputs>_<outputs>[_normalize][_multiloader]-<unix time>}.
+   * {@code model-<trainer>-<model>-l<L>_h<H>[_dr<d>]-<data>_<inputs>_<outputs>[_normalize][_multiloader]-<unix
+   * time>}.
    */
   public String runName(String dataType, long unixTime) {
     double dropout = schedule.dropoutRate();
-    return "model-" + loss.trainer().trainerName(loss.dropMasking()) + "-" + model.cell().originalName()
-        + "-l" + model.numLayers() + "_h" + model.hiddenSize() + (dropout > 0 ? "_dr" + dropout : "")
+    return "model-" + loss.trainer().trainerName(loss.dropMasking()) + "-"
+        + model.cell().originalName()
+        + "-l" + model.numLayers() + "_h" + model.hiddenSize()
+        + (dropout > 0 ? "_dr" + dropout : "")
         + "-" + dataType + "_" + inputStr() + "_" + OUTPUT_STR + (normalize ? "_normalize" : "")
-        + (sizes.multiloader() ? "_multiloader" : "") + (sizes.window() > 0 ? "_window" + sizes.window() : "")
+        + (sizes.multiloader() ? "_multiloader" : "")
+        + (sizes.window() > 0 ? "_window" + sizes.window() : "")
         + "-" + unixTime;
   }
 
   /**
-   * These options with some changed, by their names in {@code model-properties.json} ({@code
-   * "num_epochs"}, {@code "dag_data"}, ...), through the one flat shape the file has.
+   * These options with some changed, by their names in {@code model-properties.json}
+   * ({@code "num_epochs"}, {@code "dag_data"}, ...), through the one flat shape the file has.
    */
   public TrainOptions with(Map<String, ?> changes) {
     ObjectNode tree = toJson();
@@ -343,7 +459,15 @@ public record TrainOptions(
   }
 
   public TrainOptions withEpochs(int epochs) {
-    return new TrainOptions(model, loss, link, sizes, seeds, schedule.withEpochs(epochs), dagData, normalize,
+    return new TrainOptions(
+        model,
+        loss,
+        link,
+        sizes,
+        seeds,
+        schedule.withEpochs(epochs),
+        dagData,
+        normalize,
         trackGrad);
   }
 }

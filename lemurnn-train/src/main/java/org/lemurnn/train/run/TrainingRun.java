@@ -30,10 +30,10 @@ import org.lemurnn.train.Trainer;
 import org.lemurnn.train.plot.BacklogPlot;
 
 /**
- * One training run from options to files (docs/architecture.md, Training): makes the data and the run
- * directory, then every epoch trains, validates, keeps the best model by validation loss, tests the
- * best model so far, and writes the history, the log and, on a new best, the checkpoint, the model
- * file and the plot. Resumable from its last checkpoint; Ctrl-C writes one first.
+ * One training run from options to files (docs/architecture.md, Training): makes the data and the
+ * run directory, then every epoch trains, validates, keeps the best model by validation loss, tests
+ * the best model so far, and writes the history, the log and, on a new best, the checkpoint, the
+ * model file and the plot. Resumable from its last checkpoint; Ctrl-C writes one first.
  */
 public final class TrainingRun {
   /** What a user interface hears of a run. */
@@ -43,7 +43,8 @@ public final class TrainingRun {
       return n -> {};
     }
 
-    default void started(Path runDir, int firstEpoch, int epochs, int batchesPerEpoch, List<String> notes) {}
+    default void started(
+        Path runDir, int firstEpoch, int epochs, int batchesPerEpoch, List<String> notes) {}
 
     default void batch(int index) {}
 
@@ -57,12 +58,28 @@ public final class TrainingRun {
 
   /** The line a user sees per epoch. */
   public record EpochSummary(
-      int epoch, int epochs, double trainLoss, double valLoss, double testLoss, int bestEpoch, boolean newBest, double seconds) {
+      int epoch,
+      int epochs,
+      double trainLoss,
+      double valLoss,
+      double testLoss,
+      int bestEpoch,
+      boolean newBest,
+      double seconds) {
     public String line() {
       // a run a time budget ends has no last epoch to show
       String of = epochs == Integer.MAX_VALUE ? "" : "/" + (epochs - 1);
-      return String.format(Locale.ROOT, "epoch %d%s  train %.4f  val %.4f  test %.4f  best %d%s  %.2fs",
-          epoch, of, trainLoss, valLoss, testLoss, bestEpoch, newBest ? "*" : " ", seconds);
+      return String.format(
+          Locale.ROOT,
+          "epoch %d%s  train %.4f  val %.4f  test %.4f  best %d%s  %.2fs",
+          epoch,
+          of,
+          trainLoss,
+          valLoss,
+          testLoss,
+          bestEpoch,
+          newBest ? "*" : " ",
+          seconds);
     }
   }
 
@@ -80,9 +97,11 @@ public final class TrainingRun {
   private Checkpoint lastEpoch;
   /** Held from start or resume until the run ends: one process per run directory. */
   private RunLock lock;
+
   private final List<String> resumeNotes = new ArrayList<>();
   /** Judges each epoch's model on whole validation streams, with --window; null otherwise. */
   private final ValidationFidelity fidelity;
+
   private double bestFidelity = Double.POSITIVE_INFINITY;
   private int bestFidelityEpoch = -1;
   private volatile boolean stopRequested;
@@ -97,43 +116,55 @@ public final class TrainingRun {
     return t;
   });
 
-  private TrainingRun(RunDirectory dir, TrainOptions options, DataSets data, int threads, Listener listener) {
+  private TrainingRun(
+      RunDirectory dir, TrainOptions options, DataSets data, int threads, Listener listener) {
     this.dir = dir;
     this.options = options;
     this.data = data;
     this.listener = listener;
     this.trainer = new Trainer(options.trainConfig(options.modelSpec(data), threads), data);
     this.historyLines = dir.lines(RunDirectory.HISTORY);
-    this.logRows = new ArrayList<>(dir.lines(RunDirectory.LOG).stream().filter(l -> !l.startsWith("#")).toList());
+    this.logRows = new ArrayList<>(
+        dir.lines(RunDirectory.LOG).stream().filter(l -> !l.startsWith("#")).toList());
     this.fidelity = options.sizes().window() > 0 ? new ValidationFidelity(data.val()) : null;
     if (fidelity != null && Files.isRegularFile(dir.bestModel())) {
-      bestFidelity = fidelity.judge(org.lemurnn.model.ModelFile.read(dir.bestModel())).score(); // a resumed run keeps its best
+      bestFidelity = fidelity
+          .judge(org.lemurnn.model.ModelFile.read(dir.bestModel()))
+          .score(); // a resumed run keeps its best
     }
   }
 
-  /** A new run under {@code parent} (created if missing), its recurrent core trained on {@code threads}. */
-  public static TrainingRun start(TrainOptions options, Path parent, int threads, Listener listener) {
+  /**
+   * A new run under {@code parent} (created if missing), its recurrent core trained on
+   * {@code threads}.
+   */
+  public static TrainingRun start(
+      TrainOptions options, Path parent, int threads, Listener listener) {
     RunFit.check(options);
     DataSets data = options.data(listener.generating(options.sequenceCount()));
-    RunDirectory dir = RunDirectory.create(parent, options.runName(data.dataType(), Instant.now().getEpochSecond()));
+    RunDirectory dir = RunDirectory.create(
+        parent, options.runName(data.dataType(), Instant.now().getEpochSecond()));
     RunLock lock = RunLock.acquire(dir.path());
     try {
       TrainingRun run = new TrainingRun(dir, options, data, threads, listener);
-      if (options.schedule().init() != null) run.initFrom(Path.of(options.schedule().init()));
+      if (options.schedule().init() != null)
+        run.initFrom(Path.of(options.schedule().init()));
       RunProperties.write(dir, options, data, run.trainer.config());
       run.lock = lock;
       return run;
     } catch (RuntimeException | Error e) {
       lock.close();
-      dir.removeAfterFailedStart().ifPresent(listener::warning); // a run that never started leaves no folder behind
+      dir.removeAfterFailedStart()
+          .ifPresent(listener::warning); // a run that never started leaves no folder behind
       throw e;
     }
   }
 
   /**
-   * Continues the run in {@code runDir} after its newest checkpoint, with its own options ({@code
-   * epochs}, if not null, replaces the number of epochs). Log lines after that checkpoint are
-   * dropped: those epochs run again. A checkpoint whose seeds are not those of the options is refused.
+   * Continues the run in {@code runDir} after its newest checkpoint, with its own options
+   * ({@code epochs}, if not null, replaces the number of epochs). Log lines after that checkpoint
+   * are dropped: those epochs run again. A checkpoint whose seeds are not those of the options is
+   * refused.
    */
   public static TrainingRun resume(Path runDir, Integer epochs, int threads, Listener listener) {
     RunDirectory dir = RunDirectory.open(runDir);
@@ -148,37 +179,52 @@ public final class TrainingRun {
     }
   }
 
-  private static TrainingRun resumeLocked(RunDirectory dir, Integer epochs, int threads, Listener listener) {
+  private static TrainingRun resumeLocked(
+      RunDirectory dir, Integer epochs, int threads, Listener listener) {
     Path runDir = dir.path();
     Path properties = dir.path().resolve(RunDirectory.MODEL_PROPERTIES);
     TrainOptions options;
     try {
-      options = RunDirectory.JSON.treeToValue(dir.readJson(RunDirectory.MODEL_PROPERTIES).get("options"), TrainOptions.class);
+      options = RunDirectory.JSON.treeToValue(
+          dir.readJson(RunDirectory.MODEL_PROPERTIES).get("options"), TrainOptions.class);
     } catch (IOException | RuntimeException e) {
       throw InputException.in(properties, "no usable options to resume from: " + e.getMessage());
     }
     if (options == null) {
-      throw InputException.in(properties, "no 'options' to resume from (not written by lemurnn train): start a new run");
+      throw InputException.in(
+          properties,
+          "no 'options' to resume from (not written by lemurnn train): start a new run");
     }
-    int epoch = dir.lastCheckpoint().orElseThrow(() -> new InputException(
-        runDir + " has no checkpoint (modelstate-*.safetensors) yet: start the run again"));
+    int epoch = dir.lastCheckpoint()
+        .orElseThrow(() -> new InputException(
+            runDir + " has no checkpoint (modelstate-*.safetensors) yet: start the run again"));
     if (epochs != null) options = options.withEpochs(epochs);
     Path checkpointFile = dir.checkpoint(epoch);
     Checkpoint checkpoint = Checkpoint.read(checkpointFile);
-    // other seeds would draw other data and dropout masks: the resumed epochs would belong to another run
+    // other seeds would draw other data and dropout masks: the resumed epochs would belong to
+    // another run
     TrainOptions.Seeds seeds = options.seeds();
     if (checkpoint.torchSeed() != seeds.torchSeed() || checkpoint.dataSeed() != seeds.dataSeed()) {
-      throw InputException.in(checkpointFile, "saved with torch_seed " + checkpoint.torchSeed() + " and data_seed "
-          + checkpoint.dataSeed() + ", but " + properties + " has torch_seed " + seeds.torchSeed() + " and data_seed "
-          + seeds.dataSeed() + ": put the checkpoint's seeds back there or start a new run");
+      throw InputException.in(
+          checkpointFile,
+          "saved with torch_seed " + checkpoint.torchSeed() + " and data_seed "
+              + checkpoint.dataSeed() + ", but " + properties + " has torch_seed "
+              + seeds.torchSeed() + " and data_seed "
+              + seeds.dataSeed() + ": put the checkpoint's seeds back there or start a new run");
     }
     DataSets data = options.data(listener.generating(options.sequenceCount()));
     TrainingRun run = new TrainingRun(dir, options, data, threads, listener);
-    // a writer killed half way (kill -9) leaves its temporary file; we hold the lock, so none is live
-    AtomicFile.removeStale(runDir).forEach(name -> run.resumeNotes.add("removed " + name + ", left by a killed run"));
-    run.resumeNotes.addAll(RunLogCheck.reconcile(dir, checkpoint.epoch(), options.schedule().learningRate(),
-        run.historyLines, run.logRows));
-    run.trainer.restore(checkpoint.weights(), checkpoint.bestWeights(), checkpoint.adamState(), checkpoint.adamStep());
+    // a writer killed half way (kill -9) leaves its temporary file; we hold the lock, so none is
+    // live
+    AtomicFile.removeStale(runDir)
+        .forEach(name -> run.resumeNotes.add("removed " + name + ", left by a killed run"));
+    run.resumeNotes.addAll(RunLogCheck.reconcile(
+        dir, checkpoint.epoch(), options.schedule().learningRate(), run.historyLines, run.logRows));
+    run.trainer.restore(
+        checkpoint.weights(),
+        checkpoint.bestWeights(),
+        checkpoint.adamState(),
+        checkpoint.adamStep());
     run.firstEpoch = checkpoint.epoch() + 1;
     run.bestEpoch = checkpoint.bestEpoch();
     run.bestValLoss = checkpoint.bestValLoss();
@@ -188,18 +234,29 @@ public final class TrainingRun {
     return run;
   }
 
-  /** Starts from a trained model's weights ({@code --init}): it must have the shape and features of this run's. */
+  /**
+   * Starts from a trained model's weights ({@code --init}): it must have the shape and features of
+   * this run's.
+   */
   private void initFrom(Path modelPath) {
     org.lemurnn.model.ModelFile init = org.lemurnn.infer.Predictors.readModel(modelPath, null);
     org.lemurnn.model.ModelSpec want = trainer.config().spec(), have = init.spec();
-    if (have.cell() != want.cell() || have.layers() != want.layers() || have.hidden() != want.hidden()
-        || !have.inputStr().equals(want.inputStr()) || have.units() != want.units() || have.normScale() != want.normScale()) {
-      throw InputException.in(modelPath, "--init needs a model of this run's shape and features: it is a " + describe(have)
-          + ", the run trains a " + describe(want) + " (give the same model flags, --inputs and data units)");
+    if (have.cell() != want.cell()
+        || have.layers() != want.layers()
+        || have.hidden() != want.hidden()
+        || !have.inputStr().equals(want.inputStr())
+        || have.units() != want.units()
+        || have.normScale() != want.normScale()) {
+      throw InputException.in(
+          modelPath,
+          "--init needs a model of this run's shape and features: it is a " + describe(have)
+              + ", the run trains a " + describe(want)
+              + " (give the same model flags, --inputs and data units)");
     }
     trainer.model().load(init.tensors());
     trainer.keepAsBest();
-    if (fidelity != null) { // the starting point is a candidate too: fine-tuning must beat it to replace it
+    if (fidelity
+        != null) { // the starting point is a candidate too: fine-tuning must beat it to replace it
       ValidationFidelity.Judgement judged = fidelity.judge(init);
       bestFidelity = judged.score();
       judged.applyTo(init).write(dir.bestModel());
@@ -207,8 +264,9 @@ public final class TrainingRun {
   }
 
   private static String describe(org.lemurnn.model.ModelSpec s) {
-    return s.cell().originalName() + " " + s.layers() + "x" + s.hidden() + " on " + s.inputStr() + " in " + s.units().fileName()
-        + " units" + (s.normScale() != 1 ? " normalised by " + s.normScale() : "");
+    return s.cell().originalName() + " " + s.layers() + "x" + s.hidden() + " on " + s.inputStr()
+        + " in " + s.units().fileName() + " units"
+        + (s.normScale() != 1 ? " normalised by " + s.normScale() : "");
   }
 
   public Path directory() {
@@ -231,11 +289,17 @@ public final class TrainingRun {
     Thread hook = new Thread(this::stopAndWait, "lemurnn-train-checkpoint");
     Runtime.getRuntime().addShutdownHook(hook);
     try (BufferedWriter gradients = options.trackGrad() ? gradientWriter() : null) {
-      listener.started(dir.path(), firstEpoch, options.schedule().numEpochs(), trainer.batchesPerEpoch(),
-          java.util.stream.Stream.concat(resumeNotes.stream(), data.notes().stream()).toList());
+      listener.started(
+          dir.path(),
+          firstEpoch,
+          options.schedule().numEpochs(),
+          trainer.batchesPerEpoch(),
+          java.util.stream.Stream.concat(resumeNotes.stream(), data.notes().stream())
+              .toList());
       double lastSeconds = 0;
       for (int epoch = firstEpoch; epoch < options.schedule().numEpochs(); epoch++) {
-        if (deadline != null && Instant.now().plusMillis((long) (lastSeconds * 1000)).isAfter(deadline)) break;
+        if (deadline != null
+            && Instant.now().plusMillis((long) (lastSeconds * 1000)).isAfter(deadline)) break;
         long start = System.nanoTime();
         runEpoch(epoch, gradients);
         lastSeconds = (System.nanoTime() - start) / 1e9;
@@ -266,17 +330,21 @@ public final class TrainingRun {
 
   private void runEpoch(int epoch, BufferedWriter gradients) {
     long start = System.nanoTime();
-    TrainLoss train = trainer.trainEpoch(epoch, index -> {
-      if (stopRequested) throw new Stop();
-      listener.batch(index);
-    }, gradients == null ? null : line -> write(gradients, line));
+    TrainLoss train = trainer.trainEpoch(
+        epoch,
+        index -> {
+          if (stopRequested) throw new Stop();
+          listener.batch(index);
+        },
+        gradients == null ? null : line -> write(gradients, line));
     SetMetrics valMetrics = trainer.validate();
     double valLoss = trainer.config().objective().validationLoss(valMetrics);
     Map<String, Double> val = new java.util.LinkedHashMap<>(valMetrics.byName());
     if (!Double.isFinite(train.loss()) || !Double.isFinite(valLoss)) {
-      throw new InputException("training diverged in epoch " + epoch + " (training loss " + train.loss()
-          + ", validation loss " + valLoss + "): lower --learning_rate or use --normalize"
-          + (bestEpoch >= 0 ? "; the best model so far is " + dir.model(bestEpoch) : ""));
+      throw new InputException(
+          "training diverged in epoch " + epoch + " (training loss " + train.loss()
+              + ", validation loss " + valLoss + "): lower --learning_rate or use --normalize"
+              + (bestEpoch >= 0 ? "; the best model so far is " + dir.model(bestEpoch) : ""));
     }
     boolean newBest = valLoss < bestValLoss || bestEpoch < 0;
     if (newBest) {
@@ -290,8 +358,16 @@ public final class TrainingRun {
       testMetrics = trainer.testMetrics(testPredictions);
     }
     double testLoss = trainer.config().objective().validationLoss(testMetrics);
-    lastEpoch = new Checkpoint(epoch, bestEpoch, bestValLoss, trainer.adam().step(), options.seeds().torchSeed(),
-        options.seeds().dataSeed(), trainer.model().tensors(), trainer.best().tensors(), trainer.adam().state());
+    lastEpoch = new Checkpoint(
+        epoch,
+        bestEpoch,
+        bestValLoss,
+        trainer.adam().step(),
+        options.seeds().torchSeed(),
+        options.seeds().dataSeed(),
+        trainer.model().tensors(),
+        trainer.best().tensors(),
+        trainer.adam().state());
     if (newBest) {
       lastEpoch.write(dir.checkpoint(epoch));
       trainer.best().toModelFile().write(dir.model(epoch));
@@ -310,8 +386,15 @@ public final class TrainingRun {
     double seconds = (System.nanoTime() - start) / 1e9;
     appendHistory(epoch, train, val, valLoss, testLoss, seconds);
     appendLog(epoch, train.loss(), val, valLoss, testLoss, seconds);
-    listener.epoch(new EpochSummary(epoch, options.schedule().numEpochs(), train.loss(), valLoss, testLoss, bestEpoch,
-        newBest, seconds));
+    listener.epoch(new EpochSummary(
+        epoch,
+        options.schedule().numEpochs(),
+        train.loss(),
+        valLoss,
+        testLoss,
+        bestEpoch,
+        newBest,
+        seconds));
   }
 
   /** Thrown from the batch callback to leave an epoch at once when Ctrl-C came. */
@@ -338,7 +421,9 @@ public final class TrainingRun {
     for (int i = 0; i < arrival.length; i++) arrival[i] = t += sample.interPacketTime()[i];
     // in the sample's units: the model's backlog is divided by the normalisation scale (1 if none)
     double normScale = trainer.config().spec().normScale();
-    float[] trueBacklog = new float[test.steps()], predBacklog = new float[test.steps()], predDrops = new float[test.steps()];
+    float[] trueBacklog = new float[test.steps()],
+        predBacklog = new float[test.steps()],
+        predDrops = new float[test.steps()];
     for (int i = 0; i < test.steps(); i++) {
       trueBacklog[i] = (float) sample.backlog()[i];
       predBacklog[i] = (float) (predictions[0][i][Predictor.BACKLOG] * normScale);
@@ -349,7 +434,8 @@ public final class TrainingRun {
     float[] trueDrops = test.sequence(test.drops(), 0);
     plotter.execute(() -> {
       try {
-        BacklogPlot.write(png, title, arrival, trueBacklog, predBacklog, trueDrops, predDrops, sample.units());
+        BacklogPlot.write(
+            png, title, arrival, trueBacklog, predBacklog, trueDrops, predDrops, sample.units());
       } catch (RuntimeException e) {
         // a picture is not worth a run: say so and train on
         listener.warning("could not draw " + png + ": " + e.getMessage());
@@ -366,8 +452,13 @@ public final class TrainingRun {
     }
   }
 
-  private void appendHistory(int epoch, TrainLoss train, Map<String, Double> val, double valLoss,
-      double testLoss, double seconds) {
+  private void appendHistory(
+      int epoch,
+      TrainLoss train,
+      Map<String, Double> val,
+      double valLoss,
+      double testLoss,
+      double seconds) {
     ObjectNode line = RunDirectory.JSON.createObjectNode();
     line.put("epoch", epoch);
     line.put("learning_rate", options.schedule().learningRate());
@@ -384,8 +475,15 @@ public final class TrainingRun {
     dir.writeLines(RunDirectory.HISTORY, historyLines);
   }
 
-  private void appendLog(int epoch, double trainLoss, Map<String, Double> val, double valLoss, double testLoss, double seconds) {
-    logRows.add(LogRow.of(epoch, trainLoss, valLoss, testLoss, bestEpoch, seconds, val, testMetrics.byName()));
+  private void appendLog(
+      int epoch,
+      double trainLoss,
+      Map<String, Double> val,
+      double valLoss,
+      double testLoss,
+      double seconds) {
+    logRows.add(LogRow.of(
+        epoch, trainLoss, valLoss, testLoss, bestEpoch, seconds, val, testMetrics.byName()));
     List<String> lines = new ArrayList<>(LogHeader.lines(trainer.config().objective()));
     lines.add("# " + String.join("\t", LogRow.columns(val, testMetrics.byName())));
     lines.addAll(logRows);
@@ -394,9 +492,13 @@ public final class TrainingRun {
 
   private BufferedWriter gradientWriter() throws IOException {
     // a debugging dump, appended batch by batch: too large to rewrite atomically
-    BufferedWriter w = Files.newBufferedWriter(dir.gradientTracker(), StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    w.write("# epoch\tbatch\t" + String.join("\t", trainer.model().stateDict().keySet()) + " (L2 norm of each gradient)\n");
+    BufferedWriter w = Files.newBufferedWriter(
+        dir.gradientTracker(),
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    w.write("# epoch\tbatch\t" + String.join("\t", trainer.model().stateDict().keySet())
+        + " (L2 norm of each gradient)\n");
     return w;
   }
 

@@ -45,12 +45,18 @@ public final class ValidationFidelity {
   }
 
   private double score(ModelFile model, DropRule rule) {
-    return streams.parallelStream().mapToDouble(truth -> {
-      Fidelity f = Fidelity.compare(truth, LinkPrediction.predict(Predictors.of(model), truth, rule));
-      double meanTrue = f.truth().latencyMean();
-      // nothing delivered on one side: the latency distribution is as wrong as it gets
-      double w1Percent = !Double.isFinite(f.latencyW1()) ? 100 : meanTrue > 0 ? 100 * f.latencyW1() / meanTrue : f.latencyW1();
-      return f.dropRateErrorPoints() + w1Percent;
-    }).average().orElseThrow();
+    return streams.parallelStream()
+        .mapToDouble(truth -> {
+          Fidelity f =
+              Fidelity.compare(truth, LinkPrediction.predict(Predictors.of(model), truth, rule));
+          double meanTrue = f.truth().latencyMean();
+          // nothing delivered on one side: the latency distribution is as wrong as it gets
+          double w1Percent = !Double.isFinite(f.latencyW1())
+              ? 100
+              : meanTrue > 0 ? 100 * f.latencyW1() / meanTrue : f.latencyW1();
+          return f.dropRateErrorPoints() + w1Percent;
+        })
+        .average()
+        .orElseThrow();
   }
 }

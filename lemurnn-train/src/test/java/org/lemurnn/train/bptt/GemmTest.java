@@ -13,9 +13,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Both products against a double-precision reference, on random matrices placed at an offset in
- * arrays with leading dimensions wider than the rows and no slack after the last element (so a kernel
- * reading or writing one float too far fails). Every element of {@code c} outside the product must
- * keep its value, {@code a} and {@code b} must not change.
+ * arrays with leading dimensions wider than the rows and no slack after the last element (so a
+ * kernel reading or writing one float too far fails). Every element of {@code c} outside the
+ * product must keep its value, {@code a} and {@code b} must not change.
  *
  * <p>Tolerance: float products summed over k steps err by at most about {@code k * 2^-24} times the
  * sum of the magnitudes of the terms; relative to that sum we allow 1e-5 (k up to 5000 stays within
@@ -26,26 +26,45 @@ class GemmTest {
 
   /** Every kernel path: wide panels, narrow panels, single columns, row tails, depth chunks. */
   @Property(tries = 300)
-  void nnMatchesTheReference(@ForAll @IntRange(min = 0, max = 70) int m, @ForAll @IntRange(min = 0, max = 150) int n,
-      @ForAll @IntRange(min = 0, max = 300) int k, @ForAll @IntRange(min = 0, max = 5) int offset,
-      @ForAll @IntRange(min = 0, max = 7) int slack, @ForAll long seed) {
+  void nnMatchesTheReference(
+      @ForAll @IntRange(min = 0, max = 70) int m,
+      @ForAll @IntRange(min = 0, max = 150) int n,
+      @ForAll @IntRange(min = 0, max = 300) int k,
+      @ForAll @IntRange(min = 0, max = 5) int offset,
+      @ForAll @IntRange(min = 0, max = 7) int slack,
+      @ForAll long seed) {
     check(false, m, n, k, offset, slack, seed);
   }
 
   @Property(tries = 300)
-  void tnMatchesTheReference(@ForAll @IntRange(min = 0, max = 70) int m, @ForAll @IntRange(min = 0, max = 150) int n,
-      @ForAll @IntRange(min = 0, max = 300) int k, @ForAll @IntRange(min = 0, max = 5) int offset,
-      @ForAll @IntRange(min = 0, max = 7) int slack, @ForAll long seed) {
+  void tnMatchesTheReference(
+      @ForAll @IntRange(min = 0, max = 70) int m,
+      @ForAll @IntRange(min = 0, max = 150) int n,
+      @ForAll @IntRange(min = 0, max = 300) int k,
+      @ForAll @IntRange(min = 0, max = 5) int offset,
+      @ForAll @IntRange(min = 0, max = 7) int slack,
+      @ForAll long seed) {
     check(true, m, n, k, offset, slack, seed);
   }
 
   /** The shapes training a 3x64 LSTM and a 1x8 RNN calls, and long inner dimensions. */
   @ParameterizedTest(name = "{0} m={1} n={2} k={3}")
   @CsvSource({
-      "nn, 4096, 256, 64", "nn, 4096, 256, 4", "nn, 32, 256, 64", "nn, 32, 64, 256", "nn, 4096, 64, 256",
-      "tn, 256, 64, 4096", "tn, 256, 4, 4096",
-      "nn, 4096, 8, 4", "nn, 32, 8, 8", "tn, 8, 8, 4096",
-      "nn, 32, 24, 8", "nn, 32, 32, 8", "nn, 7, 93, 5000", "tn, 13, 77, 5000"})
+    "nn, 4096, 256, 64",
+    "nn, 4096, 256, 4",
+    "nn, 32, 256, 64",
+    "nn, 32, 64, 256",
+    "nn, 4096, 64, 256",
+    "tn, 256, 64, 4096",
+    "tn, 256, 4, 4096",
+    "nn, 4096, 8, 4",
+    "nn, 32, 8, 8",
+    "tn, 8, 8, 4096",
+    "nn, 32, 24, 8",
+    "nn, 32, 32, 8",
+    "nn, 7, 93, 5000",
+    "tn, 13, 77, 5000"
+  })
   void trainingShapes(String kind, int m, int n, int k) {
     check(kind.equals("tn"), m, n, k, 3, 5, 42);
     check(kind.equals("tn"), m, n, k, 0, 0, 43);
@@ -60,8 +79,10 @@ class GemmTest {
   @Test
   void allocatesNothingPerCall() {
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    assertThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled())
-        .as("the JVM counts allocation per thread").isTrue();
+    assertThat(
+            threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled())
+        .as("the JVM counts allocation per thread")
+        .isTrue();
     float[] a = new float[50 * 140], b = new float[140 * 80], c = new float[50 * 80];
     int calls = 2_000;
     StringBuilder rounds = new StringBuilder();
@@ -78,8 +99,12 @@ class GemmTest {
     throw new AssertionError("every round allocated a byte or more per call:\n" + rounds);
   }
 
-  /** {@code c += a . b} (or {@code a^T . b}) with every matrix at {@code offset} and its rows {@code slack} floats apart. */
-  private static void check(boolean transposed, int m, int n, int k, int offset, int slack, long seed) {
+  /**
+   * {@code c += a . b} (or {@code a^T . b}) with every matrix at {@code offset} and its rows
+   * {@code slack} floats apart.
+   */
+  private static void check(
+      boolean transposed, int m, int n, int k, int offset, int slack, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     int aRows = transposed ? k : m, aCols = transposed ? m : k;
     int lda = aCols + slack, ldb = n + slack + 1, ldc = n + slack;
@@ -100,7 +125,8 @@ class GemmTest {
         inside[at] = true;
         double sum = cBefore[at], magnitude = Math.abs(cBefore[at]);
         for (int p = 0; p < k; p++) {
-          double term = (double) a[transposed ? offset + p * lda + i : offset + i * lda + p] * b[offset + p * ldb + j];
+          double term = (double) a[transposed ? offset + p * lda + i : offset + i * lda + p]
+              * b[offset + p * ldb + j];
           sum += term;
           magnitude += Math.abs(term);
         }
@@ -111,7 +137,8 @@ class GemmTest {
       }
     }
     for (int at = 0; at < c.length; at++) {
-      if (!inside[at] && c[at] != cBefore[at]) throw new AssertionError("wrote outside c at index " + at);
+      if (!inside[at] && c[at] != cBefore[at])
+        throw new AssertionError("wrote outside c at index " + at);
     }
   }
 

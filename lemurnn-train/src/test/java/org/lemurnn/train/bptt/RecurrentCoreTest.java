@@ -55,7 +55,12 @@ class RecurrentCoreTest {
       float[] expectedY;
       ParameterStore store = new ParameterStore(manager, false);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray y = model.core(store, new NDList(manager.create(x, new Shape(BATCH, STEPS, spec.inputSize()))), true).head();
+        NDArray y = model
+            .core(
+                store,
+                new NDList(manager.create(x, new Shape(BATCH, STEPS, spec.inputSize()))),
+                true)
+            .head();
         collector.backward(y.mul(manager.create(gradY, y.getShape())).sum());
         expectedY = y.toFloatArray();
       }
@@ -67,7 +72,8 @@ class RecurrentCoreTest {
         Parameter p = model.stateDict().get(name);
         assertClose(name, gradients.get(name), p.getArray().getGradient().toFloatArray());
       }
-      // a batch of another shape in between: the workspaces it leaves behind do not change the result
+      // a batch of another shape in between: the workspaces it leaves behind do not change the
+      // result
       // (not to the bit: vector tanh compiled by C2 and interpreted may differ in the last place)
       core.forward(randoms(random, 2 * 7 * spec.inputSize(), 1.0), 2, 7);
       assertClose("y again", core.forward(x, BATCH, STEPS), actualY);
@@ -85,7 +91,8 @@ class RecurrentCoreTest {
     double scale = 0;
     for (float e : expected) scale = Math.max(scale, Math.abs(e));
     for (int i = 0; i < actual.length; i++) {
-      assertThat(actual[i]).as("%s[%d]", what, i).isCloseTo(expected[i], within((float) (2e-5 * Math.max(1, scale))));
+      assertThat(actual[i]).as("%s[%d]", what, i).isCloseTo(expected[i], within((float)
+          (2e-5 * Math.max(1, scale))));
     }
   }
 }

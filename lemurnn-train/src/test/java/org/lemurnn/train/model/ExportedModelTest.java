@@ -14,14 +14,19 @@ import org.lemurnn.infer.Predictors;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 
-/** The model file a run exports gives, through the pure-Java cells, the outputs of the DJL block it came from. */
+/**
+ * The model file a run exports gives, through the pure-Java cells, the outputs of the DJL block it
+ * came from.
+ */
 class ExportedModelTest {
   @ParameterizedTest
   @EnumSource(CellType.class)
   void pureJavaCellsReproduceTheDjlBlock(CellType cell, @TempDir Path dir) {
     Path file = dir.resolve("model.safetensors");
     try (NDManager manager = NDManager.newBaseManager()) {
-      LinkModel.create(LinkModelTest.spec(cell, 2, 8), 0.0, manager, 21).toModelFile().write(file);
+      LinkModel.create(LinkModelTest.spec(cell, 2, 8), 0.0, manager, 21)
+          .toModelFile()
+          .write(file);
     }
     ModelFile model = ModelFile.read(file);
     Predictor cells = Predictors.of(model);
@@ -32,7 +37,9 @@ class ExportedModelTest {
         djl.step(x[0][t], expected);
         cells.step(x[0][t], actual);
         for (int k = 0; k < 3; k++) {
-          assertThat(actual[k]).as("step %d output %d", t, k).isCloseTo(expected[k], within(1e-5f * Math.max(1, Math.abs(expected[k]))));
+          assertThat(actual[k])
+              .as("step %d output %d", t, k)
+              .isCloseTo(expected[k], within(1e-5f * Math.max(1, Math.abs(expected[k]))));
         }
       }
     }

@@ -34,21 +34,30 @@ class LinkModelTest {
 
   /** The original's trained models, run by PyTorch: our blocks must give the same outputs. */
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({"rnn_relu_l1_h8, RELU_RNN, 1, 8", "lstm_l2_h16, LSTM, 2, 16"})
-  void matchesPytorchOnReferenceModels(String name, CellType cell, int layers, int hidden) throws IOException {
+  @org.junit.jupiter.params.provider.CsvSource({
+    "rnn_relu_l1_h8, RELU_RNN, 1, 8",
+    "lstm_l2_h16, LSTM, 2, 16"
+  })
+  void matchesPytorchOnReferenceModels(String name, CellType cell, int layers, int hidden)
+      throws IOException {
     Path dir = TestData.path("pytorch-models/" + name);
-    JsonNode weights = new ObjectMapper().readTree(dir.resolve("weights_" + name + ".json").toFile()).get("tensors");
+    JsonNode weights = new ObjectMapper()
+        .readTree(dir.resolve("weights_" + name + ".json").toFile())
+        .get("tensors");
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     weights.properties().forEach(e -> {
       int[] shape = new int[e.getValue().get("shape").size()];
-      for (int i = 0; i < shape.length; i++) shape[i] = e.getValue().get("shape").get(i).asInt();
+      for (int i = 0; i < shape.length; i++)
+        shape[i] = e.getValue().get("shape").get(i).asInt();
       JsonNode data = e.getValue().get("data");
       float[] values = new float[data.size()];
       for (int i = 0; i < values.length; i++) values[i] = (float) data.get(i).asDouble();
       tensors.put(e.getKey(), new Tensor(shape, values));
     });
-    JsonNode io = new ObjectMapper().readTree(dir.resolve("reference_io_" + name + ".json").toFile());
-    try (DjlPredictor predictor = DjlPredictor.of(new ModelFile(spec(cell, layers, hidden), tensors))) {
+    JsonNode io = new ObjectMapper()
+        .readTree(dir.resolve("reference_io_" + name + ".json").toFile());
+    try (DjlPredictor predictor =
+        DjlPredictor.of(new ModelFile(spec(cell, layers, hidden), tensors))) {
       for (JsonNode sequence : io.get("sequences")) {
         JsonNode input = sequence.get("input");
         float[][][] x = new float[1][input.size()][4];
@@ -95,7 +104,10 @@ class LinkModelTest {
     }
   }
 
-  /** Inference (no grad mode) and training may take different libtorch kernels; they must agree (libtorch's LSTM op did not). */
+  /**
+   * Inference (no grad mode) and training may take different libtorch kernels; they must agree
+   * (libtorch's LSTM op did not).
+   */
   @ParameterizedTest
   @EnumSource(CellType.class)
   void inferenceEqualsTrainingForward(CellType cell) {
@@ -103,15 +115,19 @@ class LinkModelTest {
       LinkModel model = LinkModel.create(spec(cell, 2, 5), 0.0, manager, 9);
       float[][][] x = randomInputs(new SplittableRandom(4), 3, 20);
       float[] flat = new float[3 * 20 * 4];
-      for (int b = 0; b < 3; b++) for (int t = 0; t < 20; t++) System.arraycopy(x[b][t], 0, flat, (b * 20 + t) * 4, 4);
+      for (int b = 0; b < 3; b++)
+        for (int t = 0; t < 20; t++) System.arraycopy(x[b][t], 0, flat, (b * 20 + t) * 4, 4);
       var input = manager.create(flat, new ai.djl.ndarray.types.Shape(3, 20, 4));
       var store = new ai.djl.training.ParameterStore(manager, false);
-      float[] inference = model.forward(store, new ai.djl.ndarray.NDList(input), false).head().toFloatArray();
+      float[] inference =
+          model.forward(store, new ai.djl.ndarray.NDList(input), false).head().toFloatArray();
       float[] training;
       try (var collector = Engine.getInstance().newGradientCollector()) {
-        training = model.forward(store, new ai.djl.ndarray.NDList(input), true).head().toFloatArray();
+        training =
+            model.forward(store, new ai.djl.ndarray.NDList(input), true).head().toFloatArray();
       }
-      for (int i = 0; i < inference.length; i++) assertThat(inference[i]).isCloseTo(training[i], within(1e-5f));
+      for (int i = 0; i < inference.length; i++)
+        assertThat(inference[i]).isCloseTo(training[i], within(1e-5f));
     }
   }
 
@@ -119,10 +135,17 @@ class LinkModelTest {
   @EnumSource(CellType.class)
   void namesParametersLikeThePytorchStateDict(CellType cell) {
     try (var manager = ai.djl.ndarray.NDManager.newBaseManager()) {
-      Map<String, Tensor> t = LinkModel.create(spec(cell, 3, 6), 0.0, manager, 1).tensors();
+      Map<String, Tensor> t =
+          LinkModel.create(spec(cell, 3, 6), 0.0, manager, 1).tensors();
       String p = cell.parameterPrefix();
-      assertThat(t.keySet()).contains(p + ".weight_ih_l0", p + ".weight_hh_l2", p + ".bias_ih_l2", p + ".bias_hh_l1",
-          "fc.weight", "fc.bias");
+      assertThat(t.keySet())
+          .contains(
+              p + ".weight_ih_l0",
+              p + ".weight_hh_l2",
+              p + ".bias_ih_l2",
+              p + ".bias_hh_l1",
+              "fc.weight",
+              "fc.bias");
       assertThat(t).hasSize(3 * 4 + 2);
       assertThat(t.get(p + ".weight_ih_l0").shape()).containsExactly(cell.gates() * 6, 4);
       assertThat(t.get(p + ".weight_ih_l1").shape()).containsExactly(cell.gates() * 6, 6);
@@ -134,7 +157,10 @@ class LinkModelTest {
     }
   }
 
-  /** The ReLU-LSTM against the formula of docs/architecture.md, Models, computed here in plain Java, 2 layers. */
+  /**
+   * The ReLU-LSTM against the formula of docs/architecture.md, Models, computed here in plain Java,
+   * 2 layers.
+   */
   @Test
   void reluLstmFollowsTheDesignFormulaOnEveryLayer() {
     ModelFile file;
@@ -162,7 +188,10 @@ class LinkModelTest {
           g[r] = s;
         }
         for (int j = 0; j < hidden; j++) {
-          double i = sigm(g[j]), f = sigm(g[hidden + j]), o = sigm(g[2 * hidden + j]), cand = relu(g[3 * hidden + j]);
+          double i = sigm(g[j]),
+              f = sigm(g[hidden + j]),
+              o = sigm(g[2 * hidden + j]),
+              cand = relu(g[3 * hidden + j]);
           c[l][j] = f * c[l][j] + i * cand;
           h[l][j] = o * relu(c[l][j]);
         }
@@ -187,7 +216,8 @@ class LinkModelTest {
 
   static float[][][] randomInputs(SplittableRandom random, int batch, int steps) {
     float[][][] x = new float[batch][steps][4];
-    for (float[][] seq : x) for (float[] row : seq) for (int f = 0; f < 4; f++) row[f] = (float) random.nextDouble(-2, 2);
+    for (float[][] seq : x)
+      for (float[] row : seq) for (int f = 0; f < 4; f++) row[f] = (float) random.nextDouble(-2, 2);
     return x;
   }
 }

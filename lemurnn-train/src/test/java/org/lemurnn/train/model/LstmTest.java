@@ -31,8 +31,12 @@ class LstmTest {
   void outputsStatesAndGradientsEqualLibtorchsLstm(int layers) {
     try (NDManager manager = NDManager.newBaseManager()) {
       Shape inputShape = new Shape(BATCH, STEPS, INPUTS);
-      LSTM reference = LSTM.builder().setStateSize(HIDDEN).setNumLayers(layers)
-          .optBatchFirst(true).optReturnState(true).build();
+      LSTM reference = LSTM.builder()
+          .setStateSize(HIDDEN)
+          .setNumLayers(layers)
+          .optBatchFirst(true)
+          .optReturnState(true)
+          .build();
       reference.initialize(manager, DataType.FLOAT32, inputShape);
       Lstm ours = new Lstm(layers, HIDDEN, false);
       ours.initialize(manager, DataType.FLOAT32, inputShape);
@@ -40,7 +44,8 @@ class LstmTest {
       assertThat(ourParams).hasSameSizeAs(referenceParams);
       // both keep w_ih, w_hh, b_ih, b_hh per layer, PyTorch's order
       for (int i = 0; i < ourParams.size(); i++) {
-        NDArray values = manager.randomUniform(-0.4f, 0.4f, referenceParams.get(i).getShape());
+        NDArray values =
+            manager.randomUniform(-0.4f, 0.4f, referenceParams.get(i).getShape());
         referenceParams.get(i).getArray().set(values.toFloatArray());
         ourParams.get(i).getArray().set(values.toFloatArray());
       }
@@ -53,19 +58,27 @@ class LstmTest {
       NDList actual = forwardAndBackward(ours, x, h0, c0, yWeights);
       for (int k = 0; k < 3; k++) assertClose(actual.get(k), expected.get(k)); // y, h, c
       for (int i = 0; i < ourParams.size(); i++) {
-        assertClose(ourParams.get(i).getArray().getGradient(), referenceParams.get(i).getArray().getGradient());
+        assertClose(
+            ourParams.get(i).getArray().getGradient(),
+            referenceParams.get(i).getArray().getGradient());
       }
     }
   }
 
   /** Outputs (detached copies), after a backward of a loss that uses y and both final states. */
-  private static NDList forwardAndBackward(AbstractBlock block, NDArray x, NDArray h0, NDArray c0, NDArray yWeights) {
+  private static NDList forwardAndBackward(
+      AbstractBlock block, NDArray x, NDArray h0, NDArray c0, NDArray yWeights) {
     ParameterStore store = new ParameterStore(x.getManager(), false);
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       NDList out = block.forward(store, new NDList(x, h0, c0), true);
-      NDArray loss = out.get(0).mul(yWeights).sum().add(out.get(1).sum()).add(out.get(2).square().sum());
+      NDArray loss = out.get(0)
+          .mul(yWeights)
+          .sum()
+          .add(out.get(1).sum())
+          .add(out.get(2).square().sum());
       collector.backward(loss);
-      return new NDList(out.get(0).duplicate(), out.get(1).duplicate(), out.get(2).duplicate());
+      return new NDList(
+          out.get(0).duplicate(), out.get(1).duplicate(), out.get(2).duplicate());
     }
   }
 
@@ -76,6 +89,7 @@ class LstmTest {
   private static void assertClose(NDArray actual, NDArray expected) {
     assertThat(actual.getShape()).isEqualTo(expected.getShape());
     float[] a = actual.toFloatArray(), e = expected.toFloatArray();
-    for (int i = 0; i < a.length; i++) assertThat(a[i]).isCloseTo(e[i], within(1e-5f * Math.max(1, Math.abs(e[i]))));
+    for (int i = 0; i < a.length; i++)
+      assertThat(a[i]).isCloseTo(e[i], within(1e-5f * Math.max(1, Math.abs(e[i]))));
   }
 }

@@ -20,21 +20,31 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.link.UnitSystem;
 
 class BacklogPlotTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Property
-  void tickStepsAreOneTwoOrFiveTimesAPowerOfTenAndGiveAFewTicks(@ForAll @DoubleRange(min = 0.01, max = 1e9) @Scale(6) double range) {
+  void tickStepsAreOneTwoOrFiveTimesAPowerOfTenAndGiveAFewTicks(
+      @ForAll @DoubleRange(min = 0.01, max = 1e9) @Scale(6) double range) {
     double step = BacklogPlot.niceStep(range);
     double mantissa = step / Math.pow(10, Math.floor(Math.log10(step) + 1e-9));
-    assertThat(List.of(1.0, 2.0, 5.0, 10.0)).anySatisfy(m -> assertThat(mantissa).isCloseTo(m, org.assertj.core.data.Offset.offset(1e-6)));
+    assertThat(List.of(1.0, 2.0, 5.0, 10.0))
+        .anySatisfy(
+            m -> assertThat(mantissa).isCloseTo(m, org.assertj.core.data.Offset.offset(1e-6)));
     assertThat(range / step).isBetween(BacklogPlot.TICKS / 2.5 - 1e-9, BacklogPlot.TICKS + 1e-9);
   }
 
-  /** A sawtooth backlog that the prediction undershoots below zero, drops at every 40th packet, none predicted. */
+  /**
+   * A sawtooth backlog that the prediction undershoots below zero, drops at every 40th packet, none
+   * predicted.
+   */
   private static JFreeChart sample(int predictedEvery) {
     int n = 400;
     double[] time = new double[n];
-    float[] trueBacklog = new float[n], predBacklog = new float[n], trueDrops = new float[n], predDrops = new float[n];
+    float[] trueBacklog = new float[n],
+        predBacklog = new float[n],
+        trueDrops = new float[n],
+        predDrops = new float[n];
     for (int i = 0; i < n; i++) {
       time[i] = i * 0.5;
       trueBacklog[i] = (i % 40) * 200;
@@ -42,7 +52,8 @@ class BacklogPlotTest {
       trueDrops[i] = i % 40 == 39 ? 1 : 0;
       predDrops[i] = predictedEvery > 0 && i % predictedEvery == 0 ? 1 : 0;
     }
-    return BacklogPlot.chart("test", time, trueBacklog, predBacklog, trueDrops, predDrops, UnitSystem.ABSTRACT);
+    return BacklogPlot.chart(
+        "test", time, trueBacklog, predBacklog, trueDrops, predDrops, UnitSystem.ABSTRACT);
   }
 
   @Test
@@ -52,17 +63,23 @@ class BacklogPlotTest {
     var items = chart.getPlot().getLegendItems();
     for (int i = 0; i < items.getItemCount(); i++) legend.add(items.get(i).getLabel());
     assertThat(legend).containsExactly("true backlog", "predicted backlog");
-    XYPlot band = (XYPlot) ((CombinedDomainXYPlot) chart.getPlot()).getSubplots().get(1);
-    assertThat(((SymbolAxis) band.getRangeAxis()).getSymbols()).containsExactly("predicted drops: 0", "true drops: 10");
-    assertThat(((SymbolAxis) ((XYPlot) ((CombinedDomainXYPlot) sample(100).getPlot()).getSubplots().get(1))
-        .getRangeAxis()).getSymbols()[0]).isEqualTo("predicted drops: 4");
+    XYPlot band =
+        (XYPlot) ((CombinedDomainXYPlot) chart.getPlot()).getSubplots().get(1);
+    assertThat(((SymbolAxis) band.getRangeAxis()).getSymbols())
+        .containsExactly("predicted drops: 0", "true drops: 10");
+    assertThat(((SymbolAxis) ((XYPlot)
+                    ((CombinedDomainXYPlot) sample(100).getPlot()).getSubplots().get(1))
+                .getRangeAxis())
+            .getSymbols()[0])
+        .isEqualTo("predicted drops: 4");
   }
 
   @Test
   void dropsHaveTheirOwnBandBelowTheBacklogEvenWhenThePredictionGoesNegative() {
     CombinedDomainXYPlot plot = (CombinedDomainXYPlot) sample(100).getPlot();
     XYPlot backlog = (XYPlot) plot.getSubplots().get(0);
-    assertThat(backlog.getDataset().getSeriesCount()).isEqualTo(2); // no drop markers among the lines
+    assertThat(backlog.getDataset().getSeriesCount())
+        .isEqualTo(2); // no drop markers among the lines
     assertThat(backlog.getRangeAxis().getLowerBound()).isLessThan(-600 + 1e-9);
   }
 

@@ -28,13 +28,16 @@ class ResumeSafetyTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path out;
+  @TempDir
+  Path out;
+
   private Path run;
   private List<String> history, log;
   private final List<String> notes = new ArrayList<>();
   private final TrainingRun.Listener listener = new TrainingRun.Listener() {
     @Override
-    public void started(Path runDir, int firstEpoch, int epochs, int batchesPerEpoch, List<String> n) {
+    public void started(
+        Path runDir, int firstEpoch, int epochs, int batchesPerEpoch, List<String> n) {
       notes.addAll(n);
     }
   };
@@ -42,7 +45,8 @@ class ResumeSafetyTest {
   /** A finished run of 3 epochs: its checkpoint is epoch 2. */
   @BeforeEach
   void finishedRun() throws Exception {
-    run = TrainingRun.start(TrainingRunTest.tiny(3), out, THREADS, new TrainingRun.Listener() {}).run();
+    run = TrainingRun.start(TrainingRunTest.tiny(3), out, THREADS, new TrainingRun.Listener() {})
+        .run();
     assertThat(run.resolve("modelstate-2.safetensors")).exists();
     history = Files.readAllLines(run.resolve(RunDirectory.HISTORY));
     log = Files.readAllLines(run.resolve(RunDirectory.LOG));
@@ -53,7 +57,9 @@ class ResumeSafetyTest {
   }
 
   private List<String> rows() throws Exception {
-    return Files.readAllLines(run.resolve(RunDirectory.LOG)).stream().filter(l -> !l.startsWith("#")).toList();
+    return Files.readAllLines(run.resolve(RunDirectory.LOG)).stream()
+        .filter(l -> !l.startsWith("#"))
+        .toList();
   }
 
   @Test
@@ -64,7 +70,8 @@ class ResumeSafetyTest {
     Files.write(run.resolve(RunDirectory.LOG), cut);
     resume();
     assertThat(rows()).hasSize(3).element(1).isEqualTo(epoch1);
-    assertThat(notes).contains("rebuilt epoch(s) [1] of training_log.dat from training_history.json");
+    assertThat(notes)
+        .contains("rebuilt epoch(s) [1] of training_log.dat from training_history.json");
   }
 
   @Test
@@ -80,21 +87,31 @@ class ResumeSafetyTest {
       assertThat(rebuilt.get("rebuilt_from").asText()).isEqualTo("training_log.dat");
       assertThat(rebuilt.get("best_model")).isEqualTo(original.get("best_model"));
       for (String f : List.of("train_loss", "val_loss", "test_loss")) {
-        assertThat(rebuilt.get(f).asDouble()).as(f).isCloseTo(original.get(f).asDouble(),
-            org.assertj.core.api.Assertions.withinPercentage(1e-3));
+        assertThat(rebuilt.get(f).asDouble())
+            .as(f)
+            .isCloseTo(
+                original.get(f).asDouble(), org.assertj.core.api.Assertions.withinPercentage(1e-3));
       }
       assertThat(rebuilt.get("val_loss_details").get("wasserstein").asDouble())
-          .isCloseTo(original.get("val_loss_details").get("wasserstein").asDouble(), org.assertj.core.api.Assertions.withinPercentage(1e-3));
+          .isCloseTo(
+              original.get("val_loss_details").get("wasserstein").asDouble(),
+              org.assertj.core.api.Assertions.withinPercentage(1e-3));
     }
-    assertThat(notes).anyMatch(n -> n.startsWith("rebuilt epoch(s) [1, 2] of training_history.json from training_log.dat"));
+    assertThat(notes)
+        .anyMatch(n ->
+            n.startsWith("rebuilt epoch(s) [1, 2] of training_history.json from training_log.dat"));
   }
 
   @Test
   void anEpochBothFilesLostIsRefusedNamingThem() throws Exception {
     Files.write(run.resolve(RunDirectory.HISTORY), List.of(history.get(0), history.get(2)));
-    Files.write(run.resolve(RunDirectory.LOG), log.stream().filter(l -> !l.startsWith("1\t")).toList());
-    assertThatThrownBy(() -> TrainingRun.resume(run, null, THREADS, listener)).isInstanceOf(InputException.class)
-        .hasMessage(run + ": epoch 1 is in the checkpoint modelstate-2.safetensors but missing from training_history.json "
+    Files.write(
+        run.resolve(RunDirectory.LOG),
+        log.stream().filter(l -> !l.startsWith("1\t")).toList());
+    assertThatThrownBy(() -> TrainingRun.resume(run, null, THREADS, listener))
+        .isInstanceOf(InputException.class)
+        .hasMessage(run
+            + ": epoch 1 is in the checkpoint modelstate-2.safetensors but missing from training_history.json "
             + "and training_log.dat: put the files back from a copy, or start a new run (its exported models "
             + "model-*.safetensors stay usable)");
     RunLock.acquire(run).close(); // refused, and the lock is free again
@@ -111,9 +128,10 @@ class ResumeSafetyTest {
   @Test
   void aSecondTrainingOnTheRunIsRefusedNamingTheHolder() throws Exception {
     TrainingRun first = TrainingRun.resume(run, 4, THREADS, listener);
-    assertThatThrownBy(() -> TrainingRun.resume(run, 4, THREADS, listener)).isInstanceOf(InputException.class)
-        .hasMessage(run + " is in use by another training (process pid " + ProcessHandle.current().pid()
-            + "): wait for it to end or stop it, then --resume");
+    assertThatThrownBy(() -> TrainingRun.resume(run, 4, THREADS, listener))
+        .isInstanceOf(InputException.class)
+        .hasMessage(run + " is in use by another training (process pid "
+            + ProcessHandle.current().pid() + "): wait for it to end or stop it, then --resume");
     first.run();
     TrainingRun.resume(run, null, THREADS, listener).run(); // released when the first ended
   }
@@ -122,17 +140,24 @@ class ResumeSafetyTest {
   void anotherProcessHoldingTheLockIsNamed() throws Exception {
     Process holder;
     try {
-      holder = new ProcessBuilder("python3", "-c", "import fcntl, os, sys, time\n"
-          + "f = open(sys.argv[1], 'a+'); fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
-          + "f.seek(0); f.truncate(); f.write(str(os.getpid()) + '\\n'); f.flush(); print('locked', flush=True); time.sleep(60)",
-          run.resolve(RunLock.FILE).toString()).redirectErrorStream(true).start();
+      holder = new ProcessBuilder(
+              "python3",
+              "-c",
+              "import fcntl, os, sys, time\n"
+                  + "f = open(sys.argv[1], 'a+'); fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+                  + "f.seek(0); f.truncate(); f.write(str(os.getpid()) + '\\n'); f.flush(); print('locked', flush=True); time.sleep(60)",
+              run.resolve(RunLock.FILE).toString())
+          .redirectErrorStream(true)
+          .start();
     } catch (java.io.IOException e) {
       Assumptions.abort("python3 holds the lock from another process; it is not installed");
       return;
     }
     try {
-      assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream())).readLine()).isEqualTo("locked");
-      assertThatThrownBy(() -> TrainingRun.resume(run, null, THREADS, listener)).isInstanceOf(InputException.class)
+      assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream())).readLine())
+          .isEqualTo("locked");
+      assertThatThrownBy(() -> TrainingRun.resume(run, null, THREADS, listener))
+          .isInstanceOf(InputException.class)
           .hasMessageContaining("is in use by another training (process pid " + holder.pid() + ")");
     } finally {
       holder.destroyForcibly().waitFor();

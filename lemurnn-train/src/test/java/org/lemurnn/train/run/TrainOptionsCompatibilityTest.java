@@ -19,15 +19,25 @@ import org.lemurnn.link.LinkKind;
 import org.lemurnn.model.CellType;
 import org.lemurnn.train.loss.Objective;
 
-/** Runs written before the options became records (test resource run-from-main, see its README) still resume. */
+/**
+ * Runs written before the options became records (test resource run-from-main, see its README)
+ * still resume.
+ */
 class TrainOptionsCompatibilityTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> FILES = List.of("model-properties.json", "modelstate-0.safetensors",
-      "training_history.json", "training_log.dat", "dataset-properties.json", "link-properties.json", "model-0.safetensors");
+  private static final List<String> FILES = List.of(
+      "model-properties.json",
+      "modelstate-0.safetensors",
+      "training_history.json",
+      "training_log.dat",
+      "dataset-properties.json",
+      "link-properties.json",
+      "model-0.safetensors");
 
   private static Path copyRun(Path to) throws IOException {
     for (String name : FILES) {
-      try (InputStream in = TrainOptionsCompatibilityTest.class.getResourceAsStream("run-from-main/" + name)) {
+      try (InputStream in =
+          TrainOptionsCompatibilityTest.class.getResourceAsStream("run-from-main/" + name)) {
         assertThat(in).as("test resource run-from-main/" + name).isNotNull();
         Files.copy(in, to.resolve(name));
       }
@@ -36,7 +46,8 @@ class TrainOptionsCompatibilityTest {
   }
 
   private static JsonNode resource(String name) throws IOException {
-    try (InputStream in = TrainOptionsCompatibilityTest.class.getResourceAsStream("run-from-main/" + name)) {
+    try (InputStream in =
+        TrainOptionsCompatibilityTest.class.getResourceAsStream("run-from-main/" + name)) {
       return JSON.readTree(in);
     }
   }
@@ -47,13 +58,16 @@ class TrainOptionsCompatibilityTest {
     TrainOptions options = RunDirectory.JSON.treeToValue(old, TrainOptions.class);
     assertThat(options.model()).isEqualTo(new TrainOptions.Model(CellType.LSTM, 1, 4, null));
     assertThat(options.loss()).isEqualTo(new TrainOptions.Loss(Objective.DEFAULT, false, false));
-    assertThat(options.link()).isEqualTo(new TrainOptions.Link(List.of(), List.of(), LinkKind.BYTEQUEUE, false, null));
-    assertThat(options.sizes()).isEqualTo(new TrainOptions.Sizes(32, 0.05, 0.02, 0.02, false, 0, 0));
+    assertThat(options.link())
+        .isEqualTo(new TrainOptions.Link(List.of(), List.of(), LinkKind.BYTEQUEUE, false, null));
+    assertThat(options.sizes())
+        .isEqualTo(new TrainOptions.Sizes(32, 0.05, 0.02, 0.02, false, 0, 0));
     assertThat(options.seeds()).isEqualTo(new TrainOptions.Seeds(7, 3));
     assertThat(options.schedule()).isEqualTo(new TrainOptions.Schedule(1, 0.001, 0.0, null));
 
     JsonNode written = JSON.readTree(RunDirectory.JSON.writeValueAsString(options));
-    old.fieldNames().forEachRemaining(key -> assertThat(written.get(key)).as(key).isEqualTo(old.get(key)));
+    old.fieldNames()
+        .forEachRemaining(key -> assertThat(written.get(key)).as(key).isEqualTo(old.get(key)));
     assertThat(RunDirectory.JSON.treeToValue(written, TrainOptions.class)).isEqualTo(options);
   }
 
@@ -61,13 +75,15 @@ class TrainOptionsCompatibilityTest {
   void twoModelTypesInAFileAreRefusedAsOnTheCommandLine() throws IOException {
     ObjectNode both = (ObjectNode) resource("model-properties.json").get("options");
     both.put("gru", true);
-    assertThatThrownBy(() -> TrainOptions.fromJson(both)).isInstanceOf(InputException.class)
+    assertThatThrownBy(() -> TrainOptions.fromJson(both))
+        .isInstanceOf(InputException.class)
         .hasMessageContaining("choose one model type");
   }
 
   @Test
   void withChangesOptionsByTheirFileNames() throws IOException {
-    TrainOptions options = TrainOptions.fromJson((ObjectNode) resource("model-properties.json").get("options"));
+    TrainOptions options =
+        TrainOptions.fromJson((ObjectNode) resource("model-properties.json").get("options"));
     TrainOptions changed = options.with(Map.of("num_epochs", 5, "codel", true, "seq_len", 64));
     assertThat(changed.schedule().numEpochs()).isEqualTo(5);
     assertThat(changed.link().kind()).isEqualTo(LinkKind.CODEL);
@@ -75,7 +91,9 @@ class TrainOptionsCompatibilityTest {
     assertThat(changed.model()).isEqualTo(options.model());
   }
 
-  /** The resumed epoch is the one main computed in a run that never stopped (expected-epoch-1.json). */
+  /**
+   * The resumed epoch is the one main computed in a run that never stopped (expected-epoch-1.json).
+   */
   @Test
   void aRunWrittenByTheOldMainResumesToTheSameNextEpoch(@TempDir Path dir) throws IOException {
     Path run = copyRun(dir);
@@ -83,14 +101,25 @@ class TrainOptionsCompatibilityTest {
     List<String> history = Files.readAllLines(run.resolve("training_history.json"));
     assertThat(history).hasSize(2);
     JsonNode expected = resource("expected-epoch-1.json"), actual = JSON.readTree(history.get(1));
-    for (String field : List.of("epoch", "best_model", "train_loss", "val_loss", "test_loss", "train_loss_details",
-        "val_loss_details", "test_loss_details")) {
+    for (String field : List.of(
+        "epoch",
+        "best_model",
+        "train_loss",
+        "val_loss",
+        "test_loss",
+        "train_loss_details",
+        "val_loss_details",
+        "test_loss_details")) {
       assertThat(actual.get(field)).as(field).isEqualTo(expected.get(field));
     }
     // the same keys in the same order, text for text, but the time an epoch took
     String seconds = "\"seconds\":[0-9.eE-]+";
-    assertThat(history.get(1).replaceAll(seconds, "")).isEqualTo(JSON.writeValueAsString(expected).replaceAll(seconds, ""));
-    assertThat(JSON.readTree(run.resolve("model-properties.json").toFile()).at("/options/num_epochs").asInt()).isEqualTo(2);
+    assertThat(history.get(1).replaceAll(seconds, ""))
+        .isEqualTo(JSON.writeValueAsString(expected).replaceAll(seconds, ""));
+    assertThat(JSON.readTree(run.resolve("model-properties.json").toFile())
+            .at("/options/num_epochs")
+            .asInt())
+        .isEqualTo(2);
     assertThat(run.resolve("modelstate-1.safetensors")).exists();
   }
 }
