@@ -55,6 +55,13 @@ public final class InfoCommand implements Callable<Integer> {
     out.println("outputs     " + s.outputStr());
     out.println("units       " + s.units().fileName());
     out.println("norm_scale  " + s.normScale());
+    if (s.overheadSize() != 0)
+      out.println(
+          "overhead    " + s.overheadSize() + " (per packet, added by the ideal queue of i, x)");
+    out.println("drop_rule   "
+        + (s.dropRule() != null
+            ? s.dropRule() + " (chosen on validation)"
+            : "none chosen (sample)"));
     out.println("parameters  " + parameters);
     out.flush();
     return 0;
