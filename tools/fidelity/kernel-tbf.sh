@@ -27,7 +27,7 @@ if [ "$seedRecipe" = --seed-recipe ]; then
   "$root/lemurnn" train --dag_data "$out/train" -l 2 -s 32 --lstm --multiloader --earthmover --drop_masking \
     --seq_len 1024 -e 60 --data_seed 1 --torch_seed 1 --out "$out/seed-runs" | grep -v '^epoch '
   run=$(ls -d "$out"/seed-runs/model-*/ | tail -1)
-  best=$(ls "$run"/model-*.safetensors | sed 's/.*model-\([0-9]*\).safetensors/\1/' | sort -n | tail -1)
+  best=$(ls "$run"/model-[0-9]*.safetensors | sed 's/.*model-\([0-9]*\).safetensors/\1/' | sort -n | tail -1)
   "$root/lemurnn" evaluate -m "$run/model-$best.safetensors" --dag_data "$out/held-out" --drop_rule argmax \
     --json "$out/seed-recipe.json"
 fi
