@@ -2,6 +2,7 @@ package org.lemurnn.trace;
 
 import org.lemurnn.link.ByteQueue;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.ModelSpec;
 
 /**
  * Turns what the link sees of one packet into the model's input features, by letters
@@ -46,7 +47,7 @@ public final class FeatureEncoder {
   /**
    * As the model of {@code spec} reads its features: its inputs, units, normalisation and overhead.
    */
-  public FeatureEncoder(org.lemurnn.model.ModelSpec spec) {
+  public FeatureEncoder(ModelSpec spec) {
     this(spec.inputStr(), spec.units(), spec.normScale(), spec.overheadSize());
   }
 

@@ -1,6 +1,7 @@
 package org.lemurnn.train;
 
 import java.util.List;
+import org.lemurnn.data.LoaderSet;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.trace.FeatureEncoder;
 import org.lemurnn.trace.LinkSample;
@@ -23,7 +24,7 @@ public record SequenceSet(
     float[] scored) {
 
   /** A training set: its windows' burn-in steps are not scored. */
-  public static SequenceSet of(org.lemurnn.data.LoaderSet set, ModelSpec spec) {
+  public static SequenceSet of(LoaderSet set, ModelSpec spec) {
     SequenceSet all = of(set.samples(), spec);
     if (set.scoredFrom().stream().allMatch(from -> from == 0)) return all;
     float[] scored = new float[all.count * all.steps];

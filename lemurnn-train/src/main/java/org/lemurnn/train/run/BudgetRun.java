@@ -1,16 +1,15 @@
 package org.lemurnn.train.run;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.lemurnn.InputException;
+import org.lemurnn.data.DataSets;
 import org.lemurnn.data.LoaderSet;
 import org.lemurnn.io.AtomicFile;
 import org.lemurnn.trace.LinkSample;
@@ -68,8 +67,11 @@ public final class BudgetRun {
     if (Files.exists(dir))
       throw new InputException(dir + " exists already: wait a second or choose another --out");
 
+    RunFit.check(fineTune);
+    DataSets measured =
+        fineTune.data(n -> {}); // read once: for the matched preset and the fine-tuning
     List<LinkSample> streams = new ArrayList<>();
-    for (LoaderSet set : fineTune.data(n -> {}).train()) streams.addAll(set.samples());
+    for (LoaderSet set : measured.train()) streams.addAll(set.samples());
     Path preset = dir.resolve("matched-link.json");
     try {
       Files.createDirectories(dir);
@@ -108,21 +110,19 @@ public final class BudgetRun {
       throw new InputException(
           "the budget ran out before pretraining finished an epoch: give more minutes");
 
+    // init and learning rate change no data: the files read above are the fine-tuning's
     TrainingRun second = TrainingRun.start(
         fineTune.with(Map.of(
             "init",
             pretrained.toString(),
             "learning_rate",
             fineTune.schedule().learningRate() * FINE_TUNE_LEARNING_RATE_FACTOR)),
+        measured,
         dir,
         threads,
         listener);
     Path best = second.run(end).resolve(RunDirectory.BEST_MODEL);
-    try {
-      Files.copy(best, dir.resolve(RunDirectory.BEST_MODEL), StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    AtomicFile.write(dir.resolve(RunDirectory.BEST_MODEL), out -> Files.copy(best, out));
     return dir;
   }
 }

@@ -17,6 +17,7 @@ import java.util.function.IntConsumer;
 import org.lemurnn.InputException;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.DataSpec;
+import org.lemurnn.data.LoaderSet;
 import org.lemurnn.data.MeasuredData;
 import org.lemurnn.data.SyntheticData;
 import org.lemurnn.data.Windows;
@@ -26,6 +27,7 @@ import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
+import org.lemurnn.trace.LinkSample;
 import org.lemurnn.traffic.TrafficKind;
 import org.lemurnn.train.TrainConfig;
 import org.lemurnn.train.loss.Objective;
@@ -367,12 +369,12 @@ public record TrainOptions(
         ? MeasuredData.load(dagData.stream().map(Path::of).toList(), spec, null, window > 0)
         : SyntheticData.generate(spec, progress);
     if (window == 0) return data;
-    List<org.lemurnn.trace.LinkSample> streams = new ArrayList<>();
-    for (org.lemurnn.data.LoaderSet set : data.train()) streams.addAll(set.samples());
-    org.lemurnn.data.LoaderSet windows = Windows.cut(streams, window, burnIn);
+    List<LinkSample> streams = new ArrayList<>();
+    for (LoaderSet set : data.train()) streams.addAll(set.samples());
+    LoaderSet windows = Windows.cut(streams, window, burnIn);
     if (windows.samples().isEmpty()) {
       throw new InputException("no training stream holds one window of " + (window + burnIn)
-          + " packets (--window + " + "--burn_in): give longer traces or a smaller window");
+          + " packets (--window + --burn_in): give longer traces or a smaller window");
     }
     return new DataSets(
         List.of(windows),

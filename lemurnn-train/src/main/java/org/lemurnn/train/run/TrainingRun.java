@@ -21,8 +21,11 @@ import java.util.function.IntConsumer;
 import org.lemurnn.InputException;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.infer.Predictor;
+import org.lemurnn.infer.Predictors;
 import org.lemurnn.io.AtomicFile;
 import org.lemurnn.metrics.SetMetrics;
+import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelSpec;
 import org.lemurnn.trace.LinkSample;
 import org.lemurnn.train.SequenceSet;
 import org.lemurnn.train.TrainLoss;
@@ -128,9 +131,8 @@ public final class TrainingRun {
         dir.lines(RunDirectory.LOG).stream().filter(l -> !l.startsWith("#")).toList());
     this.fidelity = options.sizes().window() > 0 ? new ValidationFidelity(data.val()) : null;
     if (fidelity != null && Files.isRegularFile(dir.bestModel())) {
-      bestFidelity = fidelity
-          .judge(org.lemurnn.model.ModelFile.read(dir.bestModel()))
-          .score(); // a resumed run keeps its best
+      bestFidelity =
+          fidelity.judge(ModelFile.read(dir.bestModel())).score(); // a resumed run keeps its best
     }
   }
 
@@ -141,7 +143,17 @@ public final class TrainingRun {
   public static TrainingRun start(
       TrainOptions options, Path parent, int threads, Listener listener) {
     RunFit.check(options);
-    DataSets data = options.data(listener.generating(options.sequenceCount()));
+    return start(
+        options,
+        options.data(listener.generating(options.sequenceCount())),
+        parent,
+        threads,
+        listener);
+  }
+
+  /** A new run on {@code data}, which must be what {@code options} make ({@code options.data}). */
+  static TrainingRun start(
+      TrainOptions options, DataSets data, Path parent, int threads, Listener listener) {
     RunDirectory dir = RunDirectory.create(
         parent, options.runName(data.dataType(), Instant.now().getEpochSecond()));
     RunLock lock = RunLock.acquire(dir.path());
@@ -239,8 +251,8 @@ public final class TrainingRun {
    * this run's.
    */
   private void initFrom(Path modelPath) {
-    org.lemurnn.model.ModelFile init = org.lemurnn.infer.Predictors.readModel(modelPath, null);
-    org.lemurnn.model.ModelSpec want = trainer.config().spec(), have = init.spec();
+    ModelFile init = Predictors.readModel(modelPath, null);
+    ModelSpec want = trainer.config().spec(), have = init.spec();
     if (have.cell() != want.cell()
         || have.layers() != want.layers()
         || have.hidden() != want.hidden()
@@ -263,7 +275,7 @@ public final class TrainingRun {
     }
   }
 
-  private static String describe(org.lemurnn.model.ModelSpec s) {
+  private static String describe(ModelSpec s) {
     return s.cell().originalName() + " " + s.layers() + "x" + s.hidden() + " on " + s.inputStr()
         + " in " + s.units().fileName() + " units"
         + (s.normScale() != 1 ? " normalised by " + s.normScale() : "");
@@ -374,7 +386,7 @@ public final class TrainingRun {
       plot(epoch, testPredictions);
     }
     if (fidelity != null) {
-      org.lemurnn.model.ModelFile current = trainer.model().toModelFile();
+      ModelFile current = trainer.model().toModelFile();
       ValidationFidelity.Judgement judged = fidelity.judge(current);
       val.put("fidelity", judged.score());
       if (judged.score() < bestFidelity) {
