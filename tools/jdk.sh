@@ -26,7 +26,8 @@ lemurnn_find_jdk() {
 if ! LEMURNN_JDK=$(lemurnn_find_jdk); then
   echo "lemurnn needs a JDK 25 or newer and found none (looked at JAVA_HOME, /usr/lib/jvm/*, javac on PATH)." >&2
   echo "Install one (e.g. Temurin 25: apt-get install temurin-25-jdk) or set JAVA_HOME to it." >&2
-  exit 1
+  # sourced from a user's shell, return: exit would close it; run as a script, exit
+  return 1 2>/dev/null || exit 1
 fi
 export JAVA_HOME="$LEMURNN_JDK"
 export PATH="$JAVA_HOME/bin:$PATH"
