@@ -200,6 +200,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       double baseLatency,
       Fidelity model,
       SequenceReport modelPackets,
+      PhysicsOverrides physics,
       Fidelity baseline,
       SequenceReport baselinePackets) {}
 
@@ -214,7 +215,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (truth.length() == 0)
       throw new InputException(source.name() + ": no packets, nothing to evaluate: leave it out");
     // a predictor per trace: its state is the trace's alone
-    LinkSample predicted = LinkPrediction.predict(Predictors.of(modelFile), truth, rule);
+    LinkPrediction link = LinkPrediction.forSample(Predictors.of(modelFile), truth, rule);
+    LinkSample predicted = link.predict(truth);
     LinkSample replayed = ideal == null ? null : ideal.replay(truth);
     double base = source.baseLatency();
     if (png != null)
@@ -229,6 +231,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         base,
         Fidelity.compare(truth, predicted, base),
         SequenceReport.of(truth, predicted),
+        new PhysicsOverrides(link.physicsDelayed(), link.physicsDropped()),
         replayed == null ? null : Fidelity.compare(truth, replayed, base),
         replayed == null ? null : SequenceReport.of(truth, replayed));
   }

@@ -69,7 +69,8 @@ final class EvaluationReport {
     w.printf(
         Locale.ROOT,
         "%s on %d trace(s), drop rule %s; C in %s, Q in %s, latency and W1 in %s; true%% and pred%%: "
-            + "drop rates, |err| in points%s%n",
+            + "drop rates, |err| in points; phys dly/drp: packets physics delayed/dropped against the "
+            + "model%s%n",
         model,
         scores.size(),
         ruleText(),
@@ -83,7 +84,7 @@ final class EvaluationReport {
         Math.max(16, scores.stream().mapToInt(s -> s.name().length()).max().orElse(0));
     String header = String.format(
         Locale.ROOT,
-        "%-" + nameWidth + "s %7s %9s %8s %7s %7s %7s %9s %9s %8s %8s",
+        "%-" + nameWidth + "s %7s %9s %8s %7s %7s %7s %9s %9s %8s %8s %13s",
         "trace",
         "C",
         "Q",
@@ -94,7 +95,8 @@ final class EvaluationReport {
         "p99 true",
         "p99 pred",
         "p99 err",
-        "W1");
+        "W1",
+        "phys dly/drp");
     if (baseline != null)
       header += String.format(
           Locale.ROOT, "  | %11s %12s %8s", "ideal |err|", "ideal p99err", "ideal W1");
@@ -107,6 +109,7 @@ final class EvaluationReport {
           queue(s.queueLimit()),
           Long.toString(s.model().truth().packets()),
           s.model(),
+          s.physics(),
           s.baseline()));
     }
     w.println(row(
@@ -116,8 +119,15 @@ final class EvaluationReport {
         "",
         Long.toString(modelMean.truth().packets()),
         modelMean,
+        physicsSum(),
         baselineMean));
     w.flush();
+  }
+
+  /** The physics overrides of all traces (the mean row's: counts are summed). */
+  private PhysicsOverrides physicsSum() {
+    return PhysicsOverrides.sum(
+        scores.stream().map(EvaluateCommand.TraceScore::physics).toList());
   }
 
   private String ruleText() {
@@ -135,10 +145,11 @@ final class EvaluationReport {
       String queue,
       String packets,
       Fidelity m,
+      PhysicsOverrides physics,
       Fidelity b) {
     String line = String.format(
         Locale.ROOT,
-        "%-" + nameWidth + "s %7s %9s %8s %7s %7s %7s %9s %9s %8s %8s",
+        "%-" + nameWidth + "s %7s %9s %8s %7s %7s %7s %9s %9s %8s %8s %13s",
         name,
         capacity,
         queue,
@@ -149,7 +160,8 @@ final class EvaluationReport {
         fixed(m.truth().latencyP99(), 9, 3),
         fixed(m.emulated().latencyP99(), 9, 3),
         percent(m.p99RelativeError()),
-        fixed(m.latencyW1(), 8, 3));
+        fixed(m.latencyW1(), 8, 3),
+        physics.delayed() + "/" + physics.dropped());
     if (b != null) {
       line += String.format(
           Locale.ROOT,
@@ -201,6 +213,7 @@ final class EvaluationReport {
       t.put(units == UnitSystem.ABSTRACT ? "base_latency" : "base_latency_ms", s.baseLatency());
       t.set("true", JSON.valueToTree(s.model().truth().byName(units)));
       t.set("model", emulated(s.model(), s.modelPackets().byName()));
+      ((ObjectNode) t.get("model")).set("physics", JSON.valueToTree(s.physics().byName()));
       if (s.baseline() != null)
         t.set("baseline", emulated(s.baseline(), s.baselinePackets().byName()));
     }
@@ -213,6 +226,8 @@ final class EvaluationReport {
             modelMean,
             SequenceReport.meanByName(
                 scores.stream().map(EvaluateCommand.TraceScore::modelPackets).toList())));
+    ((ObjectNode) mean.get("model"))
+        .set("physics", JSON.valueToTree(physicsSum().byName()));
     if (baselineMean != null) {
       mean.set(
           "baseline",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -140,7 +141,9 @@ public final class RunModelCommand implements Callable<Integer> {
           .printf("note: the model works in abstract units; the trace is fed to it as the "
               + "forwarder feeds it: time in ms, sizes in bytes, capacity in bytes/ms%n");
     }
-    LinkSample predicted = LinkPrediction.predict(predictor, sample, drops.rule(m));
+    LinkPrediction link = LinkPrediction.forSample(predictor, sample, drops.rule(m));
+    LinkSample predicted = link.predict(sample);
+    PhysicsOverrides physics = new PhysicsOverrides(link.physicsDelayed(), link.physicsDropped());
 
     int n = sample.length();
     SequenceReport report = SequenceReport.of(sample, predicted);
@@ -149,12 +152,14 @@ public final class RunModelCommand implements Callable<Integer> {
     w.printf(
         "%s on %s (%d packets)%n",
         model.model, trace != null ? trace : "synthetic sample " + sampleIndex, n);
-    for (Map.Entry<String, Number> e : report.byName().entrySet())
+    Map<String, Number> figures = new LinkedHashMap<>(report.byName());
+    figures.putAll(physics.byName());
+    for (Map.Entry<String, Number> e : figures.entrySet())
       w.printf("%-20s %s%n", e.getKey(), e.getValue());
     w.flush();
     if (json != null) {
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-      AtomicFile.write(json, o -> mapper.writeValue(o, report.byName()));
+      AtomicFile.write(json, o -> mapper.writeValue(o, figures));
     }
     if (plot != null) {
       BacklogPlot.write(

@@ -100,11 +100,15 @@ class EvaluateCommandTest {
           .isCloseTo(model.get("errors").get("latency_p99_error_percent").asDouble(), within(0.05));
       assertThat(Double.parseDouble(cells[10]))
           .isCloseTo(model.get("errors").get("latency_w1_ms").asDouble(), within(5e-4));
-      assertThat(Double.parseDouble(cells[11]))
+      JsonNode physics = model.get("physics");
+      assertThat(cells[11])
+          .isEqualTo(physics.get("physics_delayed").asLong() + "/"
+              + physics.get("physics_dropped").asLong());
+      assertThat(Double.parseDouble(cells[12]))
           .isCloseTo(ideal.get("errors").get("drop_error_points").asDouble(), within(0.005));
-      assertThat(percent(cells[12]))
+      assertThat(percent(cells[13]))
           .isCloseTo(ideal.get("errors").get("latency_p99_error_percent").asDouble(), within(0.05));
-      assertThat(Double.parseDouble(cells[13]))
+      assertThat(Double.parseDouble(cells[14]))
           .isCloseTo(ideal.get("errors").get("latency_w1_ms").asDouble(), within(5e-4));
       // the error is the distance of the two figures
       assertThat(model.get("errors").get("drop_error_points").asDouble())

@@ -30,6 +30,15 @@ import org.lemurnn.trace.LinkSample;
  *   <li>A gap over {@value #RESET_GAP_MS} ms starts a new sequence: the state goes back to zero and
  *       the gap counts as 0. The models never saw such gaps, and after them any real queue is
  *       empty.
+ *   <li>Physics wins ({@link PhysicalLimits}; by default the link's own capacity and byte queue):
+ *       whatever the model says, a forwarded packet leaves no earlier than its own serialization at
+ *       the limit's rate after it arrived, nor earlier than the packet before it left plus its own
+ *       serialization (so never out of order, and never faster than the rate), and a packet that
+ *       would make the accepted but unsent bytes (or packets) exceed the limit is dropped.
+ *       Serialization and the held bytes count the model's per-packet overhead
+ *       ({@link ModelSpec#overheadSize}), as the simulated links do. {@link #latency()} is the
+ *       bounded latency; {@link #physicsDelayed()} and {@link #physicsDropped()} count how often
+ *       physics overrode the model. A model that predicts the ideal queue is never overridden.
  * </ul>
  */
 public final class LinkPrediction {
@@ -56,7 +65,12 @@ public final class LinkPrediction {
 
   private double lastLatency;
 
+  private final LinkPhysics physics;
+
   /**
+   * A link held to the limits of a drop-tail byte queue of {@code capacity} and {@code queueLimit}
+   * ({@link PhysicalLimits#byteQueue}).
+   *
    * @param dataUnits the units of the gaps, sizes, capacity and queue this link is fed
    * @param capacity link capacity fed to the model (Mbit/s for physical data)
    * @param queueLimit queue limit fed to the model (KByte for physical data; 0 = infinite)
@@ -68,6 +82,28 @@ public final class LinkPrediction {
       UnitSystem dataUnits,
       double capacity,
       double queueLimit,
+      DropRule dropRule,
+      int stream) {
+    this(
+        predictor,
+        dataUnits,
+        capacity,
+        queueLimit,
+        PhysicalLimits.byteQueue(capacity, queueLimit),
+        dropRule,
+        stream);
+  }
+
+  /**
+   * As above, held to {@code limits} (in the data's units) instead of the byte queue's: a packet
+   * queue's, a varying link's peak rate, or {@link PhysicalLimits#none()}.
+   */
+  public LinkPrediction(
+      Predictor predictor,
+      UnitSystem dataUnits,
+      double capacity,
+      double queueLimit,
+      PhysicalLimits limits,
       DropRule dropRule,
       int stream) {
     ModelSpec spec = predictor.spec();
@@ -92,6 +128,7 @@ public final class LinkPrediction {
     this.features = new float[encoder.size()];
     this.drops = dropRule.decider(stream);
     this.drainedQueueResets = spec.inputStr().indexOf('B') >= 0;
+    this.physics = new LinkPhysics(dataUnits, limits, spec.overheadSize() / sizeToModel);
   }
 
   /**
@@ -112,15 +149,39 @@ public final class LinkPrediction {
    * model's backlog, latency and drops.
    */
   public static LinkSample predict(Predictor predictor, LinkSample sample, DropRule dropRule) {
-    LinkPrediction link = new LinkPrediction(
-        predictor, sample.units(), sample.capacity(), sample.queueLimit(), dropRule, 0);
-    link.reset();
+    return forSample(predictor, sample, dropRule).predict(sample);
+  }
+
+  /**
+   * The link a sample's packets go through: its capacity and queue, the physical limits of the link
+   * kind it names ({@link PhysicalLimits#ofLink}), drop stream 0. {@link #predict(LinkSample)} runs
+   * it; then {@link #physicsDelayed()} and {@link #physicsDropped()} say what physics did.
+   */
+  public static LinkPrediction forSample(
+      Predictor predictor, LinkSample sample, DropRule dropRule) {
+    return new LinkPrediction(
+        predictor,
+        sample.units(),
+        sample.capacity(),
+        sample.queueLimit(),
+        PhysicalLimits.ofLink(sample.link(), sample.capacity(), sample.queueLimit()),
+        dropRule,
+        0);
+  }
+
+  /**
+   * Runs {@code sample}'s packets (gaps and sizes, in this link's units) from the zero state: the
+   * predicted link, as {@link #predict(Predictor, LinkSample, DropRule)} says. The override counts
+   * are this run's.
+   */
+  public LinkSample predict(LinkSample sample) {
+    reset();
     int n = sample.length();
     double[] backlog = new double[n], latency = new double[n];
     boolean[] dropped = new boolean[n];
     for (int i = 0; i < n; i++) {
-      dropped[i] = link.arrive(sample.interPacketTime()[i], sample.size()[i]);
-      latency[i] = link.latency();
+      dropped[i] = arrive(sample.interPacketTime()[i], sample.size()[i]);
+      latency[i] = latency();
       backlog[i] = sample.units().sendableInGap(latency[i], sample.capacity());
     }
     return new LinkSample(
@@ -145,6 +206,7 @@ public final class LinkPrediction {
    *     {@link org.lemurnn.link.LinkQueue#arrive} says of a simulated link
    */
   public boolean arrive(double gap, double size) {
+    physics.advance(gap);
     if (gap > RESET_GAP_MS
         || drainedQueueResets
             && queueModel > 0
@@ -158,7 +220,10 @@ public final class LinkPrediction {
     predictor.step(features, out);
     double backlog = out[Predictor.BACKLOG] * normScale;
     lastLatency = Math.max(0, modelUnits.latencyOf(backlog, capacityModel));
-    return drops.drops(out);
+    if (drops.drops(out)) return true;
+    if (!physics.admits(size)) return true;
+    lastLatency = physics.depart(size, lastLatency);
+    return false;
   }
 
   /**
@@ -169,11 +234,27 @@ public final class LinkPrediction {
     predictor.reset();
     encoder.reset();
     drops.restart();
+    physics.reset();
   }
 
   /**
-   * The last packet's queueing latency, never negative, in the data's time unit (ms for physical
-   * data).
+   * Packets physics sent later than the model said (by more than a thousandth of their own
+   * serialization, so float rounding of a model that agrees is not counted), since the last
+   * {@link #reset()}. Allocation-free; read it on the thread that calls {@link #arrive}.
+   */
+  public long physicsDelayed() {
+    return physics.delayed;
+  }
+
+  /** Packets the model forwarded and physics dropped (the queue limit), since the last reset. */
+  public long physicsDropped() {
+    return physics.dropped;
+  }
+
+  /**
+   * The last packet's queueing latency, in the data's time unit (ms for physical data): for a
+   * forwarded packet within the physical limits (at least its own serialization, never before the
+   * packet ahead of it), for a dropped one the model's, never negative.
    */
   public double latency() {
     return lastLatency;

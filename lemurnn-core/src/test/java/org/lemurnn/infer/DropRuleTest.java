@@ -111,7 +111,7 @@ class DropRuleTest {
           "t",
           8,
           20,
-          new double[n],
+          filled(n),
           filled(n),
           new double[n],
           new double[n],

@@ -8,9 +8,11 @@ import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.lemurnn.InputException;
+import org.lemurnn.link.IdealLink;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
@@ -76,18 +78,192 @@ class LinkPredictionTest {
         new boolean[n]);
   }
 
-  /** Latency is the backlog drained at C, floored at 0; the predicted backlog is that latency's. */
+  /**
+   * Without a rate or a queue limit the latency is the backlog drained at C, floored at 0 and at
+   * the departure of the packet ahead (FIFO); the predicted backlog is that latency's.
+   */
   @Property(tries = 200)
-  void latencyIsNeverNegativeAndBacklogMatchesIt(
+  void latencyIsNeverNegativeNeverReordersAndBacklogMatchesIt(
       @ForAll @Size(min = 1, max = 40) List<@DoubleRange(min = 0, max = 40) Double> gapsMs) {
-    LinkSample predicted = LinkPrediction.predict(
-        new Echo(UnitSystem.PHYSICAL), sample(gapsMs, 0.5), DropRule.argmax());
+    LinkSample sample = sample(gapsMs, 0.5);
+    LinkSample predicted = new LinkPrediction(
+            new Echo(UnitSystem.PHYSICAL),
+            UnitSystem.PHYSICAL,
+            8,
+            20,
+            PhysicalLimits.none(),
+            DropRule.argmax(),
+            0)
+        .predict(sample);
+    double now = 0, previousDeparture = 0;
     for (int i = 0; i < gapsMs.size(); i++) {
-      double backlogKbyte = gapsMs.get(i).floatValue() - 10.0;
-      assertThat(predicted.latency()[i]).isCloseTo(Math.max(0, backlogKbyte * 8 / 8), offset(1e-9));
-      assertThat(predicted.backlog()[i]).isCloseTo(Math.max(0, backlogKbyte), offset(1e-9));
+      now += gapsMs.get(i);
+      double modelLatency = Math.max(0, gapsMs.get(i).floatValue() - 10.0);
+      double latency = Math.max(modelLatency, previousDeparture - now);
+      previousDeparture = now + latency;
+      assertThat(predicted.latency()[i]).isCloseTo(latency, offset(1e-9));
+      assertThat(predicted.backlog()[i]).isCloseTo(latency * 8 / 8, offset(1e-9));
       assertThat(predicted.dropped()[i]).isFalse();
     }
+  }
+
+  /**
+   * Reads the ideal queue's backlog and drop (inputs i and x) and predicts them: the ideal link.
+   */
+  static final class Ideal implements Predictor {
+    final ModelSpec spec;
+
+    Ideal(double overheadKbyte) {
+      spec =
+          new ModelSpec(CellType.RELU_RNN, 1, 1, "ix", "bd", UnitSystem.PHYSICAL, 1, overheadKbyte);
+    }
+
+    @Override
+    public ModelSpec spec() {
+      return spec;
+    }
+
+    @Override
+    public void step(float[] features, float[] out) {
+      out[BACKLOG] = features[0];
+      out[DROP_LOGIT_0] = 0;
+      out[DROP_LOGIT_1] = features[1] > 0.5f ? 1 : -1;
+    }
+
+    @Override
+    public void reset() {}
+  }
+
+  /** Zero latency, never a drop, whatever comes: a model as wrong as a model can be. */
+  static final class Absurd implements Predictor {
+    @Override
+    public ModelSpec spec() {
+      return new ModelSpec(CellType.RELU_RNN, 1, 1, "bscq", "bd", UnitSystem.PHYSICAL, 1, 0.024);
+    }
+
+    @Override
+    public void step(float[] features, float[] out) {
+      out[BACKLOG] = 0;
+      out[DROP_LOGIT_0] = 1;
+      out[DROP_LOGIT_1] = -1;
+    }
+
+    @Override
+    public void reset() {}
+  }
+
+  private static LinkSample traffic(List<Double> gapsMs, List<Integer> sizesBytes) {
+    int n = Math.min(gapsMs.size(), sizesBytes.size());
+    double[] gaps = new double[n], sizes = new double[n];
+    for (int i = 0; i < n; i++) {
+      gaps[i] = gapsMs.get(i);
+      sizes[i] = sizesBytes.get(i) / 1000.0;
+    }
+    return new LinkSample(
+        UnitSystem.PHYSICAL,
+        "bytequeue",
+        "t",
+        4,
+        10,
+        gaps,
+        sizes,
+        new double[n],
+        new double[n],
+        new boolean[n]);
+  }
+
+  /**
+   * A model that predicts what the ideal queue does is never overridden: physics adds nothing to a
+   * link that obeys it (per-packet overhead counted alike).
+   */
+  @Property(tries = 100)
+  void aModelThatPredictsTheIdealQueueIsNeverOverridden(
+      @ForAll @Size(min = 1, max = 300) List<@DoubleRange(min = 0, max = 6) Double> gapsMs,
+      @ForAll @Size(min = 300, max = 300) List<@IntRange(min = 60, max = 1514) Integer> sizes) {
+    LinkSample truth = traffic(gapsMs, sizes);
+    LinkPrediction link = LinkPrediction.forSample(new Ideal(0.024), truth, DropRule.argmax());
+    LinkSample predicted = link.predict(truth);
+    LinkSample ideal = IdealLink.byteQueue(0.024).replay(truth);
+    assertThat(predicted.dropped()).isEqualTo(ideal.dropped());
+    for (int i = 0; i < truth.length(); i++)
+      if (!ideal.dropped()[i])
+        assertThat(predicted.latency()[i]).isCloseTo(ideal.latency()[i], offset(1e-4));
+    assertThat(link.physicsDelayed()).isZero();
+    assertThat(link.physicsDropped()).isZero();
+  }
+
+  /**
+   * A model of zero latency that never drops, under overload: with physics the link never sends
+   * faster than C over any run of packets, never out of order, never holds more than Q unsent,
+   * drops only what it could not hold, and counts every packet it delayed (each needs its own
+   * serialization at least) or dropped.
+   */
+  @Property(tries = 100)
+  void physicsHoldsAnAbsurdModelToTheLink(
+      @ForAll @Size(min = 1, max = 300) List<@DoubleRange(min = 0, max = 2) Double> gapsMs,
+      @ForAll @Size(min = 300, max = 300) List<@IntRange(min = 60, max = 1514) Integer> sizes) {
+    LinkSample truth = traffic(gapsMs, sizes);
+    LinkPrediction link = LinkPrediction.forSample(new Absurd(), truth, DropRule.argmax());
+    LinkSample predicted = link.predict(truth);
+    double capacity = truth.capacity(), queue = truth.queueLimit(), overhead = 0.024;
+    double[] arrival = truth.arrivalTime();
+    List<double[]> sent = new java.util.ArrayList<>(); // {departure, wire size}
+    int forwarded = 0, dropped = 0;
+    for (int i = 0; i < truth.length(); i++) {
+      double wire = truth.size()[i] + overhead, now = arrival[i];
+      double unsent = 0; // at this arrival, fluid: the packet being sent counts with its rest
+      for (double[] p : sent) unsent += Math.clamp((p[0] - now) * capacity / 8, 0, p[1]);
+      boolean busy = unsent > 0;
+      if (predicted.dropped()[i]) {
+        dropped++;
+        assertThat(busy && unsent + wire > queue * (1 - 1e-9)).as("drop %d", i).isTrue();
+        continue;
+      }
+      forwarded++;
+      assertThat(unsent + wire).as("held at %d", i).isLessThanOrEqualTo(queue * (1 + 1e-6));
+      double departure = now + predicted.latency()[i];
+      assertThat(predicted.latency()[i]).isGreaterThanOrEqualTo(wire * 8 / capacity - 1e-9);
+      if (!sent.isEmpty())
+        assertThat(departure)
+            .isGreaterThanOrEqualTo(sent.getLast()[0] + wire * 8 / capacity - 1e-9);
+      sent.add(new double[] {departure, wire});
+    }
+    // never faster than C over any run of forwarded packets j..k: their bytes take at least the
+    // time from the start of j's serialization to the end of k's
+    for (int j = 0; j < sent.size(); j++) {
+      double bytes = 0;
+      for (int k = j; k < sent.size(); k++) {
+        bytes += sent.get(k)[1];
+        double start = sent.get(j)[0] - sent.get(j)[1] * 8 / capacity;
+        assertThat(bytes * 8 / capacity).isLessThanOrEqualTo(sent.get(k)[0] - start + 1e-9);
+      }
+    }
+    assertThat(link.physicsDropped()).isEqualTo(dropped);
+    assertThat(link.physicsDelayed()).isEqualTo(forwarded);
+  }
+
+  /**
+   * Full-size frames at twice the capacity: the absurd model's link delivers C, holds Q and drops
+   * the rest.
+   */
+  @Test
+  void underASteadyOverloadTheAbsurdModelDeliversCapacityAndDropsTheRest() {
+    int n = 4000;
+    double serializationMs = (1.514 + 0.024) * 8 / 4;
+    LinkSample overload = traffic(
+        java.util.Collections.nCopies(n, serializationMs / 2),
+        java.util.Collections.nCopies(n, 1514));
+    LinkPrediction link = LinkPrediction.forSample(new Absurd(), overload, DropRule.argmax());
+    LinkSample predicted = link.predict(overload);
+    assertThat((double) predicted.dropCount() / n).isCloseTo(0.5, offset(0.01));
+    assertThat(link.physicsDropped()).isEqualTo(predicted.dropCount());
+    double lastDeparture = 0, firstArrival = overload.interPacketTime()[0];
+    double[] arrival = overload.arrivalTime();
+    for (int i = 0; i < n; i++)
+      if (!predicted.dropped()[i]) lastDeparture = arrival[i] + predicted.latency()[i];
+    double deliveredMbps =
+        (n - predicted.dropCount()) * (1.514 + 0.024) * 8 / (lastDeparture - firstArrival);
+    assertThat(deliveredMbps).isCloseTo(4, offset(1e-6));
   }
 
   /** A gap over 30 s resets the state and is fed as 0; shorter gaps are fed as they are. */

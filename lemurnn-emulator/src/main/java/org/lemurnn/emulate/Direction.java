@@ -158,6 +158,8 @@ public final class Direction {
         slot.arrivalNs = arrivalNs;
         int wireBytes = source.wireBytes(slot);
         boolean modelDrops = emulator.arriveAt(arrivalNs, wireBytes);
+        stats.physicsDelayed = emulator.physicsDelayed();
+        stats.physicsDropped = emulator.physicsDropped();
         long sendNs = 0;
         int fate;
         if (modelDrops) {

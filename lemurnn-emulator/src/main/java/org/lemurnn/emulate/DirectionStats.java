@@ -10,7 +10,13 @@ public final class DirectionStats {
   private static final long MAX_NS = 3_600_000_000_000L;
 
   long packets;
+  /** Packets the emulated link dropped: by the model's decision or by physics (a full queue). */
   long modelDrops;
+  /** Of {@link #modelDrops}, those physics dropped though the model forwarded them. */
+  long physicsDropped;
+  /** Packets physics sent later than the model said (never faster than C, never out of order). */
+  long physicsDelayed;
+
   long overflowDrops;
   long predictionNsSum;
   long sent;
@@ -37,8 +43,19 @@ public final class DirectionStats {
     return packets;
   }
 
+  /** Packets the emulated link dropped, the model's and physics' drops together. */
   public long modelDrops() {
     return modelDrops;
+  }
+
+  /** Of {@link #modelDrops()}, the packets physics dropped though the model forwarded them. */
+  public long physicsDropped() {
+    return physicsDropped;
+  }
+
+  /** Packets physics sent later than the model said. */
+  public long physicsDelayed() {
+    return physicsDelayed;
   }
 
   /** Packets the emulator dropped because its own queue was full or the port refused them. */
@@ -110,12 +127,15 @@ public final class DirectionStats {
     if (packets == 0) return "no packets";
     return String.format(
         java.util.Locale.ROOT,
-        "%d packets, %d model drops, %d overflow drops, %d sent; delay mean %.3f ms p99 %.3f ms;"
-            + " release error median %.1f us p99 %.1f us; prediction %.2f us/packet",
+        "%d packets, %d model drops (%d of them by physics), %d overflow drops, %d sent; physics"
+            + " delayed %d; delay mean %.3f ms p99 %.3f ms; release error median %.1f us p99 %.1f"
+            + " us; prediction %.2f us/packet",
         packets,
         modelDrops,
+        physicsDropped,
         overflowDrops(),
         sent,
+        physicsDelayed,
         meanDelayMs(),
         delayPercentileMs(99),
         releaseErrorPercentileUs(50),

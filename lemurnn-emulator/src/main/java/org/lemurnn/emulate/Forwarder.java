@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.lemurnn.infer.DropRule;
+import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.infer.Predictor;
 
 /**
@@ -25,6 +26,8 @@ public final class Forwarder {
    * @param txYieldUs how long TX pauses after each millisecond on its core (see {@link Direction})
    * @param dropRule how the model's drop logits become drops (A to B draws stream 0, B to A stream
    *     1)
+   * @param limits the physical limits both directions are held to, in Mbit/s and KByte (by default
+   *     the byte queue of {@code capacityMbps} and {@code queueKbyte})
    */
   public record Settings(
       double capacityMbps,
@@ -35,7 +38,32 @@ public final class Forwarder {
       String logBase,
       int realtimePriority,
       long txYieldUs,
-      DropRule dropRule) {
+      DropRule dropRule,
+      PhysicalLimits limits) {
+    /** The physical limits of a byte queue of the link's capacity and queue. */
+    public Settings(
+        double capacityMbps,
+        double queueKbyte,
+        double baseLatencyMs,
+        int ringPackets,
+        long spinUs,
+        String logBase,
+        int realtimePriority,
+        long txYieldUs,
+        DropRule dropRule) {
+      this(
+          capacityMbps,
+          queueKbyte,
+          baseLatencyMs,
+          ringPackets,
+          spinUs,
+          logBase,
+          realtimePriority,
+          txYieldUs,
+          dropRule,
+          PhysicalLimits.byteQueue(capacityMbps, queueKbyte));
+    }
+
     /**
      * Ordinary threads, TX's default pauses, the original's argmax drops (deterministic, for
      * tests).
@@ -147,6 +175,7 @@ public final class Forwarder {
         predictor,
         settings.capacityMbps(),
         settings.queueKbyte(),
+        settings.limits(),
         settings.baseLatencyMs(),
         settings.dropRule(),
         stream);

@@ -2,14 +2,15 @@ package org.lemurnn.emulate;
 
 import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.LinkPrediction;
+import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.link.UnitSystem;
 
 /**
  * The emulated link of one direction, on a clock: each packet's gap is measured from the previous
  * one's arrival, the model ({@link LinkPrediction}, the arithmetic replay and run-model share) says
- * whether it is dropped and how long it queues, and the base latency is added. Not thread safe; a
- * step is allocation-free.
+ * whether it is dropped and how long it queues within the physical limits, and the base latency is
+ * added. Not thread safe; a step is allocation-free.
  */
 public final class LinkEmulator {
   private static final long RESET_GAP_NS = (long) (LinkPrediction.RESET_GAP_MS * 1e6);
@@ -23,6 +24,9 @@ public final class LinkEmulator {
   private long lastPredictionNs;
 
   /**
+   * A link held to the physical limits of a byte queue of {@code capacityMbps} and
+   * {@code queueKbyte} ({@link PhysicalLimits#byteQueue}).
+   *
    * @param capacityMbps link capacity fed to the model (-c)
    * @param queueKbyte queue limit fed to the model (-q; 0 = infinite)
    * @param baseLatencyMs added to every forwarded packet's latency
@@ -36,10 +40,29 @@ public final class LinkEmulator {
       double baseLatencyMs,
       DropRule dropRule,
       int stream) {
+    this(
+        predictor,
+        capacityMbps,
+        queueKbyte,
+        PhysicalLimits.byteQueue(capacityMbps, queueKbyte),
+        baseLatencyMs,
+        dropRule,
+        stream);
+  }
+
+  /** As above, held to {@code limits} (Mbit/s, KByte). */
+  public LinkEmulator(
+      Predictor predictor,
+      double capacityMbps,
+      double queueKbyte,
+      PhysicalLimits limits,
+      double baseLatencyMs,
+      DropRule dropRule,
+      int stream) {
     if (!(baseLatencyMs >= 0))
       throw new IllegalArgumentException("base latency must be >= 0 ms: " + baseLatencyMs);
     this.link = new LinkPrediction(
-        predictor, UnitSystem.PHYSICAL, capacityMbps, queueKbyte, dropRule, stream);
+        predictor, UnitSystem.PHYSICAL, capacityMbps, queueKbyte, limits, dropRule, stream);
     this.baseLatencyMs = baseLatencyMs;
   }
 
@@ -48,7 +71,8 @@ public final class LinkEmulator {
    * the previous packet; the first packet starts a new sequence from the zero state with gap 0, and
    * so does the first after a gap over {@value LinkPrediction#RESET_GAP_MS} ms.
    *
-   * @return true when the model drops it, false to forward it after {@link #latencyMs()}
+   * @return true when the link drops it (the model, or physics: the queue is full), false to
+   *     forward it after {@link #latencyMs()}
    */
   public boolean arriveAt(long arrivalNs, int sizeBytes) {
     long gapNs = arrivalNs - previousNs;
@@ -98,6 +122,16 @@ public final class LinkEmulator {
    */
   public long latencyNs() {
     return Math.round(latencyMs() * 1e6);
+  }
+
+  /** Packets physics sent later than the model said ({@link LinkPrediction#physicsDelayed}). */
+  public long physicsDelayed() {
+    return link.physicsDelayed();
+  }
+
+  /** Packets the model forwarded and physics dropped ({@link LinkPrediction#physicsDropped}). */
+  public long physicsDropped() {
+    return link.physicsDropped();
   }
 
   /** Wall time the last model step took. */

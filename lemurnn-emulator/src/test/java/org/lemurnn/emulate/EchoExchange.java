@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.lemurnn.infer.DropRule;
+import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.testkit.infer.FakePredictor;
 
 /**
@@ -30,8 +32,23 @@ final class EchoExchange {
 
   private EchoExchange() {}
 
+  /**
+   * No physical limits: the fake model's latencies (2 + 10 x KByte ms) shrink by up to 0.33 ms a
+   * packet while its frames take up to 0.72 ms at 8 Mbit/s, and these tests check the pipeline
+   * against the model's own numbers (physics has tests of its own).
+   */
   static Forwarder.Settings settings(Path logBase) {
-    return new Forwarder.Settings(CAPACITY_MBPS, 50, 0, 1024, 100, logBase.toString());
+    return new Forwarder.Settings(
+        CAPACITY_MBPS,
+        50,
+        0,
+        1024,
+        100,
+        logBase.toString(),
+        0,
+        Direction.DEFAULT_YIELD_US,
+        DropRule.argmax(),
+        PhysicalLimits.none());
   }
 
   /**

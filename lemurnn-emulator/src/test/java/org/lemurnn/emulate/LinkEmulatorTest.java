@@ -11,12 +11,17 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.lemurnn.infer.DropRule;
+import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
 
+/** The model's side of the emulated link: what it is fed and how its outputs become latency. */
 class LinkEmulatorTest {
+  /** No rate, no queue limit: these tests look at the model's numbers, not at physics. */
+  private static final PhysicalLimits NONE = PhysicalLimits.none();
+
   /** Records the features it is fed and answers a fixed backlog and drop. */
   static final class Recorder implements Predictor {
     final ModelSpec spec;
@@ -78,7 +83,7 @@ class LinkEmulatorTest {
   void physicalModelsSeeMillisecondsKbyteAndMegabits() {
     Recorder model = new Recorder("tbscq", UnitSystem.PHYSICAL, 1);
     model.backlog = 5; // KByte
-    LinkEmulator link = new LinkEmulator(model, 4, 20, 1.5, DropRule.argmax(), 0);
+    LinkEmulator link = new LinkEmulator(model, 4, 20, NONE, 1.5, DropRule.argmax(), 0);
     link.arriveAt(0, 100);
     assertThat(link.arriveAt(2_000_000, 1500)).isFalse();
     // t = 2 ms; b = 2 ms x 4 Mbit/s / 8 = 1 KByte; s = 1.5 KByte; c = 4; q = 20
@@ -91,7 +96,7 @@ class LinkEmulatorTest {
   void kbitModelsTakeBacklogInKbit() {
     Recorder model = new Recorder("b", UnitSystem.PHYSICAL_KBIT, 1);
     model.backlog = 40; // Kbit
-    LinkEmulator link = new LinkEmulator(model, 4, 20, 0, DropRule.argmax(), 0);
+    LinkEmulator link = new LinkEmulator(model, 4, 20, NONE, 0, DropRule.argmax(), 0);
     link.arriveAt(0, 100);
     link.arriveAt(2_000_000, 100);
     assertThat(model.fed.get(1)).containsExactly(8f); // 2 ms x 4 Mbit/s = 8 Kbit
@@ -102,7 +107,7 @@ class LinkEmulatorTest {
   void abstractModelsSeeBytesAndBytesPerMillisecond() {
     Recorder model = new Recorder("bscq", UnitSystem.ABSTRACT, 2);
     model.backlog = 1000; // normalised: 2000 bytes
-    LinkEmulator link = new LinkEmulator(model, 8, 10, 0, DropRule.argmax(), 0);
+    LinkEmulator link = new LinkEmulator(model, 8, 10, NONE, 0, DropRule.argmax(), 0);
     link.arriveAt(0, 100);
     link.arriveAt(1_000_000, 1500);
     // C = 8 Mbit/s = 1000 bytes/ms; b = 1 ms x 1000 / 2; s = 1500 / 2; c = 1000 / 2; q = 10000 / 2
@@ -114,7 +119,7 @@ class LinkEmulatorTest {
   void negativeBacklogMeansNoQueueingAndDropsFollowTheLogits() {
     Recorder model = new Recorder("s", UnitSystem.PHYSICAL, 1);
     model.backlog = -3;
-    LinkEmulator link = new LinkEmulator(model, 4, 20, 0.25, DropRule.argmax(), 0);
+    LinkEmulator link = new LinkEmulator(model, 4, 20, NONE, 0.25, DropRule.argmax(), 0);
     assertThat(link.arriveAt(0, 100)).isFalse();
     assertThat(link.latencyMs()).isEqualTo(0.25);
     model.drop = true;
@@ -129,10 +134,10 @@ class LinkEmulatorTest {
   void latencyInNanosecondsIsRoundedNotTruncated() {
     Recorder model = new Recorder("s", UnitSystem.PHYSICAL, 1);
     model.backlog = -1; // no queueing: the latency is the base latency alone
-    LinkEmulator up = new LinkEmulator(model, 4, 20, 1.0000007, DropRule.argmax(), 0);
+    LinkEmulator up = new LinkEmulator(model, 4, 20, NONE, 1.0000007, DropRule.argmax(), 0);
     up.arriveAt(0, 100);
     assertThat(up.latencyNs()).isEqualTo(1_000_001);
-    LinkEmulator down = new LinkEmulator(model, 4, 20, 1.0000004, DropRule.argmax(), 0);
+    LinkEmulator down = new LinkEmulator(model, 4, 20, NONE, 1.0000004, DropRule.argmax(), 0);
     down.arriveAt(0, 100);
     assertThat(down.latencyNs()).isEqualTo(1_000_000);
   }

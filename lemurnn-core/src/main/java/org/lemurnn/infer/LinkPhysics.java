@@ -1,0 +1,139 @@
+package org.lemurnn.infer;
+
+import org.lemurnn.link.UnitSystem;
+
+/**
+ * The physical bound of {@link LinkPrediction}: the departure schedule of the packets it forwarded,
+ * held to {@link PhysicalLimits}. Times in the data's time unit from an origin that moves to each
+ * arrival that finds the link idle (so they stay small however long a link runs), sizes in the
+ * data's size unit with the per-packet overhead. Allocation-free once the ring of packets not yet
+ * sent has grown to the most the queue limit lets it hold.
+ */
+final class LinkPhysics {
+  private final double timePerSize; // serialization time per size unit at the rate (0: no rate)
+  private final double overheadSize;
+  private final double byteLimit; // +inf: none
+  private final int packetLimit; // Integer.MAX_VALUE: none
+  private final boolean tracksQueue;
+
+  private double now;
+  private double lastDeparture;
+  // packets accepted and not yet sent, oldest first: departure and size on the wire
+  private double[] departures = new double[16];
+  private double[] sizes = new double[16];
+  private int head;
+  private int count;
+  private double heldSize; // sum of the ring's sizes
+
+  long delayed;
+  long dropped;
+
+  LinkPhysics(UnitSystem dataUnits, PhysicalLimits limits, double overheadSize) {
+    // ms per KByte at Mbit/s for physical data, time units per size unit for abstract data
+    double perSizeAtRate = dataUnits == UnitSystem.ABSTRACT ? 1 : 8;
+    this.timePerSize = Double.isInfinite(limits.rate()) ? 0 : perSizeAtRate / limits.rate();
+    this.overheadSize = overheadSize;
+    this.byteLimit = limits.queue() instanceof PhysicalLimits.QueueLimit.Bytes b
+        ? b.size()
+        : Double.POSITIVE_INFINITY;
+    this.packetLimit = limits.queue() instanceof PhysicalLimits.QueueLimit.Packets p
+        ? p.count()
+        : Integer.MAX_VALUE;
+    this.tracksQueue = !(limits.queue() instanceof PhysicalLimits.QueueLimit.Unlimited);
+  }
+
+  /** Empty link, counts at 0. */
+  void reset() {
+    empty();
+    delayed = 0;
+    dropped = 0;
+  }
+
+  private void empty() {
+    now = 0;
+    lastDeparture = 0;
+    head = 0;
+    count = 0;
+    heldSize = 0;
+  }
+
+  /**
+   * Time moves on by {@code gap}. After a gap over {@link LinkPrediction#RESET_GAP_MS} the link is
+   * empty, as the model's state is.
+   */
+  void advance(double gap) {
+    if (gap > LinkPrediction.RESET_GAP_MS) {
+      empty();
+      return;
+    }
+    now += gap;
+    if (lastDeparture <= now) empty(); // idle: everything has left; the origin moves here
+    else if (tracksQueue) {
+      while (count > 0 && departures[head] <= now) {
+        heldSize -= sizes[head];
+        head = (head + 1) & (departures.length - 1);
+        count--;
+      }
+      if (count == 0) heldSize = 0; // the running sum drifts by rounding
+    }
+  }
+
+  /**
+   * Whether the link can take a packet of {@code size} now: an empty link takes any; else the bytes
+   * not yet sent (the one being sent with its unsent part) plus this one stay within the byte
+   * limit, and the packets within the packet limit. Counts a refusal.
+   */
+  boolean admits(double size) {
+    if (!tracksQueue || count == 0) return true;
+    boolean fits;
+    if (count + 1 > packetLimit) fits = false;
+    else {
+      double headSize = sizes[head];
+      // the head is being sent until its departure, at the rate (all of it unsent without one)
+      double headUnsent =
+          timePerSize == 0 ? headSize : Math.min(headSize, (departures[head] - now) / timePerSize);
+      // within a millionth: the rounding of a model's float outputs is no reason to drop
+      fits = heldSize - headSize + headUnsent + size + overheadSize <= byteLimit * (1 + 1e-6);
+    }
+    if (!fits) dropped++;
+    return fits;
+  }
+
+  /**
+   * The latency of an admitted packet of {@code size} the model said leaves after
+   * {@code modelLatency}: no less than its own serialization, and no earlier than the packet ahead
+   * of it left plus its serialization. Counts a delay beyond float rounding.
+   */
+  double depart(double size, double modelLatency) {
+    double wire = size + overheadSize;
+    double serialization = wire * timePerSize;
+    double earliest = Math.max(now, lastDeparture) + serialization;
+    double departure = now + modelLatency;
+    if (earliest > departure) {
+      if (earliest - departure > 1e-3 * serialization + 1e-9) delayed++;
+      departure = earliest;
+    }
+    lastDeparture = departure;
+    if (tracksQueue) push(departure, wire);
+    return departure - now;
+  }
+
+  private void push(double departure, double wire) {
+    if (count == departures.length) {
+      // grows only until it holds what the limit lets the link hold
+      double[] d = new double[count * 2], s = new double[count * 2];
+      for (int i = 0; i < count; i++) {
+        d[i] = departures[(head + i) & (count - 1)];
+        s[i] = sizes[(head + i) & (count - 1)];
+      }
+      departures = d;
+      sizes = s;
+      head = 0;
+    }
+    int tail = (head + count) & (departures.length - 1);
+    departures[tail] = departure;
+    sizes[tail] = wire;
+    heldSize += wire;
+    count++;
+  }
+}

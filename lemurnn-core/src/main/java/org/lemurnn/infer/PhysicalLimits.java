@@ -1,0 +1,96 @@
+package org.lemurnn.infer;
+
+import java.util.Objects;
+import org.lemurnn.link.LinkKind;
+
+/**
+ * What no real link can do, whatever its model says (docs/architecture.md, Physics):
+ * {@link LinkPrediction} holds every prediction to these limits. In the data's units, as the
+ * capacity and queue {@link LinkPrediction} is fed: Mbit/s and KByte for physical data, size units
+ * per time unit and size units for abstract data.
+ *
+ * @param rate the fastest the link delivers: a packet leaves no earlier than its own serialization
+ *     at this rate after it arrived, and after the packet before it left;
+ *     {@code Double.POSITIVE_INFINITY} bounds only the order (FIFO) and the latency (never below 0)
+ * @param queue how much the link holds of packets it accepted and has not sent yet
+ */
+public record PhysicalLimits(double rate, QueueLimit queue) {
+  /**
+   * How much a link holds of accepted packets not yet sent; an arrival past it is a drop. An empty
+   * link takes any packet, as the simulated queues take their first.
+   */
+  public sealed interface QueueLimit {
+    /** No limit: the link only delays. */
+    record Unlimited() implements QueueLimit {}
+
+    /**
+     * At most {@code size} bytes unsent, in the data's size unit (KByte for physical data), each
+     * packet's per-packet overhead ({@link org.lemurnn.model.ModelSpec#overheadSize}) counted, as
+     * the simulated byte queue counts it. A packet being sent counts with its unsent part.
+     */
+    record Bytes(double size) implements QueueLimit {
+      public Bytes {
+        if (!(size > 0) || Double.isInfinite(size))
+          throw new IllegalArgumentException("a byte limit must be > 0 and finite: " + size);
+      }
+    }
+
+    /** At most {@code count} packets not yet sent, the one being sent included. */
+    record Packets(int count) implements QueueLimit {
+      public Packets {
+        if (count < 1) throw new IllegalArgumentException("a packet limit must be >= 1: " + count);
+      }
+    }
+  }
+
+  public PhysicalLimits {
+    Objects.requireNonNull(queue);
+    if (!(rate > 0)) throw new IllegalArgumentException("rate must be > 0: " + rate);
+  }
+
+  /** Only order and causality: no rate, no queue limit. */
+  public static PhysicalLimits none() {
+    return new PhysicalLimits(Double.POSITIVE_INFINITY, new QueueLimit.Unlimited());
+  }
+
+  /**
+   * A drop-tail byte queue's limits: capacity {@code capacity}, {@code queueLimit} bytes held (0 =
+   * no limit), in the data's units. The default of {@link LinkPrediction}, of the forwarder's -c
+   * and -q, of a measured trace's C and Q.
+   */
+  public static PhysicalLimits byteQueue(double capacity, double queueLimit) {
+    return new PhysicalLimits(
+        capacity, queueLimit == 0 ? new QueueLimit.Unlimited() : new QueueLimit.Bytes(queueLimit));
+  }
+
+  /**
+   * The limits of a simulated link of kind {@code kind} with capacity feature {@code capacity} and
+   * queue feature {@code queueLimit} (0 = none; packets for a packet queue): a byte queue's and a
+   * packet queue's own; the simplified CoDel's rate without a queue limit (it never drops at the
+   * tail); a Mahimahi link's byte limit without a rate (its schedule may deliver several packets in
+   * one millisecond, so its capacity feature, a mean, is no bound).
+   */
+  public static PhysicalLimits of(LinkKind kind, double capacity, double queueLimit) {
+    return switch (kind) {
+      case BYTEQUEUE -> byteQueue(capacity, queueLimit);
+      case PACKETQUEUE ->
+        new PhysicalLimits(
+            capacity,
+            queueLimit == 0
+                ? new QueueLimit.Unlimited()
+                : new QueueLimit.Packets((int) Math.max(1, Math.round(queueLimit))));
+      case CODEL -> new PhysicalLimits(capacity, new QueueLimit.Unlimited());
+      case MAHIMAHI -> byteQueue(Double.POSITIVE_INFINITY, queueLimit);
+    };
+  }
+
+  /**
+   * The limits of the link a sample's {@code link} names ({@code bytequeue}, ..., or {@code trace}:
+   * a measured drop-tail link, a byte queue).
+   */
+  public static PhysicalLimits ofLink(String link, double capacity, double queueLimit) {
+    for (LinkKind kind : LinkKind.values())
+      if (kind.fileName().equalsIgnoreCase(link)) return of(kind, capacity, queueLimit);
+    return byteQueue(capacity, queueLimit);
+  }
+}
