@@ -13,7 +13,6 @@ import org.lemurnn.InputException;
 import org.lemurnn.io.AtomicFile;
 import org.lemurnn.io.InputFiles;
 import org.lemurnn.io.LineReader;
-import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.UnitSystem;
 
 /**
@@ -28,21 +27,14 @@ public final class TraceFile {
   // compiled once: String.split would compile this regex again for every row
   private static final Pattern COLUMN_SEPARATOR = Pattern.compile("\\s+");
 
-  /**
-   * How far a latency may differ from receive - transmit time: files print times rounded (the
-   * reference traces to 0.1 us, which leaves up to 0.34 us between the three rounded columns).
-   */
-  static final long CLOCK_ROUNDING_NS = 2_000;
   /** A row is six numbers: a longer line is not a trace. */
   static final int MAX_LINE_CHARS = 4096;
 
   private TraceFile() {}
 
   /**
-   * Reads a trace file; a malformed or inconsistent row is an error naming the file and line: a
-   * received packet's latency must be its receive time minus its transmit time (within
-   * {@link #CLOCK_ROUNDING_NS}), a dropped one has receive time and latency 0, sizes are whole
-   * bytes of a packet, packet numbers increase, and the file holds at least one packet.
+   * Reads a trace file; a malformed row, or one that breaks the {@link TraceRules}, is an error
+   * naming the file and line, and the file must hold at least one packet.
    */
   public static TraceRows read(Path file) {
     try (LineReader in = InputFiles.lines(file, "a trace file", MAX_LINE_CHARS)) {
@@ -77,6 +69,7 @@ public final class TraceFile {
     long[] rx = new long[1024];
     long[] latency = new long[1024];
     boolean[] dropped = new boolean[1024];
+    final TraceRules rules = new TraceRules();
     int n;
 
     void add(Path file, long lineNo, String[] f) {
@@ -91,31 +84,14 @@ public final class TraceFile {
         throw InputException.at(
             file, lineNo, "packet_number is not an integer: " + InputFiles.quote(f[0]));
       }
-      if (n > 0 && number[n] <= number[n - 1]) {
-        throw InputException.at(
-            file,
-            lineNo,
-            "packet_number " + number[n] + " does not increase from the previous row's "
-                + number[n - 1] + " (a duplicate or a row out of order)");
-      }
       double sizeBytes = number(file, lineNo, "size", f[1]);
-      if (sizeBytes != Math.rint(sizeBytes)
-          || sizeBytes < 1
-          || sizeBytes > LinkPreset.MAX_PACKET_BYTES) {
+      if (sizeBytes != Math.rint(sizeBytes)) {
         throw InputException.at(
-            file,
-            lineNo,
-            "size must be a whole number of bytes from 1 to " + LinkPreset.MAX_PACKET_BYTES
-                + " (the largest IP packet), got " + InputFiles.quote(f[1]));
+            file, lineNo, "size must be a whole number of bytes, got " + InputFiles.quote(f[1]));
       }
-      size[n] = (int) sizeBytes;
       tx[n] = nanos(file, lineNo, "transmit_time", f[2]);
       rx[n] = nanos(file, lineNo, "receive_time", f[3]);
       latency[n] = nanos(file, lineNo, "latency", f[4]);
-      if (n > 0 && tx[n] < tx[n - 1]) {
-        throw InputException.at(
-            file, lineNo, "transmit_time " + f[2] + " goes back in time from the previous row");
-      }
       dropped[n] = switch (f[5]) {
         case "0" -> false;
         case "1" -> true;
@@ -123,27 +99,11 @@ public final class TraceFile {
           throw InputException.at(
               file, lineNo, "dropped_status must be 0 or 1, got " + InputFiles.quote(f[5]));
       };
-      if (dropped[n] && (rx[n] != 0 || latency[n] != 0)) {
-        throw InputException.at(
-            file,
-            lineNo,
-            "a dropped packet (dropped_status 1) must have receive_time and latency 0, got " + f[3]
-                + " and " + f[4]);
-      }
-      if (!dropped[n] && rx[n] < tx[n]) {
-        throw InputException.at(
-            file,
-            lineNo,
-            "receive_time " + f[3] + " is before transmit_time " + f[2]
-                + " (a dropped packet needs dropped_status 1)");
-      }
-      if (!dropped[n] && Math.abs(latency[n] - (rx[n] - tx[n])) > CLOCK_ROUNDING_NS) {
-        throw InputException.at(
-            file,
-            lineNo,
-            "latency " + f[4] + " s is not receive_time - transmit_time = "
-                + seconds(new StringBuilder(), rx[n] - tx[n]) + " s");
-      }
+      // a double beyond the long range saturates, which the rules refuse as out of range
+      String broken =
+          rules.violation(number[n], (long) sizeBytes, tx[n], rx[n], latency[n], dropped[n]);
+      if (broken != null) throw InputException.at(file, lineNo, broken);
+      size[n] = (int) sizeBytes;
       n++;
     }
 
@@ -227,15 +187,24 @@ public final class TraceFile {
 
   /**
    * Writes streamed rows atomically: the file appears, complete, when {@code rows} has handed its
-   * last.
+   * last. A trace is consistent or it is not written: a row that breaks the {@link TraceRules} (the
+   * ones {@link #read} reads by) throws an {@link InputException} naming the file and the packet,
+   * and nothing is written.
    */
   public static void write(Path file, RowSource rows) {
     AtomicFile.write(file, out -> {
       Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.US_ASCII);
       StringBuilder line = new StringBuilder(96);
+      TraceRules rules = new TraceRules();
       w.write(String.join("\t", COLUMNS));
       w.write('\n');
       rows.writeTo((number, sizeBytes, transmitNs, receiveNs, latencyNs, dropped) -> {
+        String broken =
+            rules.violation(number, sizeBytes, transmitNs, receiveNs, latencyNs, dropped);
+        if (broken != null) {
+          throw InputException.in(
+              file, "not written: packet " + number + " breaks the trace rules: " + broken);
+        }
         line.setLength(0);
         line.append(number).append('\t').append(sizeBytes).append('\t');
         seconds(line, transmitNs).append('\t');
@@ -251,9 +220,11 @@ public final class TraceFile {
     });
   }
 
-  private static StringBuilder seconds(StringBuilder out, long ns) {
-    String frac = Long.toString(ns % 1_000_000_000L);
-    out.append(ns / 1_000_000_000L).append('.');
+  static StringBuilder seconds(StringBuilder out, long ns) {
+    // negative only in messages about a refused row; written times are never negative
+    if (ns < 0) out.append('-');
+    String frac = Long.toString(Math.abs(ns % 1_000_000_000L));
+    out.append(Math.abs(ns / 1_000_000_000L)).append('.');
     for (int i = frac.length(); i < 9; i++) out.append('0');
     return out.append(frac);
   }

@@ -96,7 +96,7 @@ class TraceFileTest {
         ":2: size must be a whole number of bytes from 1 to 65536");
     assertError(
         HEADER + "1\t5\t2.0\t2.1\t0.1\t0\n2\t5\t1.0\t1.1\t0.1\t0\n",
-        ":3: transmit_time 1.0 goes back");
+        ":3: transmit_time 1.000000000 goes back");
     assertError(HEADER + "1\t5\t2.0\t2.1\t0.1\t2\n", ":2: dropped_status must be 0 or 1");
     assertError("packet size time\n", ":1: expected the header");
   }
@@ -111,26 +111,86 @@ class TraceFileTest {
         .isInstanceOf(InputException.class)
         .hasMessageContaining("has a header but no packets");
     assertError(
-        HEADER + "1\t100\t2.0\t1.5\t0.5\t0\n", ":2: receive_time 1.5 is before transmit_time 2.0");
+        HEADER + "1\t100\t2.0\t1.5\t0.5\t0\n",
+        ":2: receive_time 1.500000000 is before transmit_time 2.000000000");
     assertError(
         HEADER + "1\t100\t2.0\t2.5\t0.1\t0\n",
-        ":2: latency 0.1 s is not receive_time - transmit_time = 0.500000000 s");
+        ":2: latency 0.100000000 s is not receive_time - transmit_time = 0.500000000 s");
     assertError(
         HEADER + "1\t100\t2.0\t2.5\t0.5\t1\n",
         ":2: a dropped packet (dropped_status 1) must have receive_time and latency 0");
     assertError(HEADER + "1\t0\t2.0\t2.5\t0.5\t0\n", ":2: size must be a whole number of bytes");
     assertError(
         HEADER + "1\t100.7\t2.0\t2.5\t0.5\t0\n",
-        ":2: size must be a whole number of bytes from 1 to 65536 (the largest IP packet), got '100.7'");
+        ":2: size must be a whole number of bytes, got '100.7'");
     assertError(
         HEADER + "1\t1e12\t2.0\t2.5\t0.5\t0\n",
-        ":2: size must be a whole number of bytes from 1 to 65536 (the largest IP packet), got '1e12'");
+        ":2: size must be a whole number of bytes from 1 to 65536 (the largest IP packet), got 1000000000000");
     assertError(
         HEADER + "1\t100\t2.0\t2.5\t0.5\t0\n1\t100\t3.0\t3.5\t0.5\t0\n",
         ":3: packet_number 1 does not increase");
     // clock rounding of the printed times is not an inconsistency
     assertThat(read(HEADER + "1\t100\t2.0000001\t2.5000002\t0.4999999\t0\n").length())
         .isEqualTo(1);
+  }
+
+  /**
+   * A trace is consistent or it is not written (issue 21): every writer (pcap-to-trace, the probe
+   * server, generate, forward) goes through {@link TraceFile#write}, which checks each row by the
+   * rules {@link TraceFile#read} reads by, names the packet, and leaves no file behind.
+   */
+  @Test
+  void aRowThatBreaksTheRulesIsNotWrittenAndNamesThePacket() throws Exception {
+    long t = 1_764_000_000_000_000_000L;
+    assertNotWritten(
+        sink -> {
+          sink.row(1, 100, t, t + 5_000, 5_000, false);
+          sink.row(2, 100, t + 1, t - 4_100_000, -4_100_001, false);
+        },
+        "not written: packet 2 breaks the trace rules: latency must be >= 0, got -0.004100001");
+    assertNotWritten(
+        sink -> sink.row(1, 100, t, t - 1, 0, false),
+        "packet 1 breaks the trace rules: receive_time 1763999999.999999999 is before");
+    assertNotWritten(
+        sink -> sink.row(1, 65_549, t, t + 5, 5, false),
+        "packet 1 breaks the trace rules: size must be a whole number of bytes from 1 to 65536");
+    assertNotWritten(
+        sink -> sink.row(1, 0, t, 0, 0, true), "packet 1 breaks the trace rules: size");
+    assertNotWritten(
+        sink -> sink.row(7, 100, -500_000_001L, 0, 0, true),
+        "packet 7 breaks the trace rules: transmit_time must be >= 0, got -0.500000001");
+    assertNotWritten(
+        sink -> sink.row(1, 100, t, t + 5, Long.MIN_VALUE, false),
+        "latency must be >= 0, got -9223372036.854775808");
+    assertNotWritten(
+        sink -> {
+          sink.row(1, 100, t, 0, 0, true);
+          sink.row(1, 100, t, 0, 0, true);
+        },
+        "packet 1 breaks the trace rules: packet_number 1 does not increase");
+    assertNotWritten(
+        sink -> {
+          sink.row(1, 100, t, 0, 0, true);
+          sink.row(2, 100, t - 1, 0, 0, true);
+        },
+        "packet 2 breaks the trace rules: transmit_time 1763999999.999999999 goes back");
+    assertNotWritten(
+        sink -> sink.row(1, 100, t, t + 5_000_000, 1_000_000, false),
+        "packet 1 breaks the trace rules: latency 0.001000000 s is not receive_time - transmit_time");
+    assertNotWritten(
+        sink -> sink.row(1, 100, t, t, 5, true),
+        "a dropped packet (dropped_status 1) must have receive_time and latency 0");
+  }
+
+  private void assertNotWritten(TraceFile.RowSource rows, String message) throws Exception {
+    Path file = dir.resolve("refused_C1_L0_Q1_1_1.csv");
+    assertThatThrownBy(() -> TraceFile.write(file, rows))
+        .isInstanceOf(InputException.class)
+        .hasMessageStartingWith(file + ": not written: packet ")
+        .hasMessageContaining(message);
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("nothing written, no temporary file left").isEmpty();
+    }
   }
 
   @Test
