@@ -13,10 +13,14 @@ import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ProgressBar;
 import org.lemurnn.emulate.NetworkNamespace;
 import org.lemurnn.link.Range;
+import org.lemurnn.measure.CrossTraffic;
 import org.lemurnn.measure.ProbeSchedule;
+import org.lemurnn.measure.RateSchedule;
+import org.lemurnn.probe.CrossTrafficSender;
 import org.lemurnn.probe.KernelLink;
 import org.lemurnn.probe.ProbeClient;
 import org.lemurnn.probe.ProbeServer;
+import org.lemurnn.probe.RatePlayer;
 import org.lemurnn.trace.TraceLink;
 import org.lemurnn.traffic.TrafficKind;
 import picocli.CommandLine.Command;
@@ -322,6 +326,13 @@ public final class ProbeCommand implements Runnable {
         "--capacities, Q and load uniform). Files are named with the configured link",
         "(L0). Removes what it made, also on failure and Ctrl-C. Needs root and",
         "iproute2.",
+        "",
+        "Beyond the ideal queue: --cross_traffic sends competing UDP through the same",
+        "tbf from a socket of its own (the trace records only the probes, as a user",
+        "sees their own traffic); --rate_schedule changes tbf's rate every",
+        "--rate_interval_ms ('tc qdisc change', which keeps the queue) after a Mahimahi",
+        "delivery trace or a 'time_ms rate_mbps' file, scaled so that its mean is the",
+        "file's C, from a point of it drawn per file.",
         ""
       })
   static final class Tbf implements Callable<Integer> {
@@ -377,12 +388,61 @@ public final class ProbeCommand implements Runnable {
         description = "A pfifo child of P packets as the queue (default: none, tbf's byte limit).")
     int pfifoPackets;
 
+    @Option(
+        names = "--cross_traffic",
+        paramLabel = "KIND",
+        description =
+            "Competing traffic through the tbf: poisson, or onoff (exponential on and off periods of --cross_period_ms mean, twice the mean rate while on); 1,400-byte frames (default: none).")
+    String crossTraffic;
+
+    @Option(
+        names = "--cross_share",
+        defaultValue = "0.4",
+        paramLabel = "F",
+        description = "Mean rate of the cross traffic as a share of C (default: ${DEFAULT-VALUE}).")
+    double crossShare;
+
+    @Option(
+        names = "--cross_period_ms",
+        defaultValue = "250",
+        paramLabel = "MS",
+        description =
+            "onoff: mean length of an on and of an off period (default: ${DEFAULT-VALUE}).")
+    double crossPeriodMs;
+
+    @Option(
+        names = "--rate_schedule",
+        paramLabel = "FILE",
+        description =
+            "Vary tbf's rate after FILE (Mahimahi delivery trace, or lines 'time_ms rate_mbps'), scaled to a mean of C; repeated: each trace file draws one.")
+    List<Path> rateSchedules = List.of();
+
+    @Option(
+        names = "--rate_interval_ms",
+        defaultValue = "100",
+        paramLabel = "MS",
+        description = "How often the rate changes (default: ${DEFAULT-VALUE}).")
+    double rateIntervalMs;
+
     @picocli.CommandLine.Mixin
     ProbeOptions probe = new ProbeOptions();
 
     @Override
     public Integer call() throws Exception {
       probe.check();
+      CrossTraffic cross = crossTraffic == null
+          ? null
+          : new CrossTraffic(
+              CrossTraffic.Kind.parse(crossTraffic),
+              crossShare,
+              crossPeriodMs,
+              CrossTraffic.FRAME_BYTES);
+      List<RateSchedule> schedules =
+          rateSchedules.stream().map(f -> RateSchedule.read(f, rateIntervalMs)).toList();
+      if (!schedules.isEmpty() && pfifoPackets > 0)
+        throw new IllegalArgumentException(
+            "--rate_schedule cannot vary a --pfifo_packets link:"
+                + " 'tc qdisc change' of the tbf would give the pfifo its byte limit as a packet limit");
       if (files < 1) throw new IllegalArgumentException("--files must be >= 1, got " + files);
       if (capacities.stream().anyMatch(c -> !(c > 0)))
         throw new IllegalArgumentException("--capacities must be > 0");
@@ -393,7 +453,7 @@ public final class ProbeCommand implements Runnable {
       Thread cleanup = new Thread(link::close);
       Runtime.getRuntime().addShutdownHook(cleanup);
       try {
-        return measure(link, kind, rng);
+        return measure(link, kind, rng, cross, schedules);
       } finally {
         link.close();
         try {
@@ -404,7 +464,13 @@ public final class ProbeCommand implements Runnable {
       }
     }
 
-    private int measure(KernelLink link, TrafficKind kind, SplittableRandom rng) throws Exception {
+    private int measure(
+        KernelLink link,
+        TrafficKind kind,
+        SplittableRandom rng,
+        CrossTraffic cross,
+        List<RateSchedule> schedules)
+        throws Exception {
       InetSocketAddress at = new InetSocketAddress(link.receiverAddress(), 5201);
       ProbeServer server = NetworkNamespace.inside(
           link.receiverNamespace(),
@@ -429,12 +495,25 @@ public final class ProbeCommand implements Runnable {
             link.shape(c, q, burstBytes, pfifoPackets);
             ProbeSchedule schedule =
                 ProbeSchedule.draw(kind, l * c, min, max, probe.packets, rng.nextLong());
-            runOne(
-                client,
-                String.format(Locale.ROOT, "file %d/%d C=%s Q=%d load=%.2f", f, files, c, q, l),
-                schedule,
-                new TraceLink(c, 0, q),
-                probe.drainMs);
+            String label =
+                String.format(Locale.ROOT, "file %d/%d C=%s Q=%d load=%.2f", f, files, c, q, l);
+            // drawn only when asked for: the plain tbf's files stay what their seed made before
+            RateSchedule rates = null;
+            long firstInterval = 0;
+            if (!schedules.isEmpty()) {
+              RateSchedule picked = schedules.get(rng.nextInt(schedules.size()));
+              rates = picked.scaledToMeanMbps(c);
+              firstInterval = rng.nextInt(rates.intervals());
+              label += " " + picked.name() + "@" + firstInterval;
+            }
+            long crossSeed = cross == null ? 0 : rng.nextLong();
+            try (RatePlayer player = rates == null
+                    ? null
+                    : RatePlayer.start(link, rates, firstInterval, q, burstBytes);
+                CrossTrafficSender sender =
+                    cross == null ? null : CrossTrafficSender.start(link, cross, c, crossSeed)) {
+              runOne(client, label, schedule, new TraceLink(c, 0, q), probe.drainMs);
+            }
           }
         });
       } finally {

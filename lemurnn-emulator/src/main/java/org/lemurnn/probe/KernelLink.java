@@ -126,47 +126,54 @@ public final class KernelLink implements AutoCloseable {
    */
   public void shape(double capacityMbps, int queueBytes, int burstBytes, int pfifoPackets)
       throws IOException {
-    String ns = routed ? routerNs : senderNs, dev = routed ? routerOutIf : senderIf;
-    tryRun("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", dev, "root");
-    run(
-        "ip",
-        "netns",
-        "exec",
-        ns,
-        "tc",
-        "qdisc",
-        "add",
-        "dev",
-        dev,
-        "root",
-        "handle",
-        "1:",
-        "tbf",
-        "rate",
-        String.format(Locale.ROOT, "%.6fmbit", capacityMbps),
-        "burst",
-        Integer.toString(burstBytes),
-        "limit",
-        Integer.toString(queueBytes));
+    tryRun(tcCommand("qdisc", "del", "dev", shapedInterface(), "root"));
+    run(tcCommand(("qdisc add " + tbf(capacityMbps, queueBytes, burstBytes)).split(" ")));
     if (pfifoPackets > 0) {
-      run(
-          "ip",
-          "netns",
-          "exec",
-          ns,
-          "tc",
+      run(tcCommand(
           "qdisc",
           "add",
           "dev",
-          dev,
+          shapedInterface(),
           "parent",
           "1:1",
           "handle",
           "10:",
           "pfifo",
           "limit",
-          Integer.toString(pfifoPackets));
+          Integer.toString(pfifoPackets)));
     }
+  }
+
+  /**
+   * A {@code tc -batch} line that changes the shaping tbf's rate in place: the kernel keeps the
+   * queue and the packets in it (checked with {@code tc -s qdisc}).
+   */
+  public String changeLine(double capacityMbps, int queueBytes, int burstBytes) {
+    return "qdisc change " + tbf(capacityMbps, queueBytes, burstBytes);
+  }
+
+  private String tbf(double capacityMbps, int queueBytes, int burstBytes) {
+    return String.format(
+        Locale.ROOT,
+        "dev %s root handle 1: tbf rate %.6fmbit burst %d limit %d",
+        shapedInterface(),
+        capacityMbps,
+        burstBytes,
+        queueBytes);
+  }
+
+  /** {@code tc ARGS} run in the namespace whose egress is shaped. */
+  public String[] tcCommand(String... args) {
+    String[] command = new String[5 + args.length];
+    System.arraycopy(
+        new String[] {"ip", "netns", "exec", routed ? routerNs : senderNs, "tc"}, 0, command, 0, 5);
+    System.arraycopy(args, 0, command, 5, args.length);
+    return command;
+  }
+
+  /** The interface whose egress is shaped. */
+  public String shapedInterface() {
+    return routed ? routerOutIf : senderIf;
   }
 
   public String senderNamespace() {

@@ -1,0 +1,114 @@
+package org.lemurnn.probe;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.concurrent.locks.LockSupport;
+import org.lemurnn.emulate.NetworkNamespace;
+import org.lemurnn.emulate.Scheduling;
+import org.lemurnn.measure.CrossTraffic;
+import org.lemurnn.measure.ProbeDatagram;
+
+/**
+ * Sends {@link CrossTraffic} through a {@link KernelLink} from a socket of its own in the sender's
+ * namespace to a sink in the receiver's, until closed. The sink reads and forgets, so the receiver
+ * answers nothing (no ICMP) and the probe server never sees these frames. Ordinary scheduling: the
+ * probes' sender keeps its real-time priority; a late cross frame goes out at once, so the mean
+ * share holds.
+ */
+public final class CrossTrafficSender implements AutoCloseable {
+  /** The sink's port in the receiver's namespace (the probe server listens on another). */
+  public static final int SINK_PORT = 5299;
+
+  private final DatagramChannel sink, source;
+  private final Thread draining, sending;
+  private volatile boolean stopping;
+  private volatile long sentFrames;
+
+  private CrossTrafficSender(
+      DatagramChannel sink, DatagramChannel source, CrossTraffic.Sends sends, int frameBytes) {
+    this.sink = sink;
+    this.source = source;
+    draining = Thread.ofPlatform().daemon().name("cross-sink").start(this::drain);
+    sending =
+        Thread.ofPlatform().daemon().name("cross-traffic").start(() -> send(sends, frameBytes));
+  }
+
+  /**
+   * Starts sending {@code traffic} at its share of {@code capacityMbps}, drawn from {@code seed}.
+   */
+  public static CrossTrafficSender start(
+      KernelLink link, CrossTraffic traffic, double capacityMbps, long seed) throws Exception {
+    InetSocketAddress at = new InetSocketAddress(link.receiverAddress(), SINK_PORT);
+    DatagramChannel sink = NetworkNamespace.inside(link.receiverNamespace(), () -> {
+      DatagramChannel channel = DatagramChannel.open();
+      channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+      return channel.bind(at);
+    });
+    try {
+      DatagramChannel source = NetworkNamespace.inside(link.senderNamespace(), () -> {
+        DatagramChannel channel = DatagramChannel.open();
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, 8 << 20);
+        return channel.connect(at);
+      });
+      return new CrossTrafficSender(
+          sink, source, traffic.sends(capacityMbps, seed), traffic.frameBytes());
+    } catch (Exception e) {
+      sink.close();
+      throw e;
+    }
+  }
+
+  /** Frames sent so far. */
+  public long sentFrames() {
+    return sentFrames;
+  }
+
+  private void drain() {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
+    try {
+      while (!stopping) {
+        buffer.clear();
+        sink.receive(buffer);
+      }
+    } catch (IOException e) {
+      // closed
+    }
+  }
+
+  private void send(CrossTraffic.Sends sends, int frameBytes) {
+    ByteBuffer payload = ByteBuffer.allocateDirect(frameBytes - ProbeDatagram.HEADER_BYTES);
+    Scheduling.preciseSleeps();
+    long start = System.nanoTime();
+    while (!stopping) {
+      long due = start + sends.nextNs();
+      for (long left; (left = due - System.nanoTime()) > 0 && !stopping; ) {
+        LockSupport.parkNanos(left);
+      }
+      payload.clear();
+      try {
+        source.write(payload);
+        sentFrames++;
+      } catch (IOException e) {
+        if (!source.isOpen()) return;
+        // the qdisc refused it (ENOBUFS): the link dropped it
+      }
+    }
+  }
+
+  /** Stops sending and closes both sockets. */
+  @Override
+  public void close() throws IOException {
+    stopping = true;
+    try {
+      sending.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      source.close();
+      sink.close();
+    }
+  }
+}
