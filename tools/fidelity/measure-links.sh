@@ -14,13 +14,14 @@
 # files to train on and HELDOUT others held out (other seeds). After each kind, a line '<kind>' goes to
 # OUT/READY. Needs root, iproute2 and tc; run one at a time (probing is timing-sensitive).
 #   tools/fidelity/measure-links.sh OUT [KIND ...]      (default kinds: tbf varying cross pfifo)
-#   env: PACKETS (3000), TRAIN (30), HELDOUT (10)
+#   env: PACKETS (3000), TRAIN (30), HELDOUT (10), MAHIMAHI (the traces' folder, default
+#   ../shared/reference/mahimahi beside the repository)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=${1:?usage: measure-links.sh OUT [KIND ...]}; shift
 kinds=${*:-tbf varying cross pfifo}
 packets=${PACKETS:-3000}; train=${TRAIN:-30}; heldout=${HELDOUT:-10}
-mahimahi="$root/../shared/reference/mahimahi"
+mahimahi=${MAHIMAHI:-"$root/../shared/reference/mahimahi"}
 capacities=2,4,6,8,10,12,14,16,18,20
 
 probe() { # DIR SEED FILES ARGS...

@@ -50,9 +50,11 @@ import picocli.CommandLine.Spec;
         "Runs a model over every trace, each as one stream from the zero state exactly as the forwarder runs "
             + "it (forward --replay), and compares the emulated link with the true one: drop rate and loss bursts, "
             + "latency of delivered packets (mean, p50, p90, p99, p99.9, nearest-rank, base latency included), the "
-            + "W1 distance between the latency distributions, and run-model's per-packet figures. The baseline is "
+            + "W1 distance between the latency distributions, run-model's per-packet figures, and how long the link's "
+            + "behaviour lasts (a second table: the W1 distance between the latency means of 100 ms windows, "
+            + "loss-burst lengths, the latency autocorrelation at lags of 10 and 100 packets). The baseline is "
             + "the project's simulator of the trace's link (a drop-tail byte queue unless a link flag says "
-            + "otherwise) with the C and Q of its name, fed the trace's own gaps and sizes. Traces: measured files "
+            + "otherwise; for a mahimahi link a byte queue at the schedule's mean rate) with the C and Q of its name, fed the trace's own gaps and sizes. Traces: measured files "
             + "(--dag_data) or a synthetic set (--link_properties, --num, --seq_len, --data_seed: test samples 0 to"
             + " N-1, as run-model --sample draws them). Prints one row per trace and the mean; --json writes every "
             + "figure, --plot draws them.")
@@ -120,7 +122,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       names = "--plot",
       paramLabel = "DIR",
       description =
-          "Draw per trace the latency CDF and the latency over time, and the drop-rate scatter of all traces.")
+          "Draw per trace the latency CDF and the latency over time (NAME.png) and its temporal figures (NAME-temporal.png: window means, loss bursts, autocorrelation), and the drop-rate scatter of all traces.")
   Path plot;
 
   @Spec
@@ -219,9 +221,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     LinkSample predicted = link.predict(truth);
     LinkSample replayed = ideal == null ? null : ideal.replay(truth);
     double base = source.baseLatency();
-    if (png != null)
-      FidelityPlots.trace(
-          png, source.name() + "  (model " + modelName + ")", truth, predicted, replayed, base);
+    if (png != null) {
+      String title = source.name() + "  (model " + modelName + ")";
+      FidelityPlots.trace(png, title, truth, predicted, replayed, base);
+      Path temporal =
+          png.resolveSibling(png.getFileName().toString().replaceAll("\\.png$", "-temporal.png"));
+      FidelityPlots.temporal(temporal, title + ": over time", truth, predicted, replayed, base);
+    }
     return new TraceScore(
         source.name(),
         truth.units(),
@@ -293,33 +299,38 @@ public final class EvaluateCommand implements Callable<Integer> {
         return null;
       }
       case "ideal" -> {
-        if (link.kind() == LinkKind.MAHIMAHI) {
-          // a replay from the schedule's start would be scored against samples that started at a
-          // random point of it: a baseline that is wrong for a reason of its own
-          spec.commandLine()
-              .getErr()
-              .println("note: no ideal baseline for a mahimahi link: a trace does not record "
-                  + "where in the schedule it started");
-          return null;
-        }
-        if (!dagData.isEmpty()) {
-          double bytes = overheadBytes == null ? 0 : overheadBytes;
-          if (!(bytes >= 0) || Double.isInfinite(bytes))
-            throw new ParameterException(spec.commandLine(), "--overhead_bytes must be >= 0");
-          LinkKind kind = link.kind();
-          return new IdealLink(kind, bytes / 1000, link.schedule());
-        }
-        try {
-          return link.applyTo(DataSpec.defaults().toBuilder(), link.presets("default"))
-              .build()
-              .idealLink();
-        } catch (IllegalArgumentException e) {
-          throw new InputException(e.getMessage() + ", or --baseline none");
-        }
+        IdealLink exact = exactIdealLink();
+        if (exact.kind() != LinkKind.MAHIMAHI) return exact;
+        // a replay from the schedule's start would be scored against samples that started at a
+        // random point of it: a baseline wrong for a reason of its own. What a user would configure
+        // without the schedule is a byte queue at its mean rate (the capacity feature)
+        spec.commandLine()
+            .getErr()
+            .println(
+                "note: the ideal baseline of a mahimahi link is a byte queue at the "
+                    + "schedule's mean rate (a trace does not record where in the schedule it started)");
+        return IdealLink.byteQueue(exact.overheadSize());
       }
       default ->
         throw new ParameterException(
             spec.commandLine(), "--baseline must be ideal or none, got '" + baseline + "'");
+    }
+  }
+
+  /** The simulator of the traces' own link kind, with their overhead. */
+  private IdealLink exactIdealLink() {
+    if (!dagData.isEmpty()) {
+      double bytes = overheadBytes == null ? 0 : overheadBytes;
+      if (!(bytes >= 0) || Double.isInfinite(bytes))
+        throw new ParameterException(spec.commandLine(), "--overhead_bytes must be >= 0");
+      return new IdealLink(link.kind(), bytes / 1000, link.schedule());
+    }
+    try {
+      return link.applyTo(DataSpec.defaults().toBuilder(), link.presets("default"))
+          .build()
+          .idealLink();
+    } catch (IllegalArgumentException e) {
+      throw new InputException(e.getMessage() + ", or --baseline none");
     }
   }
 

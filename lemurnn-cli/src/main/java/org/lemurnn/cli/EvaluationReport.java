@@ -14,6 +14,7 @@ import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.metrics.Fidelity;
 import org.lemurnn.metrics.SequenceReport;
+import org.lemurnn.metrics.TemporalFidelity;
 
 /**
  * What {@code evaluate} reports: the table on stdout and the JSON file, from the same figures. The
@@ -121,6 +122,7 @@ final class EvaluationReport {
         modelMean,
         physicsSum(),
         baselineMean));
+    printTemporalTable(w, nameWidth);
     w.flush();
   }
 
@@ -128,6 +130,80 @@ final class EvaluationReport {
   private PhysicsOverrides physicsSum() {
     return PhysicsOverrides.sum(
         scores.stream().map(EvaluateCommand.TraceScore::physics).toList());
+  }
+
+  /**
+   * How long the link's behaviour lasts: window-mean W1 and spread, loss-burst lengths, latency
+   * autocorrelation, true against model (and the ideal queue).
+   */
+  private void printTemporalTable(PrintWriter w, int nameWidth) {
+    w.printf(
+        Locale.ROOT,
+        "%ntemporal: latency over %.0f %s windows of arrival time (W1 between the true and emulated "
+            + "window means, their spread sd), loss-burst length (mean, packets; W1 between the "
+            + "length distributions), latency autocorrelation at lags 10 and 100 delivered packets%n",
+        TemporalFidelity.WINDOW_MS,
+        units.timeUnit());
+    String format = "%-" + nameWidth + "s %8s %8s %8s %6s %6s %6s %6s %6s %6s %6s";
+    String header = String.format(
+        Locale.ROOT,
+        format,
+        "trace",
+        "winW1",
+        "sd true",
+        "sd pred",
+        "burst",
+        "pred",
+        "bW1",
+        "acf10",
+        "pred",
+        "acf100",
+        "pred");
+    if (baseline != null)
+      header += String.format(
+          Locale.ROOT,
+          "  | %8s %8s %6s %6s %6s %6s",
+          "id winW1",
+          "id sd",
+          "id bst",
+          "id bW1",
+          "id a10",
+          "id a100");
+    w.println(header);
+    for (EvaluateCommand.TraceScore s : scores)
+      w.println(temporalRow(nameWidth, s.name(), s.model(), s.baseline()));
+    w.println(temporalRow(nameWidth, "mean of " + scores.size(), modelMean, baselineMean));
+  }
+
+  private String temporalRow(int nameWidth, String name, Fidelity m, Fidelity b) {
+    TemporalFidelity t = m.temporal();
+    String line = String.format(
+        Locale.ROOT,
+        "%-" + nameWidth + "s %8s %8s %8s %6s %6s %6s %6s %6s %6s %6s",
+        name,
+        fixed(t.windowMeanW1(), 8, 3),
+        fixed(t.trueWindowSd(), 8, 3),
+        fixed(t.emulatedWindowSd(), 8, 3),
+        fixed(m.truth().meanBurstPackets(), 6, 2),
+        fixed(m.emulated().meanBurstPackets(), 6, 2),
+        fixed(t.burstLengthW1(), 6, 2),
+        fixed(t.trueAcf10(), 6, 3),
+        fixed(t.emulatedAcf10(), 6, 3),
+        fixed(t.trueAcf100(), 6, 3),
+        fixed(t.emulatedAcf100(), 6, 3));
+    if (b != null) {
+      TemporalFidelity i = b.temporal();
+      line += String.format(
+          Locale.ROOT,
+          "  | %8s %8s %6s %6s %6s %6s",
+          fixed(i.windowMeanW1(), 8, 3),
+          fixed(i.emulatedWindowSd(), 8, 3),
+          fixed(b.emulated().meanBurstPackets(), 6, 2),
+          fixed(i.burstLengthW1(), 6, 2),
+          fixed(i.emulatedAcf10(), 6, 3),
+          fixed(i.emulatedAcf100(), 6, 3));
+    }
+    return line;
   }
 
   private String ruleText() {
@@ -250,6 +326,7 @@ final class EvaluationReport {
     ObjectNode node = JSON.createObjectNode();
     node.set("figures", JSON.valueToTree(f.emulated().byName(units)));
     node.set("errors", JSON.valueToTree(f.errorsByName(units)));
+    node.set("temporal", JSON.valueToTree(f.temporal().byName(units)));
     node.set("per_packet", JSON.valueToTree(perPacket));
     return node;
   }

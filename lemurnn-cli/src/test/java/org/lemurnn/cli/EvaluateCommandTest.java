@@ -117,6 +117,28 @@ class EvaluateCommandTest {
                   - t.get("true").get("drop_percent").asDouble()),
               within(1e-9));
       assertThat(plots.resolve(name.replace(".csv", ".png"))).isNotEmptyFile();
+      assertThat(plots.resolve(name.replace(".csv", "-temporal.png"))).isNotEmptyFile();
+      // the temporal table's row (the second of this trace) carries the JSON's temporal figures
+      String[] temporal = lines.stream()
+          .filter(l -> l.startsWith(name))
+          .skip(1)
+          .findFirst()
+          .orElseThrow()
+          .replace("|", " ")
+          .trim()
+          .split("\\s+");
+      JsonNode mt = model.get("temporal"), it = ideal.get("temporal");
+      assertThat(Double.parseDouble(temporal[1]))
+          .isCloseTo(mt.get("window_mean_w1_ms").asDouble(), within(5e-4));
+      assertThat(Double.parseDouble(temporal[2]))
+          .isCloseTo(mt.get("window_mean_sd_true_ms").asDouble(), within(5e-4));
+      assertThat(Double.parseDouble(temporal[7]))
+          .isCloseTo(mt.get("latency_acf10_true").asDouble(), within(5e-4));
+      assertThat(Double.parseDouble(temporal[11]))
+          .isCloseTo(it.get("window_mean_w1_ms").asDouble(), within(5e-4));
+      // the ideal queue sees the same true windows
+      assertThat(it.get("window_mean_sd_true_ms").asDouble())
+          .isEqualTo(mt.get("window_mean_sd_true_ms").asDouble());
     }
     // the mean row: the mean of the per-trace errors
     String meanRow =
@@ -263,7 +285,9 @@ class EvaluateCommandTest {
     Cli result = Cli.run(
         "evaluate", "-m", RNN_PT, "--dag_data", tmp.resolve("a").toString(), dir.toString());
     assertThat(result.exitCode()).as(result.err()).isZero();
-    try (Stream<String> rows = result.out().lines().filter(l -> l.startsWith("mgtrace_"))) {
+    // the first table (the temporal one below it has a row per trace too)
+    String firstTable = result.out().split("\n\s*\n")[0];
+    try (Stream<String> rows = firstTable.lines().filter(l -> l.startsWith("mgtrace_"))) {
       assertThat(rows.count()).isEqualTo(2);
     }
     assertThat(result.out()).contains("mean of 2");

