@@ -4,7 +4,8 @@
 # beside the ideal queue told the name's C and Q, then prints one table of the mean figures: drop-rate
 # error (points), p99 error (%), latency W1 (ms), the W1 of the 100 ms window means (ms), the mean
 # loss-burst length (true, model, ideal; packets) and the latency autocorrelation at lags 10 and 100
-# (true, model, ideal). With MODEL=FILE it evaluates that model instead of training one per kind.
+# (true, model, ideal). With MODEL=FILE it evaluates that model instead of training one per kind;
+# EVALUATE_ARGS are added to evaluate's (e.g. "--overhead_bytes 24" for files generate wrote).
 #   tools/fidelity/links.sh DATA OUT [BUDGET_MINUTES] [KIND ...]     (default: 8; tbf varying cross pfifo)
 #   e.g. tools/fidelity/links.sh /work/data/links fidelity-links 8
 set -euo pipefail
@@ -26,7 +27,7 @@ for kind in $kinds; do
   fi
   echo "== $kind: evaluate $model on $data/$kind/heldout" >&2
   "$root/lemurnn" evaluate -m "$model" --dag_data "$data/$kind/heldout" --json "$out/$kind/evaluate.json" \
-    --plot "$out/$kind/plots" > "$out/$kind/evaluate.txt"
+    --plot "$out/$kind/plots" ${EVALUATE_ARGS:-} > "$out/$kind/evaluate.txt"
 done
 
 printf '%-8s %-6s %8s %8s %8s %8s %6s %6s %6s %6s %7s %7s\n' kind link "drop|err" "p99err%" "W1 ms" "winW1" \

@@ -24,10 +24,12 @@ packets=${PACKETS:-3000}; train=${TRAIN:-30}; heldout=${HELDOUT:-10}
 mahimahi=${MAHIMAHI:-"$root/../shared/reference/mahimahi"}
 capacities=2,4,6,8,10,12,14,16,18,20
 
-probe() { # DIR SEED FILES ARGS...
+probe() { # DIR SEED FILES ARGS... (the queue 3..40 KB unless ARGS say otherwise)
   local dir=$1 seed=$2 files=$3; shift 3
+  local queue=(--queue_kbyte 3..40)
+  [[ " $* " == *" --queue_kbyte "* ]] && queue=()
   "$root/lemurnn" probe tbf --out "$dir" --files "$files" --packets "$packets" --data_seed "$seed" \
-    --capacities "$capacities" --queue_kbyte 3..40 "$@" | grep -v '%) after'
+    --capacities "$capacities" "${queue[@]}" "$@" | grep -v '%) after'
 }
 
 measure() { # KIND SEED FILES DIR
