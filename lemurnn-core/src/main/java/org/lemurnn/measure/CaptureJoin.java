@@ -24,8 +24,19 @@ public final class CaptureJoin {
       nextSame = new long[1024];
   private int[] size = new int[1024], experimentOf = new int[1024];
   private boolean[] matched = new boolean[1024];
-  /** hash -> position of the oldest waiting sent packet with it */
-  private final Map<Long, Long> waiting = new HashMap<>();
+  /**
+   * hash -> the oldest and newest waiting sent packets with it; the ones between are linked by
+   * {@code nextSame}, so identical packets cost O(1) each however many wait
+   */
+  private final Map<Long, Chain> waiting = new HashMap<>();
+
+  private static final class Chain {
+    long first, last;
+
+    Chain(long position) {
+      first = last = position;
+    }
+  }
 
   private int experiment;
   private long lastSentNs = Long.MIN_VALUE;
@@ -38,10 +49,24 @@ public final class CaptureJoin {
   private int rowBytes;
   private boolean rowDropped;
 
+  /** Joins every packet of two captures. */
   public CaptureJoin(CaptureReader sent, CaptureReader received, long gapNs) {
+    this(sent, Side.EVERY_INTERFACE, received, Side.EVERY_INTERFACE, gapNs);
+  }
+
+  /**
+   * Joins the packets of one interface of each capture ({@link CaptureReader#interfaceId()}; -1 for
+   * every interface): the two may be the same file, read by two readers.
+   */
+  public CaptureJoin(
+      CaptureReader sent,
+      int sentInterface,
+      CaptureReader received,
+      int receivedInterface,
+      long gapNs) {
     if (gapNs <= 0) throw new IllegalArgumentException("--gap_s must be > 0");
-    this.sent = new Side(sent);
-    this.received = new Side(received);
+    this.sent = new Side(sent, sentInterface);
+    this.received = new Side(received, receivedInterface);
     this.gapNs = gapNs;
   }
 
@@ -64,12 +89,6 @@ public final class CaptureJoin {
 
   private void takeSent() {
     long t = sent.timeNs;
-    if (t < lastSentNs) {
-      throw InputException.in(
-          sent.reader.file(),
-          "packet " + sent.reader.packets()
-              + " is earlier than the one before it: sort the capture by time (reordercap) and try again");
-    }
     if (lastSentNs != Long.MIN_VALUE && t - lastSentNs > gapNs) experiment++;
     lastSentNs = t;
     if (tail - head == hash.length) grow();
@@ -82,20 +101,21 @@ public final class CaptureJoin {
     experimentOf[e] = experiment;
     matched[e] = false;
     nextSame[e] = -1;
-    Long first = waiting.putIfAbsent(hash[e], position);
-    if (first != null) {
-      // the same bytes sent again while the first copy waits: queue behind it (rare)
-      long p = first;
-      while (nextSame[slot(p)] >= 0) p = nextSame[slot(p)];
-      nextSame[slot(p)] = position;
+    Chain same = waiting.get(hash[e]);
+    if (same == null) {
+      waiting.put(hash[e], new Chain(position));
+    } else {
+      // the same bytes sent again while the first copy waits: queue behind the newest copy
+      nextSame[slot(same.last)] = position;
+      same.last = position;
     }
     sent.advance();
   }
 
   private void takeReceived() {
-    Long position = waiting.get(received.key.hash());
-    if (position != null) {
-      int e = slot(position);
+    Chain same = waiting.get(received.key.hash());
+    if (same != null) {
+      int e = slot(same.first);
       matched[e] = true;
       rxNs[e] = received.timeNs;
       matches++;
@@ -104,8 +124,9 @@ public final class CaptureJoin {
     received.advance();
   }
 
+  /** Takes the packet in slot e, the oldest waiting with its hash, off its chain. */
   private void unwait(int e) {
-    if (nextSame[e] >= 0) waiting.put(hash[e], nextSame[e]);
+    if (nextSame[e] >= 0) waiting.get(hash[e]).first = nextSame[e];
     else waiting.remove(hash[e]);
   }
 
@@ -187,20 +208,45 @@ public final class CaptureJoin {
     return matches;
   }
 
-  /** One capture: its next IP packet and that packet's key. */
+  /**
+   * One side: its next IP packet and that packet's key. Its packets must come in time order, as
+   * every capture tool writes them: one earlier than the one before it is refused, naming it (the
+   * join would otherwise give negative latencies or lose matches).
+   */
   private static final class Side {
+    static final int EVERY_INTERFACE = -1;
     final CaptureReader reader;
+    final int interfaceId;
     final PacketKey key = new PacketKey();
     boolean done;
-    long timeNs;
+    long timeNs = Long.MIN_VALUE;
+    long previousPacket;
 
-    Side(CaptureReader reader) {
+    Side(CaptureReader reader, int interfaceId) {
       this.reader = reader;
+      this.interfaceId = interfaceId;
       advance();
     }
 
     void advance() {
       while (reader.next()) {
+        if (interfaceId != EVERY_INTERFACE && reader.interfaceId() != interfaceId) continue;
+        if (reader.linkType() < 0) continue; // an ERF record that holds no packet
+        long t = reader.timestampNs();
+        if (t < timeNs) {
+          throw InputException.in(
+              reader.file(),
+              String.format(
+                  java.util.Locale.ROOT,
+                  "packet %d is %.6f s earlier than packet %d before it on %s: the capture goes back in"
+                      + " time; sort it by time (reordercap) and try again",
+                  reader.packets(),
+                  (timeNs - t) / 1e9,
+                  previousPacket,
+                  interfaceId == EVERY_INTERFACE ? "its side" : "interface " + interfaceId));
+        }
+        timeNs = t;
+        previousPacket = reader.packets();
         if (!PacketKey.supported(reader.linkType())) {
           throw InputException.in(
               reader.file(),
@@ -209,8 +255,11 @@ public final class CaptureJoin {
                   + "or raw IP");
         }
         if (key.read(
-            reader.linkType(), reader.data(), reader.dataOffset(), reader.capturedLength())) {
-          timeNs = reader.timestampNs();
+            reader.linkType(),
+            reader.data(),
+            reader.dataOffset(),
+            reader.capturedLength(),
+            reader.originalLength())) {
           return;
         }
       }

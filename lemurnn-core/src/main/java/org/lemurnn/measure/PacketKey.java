@@ -28,6 +28,7 @@ public final class PacketKey {
   private final byte[] header = new byte[128];
   private long hash;
   private int frameBytes;
+  private long wireEnd; // where the frame ends on the wire, as an offset into the captured bytes
 
   /** Whether {@code linkType} is one {@link #read} understands. */
   public static boolean supported(int linkType) {
@@ -39,12 +40,22 @@ public final class PacketKey {
         || linkType == LINUX_SLL2;
   }
 
+  /** {@link #read(int, byte[], int, int, int)} of a packet captured whole. */
+  public boolean read(int linkType, byte[] a, int offset, int captured) {
+    return read(linkType, a, offset, captured, captured);
+  }
+
   /**
    * Reads the key of a captured packet; false when it is not an IP packet (ARP, LLDP, ...) or too
    * short to hold its IP header.
+   *
+   * @param captured the bytes the capture holds from {@code offset}
+   * @param wireBytes the frame's length on the wire, from the same start (the capture's original
+   *     length): the size never exceeds it, whatever the IP header claims
    */
-  public boolean read(int linkType, byte[] a, int offset, int captured) {
+  public boolean read(int linkType, byte[] a, int offset, int captured, int wireBytes) {
     int end = offset + captured;
+    wireEnd = (long) offset + Math.max(captured, wireBytes);
     int ip;
     int etherType;
     switch (linkType) {
@@ -112,7 +123,9 @@ public final class PacketKey {
       int end,
       int protocol,
       boolean transport) {
-    frameBytes = ETHERNET_HEADER_BYTES + ipTotalBytes;
+    // an IP length that claims more than the frame carried is a lie (or a corrupt capture): the
+    // size is what the wire carried
+    frameBytes = ETHERNET_HEADER_BYTES + (int) Math.max(0, Math.min(ipTotalBytes, wireEnd - ip));
     int stop = Math.min(end, ip + ipTotalBytes);
     int at = ip + ipHeaderBytes;
     int n = ipHeaderBytes;
@@ -135,8 +148,8 @@ public final class PacketKey {
   }
 
   /**
-   * The packet's Ethernet frame size without FCS (IP length + 14), whatever the capture's link
-   * type.
+   * The packet's Ethernet frame size without FCS (IP length + 14, or less when the frame on the
+   * wire was shorter than its IP header claims), whatever the capture's link type.
    */
   public int frameBytes() {
     return frameBytes;

@@ -251,9 +251,9 @@ class CaptureTracesTest {
     Files.writeString(text, "packet_number\tsize\n");
     assertThatThrownBy(() -> CaptureTraces.write(text, r, dir, null, 4))
         .isInstanceOf(InputException.class)
-        .hasMessageContaining("not a pcap or pcapng file");
+        .hasMessageContaining("not a pcap, pcapng or ERF file");
     assertThatThrownBy(() -> CaptureTraces.write(dir.resolve("missing"), r, dir, null, 4))
         .isInstanceOf(InputException.class)
-        .hasMessageContaining("no such capture file");
+        .hasMessageContaining("cannot read a capture: no such file");
   }
 }
