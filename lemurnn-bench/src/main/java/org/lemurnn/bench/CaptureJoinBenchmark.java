@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * pcap-to-trace end to end on a synthetic pair of captures of {@code sentMb} MB (Ethernet, us
  * timestamps, 60 to 1,514-byte frames at 100,000 per second, 5% lost, 1 to 20 ms late, TTL one less
  * after the link, an idle 5 s every 2 million packets), made in a temporary directory at setup and
- * removed after, never committed. The fork has a 256 MB heap: the join must stream.
+ * removed after, never committed, in each {@code format}: pcap (the baseline), pcapng (enhanced
+ * packet blocks, microseconds) and ERF (a DAG card's Ethernet records, FCS kept, 8-byte padding).
+ * The fork has a 256 MB heap: the join must stream.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -44,13 +46,16 @@ public class CaptureJoinBenchmark {
   @Param("1024")
   public int sentMb;
 
+  @Param({"pcap", "pcapng", "erf"})
+  public String format;
+
   private Path dir, sent, received;
 
   @Setup
   public void writeCaptures() throws IOException {
     dir = Files.createTempDirectory("lemurnn-pcap-bench");
-    sent = dir.resolve("sent.pcap");
-    received = dir.resolve("received.pcap");
+    sent = dir.resolve("sent." + format);
+    received = dir.resolve("received." + format);
     SplittableRandom rng = new SplittableRandom(1);
     long limit = (long) sentMb << 20;
     try (OutputStream s = new BufferedOutputStream(Files.newOutputStream(sent), 1 << 20);
@@ -100,7 +105,26 @@ public class CaptureJoinBenchmark {
     }
   }
 
-  private static void header(OutputStream out) throws IOException {
+  private void header(OutputStream out) throws IOException {
+    switch (format) {
+      case "pcapng" -> {
+        ByteBuffer h = ByteBuffer.allocate(28 + 20).order(ByteOrder.LITTLE_ENDIAN);
+        h.putInt(0x0a0d0d0a).putInt(28).putInt(0x1a2b3c4d).putShort((short) 1).putShort((short) 0);
+        h.putLong(-1).putInt(28);
+        h.putInt(1)
+            .putInt(20)
+            .putShort((short) 1)
+            .putShort((short) 0)
+            .putInt(65535)
+            .putInt(20);
+        out.write(h.array());
+        return;
+      }
+      case "erf" -> {
+        return; // ERF has no file header
+      }
+      default -> {}
+    }
     ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
     h.putInt(0xa1b2c3d4)
         .putShort((short) 2)
@@ -112,8 +136,33 @@ public class CaptureJoinBenchmark {
     out.write(h.array());
   }
 
-  private static void record(OutputStream out, long ns, byte[] frame, int length)
-      throws IOException {
+  private final ByteBuffer recordHeader = ByteBuffer.allocate(32);
+
+  private void record(OutputStream out, long ns, byte[] frame, int length) throws IOException {
+    if (format.equals("pcapng")) {
+      int padded = (length + 3) & ~3;
+      long us = ns / 1000;
+      ByteBuffer b = recordHeader.clear().order(ByteOrder.LITTLE_ENDIAN);
+      b.putInt(6).putInt(32 + padded).putInt(0).putInt((int) (us >>> 32)).putInt((int) us);
+      b.putInt(length).putInt(length);
+      out.write(b.array(), 0, 28);
+      out.write(frame, 0, length);
+      b.clear().putInt(0).putInt(32 + padded);
+      out.write(b.array(), 4 - (padded - length), padded - length + 4);
+      return;
+    }
+    if (format.equals("erf")) {
+      int bare = 16 + 2 + length + 4, rlen = (bare + 7) & ~7;
+      long fixed = (ns / 1_000_000_000L) << 32
+          | ((ns % 1_000_000_000L << 32) + 500_000_000L) / 1_000_000_000L;
+      ByteBuffer b = recordHeader.clear().order(ByteOrder.LITTLE_ENDIAN).putLong(fixed);
+      b.order(ByteOrder.BIG_ENDIAN).put((byte) 2).put((byte) 0x04).putShort((short) rlen);
+      b.putShort((short) 0).putShort((short) (length + 4)).putShort((short) 0);
+      out.write(b.array(), 0, 18);
+      out.write(frame, 0, length);
+      out.write(new byte[rlen - 18 - length]); // FCS and padding
+      return;
+    }
     ByteBuffer r = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
     r.putInt((int) (ns / 1_000_000_000L))
         .putInt((int) (ns % 1_000_000_000L / 1000))

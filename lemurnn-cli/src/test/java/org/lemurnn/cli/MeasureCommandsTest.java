@@ -165,7 +165,76 @@ class MeasureCommandsTest {
         "--out",
         "c");
     assertThat(missing.exitCode()).isEqualTo(1);
-    assertThat(missing.err()).contains("none.pcap: no such capture file");
+    assertThat(missing.err()).contains("none.pcap: cannot read a capture: no such file");
+    Cli noInterfaces =
+        Cli.run("pcap-to-trace", "--capture", "both.pcapng", "--out", dir.toString());
+    assertThat(noInterfaces.exitCode()).isEqualTo(2);
+    assertThat(noInterfaces.err())
+        .contains("--capture needs --sent_interface and --received_interface");
+    Cli both = Cli.run("pcap-to-trace", "--capture", "x", "--sent", "y", "--out", "z");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("give either --capture or --sent and --received, not both");
+    Cli noOut = Cli.run("pcap-to-trace", "--sent", "a", "--received", "b");
+    assertThat(noOut.exitCode()).isEqualTo(2);
+    assertThat(noOut.err()).contains("--out DIR is needed");
+  }
+
+  /**
+   * The issue's case: both sides merged into one pcapng by mergecap (interface 0 sent, 1 received),
+   * listed, then converted by interface to the same traces as the two files.
+   */
+  @Test
+  void oneCaptureWithBothSidesIsListedAndConvertedByInterface() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("sh", "-c", "command -v mergecap").start().waitFor() == 0,
+        "skipped: no mergecap (./test installs tshark, which brings it, as root)");
+    Path sent = dir.resolve("s.pcap"),
+        received = dir.resolve("r.pcap"),
+        both = dir.resolve("both.pcapng");
+    writeCaptures(sent, received, 1, 70);
+    Process merge = new ProcessBuilder(
+            "mergecap", "-I", "none", "-w", both.toString(), sent.toString(), received.toString())
+        .redirectErrorStream(true)
+        .start();
+    merge.getInputStream().readAllBytes();
+    assertThat(merge.waitFor()).isZero();
+
+    Cli list = Cli.run("pcap-to-trace", "--list", both.toString());
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    assertThat(list.out().lines().toList())
+        .hasSize(2)
+        .satisfies(l ->
+            assertThat(l.get(0)).startsWith("interface 0 ").contains("(raw IP): 70 packets, 70 IP"))
+        .satisfies(l -> assertThat(l.get(1))
+            .startsWith("interface 1 ")
+            .contains("(raw IP): 60 packets, 60 IP"));
+
+    Cli two = Cli.run(
+        "pcap-to-trace",
+        "--sent",
+        sent.toString(),
+        "--received",
+        received.toString(),
+        "--out",
+        dir.resolve("two").toString(),
+        "--link",
+        "10,0,20000");
+    Cli one = Cli.run(
+        "pcap-to-trace",
+        "--capture",
+        both.toString(),
+        "--sent_interface",
+        "0",
+        "--received_interface",
+        "1",
+        "--out",
+        dir.resolve("one").toString(),
+        "--link",
+        "10,0,20000");
+    assertThat(one.exitCode()).as(one.err()).isZero();
+    assertThat(one.out().replace(dir.resolve("one").toString(), ""))
+        .isEqualTo(two.out().replace(dir.resolve("two").toString(), ""))
+        .contains("70 packets, 10 dropped");
   }
 
   /**
@@ -175,14 +244,17 @@ class MeasureCommandsTest {
   private static void writeCaptures(Path sent, Path received, int experiments, int packets)
       throws IOException {
     ByteArrayOutputStream s = header(), r = header();
+    java.util.TreeMap<Long, byte[]> arrivals =
+        new java.util.TreeMap<>(); // a capture is in time order
     for (int e = 0; e < experiments; e++) {
       for (int i = 0; i < packets; i++) {
         int id = e * packets + i;
         long tx = T0 + e * 2_000_000_000L + i * 1_000_000L;
         record(s, tx, udp(id, 64));
-        if (id % 7 != 3) record(r, tx + 1_000_000L + (id % 5) * 1_000_000L, udp(id, 63));
+        if (id % 7 != 3) arrivals.put(tx + 1_000_000L + (id % 5) * 1_000_000L + id, udp(id, 63));
       }
     }
+    arrivals.forEach((t, packet) -> record(r, t, packet));
     Files.write(sent, s.toByteArray());
     Files.write(received, r.toByteArray());
   }

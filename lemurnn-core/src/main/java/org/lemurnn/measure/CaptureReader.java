@@ -93,10 +93,10 @@ public final class CaptureReader implements AutoCloseable {
       ByteOrder order =
           magicBe == PCAP_US || magicBe == PCAP_NS ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
       pcapUnitNs = magicBe == PCAP_NS || magicLe == PCAP_NS ? 1 : 1000;
-      need(24, "the pcap file header");
+      need(24, "the pcap file header", 24);
       buf.order(order);
       int network = buf.getInt(buf.position() + 20) & 0xffff; // upper bits: FCS flags
-      skip(24, "the pcap file header");
+      skip(24, "the pcap file header", 24);
       addInterface(network, "", 1, 0);
     } else if (looksLikeErf()) {
       format = Format.ERF;
@@ -141,7 +141,7 @@ public final class CaptureReader implements AutoCloseable {
   private boolean nextRecord() throws IOException {
     if (!fill(1)) return false;
     long number = packets + 1;
-    need(16, "the header of packet " + number);
+    need(16, "the header of packet", number);
     int p = buf.position();
     long seconds = buf.getInt(p) & 0xffffffffL;
     long fraction = buf.getInt(p + 4) & 0xffffffffL;
@@ -159,18 +159,18 @@ public final class CaptureReader implements AutoCloseable {
           + " is a frame of 0 bytes, which no link carries (is the rest of the file zeros?)");
     }
     int held = (int) Math.min(captured, MAX_HELD_BYTES);
-    need(16 + held, "packet " + number + " (" + captured + " bytes)");
+    need(16 + held, "packet", number);
     packets = number;
     set(seconds * CaptureTime.NS_PER_S + fraction * pcapUnitNs, 0, buf.position() + 16, held, (int)
         Math.min(original, Integer.MAX_VALUE));
-    skip(16 + captured, "packet " + number);
+    skip(16 + captured, "packet", number);
     return true;
   }
 
   private boolean nextBlock() throws IOException {
     while (true) {
       if (!fill(1)) return false;
-      need(12, "a block header");
+      need(12, "a block header", 12);
       int p = buf.position();
       // the section header's type reads the same in either byte order; it sets the order that
       // follows
@@ -190,14 +190,14 @@ public final class CaptureReader implements AutoCloseable {
         case IDB -> {
           if (length > MAX_INTERFACE_BLOCK_BYTES)
             corrupt("an interface block claims " + length + " bytes");
-          need((int) length, "an interface block of " + length + " bytes");
+          need((int) length, "an interface block of bytes", length);
           readInterface(buf.position(), (int) length);
         }
         case EPB, OBSOLETE_PB -> {
           if (length < 32) corrupt("a packet block claims " + length + " bytes");
           if (length > MAX_RECORD_BYTES) corrupt("a packet block claims " + length + " bytes");
           int held = (int) Math.min(length, 28 + MAX_HELD_BYTES);
-          need(held, "a packet block of " + length + " bytes");
+          need(held, "a packet block of bytes", length);
           p = buf.position(); // need() may have moved the buffer's content
           int id = type == EPB ? buf.getInt(p + 8) : buf.getShort(p + 8) & 0xffff;
           packet(
@@ -209,7 +209,7 @@ public final class CaptureReader implements AutoCloseable {
               p + 28,
               length - 32,
               held - 28);
-          skip(length, "packet " + packets);
+          skip(length, "packet", packets);
           return true;
         }
         case SPB ->
@@ -219,7 +219,7 @@ public final class CaptureReader implements AutoCloseable {
                   + "enhanced packet blocks (tcpdump, dumpcap and Wireshark write those)");
         default -> {} // section header, statistics, names, custom: nothing a trace needs
       }
-      skip(length, "a block of " + length + " bytes");
+      skip(length, "a block of bytes", length);
     }
   }
 
@@ -325,7 +325,7 @@ public final class CaptureReader implements AutoCloseable {
     while (true) {
       if (!fill(1)) return false;
       long number = packets + 1;
-      need(16, "the header of record " + number);
+      need(16, "the header of record", number);
       int p = buf.position();
       long fixedPoint = buf.order(ByteOrder.LITTLE_ENDIAN).getLong(p);
       buf.order(ByteOrder.BIG_ENDIAN);
@@ -335,11 +335,11 @@ public final class CaptureReader implements AutoCloseable {
           wlen = buf.getShort(p + 14) & 0xffff;
       if (rlen < 16) corrupt("record " + number + " claims " + rlen + " bytes");
       int held = Math.min(rlen, 16 + MAX_HELD_BYTES);
-      need(held, "record " + number + " (" + rlen + " bytes)");
+      need(held, "record", number);
       p = buf.position();
       int kind = type & 0x7f;
       if (kind == ERF_PAD) {
-        skip(rlen, "a padding record");
+        skip(rlen, "a padding record of bytes", rlen);
         continue;
       }
       packets = number;
@@ -381,7 +381,7 @@ public final class CaptureReader implements AutoCloseable {
       }
       set(CaptureTime.erfNs(fixedPoint), port, p + header, captured, frameBytes);
       linkType = link;
-      skip(rlen, "record " + number);
+      skip(rlen, "record", number);
       return true;
     }
   }
@@ -463,9 +463,21 @@ public final class CaptureReader implements AutoCloseable {
     throw InputException.in(file, "corrupt capture at byte " + consumed + ": " + what);
   }
 
-  /** Makes {@code n} bytes available or says the file was cut off. */
-  private void need(int n, String what) throws IOException {
-    if (!fill(n)) truncated(consumed + buf.remaining(), what);
+  /**
+   * Makes {@code n} bytes available or says the file was cut off inside {@link #what}({@code noun},
+   * {@code number}): the message is built only then, never per packet.
+   */
+  private void need(int n, String noun, long number) throws IOException {
+    if (!fill(n)) truncated(consumed + buf.remaining(), what(noun, number));
+  }
+
+  /** "packet 7", or "a block of 64 bytes" for a noun that ends in "of bytes". */
+  private static String what(String noun, long number) {
+    return noun.endsWith(" of bytes")
+        ? noun.substring(0, noun.length() - 5) + number + " bytes"
+        : noun.equals("the pcap file header") || noun.equals("a block header")
+            ? noun
+            : noun + " " + number;
   }
 
   private void truncated(long endByte, String what) {
@@ -492,13 +504,13 @@ public final class CaptureReader implements AutoCloseable {
   }
 
   /** Moves past {@code n} bytes, on disk for what is not buffered. */
-  private void skip(long n, String what) throws IOException {
+  private void skip(long n, String noun, long number) throws IOException {
     if (n <= buf.remaining()) {
       buf.position(buf.position() + (int) n);
     } else {
       long onDisk = n - buf.remaining();
       long to = channel.position() + onDisk;
-      if (to > fileBytes) truncated(fileBytes, what);
+      if (to > fileBytes) truncated(fileBytes, what(noun, number));
       channel.position(to);
       buf.limit(0);
     }
