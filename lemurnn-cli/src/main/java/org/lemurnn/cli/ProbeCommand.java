@@ -391,9 +391,10 @@ public final class ProbeCommand implements Runnable {
     @Option(
         names = "--cross_traffic",
         paramLabel = "KIND",
+        converter = CrossKindConverter.class,
         description =
             "Competing traffic through the tbf: poisson, or onoff (exponential on and off periods of --cross_period_ms mean, twice the mean rate while on); 1,400-byte frames (default: none).")
-    String crossTraffic;
+    CrossTraffic.Kind crossTraffic;
 
     @Option(
         names = "--cross_share",
@@ -424,25 +425,33 @@ public final class ProbeCommand implements Runnable {
         description = "How often the rate changes (default: ${DEFAULT-VALUE}).")
     double rateIntervalMs;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @picocli.CommandLine.Mixin
     ProbeOptions probe = new ProbeOptions();
 
     @Override
     public Integer call() throws Exception {
       probe.check();
-      CrossTraffic cross = crossTraffic == null
-          ? null
-          : new CrossTraffic(
-              CrossTraffic.Kind.parse(crossTraffic),
-              crossShare,
-              crossPeriodMs,
-              CrossTraffic.FRAME_BYTES);
+      if (!rateSchedules.isEmpty() && pfifoPackets > 0)
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--rate_schedule cannot vary a --pfifo_packets link: 'tc qdisc change' of the tbf"
+                + " would give the pfifo its byte limit as a packet limit");
+      CrossTraffic cross;
+      try {
+        cross = crossTraffic == null
+            ? null
+            : new CrossTraffic(crossTraffic, crossShare, crossPeriodMs, CrossTraffic.FRAME_BYTES);
+        if (!(rateIntervalMs > 0) || Double.isInfinite(rateIntervalMs))
+          throw new IllegalArgumentException(
+              "--rate_interval_ms must be > 0, got " + rateIntervalMs);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
       List<RateSchedule> schedules =
           rateSchedules.stream().map(f -> RateSchedule.read(f, rateIntervalMs)).toList();
-      if (!schedules.isEmpty() && pfifoPackets > 0)
-        throw new IllegalArgumentException(
-            "--rate_schedule cannot vary a --pfifo_packets link:"
-                + " 'tc qdisc change' of the tbf would give the pfifo its byte limit as a packet limit");
       if (files < 1) throw new IllegalArgumentException("--files must be >= 1, got " + files);
       if (capacities.stream().anyMatch(c -> !(c > 0)))
         throw new IllegalArgumentException("--capacities must be > 0");
@@ -551,6 +560,19 @@ public final class ProbeCommand implements Runnable {
       }
       throw new picocli.CommandLine.TypeConversionException(
           "expected MIN..MAX, got '" + text + "'");
+    }
+  }
+
+  /** {@code poisson} or {@code onoff}, any case. */
+  static final class CrossKindConverter implements ITypeConverter<CrossTraffic.Kind> {
+    @Override
+    public CrossTraffic.Kind convert(String text) {
+      try {
+        return CrossTraffic.Kind.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "poisson or onoff, got '" + text + "'");
+      }
     }
   }
 

@@ -237,6 +237,30 @@ class MeasureCommandsTest {
         .contains("70 packets, 10 dropped");
   }
 
+  /** Refused before any namespace is built: no root needed to see them. */
+  @Test
+  void probeTbfRefusesLinksItCannotBuild() throws IOException {
+    Path steps = dir.resolve("steps.txt");
+    Files.writeString(steps, "0 2\n100 8\n");
+    String out = dir.resolve("never").toString();
+    Cli both = Cli.run(
+        "probe", "tbf", "--out", out, "--rate_schedule", steps.toString(), "--pfifo_packets", "5");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("--rate_schedule cannot vary a --pfifo_packets link");
+    Cli kind = Cli.run("probe", "tbf", "--out", out, "--cross_traffic", "tcp");
+    assertThat(kind.exitCode()).isEqualTo(2);
+    assertThat(kind.err()).contains("--cross_traffic", "poisson or onoff");
+    Cli share =
+        Cli.run("probe", "tbf", "--out", out, "--cross_traffic", "onoff", "--cross_share", "0");
+    assertThat(share.exitCode()).isEqualTo(2);
+    assertThat(share.err()).contains("--cross_share must be > 0");
+    Files.writeString(steps, "0 2\n100 fast\n");
+    Cli bad = Cli.run("probe", "tbf", "--out", out, "--rate_schedule", steps.toString());
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).contains("steps.txt:2: expected 'time_ms rate_mbps'");
+    assertThat(dir.resolve("never")).doesNotExist();
+  }
+
   /**
    * Raw-IP pcap captures of {@code experiments} bursts of {@code packets} UDP packets 2 s apart;
    * after the link every seventh is lost and the rest arrive 1 to 5 ms late with TTL one less.
