@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.LinkPrior;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.Tensor;
@@ -62,6 +63,10 @@ public final class InfoCommand implements Callable<Integer> {
         + (s.dropRule() != null
             ? s.dropRule() + " (chosen on validation)"
             : "none chosen (sample)"));
+    out.println("link        "
+        + (s.prior().equals(LinkPrior.NOMINAL)
+            ? "byte queue as named"
+            : s.prior().describe() + " (fitted to the training traces)"));
     out.println("parameters  " + parameters);
     out.flush();
     return 0;

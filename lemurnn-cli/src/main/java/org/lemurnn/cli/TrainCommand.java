@@ -211,6 +211,14 @@ public final class TrainCommand implements Callable<Integer> {
   boolean trackGrad;
 
   @Option(
+      names = "--trust_names",
+      description =
+          "With --dag_data: take each trace's capacity and queue from its file name. Default: fit them to"
+              + " the trace (rate of back-to-back packets; the byte or packet limit that explains its drops),"
+              + " recorded in the run directory's fitted-links.tsv and the model (info).")
+  boolean trustNames;
+
+  @Option(
       names = "--window",
       paramLabel = "PACKETS",
       description =
@@ -338,7 +346,8 @@ public final class TrainCommand implements Callable<Integer> {
         new TrainOptions.Schedule(numEpochs, learningRate, dropoutRate, absolute(init)),
         absoluteFiles(dagData),
         normalize,
-        trackGrad);
+        trackGrad,
+        trustNames);
   }
 
   /** Paths of existing files made absolute, so --resume finds them from any working directory. */

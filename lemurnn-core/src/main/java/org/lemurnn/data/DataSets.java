@@ -2,6 +2,7 @@ package org.lemurnn.data;
 
 import java.util.List;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.LinkPrior;
 import org.lemurnn.trace.LinkSample;
 
 /**
@@ -12,6 +13,8 @@ import org.lemurnn.trace.LinkSample;
  * @param dataType the original's data name: {@code bytequeue}, {@code packetqueue}, {@code codel},
  *     {@code mahimahi} or {@code dag} for measured traces
  * @param notes what the user should know (files skipped or reused); empty when all went to plan
+ * @param fittedLinks the links fitted to measured traces; null when names were trusted or the data
+ *     is synthetic
  */
 public record DataSets(
     List<LoaderSet> train,
@@ -20,11 +23,35 @@ public record DataSets(
     UnitSystem units,
     double normScale,
     String dataType,
-    List<String> notes) {
+    List<String> notes,
+    FittedLinks fittedLinks) {
   public DataSets {
     train = List.copyOf(train);
     val = List.copyOf(val);
     test = List.copyOf(test);
     notes = List.copyOf(notes);
+  }
+
+  /** Sets whose links are taken as named (synthetic ones: as drawn). */
+  public DataSets(
+      List<LoaderSet> train,
+      List<LinkSample> val,
+      List<LinkSample> test,
+      UnitSystem units,
+      double normScale,
+      String dataType,
+      List<String> notes) {
+    this(train, val, test, units, normScale, dataType, notes, null);
+  }
+
+  /**
+   * The prior of a model trained on these sets: fitted to measured traces, a packet queue's for
+   * synthetic packet queues, else the named byte queue.
+   */
+  public LinkPrior prior() {
+    if (fittedLinks != null) return fittedLinks.prior();
+    return dataType.equals("packetqueue")
+        ? LinkPrior.nominal(LinkPrior.QueueUnit.PACKETS)
+        : LinkPrior.NOMINAL;
   }
 }

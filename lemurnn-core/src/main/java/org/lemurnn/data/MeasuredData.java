@@ -37,17 +37,18 @@ public final class MeasuredData {
    * @param link the link of every file, or null to read it from each file's name
    */
   public static DataSets load(List<Path> dagData, DataSpec spec, TraceLink link) {
-    return load(dagData, spec, link, false);
+    return load(dagData, spec, link, false, false);
   }
 
   /**
    * As {@link #load(List, DataSpec, TraceLink)}; with {@code wholeTrain} the train set is every
    * training file whole, once (for cutting into windows), instead of prefixes, and val and test
    * take each of their files once, as long as the shortest of them (at most the sequence length):
-   * the sizes only split the files.
+   * the sizes only split the files. With {@code fitLinks} each file's link is fitted to it
+   * ({@link FittedLinks}) instead of taken from its name.
    */
   public static DataSets load(
-      List<Path> dagData, DataSpec spec, TraceLink link, boolean wholeTrain) {
+      List<Path> dagData, DataSpec spec, TraceLink link, boolean wholeTrain, boolean fitLinks) {
     List<Path> files = find(dagData);
     List<String> notes = new ArrayList<>();
     SplittableRandom rng = new SplittableRandom(spec.dataSeed());
@@ -66,6 +67,17 @@ public final class MeasuredData {
       bySet.add(all.subList(from, from + s));
       namesBySet.add(files.subList(from, from + s));
       from += s;
+    }
+    FittedLinks fitted = null;
+    if (fitLinks) {
+      fitted = FittedLinks.fit(List.of("test", "train", "val"), namesBySet, bySet);
+      int at = 0;
+      for (int k = 0; k < bySet.size(); k++) {
+        List<LinkSample> fed = new ArrayList<>();
+        for (LinkSample sample : bySet.get(k))
+          fed.add(FittedLinks.apply(sample, fitted.files().get(at++)));
+        bySet.set(k, fed);
+      }
     }
     if (wholeTrain) {
       // sizes are only proportions here: every file once, none reused
@@ -94,7 +106,7 @@ public final class MeasuredData {
             .max()
             .orElse(1)
         : 1;
-    return new DataSets(train, val, test, UnitSystem.PHYSICAL, normScale, "dag", notes);
+    return new DataSets(train, val, test, UnitSystem.PHYSICAL, normScale, "dag", notes, fitted);
   }
 
   private static int shortest(List<LinkSample> samples, int atMost) {

@@ -2,6 +2,7 @@ package org.lemurnn.infer;
 
 import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.model.LinkPrior;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.trace.FeatureEncoder;
 import org.lemurnn.trace.LinkSample;
@@ -27,6 +28,9 @@ import org.lemurnn.trace.LinkSample;
  *       a packet before it arrives, and the forwarder cannot send it then. Backlog and latency of a
  *       prediction are both of this floored value, so run-model judges the link the forwarder
  *       emulates.
+ *   <li>The link: capacity and queue as the user names them, mapped to what the model was fed by
+ *       its fitted prior ({@link LinkPrior}: a packet queue's limit in packets, the ratio of fitted
+ *       to named values on its training traces).
  *   <li>A gap over {@value #RESET_GAP_MS} ms starts a new sequence: the state goes back to zero and
  *       the gap counts as 0. The models never saw such gaps, and after them any real queue is
  *       empty.
@@ -54,6 +58,9 @@ public final class LinkPrediction {
   private final double sizeToModel; // the data's size unit -> the model's
   private final double capacityModel;
   private final double queueModel;
+  /** What a full queue holds, in the model's size unit: a gap that sends it empties any queue. */
+  private final double fullQueue;
+
   private final float[] features;
   private final float[] out = new float[Predictor.OUTPUTS];
   private final DropRule.Decider drops;
@@ -123,8 +130,11 @@ public final class LinkPrediction {
     this.encoder = new FeatureEncoder(spec);
     boolean toBytes = readsPhysicalAsBytes(dataUnits, modelUnits);
     this.sizeToModel = toBytes ? 1000 : 1;
-    this.capacityModel = toBytes ? capacity * 1000 / 8 : capacity;
-    this.queueModel = queueLimit * sizeToModel;
+    // the link as named, in the model's terms: its fitted prior maps names to what it was fed
+    LinkPrior prior = spec.prior();
+    this.capacityModel = prior.capacity(toBytes ? capacity * 1000 / 8 : capacity);
+    this.queueModel = prior.queue(queueLimit * sizeToModel);
+    this.fullQueue = encoder.queueCapacity(queueModel);
     this.features = new float[encoder.size()];
     this.drops = dropRule.decider(stream);
     this.drainedQueueResets = spec.inputStr().indexOf('B') >= 0;
@@ -209,8 +219,8 @@ public final class LinkPrediction {
     physics.advance(gap);
     if (gap > RESET_GAP_MS
         || drainedQueueResets
-            && queueModel > 0
-            && modelUnits.sendableInGap(gap, capacityModel) >= queueModel) {
+            && fullQueue > 0
+            && modelUnits.sendableInGap(gap, capacityModel) >= fullQueue) {
       // a long gap, or one that drained a whole queue: the link is as before its first packet
       predictor.reset();
       encoder.reset();

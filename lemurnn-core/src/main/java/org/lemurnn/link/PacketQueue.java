@@ -62,6 +62,15 @@ public final class PacketQueue extends ConstantRateQueue {
     backlog += size;
   }
 
+  /** Empty again, as before the first packet. */
+  public void restart() {
+    head = 0;
+    count = 0;
+    headServed = 0;
+    backlog = 0;
+    started = false;
+  }
+
   /** Packets waiting or in service after the last arrival. */
   public int queuedPackets() {
     return count;

@@ -109,7 +109,8 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
           UnitSystem.fromFileName(m.get("units")),
           Double.parseDouble(m.get("norm_scale")),
           Double.parseDouble(m.getOrDefault("overhead_size", "0")),
-          m.get("drop_rule"));
+          m.get("drop_rule"),
+          prior(m));
     } catch (RuntimeException e) {
       if (e instanceof InputException ie) throw ie;
       throw InputException.in(file, "bad lemurnn metadata " + m + ": " + e.getMessage());
@@ -146,6 +147,23 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
     m.put("norm_scale", Double.toString(spec.normScale()));
     if (spec.overheadSize() != 0) m.put("overhead_size", Double.toString(spec.overheadSize()));
     if (spec.dropRule() != null) m.put("drop_rule", spec.dropRule());
+    LinkPrior p = spec.prior();
+    if (!p.equals(LinkPrior.NOMINAL)) {
+      m.put("prior_queue_unit", p.queueUnit().fileName());
+      m.put("prior_capacity_ratio", Double.toString(p.capacityRatio()));
+      m.put("prior_queue_ratio", Double.toString(p.queueRatio()));
+      m.put("prior_peak_capacity_ratio", Double.toString(p.peakCapacityRatio()));
+    }
     return m;
+  }
+
+  /** The fitted prior of the metadata; files without one trusted their names. */
+  private static LinkPrior prior(Map<String, String> m) {
+    if (!m.containsKey("prior_queue_unit")) return LinkPrior.NOMINAL;
+    return new LinkPrior(
+        LinkPrior.QueueUnit.fromFileName(m.get("prior_queue_unit")),
+        Double.parseDouble(m.getOrDefault("prior_capacity_ratio", "1")),
+        Double.parseDouble(m.getOrDefault("prior_queue_ratio", "1")),
+        Double.parseDouble(m.getOrDefault("prior_peak_capacity_ratio", "1")));
   }
 }

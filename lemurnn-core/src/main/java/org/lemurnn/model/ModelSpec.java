@@ -23,6 +23,8 @@ import org.lemurnn.link.UnitSystem;
  * @param dropRule the drop rule ({@code sample} or {@code argmax}) that emulated the validation
  *     traces best when the model was trained, which commands use unless told otherwise; null when
  *     none was chosen
+ * @param prior the physical link fitted to the training traces: the queue's unit and how named
+ *     capacity and queue map to the model's ({@link LinkPrior#NOMINAL} when the names were trusted)
  */
 public record ModelSpec(
     CellType cell,
@@ -33,7 +35,32 @@ public record ModelSpec(
     UnitSystem units,
     double normScale,
     double overheadSize,
-    String dropRule) {
+    String dropRule,
+    LinkPrior prior) {
+  /** A model of a named byte queue. */
+  public ModelSpec(
+      CellType cell,
+      int layers,
+      int hidden,
+      String inputStr,
+      String outputStr,
+      UnitSystem units,
+      double normScale,
+      double overheadSize,
+      String dropRule) {
+    this(
+        cell,
+        layers,
+        hidden,
+        inputStr,
+        outputStr,
+        units,
+        normScale,
+        overheadSize,
+        dropRule,
+        LinkPrior.NOMINAL);
+  }
+
   /** A model trained on data without per-packet overhead, no drop rule chosen. */
   public ModelSpec(
       CellType cell,
@@ -62,7 +89,13 @@ public record ModelSpec(
   /** This spec with {@code rule} as the model's own drop rule. */
   public ModelSpec withDropRule(String rule) {
     return new ModelSpec(
-        cell, layers, hidden, inputStr, outputStr, units, normScale, overheadSize, rule);
+        cell, layers, hidden, inputStr, outputStr, units, normScale, overheadSize, rule, prior);
+  }
+
+  /** This spec with {@code prior} as the model's link. */
+  public ModelSpec withPrior(LinkPrior prior) {
+    return new ModelSpec(
+        cell, layers, hidden, inputStr, outputStr, units, normScale, overheadSize, dropRule, prior);
   }
 
   /** Outputs of every model's head ({@code fc}): the backlog, then the two drop logits. */
@@ -71,6 +104,7 @@ public record ModelSpec(
   private static final Pattern SHAPE = Pattern.compile("(?:drop)?([a-z]+):(\\d{1,6})x(\\d{1,6})");
 
   public ModelSpec {
+    java.util.Objects.requireNonNull(prior);
     if (layers < 1) throw new IllegalArgumentException("layers must be >= 1: " + layers);
     if (hidden < 1) throw new IllegalArgumentException("hidden size must be >= 1: " + hidden);
     if (inputStr.isEmpty()) throw new IllegalArgumentException("no input features");

@@ -1,6 +1,7 @@
 package org.lemurnn.trace;
 
 import org.lemurnn.link.ByteQueue;
+import org.lemurnn.link.PacketQueue;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelSpec;
 
@@ -22,6 +23,10 @@ import org.lemurnn.model.ModelSpec;
  * stack's delay) instead of rediscovering the queue; without a limit the ideal queue never drops.
  * These two make the encoder stateful: it follows one sequence, from {@link #reset} on.
  *
+ * <p>A model whose fitted prior says the queue counts packets ({@link org.lemurnn.model.LinkPrior})
+ * reads {@code q} in packets, and its ideal queue is a drop-tail FIFO of that many packets
+ * ({@link PacketQueue}); {@code B} is then capped at q full-size packets.
+ *
  * <p>The one place features are made: data sets, run-model and the live forwarder all call
  * {@link #encode}.
  *
@@ -34,8 +39,14 @@ public final class FeatureEncoder {
   private final double normScale;
   private final boolean needsIdeal;
   private final double overheadSize;
-  private ByteQueue ideal; // made at the first packet: the link's capacity and queue are known then
+  private final boolean queueInPackets;
+  // made at the first packet: the link's capacity and queue are known then
+  private ByteQueue ideal;
+  private PacketQueue idealPackets;
   private double idealCapacity, idealQueue;
+
+  /** The largest Ethernet frame: a full packet of a packet-limited queue. */
+  static final double FULL_FRAME_BYTES = 1514;
 
   /** Every input feature letter. */
   public static final String LETTERS = "tbBscqix";
@@ -48,13 +59,32 @@ public final class FeatureEncoder {
    * As the model of {@code spec} reads its features: its inputs, units, normalisation and overhead.
    */
   public FeatureEncoder(ModelSpec spec) {
-    this(spec.inputStr(), spec.units(), spec.normScale(), spec.overheadSize());
+    this(
+        spec.inputStr(),
+        spec.units(),
+        spec.normScale(),
+        spec.overheadSize(),
+        spec.prior().packets());
   }
 
   /**
    * @param overheadSize added to each packet's size by the ideal queue of {@code i} and {@code x}
    */
   public FeatureEncoder(String inputStr, UnitSystem units, double normScale, double overheadSize) {
+    this(inputStr, units, normScale, overheadSize, false);
+  }
+
+  /**
+   * @param queueInPackets whether the queue limit counts packets (the ideal queue is then a packet
+   *     queue)
+   */
+  public FeatureEncoder(
+      String inputStr,
+      UnitSystem units,
+      double normScale,
+      double overheadSize,
+      boolean queueInPackets) {
+    this.queueInPackets = queueInPackets;
     checkInputs(inputStr);
     if (!(normScale > 0)) throw new IllegalArgumentException("normScale must be > 0: " + normScale);
     this.letters = inputStr.toCharArray();
@@ -67,6 +97,17 @@ public final class FeatureEncoder {
   /** A new sequence starts: the ideal queue of {@code i} and {@code x} is empty again. */
   public void reset() {
     if (ideal != null) ideal.restart();
+    if (idealPackets != null) idealPackets.restart();
+  }
+
+  /**
+   * The most a full queue holds, in size units: the limit, or for a packet queue that many
+   * full-size packets. What {@code B} is capped at, and the gap that empties any queue.
+   */
+  public double queueCapacity(double queueLimit) {
+    if (!queueInPackets) return queueLimit;
+    double largest = units == UnitSystem.ABSTRACT ? FULL_FRAME_BYTES : FULL_FRAME_BYTES / 1000.0;
+    return queueLimit * largest / normScale;
   }
 
   /** Rejects an input string with a letter that is not a feature. */
@@ -106,28 +147,36 @@ public final class FeatureEncoder {
     double c = capacity / normScale;
     double q = queueLimit / normScale;
     boolean idealDrop = false;
+    double idealBacklog = 0;
     if (needsIdeal) {
-      if (ideal == null || idealCapacity != capacity || idealQueue != queueLimit) {
-        ideal =
-            new ByteQueue(units, capacity, queueLimit > 0 ? queueLimit : Double.POSITIVE_INFINITY);
-        idealCapacity = capacity;
-        idealQueue = queueLimit;
+      boolean changed = idealCapacity != capacity || idealQueue != queueLimit;
+      double limit = queueLimit > 0 ? queueLimit : Double.POSITIVE_INFINITY;
+      if (queueInPackets) {
+        if (idealPackets == null || changed) idealPackets = new PacketQueue(units, capacity, limit);
+        idealDrop = idealPackets.arrive(interPacketTime, size + overheadSize);
+        idealBacklog = idealPackets.backlog();
+      } else {
+        if (ideal == null || changed) ideal = new ByteQueue(units, capacity, limit);
+        idealDrop = ideal.arrive(interPacketTime, size + overheadSize);
+        idealBacklog = ideal.backlog();
       }
-      idealDrop = ideal.arrive(interPacketTime, size + overheadSize);
+      idealCapacity = capacity;
+      idealQueue = queueLimit;
     }
+    double cap = queueInPackets ? queueCapacity(queueLimit) : q;
     for (int i = 0; i < letters.length; i++) {
       out[i] = (float)
           switch (letters[i]) {
             case 't' -> interPacketTime;
             case 'b' -> units.sendableInGap(interPacketTime, c);
             case 'B' ->
-              q > 0
-                  ? Math.min(q, units.sendableInGap(interPacketTime, c))
+              cap > 0
+                  ? Math.min(cap, units.sendableInGap(interPacketTime, c))
                   : units.sendableInGap(interPacketTime, c);
             case 's' -> size / normScale;
             case 'c' -> c;
             case 'q' -> q;
-            case 'i' -> ideal.backlog() / normScale;
+            case 'i' -> idealBacklog / normScale;
             case 'x' -> idealDrop ? 1 : 0;
             default -> throw new AssertionError();
           };

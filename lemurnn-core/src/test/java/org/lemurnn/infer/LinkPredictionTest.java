@@ -15,6 +15,7 @@ import org.lemurnn.InputException;
 import org.lemurnn.link.IdealLink;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
+import org.lemurnn.model.LinkPrior;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.trace.LinkSample;
 
@@ -330,5 +331,41 @@ class LinkPredictionTest {
             new Echo(UnitSystem.PHYSICAL), UnitSystem.ABSTRACT, 500, 1000, DropRule.argmax(), 0))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("physical units but the data is abstract");
+  }
+
+  /**
+   * A model whose fitted prior is a packet queue of 12 packets where the name says 8.76 KByte, and
+   * whose capacity ran at 0.5 x the named: it is fed the fitted link, and its ideal queue counts
+   * packets.
+   */
+  @Test
+  void theNamedLinkReachesTheModelThroughItsFittedPrior() {
+    LinkPrior prior = new LinkPrior(LinkPrior.QueueUnit.PACKETS, 0.5, 12 / 8.76, 0.6);
+    ModelSpec spec = new ModelSpec(CellType.RELU_RNN, 1, 1, "tcqx", "bd", UnitSystem.PHYSICAL, 1)
+        .withPrior(prior);
+    float[] seen = new float[4];
+    Predictor spy = new Predictor() {
+      @Override
+      public ModelSpec spec() {
+        return spec;
+      }
+
+      @Override
+      public void step(float[] features, float[] out) {
+        System.arraycopy(features, 0, seen, 0, 4);
+        out[BACKLOG] = 4; // KByte at the fed 4 Mbit/s: 8 ms
+      }
+
+      @Override
+      public void reset() {}
+    };
+    LinkPrediction link =
+        new LinkPrediction(spy, UnitSystem.PHYSICAL, 8, 8.76, DropRule.argmax(), 0);
+    // 13 tiny packets at once: the 13th overflows a queue of 12 packets, not one of 8.76 KByte
+    for (int i = 0; i < 13; i++) link.arrive(0, 0.06);
+    assertThat(seen[1]).isEqualTo(4f);
+    assertThat((double) seen[2]).isCloseTo(12, offset(1e-4));
+    assertThat(seen[3]).isEqualTo(1f);
+    assertThat(link.latency()).isCloseTo(8, offset(1e-9));
   }
 }

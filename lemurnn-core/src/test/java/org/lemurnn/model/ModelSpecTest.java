@@ -46,4 +46,21 @@ class ModelSpecTest {
         .hasMessageContaining("TYPE:LAYERSxHIDDEN")
         .hasMessageContaining("'" + text + "'");
   }
+
+  @Test
+  void aFittedPriorGoesIntoTheFileAndComesBack(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    LinkPrior prior = new LinkPrior(LinkPrior.QueueUnit.PACKETS, 0.98, 1.37, 1.02);
+    ModelSpec spec = new ModelSpec(CellType.RELU_RNN, 1, 4, "Bscqix", "bd", UnitSystem.PHYSICAL, 1)
+        .withPrior(prior)
+        .withDropRule("sample");
+    java.nio.file.Path file = dir.resolve("m.safetensors");
+    RandomWeights.of(spec, 1).write(file);
+    assertThat(ModelFile.read(file).spec()).isEqualTo(spec);
+    // a model of names taken at their word says nothing of a prior, and reads back as such
+    ModelSpec named = spec.withPrior(LinkPrior.NOMINAL);
+    RandomWeights.of(named, 1).write(file);
+    assertThat(ModelFile.metadata(named)).doesNotContainKey("prior_queue_unit");
+    assertThat(ModelFile.read(file).spec().prior()).isEqualTo(LinkPrior.NOMINAL);
+  }
 }

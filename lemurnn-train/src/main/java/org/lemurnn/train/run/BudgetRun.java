@@ -78,7 +78,9 @@ public final class BudgetRun {
     } catch (IOException e) {
       throw new InputException("cannot create " + dir + ": " + e.getMessage(), e);
     }
-    AtomicFile.writeString(preset, MatchedPreset.of(streams).json());
+    boolean packets = measured.prior().packets();
+    AtomicFile.writeString(preset, MatchedPreset.of(streams, packets).json());
+    RunProperties.writeFittedLinks(dir, measured);
 
     TrainOptions pretrain = fineTune.with(Map.of(
         "dag_data",
@@ -100,7 +102,7 @@ public final class BudgetRun {
         "codel",
         false,
         "packetqueue",
-        false));
+        packets)); // a link fitted as a packet queue pretrains on packet queues
     Instant pretrainEnd = start.plus(Duration.between(start, end)
         .multipliedBy((long) (PRETRAIN_SHARE * 1000))
         .dividedBy(1000));

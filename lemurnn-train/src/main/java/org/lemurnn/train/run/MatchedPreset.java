@@ -22,6 +22,15 @@ record MatchedPreset(
     double maxLoadMbps) {
 
   static MatchedPreset of(List<LinkSample> traces) {
+    return of(traces, false);
+  }
+
+  /**
+   * With {@code packets} the traces' queue limits count packets, and the preset's queue range is
+   * the one from which a packet queue draws their range of limits (q = rint(U(int(min / largest
+   * size), int(max / smallest size))), the original's draw).
+   */
+  static MatchedPreset of(List<LinkSample> traces, boolean packets) {
     double[] c = range(), q = range(), s = range(), load = range();
     for (LinkSample t : traces) {
       if (t.units() != UnitSystem.PHYSICAL)
@@ -37,6 +46,7 @@ record MatchedPreset(
       if (ms > 0) widen(load, kbyte * 8 / ms); // KByte/ms x 8 = Mbit/s
     }
     if (q[0] > q[1]) q = new double[] {0, 0}; // every queue infinite
+    else if (packets) q = new double[] {q[0] * s[1], (q[1] + 0.5) * s[0]};
     return new MatchedPreset(c[0], c[1], q[0], q[1], s[0], s[1], load[0], load[1]);
   }
 

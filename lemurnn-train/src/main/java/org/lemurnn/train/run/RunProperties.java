@@ -31,6 +31,19 @@ final class RunProperties {
     dir.writeJson(RunDirectory.MODEL_PROPERTIES, model);
   }
 
+  /** The table of links fitted to measured traces, when they were fitted. */
+  static final String FITTED_LINKS = "fitted-links.tsv";
+
+  /**
+   * Writes {@value #FITTED_LINKS} into {@code dir}: per file, its set and the link named, fitted
+   * and fed to the model (nothing when names were trusted or the data is synthetic).
+   */
+  static void writeFittedLinks(java.nio.file.Path dir, DataSets data) {
+    if (data.fittedLinks() != null)
+      org.lemurnn.io.AtomicFile.writeString(
+          dir.resolve(FITTED_LINKS), data.fittedLinks().table());
+  }
+
   static void write(RunDirectory dir, TrainOptions options, DataSets data, TrainConfig config) {
     ModelSpec spec = config.spec();
     Map<String, Object> model = new LinkedHashMap<>();

@@ -43,6 +43,9 @@ import org.lemurnn.train.loss.Objective;
  * @param dagData measured trace files or folders ({@code --dag_data}); empty: synthetic data
  * @param normalize divide sizes, capacity, queue and backlog by the largest packet size
  * @param trackGrad write per-batch gradient norms
+ * @param trustNames take measured traces' capacity and queue from their names instead of fitting
+ *     them to the traces ({@link org.lemurnn.data.FittedLinks}); runs written before the fit
+ *     existed read as true, as they were trained
  */
 public record TrainOptions(
     Model model,
@@ -53,7 +56,8 @@ public record TrainOptions(
     Schedule schedule,
     List<String> dagData,
     boolean normalize,
-    boolean trackGrad) {
+    boolean trackGrad,
+    boolean trustNames) {
 
   /** The network: its cell type, shape and input features ({@code inputs} null: the original's). */
   public record Model(CellType cell, int numLayers, int hiddenSize, String inputs) {
@@ -205,6 +209,7 @@ public record TrainOptions(
     flat.set("dag_data", RunDirectory.JSON.valueToTree(dagData));
     flat.put("normalize", normalize);
     flat.put("track_grad", trackGrad);
+    flat.put("trust_names", trustNames);
     return flat;
   }
 
@@ -248,7 +253,8 @@ public record TrainOptions(
         PART.treeToValue(n, Schedule.class),
         strings(flat.get("dag_data")),
         flat.path("normalize").asBoolean(),
-        flat.path("track_grad").asBoolean());
+        flat.path("track_grad").asBoolean(),
+        flat.path("trust_names").asBoolean(true));
   }
 
   /** Each group reads its own keys of the one flat object and leaves the others. */
@@ -317,6 +323,7 @@ public record TrainOptions(
         new Schedule(100, 0.001, 0.0, null),
         List.of(),
         false,
+        false,
         false);
   }
 
@@ -366,7 +373,8 @@ public record TrainOptions(
     DataSpec spec = dataSpec();
     int window = sizes.window(), burnIn = sizes.burnIn();
     DataSets data = !dagData.isEmpty()
-        ? MeasuredData.load(dagData.stream().map(Path::of).toList(), spec, null, window > 0)
+        ? MeasuredData.load(
+            dagData.stream().map(Path::of).toList(), spec, null, window > 0, !trustNames)
         : SyntheticData.generate(spec, progress);
     if (window == 0) return data;
     List<LinkSample> streams = new ArrayList<>();
@@ -383,7 +391,8 @@ public record TrainOptions(
         data.units(),
         data.normScale(),
         data.dataType(),
-        data.notes());
+        data.notes(),
+        data.fittedLinks());
   }
 
   /** Sequences the data sets will hold, for a progress bar. */
@@ -410,7 +419,9 @@ public record TrainOptions(
         OUTPUT_STR,
         data.units(),
         data.normScale(),
-        overhead);
+        overhead,
+        null,
+        data.prior());
   }
 
   /** How to train, with {@code threads} for the recurrent core. */
@@ -470,6 +481,7 @@ public record TrainOptions(
         schedule.withEpochs(epochs),
         dagData,
         normalize,
-        trackGrad);
+        trackGrad,
+        trustNames);
   }
 }

@@ -162,6 +162,7 @@ public final class TrainingRun {
       if (options.schedule().init() != null)
         run.initFrom(Path.of(options.schedule().init()));
       RunProperties.write(dir, options, data, run.trainer.config());
+      RunProperties.writeFittedLinks(dir.path(), data);
       run.lock = lock;
       return run;
     } catch (RuntimeException | Error e) {
@@ -265,6 +266,8 @@ public final class TrainingRun {
               + ", the run trains a " + describe(want)
               + " (give the same model flags, --inputs and data units)");
     }
+    // the starting weights sit on this run's link (its fitted prior), whatever link they came from
+    init = new ModelFile(want, init.tensors());
     trainer.model().load(init.tensors());
     trainer.keepAsBest();
     if (fidelity

@@ -6,6 +6,7 @@ import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.metrics.Fidelity;
 import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelSpec;
 import org.lemurnn.trace.LinkSample;
 
 /**
@@ -40,6 +41,9 @@ public final class ValidationFidelity {
 
   /** The score of {@code model} with its better drop rule (see the class comment). */
   public Judgement judge(ModelFile model) {
+    // the streams carry the link already in the model's terms (FittedLinks): map it no further
+    ModelSpec spec = model.spec();
+    model = new ModelFile(spec.withPrior(spec.prior().unmapped()), model.tensors());
     double sample = score(model, DropRule.sample(1)), argmax = score(model, DropRule.argmax());
     return argmax < sample ? new Judgement(argmax, "argmax") : new Judgement(sample, "sample");
   }

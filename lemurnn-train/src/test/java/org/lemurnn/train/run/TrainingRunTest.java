@@ -63,7 +63,8 @@ class TrainingRunTest {
         new TrainOptions.Schedule(epochs, 0.01, f.contains("dropout") ? 0.2 : 0.0, null),
         List.of(),
         f.contains("normalize"),
-        f.contains("track_grad"));
+        f.contains("track_grad"),
+        false);
   }
 
   static Stream<Arguments> variants() {
@@ -158,6 +159,7 @@ class TrainingRunTest {
         base.seeds(),
         new TrainOptions.Schedule(3, 10.0, 0.0, null),
         List.of(),
+        false,
         false,
         false);
     TrainingRun run = TrainingRun.start(options, out, THREADS, new TrainingRun.Listener() {});

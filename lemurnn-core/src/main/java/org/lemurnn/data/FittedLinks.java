@@ -1,0 +1,166 @@
+package org.lemurnn.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.lemurnn.model.LinkPrior;
+import org.lemurnn.model.LinkPrior.QueueUnit;
+import org.lemurnn.trace.LinkFit;
+import org.lemurnn.trace.LinkSample;
+
+/**
+ * The physical prior of a set of measured traces, fitted to them instead of read from their names
+ * (issue 16, docs/architecture.md: Fitted prior). Each file gets its {@link LinkFit}; the training
+ * files decide whether the queue counts bytes or packets (the unit whose limits misclassify fewer
+ * of their packets) and how named capacity and queue map to fitted ones (the median ratio), which
+ * the model keeps ({@link LinkPrior}) to read a link a user names. Training files are fed to the
+ * model as fitted (what a file does not show, its rate without back-to-back packets or its limit
+ * without drops, is the mapped name); validation and test files as a user names them, mapped, for
+ * their outcomes must not choose their own link.
+ *
+ * @param prior what the model keeps
+ * @param files per file: its set, its name's link and what was fitted and used
+ */
+public record FittedLinks(LinkPrior prior, List<FileLink> files) {
+  /**
+   * One file's link.
+   *
+   * @param set {@code train}, {@code val} or {@code test}
+   * @param capacityMbps the capacity the model was fed
+   * @param queueLimit the queue limit the model was fed (KByte, or packets; 0 = infinite)
+   */
+  public record FileLink(
+      String set,
+      Path file,
+      double namedCapacityMbps,
+      double namedQueueKbyte,
+      LinkFit fit,
+      double capacityMbps,
+      double queueLimit) {}
+
+  public FittedLinks {
+    files = List.copyOf(files);
+  }
+
+  /**
+   * Fits the files of each set ({@code sets[k]} named {@code setNames[k]}; the set named
+   * {@code train} decides the prior) and returns the links the model is fed.
+   */
+  static FittedLinks fit(
+      List<String> setNames, List<List<Path>> files, List<List<LinkSample>> sets) {
+    List<List<LinkFit>> fits = new ArrayList<>();
+    for (List<LinkSample> set : sets)
+      fits.add(set.parallelStream().map(LinkFit::of).toList());
+    int train = setNames.indexOf("train");
+    List<LinkSample> trainSamples = sets.get(train);
+    List<LinkFit> trainFits = fits.get(train);
+    long byteErrors = 0, packetErrors = 0;
+    for (LinkFit f : trainFits) {
+      byteErrors += f.byteErrors();
+      packetErrors += f.packetErrors();
+    }
+    QueueUnit unit = packetErrors < byteErrors ? QueueUnit.PACKETS : QueueUnit.BYTES;
+    List<Double> capacity = new ArrayList<>(), peak = new ArrayList<>(), queue = new ArrayList<>();
+    for (int i = 0; i < trainFits.size(); i++) {
+      LinkFit f = trainFits.get(i);
+      LinkSample s = trainSamples.get(i);
+      if (f.knowsCapacity()) {
+        capacity.add(f.capacityMbps() / s.capacity());
+        peak.add(f.peakCapacityMbps() / s.capacity());
+      }
+      if (f.knowsQueue() && s.queueLimit() > 0) queue.add(fittedQueue(f, unit) / s.queueLimit());
+    }
+    LinkPrior prior = new LinkPrior(
+        unit,
+        median(capacity, 1),
+        median(queue, unit == QueueUnit.PACKETS ? 1 / AVERAGE_PACKET_KBYTE : 1),
+        Math.max(median(capacity, 1), median(peak, 1)));
+    List<FileLink> links = new ArrayList<>();
+    for (int k = 0; k < sets.size(); k++) {
+      for (int i = 0; i < sets.get(k).size(); i++) {
+        LinkSample s = sets.get(k).get(i);
+        LinkFit f = fits.get(k).get(i);
+        double c = prior.capacity(s.capacity()), q = prior.queue(s.queueLimit());
+        if (k == train) {
+          if (f.knowsCapacity()) c = f.capacityMbps();
+          if (f.knowsQueue()) q = fittedQueue(f, unit);
+          else if (q > 0)
+            q = Math.max(q, unit == QueueUnit.PACKETS ? f.maxPackets() : f.maxBacklogKbyte());
+        }
+        links.add(new FileLink(
+            setNames.get(k), files.get(k).get(i), s.capacity(), s.queueLimit(), f, c, q));
+      }
+    }
+    return new FittedLinks(prior, links);
+  }
+
+  /**
+   * Without drops in any training file, a packet queue's limit per named KByte is unknown: a packet
+   * of the traces' typical size per KByte is the guess.
+   */
+  private static final double AVERAGE_PACKET_KBYTE = 0.73;
+
+  private static double fittedQueue(LinkFit f, QueueUnit unit) {
+    return unit == QueueUnit.PACKETS ? f.queuePackets() : f.queueKbyte();
+  }
+
+  private static double median(List<Double> values, double none) {
+    if (values.isEmpty()) return none;
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  /**
+   * {@code sample} with the capacity and queue the model is fed, its backlog targets those of its
+   * latency at that capacity.
+   */
+  static LinkSample apply(LinkSample sample, FileLink link) {
+    double[] backlog = new double[sample.length()];
+    for (int i = 0; i < backlog.length; i++)
+      backlog[i] = sample.units().sendableInGap(sample.latency()[i], link.capacityMbps());
+    return new LinkSample(
+        sample.units(),
+        sample.link(),
+        sample.traffic(),
+        link.capacityMbps(),
+        link.queueLimit(),
+        sample.interPacketTime(),
+        sample.size(),
+        backlog,
+        sample.latency(),
+        sample.dropped());
+  }
+
+  /** The table a run directory keeps ({@code fitted-links.tsv}): one line per file. */
+  public String table() {
+    StringBuilder out = new StringBuilder();
+    out.append("# prior: ").append(prior.describe()).append('\n');
+    out.append("# set\tfile\tnamed_capacity_mbps\tnamed_queue_kbyte\tfitted_capacity_mbps"
+        + "\tpeak_capacity_mbps\tstack_delay_ms\tbusy_pairs\tdrops\tfitted_queue_kbyte\tbyte_errors"
+        + "\tfitted_queue_packets\tpacket_errors\tcapacity_fed\tqueue_fed_"
+        + prior.queueUnit().fileName() + "\n");
+    for (FileLink l : files) {
+      LinkFit f = l.fit();
+      out.append(String.format(
+          Locale.ROOT,
+          "%s\t%s\t%.6g\t%.6g\t%.6g\t%.6g\t%.4g\t%d\t%d\t%.6g\t%d\t%.6g\t%d\t%.6g\t%.6g%n",
+          l.set(),
+          l.file(),
+          l.namedCapacityMbps(),
+          l.namedQueueKbyte(),
+          f.capacityMbps(),
+          f.peakCapacityMbps(),
+          f.stackDelayMs(),
+          f.busyPairs(),
+          f.drops(),
+          f.queueKbyte(),
+          f.byteErrors(),
+          f.queuePackets(),
+          f.packetErrors(),
+          l.capacityMbps(),
+          l.queueLimit()));
+    }
+    return out.toString();
+  }
+}

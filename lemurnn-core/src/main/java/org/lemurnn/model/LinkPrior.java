@@ -1,0 +1,83 @@
+package org.lemurnn.model;
+
+import java.util.Locale;
+import org.lemurnn.InputException;
+
+/**
+ * The physical link a model was trained to sit on, as fitted to its training traces (issue 16,
+ * docs/architecture.md: Fitted prior): whether the link's queue counts bytes or packets, and how
+ * the link a user names (capacity and queue as the traces' names gave them, in Mbit/s and KByte)
+ * maps to the capacity and queue the model was fed: the fitted values were, per training file, the
+ * median ratio of fitted to named. A model trained on names it could trust has {@link #NOMINAL}.
+ *
+ * @param queueUnit what the queue limit counts; the model's {@code q} input and the ideal queue of
+ *     {@code i} and {@code x} count it too
+ * @param capacityRatio the model's capacity per named capacity
+ * @param queueRatio the model's queue limit (KByte, or packets) per named KByte
+ * @param peakCapacityRatio the fastest rate the link delivered per named capacity (a varying link's
+ *     peak; 1 for a constant one): the physical bound's rate
+ */
+public record LinkPrior(
+    QueueUnit queueUnit, double capacityRatio, double queueRatio, double peakCapacityRatio) {
+  /** What a queue limit counts. */
+  public enum QueueUnit {
+    BYTES,
+    PACKETS;
+
+    public String fileName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static QueueUnit fromFileName(String name) {
+      for (QueueUnit u : values()) if (u.fileName().equals(name)) return u;
+      throw new InputException("a queue counts bytes or packets, not '" + name + "'");
+    }
+  }
+
+  /** Names taken at their word: a byte queue of the named capacity and limit. */
+  public static final LinkPrior NOMINAL = new LinkPrior(QueueUnit.BYTES, 1, 1, 1);
+
+  public LinkPrior {
+    java.util.Objects.requireNonNull(queueUnit);
+    for (double r : new double[] {capacityRatio, queueRatio, peakCapacityRatio}) {
+      if (!(r > 0) || Double.isInfinite(r))
+        throw new IllegalArgumentException("prior ratios must be > 0 and finite: " + this);
+    }
+  }
+
+  /** A byte queue, or a packet queue, with the names taken at their word. */
+  public static LinkPrior nominal(QueueUnit unit) {
+    return new LinkPrior(unit, 1, 1, 1);
+  }
+
+  /** The same queue unit, names mapped to themselves: for links already in the model's terms. */
+  public LinkPrior unmapped() {
+    return new LinkPrior(queueUnit, 1, 1, peakCapacityRatio / capacityRatio);
+  }
+
+  public boolean packets() {
+    return queueUnit == QueueUnit.PACKETS;
+  }
+
+  /** The capacity the model is fed for a named one. */
+  public double capacity(double named) {
+    return named * capacityRatio;
+  }
+
+  /** The queue limit the model is fed for a named one (0, infinite, stays 0). */
+  public double queue(double named) {
+    return named * queueRatio;
+  }
+
+  /** One line for {@code info}. */
+  public String describe() {
+    return String.format(
+        Locale.ROOT,
+        "%s queue; capacity %.4g x named, queue %.4g %s per named KByte, peak rate %.4g x named",
+        queueUnit.fileName(),
+        capacityRatio,
+        queueRatio,
+        packets() ? "packets" : "KByte",
+        peakCapacityRatio);
+  }
+}
