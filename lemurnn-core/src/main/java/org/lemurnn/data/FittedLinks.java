@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import org.lemurnn.model.LinkPrior;
 import org.lemurnn.model.LinkPrior.QueueUnit;
+import org.lemurnn.model.RateProcess;
+import org.lemurnn.model.WindowRates;
 import org.lemurnn.trace.LinkFit;
 import org.lemurnn.trace.LinkSample;
 
@@ -92,7 +94,76 @@ public record FittedLinks(LinkPrior prior, List<FileLink> files) {
             setNames.get(k), files.get(k).get(i), s.capacity(), s.queueLimit(), f, c, q));
       }
     }
-    return new FittedLinks(prior, links);
+    List<double[]> windowRates = new ArrayList<>();
+    for (FileLink l : links) {
+      if (!l.set().equals("train")) continue;
+      LinkSample s = trainSamples.get(windowRates.size());
+      windowRates.add(WindowRates.of(
+          s.interPacketTime(),
+          s.size(),
+          s.latency(),
+          s.dropped(),
+          RATE_WINDOW_MS,
+          l.capacityMbps()));
+    }
+    return new FittedLinks(prior.withRates(rateProcess(windowRates)), links);
+  }
+
+  /** The window of a rate process: the rate schedules measured here change every 100 ms. */
+  static final double RATE_WINDOW_MS = 100;
+  /** Levels of a rate process. */
+  static final int RATE_LEVELS = 6;
+  /**
+   * A link whose window rates vary less than this (coefficient of variation) has a constant rate:
+   * on the 48 kernel-tbf files they vary by about 0.02 (timestamp noise over a few dozen packets).
+   */
+  static final double CONSTANT_RATE_CV = 0.1;
+
+  /**
+   * The Markov chain of window rates ({@link RateProcess}) the training traces show, or null when
+   * their rate is constant (or too few windows show it): levels at the means of equal shares of the
+   * windows, transitions counted between consecutive windows that both show their rate (half a
+   * count of prior everywhere, so that no move seen nowhere is impossible).
+   */
+  static RateProcess rateProcess(List<double[]> traces) {
+    List<Double> known = new ArrayList<>();
+    for (double[] t : traces) for (double r : t) if (!Double.isNaN(r)) known.add(r);
+    if (known.size() < 10 * RATE_LEVELS) return null;
+    double[] sorted = known.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double mean = java.util.Arrays.stream(sorted).average().orElseThrow();
+    double var = java.util.Arrays.stream(sorted)
+        .map(r -> (r - mean) * (r - mean))
+        .average()
+        .orElseThrow();
+    if (Math.sqrt(var) / mean < CONSTANT_RATE_CV) return null;
+    double[] upper = new double[RATE_LEVELS]; // each level's upper bound
+    double[] levels = new double[RATE_LEVELS];
+    for (int l = 0; l < RATE_LEVELS; l++) {
+      int from = l * sorted.length / RATE_LEVELS, to = (l + 1) * sorted.length / RATE_LEVELS;
+      double sum = 0;
+      for (int i = from; i < to; i++) sum += sorted[i];
+      levels[l] = Math.max(1e-3, sum / Math.max(1, to - from));
+      upper[l] = l == RATE_LEVELS - 1 ? Double.POSITIVE_INFINITY : sorted[to - 1];
+    }
+    double[][] counts = new double[RATE_LEVELS][RATE_LEVELS];
+    for (double[] row : counts) java.util.Arrays.fill(row, 0.5);
+    for (double[] t : traces) {
+      for (int w = 0; w + 1 < t.length; w++) {
+        if (Double.isNaN(t[w]) || Double.isNaN(t[w + 1])) continue;
+        counts[level(upper, t[w])][level(upper, t[w + 1])]++;
+      }
+    }
+    for (double[] row : counts) {
+      double sum = java.util.Arrays.stream(row).sum();
+      for (int b = 0; b < row.length; b++) row[b] /= sum;
+    }
+    return new RateProcess(RATE_WINDOW_MS, levels, counts);
+  }
+
+  private static int level(double[] upper, double rate) {
+    int l = 0;
+    while (rate > upper[l]) l++;
+    return l;
   }
 
   /**

@@ -31,6 +31,10 @@ import org.lemurnn.trace.LinkSample;
  *   <li>The link: capacity and queue as the user names them, mapped to what the model was fed by
  *       its fitted prior ({@link LinkPrior}: a packet queue's limit in packets, the ratio of fitted
  *       to named values on its training traces).
+ *   <li>A link whose prior has a rate process ({@link org.lemurnn.model.RateProcess}) draws its
+ *       rate window by window with a seeded stream (one per direction, from the drop rule's seed)
+ *       and is a physical queue behind that rate: no packet leaves before the fitted queue at the
+ *       drawn rate would deliver it, and what overflows that queue is dropped.
  *   <li>A gap over {@value #RESET_GAP_MS} ms starts a new sequence: the state goes back to zero and
  *       the gap counts as 0. The models never saw such gaps, and after them any real queue is
  *       empty.
@@ -50,6 +54,9 @@ public final class LinkPrediction {
    * A gap longer than this (in the data's time unit: ms for physical data) starts a new sequence.
    */
   public static final double RESET_GAP_MS = 30_000;
+
+  /** Sets the rate draws' stream apart from the drop draws' of the same seed. */
+  private static final long RATE_STREAM = 0x5EED_0F_4A7EL;
 
   private final Predictor predictor;
   private final FeatureEncoder encoder;
@@ -76,7 +83,8 @@ public final class LinkPrediction {
 
   /**
    * A link held to the limits of a drop-tail byte queue of {@code capacity} and {@code queueLimit}
-   * ({@link PhysicalLimits#byteQueue}).
+   * ({@link PhysicalLimits#byteQueue}), or of the link the model's fitted prior reads them as
+   * ({@link PhysicalLimits#ofPrior}: its peak rate, its queue in bytes or packets).
    *
    * @param dataUnits the units of the gaps, sizes, capacity and queue this link is fed
    * @param capacity link capacity fed to the model (Mbit/s for physical data)
@@ -96,7 +104,7 @@ public final class LinkPrediction {
         dataUnits,
         capacity,
         queueLimit,
-        PhysicalLimits.byteQueue(capacity, queueLimit),
+        PhysicalLimits.ofPrior(predictor.spec().prior(), capacity, queueLimit),
         dropRule,
         stream);
   }
@@ -137,6 +145,8 @@ public final class LinkPrediction {
     this.fullQueue = encoder.queueCapacity(queueModel);
     this.features = new float[encoder.size()];
     this.drops = dropRule.decider(stream);
+    // a varying link's rate is drawn from its own stream of the rule's seed, one per direction
+    encoder.drawRates(dropRule.seed() * 0x9E3779B97F4A7C15L + stream + RATE_STREAM);
     this.drainedQueueResets = spec.inputStr().indexOf('B') >= 0;
     this.physics = new LinkPhysics(dataUnits, limits, spec.overheadSize() / sizeToModel);
   }
@@ -174,7 +184,11 @@ public final class LinkPrediction {
         sample.units(),
         sample.capacity(),
         sample.queueLimit(),
-        PhysicalLimits.ofLink(sample.link(), sample.capacity(), sample.queueLimit()),
+        PhysicalLimits.ofLink(
+            sample.link(),
+            sample.capacity(),
+            sample.queueLimit(),
+            predictor.spec().prior()),
         dropRule,
         0);
   }
@@ -229,8 +243,16 @@ public final class LinkPrediction {
     encoder.encode(gap, size * sizeToModel, capacityModel, queueModel, features);
     predictor.step(features, out);
     double backlog = out[Predictor.BACKLOG] * normScale;
+    boolean dropped = drops.drops(out); // drawn first: the stream advances once per packet
+    if (encoder.varyingRate()) {
+      // a link with a rate process is a physical queue behind its drawn rate: it delivers no
+      // earlier than that queue, and drops what overflows it; the model adds what the queue leaves
+      // out
+      backlog = Math.max(backlog, encoder.idealBacklog());
+      dropped |= encoder.idealDropped();
+    }
     lastLatency = Math.max(0, modelUnits.latencyOf(backlog, capacityModel));
-    if (drops.drops(out)) return true;
+    if (dropped) return true;
     if (!physics.admits(size)) return true;
     lastLatency = physics.depart(size, lastLatency);
     return false;
@@ -243,6 +265,7 @@ public final class LinkPrediction {
   public void reset() {
     predictor.reset();
     encoder.reset();
+    encoder.restartDraws();
     drops.restart();
     physics.reset();
   }

@@ -2,6 +2,7 @@ package org.lemurnn.infer;
 
 import java.util.Objects;
 import org.lemurnn.link.LinkKind;
+import org.lemurnn.model.LinkPrior;
 
 /**
  * What no real link can do, whatever its model says (docs/architecture.md, Physics):
@@ -89,8 +90,33 @@ public record PhysicalLimits(double rate, QueueLimit queue) {
    * a measured drop-tail link, a byte queue).
    */
   public static PhysicalLimits ofLink(String link, double capacity, double queueLimit) {
+    return ofLink(link, capacity, queueLimit, LinkPrior.NOMINAL);
+  }
+
+  /**
+   * As above; a measured link ({@code trace}) is the one the model's fitted prior says it is
+   * ({@link #ofPrior}).
+   */
+  public static PhysicalLimits ofLink(
+      String link, double capacity, double queueLimit, LinkPrior prior) {
     for (LinkKind kind : LinkKind.values())
       if (kind.fileName().equalsIgnoreCase(link)) return of(kind, capacity, queueLimit);
-    return byteQueue(capacity, queueLimit);
+    return ofPrior(prior, capacity, queueLimit);
+  }
+
+  /**
+   * The limits of a link named with {@code capacity} and {@code queueLimit} (0 = none), as a
+   * model's fitted prior ({@link LinkPrior}) reads it: its peak rate, its queue limit in bytes or
+   * packets. A prior that takes names at their word gives {@link #byteQueue}.
+   */
+  public static PhysicalLimits ofPrior(LinkPrior prior, double capacity, double queueLimit) {
+    double rate = capacity * prior.peakCapacityRatio();
+    if (queueLimit == 0) return new PhysicalLimits(rate, new QueueLimit.Unlimited());
+    double limit = prior.queue(queueLimit);
+    return new PhysicalLimits(
+        rate,
+        prior.packets()
+            ? new QueueLimit.Packets((int) Math.max(1, Math.round(limit)))
+            : new QueueLimit.Bytes(limit));
   }
 }

@@ -16,9 +16,15 @@ import org.lemurnn.InputException;
  * @param queueRatio the model's queue limit (KByte, or packets) per named KByte
  * @param peakCapacityRatio the fastest rate the link delivered per named capacity (a varying link's
  *     peak; 1 for a constant one): the physical bound's rate
+ * @param rates how the link's rate changes over time (levels as multiples of the model's capacity),
+ *     fitted to the training traces; null for a link of constant rate
  */
 public record LinkPrior(
-    QueueUnit queueUnit, double capacityRatio, double queueRatio, double peakCapacityRatio) {
+    QueueUnit queueUnit,
+    double capacityRatio,
+    double queueRatio,
+    double peakCapacityRatio,
+    RateProcess rates) {
   /** What a queue limit counts. */
   public enum QueueUnit {
     BYTES,
@@ -35,7 +41,18 @@ public record LinkPrior(
   }
 
   /** Names taken at their word: a byte queue of the named capacity and limit. */
-  public static final LinkPrior NOMINAL = new LinkPrior(QueueUnit.BYTES, 1, 1, 1);
+  public static final LinkPrior NOMINAL = new LinkPrior(QueueUnit.BYTES, 1, 1, 1, null);
+
+  /** A link of constant rate. */
+  public LinkPrior(
+      QueueUnit queueUnit, double capacityRatio, double queueRatio, double peakCapacityRatio) {
+    this(queueUnit, capacityRatio, queueRatio, peakCapacityRatio, null);
+  }
+
+  /** This prior with {@code rates} as the link's rate process. */
+  public LinkPrior withRates(RateProcess rates) {
+    return new LinkPrior(queueUnit, capacityRatio, queueRatio, peakCapacityRatio, rates);
+  }
 
   public LinkPrior {
     java.util.Objects.requireNonNull(queueUnit);
@@ -47,12 +64,12 @@ public record LinkPrior(
 
   /** A byte queue, or a packet queue, with the names taken at their word. */
   public static LinkPrior nominal(QueueUnit unit) {
-    return new LinkPrior(unit, 1, 1, 1);
+    return new LinkPrior(unit, 1, 1, 1, null);
   }
 
   /** The same queue unit, names mapped to themselves: for links already in the model's terms. */
   public LinkPrior unmapped() {
-    return new LinkPrior(queueUnit, 1, 1, peakCapacityRatio / capacityRatio);
+    return new LinkPrior(queueUnit, 1, 1, peakCapacityRatio / capacityRatio, rates);
   }
 
   public boolean packets() {
@@ -73,11 +90,12 @@ public record LinkPrior(
   public String describe() {
     return String.format(
         Locale.ROOT,
-        "%s queue; capacity %.4g x named, queue %.4g %s per named KByte, peak rate %.4g x named",
+        "%s queue; capacity %.4g x named, queue %.4g %s per named KByte, peak rate %.4g x named%s",
         queueUnit.fileName(),
         capacityRatio,
         queueRatio,
         packets() ? "packets" : "KByte",
-        peakCapacityRatio);
+        peakCapacityRatio,
+        rates == null ? "" : "; " + rates.describe());
   }
 }

@@ -153,6 +153,7 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
       m.put("prior_capacity_ratio", Double.toString(p.capacityRatio()));
       m.put("prior_queue_ratio", Double.toString(p.queueRatio()));
       m.put("prior_peak_capacity_ratio", Double.toString(p.peakCapacityRatio()));
+      if (p.rates() != null) m.put("prior_rate_process", p.rates().text());
     }
     return m;
   }
@@ -164,6 +165,9 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
         LinkPrior.QueueUnit.fromFileName(m.get("prior_queue_unit")),
         Double.parseDouble(m.getOrDefault("prior_capacity_ratio", "1")),
         Double.parseDouble(m.getOrDefault("prior_queue_ratio", "1")),
-        Double.parseDouble(m.getOrDefault("prior_peak_capacity_ratio", "1")));
+        Double.parseDouble(m.getOrDefault("prior_peak_capacity_ratio", "1")),
+        m.containsKey("prior_rate_process")
+            ? RateProcess.parse(m.get("prior_rate_process"))
+            : null);
   }
 }

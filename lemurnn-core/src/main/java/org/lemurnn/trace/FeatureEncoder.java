@@ -4,6 +4,7 @@ import org.lemurnn.link.ByteQueue;
 import org.lemurnn.link.PacketQueue;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelSpec;
+import org.lemurnn.model.RateProcess;
 
 /**
  * Turns what the link sees of one packet into the model's input features, by letters
@@ -40,6 +41,13 @@ public final class FeatureEncoder {
   private final boolean needsIdeal;
   private final double overheadSize;
   private final boolean queueInPackets;
+  /** The link's rate process (null: constant rate) and, when emulating, its draws. */
+  private final RateProcess rates;
+
+  private RateProcess.Sampler draws;
+
+  private double lastIdealBacklog;
+  private boolean lastIdealDrop;
   // made at the first packet: the link's capacity and queue are known then
   private ByteQueue ideal;
   private PacketQueue idealPackets;
@@ -64,14 +72,15 @@ public final class FeatureEncoder {
         spec.units(),
         spec.normScale(),
         spec.overheadSize(),
-        spec.prior().packets());
+        spec.prior().packets(),
+        spec.prior().rates());
   }
 
   /**
    * @param overheadSize added to each packet's size by the ideal queue of {@code i} and {@code x}
    */
   public FeatureEncoder(String inputStr, UnitSystem units, double normScale, double overheadSize) {
-    this(inputStr, units, normScale, overheadSize, false);
+    this(inputStr, units, normScale, overheadSize, false, null);
   }
 
   /**
@@ -83,15 +92,50 @@ public final class FeatureEncoder {
       UnitSystem units,
       double normScale,
       double overheadSize,
-      boolean queueInPackets) {
+      boolean queueInPackets,
+      RateProcess rates) {
     this.queueInPackets = queueInPackets;
+    this.rates = rates;
     checkInputs(inputStr);
     if (!(normScale > 0)) throw new IllegalArgumentException("normScale must be > 0: " + normScale);
     this.letters = inputStr.toCharArray();
     this.units = units;
     this.normScale = normScale;
-    this.needsIdeal = inputStr.indexOf('i') >= 0 || inputStr.indexOf('x') >= 0;
+    this.needsIdeal = inputStr.indexOf('i') >= 0 || inputStr.indexOf('x') >= 0 || rates != null;
     this.overheadSize = overheadSize;
+  }
+
+  /**
+   * Packet by packet ({@link #encode(double, double, double, double, float[])}), a link with a rate
+   * process draws its rate from the process with this seed; without it the rate is the capacity.
+   * Allocates once.
+   */
+  public void drawRates(long seed) {
+    if (rates != null) draws = rates.new Sampler(seed);
+  }
+
+  /** Whether the link's rate varies by a rate process. */
+  public boolean varyingRate() {
+    return rates != null;
+  }
+
+  /**
+   * The last packet's backlog in the ideal queue at the link's rate then, as the backlog that
+   * drains in the same time at the capacity (the unit of a model's backlog); with a varying rate
+   * only, or an input {@code i} or {@code x}.
+   */
+  public double idealBacklog() {
+    return lastIdealBacklog;
+  }
+
+  /** Whether the ideal queue dropped the last packet (as {@link #idealBacklog}). */
+  public boolean idealDropped() {
+    return lastIdealDrop;
+  }
+
+  /** Back to the first draw of the rate process (nothing without one). */
+  public void restartDraws() {
+    if (draws != null) draws.restart();
   }
 
   /** A new sequence starts: the ideal queue of {@code i} and {@code x} is empty again. */
@@ -144,6 +188,22 @@ public final class FeatureEncoder {
    */
   public void encode(
       double interPacketTime, double size, double capacity, double queueLimit, float[] out) {
+    double rate = draws != null ? draws.advance(interPacketTime) : 1;
+    encode(interPacketTime, size, capacity, queueLimit, rate, out);
+  }
+
+  /**
+   * As above, the link serving at {@code rate} x its capacity since the previous packet: the ideal
+   * queue of {@code i} and {@code x} sends rate x gap x C in the gap, and {@code i} is its latency
+   * as the backlog that drains in it at C (the unit of the backlog a model predicts).
+   */
+  private void encode(
+      double interPacketTime,
+      double size,
+      double capacity,
+      double queueLimit,
+      double rate,
+      float[] out) {
     double c = capacity / normScale;
     double q = queueLimit / normScale;
     boolean idealDrop = false;
@@ -153,15 +213,17 @@ public final class FeatureEncoder {
       double limit = queueLimit > 0 ? queueLimit : Double.POSITIVE_INFINITY;
       if (queueInPackets) {
         if (idealPackets == null || changed) idealPackets = new PacketQueue(units, capacity, limit);
-        idealDrop = idealPackets.arrive(interPacketTime, size + overheadSize);
-        idealBacklog = idealPackets.backlog();
+        idealDrop = idealPackets.arrive(interPacketTime * rate, size + overheadSize);
+        idealBacklog = idealPackets.backlog() / rate;
       } else {
         if (ideal == null || changed) ideal = new ByteQueue(units, capacity, limit);
-        idealDrop = ideal.arrive(interPacketTime, size + overheadSize);
-        idealBacklog = ideal.backlog();
+        idealDrop = ideal.arrive(interPacketTime * rate, size + overheadSize);
+        idealBacklog = ideal.backlog() / rate;
       }
       idealCapacity = capacity;
       idealQueue = queueLimit;
+      lastIdealBacklog = idealBacklog;
+      lastIdealDrop = idealDrop;
     }
     double cap = queueInPackets ? queueCapacity(queueLimit) : q;
     for (int i = 0; i < letters.length; i++) {
@@ -186,6 +248,15 @@ public final class FeatureEncoder {
   /** Features of a whole sample, {@code [packet][feature]}. */
   public float[][] encode(LinkSample sample) {
     reset();
+    // a link with a rate process: each packet's rate as the sample shows it (teacher forcing)
+    double[] rate = rates == null || sample.units() != UnitSystem.PHYSICAL
+        ? null
+        : rates.teacherPath(
+            sample.interPacketTime(),
+            sample.size(),
+            sample.latency(),
+            sample.dropped(),
+            sample.capacity());
     float[][] rows = new float[sample.length()][letters.length];
     for (int i = 0; i < sample.length(); i++) {
       encode(
@@ -193,6 +264,7 @@ public final class FeatureEncoder {
           sample.size()[i],
           sample.capacity(),
           sample.queueLimit(),
+          rate == null ? 1 : rate[i],
           rows[i]);
     }
     return rows;

@@ -50,6 +50,8 @@ public record LinkFit(
   public static final int MIN_BUSY_PAIRS = 20;
   /** Back-to-back packets over which a peak rate is measured. */
   public static final int PEAK_RUN = 8;
+  /** The shortest run a peak rate is measured over. */
+  public static final double PEAK_MIN_MS = 1;
 
   /** Whether the trace held enough back-to-back packets to fit the rate. */
   public boolean knowsCapacity() {
@@ -154,17 +156,22 @@ public record LinkFit(
       }
       if (pairs < MIN_BUSY_PAIRS || !(ms > 0)) return new Rate(Double.NaN, Double.NaN, pairs);
       double capacity = kbyte * 8 / ms;
+      // runs of PEAK_RUN pairs that span at least PEAK_MIN_MS (a burst within a clock tick has no
+      // rate)
       double[] runs = new double[pairs - PEAK_RUN + 1];
+      int counted = 0;
       for (int r = 0; r < runs.length; r++) {
         double k = 0, t = 0;
         for (int j = r; j < r + PEAK_RUN; j++) {
           k += pairKbyte[j];
           t += pairMs[j];
         }
-        runs[r] = t > 0 ? k * 8 / t : capacity;
+        if (t >= PEAK_MIN_MS) runs[counted++] = k * 8 / t;
       }
-      Arrays.sort(runs);
-      double peak = Math.max(capacity, runs[(int) Math.floor(0.95 * (runs.length - 1))]);
+      Arrays.sort(runs, 0, counted);
+      double peak = counted == 0
+          ? capacity
+          : Math.max(capacity, runs[(int) Math.floor(0.95 * (counted - 1))]);
       return new Rate(capacity, peak, pairs);
     }
   }

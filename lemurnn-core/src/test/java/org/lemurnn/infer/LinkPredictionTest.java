@@ -17,6 +17,7 @@ import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.LinkPrior;
 import org.lemurnn.model.ModelSpec;
+import org.lemurnn.model.RateProcess;
 import org.lemurnn.trace.LinkSample;
 
 class LinkPredictionTest {
@@ -367,5 +368,68 @@ class LinkPredictionTest {
     assertThat((double) seen[2]).isCloseTo(12, offset(1e-4));
     assertThat(seen[3]).isEqualTo(1f);
     assertThat(link.latency()).isCloseTo(8, offset(1e-9));
+  }
+
+  /** Answers with the ideal queue's backlog ({@code i}) as its own, never drops. */
+  private static Predictor idealEcho(ModelSpec spec) {
+    return new Predictor() {
+      @Override
+      public ModelSpec spec() {
+        return spec;
+      }
+
+      @Override
+      public void step(float[] features, float[] out) {
+        out[BACKLOG] = features[0];
+        out[DROP_LOGIT_0] = 0;
+        out[DROP_LOGIT_1] = Float.NEGATIVE_INFINITY;
+      }
+
+      @Override
+      public void reset() {}
+    };
+  }
+
+  /**
+   * A link with a rate process emulates by drawing the rate: the same seed gives the same
+   * latencies, another seed others, and the fades make the tail longer than the constant link's.
+   */
+  @Test
+  void sampledRatesAreReproducibleWithASeedAndFadesLengthenTheTail() {
+    RateProcess fades =
+        new RateProcess(100, new double[] {0.3, 1.2}, new double[][] {{0.8, 0.2}, {0.2, 0.8}});
+    ModelSpec base = new ModelSpec(CellType.RELU_RNN, 1, 1, "i", "bd", UnitSystem.PHYSICAL, 1);
+    ModelSpec varying = base.withPrior(LinkPrior.NOMINAL.withRates(fades));
+    int n = 20_000;
+    double[] gaps = new double[n], sizes = new double[n];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    for (int i = 0; i < n; i++) {
+      gaps[i] = -1.0 * Math.log(1 - r.nextDouble()); // 1 ms apart: 0.6 of 8 Mbit/s in 0.6 KByte
+      sizes[i] = 0.6;
+    }
+    LinkSample load = new LinkSample(
+        UnitSystem.PHYSICAL,
+        "l",
+        "t",
+        8,
+        50,
+        gaps,
+        sizes,
+        new double[n],
+        new double[n],
+        new boolean[n]);
+    LinkSample a = LinkPrediction.predict(idealEcho(varying), load, DropRule.sample(3));
+    LinkSample b = LinkPrediction.predict(idealEcho(varying), load, DropRule.sample(3));
+    LinkSample c = LinkPrediction.predict(idealEcho(varying), load, DropRule.sample(4));
+    LinkSample constant = LinkPrediction.predict(idealEcho(base), load, DropRule.sample(3));
+    assertThat(b.latency()).containsExactly(a.latency());
+    assertThat(c.latency()).isNotEqualTo(a.latency());
+    assertThat(p99(a.latency())).isGreaterThan(3 * p99(constant.latency()));
+  }
+
+  private static double p99(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted[(int) (0.99 * (sorted.length - 1))];
   }
 }

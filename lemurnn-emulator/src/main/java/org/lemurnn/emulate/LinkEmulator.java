@@ -44,7 +44,7 @@ public final class LinkEmulator {
         predictor,
         capacityMbps,
         queueKbyte,
-        PhysicalLimits.byteQueue(capacityMbps, queueKbyte),
+        PhysicalLimits.ofPrior(predictor.spec().prior(), capacityMbps, queueKbyte),
         baseLatencyMs,
         dropRule,
         stream);

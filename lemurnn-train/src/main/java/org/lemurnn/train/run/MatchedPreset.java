@@ -28,7 +28,8 @@ record MatchedPreset(
   /**
    * With {@code packets} the traces' queue limits count packets, and the preset's queue range is
    * the one from which a packet queue draws their range of limits (q = rint(U(int(min / largest
-   * size), int(max / smallest size))), the original's draw).
+   * size), int(max / smallest size))), the original's draw), widened upwards where the sizes spread
+   * more than the limits.
    */
   static MatchedPreset of(List<LinkSample> traces, boolean packets) {
     double[] c = range(), q = range(), s = range(), load = range();
@@ -46,7 +47,12 @@ record MatchedPreset(
       if (ms > 0) widen(load, kbyte * 8 / ms); // KByte/ms x 8 = Mbit/s
     }
     if (q[0] > q[1]) q = new double[] {0, 0}; // every queue infinite
-    else if (packets) q = new double[] {q[0] * s[1], (q[1] + 0.5) * s[0]};
+    else if (packets) {
+      // the draw's lower end is q0 exactly; its upper end q1, or beyond it when the sizes spread
+      // more than the limits (the range must not be empty)
+      double min = q[0] * s[1];
+      q = new double[] {min, Math.max(min, (q[1] + 0.5) * s[0])};
+    }
     return new MatchedPreset(c[0], c[1], q[0], q[1], s[0], s[1], load[0], load[1]);
   }
 

@@ -301,6 +301,14 @@ public final class TrainingRun {
    * limit) would be passed, judging by the previous epoch's time; the stop is a normal end.
    */
   public Path run(java.time.Instant deadline) {
+    return run(deadline, 0);
+  }
+
+  /**
+   * As {@link #run(Instant)}, but never stops for the deadline before {@code minEpochs} epochs of
+   * this call have run: a minimum of work that a loaded machine cannot take away.
+   */
+  public Path run(java.time.Instant deadline, int minEpochs) {
     Thread hook = new Thread(this::stopAndWait, "lemurnn-train-checkpoint");
     Runtime.getRuntime().addShutdownHook(hook);
     try (BufferedWriter gradients = options.trackGrad() ? gradientWriter() : null) {
@@ -314,6 +322,7 @@ public final class TrainingRun {
       double lastSeconds = 0;
       for (int epoch = firstEpoch; epoch < options.schedule().numEpochs(); epoch++) {
         if (deadline != null
+            && epoch - firstEpoch >= minEpochs
             && Instant.now().plusMillis((long) (lastSeconds * 1000)).isAfter(deadline)) break;
         long start = System.nanoTime();
         runEpoch(epoch, gradients);
