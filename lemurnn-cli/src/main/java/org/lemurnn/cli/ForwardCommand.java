@@ -25,6 +25,7 @@ import org.lemurnn.model.ModelSpec;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 import org.lemurnn.trace.TraceRows;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -203,7 +204,7 @@ public final class ForwardCommand implements Callable<Integer> {
     double c = capacityMbps != null ? capacityMbps : named.capacityMbps();
     double q = queueKbyte != null ? queueKbyte : named.queueBytes() / 1000;
     double l = baseLatencyMs != null ? baseLatencyMs : named.baseLatencyMs();
-    checkLink(c, q, l);
+    checkLink(spec.commandLine(), c, q, l);
     TraceRows predicted = Replay.run(
         new LinkEmulator(Predictors.of(modelFile), c, q, l, drops.rule(modelFile.spec()), 0),
         trace);
@@ -246,7 +247,7 @@ public final class ForwardCommand implements Callable<Integer> {
               + "run until Ctrl-C), got " + durationSeconds);
     }
     double baseMs = baseLatencyMs != null ? baseLatencyMs : 0;
-    checkLink(capacityMbps, queueKbyte, baseMs);
+    checkLink(spec.commandLine(), capacityMbps, queueKbyte, baseMs);
     Forwarder.Settings settings = new Forwarder.Settings(
         capacityMbps,
         queueKbyte,
@@ -323,16 +324,16 @@ public final class ForwardCommand implements Callable<Integer> {
   /**
    * The link the model is fed, as usage errors naming the flag (the library's own checks do not).
    */
-  private void checkLink(double capacityMbps, double queueKbyte, double baseLatencyMs) {
+  static void checkLink(
+      CommandLine commandLine, double capacityMbps, double queueKbyte, double baseLatencyMs) {
     if (!(capacityMbps > 0))
-      throw new ParameterException(
-          spec.commandLine(), "-c must be > 0 Mbit/s, got " + capacityMbps);
+      throw new ParameterException(commandLine, "-c must be > 0 Mbit/s, got " + capacityMbps);
     if (!(queueKbyte >= 0))
       throw new ParameterException(
-          spec.commandLine(), "-q must be >= 0 KByte (0: infinite), got " + queueKbyte);
+          commandLine, "-q must be >= 0 KByte (0: infinite), got " + queueKbyte);
     if (!(baseLatencyMs >= 0)) {
       throw new ParameterException(
-          spec.commandLine(), "--base_latency must be >= 0 ms, got " + baseLatencyMs);
+          commandLine, "--base_latency must be >= 0 ms, got " + baseLatencyMs);
     }
   }
 

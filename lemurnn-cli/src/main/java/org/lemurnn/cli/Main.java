@@ -25,6 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       EvaluateCommand.class,
       PredictCommand.class,
       ForwardCommand.class,
+      ShellCommand.class,
       ImportCommand.class,
       InfoCommand.class,
       BenchCommand.class,
@@ -71,6 +72,8 @@ public final class Main implements Runnable {
     Main main = new Main();
     CommandLine cli = new CommandLine(main);
     cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+    // lemurnn shell -m M ping -c 3 HOST: the command's options are its own, with or without --
+    cli.getSubcommands().get("shell").setStopAtPositional(true);
     cli.setParameterExceptionHandler(Main::usageError);
     cli.setExecutionStrategy(parseResult -> {
       Bars.forceLive(main.progress);

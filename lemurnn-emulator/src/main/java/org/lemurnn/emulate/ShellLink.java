@@ -1,0 +1,224 @@
+package org.lemurnn.emulate;
+
+import static org.lemurnn.emulate.NetworkNamespace.run;
+import static org.lemurnn.emulate.NetworkNamespace.tryRun;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The network of {@code lemurnn shell}, as Mahimahi's {@code mm-link} builds it: a network
+ * namespace for the user's program, joined to this host through a bridge the forwarder runs, so
+ * that every frame between them crosses the learned link.
+ *
+ * <pre>
+ *   shell namespace              link namespace                  host
+ *   lemurnn0 (INSIDE/30) --veth-- shell  [AF_PACKET bridge]  host --veth-- lmsh&lt;tag&gt; (HOST/30)
+ * </pre>
+ *
+ * The bridge's two interfaces sit in a namespace of their own, so the host sees one new interface
+ * only and nothing of the host's own traffic reaches the bridge. The shell's default route goes to
+ * the host's address: programs inside reach the host (and what listens on it) and the host reaches
+ * them; nothing beyond the host, as there is no NAT (it would need iptables or nft, which a host
+ * may not have, and a change of the host's forwarding). IPv6 is off on the link's interfaces (its
+ * neighbour discovery would cross the link too); the two end points send frames of at most one MTU
+ * ({@code gso_max_segs 1}, iproute2's equivalent of turning TSO/GSO off, no ethtool needed), as the
+ * bridge forwards frames of up to {@link AfPacketBridge#MAX_FRAME_BYTES} only.
+ *
+ * <p>Names carry a tag (a pid) so that shells and tests run side by side; the addresses are a /30
+ * of 100.64.0.0/10 (shared address space, as Mahimahi uses) chosen from the tag, skipping any the
+ * host already has. {@link #create} removes what it built when a step fails; {@link #close} removes
+ * everything, including processes the command left running inside. Needs root and iproute2.
+ */
+public final class ShellLink implements AutoCloseable {
+  /** The interface of the shell namespace. */
+  public static final String INSIDE_INTERFACE = "lemurnn0";
+
+  /** The bridge's interfaces, in the link namespace: A faces the shell, B the host. */
+  public static final String BRIDGE_SHELL_SIDE = "shell", BRIDGE_HOST_SIDE = "host";
+
+  private static final int SHARED_SPACE = (100 << 24) | (64 << 16), BLOCKS = 1 << 20;
+  private final String shellNs, linkNs, hostInterface;
+  private final String hostAddress, insideAddress;
+  private boolean closed;
+
+  private ShellLink(String tag, int block) {
+    shellNs = "lemurnn-shell-" + tag;
+    linkNs = "lemurnn-link-" + tag;
+    hostInterface = "lmsh" + tag; // at most 15 characters: a tag of up to 11
+    int base = SHARED_SPACE + 4 * block;
+    hostAddress = dotted(base + 1);
+    insideAddress = dotted(base + 2);
+  }
+
+  /**
+   * Builds the namespaces, veth pairs, addresses and route; {@code tag} makes the names unique (a
+   * pid, at most 11 characters).
+   */
+  public static ShellLink create(String tag) throws IOException {
+    if (tag.isEmpty() || tag.length() > 11 || !tag.matches("[A-Za-z0-9]+"))
+      throw new IllegalArgumentException("a tag is 1 to 11 letters or digits: '" + tag + "'");
+    String used = run("ip", "-o", "-4", "addr", "show");
+    int block = Math.floorMod(tag.hashCode(), BLOCKS);
+    while (used.contains(" " + dotted(SHARED_SPACE + 4 * block + 1) + "/")
+        || used.contains(" " + dotted(SHARED_SPACE + 4 * block + 2) + "/")) {
+      block = (block + 1) % BLOCKS;
+    }
+    ShellLink link = new ShellLink(tag, block);
+    try {
+      link.build();
+      return link;
+    } catch (IOException | RuntimeException e) {
+      link.close();
+      throw e;
+    }
+  }
+
+  private void build() throws IOException {
+    run("ip", "netns", "add", shellNs);
+    run("ip", "netns", "add", linkNs);
+    run(
+        "ip",
+        "link",
+        "add",
+        INSIDE_INTERFACE,
+        "netns",
+        shellNs,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        BRIDGE_SHELL_SIDE,
+        "netns",
+        linkNs);
+    run(
+        "ip",
+        "link",
+        "add",
+        hostInterface,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        BRIDGE_HOST_SIDE,
+        "netns",
+        linkNs);
+    noIpv6(shellNs, INSIDE_INTERFACE);
+    noIpv6(linkNs, BRIDGE_SHELL_SIDE);
+    noIpv6(linkNs, BRIDGE_HOST_SIDE);
+    Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + hostInterface + "/disable_ipv6"), "1");
+    run("ip", "-n", shellNs, "link", "set", "dev", INSIDE_INTERFACE, "gso_max_segs", "1");
+    run("ip", "link", "set", "dev", hostInterface, "gso_max_segs", "1");
+    run("ip", "-n", shellNs, "addr", "add", insideAddress + "/30", "dev", INSIDE_INTERFACE);
+    run("ip", "addr", "add", hostAddress + "/30", "dev", hostInterface);
+    run("ip", "-n", shellNs, "link", "set", "dev", "lo", "up");
+    run("ip", "-n", shellNs, "link", "set", "dev", INSIDE_INTERFACE, "up");
+    run("ip", "-n", linkNs, "link", "set", "dev", BRIDGE_SHELL_SIDE, "up");
+    run("ip", "-n", linkNs, "link", "set", "dev", BRIDGE_HOST_SIDE, "up");
+    run("ip", "link", "set", "dev", hostInterface, "up");
+    run("ip", "-n", shellNs, "route", "add", "default", "via", hostAddress);
+  }
+
+  private static void noIpv6(String ns, String dev) throws IOException {
+    run(
+        "ip",
+        "netns",
+        "exec",
+        ns,
+        "sysctl",
+        "-q",
+        "-w",
+        "net.ipv6.conf." + dev + ".disable_ipv6=1");
+  }
+
+  /**
+   * Opens the bridge between the link namespace's two interfaces: side A faces the shell (A to B is
+   * the uplink), side B the host (B to A is the downlink).
+   */
+  public AfPacketBridge openBridge() throws IOException {
+    try {
+      return NetworkNamespace.inside(
+          linkNs, () -> AfPacketBridge.open(BRIDGE_SHELL_SIDE, BRIDGE_HOST_SIDE));
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** The namespace the user's program runs in ({@code ip netns exec NAME ...}). */
+  public String shellNamespace() {
+    return shellNs;
+  }
+
+  public String linkNamespace() {
+    return linkNs;
+  }
+
+  public String hostInterface() {
+    return hostInterface;
+  }
+
+  /** The host as the shell reaches it (Mahimahi's MAHIMAHI_BASE). */
+  public String hostAddress() {
+    return hostAddress;
+  }
+
+  /** The shell as the host reaches it. */
+  public String insideAddress() {
+    return insideAddress;
+  }
+
+  /**
+   * Ends what still runs inside the shell namespace (the command's daemons), removes both
+   * namespaces (their veth ends go with them, and with those their peers) and the host's end if it
+   * never got a peer. Safe to call twice.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    endProcessesInside();
+    tryRun("ip", "netns", "del", shellNs);
+    tryRun("ip", "netns", "del", linkNs);
+    tryRun("ip", "link", "del", "dev", hostInterface);
+  }
+
+  /**
+   * A process left running in the namespace would keep it, and its veth, alive after the name is
+   * gone.
+   */
+  private void endProcessesInside() {
+    List<ProcessHandle> left = new ArrayList<>();
+    try {
+      for (String pid : run("ip", "netns", "pids", shellNs).split("\\s+")) {
+        if (!pid.isBlank()) ProcessHandle.of(Long.parseLong(pid)).ifPresent(left::add);
+      }
+    } catch (IOException | NumberFormatException e) {
+      return; // no namespace, nothing inside
+    }
+    left.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    for (ProcessHandle p : left) {
+      try {
+        p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        p.destroyForcibly();
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static String dotted(int address) {
+    return (address >>> 24) + "." + ((address >>> 16) & 255) + "." + ((address >>> 8) & 255) + "."
+        + (address & 255);
+  }
+}
