@@ -28,7 +28,7 @@ probe() { # DIR SEED FILES ARGS... (the queue 3..40 KB unless ARGS say otherwise
   local dir=$1 seed=$2 files=$3; shift 3
   local queue=(--queue_kbyte 3..40)
   [[ " $* " == *" --queue_kbyte "* ]] && queue=()
-  "$root/lemurnn" probe tbf --out "$dir" --files "$files" --packets "$packets" --data_seed "$seed" \
+  "$root/lemurnn" probe tbf --out "$dir" --files "$files" --packets "$packets" --data_seed "$seed" --traffic exponential \
     --capacities "$capacities" "${queue[@]}" "$@" | grep -v '%) after'
 }
 

@@ -15,6 +15,7 @@ import org.lemurnn.emulate.NetworkNamespace;
 import org.lemurnn.link.Range;
 import org.lemurnn.measure.CrossTraffic;
 import org.lemurnn.measure.ProbeSchedule;
+import org.lemurnn.measure.ProbeTraffic;
 import org.lemurnn.measure.RateSchedule;
 import org.lemurnn.probe.CrossTrafficSender;
 import org.lemurnn.probe.KernelLink;
@@ -128,18 +129,17 @@ public final class ProbeCommand implements Runnable {
 
     @Option(
         names = "--traffic",
-        defaultValue = "exponential",
         paramLabel = "KIND",
-        description = "exponential (Poisson, default), cbr, bursty_cbr or bursty_exponential.")
+        description =
+            "exponential (Poisson), cbr, bursty_cbr or bursty_exponential (default: exponential; tbf: see above).")
     String traffic;
 
     @Option(
         names = "--size_bytes",
-        defaultValue = "60..1400",
         paramLabel = "MIN..MAX",
         converter = RangeConverter.class,
         description =
-            "Frame sizes, uniform, Ethernet + IPv4 + UDP headers (42 bytes) counted (default: ${DEFAULT-VALUE}).")
+            "Frame sizes, uniform, Ethernet + IPv4 + UDP headers (42 bytes) counted (default: 60..1400; tbf: see above).")
     Range sizeBytes;
 
     @Option(
@@ -164,8 +164,16 @@ public final class ProbeCommand implements Runnable {
             "Pause after each run's last probe, for the queue to drain and stragglers to arrive (default: ${DEFAULT-VALUE}).")
     long drainMs;
 
-    TrafficKind kind() {
-      return TrafficKind.fromFileName(traffic);
+    /**
+     * What --traffic and --size_bytes say, each defaulting to Poisson's; null when neither is
+     * given.
+     */
+    ProbeTraffic given() {
+      if (traffic == null && sizeBytes == null) return null;
+      return new ProbeTraffic(
+          traffic == null ? ProbeTraffic.POISSON.kind() : TrafficKind.fromFileName(traffic),
+          sizeBytes == null ? ProbeTraffic.POISSON.minFrameBytes() : (int) sizeBytes.min(),
+          sizeBytes == null ? ProbeTraffic.POISSON.maxFrameBytes() : (int) sizeBytes.max());
     }
 
     long seed() {
@@ -237,17 +245,15 @@ public final class ProbeCommand implements Runnable {
     public Integer call() throws Exception {
       probe.check();
       if (runs < 1) throw new IllegalArgumentException("--runs must be >= 1, got " + runs);
-      TrafficKind kind = probe.kind();
+      ProbeTraffic traffic = probe.given() != null ? probe.given() : ProbeTraffic.POISSON;
       long seed = probe.seed();
-      int min = (int) probe.sizeBytes.min(), max = (int) probe.sizeBytes.max();
-      ProbeSchedule first = ProbeSchedule.draw(kind, rateMbps, min, max, probe.packets, seed);
+      ProbeSchedule first = traffic.draw(rateMbps, probe.packets, seed);
       try (ProbeClient client = ProbeClient.connect(address("--to", to))) {
         client.realtime(probe.realtime);
         return Stopping.run(client, probe.drainMs, () -> {
           for (int r = 1; r <= runs && !client.stopped(); r++) {
-            ProbeSchedule schedule = r == 1
-                ? first
-                : ProbeSchedule.draw(kind, rateMbps, min, max, probe.packets, seed + r - 1);
+            ProbeSchedule schedule =
+                r == 1 ? first : traffic.draw(rateMbps, probe.packets, seed + r - 1);
             runOne(client, "run " + r, schedule, link, probe.drainMs);
           }
         });
@@ -333,6 +339,12 @@ public final class ProbeCommand implements Runnable {
         "--rate_interval_ms ('tc qdisc change', which keeps the queue) after a Mahimahi",
         "delivery trace or a 'time_ms rate_mbps' file, scaled so that its mean is the",
         "file's C, from a point of it drawn per file.",
+        "",
+        "Traffic: unless --traffic or --size_bytes is given, each file draws one of",
+        "what real programs send: Poisson with frames of 60 to 1,400 bytes, constant",
+        "rate with full-size 1,514-byte frames (bulk TCP; an overload above C), or",
+        "bursts at 4x the rate with frames of 60 to 1,514 bytes (back-to-back",
+        "segments and ACKs). Given either, every file has that traffic.",
         ""
       })
   static final class Tbf implements Callable<Integer> {
@@ -455,14 +467,14 @@ public final class ProbeCommand implements Runnable {
       if (files < 1) throw new IllegalArgumentException("--files must be >= 1, got " + files);
       if (capacities.stream().anyMatch(c -> !(c > 0)))
         throw new IllegalArgumentException("--capacities must be > 0");
-      TrafficKind kind = probe.kind();
+      ProbeTraffic given = probe.given();
       SplittableRandom rng = new SplittableRandom(probe.seed());
       ProbeServer.checkOut(out);
       KernelLink link = KernelLink.create(Long.toString(ProcessHandle.current().pid()));
       Thread cleanup = new Thread(link::close);
       Runtime.getRuntime().addShutdownHook(cleanup);
       try {
-        return measure(link, kind, rng, cross, schedules);
+        return measure(link, given, rng, cross, schedules);
       } finally {
         link.close();
         try {
@@ -473,9 +485,10 @@ public final class ProbeCommand implements Runnable {
       }
     }
 
+    /** {@code given} null: each file draws its traffic from {@link ProbeTraffic#REAL_PROGRAMS}. */
     private int measure(
         KernelLink link,
-        TrafficKind kind,
+        ProbeTraffic given,
         SplittableRandom rng,
         CrossTraffic cross,
         List<RateSchedule> schedules)
@@ -495,17 +508,28 @@ public final class ProbeCommand implements Runnable {
           ProbeClient client =
               NetworkNamespace.inside(link.senderNamespace(), () -> ProbeClient.connect(at))) {
         client.realtime(probe.realtime);
-        int min = (int) probe.sizeBytes.min(), max = (int) probe.sizeBytes.max();
         Stopping.run(client, probe.drainMs, () -> {
           for (int f = 1; f <= files && !client.stopped(); f++) {
             double c = capacities.get(rng.nextInt(capacities.size()));
             int q = (int) Math.round(queueKbyte.draw(rng) * 1000);
             double l = load.draw(rng);
             link.shape(c, q, burstBytes, pfifoPackets);
-            ProbeSchedule schedule =
-                ProbeSchedule.draw(kind, l * c, min, max, probe.packets, rng.nextLong());
-            String label =
-                String.format(Locale.ROOT, "file %d/%d C=%s Q=%d load=%.2f", f, files, c, q, l);
+            // drawn only when not given: files of a given traffic stay what their seed made before
+            ProbeTraffic traffic = given != null
+                ? given
+                : ProbeTraffic.REAL_PROGRAMS.get(rng.nextInt(ProbeTraffic.REAL_PROGRAMS.size()));
+            ProbeSchedule schedule = traffic.draw(l * c, probe.packets, rng.nextLong());
+            String label = String.format(
+                Locale.ROOT,
+                "file %d/%d C=%s Q=%d load=%.2f %s %d..%d bytes",
+                f,
+                files,
+                c,
+                q,
+                l,
+                traffic.kind().fileName(),
+                traffic.minFrameBytes(),
+                traffic.maxFrameBytes());
             // drawn only when asked for: the plain tbf's files stay what their seed made before
             RateSchedule rates = null;
             long firstInterval = 0;

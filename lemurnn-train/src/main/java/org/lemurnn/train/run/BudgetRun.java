@@ -58,6 +58,14 @@ public final class BudgetRun {
 
   static final int MIN_FINE_TUNE_EPOCHS = 30;
 
+  /**
+   * Traffic of the synthetic pretraining unless --traffic says otherwise: what real programs send
+   * beside Poisson (issue 22), constant rates (an overload when above C) and bursts, so that a
+   * model has met them before it carries them.
+   */
+  static final List<String> PRETRAIN_TRAFFIC =
+      List.of("exponential", "cbr", "bursty_cbr", "bursty_exponential");
+
   private BudgetRun() {}
 
   static int minPretrainEpochs(double budgetMinutes) {
@@ -106,6 +114,8 @@ public final class BudgetRun {
         List.of(),
         "link_properties",
         List.of(preset.toString()),
+        "traffic",
+        fineTune.link().traffic().isEmpty() ? PRETRAIN_TRAFFIC : fineTune.link().traffic(),
         "seq_len",
         Math.max(
             PRETRAIN_STREAM_PACKETS,
