@@ -1,9 +1,12 @@
 package org.lemurnn.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -18,6 +21,7 @@ import org.lemurnn.measure.ProbeSchedule;
 import org.lemurnn.measure.ProbeTraffic;
 import org.lemurnn.measure.RateSchedule;
 import org.lemurnn.probe.CrossTrafficSender;
+import org.lemurnn.probe.AddressPrefix;
 import org.lemurnn.probe.KernelLink;
 import org.lemurnn.probe.ProbeClient;
 import org.lemurnn.probe.ProbeServer;
@@ -65,6 +69,16 @@ public final class ProbeCommand implements Runnable {
         "Listens on TCP and UDP ADDR:PORT. Ctrl-C stops; finished runs are on disk",
         "(files appear complete or not at all).",
         "",
+        "What it trusts: nothing a client says. Each client is served on its own",
+        "thread, with a deadline on every message; runs are checked (sizes, times,",
+        "link numbers, file names) and a bad one is refused to that client with the",
+        "reason. A probe counts only if it carries its run's random id and secret",
+        "tag (HMAC-SHA256 under a key sent on the control connection); others are",
+        "counted and ignored. The control connection is not encrypted: anyone who can",
+        "read it can forge that run's probes, and anyone who can reach the port can",
+        "use the server's CPU, disk and --max_clients slots. The port belongs on a",
+        "measurement network, not on the Internet; --allow limits who may connect.",
+        "",
         "Clocks: both ends must share one (one host, or hosts synchronised by PTP);",
         "a run whose latencies go negative is refused.",
         ""
@@ -95,18 +109,54 @@ public final class ProbeCommand implements Runnable {
             "SCHED_FIFO priority of the receiving thread (default ${DEFAULT-VALUE} when permitted; 0: off).")
     int realtime;
 
+    @Option(
+        names = "--allow",
+        paramLabel = "ADDR/PREFIX",
+        converter = AllowConverter.class,
+        description = "Who may connect, e.g. 10.0.0.0/24 (repeat for more; default: anyone).")
+    List<AddressPrefix> allow = new ArrayList<>();
+
+    @Option(
+        names = "--max_clients",
+        defaultValue = "16",
+        paramLabel = "N",
+        description = "Clients served at once; the next wait (default: ${DEFAULT-VALUE}).")
+    int maxClients;
+
+    @Option(
+        names = "--idle_timeout_s",
+        defaultValue = "30",
+        paramLabel = "S",
+        description =
+            "Longest wait for a client's next message; a silent client is cut off (default: ${DEFAULT-VALUE}).")
+    double idleTimeoutS;
+
+    @Option(
+        names = "--max_packets",
+        defaultValue = "10000000",
+        paramLabel = "N",
+        description =
+            "Most probes a run may have (24 bytes of memory each while it runs; default: ${DEFAULT-VALUE}).")
+    int maxPackets;
+
     @Override
     public Integer call() throws Exception {
       InetSocketAddress address = address("--bind", bind);
+      if (!(idleTimeoutS >= 0.01 && idleTimeoutS <= 3600))
+        throw new IllegalArgumentException(
+            "--idle_timeout_s must be 0.01 to 3600, got " + idleTimeoutS);
+      ProbeServer.Limits limits = new ProbeServer.Limits(
+          maxClients, Duration.ofMillis(Math.round(idleTimeoutS * 1000)), maxPackets, allow);
       ProbeServer.checkOut(out);
-      try (ProbeServer server = ProbeServer.open(address, out, realtime)) {
-        System.out.println("probe server on " + server.address() + ", traces to " + out);
+      try (ProbeServer server = ProbeServer.open(address, out, realtime, limits)) {
+        System.out.println("probe server on " + server.address() + ", traces to " + out
+            + (allow.isEmpty() ? "" : ", clients from " + allow));
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
           try {
             server.close();
             main.join(5000);
-          } catch (IOException | InterruptedException e) {
+          } catch (InterruptedException e) {
             // exiting anyway
           }
         });
@@ -115,6 +165,18 @@ public final class ProbeCommand implements Runnable {
         if (once) Runtime.getRuntime().removeShutdownHook(hook);
       }
       return 0;
+    }
+  }
+
+  /** {@code ADDR/PREFIX} for --allow. */
+  static final class AllowConverter implements ITypeConverter<AddressPrefix> {
+    @Override
+    public AddressPrefix convert(String text) {
+      try {
+        return AddressPrefix.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 
@@ -185,8 +247,8 @@ public final class ProbeCommand implements Runnable {
     }
 
     void check() {
-      if (drainMs < 0)
-        throw new IllegalArgumentException("--drain_ms must be >= 0, got " + drainMs);
+      if (drainMs < 0 || drainMs > 60_000)
+        throw new IllegalArgumentException("--drain_ms must be 0 to 60000, got " + drainMs);
       if (realtime < 0 || realtime > 99)
         throw new IllegalArgumentException("--realtime must be 0 to 99, got " + realtime);
     }
@@ -238,17 +300,28 @@ public final class ProbeCommand implements Runnable {
             "The link as configured: Mbit/s, base latency ms, queue bytes; named in the files (default: unknown, which train refuses until renamed).")
     TraceLink link;
 
+    @Option(
+        names = "--timeout_s",
+        defaultValue = "10",
+        paramLabel = "S",
+        description =
+            "Longest wait for the connection and for each answer of the server, beyond a run and its drain (default: ${DEFAULT-VALUE}).")
+    double timeoutS;
+
     @picocli.CommandLine.Mixin
     ProbeOptions probe = new ProbeOptions();
 
     @Override
     public Integer call() throws Exception {
       probe.check();
+      if (!(timeoutS >= 0.01 && timeoutS <= 3600))
+        throw new IllegalArgumentException("--timeout_s must be 0.01 to 3600, got " + timeoutS);
       if (runs < 1) throw new IllegalArgumentException("--runs must be >= 1, got " + runs);
       ProbeTraffic traffic = probe.given() != null ? probe.given() : ProbeTraffic.POISSON;
       long seed = probe.seed();
       ProbeSchedule first = traffic.draw(rateMbps, probe.packets, seed);
-      try (ProbeClient client = ProbeClient.connect(address("--to", to))) {
+      try (ProbeClient client = ProbeClient.connect(
+          address("--to", to), Duration.ofMillis(Math.round(timeoutS * 1000)))) {
         client.realtime(probe.realtime);
         return Stopping.run(client, probe.drainMs, () -> {
           for (int r = 1; r <= runs && !client.stopped(); r++) {
@@ -257,6 +330,9 @@ public final class ProbeCommand implements Runnable {
             runOne(client, "run " + r, schedule, link, probe.drainMs);
           }
         });
+      } catch (IOException e) {
+        // the client's messages name the server and what it waited for: one line
+        throw new UncheckedIOException(e.getMessage(), e);
       }
     }
   }
@@ -274,9 +350,10 @@ public final class ProbeCommand implements Runnable {
           + client.realtimeFailure());
     System.out.println(String.format(
         Locale.ROOT,
-        "%s: %s; sent %.0f probes/s, lag p50 %.1f us, p99 %.1f us, max %.1f us -> %s",
+        "%s: %s;%s sent %.0f probes/s, lag p50 %.1f us, p99 %.1f us, max %.1f us -> %s",
         label,
         result.summary(),
+        result.forged() > 0 ? " " + result.forged() + " forged probes ignored;" : "",
         result.sentPerSecond(),
         result.lagP50Us(),
         result.lagP99Us(),
@@ -607,10 +684,12 @@ public final class ProbeCommand implements Runnable {
       String[] parts = text.split(",", -1);
       try {
         if (parts.length == 3) {
-          return new TraceLink(
+          TraceLink link = new TraceLink(
               Double.parseDouble(parts[0]),
               Double.parseDouble(parts[1]),
               Double.parseDouble(parts[2]));
+          link.fileName(9_999_999_999L, 99_999); // a name that fits, with the longest stamp and run
+          return link;
         }
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.TypeConversionException(e.getMessage());

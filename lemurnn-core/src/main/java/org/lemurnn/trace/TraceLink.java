@@ -75,10 +75,29 @@ public record TraceLink(double capacityMbps, double baseLatencyMs, double queueB
     }
   }
 
-  /** The name {@code generate} gives a file: {@code mgtrace_C<c>_L<l>_Q<q>_<unix time>_<n>.csv}. */
+  /**
+   * The longest name a trace may have: Linux allows 255 bytes (NAME_MAX) and
+   * {@link org.lemurnn.io.AtomicFile} writes beside it a temporary {@code .<name><up to 20
+   * digits>.tmp}.
+   */
+  public static final int MAX_FILE_NAME_BYTES = 255 - 1 - 20 - 4;
+
+  /**
+   * The name {@code generate} gives a file: {@code mgtrace_C<c>_L<l>_Q<q>_<unix time>_<n>.csv}.
+   *
+   * @throws IllegalArgumentException when the numbers make a name longer than
+   *     {@link #MAX_FILE_NAME_BYTES} (a base latency of 5e-324 ms is 330 digits written out)
+   */
   public String fileName(long unixTime, int n) {
-    return "mgtrace_C" + plain(capacityMbps) + "_L" + plain(baseLatencyMs) + "_Q"
+    String name = "mgtrace_C" + plain(capacityMbps) + "_L" + plain(baseLatencyMs) + "_Q"
         + plain(queueBytes) + "_" + unixTime + "_" + n + ".csv";
+    if (name.length() > MAX_FILE_NAME_BYTES) {
+      throw new IllegalArgumentException("the link " + capacityMbps + "," + baseLatencyMs + ","
+          + queueBytes + " makes a trace file name of " + name.length()
+          + " bytes, more than the " + MAX_FILE_NAME_BYTES
+          + " a file system leaves (255 with its temporary twin): round the numbers");
+    }
+    return name;
   }
 
   /**

@@ -45,13 +45,15 @@ class ProbeJoinPropertyTest {
       Collections.shuffle(arrivals.subList(i, i + 4), rng);
     // reordering may put a duplicate first: the first *received* copy is the arrival
     long[] expected = new long[sent];
-    ReceiveLog log = new ReceiveLog();
-    log.add(sent + 5, t); // never sent
-    log.add(-1, t);
+    ReceiveLog log = new ReceiveLog(sent);
+    assertThat(log.add(sent + 5, t, t, 60)).isFalse(); // never sent
+    assertThat(log.add(-1, t, t, 60)).isFalse();
     for (Arrival a : arrivals) {
-      if (expected[a.seq] == 0) expected[a.seq] = a.rxNs;
-      log.add(a.seq, a.rxNs);
+      boolean first = expected[a.seq] == 0;
+      if (first) expected[a.seq] = a.rxNs;
+      assertThat(log.add(a.seq, a.rxNs, tx[a.seq], size[a.seq])).isEqualTo(first);
     }
+    assertThat(log.length()).isLessThanOrEqualTo(sent);
     TraceRows rows = ProbeJoin.join(new SendLog(tx, size, sent), log);
 
     assertThat(rows.length()).isEqualTo(sent);
@@ -67,9 +69,9 @@ class ProbeJoinPropertyTest {
 
   @Test
   void onlyTheSentPartOfACutRunIsJoined() {
-    ReceiveLog log = new ReceiveLog();
-    log.add(0, 110);
-    log.add(2, 130); // planned but never sent (Ctrl-C): cannot have arrived, ignored
+    ReceiveLog log = new ReceiveLog(3);
+    log.add(0, 110, 100, 60);
+    log.add(2, 130, 0, 80); // planned but never sent (Ctrl-C): cannot have arrived, ignored
     TraceRows rows =
         ProbeJoin.join(new SendLog(new long[] {100, 101, 0}, new int[] {60, 70, 80}, 2), log);
     assertThat(rows.dropped()).containsExactly(false, true);
@@ -78,12 +80,45 @@ class ProbeJoinPropertyTest {
 
   @Test
   void anArrivalBeforeItsSendingIsAClockErrorThatSaysWhatToDo() {
-    ReceiveLog log = new ReceiveLog();
-    log.add(0, 1_000_000);
+    ReceiveLog log = new ReceiveLog(1);
+    log.add(0, 1_000_000, 3_000_000, 60);
     assertThatThrownBy(
             () -> ProbeJoin.join(new SendLog(new long[] {3_000_000}, new int[] {60}, 1), log))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("do not share a clock")
         .hasMessageContaining("PTP");
+  }
+
+  @Test
+  void everyNumberOfTheLogIsCheckedAndTheProbeNamed() {
+    long t = 1_796_000_000_000_000_000L;
+    assertThatThrownBy(() -> join(new long[] {t, t + 5, t + 4}, new int[] {60, 60, 60}))
+        .hasMessageContaining("send log row 3 (probe 3): send time")
+        .hasMessageContaining("goes back 1 ns");
+    for (int bad : new int[] {-5, 0, 59, 1515, Integer.MAX_VALUE}) {
+      assertThatThrownBy(() -> join(new long[] {t, t + 1}, new int[] {60, bad}))
+          .isInstanceOf(InputException.class)
+          .hasMessageContaining(
+              "probe 2): frame size " + bad + " bytes is not a probe's (60 to 1514)");
+    }
+    for (long bad : new long[] {-1, Long.MIN_VALUE, -500_000_000}) {
+      assertThatThrownBy(() -> join(new long[] {bad}, new int[] {60}))
+          .isInstanceOf(InputException.class)
+          .hasMessageContaining("probe 1): send time " + bad + " ns is outside the run");
+    }
+  }
+
+  @Test
+  void aDatagramThatDisagreesWithTheLogIsNamed() {
+    ReceiveLog log = new ReceiveLog(2);
+    log.add(1, 500, 200, 61);
+    assertThatThrownBy(() ->
+            ProbeJoin.join(new SendLog(new long[] {100, 201}, new int[] {60, 61}, 2), log))
+        .hasMessageContaining(
+            "probe 2): its datagram says it left at 200 ns as 61 bytes, the log says 201 ns");
+  }
+
+  private static TraceRows join(long[] tx, int[] size) {
+    return ProbeJoin.join(new SendLog(tx, size, tx.length), new ReceiveLog(tx.length));
   }
 }

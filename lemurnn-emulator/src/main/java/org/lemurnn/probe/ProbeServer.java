@@ -1,62 +1,118 @@
 package org.lemurnn.probe;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.lemurnn.InputException;
+import org.lemurnn.emulate.Scheduling;
 import org.lemurnn.emulate.StampedUdpSocket;
 import org.lemurnn.measure.ProbeDatagram;
-import org.lemurnn.measure.ProbeJoin;
-import org.lemurnn.measure.ReceiveLog;
-import org.lemurnn.measure.SendLog;
-import org.lemurnn.measure.TraceSummary;
-import org.lemurnn.trace.TraceFile;
-import org.lemurnn.trace.TraceLink;
-import org.lemurnn.trace.TraceRows;
 
 /**
  * The receiving end of {@code lemurnn probe}: a TCP control port and a UDP port of the same number.
- * A thread stamps every probe with the kernel's receive time into the current run's log; after a
- * run, the server waits until the client's last send time plus the drain time (queues empty,
- * stragglers in), joins the logs and writes the trace file atomically. A file appears only
- * complete, so stopping the server at any time leaves the finished runs.
+ * Each client is served on its own virtual thread ({@link ProbeSession}), at most
+ * {@link Limits#maxClients} at a time, with a deadline on everything it waits for. One thread
+ * stamps every probe with the kernel's receive time and hands it to its run, if its tag checks out.
+ * Trace files appear only complete, so stopping the server at any time leaves the finished runs.
+ *
+ * <p>What it trusts: nothing a client says. Sizes, times and links are checked before anything is
+ * allocated or waited for, a bad run is refused to that client with the reason, and a probe counts
+ * only when it carries its run's secret tag. The control connection itself is not encrypted: the
+ * key travels on it, so the port belongs on a measurement network, not on the Internet.
  */
 public final class ProbeServer implements AutoCloseable {
-  private final ServerSocketChannel control;
+  /**
+   * What the server allows a client.
+   *
+   * @param maxClients clients served at once; the next wait up to the idle timeout for one to
+   *     leave. Connections that have not said hello yet take no client's place: they are bounded
+   *     apart ({@link #maxConnections}) and cut off after a few seconds.
+   * @param idleTimeout longest wait for a client's next message (and for it to read an answer)
+   * @param maxPackets most probes a run may announce (a received probe holds 24 bytes until its run
+   *     is written)
+   * @param allow who may connect (empty: anyone)
+   */
+  public record Limits(
+      int maxClients, Duration idleTimeout, int maxPackets, List<AddressPrefix> allow) {
+    public static final Limits DEFAULT =
+        new Limits(16, Duration.ofSeconds(30), 10_000_000, List.of());
+
+    public Limits {
+      if (maxClients < 1 || maxClients > 10_000)
+        throw new IllegalArgumentException("--max_clients must be 1 to 10000, got " + maxClients);
+      if (idleTimeout.compareTo(Duration.ofMillis(10)) < 0
+          || idleTimeout.compareTo(Duration.ofHours(1)) > 0)
+        throw new IllegalArgumentException(
+            "--idle_timeout_s must be 0.01 to 3600 s, got " + idleTimeout.toMillis() / 1000.0);
+      if (maxPackets < 1)
+        throw new IllegalArgumentException("--max_packets must be >= 1, got " + maxPackets);
+      allow = List.copyOf(allow);
+    }
+
+    /** Connections open at once, hello said or not; more wait in the kernel's queue. */
+    int maxConnections() {
+      return Math.min(4096, 64 * maxClients);
+    }
+
+    /** How long a new connection has to say hello: a real client says it at once. */
+    Duration helloTimeout() {
+      return idleTimeout.compareTo(Duration.ofSeconds(5)) < 0 ? idleTimeout : Duration.ofSeconds(5);
+    }
+
+    boolean allows(java.net.InetAddress address) {
+      return allow.isEmpty() || allow.stream().anyMatch(p -> p.contains(address));
+    }
+  }
+
+  private final ServerSocket control;
   private final StampedUdpSocket probes;
-  private final Path outDir;
+  final Path outDir;
+  final Limits limits;
+  final ActiveRuns runs = new ActiveRuns();
   private final Thread receiver;
-  private volatile Run current;
-  private volatile boolean stopping;
-  private int nextRunId = 1;
-  private long lastUnixTime;
-
-  private record Run(int id, ReceiveLog log) {}
-
+  private final Semaphore connectionSlots;
+  final Semaphore clientSlots;
+  private final Set<Thread> sessions = ConcurrentHashMap.newKeySet();
+  private final Set<ControlConnection> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicLong lastUnixTime = new AtomicLong();
+  private final AtomicLong strangers = new AtomicLong();
   private final int realtimePriority;
+  private volatile boolean stopping;
   private volatile String realtimeFailure;
 
   private ProbeServer(
-      ServerSocketChannel control, StampedUdpSocket probes, Path outDir, int realtimePriority) {
+      ServerSocket control,
+      StampedUdpSocket probes,
+      Path outDir,
+      int realtimePriority,
+      Limits limits) {
     this.control = control;
     this.probes = probes;
     this.outDir = outDir;
     this.realtimePriority = realtimePriority;
+    this.limits = limits;
+    this.connectionSlots = new Semaphore(limits.maxConnections());
+    this.clientSlots = new Semaphore(limits.maxClients());
     this.receiver = Thread.ofPlatform().name("probe-receiver").daemon().unstarted(this::receive);
+  }
+
+  /** {@link #open(InetSocketAddress, Path, int, Limits)} with {@link Limits#DEFAULT}. */
+  public static ProbeServer open(InetSocketAddress bind, Path outDir, int realtimePriority)
+      throws IOException {
+    return open(bind, outDir, realtimePriority, Limits.DEFAULT);
   }
 
   /**
@@ -65,16 +121,16 @@ public final class ProbeServer implements AutoCloseable {
    * @param realtimePriority SCHED_FIFO priority of the receiving thread (0: ordinary), so a busy
    *     host does not make the socket overflow; needs root or RLIMIT_RTPRIO
    */
-  public static ProbeServer open(InetSocketAddress bind, Path outDir, int realtimePriority)
-      throws IOException {
-    ServerSocketChannel control = ServerSocketChannel.open();
+  public static ProbeServer open(
+      InetSocketAddress bind, Path outDir, int realtimePriority, Limits limits) throws IOException {
+    ServerSocket control = new ServerSocket();
     try {
-      control.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      control.bind(bind);
-      int port = ((InetSocketAddress) control.getLocalAddress()).getPort();
+      control.setReuseAddress(true);
+      control.bind(bind, 256);
       StampedUdpSocket probes = StampedUdpSocket.bind(
-          new InetSocketAddress(bind.getAddress(), port), ProbeDatagram.MAX_FRAME_BYTES);
-      ProbeServer server = new ProbeServer(control, probes, outDir, realtimePriority);
+          new InetSocketAddress(bind.getAddress(), control.getLocalPort()),
+          ProbeDatagram.MAX_FRAME_BYTES);
+      ProbeServer server = new ProbeServer(control, probes, outDir, realtimePriority, limits);
       server.receiver.start();
       return server;
     } catch (IOException | RuntimeException e) {
@@ -83,118 +139,113 @@ public final class ProbeServer implements AutoCloseable {
     }
   }
 
-  public InetSocketAddress address() throws IOException {
-    return (InetSocketAddress) control.getLocalAddress();
+  public InetSocketAddress address() {
+    return (InetSocketAddress) control.getLocalSocketAddress();
   }
 
   /**
-   * Serves clients one at a time until {@link #close} (or after the first with {@code once}).
+   * Serves clients until {@link #close} (or, with {@code once}, until the first real client leaves:
+   * a connection that never says hello does not count).
    *
-   * @param report told one line per finished run, and of clients that failed
+   * @param report told one line per finished or refused run, and of clients that failed
    */
   public void serve(boolean once, Consumer<String> report) throws IOException {
-    while (!stopping) {
-      SocketChannel client;
-      try {
-        client = control.accept();
-      } catch (ClosedChannelException e) {
-        return;
-      }
-      String who = String.valueOf(client.getRemoteAddress());
-      try (client) {
-        client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        session(client, report);
-      } catch (EOFException e) {
-        report.accept("client " + who + " went away; its finished runs are written");
-      } catch (IOException e) {
-        if (stopping) return;
-        report.accept("client failed: " + e.getMessage());
-      } finally {
-        current = null;
-      }
-      if (once) return;
-    }
-  }
-
-  private void session(SocketChannel client, Consumer<String> report) throws IOException {
-    DataInputStream in =
-        new DataInputStream(new BufferedInputStream(Channels.newInputStream(client), 1 << 16));
-    DataOutputStream out =
-        new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(client), 1 << 16));
-    ProbeControl.expect(in.readByte(), ProbeControl.HELLO, "HELLO");
-    if (in.readInt() != ProbeControl.MAGIC || in.readInt() != ProbeControl.VERSION) {
-      throw new IOException("not a lemurnn probe client of this version");
-    }
-    long unixTime = Math.max(Instant.now().getEpochSecond(), lastUnixTime + 1);
-    lastUnixTime = unixTime;
-    for (int n = 1; ; n++) {
-      byte type = in.readByte();
-      if (type == ProbeControl.BYE) return;
-      ProbeControl.expect(type, ProbeControl.RUN, "RUN or BYE");
-      int packets = in.readInt();
-      long drainMs = in.readLong();
-      TraceLink link = ProbeControl.readLink(in);
-      Run run = new Run(nextRunId++, new ReceiveLog());
-      long dropsBefore = probes.socketDrops();
-      current = run;
-      out.writeByte(ProbeControl.READY);
-      out.writeInt(run.id());
-      out.flush();
-      ProbeControl.expect(in.readByte(), ProbeControl.LOG, "LOG");
-      int sent = in.readInt();
-      if (sent < 0 || sent > packets)
-        throw new IOException("probe protocol: " + sent + " sent of " + packets);
-      long[] tx = new long[sent];
-      int[] size = new int[sent];
-      for (int i = 0; i < sent; i++) {
-        tx[i] = in.readLong();
-        size[i] = in.readInt();
-      }
-      long lastTxNs = sent == 0 ? 0 : tx[sent - 1];
-      drain(lastTxNs + drainMs * 1_000_000L);
-      current = null;
-      if (stopping)
-        return; // the run's stragglers were not all in: write nothing rather than false drops
-      long socketDrops = probes.socketDrops() - dropsBefore;
-      try {
-        if (socketDrops > 0) {
-          throw new InputException(
-              "the server's socket dropped " + socketDrops
-                  + " probes for want of buffer, which the "
-                  + "trace would count as the link's: run the server with more CPU (or a lower --rate_mbps)");
+    try {
+      while (!stopping) {
+        Socket client;
+        try {
+          client = control.accept();
+        } catch (SocketException e) {
+          if (stopping || control.isClosed()) return;
+          throw e;
         }
-        if (sent == 0)
-          throw new InputException("the run stopped before its first probe: nothing to write");
-        TraceRows rows = ProbeJoin.join(new SendLog(tx, size, sent), run.log());
-        String name =
-            link != null ? link.fileName(unixTime, n) : TraceLink.unknownFileName(unixTime, n);
-        Path file = outDir.resolve(name);
-        TraceFile.write(file, rows);
-        TraceSummary summary = TraceSummary.of(rows);
-        report.accept("run " + n + ": " + summary + " -> " + file);
-        out.writeByte(ProbeControl.DONE);
-        out.writeUTF(file.toString());
-        out.writeLong(summary.packets());
-        out.writeLong(summary.drops());
-        out.writeDouble(summary.meanLatencyMs());
-        out.writeDouble(summary.p99LatencyMs());
-      } catch (InputException | IllegalArgumentException e) {
-        report.accept("run " + n + " refused: " + e.getMessage());
-        out.writeByte(ProbeControl.FAIL);
-        out.writeUTF(e.getMessage());
+        if (!limits.allows(client.getInetAddress())) {
+          report.accept(
+              "refused a connection from " + client.getRemoteSocketAddress() + ": not in --allow");
+          client.close();
+          continue;
+        }
+        // when full, the next connections wait in the kernel's queue; a connection that does not
+        // say hello is cut off within seconds, so a place frees soon
+        connectionSlots.acquireUninterruptibly();
+        if (stopping) {
+          connectionSlots.release();
+          client.close();
+          return;
+        }
+        Thread session = Thread.ofVirtual().name("probe-session").unstarted(() -> {
+          try {
+            boolean welcomed = serveOne(client, report);
+            if (once && welcomed) close();
+          } finally {
+            connectionSlots.release();
+            sessions.remove(Thread.currentThread());
+          }
+        });
+        sessions.add(session);
+        session.start();
       }
-      out.flush();
+    } finally {
+      for (Thread s : sessions) {
+        try {
+          s.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
     }
   }
 
-  /** Waits until the wall clock passes {@code untilNs} (epoch ns), or the server stops. */
-  private void drain(long untilNs) {
-    while (!stopping) {
-      Instant now = Instant.now();
-      long left = untilNs - (now.getEpochSecond() * 1_000_000_000L + now.getNano());
-      if (left <= 0) return;
-      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, 50_000_000L));
+  /** One client's conversation, never an exception out of it; says whether it said hello. */
+  private boolean serveOne(Socket client, Consumer<String> report) {
+    ControlConnection connection;
+    try {
+      client.setTcpNoDelay(true);
+      connection = new ControlConnection(client);
+    } catch (IOException e) {
+      report.accept("client " + client.getRemoteSocketAddress() + " failed: " + e.getMessage());
+      try {
+        client.close();
+      } catch (IOException ignored) {
+        // gone anyway
+      }
+      return false;
     }
+    connections.add(connection);
+    if (stopping) connection.close();
+    try (connection) {
+      return new ProbeSession(this, connection, report).serve();
+    } catch (RuntimeException e) {
+      // a bug must cost one client, never the server
+      report.accept("client " + connection.peer() + " failed: " + e);
+      return false;
+    } finally {
+      connections.remove(connection);
+    }
+  }
+
+  boolean stopping() {
+    return stopping;
+  }
+
+  /** Datagrams the socket dropped for want of buffer since it opened. */
+  long socketDrops() {
+    return probes.socketDrops();
+  }
+
+  /**
+   * The unix time a session's trace names carry: its first run's, and later than any other
+   * session's, so names never collide.
+   */
+  long claimUnixTime() {
+    long now = Instant.now().getEpochSecond();
+    return lastUnixTime.updateAndGet(last -> Math.max(now, last + 1));
+  }
+
+  /** Datagrams that named no run being received (late stragglers, strangers). */
+  public long strangers() {
+    return strangers.get();
   }
 
   /** Why the receiving thread could not have real-time scheduling, or null. */
@@ -203,17 +254,16 @@ public final class ProbeServer implements AutoCloseable {
   }
 
   private void receive() {
-    if (realtimePriority > 0)
-      realtimeFailure = org.lemurnn.emulate.Scheduling.realtime(realtimePriority);
+    if (realtimePriority > 0) realtimeFailure = Scheduling.realtime(realtimePriority);
     ByteBuffer view = probes.buffer().asByteBuffer();
     try {
       while (!stopping) {
         int n = probes.receive();
         if (n < 0) continue;
-        Run run = current;
-        if (run == null) continue;
-        int seq = ProbeDatagram.sequence(view, n, run.id());
-        if (seq >= 0) run.log().add(seq, probes.stampNs());
+        ProbeRun run =
+            n < ProbeDatagram.PAYLOAD_MIN_BYTES ? null : runs.find(ProbeDatagram.run(view));
+        if (run == null) strangers.incrementAndGet();
+        else run.offer(view, n, probes.stampNs());
       }
     } catch (IOException e) {
       if (!stopping)
@@ -221,19 +271,26 @@ public final class ProbeServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Stops serving; a run being joined is finished first only if the caller waits for
-   * {@link #serve}.
-   */
+  /** Stops serving: clients are cut off, runs in progress are not written, finished ones are. */
   @Override
-  public synchronized void close() throws IOException {
-    stopping = true;
-    control.close();
-    probes.close();
+  public void close() {
+    synchronized (this) {
+      if (stopping) return;
+      stopping = true;
+    }
     try {
-      receiver.join(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      control.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    for (ControlConnection c : connections) c.close();
+    probes.close();
+    if (Thread.currentThread() != receiver) {
+      try {
+        receiver.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (!receiver.isAlive()) probes.release();
   }
