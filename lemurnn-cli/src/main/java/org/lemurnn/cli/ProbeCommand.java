@@ -133,10 +133,10 @@ public final class ProbeCommand implements Runnable {
 
     @Option(
         names = "--max_packets",
-        defaultValue = "10000000",
+        defaultValue = "2000000",
         paramLabel = "N",
         description =
-            "Most probes a run may have (24 bytes of memory each while it runs; default: ${DEFAULT-VALUE}).")
+            "Most probes a run may have (about 30 bytes of memory each while it runs; default: ${DEFAULT-VALUE}).")
     int maxPackets;
 
     @Override

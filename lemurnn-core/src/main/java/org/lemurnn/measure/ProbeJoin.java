@@ -11,27 +11,42 @@ import org.lemurnn.trace.TraceRows;
  * Joins a run's send log, row by row as it streams in, with what the server received, into trace
  * rows. Every number of the log is checked before it becomes a row: a frame size a probe can have,
  * a send time within the run and never going back, and, for a probe that arrived, the send time and
- * size its (authenticated) datagram carried. The log's row k is probe k, so a sequence number
- * cannot come twice.
+ * size its datagram carried. A datagram counts only when its tag checks out ({@link Genuine}); the
+ * others are counted as forged and ignored, never joined. The log's row k is probe k, so a sequence
+ * number cannot come twice; of the datagrams of one number, the first genuine one is the arrival
+ * (later copies are the link's duplicates, or replays).
  */
 public final class ProbeJoin {
+  /** Whether a datagram's tag is the one its run's key gives. */
+  @FunctionalInterface
+  public interface Genuine {
+    boolean check(int seq, long txNs, int frameBytes, int tag);
+
+    /** For arrivals whose tags nobody checks (tests, logs from a trusted source). */
+    Genuine ANY = (seq, txNs, frameBytes, tag) -> true;
+  }
+
   private final ReceiveLog arrivals;
   private final long earliestNs, latestNs;
+  private final Genuine genuine;
   private final TraceSummary.Builder summary = new TraceSummary.Builder();
   private int next; // the next arrival, in sequence order
   private int seq; // the next log row
   private long previousNs = Long.MIN_VALUE;
+  private long forged;
 
   /**
-   * @param arrivals the run's arrivals, sealed
+   * @param arrivals the run's arrivals (sealed here)
    * @param earliestNs the earliest send time the run can have (its start, less the clock's slack)
    * @param latestNs the latest (the last send time the client announced)
+   * @param genuine the tag check
    */
-  public ProbeJoin(ReceiveLog arrivals, long earliestNs, long latestNs) {
+  public ProbeJoin(ReceiveLog arrivals, long earliestNs, long latestNs, Genuine genuine) {
     arrivals.seal();
     this.arrivals = arrivals;
     this.earliestNs = earliestNs;
     this.latestNs = latestNs;
+    this.genuine = genuine;
   }
 
   /**
@@ -63,14 +78,20 @@ public final class ProbeJoin {
               + " ns from the probe before it");
     }
     previousNs = txNs;
-    while (next < arrivals.length() && arrivals.sequence(next) < k) next++;
-    if (next < arrivals.length() && arrivals.sequence(next) == k) {
-      long rxNs = arrivals.receiveNs(next);
-      if (arrivals.sendNs(next) != txNs || arrivals.frameBytes(next) != frameBytes) {
+    int arrival = -1;
+    for (int m = arrivals.length(); next < m && arrivals.sequence(next) <= k; next++) {
+      // every copy is checked, so that forgeries are counted however they came
+      int i = next;
+      if (!genuine.check(k, arrivals.sendNs(i), arrivals.frameBytes(i), arrivals.tag(i))) forged++;
+      else if (arrival < 0) arrival = i;
+    }
+    if (arrival >= 0) {
+      long rxNs = arrivals.receiveNs(arrival);
+      if (arrivals.sendNs(arrival) != txNs || arrivals.frameBytes(arrival) != frameBytes) {
         throw refused(
             k,
-            "its datagram says it left at " + arrivals.sendNs(next) + " ns as "
-                + arrivals.frameBytes(next) + " bytes, the log says " + txNs + " ns and "
+            "its datagram says it left at " + arrivals.sendNs(arrival) + " ns as "
+                + arrivals.frameBytes(arrival) + " bytes, the log says " + txNs + " ns and "
                 + frameBytes
                 + " bytes");
       }
@@ -90,6 +111,20 @@ public final class ProbeJoin {
     }
   }
 
+  /**
+   * Datagrams that failed the tag check, or named a probe the log does not have (counted once the
+   * rows up to their number are joined; {@link #finish} counts the rest).
+   */
+  public long forged() {
+    return forged;
+  }
+
+  /** After the last row: the datagrams that named probes beyond the log count as forged. */
+  public void finish() {
+    forged += arrivals.length() - next;
+    next = arrivals.length();
+  }
+
   private static InputException refused(int k, String why) {
     return new InputException("send log row " + (k + 1) + " (probe " + (k + 1) + "): " + why);
   }
@@ -106,7 +141,7 @@ public final class ProbeJoin {
     int[] size = new int[n];
     long[] tx = new long[n], rx = new long[n], latency = new long[n];
     boolean[] dropped = new boolean[n];
-    ProbeJoin join = new ProbeJoin(received, 0, Long.MAX_VALUE);
+    ProbeJoin join = new ProbeJoin(received, 0, Long.MAX_VALUE, Genuine.ANY);
     int[] at = {0};
     try {
       for (int i = 0; i < n; i++) {

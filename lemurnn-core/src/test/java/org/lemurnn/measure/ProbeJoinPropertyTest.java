@@ -16,9 +16,42 @@ import org.lemurnn.trace.TraceRows;
 
 /** The probe's join with datagrams reordered, duplicated, lost and foreign. */
 class ProbeJoinPropertyTest {
+  private static final int GENUINE = 1, FORGED = 2;
+
+  /** Joins with a tag check that knows the genuine tag, expecting {@code forgeries} counted. */
+  private static TraceRows joined(SendLog sent, ReceiveLog log, long forgeries) throws Exception {
+    ProbeJoin join =
+        new ProbeJoin(log, 0, Long.MAX_VALUE, (seq, txNs, frameBytes, tag) -> tag == GENUINE);
+    List<Long> rx = new ArrayList<>();
+    List<Boolean> drop = new ArrayList<>();
+    for (int i = 0; i < sent.sent(); i++) {
+      join.row(sent.transmitNs()[i], sent.frameBytes()[i], (n, s, tx, r, latency, d) -> {
+        rx.add(r);
+        drop.add(d);
+      });
+    }
+    join.finish();
+    assertThat(join.forged()).isEqualTo(forgeries);
+    TraceRows plain = ProbeJoin.join(sent, copyGenuine(log));
+    for (int i = 0; i < sent.sent(); i++) {
+      assertThat(rx.get(i)).isEqualTo(plain.receiveNs()[i]);
+      assertThat(drop.get(i)).isEqualTo(plain.dropped()[i]);
+    }
+    return plain;
+  }
+
+  private static ReceiveLog copyGenuine(ReceiveLog log) {
+    ReceiveLog copy = new ReceiveLog(log.capacity());
+    for (int i = 0; i < log.length(); i++) {
+      if (log.tag(i) == GENUINE)
+        copy.add(log.sequence(i), log.receiveNs(i), log.sendNs(i), log.frameBytes(i));
+    }
+    return copy;
+  }
+
   @Property(tries = 200)
   void eachSentProbeGetsItsFirstArrivalOrADrop(
-      @ForAll @IntRange(min = 1, max = 300) int sent, @ForAll long seed) {
+      @ForAll @IntRange(min = 1, max = 300) int sent, @ForAll long seed) throws Exception {
     Random rng = new Random(seed);
     long[] tx = new long[sent];
     int[] size = new int[sent];
@@ -48,13 +81,18 @@ class ProbeJoinPropertyTest {
     ReceiveLog log = new ReceiveLog(sent);
     assertThat(log.add(sent + 5, t, t, 60)).isFalse(); // never sent
     assertThat(log.add(-1, t, t, 60)).isFalse();
+    long forgeries = 0;
     for (Arrival a : arrivals) {
-      boolean first = expected[a.seq] == 0;
-      if (first) expected[a.seq] = a.rxNs;
-      assertThat(log.add(a.seq, a.rxNs, tx[a.seq], size[a.seq])).isEqualTo(first);
+      if (rng.nextDouble() < 0.2) {
+        // a forgery of the same number, earlier: its tag fails, so it is counted, not joined
+        assertThat(log.add(a.seq, a.rxNs - 1, tx[a.seq], size[a.seq], FORGED)).isTrue();
+        forgeries++;
+      }
+      if (expected[a.seq] == 0) expected[a.seq] = a.rxNs;
+      assertThat(log.add(a.seq, a.rxNs, tx[a.seq], size[a.seq], GENUINE)).isTrue();
     }
-    assertThat(log.length()).isLessThanOrEqualTo(sent);
-    TraceRows rows = ProbeJoin.join(new SendLog(tx, size, sent), log);
+    assertThat(log.outOfRange()).isEqualTo(2);
+    TraceRows rows = joined(new SendLog(tx, size, sent), log, forgeries);
 
     assertThat(rows.length()).isEqualTo(sent);
     for (int i = 0; i < sent; i++) {
@@ -106,6 +144,14 @@ class ProbeJoinPropertyTest {
           .isInstanceOf(InputException.class)
           .hasMessageContaining("probe 1): send time " + bad + " ns is outside the run");
     }
+  }
+
+  @Test
+  void aFloodNamingTheRunIsCountedNotKept() {
+    ReceiveLog log = new ReceiveLog(10);
+    for (int i = 0; i < 5000; i++) log.add(i % 10, i, i, 60, i);
+    assertThat(log.length()).isEqualTo(log.capacity()).isEqualTo(10 + 2 + 1024);
+    assertThat(log.overflow()).isEqualTo(5000 - log.capacity());
   }
 
   @Test

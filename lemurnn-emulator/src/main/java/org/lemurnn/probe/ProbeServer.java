@@ -41,14 +41,14 @@ public final class ProbeServer implements AutoCloseable {
    *     leave. Connections that have not said hello yet take no client's place: they are bounded
    *     apart ({@link #maxConnections}) and cut off after a few seconds.
    * @param idleTimeout longest wait for a client's next message (and for it to read an answer)
-   * @param maxPackets most probes a run may announce (a received probe holds 24 bytes until its run
-   *     is written)
+   * @param maxPackets most probes a run may announce (a received datagram holds 28 bytes until its
+   *     run is written)
    * @param allow who may connect (empty: anyone)
    */
   public record Limits(
       int maxClients, Duration idleTimeout, int maxPackets, List<AddressPrefix> allow) {
     public static final Limits DEFAULT =
-        new Limits(16, Duration.ofSeconds(30), 10_000_000, List.of());
+        new Limits(16, Duration.ofSeconds(30), 2_000_000, List.of());
 
     public Limits {
       if (maxClients < 1 || maxClients > 10_000)

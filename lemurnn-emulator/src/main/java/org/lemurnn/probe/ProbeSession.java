@@ -176,6 +176,16 @@ final class ProbeSession {
               + "would count as the link's: run the server with more CPU (or a lower --rate_mbps)");
       return;
     }
+    long flood = run.arrivals().overflow();
+    if (flood > 0) {
+      skipRows(sent);
+      refuse(
+          n,
+          flood + " datagrams named this run beyond the " + run.arrivals().capacity()
+              + " it may hold: someone who sees its traffic floods it with forged probes;"
+              + " measure where nobody can");
+      return;
+    }
     if (sent == 0) {
       refuse(n, "the run stopped before its first probe: nothing to write");
       return;
@@ -194,7 +204,10 @@ final class ProbeSession {
                 1000L * sent * ProbeControl.LOG_ROW_BYTES / ProbeControl.LOG_BYTES_PER_SECOND),
         "the send log's " + sent + " rows");
     ProbeJoin join = new ProbeJoin(
-        run.arrivals(), Math.max(run.baseNs, startNs - ProbeControl.CLOCK_SLACK_NS), lastNs);
+        run.arrivals(),
+        Math.max(run.baseNs, startNs - ProbeControl.CLOCK_SLACK_NS),
+        lastNs,
+        run.genuine());
     int[] read = {0};
     try {
       TraceFile.write(file, sink -> {
@@ -214,6 +227,7 @@ final class ProbeSession {
           throw new InputException("send log row " + sent + " (probe " + sent + "): send time "
               + txNs + " ns is not the last send time the client announced, " + lastNs + " ns");
         }
+        join.finish();
       });
     } catch (LogBroken e) {
       throw e.getCause();
@@ -228,7 +242,7 @@ final class ProbeSession {
       throw new IOException("the trace could not be written");
     }
     TraceSummary summary = join.summary();
-    long forged = run.forged();
+    long forged = join.forged() + run.arrivals().outOfRange();
     report.accept("run " + n + " from " + peer + ": " + summary + " -> " + file
         + (forged > 0 ? " (" + forged + " forged probes ignored)" : ""));
     c.deadline(server.limits.idleTimeout(), "the client to read DONE");
