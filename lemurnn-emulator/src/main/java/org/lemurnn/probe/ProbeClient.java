@@ -40,6 +40,11 @@ public final class ProbeClient implements AutoCloseable {
    * second.
    */
   private static final long MIN_SPIN_NS = 25_000, MAX_SPIN_NS = 100_000;
+  /**
+   * A tag this fast is compiled (1 to 2 us on a loaded 2-core machine; interpreted, 40 or more).
+   */
+  private static final long WARM_TAG_NS = 4_000;
+
   /** Time between announcing a run and its first probe, so the first is not late. */
   private static final long LEAD_NS = 2_000_000;
 
@@ -86,6 +91,8 @@ public final class ProbeClient implements AutoCloseable {
    */
   public static ProbeClient connect(InetSocketAddress server, Duration timeout) throws IOException {
     String name = "probe server " + server.getAddress().getHostAddress() + ":" + server.getPort();
+    // before the connection: the server's idle timeout does not wait for this
+    ProbeTag.warmUp(WARM_TAG_NS, Duration.ofSeconds(2));
     Socket socket = new Socket();
     DatagramChannel probes = null;
     ControlConnection control = null;

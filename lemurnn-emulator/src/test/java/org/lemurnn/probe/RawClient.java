@@ -57,7 +57,12 @@ final class RawClient implements AutoCloseable {
 
   /** A run of {@code packets} that the server accepts. */
   Answer ready(int packets) throws IOException {
-    run(packets, 1_000_000, 0, 10, 0, 20_000);
+    return ready(packets, 1_000_000);
+  }
+
+  /** A run of {@code packets} over {@code durationNs} that the server accepts. */
+  Answer ready(int packets, long durationNs) throws IOException {
+    run(packets, durationNs, 0, 10, 0, 20_000);
     Answer a = answer();
     if (a.type() != ProbeControl.READY) throw new IOException("not ready: " + a);
     return a;
