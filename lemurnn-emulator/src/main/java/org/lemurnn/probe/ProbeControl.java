@@ -45,6 +45,12 @@ final class ProbeControl {
   static final long CLOCK_SLACK_NS = 1_000_000_000L;
   /** A run's base time (probes carry their send time after it) is this long before its start. */
   static final long BASE_BEFORE_START_NS = 10_000_000_000L;
+  /**
+   * How long past a drain the server waits for its receiving thread to take in what the kernel
+   * already holds (a busy host).
+   */
+  static final long CATCH_UP_NS = 5_000_000_000L;
+
   /** Bytes of a send-log row on the wire. */
   static final int LOG_ROW_BYTES = 12;
   /** The slowest a send log may come: 1 MB/s, a minute for 5 million rows. */

@@ -91,6 +91,7 @@ public final class ProbeServer implements AutoCloseable {
   private final AtomicLong strangers = new AtomicLong();
   private final int realtimePriority;
   private volatile boolean stopping;
+  private volatile long handledStampNs, emptyAtNs; // written by the receiving thread
   private volatile String realtimeFailure;
 
   private ProbeServer(
@@ -229,6 +230,20 @@ public final class ProbeServer implements AutoCloseable {
     return stopping;
   }
 
+  /**
+   * Whether the receiving thread has handled every datagram the kernel received before
+   * {@code untilNs} (epoch ns): it handled a later one, or found the socket empty after it. A busy
+   * host can leave datagrams in the socket past a run's drain; they are the run's, not drops.
+   */
+  boolean caughtUp(long untilNs) {
+    return handledStampNs >= untilNs || emptyAtNs >= untilNs;
+  }
+
+  private static long epochNs() {
+    Instant t = Instant.now();
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
   /** Datagrams the socket dropped for want of buffer since it opened. */
   long socketDrops() {
     return probes.socketDrops();
@@ -259,11 +274,16 @@ public final class ProbeServer implements AutoCloseable {
     try {
       while (!stopping) {
         int n = probes.receive();
-        if (n < 0) continue;
+        if (n < 0) {
+          emptyAtNs = epochNs(); // nothing waited in the socket until now
+          continue;
+        }
+        long stampNs = probes.stampNs();
         ProbeRun run =
             n < ProbeDatagram.PAYLOAD_MIN_BYTES ? null : runs.find(ProbeDatagram.run(view));
         if (run == null) strangers.incrementAndGet();
-        else run.offer(view, n, probes.stampNs());
+        else run.offer(view, n, stampNs);
+        handledStampNs = stampNs;
       }
     } catch (IOException e) {
       if (!stopping)

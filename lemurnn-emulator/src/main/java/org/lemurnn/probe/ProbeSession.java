@@ -159,7 +159,17 @@ final class ProbeSession {
         refuse(n, late);
         return;
       }
-      if (sent > 0) drain(lastNs + drainMs * 1_000_000L);
+      if (sent > 0 && !drain(lastNs + drainMs * 1_000_000L)) {
+        run.arrivals().seal();
+        skipRows(sent);
+        refuse(
+            n,
+            "the server's receiving thread was still more than "
+                + ProbeControl.CATCH_UP_NS / 1_000_000_000L
+                + " s behind the probes after the drain:"
+                + " run the server with more CPU (or a lower --rate_mbps)");
+        return;
+      }
     } finally {
       server.runs.stop(run);
     }
@@ -286,12 +296,19 @@ final class ProbeSession {
    * Waits until the wall clock passes {@code untilNs} (epoch ns; checked to be near), or the server
    * stops.
    */
-  private void drain(long untilNs) {
+  private boolean drain(long untilNs) {
     while (!server.stopping()) {
       long left = untilNs - epochNs(Instant.now());
-      if (left <= 0) return;
+      if (left <= 0) break;
       LockSupport.parkNanos(Math.min(left, 50_000_000L));
     }
+    // then until the receiving thread has taken in what the kernel holds from before the end
+    long giveUpNs = System.nanoTime() + ProbeControl.CATCH_UP_NS;
+    while (!server.stopping() && !server.caughtUp(untilNs)) {
+      if (System.nanoTime() > giveUpNs) return false;
+      LockSupport.parkNanos(5_000_000L);
+    }
+    return true;
   }
 
   /** Reads and drops {@code rows} send-log rows, so the conversation stays in step. */
