@@ -133,6 +133,10 @@ class TcpdumpCaptureTest {
             file.toString(),
             "-U",
             "--immediate-mode",
+            // 16 MB of ring (2 by default): on a busy host tcpdump, an ordinary process, may not
+            // run for the whole burst beside the real-time sender, and a full ring drops packets
+            "-B",
+            "16384",
             precision,
             "udp")
         .redirectErrorStream(true)
