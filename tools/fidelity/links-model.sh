@@ -13,7 +13,7 @@ kinds=("$@"); [ ${#kinds[@]} -gt 0 ] || kinds=(tbf pfifo cross varying)
 mkdir -p "$out"
 for kind in "${kinds[@]}"; do
   for variant in fitted named; do
-    flags=(); [ "$variant" = named ] && flags=(--trust_names)
+    flags=(); [ "$variant" = fitted ] && flags=(--fit_links)
     runs="$out/$kind-$variant-s$seed"
     "$root/lemurnn" train --dag_data "$data/$kind/train" --budget_minutes "$minutes" --data_seed 1 \
       --torch_seed "$seed" "${flags[@]}" --out "$runs" > "$runs.train.log" 2>&1

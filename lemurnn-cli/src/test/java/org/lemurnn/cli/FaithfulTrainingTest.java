@@ -165,6 +165,7 @@ class FaithfulTrainingTest {
       throws Exception {
     Cli cli = Cli.run(
         "train",
+        "--fit_links",
         "--dag_data",
         KERNEL.resolve("train").toString(),
         "--budget_minutes",

@@ -59,6 +59,7 @@ class VaryingLinkTrainingTest {
 
     Cli cli = Cli.run(
         "train",
+        "--fit_links",
         "--dag_data",
         train.toString(),
         "--window",
