@@ -190,7 +190,7 @@ public final class LoadBenchCommand implements Callable<Integer> {
           r.sunk(),
           s.releaseErrorPercentileUs(50),
           s.releaseErrorPercentileUs(99),
-          s.releaseErrorPercentileUs(100),
+          s.releaseErrorMaxUs(),
           s.sendCallPercentileUs(50),
           s.sendCallPercentileUs(99),
           s.meanPredictionUs(),
@@ -198,6 +198,13 @@ public final class LoadBenchCommand implements Callable<Integer> {
           s.txCpuUsPerPacket(),
           r.held() ? "yes" : "no");
     }
+    out.printf(
+        Locale.ROOT,
+        "release error and send call: median and p99 from histograms of 3 significant digits (a "
+            + "value reads as the upper end of its bucket, within 0.1%%; values over %d s count as %d s); "
+            + "the maximum is exact, without a ceiling%n",
+        DirectionStats.MAX_NS / 1_000_000_000L,
+        DirectionStats.MAX_NS / 1_000_000_000L);
     if (scheduling != null) out.println(scheduling);
     if (bufferWarning != null) out.println(bufferWarning);
     for (String m : byName.keySet()) {

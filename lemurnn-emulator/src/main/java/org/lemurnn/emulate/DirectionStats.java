@@ -7,7 +7,13 @@ import org.HdrHistogram.Histogram;
  * them after {@link Direction#stop} (the thread joins order the writes before the reads).
  */
 public final class DirectionStats {
-  private static final long MAX_NS = 3_600_000_000_000L;
+  /**
+   * The histograms' ceiling: a value above it (an hour) is recorded as it. Below it they hold 3
+   * significant digits: a percentile reads as the upper end of its bucket, within 0.1% (at 100 ms,
+   * every value in a 65.5 us bucket reads alike), which is why {@link #releaseErrorMaxUs} is kept
+   * exactly beside them.
+   */
+  public static final long MAX_NS = 3_600_000_000_000L;
 
   long packets;
   /** Packets the emulated link dropped: by the model's decision or by physics (a full queue). */
@@ -33,6 +39,8 @@ public final class DirectionStats {
    * included).
    */
   final Histogram releaseErrorNs = new Histogram(MAX_NS, 3);
+  /** The largest release error, exact (the histogram's maximum is its bucket's upper end). */
+  long releaseErrorMaxNs;
   /**
    * How long the port's send call took, per packet sent: part of the release error, the part that
    * is the port's (loopback UDP delivers to the receiver inside the call), not the wait's.
@@ -109,6 +117,11 @@ public final class DirectionStats {
         : releaseErrorNs.getValueAtPercentile(percentile) / 1e3;
   }
 
+  /** The largest release error, exact and without a ceiling (NaN when nothing was sent). */
+  public double releaseErrorMaxUs() {
+    return sent == 0 ? Double.NaN : releaseErrorMaxNs / 1e3;
+  }
+
   public double sendCallPercentileUs(double percentile) {
     return sendCallNs.getTotalCount() == 0
         ? Double.NaN
@@ -119,6 +132,7 @@ public final class DirectionStats {
     sent++;
     this.sendCallNs.recordValue(Math.clamp(sendCallNs, 0, MAX_NS));
     this.releaseErrorNs.recordValue(Math.clamp(releaseErrorNs, 0, MAX_NS));
+    releaseErrorMaxNs = Math.max(releaseErrorMaxNs, releaseErrorNs);
     this.delayNs.recordValue(Math.clamp(delayNs, 0, MAX_NS));
   }
 
