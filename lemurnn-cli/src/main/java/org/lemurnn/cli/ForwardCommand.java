@@ -3,7 +3,9 @@ package org.lemurnn.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -12,8 +14,10 @@ import org.lemurnn.InputException;
 import org.lemurnn.emulate.AfPacketBridge;
 import org.lemurnn.emulate.Direction;
 import org.lemurnn.emulate.DirectionStats;
+import org.lemurnn.emulate.ForwardTrace;
 import org.lemurnn.emulate.Forwarder;
 import org.lemurnn.emulate.LinkEmulator;
+import org.lemurnn.emulate.LiveStats;
 import org.lemurnn.emulate.Port;
 import org.lemurnn.emulate.Replay;
 import org.lemurnn.emulate.UdpRelay;
@@ -68,6 +72,13 @@ import picocli.CommandLine.Spec;
       "arrival_ms inter_packet_time_tsc size_kbyte send_time_tsc (tsc: monotonic",
       "ns; drop 2: dropped by the emulator, its queue full). The files appear,",
       "complete, when the forwarder stops.",
+      "",
+      "Every second a line per direction: packets, drops (of them by physics),",
+      "overflow drops, throughput, delay p50 and p99, release error p99 and max,",
+      "packets physics delayed; at the end the totals, which the lines add up to.",
+      "--json prints these as one JSON object per line. --trace DIR writes what",
+      "each direction forwarded as a trace file evaluate reads, named after the",
+      "link (mgtrace_C<c>_L<l>_Q<bytes>_<time>_<0|1>.csv).",
       ""
     })
 public final class ForwardCommand implements Callable<Integer> {
@@ -127,6 +138,18 @@ public final class ForwardCommand implements Callable<Integer> {
       paramLabel = "BASE",
       description = "Write the per-packet logs BASE0.dat and BASE1.dat.")
   String logBase;
+
+  @Option(
+      names = "--json",
+      description = "Print the per-second lines and the totals as one JSON object per line.")
+  boolean json;
+
+  @Option(
+      names = "--trace",
+      paramLabel = "DIR",
+      description =
+          "Write what each direction forwarded as a trace file in DIR (with the packet logs it is made from, unless -f).")
+  Path traceDir;
 
   @Option(
       names = "--out",
@@ -193,9 +216,10 @@ public final class ForwardCommand implements Callable<Integer> {
     if (out == null)
       throw new ParameterException(
           spec.commandLine(), "--replay needs --out FILE for the predicted trace");
-    if (logBase != null)
+    if (logBase != null || traceDir != null || json)
       throw new ParameterException(
-          spec.commandLine(), "-f goes with a live port only; --replay writes --out");
+          spec.commandLine(),
+          "-f, --trace and --json go with a live port only; --replay writes --out");
     InputFiles.requireNotInput(out, "--out", port.replay, model.model);
     TraceRows trace = TraceFile.read(port.replay);
     TraceLink named = capacityMbps == null || queueKbyte == null || baseLatencyMs == null
@@ -248,13 +272,20 @@ public final class ForwardCommand implements Callable<Integer> {
     }
     double baseMs = baseLatencyMs != null ? baseLatencyMs : 0;
     checkLink(spec.commandLine(), capacityMbps, queueKbyte, baseMs);
+    String logs = logBase;
+    if (traceDir != null) {
+      createFolder(traceDir);
+      if (logs == null) logs = traceDir.resolve("forward-").toString();
+    }
+    ForwardTrace traceClock = new ForwardTrace();
+    long startUnix = System.currentTimeMillis() / 1000;
     Forwarder.Settings settings = new Forwarder.Settings(
         capacityMbps,
         queueKbyte,
         baseMs,
         ringPackets,
         release.spinUs(spec.commandLine()),
-        logBase,
+        logs,
         release.realtimePriority(spec.commandLine()),
         release.txYieldUs(spec.commandLine()),
         drops.rule(modelFile.spec()));
@@ -273,8 +304,11 @@ public final class ForwardCommand implements Callable<Integer> {
     });
     Runtime.getRuntime().addShutdownHook(hook);
     PrintWriter w = spec.commandLine().getOut();
+    // with --json, stdout is JSON lines alone: what people read goes to stderr
+    PrintWriter notes = json ? spec.commandLine().getErr() : w;
+    LiveLines lines = new LiveLines(w, json);
     try {
-      w.printf(
+      notes.printf(
           Locale.ROOT,
           "forwarding %s through %s at %s Mbit/s, queue %s KByte%s; Ctrl-C stops%n",
           describe(),
@@ -284,30 +318,37 @@ public final class ForwardCommand implements Callable<Integer> {
           logBase == null ? "" : ", logs " + logBase + "0.dat and 1.dat");
       String scheduling =
           release.scheduling(forwarder.directions().getFirst(), settings.realtimePriority());
-      if (scheduling != null) w.println(scheduling);
-      w.flush();
+      if (scheduling != null) notes.println(scheduling);
+      notes.flush();
+      LiveStats live = new LiveStats(forwarder.directions());
       long deadline = durationSeconds != null
           ? System.nanoTime() + (long) (durationSeconds * 1e9)
           : Long.MAX_VALUE;
-      while (!stopRequested.await(200, TimeUnit.MILLISECONDS)
-          && forwarder.failure() == null
-          && System.nanoTime() < deadline) {
-        // waiting for Ctrl-C, the duration, or a port failure
+      long nextLineNs = System.nanoTime() + 1_000_000_000L;
+      while (forwarder.failure() == null && System.nanoTime() < deadline) {
+        long waitNs = Math.min(Math.min(nextLineNs, deadline) - System.nanoTime(), 200_000_000L);
+        if (stopRequested.await(Math.max(0, waitNs), TimeUnit.NANOSECONDS)) break;
+        if (System.nanoTime() >= nextLineNs) {
+          lines.print(live.next());
+          nextLineNs += 1_000_000_000L;
+        }
       }
       forwarder.stop();
-      for (Direction d : forwarder.directions())
-        w.println(d.name() + ": " + d.stats().summary() + notes(d.stats()));
-      forwarder.logProblems().forEach(problem -> w.println("warning: " + problem));
+      lines.print(live.next()); // the part second since the last line: the lines add up
+      for (Direction d : forwarder.directions()) lines.printTotals(List.of(d), notes(d.stats()));
+      forwarder.logProblems().forEach(problem -> notes.println("warning: " + problem));
+      if (traceDir != null) writeTraces(forwarder, logs, traceClock, startUnix, baseMs, notes);
       if (opened instanceof AfPacketBridge bridge && bridge.oversize() > 0) {
-        w.println(bridge.oversize() + " frames over " + AfPacketBridge.MAX_FRAME_BYTES
+        notes.println(bridge.oversize() + " frames over " + AfPacketBridge.MAX_FRAME_BYTES
             + " bytes dropped (TSO/GSO on?)");
       }
       if (opened instanceof UdpRelay relay && relay.refusedDatagrams() > 0) {
-        w.println(
+        notes.println(
             relay.refusedDatagrams() + " datagrams from new clients refused: the relay already had "
                 + UdpRelay.MAX_CLIENTS + " (restart it to forget them)");
       }
       w.flush();
+      notes.flush();
     } finally {
       reported.countDown();
       try {
@@ -319,6 +360,35 @@ public final class ForwardCommand implements Callable<Integer> {
     if (forwarder.failure() != null)
       throw new InputException("the port failed: " + forwarder.failure().getMessage());
     return 0;
+  }
+
+  /** Each direction's packet log as a trace file in {@code --trace}'s folder. */
+  private void writeTraces(
+      Forwarder forwarder,
+      String logs,
+      ForwardTrace clock,
+      long startUnix,
+      double baseMs,
+      PrintWriter notes) {
+    for (int i = 0; i < forwarder.directions().size(); i++) {
+      Path trace =
+          traceDir.resolve(ForwardTrace.fileName(capacityMbps, baseMs, queueKbyte, startUnix, i));
+      long rows = clock.write(Path.of(logs + i + ".dat"), trace);
+      Direction d = forwarder.directions().get(i);
+      notes.println("wrote " + trace + " (" + rows + " packets"
+          + (rows < d.stats().packets()
+              ? "; " + (d.stats().packets() - rows) + " missing: the log fell behind"
+              : "")
+          + ")");
+    }
+  }
+
+  private static void createFolder(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new InputException(dir + ": cannot create the trace folder: " + e.getMessage());
+    }
   }
 
   /**

@@ -2,8 +2,14 @@ package org.lemurnn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.testkit.Cli;
@@ -116,7 +122,7 @@ class ForwardCommandTest {
         "-f",
         "log");
     assertThat(logWithReplay.exitCode()).isEqualTo(2);
-    assertThat(logWithReplay.err()).contains("-f goes with a live port only");
+    assertThat(logWithReplay.err()).contains("-f, --trace and --json go with a live port only");
   }
 
   private static String[] cat(String[] head, String... tail) {
@@ -151,6 +157,111 @@ class ForwardCommandTest {
         .first()
         .asString()
         .startsWith("# packet_idx");
+  }
+
+  /**
+   * A live run on loopback: the per-second JSON lines add up to the totals, and the trace --trace
+   * writes scores with evaluate, which runs the same model over the same arrivals and so finds the
+   * drops the live link made.
+   */
+  @Test
+  void aLiveRunPrintsSecondsThatAddUpAndWritesATraceEvaluateScores() throws Exception {
+    Path traces = dir.resolve("traces");
+    int port;
+    try (DatagramChannel probe = DatagramChannel.open()) {
+      port = ((InetSocketAddress)
+              probe.bind(new InetSocketAddress("127.0.0.1", 0)).getLocalAddress())
+          .getPort();
+    }
+    try (DatagramChannel sink =
+        DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+      int sinkPort = ((InetSocketAddress) sink.getLocalAddress()).getPort();
+      Thread sender = Thread.ofPlatform().start(() -> {
+        try (DatagramChannel out = DatagramChannel.open()) {
+          Thread.sleep(700); // the forwarder warms its model up first
+          java.util.Random random = new java.util.Random(3);
+          for (int i = 0; i < 1500; i++) {
+            out.send(
+                java.nio.ByteBuffer.allocate(100 + random.nextInt(1300)),
+                new InetSocketAddress("127.0.0.1", port));
+            Thread.sleep(1);
+          }
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      Cli r = Cli.run(
+          "forward",
+          "--udp",
+          "127.0.0.1:" + port + "=127.0.0.1:" + sinkPort,
+          "-m",
+          MODEL,
+          "--units",
+          "abstract",
+          "-c",
+          "8",
+          "-q",
+          "10",
+          "--duration",
+          "3.5",
+          "--json",
+          "--trace",
+          traces.toString());
+      sender.join();
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      ObjectMapper json = new ObjectMapper();
+      List<JsonNode> lines = new ArrayList<>();
+      for (String line : r.out().lines().toList()) lines.add(json.readTree(line));
+      JsonNode total = lines.stream()
+          .filter(l -> l.has("total") && l.get("direction").asText().equals("A->B"))
+          .findFirst()
+          .orElseThrow();
+      List<JsonNode> seconds = lines.stream()
+          .filter(l -> !l.has("total") && l.get("direction").asText().equals("A->B"))
+          .toList();
+      assertThat(seconds.size()).isBetween(3, 5); // a line a second, and the part second at the end
+      assertThat(total.get("packets").asLong()).isBetween(100L, 1500L);
+      for (String key : List.of(
+          "packets",
+          "drops",
+          "physics_drops",
+          "overflow_drops",
+          "sent",
+          "sent_bytes",
+          "physics_delayed"))
+        assertThat(seconds.stream().mapToLong(l -> l.get(key).asLong()).sum())
+            .as(key)
+            .isEqualTo(total.get(key).asLong());
+      assertThat(total.get("drops").asLong()).as("an overloaded link drops").isPositive();
+
+      List<Path> files;
+      try (var list = Files.list(traces)) {
+        files = list.filter(f -> f.toString().endsWith("_0.csv")).toList(); // A->B
+      }
+      assertThat(files).hasSize(1);
+      assertThat(files.getFirst().getFileName().toString())
+          .matches("mgtrace_C8_L0_Q10000_\\d+_0\\.csv");
+      Path scores = dir.resolve("scores.json");
+      Cli evaluate = Cli.run(
+          "evaluate",
+          "-m",
+          MODEL,
+          "--units",
+          "abstract",
+          "--dag_data",
+          files.getFirst().toString(),
+          "--json",
+          scores.toString());
+      assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+      JsonNode trace = json.readTree(scores.toFile()).get("traces").get(0);
+      assertThat(trace.get("true").get("packets").asLong())
+          .isEqualTo(total.get("packets").asLong());
+      assertThat(trace.get("true").get("drops").asLong())
+          .isEqualTo(total.get("drops").asLong());
+      // the same model over the same arrivals: the drops the live link made
+      assertThat(trace.get("model").get("errors").get("drop_error_points").asDouble())
+          .isZero();
+    }
   }
 
   /**

@@ -157,17 +157,18 @@ public final class Direction {
         slot.length = length;
         slot.arrivalNs = arrivalNs;
         int wireBytes = source.wireBytes(slot);
+        slot.wireBytes = wireBytes;
         boolean modelDrops = emulator.arriveAt(arrivalNs, wireBytes);
-        stats.physicsDelayed = emulator.physicsDelayed();
-        stats.physicsDropped = emulator.physicsDropped();
+        DirectionStats.PHYSICS_DELAYED.setOpaque(stats, emulator.physicsDelayed());
+        DirectionStats.PHYSICS_DROPPED.setOpaque(stats, emulator.physicsDropped());
         long sendNs = 0;
         int fate;
         if (modelDrops) {
           fate = PacketLog.MODEL_DROP;
-          stats.modelDrops++;
+          stats.increment(DirectionStats.MODEL_DROPS);
         } else if (!room) {
           fate = PacketLog.OVERFLOW_DROP;
-          stats.overflowDrops++;
+          stats.increment(DirectionStats.OVERFLOW_DROPS);
         } else {
           fate = PacketLog.SENT;
           // FIFO: a packet never leaves before the one ahead of it, so it is due at its own send
@@ -192,7 +193,7 @@ public final class Direction {
               arrivalNs,
               sendNs);
         }
-        stats.packets++;
+        stats.increment(DirectionStats.PACKETS);
       }
     } catch (IOException e) {
       failure = e;
@@ -250,10 +251,12 @@ public final class Direction {
         sent = false;
       }
       long doneNs = System.nanoTime();
-      if (sent) stats.recordSent(doneNs - slot.sendNs, doneNs - slot.arrivalNs, doneNs - callNs);
+      if (sent)
+        stats.recordSent(
+            doneNs - slot.sendNs, doneNs - slot.arrivalNs, doneNs - callNs, slot.wireBytes);
       else if (rxDone)
         stats.discardedAtStop++; // the port is closing (UDP closes its sockets at once)
-      else stats.sendFailures++;
+      else stats.increment(DirectionStats.SEND_FAILURES);
       ring.release();
     }
   }

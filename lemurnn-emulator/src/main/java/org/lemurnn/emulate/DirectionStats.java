@@ -1,10 +1,16 @@
 package org.lemurnn.emulate;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 
 /**
  * What one direction did. RX fields are written by the RX thread, TX fields by the TX thread; read
- * them after {@link Direction#stop} (the thread joins order the writes before the reads).
+ * them after {@link Direction#stop} (the thread joins order the writes before the reads). The
+ * counts {@link LiveStats} reads while the direction runs are written and read opaquely (atomic, no
+ * fence: a plain store on x86), and the per-second histograms go through HdrHistogram's
+ * single-writer recorders, which swap without allocating.
  */
 public final class DirectionStats {
   /**
@@ -26,6 +32,9 @@ public final class DirectionStats {
   long overflowDrops;
   long predictionNsSum;
   long sent;
+  /** Bytes of the packets sent, as the link counts them. */
+  long sentBytes;
+
   long sendFailures;
   long discardedAtStop;
   long logLinesLost;
@@ -41,6 +50,39 @@ public final class DirectionStats {
   final Histogram releaseErrorNs = new Histogram(MAX_NS, 3);
   /** The largest release error, exact (the histogram's maximum is its bucket's upper end). */
   long releaseErrorMaxNs;
+  /** The delays and release errors since {@link LiveStats} last took them. */
+  final SingleWriterRecorder delayInterval = new SingleWriterRecorder(MAX_NS, 3),
+      releaseErrorInterval = new SingleWriterRecorder(MAX_NS, 3);
+
+  static final VarHandle PACKETS,
+      MODEL_DROPS,
+      PHYSICS_DROPPED,
+      PHYSICS_DELAYED,
+      OVERFLOW_DROPS,
+      SENT,
+      SENT_BYTES,
+      SEND_FAILURES;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      PACKETS = l.findVarHandle(DirectionStats.class, "packets", long.class);
+      MODEL_DROPS = l.findVarHandle(DirectionStats.class, "modelDrops", long.class);
+      PHYSICS_DROPPED = l.findVarHandle(DirectionStats.class, "physicsDropped", long.class);
+      PHYSICS_DELAYED = l.findVarHandle(DirectionStats.class, "physicsDelayed", long.class);
+      OVERFLOW_DROPS = l.findVarHandle(DirectionStats.class, "overflowDrops", long.class);
+      SENT = l.findVarHandle(DirectionStats.class, "sent", long.class);
+      SENT_BYTES = l.findVarHandle(DirectionStats.class, "sentBytes", long.class);
+      SEND_FAILURES = l.findVarHandle(DirectionStats.class, "sendFailures", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Adds 1 to a counter this thread alone writes, visible to {@link LiveStats} at once. */
+  void increment(VarHandle counter) {
+    counter.setOpaque(this, (long) counter.get(this) + 1);
+  }
   /**
    * How long the port's send call took, per packet sent: part of the release error, the part that
    * is the port's (loopback UDP delivers to the receiver inside the call), not the wait's.
@@ -128,8 +170,19 @@ public final class DirectionStats {
         : sendCallNs.getValueAtPercentile(percentile) / 1e3;
   }
 
+  public long sentBytes() {
+    return sentBytes;
+  }
+
   void recordSent(long releaseErrorNs, long delayNs, long sendCallNs) {
-    sent++;
+    recordSent(releaseErrorNs, delayNs, sendCallNs, 0);
+  }
+
+  void recordSent(long releaseErrorNs, long delayNs, long sendCallNs, int wireBytes) {
+    SENT_BYTES.setOpaque(this, sentBytes + wireBytes);
+    increment(SENT);
+    delayInterval.recordValue(Math.clamp(delayNs, 0, MAX_NS));
+    releaseErrorInterval.recordValue(Math.clamp(releaseErrorNs, 0, MAX_NS));
     this.sendCallNs.recordValue(Math.clamp(sendCallNs, 0, MAX_NS));
     this.releaseErrorNs.recordValue(Math.clamp(releaseErrorNs, 0, MAX_NS));
     releaseErrorMaxNs = Math.max(releaseErrorMaxNs, releaseErrorNs);

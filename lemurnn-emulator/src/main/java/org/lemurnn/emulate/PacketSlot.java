@@ -15,6 +15,9 @@ public final class PacketSlot {
   /** Which peer the packet belongs to (UDP: the client index); ports that need none ignore it. */
   int peer;
 
+  /** The packet's size as the link counts it (the port's {@link PacketSource#wireBytes}). */
+  int wireBytes;
+
   long arrivalNs;
   /**
    * When it is due to leave: arrival + latency, or later when FIFO order holds it behind another.

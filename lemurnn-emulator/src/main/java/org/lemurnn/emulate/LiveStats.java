@@ -1,0 +1,111 @@
+package org.lemurnn.emulate;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What the live link did since the last look, per direction: the forwarder's per-second lines
+ * ({@code forward}, {@code shell}). Counts are differences of the directions' running totals, so
+ * the intervals add up to the totals exactly when the last is taken after the forwarder stopped;
+ * the delay and release-error percentiles are of the interval's packets alone. One thread takes the
+ * intervals; the packets' threads never wait for it and allocate nothing for it.
+ */
+public final class LiveStats {
+  /**
+   * One direction over one interval.
+   *
+   * @param startSeconds when the interval began, seconds since the first look
+   * @param seconds its length
+   * @param packets packets that arrived
+   * @param drops of those, dropped by the emulated link (the model's and physics' drops)
+   * @param physicsDrops of the drops, those physics made (the queue limit)
+   * @param overflowDrops packets the emulator could not hold or send (its ring full, the port)
+   * @param sent packets sent
+   * @param sentBytes their bytes, as the link counts them
+   * @param physicsDelayed packets physics sent later than the model said
+   * @param delayP50Ms arrival to send, median (NaN: nothing sent)
+   * @param releaseErrorP99Us actual minus scheduled send time, 99th percentile
+   * @param releaseErrorMaxUs and its maximum (the upper end of its histogram bucket, within 0.1%)
+   */
+  public record Interval(
+      String direction,
+      double startSeconds,
+      double seconds,
+      long packets,
+      long drops,
+      long physicsDrops,
+      long overflowDrops,
+      long sent,
+      long sentBytes,
+      long physicsDelayed,
+      double delayP50Ms,
+      double delayP99Ms,
+      double releaseErrorP99Us,
+      double releaseErrorMaxUs) {
+    /** Bytes sent per second, in Mbit/s. */
+    public double throughputMbps() {
+      return seconds > 0 ? sentBytes * 8 / seconds / 1e6 : Double.NaN;
+    }
+  }
+
+  private final List<Direction> directions;
+  private final long[][] previous; // per direction, the counts at the last look
+  private final Histogram[] delays, releaseErrors; // recycled by the recorders
+  private final long startNs;
+  private long lastNs;
+
+  /** Starts the first interval now. */
+  public LiveStats(List<Direction> directions) {
+    this.directions = List.copyOf(directions);
+    this.previous = new long[directions.size()][8];
+    this.delays = new Histogram[directions.size()];
+    this.releaseErrors = new Histogram[directions.size()];
+    this.startNs = System.nanoTime();
+    this.lastNs = startNs;
+  }
+
+  /** Each direction's interval from the last look to now; the next starts now. */
+  public List<Interval> next() {
+    long now = System.nanoTime();
+    List<Interval> out = new ArrayList<>(directions.size());
+    for (int d = 0; d < directions.size(); d++) {
+      DirectionStats s = directions.get(d).stats();
+      long[] counts = {
+        (long) DirectionStats.PACKETS.getOpaque(s),
+        (long) DirectionStats.MODEL_DROPS.getOpaque(s),
+        (long) DirectionStats.PHYSICS_DROPPED.getOpaque(s),
+        (long) DirectionStats.OVERFLOW_DROPS.getOpaque(s)
+            + (long) DirectionStats.SEND_FAILURES.getOpaque(s),
+        (long) DirectionStats.SENT.getOpaque(s),
+        (long) DirectionStats.SENT_BYTES.getOpaque(s),
+        (long) DirectionStats.PHYSICS_DELAYED.getOpaque(s)
+      };
+      long[] before = previous[d];
+      delays[d] = s.delayInterval.getIntervalHistogram(delays[d]);
+      releaseErrors[d] = s.releaseErrorInterval.getIntervalHistogram(releaseErrors[d]);
+      out.add(new Interval(
+          directions.get(d).name(),
+          (lastNs - startNs) / 1e9,
+          (now - lastNs) / 1e9,
+          counts[0] - before[0],
+          counts[1] - before[1],
+          counts[2] - before[2],
+          counts[3] - before[3],
+          counts[4] - before[4],
+          counts[5] - before[5],
+          counts[6] - before[6],
+          percentile(delays[d], 50) / 1e6,
+          percentile(delays[d], 99) / 1e6,
+          percentile(releaseErrors[d], 99) / 1e3,
+          percentile(releaseErrors[d], 100) / 1e3));
+      System.arraycopy(counts, 0, before, 0, counts.length);
+    }
+    lastNs = now;
+    return out;
+  }
+
+  private static double percentile(Histogram h, double p) {
+    return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(p);
+  }
+}
