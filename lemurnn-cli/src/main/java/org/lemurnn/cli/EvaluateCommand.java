@@ -79,6 +79,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   BaseLatencyOption baseLatency;
 
+  @Mixin
+  PhysicsOptions physicsOptions;
+
   @Option(
       names = "--num",
       paramLabel = "N",
@@ -138,6 +141,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         "--json",
         Stream.concat(Stream.of(model.model), dagData.stream()).toArray(Path[]::new));
     List<Source> sources = dagData.isEmpty() ? synthetic() : measured();
+    double burstBytes = physicsOptions.burst(UnitSystem.ABSTRACT, spec.commandLine());
     IdealLink ideal = idealLink();
     ModelFile modelFile = model.read();
     DropRule rule = drops.rule(modelFile.spec());
@@ -158,6 +162,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 sources.get(i),
                 modelFile,
                 rule,
+                burstBytes,
                 ideal,
                 plotNames == null ? null : plot.resolve(plotNames.get(i)),
                 model.model.getFileName().toString());
@@ -210,6 +215,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       Source source,
       ModelFile modelFile,
       DropRule rule,
+      double burstBytes,
       IdealLink ideal,
       Path png,
       String modelName) {
@@ -217,7 +223,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (truth.length() == 0)
       throw new InputException(source.name() + ": no packets, nothing to evaluate: leave it out");
     // a predictor per trace: its state is the trace's alone
-    LinkPrediction link = LinkPrediction.forSample(Predictors.of(modelFile), truth, rule);
+    double burst = truth.units() == UnitSystem.ABSTRACT ? burstBytes : burstBytes / 1000;
+    LinkPrediction link = LinkPrediction.forSample(Predictors.of(modelFile), truth, rule, burst);
     LinkSample predicted = link.predict(truth);
     LinkSample replayed = ideal == null ? null : ideal.replay(truth);
     double base = source.baseLatency();

@@ -21,8 +21,10 @@ import org.lemurnn.emulate.LiveStats;
 import org.lemurnn.emulate.Port;
 import org.lemurnn.emulate.Replay;
 import org.lemurnn.emulate.UdpRelay;
+import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.io.InputFiles;
+import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
@@ -113,6 +115,9 @@ public final class ForwardCommand implements Callable<Integer> {
 
   @Mixin
   DropRuleOptions drops;
+
+  @Mixin
+  PhysicsOptions physicsOptions;
 
   @Option(
       names = {"-c", "--capacity"},
@@ -230,7 +235,8 @@ public final class ForwardCommand implements Callable<Integer> {
     double l = baseLatencyMs != null ? baseLatencyMs : named.baseLatencyMs();
     checkLink(spec.commandLine(), c, q, l);
     TraceRows predicted = Replay.run(
-        new LinkEmulator(Predictors.of(modelFile), c, q, l, drops.rule(modelFile.spec()), 0),
+        new LinkEmulator(
+            Predictors.of(modelFile), c, q, limits(c, q), l, drops.rule(modelFile.spec()), 0),
         trace);
     TraceFile.write(out, predicted);
     int drops = 0;
@@ -288,7 +294,8 @@ public final class ForwardCommand implements Callable<Integer> {
         logs,
         release.realtimePriority(spec.commandLine()),
         release.txYieldUs(spec.commandLine()),
-        drops.rule(modelFile.spec()));
+        drops.rule(modelFile.spec()),
+        limits(capacityMbps, queueKbyte));
     Port opened = open();
     Forwarder forwarder =
         Forwarder.start(opened, Predictors.of(modelFile), Predictors.of(modelFile), settings);
@@ -360,6 +367,12 @@ public final class ForwardCommand implements Callable<Integer> {
     if (forwarder.failure() != null)
       throw new InputException("the port failed: " + forwarder.failure().getMessage());
     return 0;
+  }
+
+  /** The byte queue's physical limits, with --burst_bytes. */
+  private PhysicalLimits limits(double capacityMbps, double queueKbyte) {
+    return PhysicalLimits.byteQueue(capacityMbps, queueKbyte)
+        .withBurst(physicsOptions.burst(UnitSystem.PHYSICAL, spec.commandLine()));
   }
 
   /** Each direction's packet log as a trace file in {@code --trace}'s folder. */

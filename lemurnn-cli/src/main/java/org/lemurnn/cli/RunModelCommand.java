@@ -69,6 +69,9 @@ public final class RunModelCommand implements Callable<Integer> {
   @Mixin
   LinkOptions link;
 
+  @Mixin
+  PhysicsOptions physicsOptions;
+
   @Option(
       names = "--data_seed",
       defaultValue = "10",
@@ -141,7 +144,8 @@ public final class RunModelCommand implements Callable<Integer> {
           .printf("note: the model works in abstract units; the trace is fed to it as the "
               + "forwarder feeds it: time in ms, sizes in bytes, capacity in bytes/ms%n");
     }
-    LinkPrediction link = LinkPrediction.forSample(predictor, sample, drops.rule(m));
+    LinkPrediction link = LinkPrediction.forSample(
+        predictor, sample, drops.rule(m), physicsOptions.burst(sample.units(), spec.commandLine()));
     LinkSample predicted = link.predict(sample);
     PhysicsOverrides physics = new PhysicsOverrides(link.physicsDelayed(), link.physicsDropped());
 

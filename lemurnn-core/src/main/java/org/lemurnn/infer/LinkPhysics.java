@@ -12,12 +12,14 @@ import org.lemurnn.link.UnitSystem;
 final class LinkPhysics {
   private final double timePerSize; // serialization time per size unit at the rate (0: no rate)
   private final double overheadSize;
+  private final double burstSize; // the token bucket's depth (0: serialize every packet)
   private final double byteLimit; // +inf: none
   private final int packetLimit; // Integer.MAX_VALUE: none
   private final boolean tracksQueue;
 
   private double now;
   private double lastDeparture;
+  private double tokens; // the bucket's bytes right after the last departure (with a burst)
   // packets accepted and not yet sent, oldest first: departure and size on the wire
   private double[] departures = new double[16];
   private double[] sizes = new double[16];
@@ -33,6 +35,7 @@ final class LinkPhysics {
     double perSizeAtRate = dataUnits == UnitSystem.ABSTRACT ? 1 : 8;
     this.timePerSize = Double.isInfinite(limits.rate()) ? 0 : perSizeAtRate / limits.rate();
     this.overheadSize = overheadSize;
+    this.burstSize = timePerSize == 0 ? 0 : limits.burst();
     this.byteLimit = limits.queue() instanceof PhysicalLimits.QueueLimit.Bytes b
         ? b.size()
         : Double.POSITIVE_INFINITY;
@@ -52,6 +55,7 @@ final class LinkPhysics {
   private void empty() {
     now = 0;
     lastDeparture = 0;
+    tokens = burstSize; // a link idle for long has a full bucket
     head = 0;
     count = 0;
     heldSize = 0;
@@ -67,8 +71,12 @@ final class LinkPhysics {
       return;
     }
     now += gap;
-    if (lastDeparture <= now) empty(); // idle: everything has left; the origin moves here
-    else if (tracksQueue) {
+    if (lastDeparture <= now) {
+      // idle: everything has left; the origin moves here, the bucket keeps what it refilled
+      double refilled = burstSize > 0 ? tokensAt(now, burstSize) : 0;
+      empty();
+      tokens = refilled;
+    } else if (tracksQueue) {
       while (count > 0 && departures[head] <= now) {
         heldSize -= sizes[head];
         head = (head + 1) & (departures.length - 1);
@@ -107,15 +115,29 @@ final class LinkPhysics {
   double depart(double size, double modelLatency) {
     double wire = size + overheadSize;
     double serialization = wire * timePerSize;
-    double earliest = Math.max(now, lastDeparture) + serialization;
+    double start = Math.max(now, lastDeparture);
+    double earliest;
+    if (burstSize == 0) earliest = start + serialization;
+    else {
+      // a token bucket: the packet leaves once the bucket holds its bytes (a packet larger than the
+      // bucket waits until it is full and its own size has come in)
+      double depth = Math.max(burstSize, wire);
+      earliest = start + Math.max(0, wire - tokensAt(start, depth)) * timePerSize;
+    }
     double departure = now + modelLatency;
     if (earliest > departure) {
       if (earliest - departure > 1e-3 * serialization + 1e-9) delayed++;
       departure = earliest;
     }
+    if (burstSize > 0) tokens = tokensAt(departure, Math.max(burstSize, wire)) - wire;
     lastDeparture = departure;
     if (tracksQueue) push(departure, wire);
     return departure - now;
+  }
+
+  /** The bucket's bytes at {@code time} (not before the last departure), at most {@code depth}. */
+  private double tokensAt(double time, double depth) {
+    return Math.min(depth, tokens + (time - lastDeparture) / timePerSize);
   }
 
   private void push(double departure, double wire) {

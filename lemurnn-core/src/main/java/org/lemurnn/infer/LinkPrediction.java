@@ -179,16 +179,20 @@ public final class LinkPrediction {
    */
   public static LinkPrediction forSample(
       Predictor predictor, LinkSample sample, DropRule dropRule) {
+    return forSample(predictor, sample, dropRule, 0);
+  }
+
+  /** As above, the link a token bucket of depth {@code burst} (the sample's size unit). */
+  public static LinkPrediction forSample(
+      Predictor predictor, LinkSample sample, DropRule dropRule, double burst) {
     return new LinkPrediction(
         predictor,
         sample.units(),
         sample.capacity(),
         sample.queueLimit(),
         PhysicalLimits.ofLink(
-            sample.link(),
-            sample.capacity(),
-            sample.queueLimit(),
-            predictor.spec().prior()),
+                sample.link(), sample.capacity(), sample.queueLimit(), predictor.spec().prior())
+            .withBurst(burst),
         dropRule,
         0);
   }

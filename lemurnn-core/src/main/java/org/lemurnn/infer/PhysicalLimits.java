@@ -13,9 +13,15 @@ import org.lemurnn.model.LinkPrior;
  * @param rate the fastest the link delivers: a packet leaves no earlier than its own serialization
  *     at this rate after it arrived, and after the packet before it left;
  *     {@code Double.POSITIVE_INFINITY} bounds only the order (FIFO) and the latency (never below 0)
+ * @param burst a token bucket's depth, in the data's size unit (KByte for physical data): 0 for a
+ *     link that serializes every packet at the rate; above 0 for a token bucket such as the
+ *     kernel's tbf ({@code burst 1600}), which lets a packet leave as soon as it arrives while the
+ *     bucket holds its bytes (refilled at the rate, up to this depth, or the packet's size if
+ *     larger): the bytes leaving in any window are then at most the burst plus the rate times the
+ *     window
  * @param queue how much the link holds of packets it accepted and has not sent yet
  */
-public record PhysicalLimits(double rate, QueueLimit queue) {
+public record PhysicalLimits(double rate, double burst, QueueLimit queue) {
   /**
    * How much a link holds of accepted packets not yet sent; an arrival past it is a drop. An empty
    * link takes any packet, as the simulated queues take their first.
@@ -47,6 +53,18 @@ public record PhysicalLimits(double rate, QueueLimit queue) {
   public PhysicalLimits {
     Objects.requireNonNull(queue);
     if (!(rate > 0)) throw new IllegalArgumentException("rate must be > 0: " + rate);
+    if (!(burst >= 0) || Double.isInfinite(burst))
+      throw new IllegalArgumentException("burst must be >= 0 and finite: " + burst);
+  }
+
+  /** A link that serializes every packet at {@code rate} (no burst). */
+  public PhysicalLimits(double rate, QueueLimit queue) {
+    this(rate, 0, queue);
+  }
+
+  /** These limits with a token bucket of depth {@code burst} (size units; 0: none). */
+  public PhysicalLimits withBurst(double burst) {
+    return new PhysicalLimits(rate, burst, queue);
   }
 
   /** Only order and causality: no rate, no queue limit. */

@@ -245,6 +245,45 @@ class LinkPredictionTest {
   }
 
   /**
+   * With a token bucket of 1,600 bytes (tbf's burst), the absurd model's packets leave at once
+   * while the bucket holds them, and no run of packets carries more than the bucket plus C times
+   * its length.
+   */
+  @Property(tries = 100)
+  void aBurstLetsPacketsThroughAtOnceButNeverMoreThanTheBucketAndTheRate(
+      @ForAll @Size(min = 1, max = 300) List<@DoubleRange(min = 0, max = 3) Double> gapsMs,
+      @ForAll @Size(min = 300, max = 300) List<@IntRange(min = 60, max = 1514) Integer> sizes) {
+    LinkSample truth = traffic(gapsMs, sizes);
+    double capacity = truth.capacity(), burst = 1.6, overhead = 0.024;
+    LinkPrediction link = new LinkPrediction(
+        new Absurd(),
+        truth.units(),
+        capacity,
+        truth.queueLimit(),
+        PhysicalLimits.byteQueue(capacity, truth.queueLimit()).withBurst(burst),
+        DropRule.argmax(),
+        0);
+    LinkSample predicted = link.predict(truth);
+    assertThat(predicted.latency()[0]).isZero(); // an idle link's full bucket
+    double[] arrival = truth.arrivalTime();
+    List<double[]> sent = new java.util.ArrayList<>(); // {departure, wire size}
+    for (int i = 0; i < truth.length(); i++) {
+      if (predicted.dropped()[i]) continue;
+      double departure = arrival[i] + predicted.latency()[i];
+      if (!sent.isEmpty()) assertThat(departure).isGreaterThanOrEqualTo(sent.getLast()[0]);
+      sent.add(new double[] {departure, truth.size()[i] + overhead});
+    }
+    for (int j = 0; j < sent.size(); j++) {
+      double bytes = 0;
+      for (int k = j; k < sent.size(); k++) {
+        bytes += sent.get(k)[1];
+        assertThat(bytes)
+            .isLessThanOrEqualTo(burst + (sent.get(k)[0] - sent.get(j)[0]) * capacity / 8 + 1e-9);
+      }
+    }
+  }
+
+  /**
    * Full-size frames at twice the capacity: the absurd model's link delivers C, holds Q and drops
    * the rest.
    */
