@@ -16,6 +16,7 @@ import org.lemurnn.infer.Predictor;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
+import org.lemurnn.testkit.infer.FakePredictor;
 
 /** The model's side of the emulated link: what it is fed and how its outputs become latency. */
 class LinkEmulatorTest {
@@ -140,5 +141,43 @@ class LinkEmulatorTest {
     LinkEmulator down = new LinkEmulator(model, 4, 20, NONE, 1.0000004, DropRule.argmax(), 0);
     down.arriveAt(0, 100);
     assertThat(down.latencyNs()).isEqualTo(1_000_000);
+  }
+
+  /**
+   * The forwarder's path with a model made absurd on purpose (zero latency, no drops) under a
+   * steady overload of full-size frames at twice the capacity: the link delivers C and no more over
+   * any run of packets, never out of order, never holds more than Q, and counts what physics did.
+   */
+  @Test
+  void anAbsurdModelUnderOverloadIsHeldToTheLink() {
+    double capacityMbps = 4, queueKbyte = 10;
+    LinkEmulator link =
+        new LinkEmulator(FakePredictor.absurd(), capacityMbps, queueKbyte, 0, DropRule.argmax(), 0);
+    long gapNs = Math.round(1514 * 8 / capacityMbps * 1000 / 2); // 2 x C
+    List<long[]> sent = new ArrayList<>(); // {arrival, departure} in ns
+    int drops = 0, n = 3000;
+    for (int i = 0; i < n; i++) {
+      long arrivalNs = 1_000_000_000L + i * gapNs;
+      if (link.arriveAt(arrivalNs, 1514)) {
+        drops++;
+        continue;
+      }
+      long departureNs = arrivalNs + link.latencyNs();
+      if (!sent.isEmpty())
+        assertThat(departureNs).isGreaterThanOrEqualTo(sent.getLast()[1]); // FIFO
+      // held: the packets accepted and not yet gone, this one included, within Q (1514 bytes each,
+      // the one being sent counting in part)
+      long held = sent.stream().filter(p -> p[1] > arrivalNs).count();
+      assertThat(held * 1514).isLessThanOrEqualTo((long) (queueKbyte * 1000));
+      sent.add(new long[] {arrivalNs, departureNs});
+    }
+    long serializationNs = Math.round(1514 * 8 / capacityMbps * 1000);
+    for (int j = 0; j < sent.size(); j += 37) // any run of packets: no faster than C
+    for (int k = j + 1; k < sent.size(); k += 11)
+        assertThat(sent.get(k)[1] - sent.get(j)[1])
+            .isGreaterThanOrEqualTo((k - j) * serializationNs - 2);
+    assertThat((double) drops / n).isCloseTo(0.5, offset(0.01));
+    assertThat(link.physicsDropped()).isEqualTo(drops);
+    assertThat(link.physicsDelayed()).isEqualTo(n - drops);
   }
 }

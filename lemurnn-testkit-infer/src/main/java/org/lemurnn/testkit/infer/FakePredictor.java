@@ -14,6 +14,7 @@ public final class FakePredictor implements Predictor {
   public static final ModelSpec SPEC =
       new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", UnitSystem.PHYSICAL, 1.0);
   private final int dropModulus;
+  private final boolean absurd;
 
   /** Sizes divisible by this are dropped, unless a test says otherwise. */
   public static final int DROP_MODULUS = 7;
@@ -23,7 +24,20 @@ public final class FakePredictor implements Predictor {
   }
 
   public FakePredictor(int dropModulus) {
+    this(dropModulus, false);
+  }
+
+  private FakePredictor(int dropModulus, boolean absurd) {
     this.dropModulus = dropModulus;
+    this.absurd = absurd;
+  }
+
+  /**
+   * A model as wrong as a model can be, for tests of physics: zero backlog and never a drop,
+   * whatever comes.
+   */
+  public static FakePredictor absurd() {
+    return new FakePredictor(0, true);
   }
 
   public static double backlogKbyte(int sizeBytes) {
@@ -46,7 +60,7 @@ public final class FakePredictor implements Predictor {
   @Override
   public void step(float[] features, float[] out) {
     int sizeBytes = Math.round(features[1] * 1000);
-    out[BACKLOG] = (float) backlogKbyte(sizeBytes);
+    out[BACKLOG] = absurd ? 0 : (float) backlogKbyte(sizeBytes);
     out[DROP_LOGIT_0] = 0;
     out[DROP_LOGIT_1] = dropsHere(sizeBytes) ? 1 : -1;
   }
