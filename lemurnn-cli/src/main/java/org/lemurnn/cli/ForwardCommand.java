@@ -236,7 +236,13 @@ public final class ForwardCommand implements Callable<Integer> {
     checkLink(spec.commandLine(), c, q, l);
     TraceRows predicted = Replay.run(
         new LinkEmulator(
-            Predictors.of(modelFile), c, q, limits(c, q), l, drops.rule(modelFile.spec()), 0),
+            Predictors.of(modelFile),
+            c,
+            q,
+            limits(modelFile, c, q),
+            l,
+            drops.rule(modelFile.spec()),
+            0),
         trace);
     TraceFile.write(out, predicted);
     int drops = 0;
@@ -295,7 +301,7 @@ public final class ForwardCommand implements Callable<Integer> {
         release.realtimePriority(spec.commandLine()),
         release.txYieldUs(spec.commandLine()),
         drops.rule(modelFile.spec()),
-        limits(capacityMbps, queueKbyte));
+        limits(modelFile, capacityMbps, queueKbyte));
     Port opened = open();
     Forwarder forwarder =
         Forwarder.start(opened, Predictors.of(modelFile), Predictors.of(modelFile), settings);
@@ -369,9 +375,9 @@ public final class ForwardCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The byte queue's physical limits, with --burst_bytes. */
-  private PhysicalLimits limits(double capacityMbps, double queueKbyte) {
-    return PhysicalLimits.byteQueue(capacityMbps, queueKbyte)
+  /** The link's physical limits as the model's prior reads -c and -q, with --burst_bytes. */
+  private PhysicalLimits limits(ModelFile modelFile, double capacityMbps, double queueKbyte) {
+    return PhysicalLimits.ofPrior(modelFile.spec().prior(), capacityMbps, queueKbyte)
         .withBurst(physicsOptions.burst(UnitSystem.PHYSICAL, spec.commandLine()));
   }
 

@@ -191,7 +191,10 @@ public final class LinkPrediction {
         sample.capacity(),
         sample.queueLimit(),
         PhysicalLimits.ofLink(
-                sample.link(), sample.capacity(), sample.queueLimit(), predictor.spec().prior())
+                sample.link(),
+                sample.capacity(),
+                sample.queueLimit(),
+                predictor.spec().prior())
             .withBurst(burst),
         dropRule,
         0);
