@@ -232,7 +232,6 @@ class ForwardCommandTest {
         assertThat(seconds.stream().mapToLong(l -> l.get(key).asLong()).sum())
             .as(key)
             .isEqualTo(total.get(key).asLong());
-      assertThat(total.get("drops").asLong()).as("an overloaded link drops").isPositive();
 
       List<Path> files;
       try (var list = Files.list(traces)) {
