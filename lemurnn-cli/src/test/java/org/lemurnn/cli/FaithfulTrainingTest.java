@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.data.FileSplit;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.Tensor;
 import org.lemurnn.testkit.Cli;
 import org.lemurnn.testkit.TestData;
+import org.lemurnn.train.run.SplitsFile;
 
 /**
  * Training for fidelity on real kernel-link traces (test data {@code testdata/kernel-tbf/}, copied
@@ -200,6 +202,20 @@ class FaithfulTrainingTest {
     assertThat(kept).isEqualTo(Files.readAllBytes(fineTune.resolve("model-best.safetensors")));
     assertThat(ModelFile.read(budget.resolve("model-best.safetensors")).spec().inputStr())
         .isEqualTo("Bscqix");
+    // the budget and its fine-tuning record which files each set had: all 8, disjoint
+    FileSplit split = SplitsFile.read(budget).orElseThrow();
+    assertThat(SplitsFile.read(fineTune)).contains(split);
+    List<Path> all = Stream.of(split.train(), split.validation(), split.test())
+        .flatMap(List::stream)
+        .toList();
+    try (Stream<Path> files = Files.list(KERNEL.resolve("train"))) {
+      assertThat(all)
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(
+              files.map(p -> p.toAbsolutePath().normalize()).toList());
+    }
+    assertThat(split.test()).isNotEmpty();
+    assertThat(split.validation()).isNotEmpty();
   }
 
   private static String[] concat(String[] a, String... b) {

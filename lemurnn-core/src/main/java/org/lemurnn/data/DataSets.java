@@ -15,6 +15,7 @@ import org.lemurnn.trace.LinkSample;
  * @param notes what the user should know (files skipped or reused); empty when all went to plan
  * @param fittedLinks the links fitted to measured traces; null when names were trusted or the data
  *     is synthetic
+ * @param files the trace files of each set ({@link FileSplit#NONE} for synthetic data)
  */
 public record DataSets(
     List<LoaderSet> train,
@@ -24,7 +25,8 @@ public record DataSets(
     double normScale,
     String dataType,
     List<String> notes,
-    FittedLinks fittedLinks) {
+    FittedLinks fittedLinks,
+    FileSplit files) {
   public DataSets {
     train = List.copyOf(train);
     val = List.copyOf(val);
@@ -41,7 +43,20 @@ public record DataSets(
       double normScale,
       String dataType,
       List<String> notes) {
-    this(train, val, test, units, normScale, dataType, notes, null);
+    this(train, val, test, units, normScale, dataType, notes, null, FileSplit.NONE);
+  }
+
+  /** Sets of measured traces not read from files of a split (their links fitted or named). */
+  public DataSets(
+      List<LoaderSet> train,
+      List<LinkSample> val,
+      List<LinkSample> test,
+      UnitSystem units,
+      double normScale,
+      String dataType,
+      List<String> notes,
+      FittedLinks fittedLinks) {
+    this(train, val, test, units, normScale, dataType, notes, fittedLinks, FileSplit.NONE);
   }
 
   /**

@@ -106,7 +106,9 @@ public final class MeasuredData {
             .max()
             .orElse(1)
         : 1;
-    return new DataSets(train, val, test, UnitSystem.PHYSICAL, normScale, "dag", notes, fitted);
+    FileSplit split = new FileSplit(namesBySet.get(1), namesBySet.get(2), namesBySet.get(0));
+    return new DataSets(
+        train, val, test, UnitSystem.PHYSICAL, normScale, "dag", notes, fitted, split);
   }
 
   private static int shortest(List<LinkSample> samples, int atMost) {

@@ -51,6 +51,30 @@ class MeasuredDataTest {
     assertThat(sets.notes()).isEmpty();
   }
 
+  /** The files of each set are recorded (a run writes them for evaluate --run): these, disjoint. */
+  @Test
+  void recordsTheFilesOfEachSet() throws Exception {
+    DataSpec spec = DataSpec.defaults().withSizes(1000, 10, 5, 5).withSeed(3, false);
+    DataSets sets = MeasuredData.load(List.of(TRACES), spec, null);
+    FileSplit files = sets.files();
+    assertThat(files.train()).hasSize(10);
+    assertThat(files.validation()).hasSize(5);
+    assertThat(files.test()).hasSize(5);
+    Set<Path> all = new HashSet<>(files.train());
+    all.addAll(files.validation());
+    all.addAll(files.test());
+    try (var listed = Files.list(TRACES)) {
+      assertThat(all).containsExactlyInAnyOrderElementsOf(listed.toList());
+    }
+    // the test set's samples are those files' prefixes, in that order
+    for (int i = 0; i < files.test().size(); i++) {
+      LinkSample whole = org.lemurnn.trace.TraceFile.toSample(
+          org.lemurnn.trace.TraceFile.read(files.test().get(i)),
+          org.lemurnn.trace.TraceLink.fromName(files.test().get(i)));
+      assertThat(key(sets.test().get(i))).isEqualTo(key(whole));
+    }
+  }
+
   @Test
   void seedDecidesTheSplit() {
     DataSpec spec = DataSpec.defaults().withSizes(100, 10, 5, 5);

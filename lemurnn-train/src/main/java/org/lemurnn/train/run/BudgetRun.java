@@ -108,6 +108,7 @@ public final class BudgetRun {
     boolean packets = measured.prior().packets();
     AtomicFile.writeString(preset, MatchedPreset.of(streams, packets).json());
     RunProperties.writeFittedLinks(dir, measured);
+    SplitsFile.write(dir, measured.files()); // evaluate --run reads the held-out files from here
 
     TrainOptions pretrain = fineTune.with(Map.of(
         "dag_data",

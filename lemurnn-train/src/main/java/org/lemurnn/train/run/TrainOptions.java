@@ -392,7 +392,8 @@ public record TrainOptions(
         data.normScale(),
         data.dataType(),
         data.notes(),
-        data.fittedLinks());
+        data.fittedLinks(),
+        data.files());
   }
 
   /** Sequences the data sets will hold, for a progress bar. */

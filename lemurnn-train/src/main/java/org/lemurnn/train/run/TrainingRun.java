@@ -163,6 +163,7 @@ public final class TrainingRun {
         run.initFrom(Path.of(options.schedule().init()));
       RunProperties.write(dir, options, data, run.trainer.config());
       RunProperties.writeFittedLinks(dir.path(), data);
+      SplitsFile.write(dir.path(), data.files());
       run.lock = lock;
       return run;
     } catch (RuntimeException | Error e) {
