@@ -72,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ModelSpec s = predictor.spec();
     out.printf(
-        "model %s: %s %dx%d%n", model.model, s.cell().originalName(), s.layers(), s.hidden());
+        "model %s: %s %dx%d%n", model.file(), s.cell().originalName(), s.layers(), s.hidden());
     out.println(cells.line("cells"));
     out.flush();
     if (compareLibtorch) {

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import org.lemurnn.InputException;
 import org.lemurnn.data.DataSpec;
+import org.lemurnn.data.FileSplit;
 import org.lemurnn.data.MeasuredData;
 import org.lemurnn.data.SyntheticData;
 import org.lemurnn.infer.DropRule;
@@ -30,6 +31,7 @@ import org.lemurnn.trace.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 import org.lemurnn.train.plot.FidelityPlots;
+import org.lemurnn.train.run.SplitsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,6 +63,14 @@ import picocli.CommandLine.Spec;
 public final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   ModelOptions model;
+
+  @Option(
+      names = "--run",
+      paramLabel = "RUN",
+      description =
+          "A training run's folder (train --dag_data, or its budget-<time> folder): its best model on the files it held out"
+              + " (its splits.json); -m or --dag_data given as well take their place.")
+  Path run;
 
   @Mixin
   DropRuleOptions drops;
@@ -136,10 +146,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (run != null) useRun();
     InputFiles.requireNotInput(
         json,
         "--json",
-        Stream.concat(Stream.of(model.model), dagData.stream()).toArray(Path[]::new));
+        Stream.concat(Stream.of(model.file()), dagData.stream()).toArray(Path[]::new));
     List<Source> sources = dagData.isEmpty() ? synthetic() : measured();
     double burstBytes = physicsOptions.burst(UnitSystem.ABSTRACT, spec.commandLine());
     IdealLink ideal = idealLink();
@@ -165,7 +176,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 burstBytes,
                 ideal,
                 plotNames == null ? null : plot.resolve(plotNames.get(i)),
-                model.model.getFileName().toString());
+                model.file().getFileName().toString());
             bar.step();
             return s;
           })
@@ -179,8 +190,8 @@ public final class EvaluateCommand implements Callable<Integer> {
               + "forwarder feeds it: time in ms, sizes in bytes, capacity in bytes/ms%n");
     }
 
-    EvaluationReport report =
-        new EvaluationReport(model.model, rule, ideal == null ? null : ideal.kind(), units, scores);
+    EvaluationReport report = new EvaluationReport(
+        model.file(), rule, ideal == null ? null : ideal.kind(), units, scores);
     report.printTable(spec.commandLine().getOut());
     if (json != null) report.writeJson(json);
     if (plot != null)
@@ -247,6 +258,31 @@ public final class EvaluateCommand implements Callable<Integer> {
         new PhysicsOverrides(link.physicsDelayed(), link.physicsDropped()),
         replayed == null ? null : Fidelity.compare(truth, replayed, base),
         replayed == null ? null : SequenceReport.of(truth, replayed));
+  }
+
+  /** --run: the run's model and held-out files, where -m and --dag_data do not say otherwise. */
+  private void useRun() {
+    if (!Files.isDirectory(run))
+      throw new ParameterException(
+          spec.commandLine(), "--run " + run + ": not a folder (give a training run's folder)");
+    if (model.model == null) model.model = run;
+    if (!dagData.isEmpty()) return;
+    if (!link.presets.isEmpty())
+      throw new ParameterException(
+          spec.commandLine(),
+          "--run evaluates on the run's held-out files: drop --link_properties, or give --dag_data");
+    FileSplit split = SplitsFile.read(run)
+        .orElseThrow(() -> new InputException(run + " records no held-out files (no "
+            + SplitsFile.NAME + ": synthetic data, or trained before runs recorded them):"
+            + " give --dag_data"));
+    if (split.test().isEmpty())
+      throw new InputException(
+          run + " held out no files (" + SplitsFile.NAME + "): give --dag_data");
+    dagData = new ArrayList<>(split.test());
+    spec.commandLine()
+        .getErr()
+        .println("evaluating " + model.file() + " on the " + split.test().size() + " file(s) " + run
+            + " held out");
   }
 
   private List<Source> measured() {

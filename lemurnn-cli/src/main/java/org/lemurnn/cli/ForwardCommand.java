@@ -225,7 +225,7 @@ public final class ForwardCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(),
           "-f, --trace and --json go with a live port only; --replay writes --out");
-    InputFiles.requireNotInput(out, "--out", port.replay, model.model);
+    InputFiles.requireNotInput(out, "--out", port.replay, model.file());
     TraceRows trace = TraceFile.read(port.replay);
     TraceLink named = capacityMbps == null || queueKbyte == null || baseLatencyMs == null
         ? TraceLink.fromName(port.replay)
@@ -325,7 +325,7 @@ public final class ForwardCommand implements Callable<Integer> {
           Locale.ROOT,
           "forwarding %s through %s at %s Mbit/s, queue %s KByte%s; Ctrl-C stops%n",
           describe(),
-          model.model,
+          model.file(),
           capacityMbps,
           queueKbyte,
           logBase == null ? "" : ", logs " + logBase + "0.dat and 1.dat");

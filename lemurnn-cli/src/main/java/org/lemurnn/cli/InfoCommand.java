@@ -7,6 +7,7 @@ import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.LinkPrior;
 import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelLocation;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.Tensor;
 import org.lemurnn.model.torch.TorchModels;
@@ -24,8 +25,10 @@ import picocli.CommandLine.Spec;
         "Prints a model's type, layers, hidden size, inputs, units and parameter count. Reads our "
             + "model files and the original project's (.pt, modelstate-N.json).")
 public final class InfoCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "MODEL", description = "The model file.")
-  Path file;
+  @Parameters(
+      paramLabel = "MODEL",
+      description = "The model file, or a training run's folder (its best model).")
+  Path model;
 
   @Option(
       names = "--units",
@@ -39,6 +42,7 @@ public final class InfoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Path file = ModelLocation.resolve(this.model);
     ModelFile model = Predictors.readModel(file, units);
     ModelSpec s = model.spec();
     long parameters = 0;

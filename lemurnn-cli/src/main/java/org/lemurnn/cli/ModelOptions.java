@@ -6,18 +6,36 @@ import org.lemurnn.infer.CellPredictor;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelLocation;
 import org.lemurnn.model.ModelSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The model options every command that runs a model shares: {@code -m MODEL [--units U]}. */
 final class ModelOptions {
+  // not required by picocli: evaluate --run names the model too; file() asks for it
   @Option(
       names = {"-m", "--model"},
-      required = true,
       paramLabel = "MODEL",
       description =
-          "Model file: ours (.safetensors) or the original project's (TorchScript .pt, torch.save modelstate-N.json).")
+          "Model: a training run's folder (its best model), our model file (.safetensors) or the original project's (TorchScript .pt, torch.save modelstate-N.json).")
   Path model;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  private Path file;
+
+  /** The model file: -m as given, or the best model of the run folder it names. */
+  Path file() {
+    if (model == null)
+      throw new ParameterException(
+          command.commandLine(), "Missing required option: '--model=MODEL'");
+    if (file == null) file = ModelLocation.resolve(model);
+    return file;
+  }
 
   @Option(
       names = "--units",
@@ -29,7 +47,7 @@ final class ModelOptions {
   UnitSystem units;
 
   ModelFile read() {
-    return Predictors.readModel(model, units);
+    return Predictors.readModel(file(), units);
   }
 
   CellPredictor predictor() {
@@ -66,7 +84,8 @@ final class ModelOptions {
   }
 
   private InputException contradiction(String flag, String what) {
-    return new InputException(what + " (" + model + "): drop " + flag + " or pick the right model");
+    return new InputException(
+        what + " (" + file() + "): drop " + flag + " or pick the right model");
   }
 
   static final class UnitsConverter implements picocli.CommandLine.ITypeConverter<UnitSystem> {

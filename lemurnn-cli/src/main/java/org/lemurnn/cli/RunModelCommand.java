@@ -132,8 +132,8 @@ public final class RunModelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    InputFiles.requireNotInput(json, "--json", model.model, trace);
-    InputFiles.requireNotInput(plot, "--plot", model.model, trace);
+    InputFiles.requireNotInput(json, "--json", model.file(), trace);
+    InputFiles.requireNotInput(plot, "--plot", model.file(), trace);
     CellPredictor predictor = model.predictor();
     ModelSpec m = predictor.spec();
     checkOriginalFlags(m);
@@ -155,7 +155,7 @@ public final class RunModelCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     w.printf(
         "%s on %s (%d packets)%n",
-        model.model, trace != null ? trace : "synthetic sample " + sampleIndex, n);
+        model.file(), trace != null ? trace : "synthetic sample " + sampleIndex, n);
     Map<String, Number> figures = new LinkedHashMap<>(report.byName());
     figures.putAll(physics.byName());
     for (Map.Entry<String, Number> e : figures.entrySet())
@@ -168,7 +168,7 @@ public final class RunModelCommand implements Callable<Integer> {
     if (plot != null) {
       BacklogPlot.write(
           plot,
-          model.model.getFileName() + " on "
+          model.file().getFileName() + " on "
               + (trace != null ? trace.getFileName() : "sample " + sampleIndex),
           sample,
           predicted);

@@ -6,6 +6,7 @@ import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
+import org.lemurnn.model.ModelLocation;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.torch.TorchModels;
 
@@ -16,9 +17,11 @@ public final class Predictors {
   /**
    * Our model file (safetensors) as is, or one of the original project's (TorchScript {@code .pt},
    * {@code torch.save} {@code modelstate-N.json}) imported in memory, with the unit convention of a
-   * foreign model given (null: read from the properties beside it).
+   * foreign model given (null: read from the properties beside it). A folder is a training run: its
+   * best model ({@link ModelLocation}).
    */
-  public static ModelFile readModel(Path modelFile, UnitSystem foreignUnits) {
+  public static ModelFile readModel(Path modelPath, UnitSystem foreignUnits) {
+    Path modelFile = ModelLocation.resolve(modelPath);
     if (TorchModels.isTorchFile(modelFile)) return TorchModels.read(modelFile, foreignUnits);
     ModelFile model = ModelFile.read(modelFile);
     // our files say their units: a flag that says otherwise would be ignored, so it means the wrong

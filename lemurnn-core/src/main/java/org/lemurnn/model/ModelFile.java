@@ -85,6 +85,13 @@ public record ModelFile(ModelSpec spec, Map<String, Tensor> tensors) {
   public static ModelFile read(Path file) {
     Safetensors.Content content = Safetensors.read(file);
     Map<String, String> m = content.metadata();
+    if ("lemurnn-checkpoint".equals(m.get("format"))) {
+      // a run's checkpoint (org.lemurnn.train.run.Checkpoint) holds two models and Adam's state
+      throw InputException.in(
+          file,
+          "a training checkpoint (for train --resume), not a model: give the run's folder, or"
+              + " the model-<epoch>.safetensors beside it");
+    }
     if (!FORMAT.equals(m.get("format"))) {
       throw InputException.in(
           file,

@@ -28,7 +28,7 @@ public final class RunDirectory {
   public static final String LINK_PROPERTIES = "link-properties.json";
   public static final String HISTORY = "training_history.json";
   public static final String LOG = "training_log.dat";
-  public static final String BEST_MODEL = "model-best.safetensors";
+  public static final String BEST_MODEL = org.lemurnn.model.ModelLocation.BEST;
   private static final Pattern CHECKPOINT = Pattern.compile("modelstate-(\\d+)\\.safetensors");
 
   /** Snake-case JSON, as the original's property files. */
