@@ -39,7 +39,7 @@ public final class TestData {
   /**
    * The nearest folder at or above the working directory (a module's, under Maven) holding mvnw.
    */
-  static Path projectRoot() {
+  public static Path projectRoot() {
     Path start = Path.of("").toAbsolutePath();
     for (Path dir = start; dir != null; dir = dir.getParent()) {
       if (Files.isRegularFile(dir.resolve("mvnw"))) return dir;
