@@ -1,13 +1,19 @@
 package org.lemurnn.cli;
 
 import org.lemurnn.infer.DropRule;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** The drop rule every command that emulates a link shares: {@code --drop_rule R --drop_seed S}. */
 final class DropRuleOptions {
   @Option(
       names = "--drop_rule",
       paramLabel = "RULE",
+      converter = RuleName.class,
       description =
           "How the model's P(drop) becomes drops: sample (each packet dropped with probability P(drop), "
               + "from a seeded stream: the link drops as often as the model expects), argmax (drop when P(drop) > 0.5, "
@@ -25,20 +31,44 @@ final class DropRuleOptions {
 
   @Option(
       names = "--drop_threshold",
-      defaultValue = "0.5",
       paramLabel = "P",
-      description =
-          "With --drop_rule threshold: drop when P(drop) > P (default: ${DEFAULT-VALUE}).")
-  double dropThreshold;
+      description = "With --drop_rule threshold: drop when P(drop) > P (default: 0.5).")
+  Double dropThreshold;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
   /** The rule given, else the model's own, else sampling. */
   DropRule rule(org.lemurnn.model.ModelSpec model) {
     String name =
         dropRule != null ? dropRule : model.dropRule() != null ? model.dropRule() : "sample";
-    return switch (DropRule.Kind.fromFileName(name)) {
+    DropRule.Kind kind = DropRule.Kind.fromFileName(name);
+    // a threshold the rule does not read would be ignored without a word
+    if (dropThreshold != null && kind != DropRule.Kind.THRESHOLD)
+      throw new ParameterException(
+          command.commandLine(),
+          "--drop_threshold is read by --drop_rule threshold only (the rule here is " + name
+              + "): add --drop_rule threshold or drop --drop_threshold");
+    double threshold = dropThreshold != null ? dropThreshold : 0.5;
+    if (!(threshold > 0 && threshold < 1))
+      throw new ParameterException(
+          command.commandLine(), "--drop_threshold must be in (0, 1), got " + threshold);
+    return switch (kind) {
       case SAMPLE -> DropRule.sample(dropSeed);
       case ARGMAX -> DropRule.argmax();
-      case THRESHOLD -> DropRule.threshold(dropThreshold);
+      case THRESHOLD -> DropRule.threshold(threshold);
     };
+  }
+
+  /** A rule's name, checked as the flag is read: a typo is a usage error. */
+  static final class RuleName implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      try {
+        return DropRule.Kind.fromFileName(value).fileName();
+      } catch (RuntimeException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
   }
 }

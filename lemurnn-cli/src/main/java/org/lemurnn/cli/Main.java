@@ -81,6 +81,9 @@ public final class Main implements Runnable {
     });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (main.debug) e.printStackTrace(commandLine.getErr());
+      // a check of a flag's value made past parsing (ours begin by naming the flag) is a usage
+      // error like picocli's own
+      if (namesAFlag(e)) return usageLine(commandLine, e.getMessage());
       commandLine.getErr().println("lemurnn: " + message(e));
       return 1;
     });
@@ -92,14 +95,26 @@ public final class Main implements Runnable {
    * is.
    */
   private static int usageError(ParameterException e, String[] args) {
-    CommandLine command = e.getCommandLine();
+    String message = e.getMessage();
+    if (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty())
+      message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+    return usageLine(e.getCommandLine(), message);
+  }
+
+  /** A usage error: one line, what is wrong and where the help is; exit code 2. */
+  private static int usageLine(CommandLine command, String message) {
     PrintWriter err = command.getErr();
-    err.println("lemurnn: " + e.getMessage());
-    UnmatchedArgumentException.printSuggestions(e, err);
     err.println(
-        "Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+        "lemurnn: " + message + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
     err.flush();
     return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** Our checks of a flag's value say so by naming it first: {@code --num must be >= 1}. */
+  static boolean namesAFlag(Throwable e) {
+    return (e instanceof InputException || e instanceof IllegalArgumentException)
+        && e.getMessage() != null
+        && e.getMessage().matches("^-{1,2}[a-z][a-z_-]*[ :,].*");
   }
 
   /** The one line a user sees for an error: ours say what to do; others get their type named. */

@@ -91,7 +91,11 @@ final class ModelOptions {
   static final class UnitsConverter implements picocli.CommandLine.ITypeConverter<UnitSystem> {
     @Override
     public UnitSystem convert(String value) {
-      return UnitSystem.fromFileName(value);
+      try {
+        return UnitSystem.fromFileName(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 }

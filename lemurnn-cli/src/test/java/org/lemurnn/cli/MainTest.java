@@ -35,9 +35,8 @@ class MainTest {
     Cli result = Cli.run("train", "--num_layers", "three");
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err().lines().toList())
-        .containsExactly(
-            "lemurnn: Invalid value for option '--num_layers': 'three' is not an int",
-            "Try 'lemurnn train --help' for more information.");
+        .containsExactly("lemurnn: Invalid value for option '--num_layers': 'three' is not an int"
+            + " (see 'lemurnn train --help')");
     assertThat(result.out()).isEmpty();
   }
 
@@ -47,9 +46,10 @@ class MainTest {
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err())
         .startsWith("lemurnn: Unknown option")
-        .contains("--seq_len")
-        .endsWith("Try 'lemurnn generate --help' for more information." + System.lineSeparator())
-        .doesNotContain("Usage:");
+        .contains("did you mean --seq_len")
+        .endsWith("(see 'lemurnn generate --help')" + System.lineSeparator())
+        .doesNotContain("Usage:")
+        .hasLineCount(1);
   }
 
   /** Every option with an underscore in its name, of every command, with the command's path. */
