@@ -1,6 +1,8 @@
 package org.lemurnn.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -198,6 +200,14 @@ public final class TrainCommand implements Callable<Integer> {
   Path resume;
 
   @Option(
+      names = "--keep_checkpoints",
+      paramLabel = "N",
+      description =
+          "Keep the newest N checkpoints, epoch models and plots; older ones are removed (0: keep all;"
+              + " default: ${DEFAULT-VALUE}). model-best and model-last are always kept.")
+  int keepCheckpoints = TrainingRun.DEFAULT_KEEP_CHECKPOINTS;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description =
@@ -270,11 +280,43 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     int coreThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Console console = new Console();
+    if (keepCheckpoints < 0)
+      throw new ParameterException(
+          spec.commandLine(), "--keep_checkpoints must be >= 0, got " + keepCheckpoints);
     TrainingRun run;
+    if (resume != null && BudgetRun.isBudget(resume)) {
+      refuseFlagsBesideResume(true);
+      TrainingRun.Summary summary =
+          BudgetRun.resume(resume, budgetMinutes, coreThreads, keepCheckpoints, console);
+      RunReport.print(System.out, summary, null);
+      return 0;
+    }
     if (resume != null) {
+      refuseFlagsBesideResume(false);
+      if (resume.getParent() != null
+          && BudgetRun.isBudget(resume.toAbsolutePath().getParent()))
+        throw new ParameterException(
+            spec.commandLine(),
+            "--resume " + resume + ": a run of the budget "
+                + resume.toAbsolutePath().getParent()
+                + ", which goes on only as part of it: --resume "
+                + resume.toAbsolutePath().getParent());
       Integer epochs =
           spec.commandLine().getParseResult().hasMatchedOption("-e") ? numEpochs : null;
+      int done = RunDirectory.open(resume).lastCheckpoint().orElse(-1) + 1;
+      if (epochs != null && epochs <= done)
+        throw new ParameterException(
+            spec.commandLine(),
+            "-e " + epochs + ": " + resume + " has trained " + done + " epochs already: give -e"
+                + " above " + done + " to train more");
       run = TrainingRun.resume(resume, epochs, coreThreads, console);
+      if (run.firstEpoch() >= run.numEpochs()) {
+        run.close();
+        throw new ParameterException(
+            spec.commandLine(),
+            resume + " has trained all its " + run.firstEpoch() + " epochs: give -e above "
+                + run.firstEpoch() + " to train more");
+      }
     } else {
       TrainOptions options;
       try {
@@ -284,17 +326,43 @@ public final class TrainCommand implements Callable<Integer> {
             spec.commandLine(), e.getMessage()); // conflicting flags: a usage error
       }
       if (budgetMinutes != null) {
-        Path dir = BudgetRun.run(options, budgetMinutes, out, coreThreads, console);
-        System.out.println(
-            "done: " + dir + "; the model for forward: " + dir.resolve(RunDirectory.BEST_MODEL));
+        RunReport.print(
+            System.out,
+            BudgetRun.run(options, budgetMinutes, out, coreThreads, keepCheckpoints, console),
+            options);
         return 0;
       }
       run = TrainingRun.start(options, out, coreThreads, console);
     }
     System.out.println("run directory: " + run.directory());
-    Path dir = run.run();
-    System.out.println("done: " + dir);
+    run.keepCheckpoints(keepCheckpoints).run();
+    RunReport.print(System.out, run.summary(), run.options());
     return 0;
+  }
+
+  /**
+   * --resume continues a run with the options it recorded: a model, data or trainer flag given
+   * beside it would be silently ignored, so it is refused.
+   */
+  private void refuseFlagsBesideResume(boolean budget) {
+    List<String> allowed = budget
+        ? List.of(
+            "--resume",
+            "--budget_minutes",
+            "--threads",
+            "--keep_checkpoints",
+            "--debug",
+            "--progress")
+        : List.of("--resume", "-e", "--threads", "--keep_checkpoints", "--debug", "--progress");
+    for (var option : spec.commandLine().getParseResult().matchedOptions()) {
+      if (!allowed.contains(option.longestName()) && !allowed.contains(option.shortestName())) {
+        throw new ParameterException(
+            spec.commandLine(),
+            option.longestName() + " cannot change a run that --resume continues (it goes on with"
+                + " its own options; only " + String.join(", ", allowed.subList(1, 4))
+                + " may be given): drop it, or start a new run");
+      }
+    }
   }
 
   /**
@@ -370,10 +438,16 @@ public final class TrainCommand implements Callable<Integer> {
     return given != null ? given : ThreadLocalRandom.current().nextInt(1 << 30);
   }
 
-  /** Progress bars on stderr, one summary line per epoch on stdout. */
-  private static final class Console implements TrainingRun.Listener {
+  /**
+   * Progress bars on stderr, one summary line per epoch on stdout; a budget's phases as headers,
+   * its epochs named by phase, with the time spent and left.
+   */
+  private static final class Console implements BudgetRun.Listener {
     private ProgressBar bar;
     private int batches;
+    private boolean legendShown;
+    private String phase;
+    private Instant budgetStart, budgetEnd;
 
     @Override
     public IntConsumer generating(int sequences) {
@@ -387,10 +461,36 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     @Override
+    public void phase(
+        String name,
+        int index,
+        int count,
+        String what,
+        Instant phaseEnd,
+        Instant budgetEnd,
+        double spentSeconds) {
+      phase = name;
+      this.budgetEnd = budgetEnd;
+      budgetStart = Instant.now().minusMillis((long) (spentSeconds * 1000));
+      System.out.printf(
+          "%s %d/%d: %s, until %s of the budget (%s left)%n",
+          name,
+          index,
+          count,
+          what,
+          minutes(Duration.between(budgetStart, phaseEnd)),
+          minutes(Duration.between(Instant.now(), budgetEnd)));
+    }
+
+    @Override
     public void started(
         Path runDir, int firstEpoch, int epochs, int batchesPerEpoch, List<String> notes) {
       notes.forEach(n -> System.err.println("note: " + n));
       batches = batchesPerEpoch;
+      if (!legendShown) {
+        legendShown = true;
+        System.out.println(TrainingRun.EpochSummary.legend());
+      }
     }
 
     @Override
@@ -403,7 +503,19 @@ public final class TrainCommand implements Callable<Integer> {
     public void epoch(TrainingRun.EpochSummary summary) {
       if (bar != null) bar.close();
       bar = null;
-      System.out.println(summary.line());
+      if (phase == null) {
+        System.out.println(summary.line());
+      } else {
+        Instant now = Instant.now();
+        System.out.println(phase + " " + summary.line() + "  "
+            + minutes(Duration.between(budgetStart, now)) + " spent, "
+            + minutes(Duration.between(now, budgetEnd)) + " left");
+      }
+    }
+
+    private static String minutes(Duration d) {
+      long s = Math.max(0, d.toSeconds());
+      return String.format(java.util.Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
     @Override
@@ -414,8 +526,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public void interrupted(Path checkpoint) {
       if (bar != null) bar.close();
-      System.err.println("interrupted: resume with --resume " + checkpoint.getParent()
-          + " (checkpoint " + checkpoint.getFileName() + ")");
+      System.err.println(
+          "interrupted: continue with ./lemurnn train --resume " + checkpoint.getParent());
     }
 
     private static ProgressBar bar(String task, long max) {

@@ -183,7 +183,9 @@ class FaithfulTrainingTest {
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     Path budget = onlyRun(out, "budget-");
     assertThat(cli.out())
-        .contains("the model for forward: " + budget.resolve("model-best.safetensors"));
+        .contains("the model to use: " + budget.resolve("model-best.safetensors"))
+        .containsPattern("validation fidelity [0-9.]+, the ideal queue's [0-9.]+")
+        .contains("next: ./lemurnn evaluate --run " + budget);
     // the preset covers the training files' links as fitted to them (rates within 10% of their
     // names' 2 to 10 Mbit/s; fitted-links.tsv lists them)
     JsonNode preset =
@@ -216,6 +218,27 @@ class FaithfulTrainingTest {
     }
     assertThat(split.test()).isNotEmpty();
     assertThat(split.validation()).isNotEmpty();
+
+    // the output says which phase an epoch is of, and the time spent and left
+    assertThat(cli.out())
+        .contains("pretrain 1/2: ", "fine-tune 2/2: ", "columns: ")
+        .containsPattern("pretrain epoch 0  train .* spent, .* left")
+        .containsPattern("fine-tune epoch 0  train .* fidelity [0-9.]+ .* spent, .* left");
+    // a run of the budget resumes only as part of it; the budget, spent, only with more minutes
+    Cli subRun = Cli.run("train", "--resume", fineTune.toString());
+    assertThat(subRun.exitCode()).isEqualTo(2);
+    assertThat(subRun.err()).contains("--resume " + budget);
+    Cli spent = Cli.run("train", "--resume", budget.toString());
+    assertThat(spent.exitCode()).as(spent.err()).isEqualTo(2);
+    assertThat(spent.err()).contains("give --budget_minutes M for M more");
+    int epochsBefore =
+        Files.readAllLines(fineTune.resolve("training_history.json")).size();
+    Cli more = Cli.run("train", "--resume", budget.toString(), "--budget_minutes", "0.1");
+    assertThat(more.exitCode()).as(more.err()).isZero();
+    assertThat(more.out()).contains("fine-tune 2/2: ").doesNotContain("pretrain 1/2");
+    assertThat(Files.readAllLines(fineTune.resolve("training_history.json")).size())
+        .isGreaterThan(epochsBefore);
+    assertThat(budget.resolve("model-best.safetensors")).isRegularFile();
   }
 
   private static String[] concat(String[] a, String... b) {

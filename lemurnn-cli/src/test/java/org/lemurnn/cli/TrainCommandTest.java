@@ -7,9 +7,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.testkit.Cli;
 
 class TrainCommandTest {
   @Test
@@ -54,6 +56,57 @@ class TrainCommandTest {
       assertThat(Files.readString(run.resolve("model-properties.json")))
           .contains("\"data_seed\":0", "\"torch_seed\":0");
     }
+  }
+
+  /**
+   * A run says what it made: the model to use (model-best, by validation loss on the original's
+   * synthetic data), model-last, a bounded number of checkpoints, and the command to judge it.
+   */
+  @Test
+  void aRunEndsWithItsModelAndKeepsFewCheckpoints(@TempDir Path out) throws Exception {
+    Cli cli = Cli.run(
+        "train",
+        "-e",
+        "6",
+        "-s",
+        "4",
+        "--kilo_training_samples",
+        "0.0625",
+        "--kilo_val_samples",
+        "0.03125",
+        "--kilo_test_samples",
+        "0.03125",
+        "--seq_len",
+        "16",
+        "--data_seed",
+        "3",
+        "--torch_seed",
+        "3",
+        "--keep_checkpoints",
+        "2",
+        "--out",
+        out.toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    Path run;
+    try (Stream<Path> runs = Files.list(out)) {
+      run = runs.findFirst().orElseThrow();
+    }
+    assertThat(run.resolve("model-best.safetensors")).isRegularFile();
+    assertThat(run.resolve("model-last.safetensors")).isRegularFile();
+    try (Stream<Path> files = Files.list(run)) {
+      List<String> names = files.map(p -> p.getFileName().toString()).toList();
+      assertThat(names.stream().filter(n -> n.startsWith("modelstate-"))).hasSizeBetween(1, 2);
+      assertThat(names.stream().filter(n -> n.matches("model-\\d+\\.safetensors")))
+          .hasSizeBetween(1, 2);
+    }
+    assertThat(cli.out())
+        .contains("done: " + run + " (6 epochs)")
+        .contains("the model to use: " + run.resolve("model-best.safetensors"))
+        .contains("next: ./lemurnn evaluate -m " + run + " --link_properties default");
+    // -e at or below what the run has done is refused, not a silent 'done'
+    Cli again = Cli.run("train", "--resume", run.toString(), "-e", "6");
+    assertThat(again.exitCode()).isEqualTo(2);
+    assertThat(again.err()).contains("has trained 6 epochs already");
   }
 
   @Test

@@ -29,7 +29,13 @@ public final class RunDirectory {
   public static final String HISTORY = "training_history.json";
   public static final String LOG = "training_log.dat";
   public static final String BEST_MODEL = org.lemurnn.model.ModelLocation.BEST;
+  public static final String LAST_MODEL = "model-last.safetensors";
   private static final Pattern CHECKPOINT = Pattern.compile("modelstate-(\\d+)\\.safetensors");
+  /** The files a run writes per epoch (per new best, mostly): kept to the newest few. */
+  private static final List<Pattern> PER_EPOCH = List.of(
+      CHECKPOINT,
+      Pattern.compile("model-(\\d+)\\.safetensors"),
+      Pattern.compile("BD_plot_test_sample0_epoch(\\d+)\\.png"));
 
   /** Snake-case JSON, as the original's property files. */
   static final ObjectMapper JSON = new ObjectMapper()
@@ -102,6 +108,40 @@ public final class RunDirectory {
    */
   public Path bestModel() {
     return dir.resolve(BEST_MODEL);
+  }
+
+  /** The model of the last epoch trained, whatever its validation: to go on from or compare. */
+  public Path lastModel() {
+    return dir.resolve(LAST_MODEL);
+  }
+
+  /**
+   * Removes all but the newest {@code n} checkpoints, epoch models and plots ({@code n} 0: keeps
+   * all). The newest checkpoint is what --resume needs, and the newest epoch model is the best by
+   * validation loss (one is written per new best); older ones only fill the disk.
+   */
+  public void keepNewest(int n) {
+    if (n == 0) return;
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> all = files.toList();
+      for (Pattern family : PER_EPOCH) {
+        List<Path> old = all.stream()
+            .filter(p -> family.matcher(p.getFileName().toString()).matches())
+            .sorted(java.util.Comparator.comparingInt((Path p) -> epochOf(family, p))
+                .reversed())
+            .skip(n)
+            .toList();
+        for (Path p : old) Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new InputException("cannot prune old checkpoints in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int epochOf(Pattern family, Path p) {
+    Matcher m = family.matcher(p.getFileName().toString());
+    if (!m.matches()) throw new IllegalArgumentException(p.toString());
+    return Integer.parseInt(m.group(1));
   }
 
   public Path plot(int epoch) {

@@ -404,6 +404,21 @@ public record TrainOptions(
         + sequences(sizes.kiloTestSamples());
   }
 
+  /**
+   * The ideal link of this run's data, the baseline its fidelity is shown beside: a drop-tail byte
+   * queue told each trace's C and Q for measured files, the generator's own link for synthetic
+   * data; empty for a Mahimahi link (a stream does not record where in the schedule it started).
+   */
+  public java.util.Optional<org.lemurnn.link.IdealLink> idealLink() {
+    if (!dagData.isEmpty()) return java.util.Optional.of(org.lemurnn.link.IdealLink.byteQueue(0));
+    if (link.kind() == LinkKind.MAHIMAHI) return java.util.Optional.empty();
+    try {
+      return java.util.Optional.of(dataSpec().idealLink());
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty(); // presets of differing overheads: no one ideal link
+    }
+  }
+
   public ModelSpec modelSpec(DataSets data) {
     // measured traces count what their link counted; synthetic data adds its presets' framing
     double overhead;

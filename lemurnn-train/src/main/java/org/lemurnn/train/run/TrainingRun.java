@@ -55,11 +55,18 @@ public final class TrainingRun {
 
     default void interrupted(Path checkpoint) {}
 
+    /** The run ended (its epochs done, its deadline reached, or Ctrl-C): what it made. */
+    default void finished(Summary summary) {}
+
     /** Something went wrong that the run survives (a plot not drawn): the user should hear it. */
     default void warning(String message) {}
   }
 
-  /** The line a user sees per epoch. */
+  /**
+   * The line a user sees per epoch.
+   *
+   * @param fidelity this epoch's validation fidelity score, NaN where the run judges none
+   */
   public record EpochSummary(
       int epoch,
       int epochs,
@@ -68,13 +75,14 @@ public final class TrainingRun {
       double testLoss,
       int bestEpoch,
       boolean newBest,
+      double fidelity,
       double seconds) {
     public String line() {
       // a run a time budget ends has no last epoch to show
       String of = epochs == Integer.MAX_VALUE ? "" : "/" + (epochs - 1);
       return String.format(
           Locale.ROOT,
-          "epoch %d%s  train %.4f  val %.4f  test %.4f  best %d%s  %.2fs",
+          "epoch %d%s  train %.4f  val %.4f  test %.4f  best %d%s%s  %.2fs",
           epoch,
           of,
           trainLoss,
@@ -82,9 +90,48 @@ public final class TrainingRun {
           testLoss,
           bestEpoch,
           newBest ? "*" : " ",
+          Double.isNaN(fidelity) ? "" : String.format(Locale.ROOT, "  fidelity %.2f", fidelity),
           seconds);
     }
+
+    /** What the columns mean, for a legend printed once. */
+    public static String legend() {
+      return "columns: train, val, test = the trainer's loss on each set (lower is better);"
+          + " best = the epoch of the lowest val loss (* this one); fidelity = how faithfully"
+          + " this epoch emulates the whole validation streams (drop-rate error in points +"
+          + " latency W1 in % of the mean; 0 is perfect), the best of which is model-best";
+    }
   }
+
+  /**
+   * What a run made, for the user: the model to use and how it was chosen.
+   *
+   * @param bestModel the model to use ({@code model-best.safetensors}); null before an epoch ended
+   * @param bestEpoch the epoch it is of (-1 if not known: a resumed run's earlier best)
+   * @param fidelity its validation fidelity score (drop-rate error in points + latency W1 in % of
+   *     the true mean; lower is better), NaN when the run judged by validation loss only
+   * @param idealFidelity the same score for the ideal link of the data, NaN when there is none
+   * @param dropRule the drop rule chosen with the model, or null
+   * @param interrupted whether Ctrl-C stopped the run
+   */
+  public record Summary(
+      Path runDir,
+      Path bestModel,
+      int bestEpoch,
+      int epochsDone,
+      double fidelity,
+      double idealFidelity,
+      String dropRule,
+      boolean interrupted) {
+    /** The same run's summary naming another folder and model (a budget's, which holds it). */
+    public Summary in(Path folder, Path model) {
+      return new Summary(
+          folder, model, bestEpoch, epochsDone, fidelity, idealFidelity, dropRule, interrupted);
+    }
+  }
+
+  /** Checkpoints, epoch models and plots kept by default: the newest of each (see keep). */
+  public static final int DEFAULT_KEEP_CHECKPOINTS = 3;
 
   private final RunDirectory dir;
   private final TrainOptions options;
@@ -107,6 +154,9 @@ public final class TrainingRun {
 
   private double bestFidelity = Double.POSITIVE_INFINITY;
   private int bestFidelityEpoch = -1;
+  private String bestDropRule;
+  private int keepCheckpoints = DEFAULT_KEEP_CHECKPOINTS;
+  private boolean interrupted;
   private volatile boolean stopRequested;
   private final CountDownLatch stopped = new CountDownLatch(1);
   /**
@@ -129,10 +179,15 @@ public final class TrainingRun {
     this.historyLines = dir.lines(RunDirectory.HISTORY);
     this.logRows = new ArrayList<>(
         dir.lines(RunDirectory.LOG).stream().filter(l -> !l.startsWith("#")).toList());
-    this.fidelity = options.sizes().window() > 0 ? new ValidationFidelity(data.val()) : null;
+    // measured validation files (or windows of streams) are judged as a user judges a link; the
+    // original's short synthetic sequences by its validation loss alone
+    boolean judged = options.sizes().window() > 0 || !options.dagData().isEmpty();
+    this.fidelity = judged && !data.val().isEmpty() ? new ValidationFidelity(data.val()) : null;
     if (fidelity != null && Files.isRegularFile(dir.bestModel())) {
-      bestFidelity =
-          fidelity.judge(ModelFile.read(dir.bestModel())).score(); // a resumed run keeps its best
+      // a resumed run keeps its best
+      ValidationFidelity.Judgement kept = fidelity.judge(ModelFile.read(dir.bestModel()));
+      bestFidelity = kept.score();
+      bestDropRule = kept.dropRule();
     }
   }
 
@@ -243,9 +298,22 @@ public final class TrainingRun {
     run.bestEpoch = checkpoint.bestEpoch();
     run.bestValLoss = checkpoint.bestValLoss();
     run.lastEpoch = checkpoint;
+    if (run.fidelity == null) run.bestFidelityEpoch = checkpoint.bestEpoch();
+    else run.bestFidelityEpoch = lastBestFidelityEpoch(run.historyLines);
     // only now: a resume that failed above leaves model-properties.json as it was
     if (epochs != null) RunProperties.updateOptions(dir, options);
     return run;
+  }
+
+  /** The best_fidelity_epoch of the last history line, -1 if none says. */
+  private static int lastBestFidelityEpoch(List<String> history) {
+    if (history.isEmpty()) return -1;
+    try {
+      var line = RunDirectory.JSON.readTree(history.getLast());
+      return line.path("best_fidelity_epoch").asInt(-1);
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   /**
@@ -275,6 +343,7 @@ public final class TrainingRun {
         != null) { // the starting point is a candidate too: fine-tuning must beat it to replace it
       ValidationFidelity.Judgement judged = fidelity.judge(init);
       bestFidelity = judged.score();
+      bestDropRule = judged.dropRule();
       judged.applyTo(init).write(dir.bestModel());
     }
   }
@@ -289,6 +358,50 @@ public final class TrainingRun {
     return dir.path();
   }
 
+  /** Keeps the newest {@code n} checkpoints, epoch models and plots (0: all of them). */
+  public TrainingRun keepCheckpoints(int n) {
+    if (n < 0) throw new InputException("--keep_checkpoints must be >= 0, got " + n);
+    keepCheckpoints = n;
+    return this;
+  }
+
+  public TrainOptions options() {
+    return options;
+  }
+
+  /** Releases a run that will not be run (its trainer and its folder's lock). */
+  public void close() {
+    trainer.close();
+    if (lock != null) lock.close();
+  }
+
+  /** Epochs already trained (a resumed run's first epoch) and the epochs it runs to. */
+  public int firstEpoch() {
+    return firstEpoch;
+  }
+
+  public int numEpochs() {
+    return options.schedule().numEpochs();
+  }
+
+  /** What the run made so far: call after {@link #run}. */
+  public Summary summary() {
+    Path best = Files.isRegularFile(dir.bestModel()) ? dir.bestModel() : null;
+    double ideal = Double.NaN;
+    if (fidelity != null && best != null)
+      ideal = options.idealLink().map(fidelity::score).orElse(Double.NaN);
+    int done = lastEpoch != null ? lastEpoch.epoch() + 1 : firstEpoch;
+    return new Summary(
+        dir.path(),
+        best,
+        bestFidelityEpoch,
+        done,
+        fidelity != null && best != null ? bestFidelity : Double.NaN,
+        ideal,
+        bestDropRule,
+        interrupted);
+  }
+
   /**
    * Trains the remaining epochs and returns the run directory. A Ctrl-C (shutdown hook) stops it at
    * the next batch and writes the checkpoint of the last complete epoch before the JVM exits.
@@ -299,7 +412,8 @@ public final class TrainingRun {
 
   /**
    * As {@link #run()}, but stops after the last epoch that ends before {@code deadline} (null: no
-   * limit) would be passed, judging by the previous epoch's time; the stop is a normal end.
+   * limit) would be passed, judging by the previous epoch's time; the stop is a normal end. A run
+   * that has not finished an epoch yet runs one, however late.
    */
   public Path run(java.time.Instant deadline) {
     return run(deadline, 0);
@@ -322,17 +436,22 @@ public final class TrainingRun {
               .toList());
       double lastSeconds = 0;
       for (int epoch = firstEpoch; epoch < options.schedule().numEpochs(); epoch++) {
+        // a run without a finished epoch gets one whatever the deadline: a budget on a loaded
+        // machine must still leave a model
         if (deadline != null
             && epoch - firstEpoch >= minEpochs
+            && lastEpoch != null
             && Instant.now().plusMillis((long) (lastSeconds * 1000)).isAfter(deadline)) break;
         long start = System.nanoTime();
         runEpoch(epoch, gradients);
         lastSeconds = (System.nanoTime() - start) / 1e9;
       }
       if (lastEpoch != null) lastEpoch.write(dir.checkpoint(lastEpoch.epoch()));
+      dir.keepNewest(keepCheckpoints);
       return dir.path();
     } catch (Stop stop) {
       // Ctrl-C: the epoch under way is lost; the last complete one is saved to resume from
+      interrupted = true;
       if (lastEpoch != null) {
         lastEpoch.write(dir.checkpoint(lastEpoch.epoch()));
         listener.interrupted(dir.checkpoint(lastEpoch.epoch()));
@@ -396,6 +515,10 @@ public final class TrainingRun {
     if (newBest) {
       lastEpoch.write(dir.checkpoint(epoch));
       trainer.best().toModelFile().write(dir.model(epoch));
+      if (fidelity == null) {
+        trainer.best().toModelFile().write(dir.bestModel());
+        bestFidelityEpoch = epoch;
+      }
       plot(epoch, testPredictions);
     }
     if (fidelity != null) {
@@ -405,9 +528,12 @@ public final class TrainingRun {
       if (judged.score() < bestFidelity) {
         bestFidelity = judged.score();
         bestFidelityEpoch = epoch;
+        bestDropRule = judged.dropRule();
         judged.applyTo(current).write(dir.bestModel());
       }
     }
+    trainer.model().toModelFile().write(dir.lastModel());
+    dir.keepNewest(keepCheckpoints);
     double seconds = (System.nanoTime() - start) / 1e9;
     appendHistory(epoch, train, val, valLoss, testLoss, seconds);
     appendLog(epoch, train.loss(), val, valLoss, testLoss, seconds);
@@ -419,6 +545,7 @@ public final class TrainingRun {
         testLoss,
         bestEpoch,
         newBest,
+        val.getOrDefault("fidelity", Double.NaN),
         seconds));
   }
 

@@ -1,9 +1,11 @@
 package org.lemurnn.train.run;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.infer.Predictors;
+import org.lemurnn.link.IdealLink;
 import org.lemurnn.metrics.Fidelity;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
@@ -48,11 +50,19 @@ public final class ValidationFidelity {
     return argmax < sample ? new Judgement(argmax, "argmax") : new Judgement(sample, "sample");
   }
 
+  /** The same score for an ideal link told each stream's C and Q: the baseline to beat. */
+  public double score(IdealLink ideal) {
+    return score(truth -> ideal.replay(truth));
+  }
+
   private double score(ModelFile model, DropRule rule) {
+    return score(truth -> LinkPrediction.predict(Predictors.of(model), truth, rule));
+  }
+
+  private double score(UnaryOperator<LinkSample> emulate) {
     return streams.parallelStream()
         .mapToDouble(truth -> {
-          Fidelity f =
-              Fidelity.compare(truth, LinkPrediction.predict(Predictors.of(model), truth, rule));
+          Fidelity f = Fidelity.compare(truth, emulate.apply(truth));
           double meanTrue = f.truth().latencyMean();
           // nothing delivered on one side: the latency distribution is as wrong as it gets
           double w1Percent = !Double.isFinite(f.latencyW1())
