@@ -2,6 +2,7 @@ package org.lemurnn.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Locale;
 import org.lemurnn.train.run.SplitsFile;
 import org.lemurnn.train.run.TrainOptions;
@@ -47,8 +48,9 @@ final class RunReport {
       return "./lemurnn evaluate --run " + s.runDir();
     StringBuilder command = new StringBuilder("./lemurnn evaluate -m " + s.runDir());
     TrainOptions.Link link = options.link();
-    for (String preset : link.linkProperties())
-      command.append(" --link_properties ").append(preset);
+    List<String> presets =
+        link.linkProperties().isEmpty() ? List.of("default") : link.linkProperties();
+    for (String preset : presets) command.append(" --link_properties ").append(preset);
     for (String traffic : link.traffic()) command.append(" --traffic ").append(traffic);
     switch (link.kind()) {
       case CODEL -> command.append(" --codel");

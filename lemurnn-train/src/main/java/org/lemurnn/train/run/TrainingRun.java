@@ -97,7 +97,7 @@ public final class TrainingRun {
     /** What the columns mean, for a legend printed once. */
     public static String legend() {
       return "columns: train, val, test = the trainer's loss on each set (lower is better);"
-          + " best = the epoch of the lowest val loss (* this one); fidelity = how faithfully"
+          + " best = the epoch of the lowest val loss (* this one); fidelity (measured data, --window) = how faithfully"
           + " this epoch emulates the whole validation streams (drop-rate error in points +"
           + " latency W1 in % of the mean; 0 is perfect), the best of which is model-best";
     }
