@@ -121,8 +121,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       names = "--overhead_bytes",
       paramLabel = "BYTES",
       description =
-          "Trace files: bytes the ideal queue adds to each packet's size (default: 0: the size column is what the link counts; "
-              + "24 for files generate wrote from the daglike presets). A synthetic set takes its presets' overhead.")
+          "Trace files: bytes the ideal queue adds to each packet's size (default: 0: the size column is what the link counts, "
+              + "as in probe's and generate's files). A synthetic set takes its presets' overhead.")
   Double overheadBytes;
 
   @Option(

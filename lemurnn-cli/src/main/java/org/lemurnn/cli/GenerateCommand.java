@@ -86,6 +86,10 @@ public final class GenerateCommand implements Callable<Integer> {
     if (link.kind() == LinkKind.PACKETQUEUE)
       System.out.println(
           "note: a packet queue's limit is in packets, which the name cannot carry: Q0");
+    if (summary.fractionalNames > 0)
+      System.out.println("note: " + summary.fractionalNames + " of " + num + " names carry a"
+          + " capacity or base latency that is not whole (the link's own, in full): lemurnn reads"
+          + " them, the original's loader (C(\\d+)_L(\\d+)_Q(\\d+)) does not");
     return 0;
   }
 
@@ -122,8 +126,11 @@ public final class GenerateCommand implements Callable<Integer> {
     long drops;
     double latencySumMs;
     double latencyMaxMs;
+    int fractionalNames;
 
     synchronized void add(LinkSample s, double baseLatencyMs) {
+      if (s.capacity() != Math.rint(s.capacity()) || baseLatencyMs != Math.rint(baseLatencyMs))
+        fractionalNames++;
       packets += s.length();
       drops += s.dropCount();
       for (int i = 0; i < s.length(); i++) {
@@ -140,9 +147,12 @@ public final class GenerateCommand implements Callable<Integer> {
         Bars.builder("generate", num).setUnit(" files", 1).continuousUpdate().build()) {
       IntStream.range(0, num).parallel().forEach(i -> {
         LinkSample sample = SyntheticData.sample(spec, i);
+        // sizes as the link counted them (with the presets' framing), as a measured trace has
+        // them: evaluate's ideal queue and a budget's matched preset then need no overhead flag
         TraceFile.write(
             out.resolve(name(sample, unixTime, i + 1)),
-            TraceFile.fromSample(sample, unixTime * 1_000_000_000L, baseLatency.ms()));
+            TraceFile.fromSample(
+                sample, unixTime * 1_000_000_000L, baseLatency.ms(), spec.overheadSize() * 1000));
         summary.add(sample, baseLatency.ms());
         bar.step();
       });

@@ -64,6 +64,13 @@ class GenerateCommandTest {
       assertThat(TraceLink.fromName(file).capacityMbps()).isEqualTo(expected.capacity());
       assertThat(back.queueLimit()).isEqualTo(expected.queueLimit());
       assertThat(back.dropped()).isEqualTo(expected.dropped());
+      // sizes as the link counted them (daglike's 24 bytes of framing), as in a measured trace:
+      // the ideal queue told the name's C and Q, with no overhead flag, drops what the link dropped
+      for (int i = 0; i < back.length(); i++)
+        assertThat(back.size()[i])
+            .isCloseTo(expected.size()[i] + 0.024, org.assertj.core.api.Assertions.within(1e-9));
+      assertThat(org.lemurnn.link.IdealLink.byteQueue(0).replay(back).dropped())
+          .isEqualTo(back.dropped());
       for (int i = 1; i < back.length(); i++) {
         assertThat(back.interPacketTime()[i])
             .isCloseTo(expected.interPacketTime()[i], org.assertj.core.api.Assertions.within(2e-6));

@@ -277,6 +277,16 @@ public final class TraceFile {
    * received after its latency plus {@code baseLatencyMs}.
    */
   public static TraceRows fromSample(LinkSample sample, long startNs, double baseLatencyMs) {
+    return fromSample(sample, startNs, baseLatencyMs, 0);
+  }
+
+  /**
+   * As {@link #fromSample(LinkSample, long, double)}, each size written with {@code overheadBytes}
+   * added: the bytes the simulated link counted (a physical preset's framing), so that the file
+   * reads as a measured trace does, its size column what the link counts.
+   */
+  public static TraceRows fromSample(
+      LinkSample sample, long startNs, double baseLatencyMs, double overheadBytes) {
     if (sample.units() != UnitSystem.PHYSICAL) {
       throw new IllegalArgumentException(
           "trace files hold physical units; this sample is " + sample.units().fileName());
@@ -291,7 +301,7 @@ public final class TraceFile {
     double arrivalMs = 0;
     for (int i = 0; i < n; i++) {
       number[i] = i + 1;
-      size[i] = (int) Math.rint(sample.size()[i] * 1000);
+      size[i] = (int) Math.rint(sample.size()[i] * 1000 + overheadBytes);
       arrivalMs += sample.interPacketTime()[i];
       tx[i] = startNs + Math.round(arrivalMs * 1e6);
       if (!dropped[i]) {
