@@ -40,8 +40,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lemurnn forward}: the live emulator. Not {@code mixinStandardHelpOptions}: the original's
- * {@code -h} is the hidden size, so help is {@code --help} alone.
+ * {@code lemurnn forward}: the live emulator. The original forwarder's {@code -h HIDDEN} is
+ * {@code --hidden_size} here: {@code -h} is help, as in every command and most tools a user knows.
  */
 @Command(
     name = "forward",
@@ -163,9 +163,9 @@ public final class ForwardCommand implements Callable<Integer> {
   Path out;
 
   @Option(
-      names = "-h",
+      names = {"-s", "--hidden_size"},
       paramLabel = "HIDDEN",
-      description = "The original's flag: hidden size; checked against the model file.")
+      description = "Hidden size (the original forwarder's -h); checked against the model file.")
   Integer hidden;
 
   @Option(
@@ -198,7 +198,10 @@ public final class ForwardCommand implements Callable<Integer> {
       description = "Stop after this long, > 0 (default: run until Ctrl-C).")
   Double durationSeconds;
 
-  @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
   boolean help;
 
   @Option(
@@ -483,13 +486,16 @@ public final class ForwardCommand implements Callable<Integer> {
     }
   }
 
-  /** The original forwarder's -h, -l, -t must agree with the model file, which knows better. */
+  /**
+   * The original forwarder's -h (our --hidden_size), -l, -t must agree with the model file, which
+   * knows better.
+   */
   private void checkOriginalFlags(ModelSpec s) {
     model.checkOriginalFlags(
         s,
         "-l",
         layers,
-        "-h",
+        "--hidden_size",
         hidden,
         type == null ? null : "-t " + type,
         type == null || typeMatches(type, s.cell()));

@@ -110,11 +110,15 @@ public final class Main implements Runnable {
     return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
-  /** Our checks of a flag's value say so by naming it first: {@code --num must be >= 1}. */
+  /**
+   * Our checks of a flag's value say so by naming it first, then what it must be: {@code --num must
+   * be >= 1}, {@code --num and --seq_len must be at least 1}. (A flag that contradicts an input
+   * file, {@code -l 3 but the model has 1 layers}, is about the file: exit 1.)
+   */
   static boolean namesAFlag(Throwable e) {
     return (e instanceof InputException || e instanceof IllegalArgumentException)
         && e.getMessage() != null
-        && e.getMessage().matches("^-{1,2}[a-z][a-z_-]*[ :,].*");
+        && e.getMessage().matches("^(-{1,2}[a-z][a-z_-]*)( and -{1,2}[a-z][a-z_-]*)? must .*");
   }
 
   /** The one line a user sees for an error: ours say what to do; others get their type named. */

@@ -79,7 +79,7 @@ public final class PcapToTraceCommand implements Callable<Integer> {
 
   @Option(
       names = "--link",
-      paramLabel = "C,L,Q",
+      paramLabel = ProbeCommand.LinkConverter.LABEL,
       converter = ProbeCommand.LinkConverter.class,
       description =
           "The link: Mbit/s, base latency ms, queue bytes; named in the files (default: unknown, which train refuses until renamed).")

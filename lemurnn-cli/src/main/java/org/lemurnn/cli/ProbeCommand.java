@@ -294,7 +294,7 @@ public final class ProbeCommand implements Runnable {
 
     @Option(
         names = "--link",
-        paramLabel = "C,L,Q",
+        paramLabel = LinkConverter.LABEL,
         converter = LinkConverter.class,
         description =
             "The link as configured: Mbit/s, base latency ms, queue bytes; named in the files (default: unknown, which train refuses until renamed).")
@@ -677,8 +677,13 @@ public final class ProbeCommand implements Runnable {
     }
   }
 
-  /** {@code C,L,Q}: Mbit/s, ms, bytes, as the trace names carry them. */
+  /**
+   * {@code C_MBPS,L_MS,Q_BYTES}: Mbit/s, ms, bytes, as the trace names carry them; the queue may
+   * say its unit, {@code 20000B} or {@code 20KB} (KByte: 1,000 bytes, as everywhere here).
+   */
   static final class LinkConverter implements ITypeConverter<TraceLink> {
+    static final String LABEL = "C_MBPS,L_MS,Q_BYTES";
+
     @Override
     public TraceLink convert(String text) {
       String[] parts = text.split(",", -1);
@@ -687,15 +692,23 @@ public final class ProbeCommand implements Runnable {
           TraceLink link = new TraceLink(
               Double.parseDouble(parts[0]),
               Double.parseDouble(parts[1]),
-              Double.parseDouble(parts[2]));
+              queueBytes(parts[2]));
           link.fileName(9_999_999_999L, 99_999); // a name that fits, with the longest stamp and run
           return link;
         }
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.TypeConversionException(e.getMessage());
       }
-      throw new picocli.CommandLine.TypeConversionException(
-          "expected C,L,Q (capacity Mbit/s, base latency ms, queue bytes), got '" + text + "'");
+      throw new picocli.CommandLine.TypeConversionException("expected " + LABEL
+          + " (capacity Mbit/s, base latency ms, queue bytes, e.g. 8,0,20000 or 8,0,20KB), got '"
+          + text + "'");
+    }
+
+    private static double queueBytes(String q) {
+      String t = q.strip();
+      if (t.endsWith("KB")) return Double.parseDouble(t.substring(0, t.length() - 2)) * 1000;
+      if (t.endsWith("B")) return Double.parseDouble(t.substring(0, t.length() - 1));
+      return Double.parseDouble(t);
     }
   }
 }

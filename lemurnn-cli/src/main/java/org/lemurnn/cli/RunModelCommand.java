@@ -105,12 +105,14 @@ public final class RunModelCommand implements Callable<Integer> {
 
   @Option(
       names = {"-l", "--num_layers"},
+      paramLabel = "LAYERS",
       hidden = true,
       description = "Accepted as in the original; the model file says.")
   Integer layers;
 
   @Option(
       names = {"-s", "--hidden_size"},
+      paramLabel = "HIDDEN",
       hidden = true,
       description = "Accepted as in the original; the model file says.")
   Integer hidden;

@@ -22,7 +22,9 @@ final class RunReport {
       out.println("no model yet: no epoch ended");
       return;
     }
-    String epoch = s.bestEpoch() >= 0 ? "epoch " + s.bestEpoch() : "an earlier epoch";
+    String epoch = s.bestEpoch() >= 0
+        ? "epoch " + s.bestEpoch()
+        : "the model it started from (no epoch did better), or one an earlier session chose";
     String rule = s.dropRule() != null ? ", drop rule " + s.dropRule() : "";
     out.println("the model to use: " + s.bestModel() + " (" + epoch + rule + "; -m " + s.runDir()
         + " names it)");

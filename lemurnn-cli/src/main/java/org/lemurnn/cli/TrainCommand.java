@@ -93,18 +93,21 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = {"-l", "--num_layers"},
+      paramLabel = "LAYERS",
       defaultValue = "1",
       description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
   int numLayers;
 
   @Option(
       names = {"-s", "--hidden_size"},
+      paramLabel = "HIDDEN",
       defaultValue = "8",
       description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
   int hiddenSize;
 
   @Option(
       names = {"-e", "--num_epochs"},
+      paramLabel = "EPOCHS",
       defaultValue = "100",
       description = "Epochs (default: ${DEFAULT-VALUE}).")
   int numEpochs;
@@ -133,28 +136,33 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--seq_len",
+      paramLabel = "PACKETS",
       defaultValue = "128",
       description = "Packets per sequence (default: ${DEFAULT-VALUE}).")
   int seqLen;
 
   @Option(
       names = "--data_seed",
+      paramLabel = "SEED",
       description = "Seed of the data (default: drawn at random and recorded; 0 is a seed).")
   Long dataSeed;
 
   @Option(
       names = "--torch_seed",
+      paramLabel = "SEED",
       description = "Seed of weights, shuffling and dropout (default: drawn and recorded).")
   Long torchSeed;
 
   @Option(
       names = {"-r", "--learning_rate"},
+      paramLabel = "RATE",
       defaultValue = "0.001",
       description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
   double learningRate;
 
   @Option(
       names = {"-d", "--dropout_rate"},
+      paramLabel = "RATE",
       defaultValue = "0.0",
       description = "Dropout on the recurrent output while training (default: ${DEFAULT-VALUE}).")
   double dropoutRate;
@@ -260,7 +268,8 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "LETTERS",
       description =
           "Input features (default bscq, the original's): t gap, b sendable in the gap, B b capped at the"
-              + " queue limit (idle gaps of any length read as an empty byte queue), s size, c capacity, q queue.")
+              + " queue limit (idle gaps of any length read as an empty byte queue), s size, c capacity, q queue,"
+              + " i and x the backlog and drop of an ideal drop-tail byte queue of the same C and Q.")
   String inputs;
 
   @Option(

@@ -229,7 +229,7 @@ class FaithfulTrainingTest {
     assertThat(subRun.exitCode()).isEqualTo(2);
     assertThat(subRun.err()).contains("--resume " + budget);
     Cli spent = Cli.run("train", "--resume", budget.toString());
-    assertThat(spent.exitCode()).as(spent.err()).isEqualTo(2);
+    assertThat(spent.exitCode()).as(spent.err()).isEqualTo(1);
     assertThat(spent.err()).contains("give --budget_minutes M for M more");
     int epochsBefore =
         Files.readAllLines(fineTune.resolve("training_history.json")).size();

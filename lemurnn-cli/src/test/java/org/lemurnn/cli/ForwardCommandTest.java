@@ -40,7 +40,7 @@ class ForwardCommandTest {
         MODEL,
         "--units",
         "abstract",
-        "-h",
+        "--hidden_size",
         "8",
         "-l",
         "1",
@@ -326,10 +326,14 @@ class ForwardCommandTest {
         "8",
         "-q",
         "10",
-        "-h",
+        "--hidden_size",
         "64");
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("-h 64 but", "has hidden size 8");
+    assertThat(r.err()).contains("--hidden_size 64 but", "has hidden size 8");
+    // -h is help, as in every command
+    Cli help = Cli.run("forward", "-h");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("Usage:", "--hidden_size");
     assertThat(Cli.run(
                 "forward",
                 "--replay",

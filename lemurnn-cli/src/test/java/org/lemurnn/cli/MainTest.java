@@ -71,6 +71,21 @@ class MainTest {
     });
   }
 
+  /** Placeholders in one style: NAME, never picocli's default {@code <fieldName>}. */
+  @Test
+  void everyPlaceholderIsNamedInOneStyle() {
+    List<String> defaults = new ArrayList<>();
+    collectLabels(Main.commandLine(), "lemurnn", defaults);
+    assertThat(defaults).as("options whose placeholder is picocli's default").isEmpty();
+  }
+
+  private static void collectLabels(CommandLine command, String path, List<String> out) {
+    for (OptionSpec option : command.getCommandSpec().options())
+      if (option.arity().max() > 0 && option.paramLabel().startsWith("<"))
+        out.add(path + " " + option.longestName() + " " + option.paramLabel());
+    command.getSubcommands().forEach((name, sub) -> collectLabels(sub, path + " " + name, out));
+  }
+
   @Test
   @SuppressWarnings("unchecked") // the rows of a @MethodSource are Object[]
   void theOptionsOfTheOriginalAreFound() {

@@ -150,12 +150,12 @@ class MeasureCommandsTest {
   @Test
   void badFlagsAreUsageErrorsThatNameTheFlag() {
     Cli c = Cli.run("probe", "client", "--to", "nowhere", "--rate_mbps", "1");
-    assertThat(c.exitCode()).isEqualTo(1);
+    assertThat(c.exitCode()).isEqualTo(2);
     assertThat(c.err()).contains("--to must be ADDR:PORT");
     Cli link =
         Cli.run("pcap-to-trace", "--sent", "a", "--received", "b", "--out", "c", "--link", "8,0");
     assertThat(link.exitCode()).isEqualTo(2);
-    assertThat(link.err()).contains("expected C,L,Q");
+    assertThat(link.err()).contains("expected C_MBPS,L_MS,Q_BYTES");
     Cli missing = Cli.run(
         "pcap-to-trace",
         "--sent",

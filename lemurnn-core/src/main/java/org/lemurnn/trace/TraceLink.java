@@ -61,8 +61,9 @@ public record TraceLink(double capacityMbps, double baseLatencyMs, double queueB
     if (!m.find()) {
       throw InputException.in(
           file,
-          "the name does not carry the link (..._C<Mbit/s>_L<ms>_Q<bytes>_...): "
-              + "rename it or give capacity, base latency and queue explicitly");
+          "the name does not carry the link (..._C<Mbit/s>_L<ms>_Q<bytes>_...): rename it so"
+              + " that it does, e.g. mgtrace_C8_L0_Q20000_1.csv (forward --replay also takes the"
+              + " link as -c, -q and --base_latency)");
     }
     try {
       return new TraceLink(

@@ -255,7 +255,7 @@ public final class BudgetRun {
             "on a simulated queue matched to the files (" + PRESET + ")",
             pretrainEnd,
             end,
-            spentBefore);
+            state.spentSeconds());
         boolean resumed = resumable(state.pretrainRun());
         TrainingRun first = resumed
             ? TrainingRun.resume(dir.resolve(state.pretrainRun()), null, threads, tracking())
@@ -273,7 +273,13 @@ public final class BudgetRun {
               "the budget ran out before pretraining finished an epoch: give more minutes");
       }
       listener.phase(
-          "fine-tune", 2, 2, "on the files, from the pretrained model", end, end, spentBefore);
+          "fine-tune",
+          2,
+          2,
+          "on the files, from the pretrained model",
+          end,
+          end,
+          state.spentSeconds());
       TrainingRun second;
       boolean fineTuneResumed = resumable(state.fineTuneRun());
       if (!fineTuneResumed) {

@@ -107,7 +107,8 @@ public final class TrainingRun {
    * What a run made, for the user: the model to use and how it was chosen.
    *
    * @param bestModel the model to use ({@code model-best.safetensors}); null before an epoch ended
-   * @param bestEpoch the epoch it is of (-1 if not known: a resumed run's earlier best)
+   * @param bestEpoch the epoch it is of (-1: the model the run started from, --init, or one an
+   *     earlier session of the run chose)
    * @param fidelity its validation fidelity score (drop-rate error in points + latency W1 in % of
    *     the true mean; lower is better), NaN when the run judged by validation loss only
    * @param idealFidelity the same score for the ideal link of the data, NaN when there is none
