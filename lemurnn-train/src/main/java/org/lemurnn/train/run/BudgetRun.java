@@ -266,8 +266,9 @@ public final class BudgetRun {
         int floor = resumed ? 0 : minPretrainEpochs(state.budgetMinutes());
         first.keepCheckpoints(keep).run(pretrainEnd, floor);
         TrainingRun.Summary pretrained = first.summary();
-        saveSpent();
+        // after Ctrl-C the JVM is shutting down: the time spent as of the last epoch stands
         if (pretrained.interrupted()) return pretrained.in(dir, null);
+        saveSpent();
         if (pretrained.bestModel() == null)
           throw new InputException(
               "the budget ran out before pretraining finished an epoch: give more minutes");
@@ -303,8 +304,8 @@ public final class BudgetRun {
           .keepCheckpoints(keep)
           .run(end, fineTuneResumed ? 0 : MIN_FINE_TUNE_EPOCHS)
           .resolve(RunDirectory.BEST_MODEL);
-      saveSpent();
       TrainingRun.Summary done = second.summary();
+      if (!done.interrupted()) saveSpent();
       if (Files.isRegularFile(best))
         AtomicFile.write(dir.resolve(RunDirectory.BEST_MODEL), out -> Files.copy(best, out));
       return done.in(dir, dir.resolve(RunDirectory.BEST_MODEL));
