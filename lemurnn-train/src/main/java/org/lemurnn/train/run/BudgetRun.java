@@ -168,7 +168,8 @@ public final class BudgetRun {
       throw new InputException("cannot create " + dir + ": " + e.getMessage(), e);
     }
     boolean packets = measured.prior().packets();
-    AtomicFile.writeString(dir.resolve(PRESET), MatchedPreset.of(streams, packets).json());
+    AtomicFile.writeString(
+        dir.resolve(PRESET), MatchedPreset.of(streams, packets).json());
     RunProperties.writeFittedLinks(dir, measured);
     SplitsFile.write(dir, measured.files()); // evaluate --run reads the held-out files from here
     State state = new State(budgetMinutes, 0, null, null, RunDirectory.JSON.valueToTree(fineTune));
