@@ -207,7 +207,7 @@ public final class ShellCommand implements Callable<Integer> {
           link.shellNamespace(),
           link.insideAddress(),
           link.hostAddress(),
-          model.model,
+          model.file(),
           uplinkModel == null ? " both ways" : " down, " + uplinkModel + " up",
           number(capacityMbps),
           number(queueKbyte),
