@@ -331,7 +331,9 @@ public final class BudgetRun {
           "link_properties",
           List.of(dir.resolve(PRESET).toString()),
           "traffic",
-          fineTune.link().traffic().isEmpty() ? PRETRAIN_TRAFFIC : fineTune.link().traffic(),
+          fineTune.link().traffic().isEmpty()
+              ? PRETRAIN_TRAFFIC
+              : fineTune.link().traffic(),
           "seq_len",
           Math.max(
               PRETRAIN_STREAM_PACKETS,
