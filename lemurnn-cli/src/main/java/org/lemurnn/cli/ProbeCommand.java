@@ -690,9 +690,7 @@ public final class ProbeCommand implements Runnable {
       try {
         if (parts.length == 3) {
           TraceLink link = new TraceLink(
-              Double.parseDouble(parts[0]),
-              Double.parseDouble(parts[1]),
-              queueBytes(parts[2]));
+              Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), queueBytes(parts[2]));
           link.fileName(9_999_999_999L, 99_999); // a name that fits, with the longest stamp and run
           return link;
         }
