@@ -105,7 +105,7 @@ class ProbeCommandTest {
     assertThat(name.exitCode()).isEqualTo(2);
     assertThat(name.err()).contains("makes a trace file name of", "round the numbers");
     Cli drain = client(9, "--drain_ms", "1000000000000");
-    assertThat(drain.exitCode()).isEqualTo(1);
+    assertThat(drain.exitCode()).isEqualTo(2);
     assertThat(drain.err()).contains("--drain_ms must be 0 to 60000");
   }
 }
