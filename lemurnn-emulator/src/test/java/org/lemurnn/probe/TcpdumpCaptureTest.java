@@ -112,9 +112,11 @@ class TcpdumpCaptureTest {
           .as("median latency difference, ns")
           .isLessThan(200_000);
       assertThat(latencyApart[p99]).as("p99 latency difference, ns").isLessThan(2_000_000);
+      // the largest only rules out a wrong join (seconds off): one preemption of the sender took
+      // 26 ms on an otherwise idle machine, so a tighter bound here is a timing claim
       assertThat(latencyApart[probed.length() - 1])
           .as("largest latency difference, ns")
-          .isLessThan(20_000_000);
+          .isLessThan(200_000_000);
     }
   }
 
