@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,6 +197,12 @@ class DocsCommandsTest {
     Files.createDirectories(sandbox);
     for (String shared : List.of("testdata", "tools"))
       Files.createSymbolicLink(sandbox.resolve(shared), ROOT.resolve(shared));
+    // a page says ../shared/reference as a user beside the checkout would: the sandboxes' parent
+    // gets the same neighbour
+    Path reference = ROOT.resolveSibling("shared");
+    Path besideSandbox = sandbox.resolveSibling("shared");
+    if (Files.isDirectory(reference) && Files.notExists(besideSandbox, LinkOption.NOFOLLOW_LINKS))
+      Files.createSymbolicLink(besideSandbox, reference);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String launcher = "#!/usr/bin/env bash\n"
         + "exec '" + java
