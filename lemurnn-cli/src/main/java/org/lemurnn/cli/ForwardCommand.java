@@ -3,35 +3,26 @@ package org.lemurnn.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.lemurnn.InputException;
 import org.lemurnn.emulate.AfPacketBridge;
-import org.lemurnn.emulate.Direction;
-import org.lemurnn.emulate.DirectionStats;
-import org.lemurnn.emulate.ForwardTrace;
 import org.lemurnn.emulate.Forwarder;
 import org.lemurnn.emulate.LinkEmulator;
-import org.lemurnn.emulate.LiveStats;
 import org.lemurnn.emulate.Port;
 import org.lemurnn.emulate.Replay;
 import org.lemurnn.emulate.UdpRelay;
-import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.io.InputFiles;
-import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 import org.lemurnn.trace.TraceRows;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,6 +58,10 @@ import picocli.CommandLine.Spec;
       "  --replay TRACE --out F  the trace's packets through the model on a",
       "      virtual clock; writes the predicted trace F (same format). -c and -q",
       "      default to the link in the trace's name.",
+      "",
+      "Live, -c and -q default to the link the model was trained on, when all its",
+      "training files name one (its run's splits.json); -q is KByte or says its",
+      "unit (20KB, 20000B).",
       "",
       "-f BASE writes BASE0.dat (A->B) and BASE1.dat (B->A), a line per packet in",
       "the original's 13 columns: packet_idx inter_packet_time_ms processed_kbit",
@@ -117,26 +112,7 @@ public final class ForwardCommand implements Callable<Integer> {
   DropRuleOptions drops;
 
   @Mixin
-  PhysicsOptions physicsOptions;
-
-  @Option(
-      names = {"-c", "--capacity"},
-      paramLabel = "MBPS",
-      description = "Link capacity fed to the model, Mbit/s.")
-  Double capacityMbps;
-
-  @Option(
-      names = {"-q", "--queue"},
-      paramLabel = "KBYTE",
-      description = "Queue size fed to the model, KByte (0: infinite).")
-  Double queueKbyte;
-
-  @Option(
-      names = "--base_latency",
-      paramLabel = "MS",
-      description =
-          "Added to every forwarded packet's latency (default 0 ms; with --replay, the trace name's L).")
-  Double baseLatencyMs;
+  EmulatedLinkOptions link;
 
   @Option(
       names = "-f",
@@ -230,20 +206,18 @@ public final class ForwardCommand implements Callable<Integer> {
           "-f, --trace and --json go with a live port only; --replay writes --out");
     InputFiles.requireNotInput(out, "--out", port.replay, model.file());
     TraceRows trace = TraceFile.read(port.replay);
-    TraceLink named = capacityMbps == null || queueKbyte == null || baseLatencyMs == null
-        ? TraceLink.fromName(port.replay)
-        : null;
-    double c = capacityMbps != null ? capacityMbps : named.capacityMbps();
-    double q = queueKbyte != null ? queueKbyte : named.queueBytes() / 1000;
-    double l = baseLatencyMs != null ? baseLatencyMs : named.baseLatencyMs();
-    checkLink(spec.commandLine(), c, q, l);
+    EmulatedLinkOptions.Link l = link.resolve(
+        modelFile,
+        model.file(),
+        link.complete() ? null : TraceLink.fromName(port.replay),
+        spec.commandLine().getErr());
     TraceRows predicted = Replay.run(
         new LinkEmulator(
             Predictors.of(modelFile),
-            c,
-            q,
-            limits(modelFile, c, q),
-            l,
+            l.capacityMbps(),
+            l.queueKbyte(),
+            l.limits(),
+            l.baseLatencyMs(),
             drops.rule(modelFile.spec()),
             0),
         trace);
@@ -259,8 +233,8 @@ public final class ForwardCommand implements Callable<Integer> {
         Locale.ROOT,
         "replayed %d packets at %s Mbit/s, queue %s KByte: %d dropped, mean latency %.3f ms; wrote %s%n",
         predicted.length(),
-        c,
-        q,
+        l.capacityMbps(),
+        l.queueKbyte(),
         drops,
         latencySumMs / Math.max(1, predicted.length() - drops),
         out);
@@ -269,10 +243,6 @@ public final class ForwardCommand implements Callable<Integer> {
   }
 
   private int forward(ModelFile modelFile) throws IOException, InterruptedException {
-    if (capacityMbps == null || queueKbyte == null) {
-      throw new ParameterException(
-          spec.commandLine(), "a live forwarder needs -c MBPS and -q KBYTE");
-    }
     if (ringPackets < 2 || Integer.bitCount(ringPackets) != 1) {
       throw new ParameterException(
           spec.commandLine(), "--ring must be a power of two >= 2, got " + ringPackets);
@@ -285,26 +255,14 @@ public final class ForwardCommand implements Callable<Integer> {
           "--duration must be above 0 and below 1e9 seconds (leave it out to "
               + "run until Ctrl-C), got " + durationSeconds);
     }
-    double baseMs = baseLatencyMs != null ? baseLatencyMs : 0;
-    checkLink(spec.commandLine(), capacityMbps, queueKbyte, baseMs);
-    String logs = logBase;
-    if (traceDir != null) {
-      createFolder(traceDir);
-      if (logs == null) logs = traceDir.resolve("forward-").toString();
-    }
-    ForwardTrace traceClock = new ForwardTrace();
-    long startUnix = System.currentTimeMillis() / 1000;
-    Forwarder.Settings settings = new Forwarder.Settings(
-        capacityMbps,
-        queueKbyte,
-        baseMs,
-        ringPackets,
-        release.spinUs(spec.commandLine()),
-        logs,
-        release.realtimePriority(spec.commandLine()),
-        release.txYieldUs(spec.commandLine()),
-        drops.rule(modelFile.spec()),
-        limits(modelFile, capacityMbps, queueKbyte));
+    PrintWriter w = spec.commandLine().getOut();
+    // with --json, stdout is JSON lines alone: what people read goes to stderr
+    PrintWriter notes = json ? spec.commandLine().getErr() : w;
+    EmulatedLinkOptions.Link l = link.resolve(modelFile, model.file(), null, notes);
+    LiveReport report = new LiveReport(new LiveLines(w, json), null, traceDir);
+    String logs = report.logBase(logBase);
+    Forwarder.Settings settings =
+        release.settings(spec.commandLine(), l, ringPackets, logs, drops.rule(modelFile.spec()));
     Port opened = open();
     Forwarder forwarder =
         Forwarder.start(opened, Predictors.of(modelFile), Predictors.of(modelFile), settings);
@@ -319,41 +277,29 @@ public final class ForwardCommand implements Callable<Integer> {
       }
     });
     Runtime.getRuntime().addShutdownHook(hook);
-    PrintWriter w = spec.commandLine().getOut();
-    // with --json, stdout is JSON lines alone: what people read goes to stderr
-    PrintWriter notes = json ? spec.commandLine().getErr() : w;
-    LiveLines lines = new LiveLines(w, json);
     try {
       notes.printf(
           Locale.ROOT,
           "forwarding %s through %s at %s Mbit/s, queue %s KByte%s; Ctrl-C stops%n",
           describe(),
           model.file(),
-          capacityMbps,
-          queueKbyte,
+          l.capacityMbps(),
+          l.queueKbyte(),
           logBase == null ? "" : ", logs " + logBase + "0.dat and 1.dat");
       String scheduling =
           release.scheduling(forwarder.directions().getFirst(), settings.realtimePriority());
       if (scheduling != null) notes.println(scheduling);
       notes.flush();
-      LiveStats live = new LiveStats(forwarder.directions());
       long deadline = durationSeconds != null
           ? System.nanoTime() + (long) (durationSeconds * 1e9)
           : Long.MAX_VALUE;
-      long nextLineNs = System.nanoTime() + 1_000_000_000L;
-      while (forwarder.failure() == null && System.nanoTime() < deadline) {
-        long waitNs = Math.min(Math.min(nextLineNs, deadline) - System.nanoTime(), 200_000_000L);
-        if (stopRequested.await(Math.max(0, waitNs), TimeUnit.NANOSECONDS)) break;
-        if (System.nanoTime() >= nextLineNs) {
-          lines.print(live.next());
-          nextLineNs += 1_000_000_000L;
-        }
-      }
+      report.runUntil(
+          forwarder,
+          nanos -> stopRequested.await(
+                  Math.max(0, Math.min(nanos, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)
+              || System.nanoTime() >= deadline);
       forwarder.stop();
-      lines.print(live.next()); // the part second since the last line: the lines add up
-      for (Direction d : forwarder.directions()) lines.printTotals(List.of(d), notes(d.stats()));
-      forwarder.logProblems().forEach(problem -> notes.println("warning: " + problem));
-      if (traceDir != null) writeTraces(forwarder, logs, traceClock, startUnix, baseMs, notes);
+      report.finish(forwarder, l, logs, notes);
       if (opened instanceof AfPacketBridge bridge && bridge.oversize() > 0) {
         notes.println(bridge.oversize() + " frames over " + AfPacketBridge.MAX_FRAME_BYTES
             + " bytes dropped (TSO/GSO on?)");
@@ -376,64 +322,6 @@ public final class ForwardCommand implements Callable<Integer> {
     if (forwarder.failure() != null)
       throw new InputException("the port failed: " + forwarder.failure().getMessage());
     return 0;
-  }
-
-  /** The link's physical limits as the model's prior reads -c and -q, with --burst_bytes. */
-  private PhysicalLimits limits(ModelFile modelFile, double capacityMbps, double queueKbyte) {
-    return PhysicalLimits.ofPrior(modelFile.spec().prior(), capacityMbps, queueKbyte)
-        .withBurst(physicsOptions.burst(UnitSystem.PHYSICAL, spec.commandLine()));
-  }
-
-  /** Each direction's packet log as a trace file in {@code --trace}'s folder. */
-  private void writeTraces(
-      Forwarder forwarder,
-      String logs,
-      ForwardTrace clock,
-      long startUnix,
-      double baseMs,
-      PrintWriter notes) {
-    for (int i = 0; i < forwarder.directions().size(); i++) {
-      Path trace =
-          traceDir.resolve(ForwardTrace.fileName(capacityMbps, baseMs, queueKbyte, startUnix, i));
-      long rows = clock.write(Path.of(logs + i + ".dat"), trace);
-      Direction d = forwarder.directions().get(i);
-      notes.println("wrote " + trace + " (" + rows + " packets"
-          + (rows < d.stats().packets()
-              ? "; " + (d.stats().packets() - rows) + " missing: the log fell behind"
-              : "")
-          + ")");
-    }
-  }
-
-  private static void createFolder(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new InputException(dir + ": cannot create the trace folder: " + e.getMessage());
-    }
-  }
-
-  /**
-   * The link the model is fed, as usage errors naming the flag (the library's own checks do not).
-   */
-  static void checkLink(
-      CommandLine commandLine, double capacityMbps, double queueKbyte, double baseLatencyMs) {
-    if (!(capacityMbps > 0))
-      throw new ParameterException(commandLine, "-c must be > 0 Mbit/s, got " + capacityMbps);
-    if (!(queueKbyte >= 0))
-      throw new ParameterException(
-          commandLine, "-q must be >= 0 KByte (0: infinite), got " + queueKbyte);
-    if (!(baseLatencyMs >= 0)) {
-      throw new ParameterException(
-          commandLine, "--base_latency must be >= 0 ms, got " + baseLatencyMs);
-    }
-  }
-
-  private static String notes(DirectionStats s) {
-    String n = "";
-    if (s.discardedAtStop() > 0) n += "; " + s.discardedAtStop() + " still queued at stop";
-    if (s.logLinesLost() > 0) n += "; " + s.logLinesLost() + " log lines lost (disk too slow)";
-    return n;
   }
 
   private Port open() throws IOException {

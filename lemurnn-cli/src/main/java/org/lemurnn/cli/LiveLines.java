@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.lemurnn.emulate.Direction;
 import org.lemurnn.emulate.DirectionStats;
 import org.lemurnn.emulate.LiveStats;
@@ -20,10 +21,20 @@ final class LiveLines {
 
   private final PrintWriter out;
   private final boolean json;
+  private final UnaryOperator<String> label;
 
+  /** Directions named as the forwarder names them ({@code A->B}, {@code B->A}). */
   LiveLines(PrintWriter out, boolean json) {
+    this(out, json, UnaryOperator.identity());
+  }
+
+  /**
+   * Directions named by {@code label} of the forwarder's name ({@code shell}: uplink, downlink).
+   */
+  LiveLines(PrintWriter out, boolean json, UnaryOperator<String> label) {
     this.out = out;
     this.json = json;
+    this.label = label;
   }
 
   void print(List<LiveStats.Interval> intervals) {
@@ -36,11 +47,11 @@ final class LiveLines {
     for (Direction d : directions) {
       DirectionStats s = d.stats();
       if (!json) {
-        out.println(d.name() + ": " + s.summary() + notes);
+        out.println(label.apply(d.name()) + ": " + s.summary() + notes);
         continue;
       }
       ObjectNode o = JSON.createObjectNode();
-      o.put("direction", d.name());
+      o.put("direction", label.apply(d.name()));
       o.put("total", true);
       o.put("packets", s.packets());
       o.put("drops", s.modelDrops());
@@ -58,13 +69,13 @@ final class LiveLines {
     out.flush();
   }
 
-  private static String text(LiveStats.Interval i) {
+  private String text(LiveStats.Interval i) {
     return String.format(
         Locale.ROOT,
         "%7.1f s %s %7d packets %6d drops (%d physics) %d overflow, %7.3f Mbit/s, delay p50 %s p99 %s"
             + " ms, release error p99 %s max %s us, physics delayed %d",
         i.startSeconds() + i.seconds(),
-        i.direction(),
+        label.apply(i.direction()),
         i.packets(),
         i.drops(),
         i.physicsDrops(),
@@ -77,11 +88,11 @@ final class LiveLines {
         i.physicsDelayed());
   }
 
-  private static String json(LiveStats.Interval i) {
+  private String json(LiveStats.Interval i) {
     ObjectNode o = JSON.createObjectNode();
     o.put("t_s", round(i.startSeconds() + i.seconds(), 3));
     o.put("seconds", round(i.seconds(), 3));
-    o.put("direction", i.direction());
+    o.put("direction", label.apply(i.direction()));
     o.put("packets", i.packets());
     o.put("drops", i.drops());
     o.put("physics_drops", i.physicsDrops());

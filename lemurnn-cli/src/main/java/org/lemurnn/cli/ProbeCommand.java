@@ -690,7 +690,9 @@ public final class ProbeCommand implements Runnable {
       try {
         if (parts.length == 3) {
           TraceLink link = new TraceLink(
-              Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), queueBytes(parts[2]));
+              Double.parseDouble(parts[0]),
+              Double.parseDouble(parts[1]),
+              QueueSize.bytes(parts[2], 1));
           link.fileName(9_999_999_999L, 99_999); // a name that fits, with the longest stamp and run
           return link;
         }
@@ -700,13 +702,6 @@ public final class ProbeCommand implements Runnable {
       throw new picocli.CommandLine.TypeConversionException("expected " + LABEL
           + " (capacity Mbit/s, base latency ms, queue bytes, e.g. 8,0,20000 or 8,0,20KB), got '"
           + text + "'");
-    }
-
-    private static double queueBytes(String q) {
-      String t = q.strip();
-      if (t.endsWith("KB")) return Double.parseDouble(t.substring(0, t.length() - 2)) * 1000;
-      if (t.endsWith("B")) return Double.parseDouble(t.substring(0, t.length() - 1));
-      return Double.parseDouble(t);
     }
   }
 }

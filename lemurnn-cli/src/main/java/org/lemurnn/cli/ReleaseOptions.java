@@ -1,6 +1,8 @@
 package org.lemurnn.cli;
 
 import org.lemurnn.emulate.Direction;
+import org.lemurnn.emulate.Forwarder;
+import org.lemurnn.infer.DropRule;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -41,6 +43,26 @@ final class ReleaseOptions {
               + "(root, or a user whose RLIMIT_RTPRIO allows it: ulimit -r, rtprio in /etc/security/limits.conf; see "
               + "sched(7)), else off. TX spins near send times: under load it keeps a core busy.")
   Integer realtimePriority;
+
+  /** The forwarder's settings: {@code link} released as these options say. */
+  Forwarder.Settings settings(
+      CommandLine commandLine,
+      EmulatedLinkOptions.Link link,
+      int ringPackets,
+      String logBase,
+      DropRule dropRule) {
+    return new Forwarder.Settings(
+        link.capacityMbps(),
+        link.queueKbyte(),
+        link.baseLatencyMs(),
+        ringPackets,
+        spinUs(commandLine),
+        logBase,
+        realtimePriority(commandLine),
+        txYieldUs(commandLine),
+        dropRule,
+        link.limits());
+  }
 
   /** --spin_us, checked: a negative window would park TX past every send time. */
   long spinUs(CommandLine commandLine) {

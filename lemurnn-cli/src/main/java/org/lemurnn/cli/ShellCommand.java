@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.lemurnn.InputException;
 import org.lemurnn.emulate.AfPacketBridge;
-import org.lemurnn.emulate.Direction;
 import org.lemurnn.emulate.Forwarder;
 import org.lemurnn.emulate.ShellLink;
 import org.lemurnn.infer.Predictors;
@@ -20,7 +19,6 @@ import org.lemurnn.model.ModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
@@ -46,11 +44,17 @@ import sun.misc.SignalHandler;
       "",
       "Inside, LEMURNN_HOST is this host's address (as MAHIMAHI_BASE): what listens",
       "on it is reached through the link, and the host reaches the shell at the",
-      "address 'ip addr' shows inside. Nothing beyond this host is reached (no NAT).",
+      "address 'ip addr' shows inside. Beyond this host only with --nat (nftables).",
       "Downlink (host to shell) runs -m, uplink (shell to host) --uplink_model,",
       "by default the same file with its own state; both at -c and -q, each",
-      "direction adding --base_latency. IPv4 only. A shell inside another",
-      "lemurnn shell is not supported.",
+      "direction adding --base_latency. -c and -q default to the link the model was",
+      "trained on, when all its training files name one. IPv4 only. A shell inside",
+      "another lemurnn shell is not supported.",
+      "",
+      "Every second a line per direction (uplink, downlink), as forward's: on",
+      "stderr when COMMAND is given, or in --lines FILE (--json: JSON lines); the",
+      "totals at the end. --trace DIR writes what each direction forwarded as a",
+      "trace file evaluate reads.",
       ""
     })
 public final class ShellCommand implements Callable<Integer> {
@@ -69,31 +73,41 @@ public final class ShellCommand implements Callable<Integer> {
   @Mixin
   DropRuleOptions drops;
 
-  @Option(
-      names = {"-c", "--capacity"},
-      paramLabel = "MBPS",
-      description = "Link capacity fed to the models, Mbit/s.")
-  Double capacityMbps;
+  @Mixin
+  EmulatedLinkOptions link;
 
   @Option(
-      names = {"-q", "--queue"},
-      paramLabel = "KBYTE",
-      description = "Queue size fed to the models, KByte (0: infinite).")
-  Double queueKbyte;
-
-  @Option(
-      names = "--base_latency",
-      paramLabel = "MS",
-      defaultValue = "0",
+      names = "--nat",
       description =
-          "Added to every packet's latency, each direction (default ${DEFAULT-VALUE} ms).")
-  double baseLatencyMs;
+          "Let programs inside reach what this host reaches: their packets beyond the host leave with"
+              + " its address (nft masquerade; needs nftables), and the host forwards IPv4"
+              + " (net.ipv4.ip_forward on while shells run). Default: this host only.")
+  boolean nat;
 
   @Option(
       names = "-f",
       paramLabel = "BASE",
       description = "Per-packet logs: BASE0.dat (uplink) and BASE1.dat (downlink), as forward's.")
   String logBase;
+
+  @Option(
+      names = "--lines",
+      paramLabel = "FILE",
+      description =
+          "Write the per-second lines and the totals to FILE (default: stderr when COMMAND is given;"
+              + " an interactive shell prints the totals only).")
+  Path linesFile;
+
+  @Option(names = "--json", description = "The per-second lines and the totals as JSON lines.")
+  boolean json;
+
+  @Option(
+      names = "--trace",
+      paramLabel = "DIR",
+      description =
+          "Write what each direction forwarded as a trace file in DIR, as forward --trace (_0: uplink,"
+              + " _1: downlink).")
+  Path traceDir;
 
   @Mixin
   ReleaseOptions release;
@@ -121,33 +135,44 @@ public final class ShellCommand implements Callable<Integer> {
     ModelFile downlink = model.read();
     ModelFile uplink =
         uplinkModel == null ? downlink : Predictors.readModel(uplinkModel, model.units);
-    if (capacityMbps == null || queueKbyte == null) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "give -c MBPS and -q KBYTE: the model file does not say which link it learned");
-    }
-    ForwardCommand.checkLink(spec.commandLine(), capacityMbps, queueKbyte, baseLatencyMs);
-    Forwarder.Settings settings = new Forwarder.Settings(
-        capacityMbps,
-        queueKbyte,
-        baseLatencyMs,
-        RING_PACKETS,
-        release.spinUs(spec.commandLine()),
-        logBase,
-        release.realtimePriority(spec.commandLine()),
-        release.txYieldUs(spec.commandLine()),
-        drops.rule(downlink.spec()));
     PrintWriter err = spec.commandLine().getErr();
-    Session session = new Session(err);
+    EmulatedLinkOptions.Link l = link.resolve(downlink, model.file(), null, err);
+    PrintWriter linesOut = linesFile != null ? open(linesFile) : command.isEmpty() ? null : err;
+    try {
+      LiveLines lines =
+          linesOut == null ? null : new LiveLines(linesOut, json, ShellCommand::label);
+      LiveLines people =
+          linesOut == err ? null : new LiveLines(err, json && lines == null, ShellCommand::label);
+      LiveReport report = new LiveReport(lines, people, traceDir);
+      String logs = report.logBase(logBase);
+      Forwarder.Settings settings =
+          release.settings(spec.commandLine(), l, RING_PACKETS, logs, drops.rule(downlink.spec()));
+      return run(uplink, downlink, l, settings, new Session(err, report, l, logs));
+    } finally {
+      if (linesOut != null && linesOut != err) linesOut.close();
+    }
+  }
+
+  private int run(
+      ModelFile uplink,
+      ModelFile downlink,
+      EmulatedLinkOptions.Link l,
+      Forwarder.Settings settings,
+      Session session)
+      throws IOException, InterruptedException {
     Thread hook = new Thread(session::end, "lemurnn-shell-teardown");
     Runtime.getRuntime().addShutdownHook(hook); // SIGTERM, SIGHUP: nothing is left behind
     SignalHandler previousInt = Signal.handle(new Signal("INT"), session::interrupt);
     try {
-      String prompt = String.format(Locale.ROOT, "[lemurnn %s Mbit/s] ", number(capacityMbps));
+      String prompt =
+          String.format(Locale.ROOT, "[lemurnn %s Mbit/s] ", TrainedLink.number(l.capacityMbps()));
       if (!session.start(uplink, downlink, settings, prompt)) return 130; // Ctrl-C while building
-      int status = session.child.waitFor();
+      Process child = session.child;
+      session.report.runUntil(
+          session.forwarder, nanos -> child.waitFor(nanos, TimeUnit.NANOSECONDS));
+      boolean bridgeFailed = child.isAlive(); // the forwarder failed first
       session.end();
-      return status;
+      return bridgeFailed ? 1 : child.exitValue();
     } finally {
       session.end();
       Signal.handle(new Signal("INT"), previousInt);
@@ -159,8 +184,17 @@ public final class ShellCommand implements Callable<Integer> {
     }
   }
 
-  private static String number(double value) {
-    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  private static PrintWriter open(Path file) {
+    try {
+      return new PrintWriter(Files.newBufferedWriter(file), true);
+    } catch (IOException e) {
+      throw new InputException(file + ": cannot write the lines (--lines): " + e.getMessage(), e);
+    }
+  }
+
+  /** The forwarder's directions as the shell's user knows them: A is the shell's side. */
+  private static String label(String direction) {
+    return direction.equals("A->B") ? "uplink" : "downlink";
   }
 
   /**
@@ -169,17 +203,23 @@ public final class ShellCommand implements Callable<Integer> {
    */
   private final class Session {
     private final PrintWriter err;
+    final LiveReport report;
+    private final EmulatedLinkOptions.Link emulated;
+    private final String logs;
     private ShellLink link;
     private AfPacketBridge bridge;
-    private Forwarder forwarder;
+    volatile Forwarder forwarder;
     volatile Process child;
     private Path rcFile;
     private boolean ended;
     private volatile boolean interrupted;
     private int interrupts;
 
-    Session(PrintWriter err) {
+    Session(PrintWriter err, LiveReport report, EmulatedLinkOptions.Link emulated, String logs) {
       this.err = err;
+      this.report = report;
+      this.emulated = emulated;
+      this.logs = logs;
     }
 
     /**
@@ -192,7 +232,7 @@ public final class ShellCommand implements Callable<Integer> {
         throws IOException, InterruptedException {
       if (ended) return false;
       try {
-        link = ShellLink.create(Long.toString(ProcessHandle.current().pid()));
+        link = ShellLink.create(Long.toString(ProcessHandle.current().pid()), nat);
       } catch (IOException e) {
         throw new InputException("cannot build the shell's link: " + e.getMessage(), e);
       }
@@ -201,17 +241,18 @@ public final class ShellCommand implements Callable<Integer> {
       if (interrupted) return false;
       err.printf(
           Locale.ROOT,
-          "lemurnn shell: %s inside namespace %s at %s; LEMURNN_HOST=%s (this host, no NAT) through"
+          "lemurnn shell: %s inside namespace %s at %s; LEMURNN_HOST=%s (this host%s) through"
               + " %s%s at %s Mbit/s, queue %s KByte, base latency %s ms; exit leaves%n",
           prompt.strip(),
           link.shellNamespace(),
           link.insideAddress(),
           link.hostAddress(),
+          nat ? "; beyond it through NAT" : " only: --nat reaches beyond",
           model.file(),
           uplinkModel == null ? " both ways" : " down, " + uplinkModel + " up",
-          number(capacityMbps),
-          number(queueKbyte),
-          number(baseLatencyMs));
+          TrainedLink.number(emulated.capacityMbps()),
+          TrainedLink.number(emulated.queueKbyte()),
+          TrainedLink.number(emulated.baseLatencyMs()));
       err.flush();
       startCommand(prompt);
       return true;
@@ -282,10 +323,7 @@ public final class ShellCommand implements Callable<Integer> {
       if (f != null) {
         try {
           f.stop();
-          List<Direction> d = f.directions();
-          err.println("uplink (shell to host): " + d.get(0).stats().summary());
-          err.println("downlink (host to shell): " + d.get(1).stats().summary());
-          f.logProblems().forEach(problem -> err.println("warning: " + problem));
+          report.finish(f, emulated, logs, err);
           if (f.failure() != null)
             err.println("lemurnn shell: the bridge failed: " + f.failure().getMessage());
           if (bridge.oversize() > 0) {

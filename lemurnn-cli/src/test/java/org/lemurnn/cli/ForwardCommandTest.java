@@ -364,7 +364,7 @@ class ForwardCommandTest {
     Cli r =
         Cli.run("forward", "--udp", "127.0.0.1:0=127.0.0.1:9", "-m", MODEL, "--units", "abstract");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("needs -c MBPS and -q KBYTE");
+    assertThat(r.err()).contains("give -c MBPS and -q KBYTE: the model's link is unknown");
   }
 
   @Test

@@ -89,8 +89,66 @@ class ShellCommandTest {
     assertThat(Files.readString(out)).doesNotContain(" 0 received");
     assertThat(r.err())
         .contains("LEMURNN_HOST=100.")
-        .containsPattern("uplink \\(shell to host\\): [1-9][0-9]* packets")
-        .containsPattern("downlink \\(host to shell\\): [1-9][0-9]* packets");
+        .containsPattern("uplink: [1-9][0-9]* packets")
+        .containsPattern("downlink: [1-9][0-9]* packets");
+    assertThat(leftovers(PID)).isEmpty();
+  }
+
+  /**
+   * What the live link did, as forward shows it: the per-second JSON lines (in --lines) add up to
+   * the totals per direction, and the traces --trace writes score with evaluate (the same model
+   * over the same arrivals: the drops the live link made).
+   */
+  @Test
+  void theSecondsAddUpAndTheTraceScoresWithEvaluate() throws Exception {
+    assumeRoot();
+    assumeCommand("ping");
+    Path lines = dir.resolve("lines.json"), traces = dir.resolve("traces");
+    List<String> args = shell("sh", "-c", "ping -c 40 -i 0.05 -W 2 -q \"$LEMURNN_HOST\"");
+    args.addAll(
+        args.indexOf("--"),
+        List.of("--json", "--lines", lines.toString(), "--trace", traces.toString()));
+    Cli r = Cli.run(args.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    List<com.fasterxml.jackson.databind.JsonNode> all = new ArrayList<>();
+    for (String line : Files.readAllLines(lines)) all.add(json.readTree(line));
+    for (String direction : List.of("uplink", "downlink")) {
+      com.fasterxml.jackson.databind.JsonNode total = all.stream()
+          .filter(l -> l.has("total") && l.get("direction").asText().equals(direction))
+          .findFirst()
+          .orElseThrow();
+      List<com.fasterxml.jackson.databind.JsonNode> seconds = all.stream()
+          .filter(l -> !l.has("total") && l.get("direction").asText().equals(direction))
+          .toList();
+      assertThat(seconds).as(direction).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(total.get("packets").asLong()).as(direction).isGreaterThanOrEqualTo(40);
+      for (String key : List.of("packets", "drops", "physics_drops", "sent", "sent_bytes"))
+        assertThat(seconds.stream().mapToLong(l -> l.get(key).asLong()).sum())
+            .as(direction + " " + key)
+            .isEqualTo(total.get(key).asLong());
+    }
+    assertThat(r.err()).contains("uplink: ").contains("downlink: "); // and for people
+    Path downlink;
+    try (var list = Files.list(traces)) {
+      downlink = list.filter(f -> f.toString().endsWith("_1.csv")).findFirst().orElseThrow();
+    }
+    assertThat(downlink.getFileName().toString()).matches("mgtrace_C10_L5_Q20000_\\d+_1\\.csv");
+    Cli evaluate = Cli.run(
+        "evaluate",
+        "-m",
+        ForwardCommandTest.MODEL,
+        "--units",
+        "abstract",
+        "--dag_data",
+        downlink.toString(),
+        "--json",
+        dir.resolve("scores.json").toString());
+    assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode trace =
+        json.readTree(dir.resolve("scores.json").toFile()).get("traces").get(0);
+    assertThat(trace.get("true").get("packets").asLong()).isGreaterThanOrEqualTo(40);
     assertThat(leftovers(PID)).isEmpty();
   }
 
@@ -127,7 +185,46 @@ class ShellCommandTest {
     Cli r = shell.get(60, TimeUnit.SECONDS);
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(Files.readString(count).strip()).as(r.err()).isEqualTo(Integer.toString(bytes));
-    assertThat(r.err()).containsPattern("downlink \\(host to shell\\): [1-9][0-9]{2,} packets");
+    assertThat(r.err()).containsPattern("downlink: [1-9][0-9]{2,} packets");
+    assertThat(leftovers(PID)).isEmpty();
+  }
+
+  /**
+   * With --nat the program inside reaches what the host reaches, here a namespace of the test's
+   * joined to the host alone (which has no route back to the shell's addresses): without NAT its
+   * replies go nowhere. The shell's nft table is gone afterwards.
+   */
+  @Test
+  void withNatTheShellReachesWhatTheHostReaches() throws Exception {
+    assumeRoot();
+    assumeCommand("ping");
+    assumeCommand("nft");
+    String outside = "lmo-" + PID, hostSide = "lmoh" + PID;
+    int block = (int) (Long.parseLong(PID) % 16384);
+    String hostIp = "198.18." + (block * 4 / 256) + "." + (block * 4 % 256 + 1),
+        outsideIp = "198.18." + (block * 4 / 256) + "." + (block * 4 % 256 + 2);
+    NetworkNamespace.run("ip", "netns", "add", outside);
+    try {
+      NetworkNamespace.run(
+          "ip", "link", "add", hostSide, "type", "veth", "peer", "name", "out0", "netns", outside);
+      NetworkNamespace.run("ip", "addr", "add", hostIp + "/30", "dev", hostSide);
+      NetworkNamespace.run("ip", "link", "set", "dev", hostSide, "up");
+      NetworkNamespace.run("ip", "-n", outside, "addr", "add", outsideIp + "/30", "dev", "out0");
+      NetworkNamespace.run("ip", "-n", outside, "link", "set", "dev", "out0", "up");
+      String ping = "ping -c 3 -i 0.2 -W 2 " + outsideIp;
+      Cli without = Cli.run(shell("sh", "-c", ping).toArray(String[]::new));
+      assertThat(without.exitCode()).as(without.err()).isNotZero();
+      List<String> args = shell("sh", "-c", ping);
+      args.add(args.indexOf("--"), "--nat");
+      Cli with = Cli.run(args.toArray(String[]::new));
+      assertThat(with.exitCode()).as(with.err()).isZero();
+      assertThat(with.err()).contains("beyond it through NAT");
+    } finally {
+      NetworkNamespace.tryRun("ip", "netns", "del", outside);
+      NetworkNamespace.tryRun("ip", "link", "del", "dev", hostSide);
+    }
+    assertThat(NetworkNamespace.run("nft", "list", "tables"))
+        .doesNotContain("lemurnn_shell_" + PID);
     assertThat(leftovers(PID)).isEmpty();
   }
 
@@ -185,7 +282,7 @@ class ShellCommandTest {
     }
     String out = Files.readString(dir.resolve("out.txt"));
     assertThat(p.exitValue()).as(out).isEqualTo(130); // sleep's status: ended by SIGINT
-    assertThat(out).contains("uplink (shell to host)");
+    assertThat(out).contains("uplink: ");
     assertThat(leftovers(tag)).isEmpty();
   }
 }

@@ -25,11 +25,11 @@ import java.util.concurrent.TimeoutException;
  * The bridge's two interfaces sit in a namespace of their own, so the host sees one new interface
  * only and nothing of the host's own traffic reaches the bridge. The shell's default route goes to
  * the host's address: programs inside reach the host (and what listens on it) and the host reaches
- * them; nothing beyond the host, as there is no NAT (it would need iptables or nft, which a host
- * may not have, and a change of the host's forwarding). IPv6 is off on the link's interfaces (its
- * neighbour discovery would cross the link too); the two end points send frames of at most one MTU
- * ({@code gso_max_segs 1}, iproute2's equivalent of turning TSO/GSO off, no ethtool needed), as the
- * bridge forwards frames of up to {@link AfPacketBridge#MAX_FRAME_BYTES} only.
+ * them; beyond the host only with NAT ({@link #create(String, boolean)}: nft, and the host's
+ * forwarding on). IPv6 is off on the link's interfaces (its neighbour discovery would cross the
+ * link too); the two end points send frames of at most one MTU ({@code gso_max_segs 1}, iproute2's
+ * equivalent of turning TSO/GSO off, no ethtool needed), as the bridge forwards frames of up to
+ * {@link AfPacketBridge#MAX_FRAME_BYTES} only.
  *
  * <p>Names carry a tag (a pid) so that shells and tests run side by side; the addresses are a /30
  * of 100.64.0.0/10 (shared address space, as Mahimahi uses) chosen from the tag, skipping any the
@@ -44,24 +44,35 @@ public final class ShellLink implements AutoCloseable {
   public static final String BRIDGE_SHELL_SIDE = "shell", BRIDGE_HOST_SIDE = "host";
 
   private static final int SHARED_SPACE = (100 << 24) | (64 << 16), BLOCKS = 1 << 20;
-  private final String shellNs, linkNs, hostInterface;
-  private final String hostAddress, insideAddress;
-  private boolean closed;
+  private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
+  private final String shellNs, linkNs, hostInterface, natTable;
+  private final String hostAddress, insideAddress, subnet;
+  private boolean closed, natInstalled, forwardingTurnedOn;
 
   private ShellLink(String tag, int block) {
     shellNs = "lemurnn-shell-" + tag;
     linkNs = "lemurnn-link-" + tag;
     hostInterface = "lmsh" + tag; // at most 15 characters: a tag of up to 11
+    natTable = "lemurnn_shell_" + tag;
     int base = SHARED_SPACE + 4 * block;
     hostAddress = dotted(base + 1);
     insideAddress = dotted(base + 2);
+    subnet = dotted(base) + "/30";
+  }
+
+  /** As {@link #create(String, boolean)}, without NAT: the shell reaches this host only. */
+  public static ShellLink create(String tag) throws IOException {
+    return create(tag, false);
   }
 
   /**
    * Builds the namespaces, veth pairs, addresses and route; {@code tag} makes the names unique (a
-   * pid, at most 11 characters).
+   * pid, at most 11 characters). With {@code nat}, the shell's packets to anywhere beyond this host
+   * leave with this host's address ({@code nft} masquerade, a table of the shell's own) and the
+   * host forwards IPv4 ({@code net.ipv4.ip_forward}, turned on if it was off, and off again when
+   * the last shell goes), so that the program inside reaches what the host reaches.
    */
-  public static ShellLink create(String tag) throws IOException {
+  public static ShellLink create(String tag, boolean nat) throws IOException {
     if (tag.isEmpty() || tag.length() > 11 || !tag.matches("[A-Za-z0-9]+"))
       throw new IllegalArgumentException("a tag is 1 to 11 letters or digits: '" + tag + "'");
     String used = run("ip", "-o", "-4", "addr", "show");
@@ -73,6 +84,7 @@ public final class ShellLink implements AutoCloseable {
     ShellLink link = new ShellLink(tag, block);
     try {
       link.build();
+      if (nat) link.installNat();
       return link;
     } catch (IOException | RuntimeException e) {
       link.close();
@@ -123,6 +135,55 @@ public final class ShellLink implements AutoCloseable {
     run("ip", "-n", linkNs, "link", "set", "dev", BRIDGE_HOST_SIDE, "up");
     run("ip", "link", "set", "dev", hostInterface, "up");
     run("ip", "-n", shellNs, "route", "add", "default", "via", hostAddress);
+  }
+
+  /**
+   * The shell's /30 masqueraded behind whatever address the host leaves by, except on the link
+   * itself; the host forwards. Forwarding is the host's switch for all interfaces (IPv4 decides by
+   * the interface a packet arrives on, and replies arrive on the host's own), as Mahimahi and
+   * container runtimes turn it on.
+   */
+  private void installNat() throws IOException {
+    if (tryRunOk("nft", "--version") == null)
+      throw new IOException(
+          "NAT needs nft (nftables): install it (Debian: apt-get install nftables) or leave --nat out");
+    run("nft", "add", "table", "ip", natTable);
+    natInstalled = true;
+    run(
+        "nft",
+        "add",
+        "chain",
+        "ip",
+        natTable,
+        "postrouting",
+        "{ type nat hook postrouting priority srcnat ; }");
+    run(
+        "nft",
+        "add",
+        "rule",
+        "ip",
+        natTable,
+        "postrouting",
+        "ip",
+        "saddr",
+        subnet,
+        "oifname",
+        "!=",
+        hostInterface,
+        "masquerade");
+    if (Files.readString(IP_FORWARD).strip().equals("0")) {
+      Files.writeString(IP_FORWARD, "1");
+      forwardingTurnedOn = true;
+    }
+  }
+
+  /** The command's output, or null when it cannot run or fails. */
+  private static String tryRunOk(String... command) {
+    try {
+      return run(command);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static void noIpv6(String ns, String dev) throws IOException {
@@ -188,6 +249,20 @@ public final class ShellLink implements AutoCloseable {
     tryRun("ip", "netns", "del", shellNs);
     tryRun("ip", "netns", "del", linkNs);
     tryRun("ip", "link", "del", "dev", hostInterface);
+    if (natInstalled) tryRun("nft", "delete", "table", "ip", natTable);
+    String others = tryRunOk("ip", "netns", "list");
+    if (forwardingTurnedOn && others != null && !others.contains("lemurnn-shell-")) {
+      try {
+        Files.writeString(IP_FORWARD, "0"); // as it was before the first shell with NAT
+      } catch (IOException e) {
+        // clean-up is best effort
+      }
+    }
+  }
+
+  /** Whether the shell's packets beyond this host are masqueraded ({@code create}'s nat). */
+  public boolean nat() {
+    return natInstalled;
   }
 
   /**
