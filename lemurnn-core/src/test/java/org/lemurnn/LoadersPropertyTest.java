@@ -18,7 +18,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.Size;
-import org.lemurnn.infer.FeatureTable;
+import org.lemurnn.feature.FeatureTable;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.DeliverySchedule;
 import org.lemurnn.link.LinkPresets;

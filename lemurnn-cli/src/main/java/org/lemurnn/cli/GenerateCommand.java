@@ -14,7 +14,7 @@ import org.lemurnn.data.SyntheticData;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 import picocli.CommandLine.Command;

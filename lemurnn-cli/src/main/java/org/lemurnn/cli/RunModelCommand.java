@@ -17,7 +17,7 @@ import org.lemurnn.io.AtomicFile;
 import org.lemurnn.io.InputFiles;
 import org.lemurnn.metrics.SequenceReport;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.train.plot.BacklogPlot;
 import picocli.CommandLine.Command;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.data.DataSpec;
 import org.lemurnn.data.SyntheticData;
 import org.lemurnn.link.LinkPresets;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 
@@ -69,7 +69,7 @@ class GenerateCommandTest {
       for (int i = 0; i < back.length(); i++)
         assertThat(back.size()[i])
             .isCloseTo(expected.size()[i] + 0.024, org.assertj.core.api.Assertions.within(1e-9));
-      assertThat(org.lemurnn.link.IdealLink.byteQueue(0).replay(back).dropped())
+      assertThat(org.lemurnn.metrics.IdealLink.byteQueue(0).replay(back).dropped())
           .isEqualTo(back.dropped());
       for (int i = 1; i < back.length(); i++) {
         assertThat(back.interPacketTime()[i])

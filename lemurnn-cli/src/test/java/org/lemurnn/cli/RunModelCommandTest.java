@@ -20,9 +20,9 @@ import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.Tensor;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.testkit.Cli;
 import org.lemurnn.testkit.TestData;
-import org.lemurnn.trace.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceRows;
 

@@ -2,12 +2,12 @@ package org.lemurnn.data;
 
 import java.util.List;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.model.LinkPrior;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.prior.LinkPrior;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * Train, val and test sets ready for a trainer. Samples hold raw values in {@code units}; features
- * and targets come from {@link org.lemurnn.trace.FeatureEncoder} with {@code normScale}.
+ * and targets come from {@link org.lemurnn.feature.FeatureEncoder} with {@code normScale}.
  *
  * @param train one set per training length (one without multiloader)
  * @param dataType the original's data name: {@code bytequeue}, {@code packetqueue}, {@code codel},

@@ -2,13 +2,13 @@ package org.lemurnn.data;
 
 import java.util.List;
 import java.util.Objects;
+import org.lemurnn.feature.FeatureEncoder;
 import org.lemurnn.link.DeliverySchedule;
-import org.lemurnn.link.IdealLink;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.trace.FeatureEncoder;
+import org.lemurnn.metrics.IdealLink;
 import org.lemurnn.traffic.TrafficKind;
 
 /**

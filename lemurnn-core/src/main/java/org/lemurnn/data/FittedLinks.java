@@ -4,12 +4,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.lemurnn.model.LinkPrior;
-import org.lemurnn.model.LinkPrior.QueueUnit;
-import org.lemurnn.model.RateProcess;
-import org.lemurnn.model.WindowRates;
-import org.lemurnn.trace.LinkFit;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.prior.LinkFit;
+import org.lemurnn.prior.LinkPrior;
+import org.lemurnn.prior.LinkPrior.QueueUnit;
+import org.lemurnn.prior.RateProcess;
+import org.lemurnn.prior.WindowRates;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * The physical prior of a set of measured traces, fitted to them instead of read from their names

@@ -2,7 +2,7 @@ package org.lemurnn.data;
 
 import java.util.Collections;
 import java.util.List;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * Training sequences of one length (the multiloader has one set per length).

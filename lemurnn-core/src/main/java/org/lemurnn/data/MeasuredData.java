@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.lemurnn.InputException;
 import org.lemurnn.io.InputFiles;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 

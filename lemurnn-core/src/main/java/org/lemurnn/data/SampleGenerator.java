@@ -6,7 +6,7 @@ import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkQueue;
 import org.lemurnn.link.Range;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.traffic.TrafficKind;
 import org.lemurnn.traffic.TrafficSource;
 

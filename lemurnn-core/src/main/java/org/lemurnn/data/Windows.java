@@ -2,7 +2,7 @@ package org.lemurnn.data;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * Cuts whole streams (a measured trace, a long simulated link) into training windows of the same

@@ -1,11 +1,11 @@
 package org.lemurnn.infer;
 
 import org.lemurnn.InputException;
+import org.lemurnn.feature.FeatureEncoder;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.model.LinkPrior;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.trace.FeatureEncoder;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.prior.LinkPrior;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * A predictor run as a link, one packet at a time: the gap and size of each packet in, drop or
@@ -31,7 +31,7 @@ import org.lemurnn.trace.LinkSample;
  *   <li>The link: capacity and queue as the user names them, mapped to what the model was fed by
  *       its fitted prior ({@link LinkPrior}: a packet queue's limit in packets, the ratio of fitted
  *       to named values on its training traces).
- *   <li>A link whose prior has a rate process ({@link org.lemurnn.model.RateProcess}) draws its
+ *   <li>A link whose prior has a rate process ({@link org.lemurnn.prior.RateProcess}) draws its
  *       rate window by window with a seeded stream (one per direction, from the drop rule's seed)
  *       and is a physical queue behind that rate: no packet leaves before the fitted queue at the
  *       drawn rate would deliver it, and what overflows that queue is dropped.

@@ -2,7 +2,7 @@ package org.lemurnn.infer;
 
 import java.util.Objects;
 import org.lemurnn.link.LinkKind;
-import org.lemurnn.model.LinkPrior;
+import org.lemurnn.prior.LinkPrior;
 
 /**
  * What no real link can do, whatever its model says (docs/architecture.md, Physics):

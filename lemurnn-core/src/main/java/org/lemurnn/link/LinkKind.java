@@ -1,6 +1,7 @@
 package org.lemurnn.link;
 
 import java.util.Locale;
+import org.lemurnn.metrics.IdealLink;
 
 /** The link simulators by the names data sets, run directories and the command line use. */
 public enum LinkKind {

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * How faithfully an emulated link (a model's prediction, or a baseline) reproduces a true one over

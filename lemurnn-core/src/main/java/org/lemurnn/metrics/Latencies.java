@@ -1,7 +1,7 @@
 package org.lemurnn.metrics;
 
 import java.util.Arrays;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * Latency distributions of delivered packets: their quantiles and the distance between two of them.

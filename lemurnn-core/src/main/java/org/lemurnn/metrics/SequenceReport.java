@@ -3,7 +3,7 @@ package org.lemurnn.metrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * How well a model followed one sequence: the figures {@code run-model} prints and writes, under

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.prior.LinkPrior;
+import org.lemurnn.prior.RateProcess;
 
 /**
  * A link model: its spec and its weights, named as the PyTorch {@code state_dict} of the original's

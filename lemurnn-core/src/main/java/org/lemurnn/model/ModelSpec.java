@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.prior.LinkPrior;
 
 /**
  * What a model file says about the model beside its weights: enough to rebuild it and to feed it
@@ -108,8 +109,8 @@ public record ModelSpec(
     if (layers < 1) throw new IllegalArgumentException("layers must be >= 1: " + layers);
     if (hidden < 1) throw new IllegalArgumentException("hidden size must be >= 1: " + hidden);
     if (inputStr.isEmpty()) throw new IllegalArgumentException("no input features");
-    org.lemurnn.trace.FeatureEncoder.checkInputs(inputStr);
-    org.lemurnn.trace.FeatureEncoder.checkOutputs(outputStr);
+    org.lemurnn.feature.FeatureEncoder.checkInputs(inputStr);
+    org.lemurnn.feature.FeatureEncoder.checkOutputs(outputStr);
     if (inputStr.chars().distinct().count() != inputStr.length()) {
       throw new IllegalArgumentException("input features '" + inputStr + "' name a feature twice");
     }

@@ -14,6 +14,7 @@ import org.lemurnn.io.AtomicFile;
 import org.lemurnn.io.InputFiles;
 import org.lemurnn.io.LineReader;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * Trace files in the original's format: tab-separated, header {@code packet_number size

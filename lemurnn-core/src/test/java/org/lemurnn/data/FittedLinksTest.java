@@ -13,9 +13,9 @@ import org.lemurnn.link.ByteQueue;
 import org.lemurnn.link.LinkQueue;
 import org.lemurnn.link.PacketQueue;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.model.LinkPrior;
-import org.lemurnn.trace.LinkFitTest;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.prior.LinkFitTest;
+import org.lemurnn.prior.LinkPrior;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 

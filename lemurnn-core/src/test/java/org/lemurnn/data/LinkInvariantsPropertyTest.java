@@ -15,7 +15,7 @@ import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
 import org.lemurnn.link.SimplifiedCodel;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.traffic.TrafficKind;
 
 /**

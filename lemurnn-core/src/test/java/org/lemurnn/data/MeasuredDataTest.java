@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.testkit.TestData;
-import org.lemurnn.trace.LinkSample;
 
 class MeasuredDataTest {
   private static final Path TRACES = TestData.path("traces");

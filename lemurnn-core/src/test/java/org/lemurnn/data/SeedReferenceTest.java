@@ -9,9 +9,9 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.lemurnn.feature.FeatureEncoder;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.testkit.TestData;
-import org.lemurnn.trace.FeatureEncoder;
-import org.lemurnn.trace.LinkSample;
 
 /**
  * The golden test of the generator: the original (numpy, data_seed 10, preset default, bytequeue)

@@ -11,8 +11,8 @@ import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
 import org.lemurnn.link.Range;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.testkit.TestData;
-import org.lemurnn.trace.LinkSample;
 import org.lemurnn.traffic.TrafficKind;
 
 class SyntheticDataTest {

@@ -14,7 +14,7 @@ import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 class DropRuleTest {
   /** Logits whose softmax gives P(drop) = p. */

@@ -12,13 +12,13 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.lemurnn.InputException;
-import org.lemurnn.link.IdealLink;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.metrics.IdealLink;
 import org.lemurnn.model.CellType;
-import org.lemurnn.model.LinkPrior;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.model.RateProcess;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.prior.LinkPrior;
+import org.lemurnn.prior.RateProcess;
+import org.lemurnn.sample.LinkSample;
 
 class LinkPredictionTest {
   /**

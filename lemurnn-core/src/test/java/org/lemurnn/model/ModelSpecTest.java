@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.prior.LinkPrior;
 
 class ModelSpecTest {
   @Test

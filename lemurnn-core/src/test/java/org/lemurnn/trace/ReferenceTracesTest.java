@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.lemurnn.link.ByteQueue;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.testkit.TestData;
 
 /**

@@ -13,6 +13,7 @@ import org.lemurnn.InputException;
 import org.lemurnn.data.DataSpec;
 import org.lemurnn.data.SyntheticData;
 import org.lemurnn.link.LinkPresets;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.testkit.TestData;
 
 class TraceFileTest {

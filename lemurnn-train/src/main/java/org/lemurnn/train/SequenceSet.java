@@ -2,9 +2,9 @@ package org.lemurnn.train;
 
 import java.util.List;
 import org.lemurnn.data.LoaderSet;
+import org.lemurnn.feature.FeatureEncoder;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.trace.FeatureEncoder;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * Sequences of one length as flat row-major arrays, ready to be cut into batches: features {@code x

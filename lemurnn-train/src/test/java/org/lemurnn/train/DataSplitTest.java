@@ -10,7 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.LoaderSet;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * The original trained and picked models on its test tensors; ours trains on training data only.

@@ -17,7 +17,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.lemurnn.io.AtomicFile;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.metrics.SequenceReport;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * The original's BD plot of one sequence (JFreeChart, headless): true and predicted backlog over

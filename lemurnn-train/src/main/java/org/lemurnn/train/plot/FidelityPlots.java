@@ -29,7 +29,7 @@ import org.lemurnn.metrics.Fidelity;
 import org.lemurnn.metrics.Latencies;
 import org.lemurnn.metrics.LinkFigures;
 import org.lemurnn.metrics.TemporalFidelity;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * The pictures of {@code evaluate} (JFreeChart, headless): per trace the latency CDF and the

@@ -13,7 +13,7 @@ import org.lemurnn.data.DataSets;
 import org.lemurnn.data.LoaderSet;
 import org.lemurnn.io.AtomicFile;
 import org.lemurnn.io.InputFiles;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * {@code train --dag_data DIR --budget_minutes M}: the most faithful model of the measured traces

@@ -3,7 +3,7 @@ package org.lemurnn.train.run;
 import java.util.List;
 import java.util.Locale;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * A synthetic link preset that covers what a set of measured traces shows: their capacities, queue

@@ -27,7 +27,7 @@ import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.traffic.TrafficKind;
 import org.lemurnn.train.TrainConfig;
 import org.lemurnn.train.loss.Objective;
@@ -67,7 +67,7 @@ public record TrainOptions(
       if (hiddenSize < 1) throw new InputException("--hidden_size must be >= 1, got " + hiddenSize);
       if (inputs != null) {
         try {
-          org.lemurnn.trace.FeatureEncoder.checkInputs(inputs);
+          org.lemurnn.feature.FeatureEncoder.checkInputs(inputs);
         } catch (IllegalArgumentException e) {
           throw new InputException("--inputs: " + e.getMessage());
         }
@@ -409,8 +409,9 @@ public record TrainOptions(
    * queue told each trace's C and Q for measured files, the generator's own link for synthetic
    * data; empty for a Mahimahi link (a stream does not record where in the schedule it started).
    */
-  public java.util.Optional<org.lemurnn.link.IdealLink> idealLink() {
-    if (!dagData.isEmpty()) return java.util.Optional.of(org.lemurnn.link.IdealLink.byteQueue(0));
+  public java.util.Optional<org.lemurnn.metrics.IdealLink> idealLink() {
+    if (!dagData.isEmpty())
+      return java.util.Optional.of(org.lemurnn.metrics.IdealLink.byteQueue(0));
     if (link.kind() == LinkKind.MAHIMAHI) return java.util.Optional.empty();
     try {
       return java.util.Optional.of(dataSpec().idealLink());

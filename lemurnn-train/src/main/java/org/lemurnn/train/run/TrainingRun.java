@@ -26,7 +26,7 @@ import org.lemurnn.io.AtomicFile;
 import org.lemurnn.metrics.SetMetrics;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.train.SequenceSet;
 import org.lemurnn.train.TrainLoss;
 import org.lemurnn.train.Trainer;

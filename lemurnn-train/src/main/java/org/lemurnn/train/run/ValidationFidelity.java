@@ -5,11 +5,11 @@ import java.util.function.UnaryOperator;
 import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.infer.Predictors;
-import org.lemurnn.link.IdealLink;
 import org.lemurnn.metrics.Fidelity;
+import org.lemurnn.metrics.IdealLink;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * How faithfully a model emulates the validation streams, as a user would judge it: each stream

@@ -1,4 +1,4 @@
-package org.lemurnn.infer;
+package org.lemurnn.feature;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,11 @@
-package org.lemurnn.link;
+package org.lemurnn.metrics;
 
 import java.util.Objects;
-import org.lemurnn.trace.LinkSample;
+import org.lemurnn.link.DeliverySchedule;
+import org.lemurnn.link.LinkKind;
+import org.lemurnn.link.LinkPreset;
+import org.lemurnn.link.LinkQueue;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * The baseline every learned link has to meet: the project's own simulator of a trace's link kind,

@@ -1,7 +1,9 @@
-package org.lemurnn.trace;
+package org.lemurnn.prior;
 
 import java.util.Arrays;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.sample.LinkSample;
+import org.lemurnn.trace.TraceFile;
 
 /**
  * The physical link one measured trace shows, fitted to its rows instead of read from its name

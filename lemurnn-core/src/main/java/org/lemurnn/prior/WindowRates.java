@@ -1,11 +1,11 @@
-package org.lemurnn.model;
+package org.lemurnn.prior;
 
 import java.util.Arrays;
 
 /**
  * The rate a trace's link served at in each window of time, as a multiple of a capacity: the bytes
  * of back-to-back packets departing in the window over the time between their departures (as
- * {@link org.lemurnn.trace.LinkFit} fits the whole trace's rate). NaN for a window with fewer than
+ * {@link org.lemurnn.prior.LinkFit} fits the whole trace's rate). NaN for a window with fewer than
  * {@value #MIN_PAIRS} such packets, or whose packets span less than {@value #MIN_BUSY_SHARE} of it:
  * an idle link does not show its rate.
  */

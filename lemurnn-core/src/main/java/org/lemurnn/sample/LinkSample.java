@@ -1,4 +1,4 @@
-package org.lemurnn.trace;
+package org.lemurnn.sample;
 
 import java.util.Objects;
 import org.lemurnn.link.UnitSystem;

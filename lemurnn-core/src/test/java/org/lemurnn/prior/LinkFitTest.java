@@ -1,4 +1,4 @@
-package org.lemurnn.trace;
+package org.lemurnn.prior;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -9,7 +9,9 @@ import org.lemurnn.link.ByteQueue;
 import org.lemurnn.link.LinkQueue;
 import org.lemurnn.link.PacketQueue;
 import org.lemurnn.link.UnitSystem;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.testkit.TestData;
+import org.lemurnn.trace.TraceFile;
 
 public class LinkFitTest {
   /**

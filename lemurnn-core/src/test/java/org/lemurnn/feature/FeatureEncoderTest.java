@@ -1,4 +1,4 @@
-package org.lemurnn.trace;
+package org.lemurnn.feature;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package org.lemurnn.model;
+package org.lemurnn.prior;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package org.lemurnn.model;
+package org.lemurnn.prior;
 
 import java.util.Locale;
 import org.lemurnn.InputException;

@@ -1,10 +1,11 @@
-package org.lemurnn.trace;
+package org.lemurnn.feature;
 
 import org.lemurnn.link.ByteQueue;
 import org.lemurnn.link.PacketQueue;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.model.RateProcess;
+import org.lemurnn.prior.RateProcess;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * Turns what the link sees of one packet into the model's input features, by letters
@@ -24,7 +25,7 @@ import org.lemurnn.model.RateProcess;
  * stack's delay) instead of rediscovering the queue; without a limit the ideal queue never drops.
  * These two make the encoder stateful: it follows one sequence, from {@link #reset} on.
  *
- * <p>A model whose fitted prior says the queue counts packets ({@link org.lemurnn.model.LinkPrior})
+ * <p>A model whose fitted prior says the queue counts packets ({@link org.lemurnn.prior.LinkPrior})
  * reads {@code q} in packets, and its ideal queue is a drop-tail FIFO of that many packets
  * ({@link PacketQueue}); {@code B} is then capped at q full-size packets.
  *

@@ -1,4 +1,4 @@
-package org.lemurnn.link;
+package org.lemurnn.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -12,9 +12,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.lemurnn.data.DataSpec;
 import org.lemurnn.data.SyntheticData;
-import org.lemurnn.metrics.Fidelity;
+import org.lemurnn.link.LinkKind;
+import org.lemurnn.link.LinkPreset;
+import org.lemurnn.link.LinkPresets;
+import org.lemurnn.sample.LinkSample;
 import org.lemurnn.testkit.TestData;
-import org.lemurnn.trace.LinkSample;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.traffic.TrafficKind;
 

@@ -1,4 +1,4 @@
-package org.lemurnn.infer;
+package org.lemurnn.feature;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
