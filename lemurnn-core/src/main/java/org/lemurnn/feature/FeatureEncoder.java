@@ -3,7 +3,6 @@ package org.lemurnn.feature;
 import org.lemurnn.link.ByteQueue;
 import org.lemurnn.link.PacketQueue;
 import org.lemurnn.link.UnitSystem;
-import org.lemurnn.model.ModelSpec;
 import org.lemurnn.prior.RateProcess;
 import org.lemurnn.sample.LinkSample;
 
@@ -62,19 +61,6 @@ public final class FeatureEncoder {
 
   public FeatureEncoder(String inputStr, UnitSystem units, double normScale) {
     this(inputStr, units, normScale, 0);
-  }
-
-  /**
-   * As the model of {@code spec} reads its features: its inputs, units, normalisation and overhead.
-   */
-  public FeatureEncoder(ModelSpec spec) {
-    this(
-        spec.inputStr(),
-        spec.units(),
-        spec.normScale(),
-        spec.overheadSize(),
-        spec.prior().packets(),
-        spec.prior().rates());
   }
 
   /**

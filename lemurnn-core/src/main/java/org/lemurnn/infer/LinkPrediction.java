@@ -135,7 +135,7 @@ public final class LinkPrediction {
     this.predictor = predictor;
     this.modelUnits = spec.units();
     this.normScale = spec.normScale();
-    this.encoder = new FeatureEncoder(spec);
+    this.encoder = spec.featureEncoder();
     boolean toBytes = readsPhysicalAsBytes(dataUnits, modelUnits);
     this.sizeToModel = toBytes ? 1000 : 1;
     // the link as named, in the model's terms: its fitted prior maps names to what it was fed

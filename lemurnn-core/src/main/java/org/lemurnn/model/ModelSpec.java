@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.lemurnn.InputException;
+import org.lemurnn.feature.FeatureEncoder;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.prior.LinkPrior;
 
@@ -99,6 +100,15 @@ public record ModelSpec(
         cell, layers, hidden, inputStr, outputStr, units, normScale, overheadSize, dropRule, prior);
   }
 
+  /**
+   * A new encoder of the features this model reads (its inputs, units, normalisation, overhead and
+   * link prior), at the start of a sequence.
+   */
+  public FeatureEncoder featureEncoder() {
+    return new FeatureEncoder(
+        inputStr, units, normScale, overheadSize, prior.packets(), prior.rates());
+  }
+
   /** Outputs of every model's head ({@code fc}): the backlog, then the two drop logits. */
   public static final int OUTPUTS = 3;
 
@@ -109,8 +119,8 @@ public record ModelSpec(
     if (layers < 1) throw new IllegalArgumentException("layers must be >= 1: " + layers);
     if (hidden < 1) throw new IllegalArgumentException("hidden size must be >= 1: " + hidden);
     if (inputStr.isEmpty()) throw new IllegalArgumentException("no input features");
-    org.lemurnn.feature.FeatureEncoder.checkInputs(inputStr);
-    org.lemurnn.feature.FeatureEncoder.checkOutputs(outputStr);
+    FeatureEncoder.checkInputs(inputStr);
+    FeatureEncoder.checkOutputs(outputStr);
     if (inputStr.chars().distinct().count() != inputStr.length()) {
       throw new IllegalArgumentException("input features '" + inputStr + "' name a feature twice");
     }

@@ -50,7 +50,7 @@ public record SequenceSet(
    * drop).
    */
   public static SequenceSet of(List<LinkSample> samples, ModelSpec spec) {
-    FeatureEncoder encoder = new FeatureEncoder(spec);
+    FeatureEncoder encoder = spec.featureEncoder();
     FeatureEncoder capacityOnly = new FeatureEncoder("c", spec.units(), spec.normScale());
     String outputStr = spec.outputStr();
     if (samples.isEmpty()) throw new IllegalArgumentException("no sequences");
