@@ -253,6 +253,9 @@ public final class ShellCommand implements Callable<Integer> {
           TrainedLink.number(emulated.capacityMbps()),
           TrainedLink.number(emulated.queueKbyte()),
           TrainedLink.number(emulated.baseLatencyMs()));
+      String scheduling =
+          release.scheduling(forwarder.directions().getFirst(), settings.realtimePriority());
+      if (scheduling != null) err.println(scheduling);
       err.flush();
       startCommand(prompt);
       return true;

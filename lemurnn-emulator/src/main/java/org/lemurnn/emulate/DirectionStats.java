@@ -189,14 +189,17 @@ public final class DirectionStats {
     this.delayNs.recordValue(Math.clamp(delayNs, 0, MAX_NS));
   }
 
-  /** One line for people: counts, delay and the emulator's own cost. */
+  /**
+   * One line for people: counts, delay and the emulator's own cost. The send call is part of the
+   * release error: on a veth the receiving side's stack runs inside it.
+   */
   public String summary() {
     if (packets == 0) return "no packets";
     return String.format(
         java.util.Locale.ROOT,
         "%d packets, %d model drops (%d of them by physics), %d overflow drops, %d sent; physics"
             + " delayed %d; delay mean %.3f ms p99 %.3f ms; release error median %.1f us p99 %.1f"
-            + " us; prediction %.2f us/packet",
+            + " us (the send call in it: median %.1f us p99 %.1f us); prediction %.2f us/packet",
         packets,
         modelDrops,
         physicsDropped,
@@ -207,6 +210,8 @@ public final class DirectionStats {
         delayPercentileMs(99),
         releaseErrorPercentileUs(50),
         releaseErrorPercentileUs(99),
+        sendCallPercentileUs(50),
+        sendCallPercentileUs(99),
         meanPredictionUs());
   }
 }
