@@ -8,10 +8,10 @@ import org.lemurnn.model.ModelSpec;
  */
 public final class CellPredictor implements Predictor {
   private final ModelSpec spec;
-  private final Layer[] layers;
+  private final Cell[] layers;
   private final float[] headWeight, headBias; // [OUTPUTS, hidden] row-major, [OUTPUTS]
 
-  CellPredictor(ModelSpec spec, Layer[] layers, float[] headWeight, float[] headBias) {
+  CellPredictor(ModelSpec spec, Cell[] layers, float[] headWeight, float[] headBias) {
     this.spec = spec;
     this.layers = layers;
     this.headWeight = headWeight;
@@ -33,7 +33,7 @@ public final class CellPredictor implements Predictor {
 
   @Override
   public void reset() {
-    for (Layer layer : layers) layer.reset();
+    for (Cell layer : layers) layer.reset();
   }
 
   /** A copy of layer {@code layer}'s hidden state h. */

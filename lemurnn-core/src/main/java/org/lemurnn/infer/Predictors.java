@@ -42,7 +42,7 @@ public final class Predictors {
   public static CellPredictor of(ModelFile model, Kernel kernel) {
     ModelSpec spec = model.spec();
     int hidden = spec.hidden();
-    Layer[] layers = new Layer[spec.layers()];
+    Cell[] layers = new Cell[spec.layers()];
     for (int l = 0; l < layers.length; l++) {
       int in = l == 0 ? spec.inputSize() : hidden;
       List<String> names = spec.recurrentNames(l);
@@ -52,10 +52,10 @@ public final class Predictors {
       float[] bHh = weights(model, names.get(3));
       layers[l] = switch (spec.cell()) {
         case RELU_RNN, TANH_RNN ->
-          new RnnLayer(kernel, spec.cell() == CellType.RELU_RNN, in, hidden, wIh, wHh, bIh, bHh);
+          new ElmanCell(kernel, spec.cell() == CellType.RELU_RNN, in, hidden, wIh, wHh, bIh, bHh);
         case LSTM, RELU_LSTM ->
-          new LstmLayer(kernel, spec.cell() == CellType.RELU_LSTM, in, hidden, wIh, wHh, bIh, bHh);
-        case GRU -> new GruLayer(kernel, in, hidden, wIh, wHh, bIh, bHh);
+          new LstmCell(kernel, spec.cell() == CellType.RELU_LSTM, in, hidden, wIh, wHh, bIh, bHh);
+        case GRU -> new GruCell(kernel, in, hidden, wIh, wHh, bIh, bHh);
       };
     }
     return new CellPredictor(spec, layers, weights(model, "fc.weight"), weights(model, "fc.bias"));

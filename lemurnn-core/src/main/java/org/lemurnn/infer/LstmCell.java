@@ -7,7 +7,7 @@ import java.util.Arrays;
  * tanh(g); h = s(o) tanh(c). ReLU-LSTM (the original's {@code droprelulstm}, docs/architecture.md,
  * Models): gates split i, f, o, g; relu instead of tanh for the candidate and for c -> h.
  */
-final class LstmLayer implements Layer {
+final class LstmCell implements Cell {
   private final Kernel kernel;
   private final boolean relu;
   private final int in, hidden;
@@ -15,7 +15,7 @@ final class LstmLayer implements Layer {
   private final float[] w, bias;
   private final float[] z, gates, h, c;
 
-  LstmLayer(
+  LstmCell(
       Kernel kernel,
       boolean relu,
       int in,
@@ -33,7 +33,7 @@ final class LstmLayer implements Layer {
     gAt = relu ? 3 * hidden : 2 * hidden;
     oAt = relu ? 2 * hidden : 3 * hidden;
     int rows = 4 * hidden;
-    this.w = Layer.packed(weightIh, weightHh, rows, in, hidden);
+    this.w = Cell.packed(weightIh, weightHh, rows, in, hidden);
     this.bias = new float[rows];
     for (int r = 0; r < rows; r++) bias[r] = biasIh[r] + biasHh[r];
     this.z = new float[in + hidden];

@@ -3,14 +3,14 @@ package org.lemurnn.infer;
 import java.util.Arrays;
 
 /** Elman RNN layer as PyTorch's {@code nn.RNN}: h = act(W_ih x + b_ih + W_hh h + b_hh). */
-final class RnnLayer implements Layer {
+final class ElmanCell implements Cell {
   private final Kernel kernel;
   private final boolean relu;
   private final int in, hidden;
   private final float[] w, bias;
   private final float[] z, h;
 
-  RnnLayer(
+  ElmanCell(
       Kernel kernel,
       boolean relu,
       int in,
@@ -23,7 +23,7 @@ final class RnnLayer implements Layer {
     this.relu = relu;
     this.in = in;
     this.hidden = hidden;
-    this.w = Layer.packed(weightIh, weightHh, hidden, in, hidden);
+    this.w = Cell.packed(weightIh, weightHh, hidden, in, hidden);
     this.bias = new float[hidden];
     for (int r = 0; r < hidden; r++) bias[r] = biasIh[r] + biasHh[r];
     this.z = new float[in + hidden];

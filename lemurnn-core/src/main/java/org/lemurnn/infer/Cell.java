@@ -4,7 +4,7 @@ package org.lemurnn.infer;
  * One recurrent layer with its state, stepped one packet at a time without allocating. Layers of a
  * predictor are stacked: each reads the previous one's {@link #h()}.
  */
-sealed interface Layer permits RnnLayer, LstmLayer, GruLayer {
+sealed interface Cell permits ElmanCell, LstmCell, GruCell {
   /** Advances the state by one input vector of {@code inputSize} values. */
   void step(float[] x);
 

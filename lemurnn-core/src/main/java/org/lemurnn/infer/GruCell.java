@@ -7,13 +7,13 @@ import java.util.Arrays;
  * z likewise, n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h = (1 - z) n + z h. The hidden part of
  * n is gated by r, so input and hidden products stay separate here.
  */
-final class GruLayer implements Layer {
+final class GruCell implements Cell {
   private final Kernel kernel;
   private final int in, hidden;
   private final float[] wIh, wHh, biasIh, biasHh;
   private final float[] gi, gh, h;
 
-  GruLayer(
+  GruCell(
       Kernel kernel,
       int in,
       int hidden,
@@ -25,8 +25,8 @@ final class GruLayer implements Layer {
     this.in = in;
     this.hidden = hidden;
     int rows = 3 * hidden;
-    this.wIh = Layer.packed(weightIh, new float[0], rows, in, 0);
-    this.wHh = Layer.packed(new float[0], weightHh, rows, 0, hidden);
+    this.wIh = Cell.packed(weightIh, new float[0], rows, in, 0);
+    this.wHh = Cell.packed(new float[0], weightHh, rows, 0, hidden);
     this.biasIh = biasIh.clone();
     this.biasHh = biasHh.clone();
     this.gi = new float[rows];
