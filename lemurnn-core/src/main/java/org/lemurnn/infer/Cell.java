@@ -1,8 +1,10 @@
 package org.lemurnn.infer;
 
 /**
- * One recurrent layer with its state, stepped one packet at a time without allocating. Layers of a
- * predictor are stacked: each reads the previous one's {@link #h()}.
+ * One recurrent layer with its state, stepped one packet at a time without allocating: a cell, as
+ * PyTorch's {@code nn.RNNCell} steps once where {@code nn.RNN} runs a sequence (training's
+ * {@code org.lemurnn.train.bptt} layers run whole batches of sequences). Cells of a predictor are
+ * stacked: each reads the previous one's {@link #h()}.
  */
 sealed interface Cell permits ElmanCell, LstmCell, GruCell {
   /** Advances the state by one input vector of {@code inputSize} values. */

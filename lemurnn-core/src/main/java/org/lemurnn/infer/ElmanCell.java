@@ -2,7 +2,7 @@ package org.lemurnn.infer;
 
 import java.util.Arrays;
 
-/** Elman RNN layer as PyTorch's {@code nn.RNN}: h = act(W_ih x + b_ih + W_hh h + b_hh). */
+/** Elman RNN cell as PyTorch's {@code nn.RNN}: h = act(W_ih x + b_ih + W_hh h + b_hh). */
 final class ElmanCell implements Cell {
   private final Kernel kernel;
   private final boolean relu;
