@@ -9,7 +9,7 @@ import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.train.AutogradStep;
 import org.lemurnn.train.SequenceSet;
-import org.lemurnn.train.TrainConfig;
+import org.lemurnn.train.TrainerSettings;
 import org.lemurnn.train.Trainer;
 import org.lemurnn.train.loss.Objective;
 import org.lemurnn.train.model.LinkModel;
@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * One training step (forward, backward, Adam) on a batch of {@link TrainConfig#BATCH_SIZE} (64)
+ * One training step (forward, backward, Adam) on a batch of {@link TrainerSettings#BATCH_SIZE} (64)
  * sequences of 128 packets of the default data set: the unit of {@code lemurnn train}'s epoch time
  * (32 steps per epoch plus validation). {@code model}: the original's default (ReLU RNN 1x8, L1 +
  * CE) and the issue's large case (LSTM 3x64, earthmover, normalised).
@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.TearDown;
     })
 public class TrainStepBenchmark {
   /** The trainer's batch, which is also the training set: one batch of the default size. */
-  private static final int BATCH = TrainConfig.BATCH_SIZE;
+  private static final int BATCH = TrainerSettings.BATCH_SIZE;
 
   @Param({"relu_rnn_1x8", "lstm_3x64_earthmover_normalize"})
   public String model;
@@ -83,7 +83,7 @@ public class TrainStepBenchmark {
         ? new ModelSpec(CellType.LSTM, 3, 64, "bscq", "bd", data.units(), data.normScale())
         : new ModelSpec(CellType.RELU_RNN, 1, 8, "bscq", "bd", data.units(), data.normScale());
     trainer = new Trainer(
-        new TrainConfig(
+        new TrainerSettings(
             modelSpec,
             0.0,
             0.001,

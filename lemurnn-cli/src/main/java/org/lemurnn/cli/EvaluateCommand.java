@@ -81,7 +81,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       paramLabel = "PATH",
       description =
           "Measured trace files or folders of *.csv (recursive); the link of each from its name (..._C<Mbit/s>_L<ms>_Q<bytes>_...).")
-  List<Path> dagData = new ArrayList<>();
+  List<Path> tracePaths = new ArrayList<>();
 
   @Mixin
   LinkOptions link;
@@ -150,8 +150,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     InputFiles.requireNotInput(
         json,
         "--json",
-        Stream.concat(Stream.of(model.file()), dagData.stream()).toArray(Path[]::new));
-    List<Source> sources = dagData.isEmpty() ? synthetic() : measured();
+        Stream.concat(Stream.of(model.file()), tracePaths.stream()).toArray(Path[]::new));
+    List<Source> sources = tracePaths.isEmpty() ? synthetic() : measured();
     double burstBytes = physicsOptions.burst(UnitSystem.ABSTRACT, spec.commandLine());
     IdealLink ideal = idealLink();
     ModelFile modelFile = model.read();
@@ -266,7 +266,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--run " + run + ": not a folder (give a training run's folder)");
     if (model.model == null) model.model = run;
-    if (!dagData.isEmpty()) return;
+    if (!tracePaths.isEmpty()) return;
     if (!link.presets.isEmpty())
       throw new ParameterException(
           spec.commandLine(),
@@ -278,7 +278,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (split.test().isEmpty())
       throw new InputException(
           run + " held out no files (" + SplitsFile.NAME + "): give --dag_data");
-    dagData = new ArrayList<>(split.test());
+    tracePaths = new ArrayList<>(split.test());
     spec.commandLine()
         .getErr()
         .println("evaluating " + model.file() + " on the " + split.test().size() + " file(s) " + run
@@ -295,7 +295,7 @@ public final class EvaluateCommand implements Callable<Integer> {
               + "gives trace files, whose names carry their link: drop one or the other");
     }
     List<Source> out = new ArrayList<>();
-    for (Path file : MeasuredData.find(dagData)) {
+    for (Path file : MeasuredData.find(tracePaths)) {
       out.add(new Source(
           file.getFileName().toString(),
           () -> TraceFile.load(file),
@@ -362,7 +362,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   /** The simulator of the traces' own link kind, with their overhead. */
   private IdealLink exactIdealLink() {
-    if (!dagData.isEmpty()) {
+    if (!tracePaths.isEmpty()) {
       double bytes = overheadBytes == null ? 0 : overheadBytes;
       if (!(bytes >= 0) || Double.isInfinite(bytes))
         throw new ParameterException(spec.commandLine(), "--overhead_bytes must be >= 0");

@@ -29,7 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       ImportCommand.class,
       InfoCommand.class,
       BenchCommand.class,
-      LoadBenchCommand.class,
+      BenchForwardCommand.class,
       ProbeCommand.class,
       PcapToTraceCommand.class,
       CommandLine.HelpCommand.class

@@ -176,7 +176,7 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--dag_data",
       paramLabel = "PATH",
       description = "Train on measured trace files (*.csv under PATH, recursively); repeatable.")
-  List<String> dagData = new ArrayList<>();
+  List<String> tracePaths = new ArrayList<>();
 
   @Option(
       names = "--normalize",
@@ -423,7 +423,7 @@ public final class TrainCommand implements Callable<Integer> {
             burnIn),
         new TrainOptions.Seeds(seed(dataSeed), seed(torchSeed)),
         new TrainOptions.Schedule(numEpochs, learningRate, dropoutRate, absolute(init)),
-        absoluteFiles(dagData),
+        absoluteFiles(tracePaths),
         normalize,
         trackGrad,
         !fitLinks);

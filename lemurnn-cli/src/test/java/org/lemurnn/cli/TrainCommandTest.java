@@ -156,7 +156,7 @@ class TrainCommandTest {
     assertThat(options.model())
         .isEqualTo(new org.lemurnn.train.run.TrainOptions.Model(
             org.lemurnn.model.CellType.GRU, 2, 16, null));
-    assertThat(options.loss().trainer()).isEqualTo(org.lemurnn.train.loss.Objective.EARTHMOVER);
+    assertThat(options.loss().objective()).isEqualTo(org.lemurnn.train.loss.Objective.EARTHMOVER);
     assertThat(options.loss().dropMasking()).isTrue();
     assertThat(options.link().kind()).isEqualTo(org.lemurnn.link.LinkKind.MAHIMAHI);
     assertThat(options.link().mahimahi())

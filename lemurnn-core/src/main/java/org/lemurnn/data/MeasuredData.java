@@ -31,13 +31,13 @@ public final class MeasuredData {
   private MeasuredData() {}
 
   /**
-   * Loads the files under {@code dagData}. From {@code spec} only the sizes, sequence lengths,
+   * Loads the files under {@code tracePaths}. From {@code spec} only the sizes, sequence lengths,
    * multiloader, data seed and normalize are used.
    *
    * @param link the link of every file, or null to read it from each file's name
    */
-  public static DataSets load(List<Path> dagData, DataSpec spec, TraceLink link) {
-    return load(dagData, spec, link, false, false);
+  public static DataSets load(List<Path> tracePaths, DataSpec spec, TraceLink link) {
+    return load(tracePaths, spec, link, false, false);
   }
 
   /**
@@ -48,8 +48,8 @@ public final class MeasuredData {
    * ({@link FittedLinks}) instead of taken from its name.
    */
   public static DataSets load(
-      List<Path> dagData, DataSpec spec, TraceLink link, boolean wholeTrain, boolean fitLinks) {
-    List<Path> files = find(dagData);
+      List<Path> tracePaths, DataSpec spec, TraceLink link, boolean wholeTrain, boolean fitLinks) {
+    List<Path> files = find(tracePaths);
     List<String> notes = new ArrayList<>();
     SplittableRandom rng = new SplittableRandom(spec.dataSeed());
     Collections.shuffle(files, rng);
@@ -59,7 +59,7 @@ public final class MeasuredData {
         .toList();
 
     int[] wanted = {spec.testSamples(), spec.trainSamples(), spec.valSamples()};
-    int[] share = shares(all.size(), wanted, dagData);
+    int[] share = shares(all.size(), wanted, tracePaths);
     List<List<LinkSample>> bySet = new ArrayList<>();
     List<List<Path>> namesBySet = new ArrayList<>();
     int from = 0;
@@ -120,10 +120,10 @@ public final class MeasuredData {
    * each file once: overlapping paths (a folder and its subfolder, two spellings, a symlink) would
    * otherwise put one trace into two sets. A file keeps the path it was first found under.
    */
-  public static List<Path> find(List<Path> dagData) {
+  public static List<Path> find(List<Path> tracePaths) {
     List<Path> files = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
-    for (Path p : dagData) {
+    for (Path p : tracePaths) {
       if (!Files.isDirectory(p))
         InputFiles.regularFile(
             p, "a trace file (--dag_data takes trace files or folders of *.csv)");
@@ -144,7 +144,7 @@ public final class MeasuredData {
         throw InputException.in(p, "cannot list trace files: " + e.getMessage());
       }
     }
-    if (files.isEmpty()) throw new InputException("no *.csv trace files under " + dagData);
+    if (files.isEmpty()) throw new InputException("no *.csv trace files under " + tracePaths);
     return files;
   }
 

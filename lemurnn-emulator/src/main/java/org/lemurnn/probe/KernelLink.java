@@ -21,9 +21,9 @@ import java.util.Locale;
 public final class KernelLink implements AutoCloseable {
   public static final String SENDER_IP = "10.213.0.1";
   private final boolean routed;
-  private final String senderNs,
-      receiverNs,
-      routerNs,
+  private final String senderNamespace,
+      receiverNamespace,
+      routerNamespace,
       senderIf,
       receiverIf,
       routerInIf,
@@ -33,9 +33,9 @@ public final class KernelLink implements AutoCloseable {
 
   private KernelLink(String tag, boolean routed) {
     this.routed = routed;
-    senderNs = "lemurnn-tx-" + tag;
-    receiverNs = "lemurnn-rx-" + tag;
-    routerNs = "lemurnn-via-" + tag;
+    senderNamespace = "lemurnn-tx-" + tag;
+    receiverNamespace = "lemurnn-rx-" + tag;
+    routerNamespace = "lemurnn-via-" + tag;
     // interface names: at most 15 characters
     String shortTag = tag.length() > 10 ? tag.substring(tag.length() - 10) : tag;
     senderIf = "lt" + shortTag;
@@ -66,18 +66,18 @@ public final class KernelLink implements AutoCloseable {
   }
 
   private void build() throws IOException {
-    run("ip", "netns", "add", senderNs);
-    run("ip", "netns", "add", receiverNs);
+    run("ip", "netns", "add", senderNamespace);
+    run("ip", "netns", "add", receiverNamespace);
     if (!routed) {
-      pair(senderNs, senderIf, SENDER_IP, receiverNs, receiverIf, receiverIp);
+      pair(senderNamespace, senderIf, SENDER_IP, receiverNamespace, receiverIf, receiverIp);
       return;
     }
-    run("ip", "netns", "add", routerNs);
-    run("ip", "netns", "exec", routerNs, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-    pair(senderNs, senderIf, SENDER_IP, routerNs, routerInIf, "10.213.0.254");
-    pair(routerNs, routerOutIf, "10.213.1.254", receiverNs, receiverIf, receiverIp);
-    run("ip", "-n", senderNs, "route", "add", "10.213.1.0/24", "via", "10.213.0.254");
-    run("ip", "-n", receiverNs, "route", "add", "10.213.0.0/24", "via", "10.213.1.254");
+    run("ip", "netns", "add", routerNamespace);
+    run("ip", "netns", "exec", routerNamespace, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    pair(senderNamespace, senderIf, SENDER_IP, routerNamespace, routerInIf, "10.213.0.254");
+    pair(routerNamespace, routerOutIf, "10.213.1.254", receiverNamespace, receiverIf, receiverIp);
+    run("ip", "-n", senderNamespace, "route", "add", "10.213.1.0/24", "via", "10.213.0.254");
+    run("ip", "-n", receiverNamespace, "route", "add", "10.213.0.0/24", "via", "10.213.1.254");
   }
 
   /** A veth pair between two namespaces, addressed, with static neighbours both ways. */
@@ -166,7 +166,7 @@ public final class KernelLink implements AutoCloseable {
   public String[] tcCommand(String... args) {
     String[] command = new String[5 + args.length];
     System.arraycopy(
-        new String[] {"ip", "netns", "exec", routed ? routerNs : senderNs, "tc"}, 0, command, 0, 5);
+        new String[] {"ip", "netns", "exec", routed ? routerNamespace : senderNamespace, "tc"}, 0, command, 0, 5);
     System.arraycopy(args, 0, command, 5, args.length);
     return command;
   }
@@ -177,11 +177,11 @@ public final class KernelLink implements AutoCloseable {
   }
 
   public String senderNamespace() {
-    return senderNs;
+    return senderNamespace;
   }
 
   public String receiverNamespace() {
-    return receiverNs;
+    return receiverNamespace;
   }
 
   public String senderInterface() {
@@ -201,9 +201,9 @@ public final class KernelLink implements AutoCloseable {
   public synchronized void close() {
     if (closed) return;
     closed = true;
-    tryRun("ip", "netns", "del", senderNs);
-    tryRun("ip", "netns", "del", receiverNs);
-    if (routed) tryRun("ip", "netns", "del", routerNs);
+    tryRun("ip", "netns", "del", senderNamespace);
+    tryRun("ip", "netns", "del", receiverNamespace);
+    if (routed) tryRun("ip", "netns", "del", routerNamespace);
     // a pair that never moved into a namespace is still here
     tryRun("ip", "link", "del", "dev", senderIf);
     tryRun("ip", "link", "del", "dev", routerOutIf);

@@ -29,7 +29,7 @@ import org.lemurnn.train.model.LinkModel;
  * resumed run repeats it exactly), then the run validates and tests through {@link Evaluation}.
  */
 public final class Trainer implements AutoCloseable {
-  private final TrainConfig config;
+  private final TrainerSettings config;
   private final NDManager manager;
   private final LinkModel model;
   private final LinkModel best;
@@ -40,7 +40,7 @@ public final class Trainer implements AutoCloseable {
   private final SequenceSet test;
   private final RecurrentCore core;
 
-  public Trainer(TrainConfig config, DataSets data) {
+  public Trainer(TrainerSettings config, DataSets data) {
     this.config = config;
     // libtorch, left with the head and the loss, keeps one thread: its worker threads spin and
     // slowed
@@ -61,7 +61,7 @@ public final class Trainer implements AutoCloseable {
     this.core = new RecurrentCore(config.spec(), config.threads());
   }
 
-  public TrainConfig config() {
+  public TrainerSettings config() {
     return config;
   }
 

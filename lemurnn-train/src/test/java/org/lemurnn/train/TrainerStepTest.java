@@ -30,7 +30,7 @@ class TrainerStepTest {
   void threeStepsEqualAutogradOverTheWholeModel(
       CellType cell, int layers, int hidden, Objective objective) {
     ModelSpec spec = new ModelSpec(cell, layers, hidden, "bscq", "bd", UnitSystem.ABSTRACT, 1000.0);
-    TrainConfig config = new TrainConfig(
+    TrainerSettings config = new TrainerSettings(
         spec,
         0.0,
         0.01,

@@ -13,8 +13,8 @@ import org.lemurnn.model.ModelSpec;
 import org.lemurnn.train.loss.Objective;
 
 class TrainerTest {
-  static TrainConfig config(CellType cell, Objective objective) {
-    return new TrainConfig(
+  static TrainerSettings config(CellType cell, Objective objective) {
+    return new TrainerSettings(
         new ModelSpec(cell, 1, 8, "bscq", "bd", UnitSystem.ABSTRACT, 1000.0),
         0.0,
         0.01,

@@ -147,7 +147,7 @@ public final class BudgetRun {
       int threads,
       int keepCheckpoints,
       Listener listener) {
-    if (fineTune.dagData().isEmpty())
+    if (fineTune.tracePaths().isEmpty())
       throw new InputException("--budget_minutes trains on measured traces: give --dag_data");
     if (fineTune.sizes().window() == 0)
       throw new IllegalArgumentException("the recipe trains on windows");

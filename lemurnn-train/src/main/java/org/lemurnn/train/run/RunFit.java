@@ -6,7 +6,7 @@ import org.lemurnn.InputException;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.train.TrainConfig;
+import org.lemurnn.train.TrainerSettings;
 
 /**
  * Refuses, before any data is made or folder created, a run whose model cannot fit in this
@@ -56,12 +56,12 @@ final class RunFit {
                 .mapToInt(Integer::intValue)
                 .max()
                 .orElse(0));
-    if (!options.dagData().isEmpty() && sizes.window() == 0)
+    if (!options.tracePaths().isEmpty() && sizes.window() == 0)
       steps = Math.min(steps, MEASURED_STEPS);
     double needBytes = 4.0 * WEIGHT_COPIES * parameters
         + 4.0
             * ACTIVATION_COPIES
-            * TrainConfig.BATCH_SIZE
+            * TrainerSettings.BATCH_SIZE
             * steps
             * (double) spec.cell().gates()
             * spec.hidden()

@@ -9,7 +9,7 @@ import org.lemurnn.data.LoaderSet;
 import org.lemurnn.link.LinkPreset;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.train.TrainConfig;
+import org.lemurnn.train.TrainerSettings;
 
 /**
  * The three property files a run writes once, in the original's shapes:
@@ -44,7 +44,7 @@ final class RunProperties {
           dir.resolve(FITTED_LINKS), data.fittedLinks().table());
   }
 
-  static void write(RunDirectory dir, TrainOptions options, DataSets data, TrainConfig config) {
+  static void write(RunDirectory dir, TrainOptions options, DataSets data, TrainerSettings config) {
     ModelSpec spec = config.spec();
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("model_type", spec.cell().originalName());
@@ -81,25 +81,25 @@ final class RunProperties {
     dataset.put("norm_scale", data.normScale());
     dataset.put(
         "traffic",
-        !options.dagData().isEmpty()
+        !options.tracePaths().isEmpty()
             ? List.of("trace")
             : options.link().traffic().isEmpty()
                 ? List.of("exponential")
                 : options.link().traffic());
-    dataset.put("dag_data", options.dagData());
+    dataset.put("dag_data", options.tracePaths());
     dataset.put("notes", data.notes());
     dir.writeJson(RunDirectory.DATASET_PROPERTIES, dataset);
 
     List<Map<String, Object>> links = new ArrayList<>();
-    if (options.dagData().isEmpty()) {
+    if (options.tracePaths().isEmpty()) {
       for (LinkPreset p : options.dataSpec().presets()) links.add(linkProperties(p));
     }
     Map<String, Object> link = new LinkedHashMap<>();
     if (links.size() == 1) link.putAll(links.getFirst());
     else link.put("presets", links);
-    link.put("link", options.dagData().isEmpty() ? options.link().kind().fileName() : "trace");
+    link.put("link", options.tracePaths().isEmpty() ? options.link().kind().fileName() : "trace");
     link.put("infinite_queue", options.link().infiniteQueue());
-    if (!options.dagData().isEmpty()) link.put("dag_data", options.dagData());
+    if (!options.tracePaths().isEmpty()) link.put("dag_data", options.tracePaths());
     dir.writeJson(RunDirectory.LINK_PROPERTIES, link);
   }
 

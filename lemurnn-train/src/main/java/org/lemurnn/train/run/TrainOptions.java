@@ -29,7 +29,7 @@ import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.sample.LinkSample;
 import org.lemurnn.traffic.TrafficKind;
-import org.lemurnn.train.TrainConfig;
+import org.lemurnn.train.TrainerSettings;
 import org.lemurnn.train.loss.Objective;
 
 /**
@@ -40,7 +40,7 @@ import org.lemurnn.train.loss.Objective;
  * read and written in one place ({@link #fromJson}, {@link #toJson}). Seeds are never null here:
  * the command draws missing ones before the run starts, so they are recorded.
  *
- * @param dagData measured trace files or folders ({@code --dag_data}); empty: synthetic data
+ * @param tracePaths measured trace files or folders ({@code --dag_data}); empty: synthetic data
  * @param normalize divide sizes, capacity, queue and backlog by the largest packet size
  * @param trackGrad write per-batch gradient norms
  * @param trustNames take measured traces' capacity and queue from their names instead of fitting
@@ -54,7 +54,7 @@ public record TrainOptions(
     Sizes sizes,
     Seeds seeds,
     Schedule schedule,
-    List<String> dagData,
+    List<String> tracePaths,
     boolean normalize,
     boolean trackGrad,
     boolean trustNames) {
@@ -76,12 +76,12 @@ public record TrainOptions(
   }
 
   /**
-   * What training minimises: the trainer, whether dropped packets count in the backlog loss, ADS
-   * too.
+   * What training minimises: the objective (the original's flags call it the trainer), whether
+   * dropped packets count in the backlog loss, ADS too.
    */
-  public record Loss(Objective trainer, boolean dropMasking, boolean computeAdsLoss) {
+  public record Loss(Objective objective, boolean dropMasking, boolean computeAdsLoss) {
     public Loss {
-      Objects.requireNonNull(trainer);
+      Objects.requireNonNull(objective);
     }
   }
 
@@ -182,9 +182,9 @@ public record TrainOptions(
     Objects.requireNonNull(sizes);
     Objects.requireNonNull(seeds);
     Objects.requireNonNull(schedule);
-    dagData = List.copyOf(dagData);
+    tracePaths = List.copyOf(tracePaths);
     if (sizes.window() > 0
-        && dagData.isEmpty()
+        && tracePaths.isEmpty()
         && sizes.window() + sizes.burnIn() > sizes.seqLen()) {
       throw new InputException(
           "--window + --burn_in (" + (sizes.window() + sizes.burnIn()) + ") must fit in --seq_len "
@@ -202,11 +202,11 @@ public record TrainOptions(
     for (Record part : List.of(model, loss, link, sizes, seeds, schedule)) {
       flat.setAll((ObjectNode) RunDirectory.JSON.valueToTree(part));
     }
-    flat.remove(List.of("cell", "trainer", "kind"));
+    flat.remove(List.of("cell", "objective", "kind"));
     for (var e : CELL_FLAGS.entrySet()) flat.put(e.getKey(), model.cell() == e.getValue());
-    for (var e : TRAINER_FLAGS.entrySet()) flat.put(e.getKey(), loss.trainer() == e.getValue());
+    for (var e : TRAINER_FLAGS.entrySet()) flat.put(e.getKey(), loss.objective() == e.getValue());
     for (var e : LINK_FLAGS.entrySet()) flat.put(e.getKey(), link.kind() == e.getValue());
-    flat.set("dag_data", RunDirectory.JSON.valueToTree(dagData));
+    flat.set("dag_data", RunDirectory.JSON.valueToTree(tracePaths));
     flat.put("normalize", normalize);
     flat.put("track_grad", trackGrad);
     flat.put("trust_names", trustNames);
@@ -227,7 +227,7 @@ public record TrainOptions(
             CellType.RELU_RNN,
             "choose one model type: --lstm, --gru, --relu_lstm or --tanh (none: ReLU RNN)")));
     n.set(
-        "trainer",
+        "objective",
         RunDirectory.JSON.valueToTree(flag(
             flat,
             TRAINER_FLAGS,
@@ -372,9 +372,9 @@ public record TrainOptions(
   public DataSets data(IntConsumer progress) {
     DataSpec spec = dataSpec();
     int window = sizes.window(), burnIn = sizes.burnIn();
-    DataSets data = !dagData.isEmpty()
+    DataSets data = !tracePaths.isEmpty()
         ? MeasuredData.load(
-            dagData.stream().map(Path::of).toList(), spec, null, window > 0, !trustNames)
+            tracePaths.stream().map(Path::of).toList(), spec, null, window > 0, !trustNames)
         : SyntheticData.generate(spec, progress);
     if (window == 0) return data;
     List<LinkSample> streams = new ArrayList<>();
@@ -410,7 +410,7 @@ public record TrainOptions(
    * data; empty for a Mahimahi link (a stream does not record where in the schedule it started).
    */
   public java.util.Optional<org.lemurnn.metrics.IdealLink> idealLink() {
-    if (!dagData.isEmpty())
+    if (!tracePaths.isEmpty())
       return java.util.Optional.of(org.lemurnn.metrics.IdealLink.byteQueue(0));
     if (link.kind() == LinkKind.MAHIMAHI) return java.util.Optional.empty();
     try {
@@ -424,7 +424,7 @@ public record TrainOptions(
     // measured traces count what their link counted; synthetic data adds its presets' framing
     double overhead;
     try {
-      overhead = dagData.isEmpty() ? dataSpec().overheadSize() : 0;
+      overhead = tracePaths.isEmpty() ? dataSpec().overheadSize() : 0;
     } catch (IllegalArgumentException e) {
       throw new InputException(e.getMessage(), e);
     }
@@ -442,13 +442,13 @@ public record TrainOptions(
   }
 
   /** How to train, with {@code threads} for the recurrent core. */
-  public TrainConfig trainConfig(ModelSpec spec, int threads) {
-    return new TrainConfig(
+  public TrainerSettings trainerSettings(ModelSpec spec, int threads) {
+    return new TrainerSettings(
         spec,
         schedule.dropoutRate(),
         schedule.learningRate(),
-        TrainConfig.BATCH_SIZE,
-        loss.trainer(),
+        TrainerSettings.BATCH_SIZE,
+        loss.objective(),
         loss.dropMasking(),
         loss.computeAdsLoss(),
         seeds.torchSeed(),
@@ -461,7 +461,7 @@ public record TrainOptions(
    */
   public String runName(String dataType, long unixTime) {
     double dropout = schedule.dropoutRate();
-    return "model-" + loss.trainer().trainerName(loss.dropMasking()) + "-"
+    return "model-" + loss.objective().trainerName(loss.dropMasking()) + "-"
         + model.cell().originalName()
         + "-l" + model.numLayers() + "_h" + model.hiddenSize()
         + (dropout > 0 ? "_dr" + dropout : "")
@@ -496,7 +496,7 @@ public record TrainOptions(
         sizes,
         seeds,
         schedule.withEpochs(epochs),
-        dagData,
+        tracePaths,
         normalize,
         trackGrad,
         trustNames);

@@ -176,13 +176,13 @@ public final class TrainingRun {
     this.options = options;
     this.data = data;
     this.listener = listener;
-    this.trainer = new Trainer(options.trainConfig(options.modelSpec(data), threads), data);
+    this.trainer = new Trainer(options.trainerSettings(options.modelSpec(data), threads), data);
     this.historyLines = dir.lines(RunDirectory.HISTORY);
     this.logRows = new ArrayList<>(
         dir.lines(RunDirectory.LOG).stream().filter(l -> !l.startsWith("#")).toList());
     // measured validation files (or windows of streams) are judged as a user judges a link; the
     // original's short synthetic sequences by its validation loss alone
-    boolean judged = options.sizes().window() > 0 || !options.dagData().isEmpty();
+    boolean judged = options.sizes().window() > 0 || !options.tracePaths().isEmpty();
     this.fidelity = judged && !data.val().isEmpty() ? new ValidationFidelity(data.val()) : null;
     if (fidelity != null && Files.isRegularFile(dir.bestModel())) {
       // a resumed run keeps its best

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lemurnn.testkit.Cli;
 
-class LoadBenchCommandTest {
+class BenchForwardCommandTest {
   /**
    * A low rate any machine offers: every packet crosses, the sender's rate is the rate, it is held;
    * whether the sink polls (the default) or blocks for each datagram, it gets every one.

@@ -12,7 +12,7 @@ import org.lemurnn.train.loss.Objective;
  * @param computeAds also report ADS (additive drop similarity) at radii 0..16 ({@code -a})
  * @param threads threads that train the recurrent core, which runs in Java ({@code --threads})
  */
-public record TrainConfig(
+public record TrainerSettings(
     ModelSpec spec,
     double dropoutRate,
     double learningRate,
@@ -25,7 +25,7 @@ public record TrainConfig(
 
   public static final int BATCH_SIZE = 64;
 
-  public TrainConfig {
+  public TrainerSettings {
     if (!(dropoutRate >= 0 && dropoutRate < 1))
       throw new IllegalArgumentException("dropout rate must be in [0, 1): " + dropoutRate);
     if (!(learningRate > 0))

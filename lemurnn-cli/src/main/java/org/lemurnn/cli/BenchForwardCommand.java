@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
       "held and prints the resident memory (VmRSS) at the start, after 10%% of the",
       "packets and at the end."
     })
-public final class LoadBenchCommand implements Callable<Integer> {
+public final class BenchForwardCommand implements Callable<Integer> {
   @Option(
       names = "--models",
       split = ",",
