@@ -9,7 +9,7 @@ import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.train.model.DjlPredictor;
+import org.lemurnn.train.block.DjlPredictor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -6,7 +6,7 @@ import org.lemurnn.io.InputFiles;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.model.torch.TorchModels;
+import org.lemurnn.model.torch.TorchFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,12 +48,12 @@ public final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!TorchModels.isTorchFile(source)) {
+    if (!TorchFile.isTorchFile(source)) {
       throw new org.lemurnn.InputException(
           source + ": not a PyTorch zip archive (already a lemurnn model? see 'lemurnn info')");
     }
     InputFiles.requireNotInput(out, "--out", source);
-    ModelFile model = TorchModels.read(source, units);
+    ModelFile model = TorchFile.read(source, units);
     model.write(out);
     ModelSpec s = model.spec();
     spec.commandLine()

@@ -9,7 +9,7 @@ import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelLocation;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.Tensor;
-import org.lemurnn.model.torch.TorchModels;
+import org.lemurnn.model.torch.TorchFile;
 import org.lemurnn.prior.LinkPrior;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,7 +50,7 @@ public final class InfoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("file        " + file);
     out.println("format      "
-        + (TorchModels.isTorchFile(file)
+        + (TorchFile.isTorchFile(file)
             ? "PyTorch (original project), imported in memory"
             : "lemurnn safetensors"));
     out.println("type        " + s.cell().originalName());

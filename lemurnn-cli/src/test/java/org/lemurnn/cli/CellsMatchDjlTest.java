@@ -13,8 +13,8 @@ import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.train.model.DjlPredictor;
-import org.lemurnn.train.model.LinkModel;
+import org.lemurnn.train.block.DjlPredictor;
+import org.lemurnn.train.block.LinkModel;
 
 /**
  * The pure-Java cells step like the training module's DJL blocks (libtorch), for every model type.

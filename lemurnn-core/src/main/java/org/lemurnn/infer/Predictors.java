@@ -8,7 +8,7 @@ import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelLocation;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.model.torch.TorchModels;
+import org.lemurnn.model.torch.TorchFile;
 
 /** Builds the pure-Java {@link Predictor} of a model. */
 public final class Predictors {
@@ -22,7 +22,7 @@ public final class Predictors {
    */
   public static ModelFile readModel(Path modelPath, UnitSystem foreignUnits) {
     Path modelFile = ModelLocation.resolve(modelPath);
-    if (TorchModels.isTorchFile(modelFile)) return TorchModels.read(modelFile, foreignUnits);
+    if (TorchFile.isTorchFile(modelFile)) return TorchFile.read(modelFile, foreignUnits);
     ModelFile model = ModelFile.read(modelFile);
     // our files say their units: a flag that says otherwise would be ignored, so it means the wrong
     // file

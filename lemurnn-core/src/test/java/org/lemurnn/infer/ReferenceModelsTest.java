@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelFile;
-import org.lemurnn.model.torch.TorchModels;
+import org.lemurnn.model.torch.TorchFile;
 
 /** Our cells reproduce what PyTorch computed with the original project's models. */
 class ReferenceModelsTest {
@@ -23,7 +23,7 @@ class ReferenceModelsTest {
   @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("files")
   void reproducesPyTorchOutputsAndFinalState(ReferenceModels.Model m, Path file, String kernel) {
-    ModelFile model = TorchModels.read(file, null);
+    ModelFile model = TorchFile.read(file, null);
     assertThat(model.spec().units()).isEqualTo(UnitSystem.ABSTRACT); // synthetic bytequeue data
     CellPredictor p = Predictors.of(model, kernel.equals("scalar") ? Kernel.SCALAR : Kernel.best());
     float[] out = new float[Predictor.OUTPUTS];

@@ -166,7 +166,11 @@ public final class KernelLink implements AutoCloseable {
   public String[] tcCommand(String... args) {
     String[] command = new String[5 + args.length];
     System.arraycopy(
-        new String[] {"ip", "netns", "exec", routed ? routerNamespace : senderNamespace, "tc"}, 0, command, 0, 5);
+        new String[] {"ip", "netns", "exec", routed ? routerNamespace : senderNamespace, "tc"},
+        0,
+        command,
+        0,
+        5);
     System.arraycopy(args, 0, command, 5, args.length);
     return command;
   }

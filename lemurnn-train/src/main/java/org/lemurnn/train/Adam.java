@@ -6,7 +6,7 @@ import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.lemurnn.model.Tensor;
-import org.lemurnn.train.model.LinkModel;
+import org.lemurnn.train.block.LinkModel;
 
 /**
  * Adam exactly as {@code torch.optim.Adam} (betas 0.9, 0.999, eps 1e-8, no weight decay). Written

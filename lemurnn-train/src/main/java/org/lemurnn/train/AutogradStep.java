@@ -8,8 +8,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import org.lemurnn.train.block.LinkModel;
 import org.lemurnn.train.loss.Objective;
-import org.lemurnn.train.model.LinkModel;
 
 /**
  * A training step entirely in libtorch: forward through the whole DJL model, the loss, autograd's

@@ -14,8 +14,8 @@ import org.lemurnn.metrics.DropMetrics;
 import org.lemurnn.metrics.Metric;
 import org.lemurnn.metrics.SetMetrics;
 import org.lemurnn.model.Tensor;
+import org.lemurnn.train.block.LinkModel;
 import org.lemurnn.train.bptt.RecurrentCore;
-import org.lemurnn.train.model.LinkModel;
 
 /**
  * A model's metrics on a whole set, each the mean over its sequences, computed in plain Java by

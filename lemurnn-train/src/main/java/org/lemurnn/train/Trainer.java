@@ -19,9 +19,9 @@ import org.lemurnn.data.DataSets;
 import org.lemurnn.data.LoaderSet;
 import org.lemurnn.metrics.SetMetrics;
 import org.lemurnn.model.Tensor;
+import org.lemurnn.train.block.LinkModel;
 import org.lemurnn.train.bptt.RecurrentCore;
 import org.lemurnn.train.loss.Objective;
-import org.lemurnn.train.model.LinkModel;
 
 /**
  * The training math of one run: the model, its best copy, Adam, and the encoded sets. An epoch

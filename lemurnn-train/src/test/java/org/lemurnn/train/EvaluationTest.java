@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
+import org.lemurnn.train.block.LinkModel;
 import org.lemurnn.train.bptt.RecurrentCore;
-import org.lemurnn.train.model.LinkModel;
 
 /** The batched evaluation predicts what the DJL model predicts, whatever the batches' cut. */
 class EvaluationTest {

@@ -11,8 +11,8 @@ import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.Tensor;
+import org.lemurnn.train.block.LinkModel;
 import org.lemurnn.train.loss.Objective;
-import org.lemurnn.train.model.LinkModel;
 
 /**
  * A training step with the core in Java hands Adam the same gradients as autograd over the whole

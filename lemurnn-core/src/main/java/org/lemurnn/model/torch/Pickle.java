@@ -311,7 +311,7 @@ final class Pickle {
         "APPEND on a " + (o == null ? "None" : o.getClass().getSimpleName()));
   }
 
-  /** What the reader refuses; {@link TorchModels} adds the file name. */
+  /** What the reader refuses; {@link TorchFile} adds the file name. */
   static final class PickleException extends RuntimeException {
     PickleException(String message) {
       super(message);

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.train.model.LinkModel;
+import org.lemurnn.train.block.LinkModel;
 
 /**
  * The Java core against the DJL blocks and libtorch's autograd: the same output and the same

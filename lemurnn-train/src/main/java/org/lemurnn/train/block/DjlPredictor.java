@@ -1,4 +1,4 @@
-package org.lemurnn.train.model;
+package org.lemurnn.train.block;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

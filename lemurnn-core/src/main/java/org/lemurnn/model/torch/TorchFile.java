@@ -31,7 +31,7 @@ import org.lemurnn.model.Tensor;
  * cannot tell (ReLU or tanh, inputs, units, normalisation) from the TorchScript code or the run's
  * {@code *-properties.json} beside the file.
  */
-public final class TorchModels {
+public final class TorchFile {
   /** Larger zip entries are not a link model: refuse before allocating. */
   static final long MAX_ENTRY_BYTES = 64L << 20;
   /** Largest tensor accepted, in elements. */
@@ -48,7 +48,7 @@ public final class TorchModels {
   private static final Pattern SYNTHETIC_DATA = Pattern.compile("bytequeue|packetqueue|codel");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private TorchModels() {}
+  private TorchFile() {}
 
   /** Whether a file is a zip (a PyTorch archive) rather than one of our safetensors files. */
   public static boolean isTorchFile(Path file) {

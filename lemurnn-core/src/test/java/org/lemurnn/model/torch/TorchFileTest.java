@@ -23,7 +23,7 @@ import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
 
-class TorchModelsTest {
+class TorchFileTest {
   static final Path RNN_DIR = ReferenceModels.resolve().resolve("rnn_relu_l1_h8");
   static final Path RNN_PT = RNN_DIR.resolve("modelstate-torchscript-25.pt");
   static final Path RNN_STATE = RNN_DIR.resolve("modelstate-25.json");
@@ -34,12 +34,12 @@ class TorchModelsTest {
   @Test
   void deducesTypeLayersHiddenAndInputsFromTheWeights() {
     ModelFile lstm =
-        TorchModels.read(ReferenceModels.resolve().resolve("lstm_l2_h16/modelstate-29.json"), null);
+        TorchFile.read(ReferenceModels.resolve().resolve("lstm_l2_h16/modelstate-29.json"), null);
     assertThat(lstm.spec().cell()).isEqualTo(CellType.LSTM);
     assertThat(lstm.spec().layers()).isEqualTo(2);
     assertThat(lstm.spec().hidden()).isEqualTo(16);
     assertThat(lstm.spec().inputStr()).isEqualTo("bscq");
-    ModelFile rnn = TorchModels.read(RNN_PT, null);
+    ModelFile rnn = TorchFile.read(RNN_PT, null);
     assertThat(rnn.spec().cell()).isEqualTo(CellType.RELU_RNN);
     assertThat(rnn.spec().hidden()).isEqualTo(8);
     assertThat(rnn.tensors().keySet())
@@ -54,14 +54,14 @@ class TorchModelsTest {
 
   @Test
   void stateFileAndTorchScriptHoldTheSameWeights() {
-    assertThat(TorchModels.read(RNN_STATE, null).tensors())
-        .isEqualTo(TorchModels.read(RNN_PT, null).tensors());
+    assertThat(TorchFile.read(RNN_STATE, null).tensors())
+        .isEqualTo(TorchFile.read(RNN_PT, null).tensors());
   }
 
   @Test
   void theNonlinearityComesFromTheTorchScriptCodeEvenWithoutProperties() throws IOException {
     Path alone = Files.copy(RNN_PT, tmp.resolve("model.pt"));
-    ModelFile m = TorchModels.read(alone, UnitSystem.PHYSICAL_KBIT);
+    ModelFile m = TorchFile.read(alone, UnitSystem.PHYSICAL_KBIT);
     assertThat(m.spec().cell()).isEqualTo(CellType.RELU_RNN);
     assertThat(m.spec().units()).isEqualTo(UnitSystem.PHYSICAL_KBIT);
   }
@@ -69,7 +69,7 @@ class TorchModelsTest {
   @Test
   void withoutPropertiesTheUnitsMustBeGiven() throws IOException {
     Path alone = Files.copy(RNN_PT, tmp.resolve("model.pt"));
-    assertThatThrownBy(() -> TorchModels.read(alone, null))
+    assertThatThrownBy(() -> TorchFile.read(alone, null))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("--units");
   }
@@ -77,7 +77,7 @@ class TorchModelsTest {
   @Test
   void aStateFileRnnWithoutPropertiesCannotTellReluFromTanh() throws IOException {
     Path alone = Files.copy(RNN_STATE, tmp.resolve("modelstate-25.json"));
-    assertThatThrownBy(() -> TorchModels.read(alone, UnitSystem.ABSTRACT))
+    assertThatThrownBy(() -> TorchFile.read(alone, UnitSystem.ABSTRACT))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("relu or tanh");
   }
@@ -87,7 +87,7 @@ class TorchModelsTest {
     byte[] evil = "\u0080\u0002cos\nsystem\nX\u0002\u0000\u0000\u0000lsR."
         .getBytes(StandardCharsets.ISO_8859_1);
     Path file = rewrite(RNN_STATE, "data.pkl", old -> evil);
-    assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT))
+    assertThatThrownBy(() -> TorchFile.read(file, UnitSystem.ABSTRACT))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("os.system")
         .hasMessageContaining(file.toString());
@@ -98,7 +98,7 @@ class TorchModelsTest {
     // torch.FloatStorage is accepted only as a storage tag in persistent ids, never called
     byte[] call = "\u0080\u0002ctorch\nFloatStorage\n)R.".getBytes(StandardCharsets.ISO_8859_1);
     Path file = rewrite(RNN_STATE, "data.pkl", old -> call);
-    assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT))
+    assertThatThrownBy(() -> TorchFile.read(file, UnitSystem.ABSTRACT))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("refuses to call 'torch.FloatStorage'");
   }
@@ -107,7 +107,7 @@ class TorchModelsTest {
   void refusesHugeLengths() throws IOException {
     byte[] huge = "\u0080\u0002X\u00ff\u00ff\u00ff\u007f.".getBytes(StandardCharsets.ISO_8859_1);
     Path file = rewrite(RNN_STATE, "data.pkl", old -> huge);
-    assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT))
+    assertThatThrownBy(() -> TorchFile.read(file, UnitSystem.ABSTRACT))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("runs past the end");
   }
@@ -119,7 +119,7 @@ class TorchModelsTest {
         "\u0080\u0004\u0095\u000b\u0000\u0000\u0000\u0000\u0000\u0000\u0000}\u0094X\u0001\u0000\u0000\u0000ah\u0000s."
             .getBytes(StandardCharsets.ISO_8859_1);
     Path file = rewrite(RNN_STATE, "data.pkl", old -> cycle);
-    assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT))
+    assertThatThrownBy(() -> TorchFile.read(file, UnitSystem.ABSTRACT))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("a cycle?")
         .hasMessageContaining(file.toString());
@@ -132,7 +132,7 @@ class TorchModelsTest {
         "\u0080\u0002(X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000X\u0003\u0000\u0000\u0000cpuNtQ."
             .getBytes(StandardCharsets.ISO_8859_1);
     Path file = rewrite(RNN_STATE, "data.pkl", old -> none);
-    assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT))
+    assertThatThrownBy(() -> TorchFile.read(file, UnitSystem.ABSTRACT))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("malformed pickle")
         .hasMessageContaining(file.toString());
@@ -141,7 +141,7 @@ class TorchModelsTest {
   @Test
   void refusesATruncatedPickle() throws IOException {
     Path file = rewrite(RNN_STATE, "data.pkl", old -> java.util.Arrays.copyOf(old, old.length / 2));
-    assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT))
+    assertThatThrownBy(() -> TorchFile.read(file, UnitSystem.ABSTRACT))
         .isInstanceOf(InputException.class);
   }
 
@@ -149,7 +149,7 @@ class TorchModelsTest {
   void refusesAStorageTooShortForItsTensor() throws IOException {
     // data/1 holds weight_hh_l0 [8, 8]: cut it to half
     Path file = rewrite(RNN_STATE, "data/1", old -> java.util.Arrays.copyOf(old, old.length / 2));
-    assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT))
+    assertThatThrownBy(() -> TorchFile.read(file, UnitSystem.ABSTRACT))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("reaches element");
   }
@@ -158,7 +158,7 @@ class TorchModelsTest {
   void refusesATruncatedZip() throws IOException {
     byte[] all = Files.readAllBytes(RNN_PT);
     Path file = Files.write(tmp.resolve("cut.pt"), java.util.Arrays.copyOf(all, all.length / 2));
-    assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT))
+    assertThatThrownBy(() -> TorchFile.read(file, UnitSystem.ABSTRACT))
         .isInstanceOf(InputException.class)
         .hasMessageContaining(file.toString());
   }
@@ -171,7 +171,7 @@ class TorchModelsTest {
       zip.putNextEntry(new ZipEntry("x/readme.txt"));
       zip.write("hello".getBytes(StandardCharsets.UTF_8));
     }
-    assertThatThrownBy(() -> TorchModels.read(file, UnitSystem.ABSTRACT))
+    assertThatThrownBy(() -> TorchFile.read(file, UnitSystem.ABSTRACT))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("without data.pkl");
   }

@@ -1,4 +1,4 @@
-package org.lemurnn.train.model;
+package org.lemurnn.train.block;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

@@ -1,4 +1,4 @@
-package org.lemurnn.train.model;
+package org.lemurnn.train.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
