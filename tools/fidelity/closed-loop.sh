@@ -8,7 +8,9 @@
 #            client and ping on the host, so the data and the pings cross the -m (downlink) model
 # Both: IPv6 off, gso_max_segs 1 on the veth ends (frames of one MTU, as with TSO/GSO off: ethtool is
 # not needed). Prints the mean of RUNS runs per link (TCP goodput and retransmits, UDP loss, ping RTT
-# p50/p99 under TCP load, the most either iperf3 server received in any one second) and each run's row.
+# p50/p99 under TCP load, the most either iperf3 server received in any one second, and for lemurnn
+# the most its downlink sent in one of the shell's per-second lines, in frames as C counts them, the
+# largest of the runs) and each run's row.
 # Root; needs iperf3, ping (iputils) and python3. Removes what it made, also on failure and Ctrl-C.
 #   tools/fidelity/closed-loop.sh MODEL [C_MBPS] [Q_KBYTE] [RUNS] [SECONDS] [OUT_DIR]
 set -euo pipefail
@@ -105,6 +107,16 @@ def server_max_mbps(d):
             best = mbps if best != best else max(best, mbps)
     return best
 
+def shell_max_mbps(run):
+    """The most the shell's downlink sent in one of its per-second lines (Ethernet frames, as C counts
+    them; the last line, a part second, left out): the emulated link's own count."""
+    try:
+        text = open(f"{out}/lemurnn-{run}-shell.txt").read()
+    except OSError:
+        return float("nan")
+    rates = [float(m) for m in re.findall(r"^\s*[\d.]+ s downlink .*?([\d.]+) Mbit/s", text, re.M)]
+    return max(rates[:-1]) if len(rates) > 1 else float("nan")
+
 def quantile(xs, p):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(p * len(xs)))] if xs else float("nan")
@@ -119,21 +131,23 @@ def run_row(tag, run):
         "udp_loss": udp["end"]["sum"]["lost_percent"],
         "p50": quantile(rtts, 0.5), "p99": quantile(rtts, 0.99),
         "max_second": max(server_max_mbps(tcp), server_max_mbps(udp)),
+        "link_max_second": shell_max_mbps(run) if tag == "lemurnn" else float("nan"),
     }
 
 rows = {tag: [run_row(tag, r) for r in range(1, runs + 1)] for tag in ("real", "lemurnn")}
 mean = {tag: {k: statistics.fmean(r[k] for r in rs) for k in rs[0]} for tag, rs in rows.items()}
-print("| C, Q | link | TCP goodput | retransmits | UDP loss at 1.2 C | ping RTT p50 / p99 under load | max in any second |")
-print("|---|---|---|---|---|---|---|")
+print("| C, Q | link | TCP goodput | retransmits | UDP loss at 1.2 C | ping RTT p50 / p99 under load | max in any second | the link's own, frames |")
+print("|---|---|---|---|---|---|---|---|")
 for tag in ("real", "lemurnn"):
     m, r = mean[tag], mean["real"]
     first = f"{c:g} Mbit/s, {q} KB" if tag == "real" else ""
     name = "kernel `tbf`" if tag == "real" else "lemurnn shell"
     rel = lambda k: "" if tag == "real" else " (%+.1f%%)" % (100 * (m[k] - r[k]) / r[k])
     points = "" if tag == "real" else " (%+.1f pt)" % (m["udp_loss"] - r["udp_loss"])
-    print("| %s | %s | %.2f Mbit/s%s | %.0f | %.1f%%%s | %.2f%s / %.2f%s ms | %.2f Mbit/s |" % (
+    own = "" if tag == "real" else "%.2f Mbit/s" % max(x["link_max_second"] for x in rows[tag])
+    print("| %s | %s | %.2f Mbit/s%s | %.0f | %.1f%%%s | %.2f%s / %.2f%s ms | %.2f Mbit/s | %s |" % (
         first, name, m["goodput"], rel("goodput"), m["retransmits"], m["udp_loss"], points,
-        m["p50"], rel("p50"), m["p99"], rel("p99"), m["max_second"]))
+        m["p50"], rel("p50"), m["p99"], rel("p99"), m["max_second"], own))
 print()
 print(f"means of {runs} runs; each run:")
 for tag, rs in rows.items():
