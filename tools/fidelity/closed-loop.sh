@@ -12,10 +12,12 @@
 # the most its downlink sent in one of the shell's per-second lines, in frames as C counts them, the
 # largest of the runs) and each run's row.
 # Root; needs iperf3, ping (iputils) and python3. Removes what it made, also on failure and Ctrl-C.
-#   tools/fidelity/closed-loop.sh MODEL [C_MBPS] [Q_KBYTE] [RUNS] [SECONDS] [OUT_DIR]
+#   tools/fidelity/closed-loop.sh MODEL [C_MBPS] [Q_KBYTE] [RUNS] [SECONDS] [OUT_DIR] [SHELL_FLAGS...]
+# SHELL_FLAGS go to lemurnn shell as they are (e.g. --drop_rule queue, --burst_bytes 1600).
 set -euo pipefail
 model=${1:?model file}; c=${2:-10}; q=${3:-20}; runs=${4:-3}; seconds=${5:-10}
 out=${6:-closed-loop-C${c}-Q${q}}
+shellFlags=("${@:7}")
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 for tool in iperf3 ping python3 tc; do
   command -v "$tool" >/dev/null || { echo "closed-loop: needs $tool" >&2; exit 1; }
@@ -77,7 +79,7 @@ for run in $(seq 1 "$runs"); do
 
   # the shell runs the server until the host's programs are done
   rm -f "$out/inside" "$out/done"
-  "$root/lemurnn" shell -m "$model" -c "$c" -q "$q" --base_latency 0 -- sh -c \
+  "$root/lemurnn" shell -m "$model" -c "$c" -q "$q" --base_latency 0 ${shellFlags[@]+"${shellFlags[@]}"} -- sh -c \
     'a=$(ip -o -4 addr show lemurnn0 | awk "{print \$4}" | cut -d/ -f1)
      iperf3 -s -D -B "$a" && echo "$a" > "$1/inside"
      while [ ! -e "$1/done" ]; do sleep 0.2; done' shell "$out" 2>"$out/lemurnn-$run-shell.txt" &
