@@ -8,7 +8,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.data.FileSplit;
-import org.lemurnn.testkit.Cli;
 import org.lemurnn.train.run.SplitsFile;
 
 /**

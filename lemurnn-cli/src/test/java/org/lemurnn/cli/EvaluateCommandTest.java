@@ -19,7 +19,6 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lemurnn.testkit.Cli;
 import org.lemurnn.testkit.TestData;
 
 class EvaluateCommandTest {

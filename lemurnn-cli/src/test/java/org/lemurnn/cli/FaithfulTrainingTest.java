@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.data.FileSplit;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.Tensor;
-import org.lemurnn.testkit.Cli;
 import org.lemurnn.testkit.TestData;
 import org.lemurnn.train.run.SplitsFile;
 

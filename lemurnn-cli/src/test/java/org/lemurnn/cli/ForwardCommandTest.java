@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lemurnn.testkit.Cli;
 import org.lemurnn.testkit.TestData;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceRows;

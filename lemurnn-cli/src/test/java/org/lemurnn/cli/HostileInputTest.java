@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lemurnn.testkit.Cli;
 
 /**
  * What a careful but unlucky user (issue 11) may give any command: outputs onto inputs, FIFOs,

@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.probe.ProbeServer;
-import org.lemurnn.testkit.Cli;
 import org.lemurnn.trace.TraceFile;
 
 /**

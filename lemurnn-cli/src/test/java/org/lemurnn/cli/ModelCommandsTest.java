@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.lemurnn.testkit.Cli;
 import org.lemurnn.testkit.TestData;
 
 /** predict, import and info on the original project's reference models. */

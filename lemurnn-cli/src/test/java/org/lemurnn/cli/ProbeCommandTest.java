@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.lemurnn.testkit.Cli;
 
 /** probe's flags and deadlines as a user meets them. */
 class ProbeCommandTest {

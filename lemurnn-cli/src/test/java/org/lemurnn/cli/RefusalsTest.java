@@ -6,7 +6,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.lemurnn.testkit.Cli;
 import org.lemurnn.testkit.TestData;
 
 /**

@@ -21,7 +21,6 @@ import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.Tensor;
 import org.lemurnn.sample.LinkSample;
-import org.lemurnn.testkit.Cli;
 import org.lemurnn.testkit.TestData;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceRows;

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.emulate.NetworkNamespace;
-import org.lemurnn.testkit.Cli;
 
 /**
  * {@code lemurnn shell} with real programs: ping and a TCP transfer cross the learned link between

@@ -11,7 +11,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.model.ModelFile;
-import org.lemurnn.testkit.Cli;
 import org.lemurnn.testkit.TestData;
 
 /**

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.infer.FakePredictor;
 import org.lemurnn.testkit.Timing;
-import org.lemurnn.testkit.infer.FakePredictor;
 
 /**
  * The L2 bridge on real interfaces: two network namespaces, each joined to this one by a veth pair,

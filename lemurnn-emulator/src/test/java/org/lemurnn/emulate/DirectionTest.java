@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lemurnn.infer.DropRule;
+import org.lemurnn.infer.FakePredictor;
 import org.lemurnn.infer.PhysicalLimits;
-import org.lemurnn.testkit.infer.FakePredictor;
 
 /** The pipeline with an in-memory port: FIFO release, overflow drops apart from model drops. */
 class DirectionTest {

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.lemurnn.infer.DropRule;
+import org.lemurnn.infer.FakePredictor;
 import org.lemurnn.infer.PhysicalLimits;
-import org.lemurnn.testkit.infer.FakePredictor;
 
 /**
  * A real client and echo server talking through a running forwarder with {@link FakePredictor}s:

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.InputException;
-import org.lemurnn.testkit.infer.FakePredictor;
+import org.lemurnn.infer.FakePredictor;
 
 /**
  * A forwarder that cannot start gives back what it took: the port, the log writers, the threads.

@@ -11,12 +11,12 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.lemurnn.infer.DropRule;
+import org.lemurnn.infer.FakePredictor;
 import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
-import org.lemurnn.testkit.infer.FakePredictor;
 
 /** The model's side of the emulated link: what it is fed and how its outputs become latency. */
 class LinkEmulatorTest {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
-import org.lemurnn.testkit.infer.FakePredictor;
+import org.lemurnn.infer.FakePredictor;
 
 /**
  * The shell's network on real interfaces: what crosses it crosses the bridge, and nothing is left

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.infer.FakePredictor;
 import org.lemurnn.testkit.Timing;
-import org.lemurnn.testkit.infer.FakePredictor;
 
 /** A real client and echo server on loopback, relayed through the UDP port. */
 class UdpForwardTest {

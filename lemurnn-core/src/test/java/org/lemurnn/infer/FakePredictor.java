@@ -1,6 +1,5 @@
-package org.lemurnn.testkit.infer;
+package org.lemurnn.infer;
 
-import org.lemurnn.infer.Predictor;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;

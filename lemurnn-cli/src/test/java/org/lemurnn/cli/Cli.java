@@ -1,4 +1,4 @@
-package org.lemurnn.testkit;
+package org.lemurnn.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
