@@ -104,8 +104,10 @@ final class EmulatedLinkOptions {
     }
     if (l == null) l = 0.0;
     check(c, q, l);
-    PhysicalLimits limits = PhysicalLimits.ofPrior(model.spec().prior(), c, q)
-        .withBurst(physics.burst(UnitSystem.PHYSICAL, command.commandLine()));
+    physics.check(command.commandLine());
+    PhysicalLimits limits = physics.applyTo(
+        PhysicalLimits.ofPrior(model.spec().prior(), UnitSystem.PHYSICAL, c, q),
+        UnitSystem.PHYSICAL);
     return new Link(c, q, l, limits);
   }
 

@@ -18,6 +18,7 @@ import org.lemurnn.data.MeasuredData;
 import org.lemurnn.data.SyntheticData;
 import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.LinkPrediction;
+import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.io.InputFiles;
 import org.lemurnn.link.LinkKind;
@@ -152,7 +153,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         "--json",
         Stream.concat(Stream.of(model.file()), tracePaths.stream()).toArray(Path[]::new));
     List<Source> sources = tracePaths.isEmpty() ? synthetic() : measured();
-    double burstBytes = physicsOptions.burst(UnitSystem.ABSTRACT, spec.commandLine());
+    physicsOptions.check(spec.commandLine());
     IdealLink ideal = idealLink();
     ModelFile modelFile = model.read();
     DropRule rule = drops.rule(modelFile.spec());
@@ -173,7 +174,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 sources.get(i),
                 modelFile,
                 rule,
-                burstBytes,
+                physicsOptions,
                 ideal,
                 plotNames == null ? null : plot.resolve(plotNames.get(i)),
                 model.file().getFileName().toString());
@@ -226,7 +227,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       Source source,
       ModelFile modelFile,
       DropRule rule,
-      double burstBytes,
+      PhysicsOptions physics,
       IdealLink ideal,
       Path png,
       String modelName) {
@@ -234,8 +235,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (truth.length() == 0)
       throw new InputException(source.name() + ": no packets, nothing to evaluate: leave it out");
     // a predictor per trace: its state is the trace's alone
-    double burst = truth.units() == UnitSystem.ABSTRACT ? burstBytes : burstBytes / 1000;
-    LinkPrediction link = LinkPrediction.forSample(Predictors.of(modelFile), truth, rule, burst);
+    PhysicalLimits limits =
+        physics.applyTo(PhysicalLimits.ofSample(truth, modelFile.spec().prior()), truth.units());
+    LinkPrediction link = LinkPrediction.forSample(Predictors.of(modelFile), truth, rule, limits);
     LinkSample predicted = link.predict(truth);
     LinkSample replayed = ideal == null ? null : ideal.replay(truth);
     double base = source.baseLatency();

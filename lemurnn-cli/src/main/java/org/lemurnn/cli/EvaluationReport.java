@@ -211,6 +211,7 @@ final class EvaluationReport {
       case SAMPLE -> "sample (seed " + rule.seed() + ")";
       case ARGMAX -> "argmax";
       case THRESHOLD -> "threshold (drop when P(drop) > " + rule.threshold() + ")";
+      case QUEUE -> "queue (the ideal queue at the physical limits drops)";
     };
   }
 

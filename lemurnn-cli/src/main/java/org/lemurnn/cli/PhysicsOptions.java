@@ -1,5 +1,6 @@
 package org.lemurnn.cli;
 
+import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.link.UnitSystem;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -7,21 +8,29 @@ import picocli.CommandLine.ParameterException;
 /**
  * The physics flag of the commands that run a model as a link ({@code forward}, {@code run-model},
  * {@code evaluate}): the token bucket's burst, beside the capacity and queue the link already has.
+ * Without it the link keeps its own ({@link PhysicalLimits#ofSample},
+ * {@link PhysicalLimits#ofPrior}): the one default of every command.
  */
 final class PhysicsOptions {
   @Option(
       names = "--burst_bytes",
       paramLabel = "BYTES",
       description =
-          "Physics: a token bucket of this many bytes (tbf's burst, 1600 for the kernel-tbf traces): a packet"
-              + " leaves at once while the bucket holds it, and no window carries more than the burst plus C"
-              + " times its length (default 0: every packet takes its serialization at C).")
-  double burstBytes;
+          "Physics: a token bucket of this many bytes: a packet leaves at once while the bucket holds it, and no"
+              + " window carries more than the burst plus C times its length; 0: every packet takes its serialization"
+              + " at C (default: 1600 for a measured or live link, tbf's burst on the kernel links; 0 for a simulated"
+              + " link, which serializes every packet).")
+  Double burstBytes;
 
-  /** The burst in {@code units}' size unit (KByte for physical data, bytes for abstract). */
-  double burst(UnitSystem units, picocli.CommandLine commandLine) {
-    if (!(burstBytes >= 0) || Double.isInfinite(burstBytes))
+  /** Refuses a burst no link can have (call it before the limits are made, so it is one line). */
+  void check(picocli.CommandLine commandLine) {
+    if (burstBytes != null && (!(burstBytes >= 0) || Double.isInfinite(burstBytes)))
       throw new ParameterException(commandLine, "--burst_bytes must be >= 0, got " + burstBytes);
-    return units == UnitSystem.ABSTRACT ? burstBytes : burstBytes / 1000;
+  }
+
+  /** {@code limits} (in {@code units}) with --burst_bytes where it was given, else as they are. */
+  PhysicalLimits applyTo(PhysicalLimits limits, UnitSystem units) {
+    if (burstBytes == null) return limits;
+    return limits.withBurst(units == UnitSystem.ABSTRACT ? burstBytes : burstBytes / 1000);
   }
 }

@@ -13,6 +13,7 @@ import org.lemurnn.data.DataSpec;
 import org.lemurnn.data.SyntheticData;
 import org.lemurnn.infer.CellPredictor;
 import org.lemurnn.infer.LinkPrediction;
+import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.io.AtomicFile;
 import org.lemurnn.io.InputFiles;
 import org.lemurnn.metrics.SequenceReport;
@@ -146,8 +147,12 @@ public final class RunModelCommand implements Callable<Integer> {
           .printf("note: the model works in abstract units; the trace is fed to it as the "
               + "forwarder feeds it: time in ms, sizes in bytes, capacity in bytes/ms%n");
     }
+    physicsOptions.check(spec.commandLine());
     LinkPrediction link = LinkPrediction.forSample(
-        predictor, sample, drops.rule(m), physicsOptions.burst(sample.units(), spec.commandLine()));
+        predictor,
+        sample,
+        drops.rule(m),
+        physicsOptions.applyTo(PhysicalLimits.ofSample(sample, m.prior()), sample.units()));
     LinkSample predicted = link.predict(sample);
     PhysicsOverrides physics = new PhysicsOverrides(link.physicsDelayed(), link.physicsDropped());
 

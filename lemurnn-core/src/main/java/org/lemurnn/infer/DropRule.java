@@ -13,7 +13,11 @@ import org.lemurnn.InputException;
  * queue is full, but not which arrival overflows it, gives every arrival a P(drop) of 0.3 to 0.4,
  * and only sampling turns that into the 30 to 40% of arrivals the real queue drops.
  * {@link Kind#ARGMAX} is the original's rule (drop when P(drop) &gt; 0.5), which such a model never
- * meets.
+ * meets. {@link Kind#QUEUE} ignores the model's drop output: an ideal drop-tail queue at the link's
+ * physical limits ({@link PhysicalLimits}: its rate and burst, its limit in bytes or packets) fed
+ * the same packets decides the drops, and the model gives the latency ({@link LinkPrediction} runs
+ * that queue). On a link whose drops the queue decides (a kernel tbf) that is the ideal queue's
+ * drop accuracy with the model's latency.
  *
  * @param seed the random stream's seed (SAMPLE only): the same seed gives the same run twice
  */
@@ -21,7 +25,8 @@ public record DropRule(Kind kind, long seed, double threshold) {
   public enum Kind {
     SAMPLE,
     ARGMAX,
-    THRESHOLD;
+    THRESHOLD,
+    QUEUE;
 
     /** The name on the command line and in files. */
     public String fileName() {
@@ -31,7 +36,8 @@ public record DropRule(Kind kind, long seed, double threshold) {
     /** The rule of a name {@link #fileName} gives, as files and the command line write it. */
     public static Kind fromFileName(String name) {
       for (Kind k : values()) if (k.fileName().equals(name)) return k;
-      throw new InputException("unknown drop rule '" + name + "': use sample, argmax or threshold");
+      throw new InputException(
+          "unknown drop rule '" + name + "': use sample, argmax, threshold or queue");
     }
   }
 
@@ -57,6 +63,19 @@ public record DropRule(Kind kind, long seed, double threshold) {
    */
   public static DropRule threshold(double threshold) {
     return new DropRule(Kind.THRESHOLD, 0, threshold);
+  }
+
+  /**
+   * The link's physical queue decides the drops, the model's drop output is ignored (see the class
+   * comment).
+   */
+  public static DropRule queue() {
+    return new DropRule(Kind.QUEUE, 0, 0.5);
+  }
+
+  /** Whether the physical queue, not the model, decides the drops. */
+  public boolean queueDecides() {
+    return kind == Kind.QUEUE;
   }
 
   /** The rule's decisions for one link (stream {@code stream} of this seed: one per direction). */
@@ -96,6 +115,7 @@ public record DropRule(Kind kind, long seed, double threshold) {
         case ARGMAX -> Predictor.dropped(out);
         case SAMPLE -> random.nextDouble() < dropProbability(out);
         case THRESHOLD -> dropProbability(out) > rule.threshold;
+        case QUEUE -> false; // LinkPrediction's queue decides
       };
     }
   }

@@ -43,6 +43,7 @@ final class LinkPhysics {
         ? p.count()
         : Integer.MAX_VALUE;
     this.tracksQueue = !(limits.queue() instanceof PhysicalLimits.QueueLimit.Unlimited);
+    empty(); // a new link is idle: its bucket is full
   }
 
   /** Empty link, counts at 0. */
@@ -105,6 +106,16 @@ final class LinkPhysics {
     }
     if (!fits) dropped++;
     return fits;
+  }
+
+  /**
+   * As an ideal queue: whether the link takes a packet of {@code size} now ({@link #admits}), and
+   * if it does, sends it as soon as the limits let it ({@link #depart} with no latency of its own).
+   */
+  boolean takes(double size) {
+    if (!admits(size)) return false;
+    depart(size, 0);
+    return true;
   }
 
   /**

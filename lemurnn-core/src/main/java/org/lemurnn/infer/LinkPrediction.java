@@ -18,7 +18,9 @@ import org.lemurnn.sample.LinkSample;
  *
  * <ul>
  *   <li>Drops: the {@link DropRule} (sampled from P(drop) with a seeded stream, or the original's
- *       argmax) decides from the model's logits.
+ *       argmax) decides from the model's logits; under its queue rule an ideal drop-tail queue at
+ *       the physical limits, fed the same packets, decides instead, and the model gives only the
+ *       latency.
  *   <li>Units: packets come in the data's unit system and are converted to the model's. A model in
  *       abstract units (the original's synthetic presets) reads physical data as time in ms and
  *       sizes in bytes, capacity in bytes/ms: what the original's forwarder fed it, so its default
@@ -80,11 +82,16 @@ public final class LinkPrediction {
   private double lastLatency;
 
   private final LinkPhysics physics;
+  /**
+   * Under {@link DropRule#queue()}: the ideal queue at the same limits, fed every packet, whose
+   * drops are the link's (null under the other rules).
+   */
+  private final LinkPhysics queue;
 
   /**
-   * A link held to the limits of a drop-tail byte queue of {@code capacity} and {@code queueLimit}
-   * ({@link PhysicalLimits#byteQueue}), or of the link the model's fitted prior reads them as
-   * ({@link PhysicalLimits#ofPrior}: its peak rate, its queue in bytes or packets).
+   * A link held to the limits of the real link the model's fitted prior reads {@code capacity} and
+   * {@code queueLimit} as ({@link PhysicalLimits#ofPrior}: its peak rate, its queue in bytes or
+   * packets, a real link's token bucket).
    *
    * @param dataUnits the units of the gaps, sizes, capacity and queue this link is fed
    * @param capacity link capacity fed to the model (Mbit/s for physical data)
@@ -104,7 +111,7 @@ public final class LinkPrediction {
         dataUnits,
         capacity,
         queueLimit,
-        PhysicalLimits.ofPrior(predictor.spec().prior(), capacity, queueLimit),
+        PhysicalLimits.ofPrior(predictor.spec().prior(), dataUnits, capacity, queueLimit),
         dropRule,
         stream);
   }
@@ -149,6 +156,9 @@ public final class LinkPrediction {
     encoder.drawRates(dropRule.seed() * 0x9E3779B97F4A7C15L + stream + RATE_STREAM);
     this.drainedQueueResets = spec.inputStr().indexOf('B') >= 0;
     this.physics = new LinkPhysics(dataUnits, limits, spec.overheadSize() / sizeToModel);
+    this.queue = dropRule.queueDecides()
+        ? new LinkPhysics(dataUnits, limits, spec.overheadSize() / sizeToModel)
+        : null;
   }
 
   /**
@@ -174,30 +184,28 @@ public final class LinkPrediction {
 
   /**
    * The link a sample's packets go through: its capacity and queue, the physical limits of the link
-   * kind it names ({@link PhysicalLimits#ofLink}), drop stream 0. {@link #predict(LinkSample)} runs
-   * it; then {@link #physicsDelayed()} and {@link #physicsDropped()} say what physics did.
+   * it names ({@link PhysicalLimits#ofSample}: a simulated link's own, a measured link's as the
+   * model's prior reads it, with a real link's token bucket), drop stream 0.
+   * {@link #predict(LinkSample)} runs it; then {@link #physicsDelayed()} and
+   * {@link #physicsDropped()} say what physics did.
    */
   public static LinkPrediction forSample(
       Predictor predictor, LinkSample sample, DropRule dropRule) {
-    return forSample(predictor, sample, dropRule, 0);
+    return forSample(
+        predictor,
+        sample,
+        dropRule,
+        PhysicalLimits.ofSample(sample, predictor.spec().prior()));
   }
 
-  /** As above, the link a token bucket of depth {@code burst} (the sample's size unit). */
+  /**
+   * As above, held to {@code limits} (e.g. those of {@link PhysicalLimits#ofSample} with a burst
+   * given).
+   */
   public static LinkPrediction forSample(
-      Predictor predictor, LinkSample sample, DropRule dropRule, double burst) {
+      Predictor predictor, LinkSample sample, DropRule dropRule, PhysicalLimits limits) {
     return new LinkPrediction(
-        predictor,
-        sample.units(),
-        sample.capacity(),
-        sample.queueLimit(),
-        PhysicalLimits.ofLink(
-                sample.link(),
-                sample.capacity(),
-                sample.queueLimit(),
-                predictor.spec().prior())
-            .withBurst(burst),
-        dropRule,
-        0);
+        predictor, sample.units(), sample.capacity(), sample.queueLimit(), limits, dropRule, 0);
   }
 
   /**
@@ -238,6 +246,7 @@ public final class LinkPrediction {
    */
   public boolean arrive(double gap, double size) {
     physics.advance(gap);
+    if (queue != null) queue.advance(gap);
     if (gap > RESET_GAP_MS
         || drainedQueueResets
             && fullQueue > 0
@@ -258,6 +267,8 @@ public final class LinkPrediction {
       backlog = Math.max(backlog, encoder.idealBacklog());
       dropped |= encoder.idealDropped();
     }
+    // the queue rule: an ideal queue at the physical limits decides (the model said no drop)
+    if (queue != null && !dropped) dropped = !queue.takes(size);
     lastLatency = Math.max(0, modelUnits.latencyOf(backlog, capacityModel));
     if (dropped) return true;
     if (!physics.admits(size)) return true;
@@ -275,6 +286,7 @@ public final class LinkPrediction {
     encoder.restartDraws();
     drops.restart();
     physics.reset();
+    if (queue != null) queue.reset();
   }
 
   /**

@@ -2,7 +2,9 @@ package org.lemurnn.infer;
 
 import java.util.Objects;
 import org.lemurnn.link.LinkKind;
+import org.lemurnn.link.UnitSystem;
 import org.lemurnn.prior.LinkPrior;
+import org.lemurnn.sample.LinkSample;
 
 /**
  * What no real link can do, whatever its model says (docs/architecture.md, Physics):
@@ -22,6 +24,15 @@ import org.lemurnn.prior.LinkPrior;
  * @param queue how much the link holds of packets it accepted and has not sent yet
  */
 public record PhysicalLimits(double rate, double burst, QueueLimit queue) {
+  /**
+   * The token bucket of a real link, measured or live, in bytes: the kernel's tbf with {@code burst
+   * 1600} (the links measured here) lets a packet of up to this size leave at once when its bucket
+   * is full, so its latencies sit below one serialization at C; a bound without it delays most
+   * packets of such a link past the truth (docs/results.md, 2026-12-07: the default burst). A
+   * simulated link serializes every packet and keeps 0.
+   */
+  public static final double LINK_BURST_BYTES = 1600;
+
   /**
    * How much a link holds of accepted packets not yet sent; an arrival past it is a drop. An empty
    * link takes any packet, as the simulated queues take their first.
@@ -104,35 +115,34 @@ public record PhysicalLimits(double rate, double burst, QueueLimit queue) {
   }
 
   /**
-   * The limits of the link a sample's {@code link} names ({@code bytequeue}, ..., or {@code trace}:
-   * a measured drop-tail link, a byte queue).
+   * The limits of the link a sample names: a simulated link's ({@link #of}: {@code bytequeue},
+   * ...), or a measured one's ({@code trace}: the link the model's fitted prior says it is,
+   * {@link #ofPrior}).
    */
-  public static PhysicalLimits ofLink(String link, double capacity, double queueLimit) {
-    return ofLink(link, capacity, queueLimit, LinkPrior.NOMINAL);
-  }
-
-  /**
-   * As above; a measured link ({@code trace}) is the one the model's fitted prior says it is
-   * ({@link #ofPrior}).
-   */
-  public static PhysicalLimits ofLink(
-      String link, double capacity, double queueLimit, LinkPrior prior) {
+  public static PhysicalLimits ofSample(LinkSample sample, LinkPrior prior) {
     for (LinkKind kind : LinkKind.values())
-      if (kind.fileName().equalsIgnoreCase(link)) return of(kind, capacity, queueLimit);
-    return ofPrior(prior, capacity, queueLimit);
+      if (kind.fileName().equalsIgnoreCase(sample.link()))
+        return of(kind, sample.capacity(), sample.queueLimit());
+    return ofPrior(prior, sample.units(), sample.capacity(), sample.queueLimit());
   }
 
   /**
-   * The limits of a link named with {@code capacity} and {@code queueLimit} (0 = none), as a
-   * model's fitted prior ({@link LinkPrior}) reads it: its peak rate, its queue limit in bytes or
-   * packets. A prior that takes names at their word gives {@link #byteQueue}.
+   * The limits of a real link (measured, or live) named with {@code capacity} and
+   * {@code queueLimit} (0 = none) in {@code units}, as a model's fitted prior ({@link LinkPrior})
+   * reads it: its peak rate, its queue limit in bytes or packets, and a real link's token bucket
+   * ({@link #LINK_BURST_BYTES}; none for abstract data, which no real link carries). The one
+   * default of forward, shell, replay, run-model, evaluate and training's validation on measured
+   * traces.
    */
-  public static PhysicalLimits ofPrior(LinkPrior prior, double capacity, double queueLimit) {
+  public static PhysicalLimits ofPrior(
+      LinkPrior prior, UnitSystem units, double capacity, double queueLimit) {
     double rate = capacity * prior.peakCapacityRatio();
-    if (queueLimit == 0) return new PhysicalLimits(rate, new QueueLimit.Unlimited());
+    double burst = units == UnitSystem.ABSTRACT ? 0 : LINK_BURST_BYTES / 1000;
+    if (queueLimit == 0) return new PhysicalLimits(rate, burst, new QueueLimit.Unlimited());
     double limit = prior.queue(queueLimit);
     return new PhysicalLimits(
         rate,
+        burst,
         prior.packets()
             ? new QueueLimit.Packets((int) Math.max(1, Math.round(limit)))
             : new QueueLimit.Bytes(limit));

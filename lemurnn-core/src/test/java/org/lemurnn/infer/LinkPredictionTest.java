@@ -9,6 +9,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Scale;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.lemurnn.InputException;
@@ -281,6 +282,96 @@ class LinkPredictionTest {
             .isLessThanOrEqualTo(burst + (sent.get(k)[0] - sent.get(j)[0]) * capacity / 8 + 1e-9);
       }
     }
+  }
+
+  /** Zero latency and sure of a drop at every packet: a model whose drops are all wrong. */
+  static final class DropsAll implements Predictor {
+    @Override
+    public ModelSpec spec() {
+      return new ModelSpec(CellType.RELU_RNN, 1, 1, "bscq", "bd", UnitSystem.PHYSICAL, 1, 0.024);
+    }
+
+    @Override
+    public void step(float[] features, float[] out) {
+      out[BACKLOG] = 0;
+      out[DROP_LOGIT_0] = -50;
+      out[DROP_LOGIT_1] = 50;
+    }
+
+    @Override
+    public void reset() {}
+  }
+
+  /**
+   * Under the queue rule the model's drops count for nothing: a model sure that every packet is
+   * dropped, and one that never drops, both drop exactly what the ideal drop-tail queue of the link
+   * drops, in bytes ({@code bytequeue}) and in packets ({@code packetqueue}, 4 packets).
+   */
+  @Property(tries = 100)
+  void underTheQueueRuleTheIdealQueueDecidesTheDrops(
+      // gaps of 9 decimals: a queue filled to its limit to the byte (a tie the two queues may round
+      // apart) is then as unlikely as on a real link
+      @ForAll @Size(min = 100, max = 300)
+          List<@DoubleRange(min = 0, max = 1) @Scale(9) Double> gapsMs,
+      @ForAll @Size(min = 300, max = 300) List<@IntRange(min = 60, max = 1514) Integer> sizes,
+      @ForAll boolean packets) {
+    LinkSample bytes = traffic(gapsMs, sizes);
+    LinkSample truth = packets ? packetQueue(bytes, 4) : bytes;
+    IdealLink queue = new IdealLink(
+        packets ? org.lemurnn.link.LinkKind.PACKETQUEUE : org.lemurnn.link.LinkKind.BYTEQUEUE,
+        0.024,
+        null);
+    boolean[] ideal = queue.replay(truth).dropped();
+    assertThat(ideal).as("the traffic overloads the link").contains(true);
+    for (Predictor model : List.of(new DropsAll(), new Absurd())) {
+      LinkSample predicted = LinkPrediction.predict(model, truth, DropRule.queue());
+      assertThat(predicted.dropped())
+          .as(model.getClass().getSimpleName() + (packets ? " packets" : " bytes"))
+          .isEqualTo(ideal);
+    }
+  }
+
+  private static LinkSample packetQueue(LinkSample s, int packets) {
+    return new LinkSample(
+        s.units(),
+        "packetqueue",
+        s.traffic(),
+        s.capacity(),
+        packets,
+        s.interPacketTime(),
+        s.size(),
+        s.backlog(),
+        s.latency(),
+        s.dropped());
+  }
+
+  /**
+   * The default physical limits of a measured or live link have a real link's token bucket
+   * ({@link PhysicalLimits#LINK_BURST_BYTES}), the same in every path: a measured trace's
+   * ({@link LinkPrediction#forSample}, what evaluate, run-model and validation run), a link named
+   * by its capacity and queue (the forwarder's), and the live emulator's; a simulated link's and
+   * abstract data's have none.
+   */
+  @Test
+  void theDefaultBurstIsARealLinksInEveryPathAndNoneForSimulatedLinks() {
+    LinkSample measured = sample(java.util.Collections.nCopies(10, 5.0), 1.514);
+    LinkPrior prior = LinkPrior.NOMINAL;
+    double burst = PhysicalLimits.LINK_BURST_BYTES / 1000;
+    assertThat(PhysicalLimits.ofSample(measured, prior).burst()).isEqualTo(burst);
+    assertThat(PhysicalLimits.ofPrior(prior, UnitSystem.PHYSICAL, 8, 20).burst())
+        .isEqualTo(burst);
+    assertThat(
+            PhysicalLimits.ofSample(traffic(List.of(1.0), List.of(100)), prior).burst())
+        .isZero();
+    assertThat(PhysicalLimits.ofPrior(prior, UnitSystem.ABSTRACT, 8, 20).burst())
+        .isZero();
+    // and it acts: the first frame of an idle link leaves at once, as tbf lets it
+    LinkSample fromTrace = LinkPrediction.predict(new Absurd(), measured, DropRule.argmax());
+    assertThat(fromTrace.latency()[0]).isZero();
+    LinkPrediction named =
+        new LinkPrediction(new Absurd(), UnitSystem.PHYSICAL, 8, 20, DropRule.argmax(), 0);
+    assertThat(named.arrive(0, 1.514)).isFalse();
+    assertThat(named.latency()).isZero();
   }
 
   /**

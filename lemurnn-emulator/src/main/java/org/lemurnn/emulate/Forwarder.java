@@ -8,6 +8,7 @@ import java.util.List;
 import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.infer.Predictor;
+import org.lemurnn.link.UnitSystem;
 
 /**
  * The live emulator: a {@link Port} and two {@link Direction}s, each with its own model state and
@@ -26,8 +27,9 @@ public final class Forwarder {
    * @param txYieldUs how long TX pauses after each millisecond on its core (see {@link Direction})
    * @param dropRule how the model's drop logits become drops (A to B draws stream 0, B to A stream
    *     1)
-   * @param limits the physical limits both directions are held to, in Mbit/s and KByte (by default
-   *     the byte queue of {@code capacityMbps} and {@code queueKbyte})
+   * @param limits the physical limits both directions are held to, in Mbit/s and KByte; null (the
+   *     default) for each direction's model's own reading of {@code capacityMbps} and
+   *     {@code queueKbyte} ({@link PhysicalLimits#ofPrior}: a real link's)
    */
   public record Settings(
       double capacityMbps,
@@ -40,7 +42,7 @@ public final class Forwarder {
       long txYieldUs,
       DropRule dropRule,
       PhysicalLimits limits) {
-    /** The physical limits of a byte queue of the link's capacity and queue. */
+    /** The physical limits each direction's model reads the link's capacity and queue as. */
     public Settings(
         double capacityMbps,
         double queueKbyte,
@@ -61,7 +63,7 @@ public final class Forwarder {
           realtimePriority,
           txYieldUs,
           dropRule,
-          PhysicalLimits.byteQueue(capacityMbps, queueKbyte));
+          null);
     }
 
     /**
@@ -175,7 +177,13 @@ public final class Forwarder {
         predictor,
         settings.capacityMbps(),
         settings.queueKbyte(),
-        settings.limits(),
+        settings.limits() != null
+            ? settings.limits()
+            : PhysicalLimits.ofPrior(
+                predictor.spec().prior(),
+                UnitSystem.PHYSICAL,
+                settings.capacityMbps(),
+                settings.queueKbyte()),
         settings.baseLatencyMs(),
         settings.dropRule(),
         stream);

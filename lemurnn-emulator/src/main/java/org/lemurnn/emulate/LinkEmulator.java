@@ -24,8 +24,8 @@ public final class LinkEmulator {
   private long lastPredictionNs;
 
   /**
-   * A link held to the physical limits of a byte queue of {@code capacityMbps} and
-   * {@code queueKbyte} ({@link PhysicalLimits#byteQueue}).
+   * A link held to the physical limits of the real link the model's prior reads
+   * {@code capacityMbps} and {@code queueKbyte} as ({@link PhysicalLimits#ofPrior}).
    *
    * @param capacityMbps link capacity fed to the model (-c)
    * @param queueKbyte queue limit fed to the model (-q; 0 = infinite)
@@ -44,7 +44,8 @@ public final class LinkEmulator {
         predictor,
         capacityMbps,
         queueKbyte,
-        PhysicalLimits.ofPrior(predictor.spec().prior(), capacityMbps, queueKbyte),
+        PhysicalLimits.ofPrior(
+            predictor.spec().prior(), UnitSystem.PHYSICAL, capacityMbps, queueKbyte),
         baseLatencyMs,
         dropRule,
         stream);

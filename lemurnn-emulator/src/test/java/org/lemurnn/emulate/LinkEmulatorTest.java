@@ -151,8 +151,15 @@ class LinkEmulatorTest {
   @Test
   void anAbsurdModelUnderOverloadIsHeldToTheLink() {
     double capacityMbps = 4, queueKbyte = 10;
-    LinkEmulator link =
-        new LinkEmulator(FakePredictor.absurd(), capacityMbps, queueKbyte, 0, DropRule.argmax(), 0);
+    // the strict bound (no token bucket): every packet takes its serialization
+    LinkEmulator link = new LinkEmulator(
+        FakePredictor.absurd(),
+        capacityMbps,
+        queueKbyte,
+        PhysicalLimits.byteQueue(capacityMbps, queueKbyte),
+        0,
+        DropRule.argmax(),
+        0);
     long gapNs = Math.round(1514 * 8 / capacityMbps * 1000 / 2); // 2 x C
     List<long[]> sent = new ArrayList<>(); // {arrival, departure} in ns
     int drops = 0, n = 3000;
@@ -179,5 +186,20 @@ class LinkEmulatorTest {
     assertThat((double) drops / n).isCloseTo(0.5, offset(0.01));
     assertThat(link.physicsDropped()).isEqualTo(drops);
     assertThat(link.physicsDelayed()).isEqualTo(n - drops);
+  }
+
+  /**
+   * The live link's default limits are a real link's, as evaluate's on a measured trace: a token
+   * bucket of {@link PhysicalLimits#LINK_BURST_BYTES} lets the first full-size frame of an idle
+   * link through at once, and the next one back to back waits for its bytes at C.
+   */
+  @Test
+  void theLiveLinkHasARealLinksBucketByDefault() {
+    LinkEmulator link = new LinkEmulator(FakePredictor.absurd(), 4, 10, 0, DropRule.argmax(), 0);
+    assertThat(link.arriveAt(1_000_000_000L, 1514)).isFalse();
+    assertThat(link.latencyNs()).isZero();
+    assertThat(link.arriveAt(1_000_000_000L, 1514)).isFalse();
+    // 1,600 bytes of bucket less the first frame leave 86: the second waits for 1,428 more at C
+    assertThat((double) link.latencyNs()).isCloseTo((1514 - 86) * 8 / 4.0 * 1000, offset(2.0));
   }
 }
