@@ -68,7 +68,10 @@ class RunModelCommandTest {
         "--json",
         json.toString(),
         "--plot",
-        tmp.resolve("plot.png").toString());
+        tmp.resolve("plot.png").toString(),
+        "--burst_bytes", // the strict bound, whose arithmetic is below (the default has tbf's
+        // bucket)
+        "0");
     assertThat(result.exitCode()).as(result.err()).isZero();
     JsonNode figures = new ObjectMapper().readTree(json.toFile());
     List<String> keys = new ArrayList<>();
