@@ -137,8 +137,21 @@ class LinkPredictionTest {
     public void reset() {}
   }
 
-  /** Zero latency, never a drop, whatever comes: a model as wrong as a model can be. */
+  /**
+   * Zero latency, never a drop, whatever comes: a model as wrong as a model can be; or, made with
+   * {@code dropsAll}, sure that every packet is dropped.
+   */
   static final class Absurd implements Predictor {
+    private final float dropMargin;
+
+    Absurd() {
+      this(false);
+    }
+
+    Absurd(boolean dropsAll) {
+      dropMargin = dropsAll ? 100 : -2;
+    }
+
     @Override
     public ModelSpec spec() {
       return new ModelSpec(CellType.RELU_RNN, 1, 1, "bscq", "bd", UnitSystem.PHYSICAL, 1, 0.024);
@@ -147,8 +160,8 @@ class LinkPredictionTest {
     @Override
     public void step(float[] features, float[] out) {
       out[BACKLOG] = 0;
-      out[DROP_LOGIT_0] = 1;
-      out[DROP_LOGIT_1] = -1;
+      out[DROP_LOGIT_0] = 0;
+      out[DROP_LOGIT_1] = dropMargin;
     }
 
     @Override
@@ -284,24 +297,6 @@ class LinkPredictionTest {
     }
   }
 
-  /** Zero latency and sure of a drop at every packet: a model whose drops are all wrong. */
-  static final class DropsAll implements Predictor {
-    @Override
-    public ModelSpec spec() {
-      return new ModelSpec(CellType.RELU_RNN, 1, 1, "bscq", "bd", UnitSystem.PHYSICAL, 1, 0.024);
-    }
-
-    @Override
-    public void step(float[] features, float[] out) {
-      out[BACKLOG] = 0;
-      out[DROP_LOGIT_0] = -50;
-      out[DROP_LOGIT_1] = 50;
-    }
-
-    @Override
-    public void reset() {}
-  }
-
   /**
    * Under the queue rule the model's drops count for nothing: a model sure that every packet is
    * dropped, and one that never drops, both drop exactly what the ideal drop-tail queue of the link
@@ -324,10 +319,11 @@ class LinkPredictionTest {
         null);
     boolean[] ideal = queue.replay(truth).dropped();
     assertThat(ideal).as("the traffic overloads the link").contains(true);
-    for (Predictor model : List.of(new DropsAll(), new Absurd())) {
+    for (Absurd model : List.of(new Absurd(true), new Absurd(false))) {
       LinkSample predicted = LinkPrediction.predict(model, truth, DropRule.queue());
       assertThat(predicted.dropped())
-          .as(model.getClass().getSimpleName() + (packets ? " packets" : " bytes"))
+          .as((model.dropMargin > 0 ? "drops all" : "drops none")
+              + (packets ? ", packets" : ", bytes"))
           .isEqualTo(ideal);
     }
   }
