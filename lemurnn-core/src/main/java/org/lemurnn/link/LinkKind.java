@@ -1,7 +1,6 @@
 package org.lemurnn.link;
 
 import java.util.Locale;
-import org.lemurnn.metrics.IdealLink;
 
 /** The link simulators by the names data sets, run directories and the command line use. */
 public enum LinkKind {
@@ -16,7 +15,7 @@ public enum LinkKind {
 
   /**
    * A fresh link of this kind: the one place a kind and its parameters become a simulator, for the
-   * generator and for replays of a trace ({@link IdealLink}).
+   * generator and for replays of a trace ({@code metrics.IdealLink}).
    *
    * @param capacity the constant capacity (unused by {@link #MAHIMAHI}: the schedule serves it)
    * @param limit the queue limit in size units, in packets for {@link #PACKETQUEUE};
