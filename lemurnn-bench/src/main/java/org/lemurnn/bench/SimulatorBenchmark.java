@@ -48,7 +48,7 @@ public class SimulatorBenchmark {
       // a synthetic schedule of 5 opportunities per 10 ms: 5 x 1.5 KByte / 10 ms = 0.75 KByte/ms
       // (6 Mbit/s). In physical units gaps become ms and sizes bytes / 1000, so 0.6 packets/ms of
       // 1 KByte on average offer 0.6 KByte/ms: 80% load, as 0.6 x 1000 offered to C 750 on the
-      // others
+      // other links
       long[] opportunityMs = {1, 3, 5, 7, 9};
       schedule = new DeliverySchedule("bench", opportunityMs, 10);
       for (int i = 0; i < PACKETS; i++) sizes[i] /= 1000;

@@ -185,8 +185,7 @@ public final class RunModelCommand implements Callable<Integer> {
 
   private void checkOriginalFlags(ModelSpec m) {
     // the original needed these to rebuild the model; here a contradiction means the wrong model
-    // file
-    // --lstm said the model carries an LSTM's cell state, so a ReLU-LSTM fits it too
+    // file. --lstm said the model carries an LSTM's cell state, so a ReLU-LSTM fits it too
     model.checkOriginalFlags(
         m, "-l", layers, "-s", hidden, lstm ? "--lstm" : null, m.cell().hasCellState());
   }

@@ -112,8 +112,7 @@ class FaithfulTrainingTest {
     Path first = onlyRun(out.resolve("a"), "model-").resolve("model-0.safetensors");
 
     // another torch seed (other initial weights) and a learning rate too small to move a weight:
-    // the
-    // new run's epoch 0 is the model it started from
+    // the new run's epoch 0 is the model it started from
     Cli again =
         Cli.run(concat(tiny(out.resolve("b"), "4", "5", "1e-12"), "--init", first.toString()));
     assertThat(again.exitCode()).as(again.err()).isZero();

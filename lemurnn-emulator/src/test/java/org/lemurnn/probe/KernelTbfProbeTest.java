@@ -112,8 +112,8 @@ class KernelTbfProbeTest {
       if (rows.dropped()[j]) {
         drops++;
         // tbf drops only a packet that does not fit behind the bytes queued (its limit, less a
-        // frame
-        // of slack: the packet in the bucket's hands is counted by tbf but may look delivered here)
+        // frame of slack: the packet in the bucket's hands is counted by tbf but may look delivered
+        // here)
         assertThat(ahead + rows.sizeBytes()[j])
             .as("backlog at drop %d", j + 1)
             .isGreaterThan(Q_BYTES - 2 * MTU_FRAME);

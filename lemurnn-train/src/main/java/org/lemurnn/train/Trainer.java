@@ -43,9 +43,8 @@ public final class Trainer implements AutoCloseable {
   public Trainer(TrainerSettings config, DataSets data) {
     this.config = config;
     // libtorch, left with the head and the loss, keeps one thread: its worker threads spin and
-    // slowed
-    // these small steps down whenever the cores were shared (a setting of the process, the same for
-    // all)
+    // slowed these small steps down whenever the cores were shared (a setting of the process, the
+    // same for all)
     Engine.getInstance(); // loads libtorch first
     ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
     this.manager = NDManager.newBaseManager();

@@ -192,8 +192,7 @@ public final class TorchFile {
 
   private static CellType lstmType(Path file, String code) {
     // nn.LSTM traces to torch.lstm; the original's ReLU-LSTM is a hand-written cell. A state file
-    // has no
-    // code: it is the ReLU-LSTM only when its run directory says so.
+    // has no code: it is the ReLU-LSTM only when its run directory says so.
     if (code.contains("torch.lstm(")) return CellType.LSTM;
     if (!code.isEmpty() && code.contains("relu")) return CellType.RELU_LSTM;
     Path dir = file.toAbsolutePath().getParent();

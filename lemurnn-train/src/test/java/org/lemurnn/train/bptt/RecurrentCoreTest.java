@@ -73,8 +73,8 @@ class RecurrentCoreTest {
         assertClose(name, gradients.get(name), p.getArray().getGradient().toFloatArray());
       }
       // a batch of another shape in between: the workspaces it leaves behind do not change the
-      // result
-      // (not to the bit: vector tanh compiled by C2 and interpreted may differ in the last place)
+      // result (not to the bit: vector tanh compiled by C2 and interpreted may differ in the last
+      // place)
       core.forward(randoms(random, 2 * 7 * spec.inputSize(), 1.0), 2, 7);
       assertClose("y again", core.forward(x, BATCH, STEPS), actualY);
     }
