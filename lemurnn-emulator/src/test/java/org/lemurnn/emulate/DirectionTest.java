@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.FakePredictor;
 import org.lemurnn.infer.PhysicalLimits;
+import org.lemurnn.testkit.Timing;
 
 /** The pipeline with an in-memory port: FIFO release, overflow drops apart from model drops. */
 class DirectionTest {
@@ -149,32 +150,41 @@ class DirectionTest {
   @ParameterizedTest
   @ValueSource(longs = {0, 20_000})
   void busyTxPausesOncePerMillisecondOnlyWhenAsked(long yieldNs) throws Exception {
-    RecordingSink sink = new RecordingSink();
-    try (Arena arena = Arena.ofShared()) {
-      Direction d = new Direction(
-          "test",
-          new PacedSource(),
-          sink,
-          new LinkEmulator(new FakePredictor(), 8, 50, NONE, 0, DropRule.argmax(), 0),
-          arena,
-          4096,
-          64,
-          null,
-          100_000,
-          yieldNs);
-      d.start();
-      d.stop();
-      assertThat(sink.sent).hasSize(PacedSource.PACKETS);
-      assertThat(sink.sent)
-          .allSatisfy(s -> assertThat(s.atNs()).isGreaterThanOrEqualTo(s.sendNs()));
-      if (yieldNs == 0) {
-        assertThat(d.stats().txYields()).isZero();
-      } else {
-        // at most one pause per ms of releases (about 100 ms, longer on a loaded machine); fewer
-        // when
-        // arrivals come in bursts and TX parks between them, but a busy TX must pause
-        long releaseMs = (sink.sent.getLast().atNs() - sink.sent.getFirst().atNs()) / 1_000_000;
-        assertThat(d.stats().txYields()).isBetween(10L, releaseMs + 2);
+    // a TX starved of its core by other processes falls behind and its ring overflows: whether all
+    // 5,000 packets got through is the timing claim, retried; what was sent must hold every time
+    PacedRun run =
+        Timing.retry(attempt -> PacedRun.of(yieldNs), r -> r.sent().size() == PacedSource.PACKETS);
+    assertThat(run.sent()).hasSize(PacedSource.PACKETS);
+    assertThat(run.sent()).allSatisfy(s -> assertThat(s.atNs()).isGreaterThanOrEqualTo(s.sendNs()));
+    if (yieldNs == 0) {
+      assertThat(run.txYields()).isZero();
+    } else {
+      // at most one pause per ms of releases (about 100 ms, longer on a loaded machine); fewer when
+      // arrivals come in bursts and TX parks between them, but a busy TX must pause
+      long releaseMs = (run.sent().getLast().atNs() - run.sent().getFirst().atNs()) / 1_000_000;
+      assertThat(run.txYields()).isBetween(10L, releaseMs + 2);
+    }
+  }
+
+  /** What one paced run through a Direction sent, and how often its TX paused. */
+  record PacedRun(List<Sent> sent, long txYields) {
+    static PacedRun of(long yieldNs) throws Exception {
+      RecordingSink sink = new RecordingSink();
+      try (Arena arena = Arena.ofShared()) {
+        Direction d = new Direction(
+            "test",
+            new PacedSource(),
+            sink,
+            new LinkEmulator(new FakePredictor(), 8, 50, NONE, 0, DropRule.argmax(), 0),
+            arena,
+            4096,
+            64,
+            null,
+            100_000,
+            yieldNs);
+        d.start();
+        d.stop();
+        return new PacedRun(List.copyOf(sink.sent), d.stats().txYields());
       }
     }
   }

@@ -5,12 +5,16 @@ import java.util.function.Predicate;
 /**
  * The one retry rule for tests that measure time on a loaded machine. On the shared 2-core machine
  * other processes can stall a test's threads for milliseconds, so a timing claim (say, 95% of the
- * datagrams within 1 ms of their latency) must hold in one of {@link #TRIES} runs. Only the timing
- * is retried: what each run asserts inside its attempt (drops, logs, order) must hold every time.
+ * datagrams within 1 ms of their latency) must hold in one of {@link #TRIES} runs, spread over a
+ * few seconds. Only the timing is retried: what each run asserts inside its attempt (drops, logs,
+ * order) must hold every time.
  */
 public final class Timing {
   /** Runs a timing claim may take. */
   public static final int TRIES = 5;
+
+  /** The pause before the second try; each later try waits that much longer again. */
+  static final long PAUSE_MS = 500;
 
   private Timing() {}
 
@@ -26,7 +30,12 @@ public final class Timing {
    */
   public static <T> T retry(Attempt<T> attempt, Predicate<? super T> onTime) throws Exception {
     T result = attempt.run(0);
-    for (int i = 1; i < TRIES && !onTime.test(result); i++) result = attempt.run(i);
+    for (int i = 1; i < TRIES && !onTime.test(result); i++) {
+      // a run takes a fraction of a second, and the stall that spoilt it (a build's burst, another
+      // test's JVM starting) often lasts longer: tries back to back would all land in it
+      Thread.sleep(PAUSE_MS * i);
+      result = attempt.run(i);
+    }
     return result;
   }
 }
