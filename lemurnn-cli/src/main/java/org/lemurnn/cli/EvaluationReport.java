@@ -13,6 +13,7 @@ import org.lemurnn.io.AtomicFile;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.metrics.Fidelity;
+import org.lemurnn.metrics.FidelityScore;
 import org.lemurnn.metrics.SequenceReport;
 import org.lemurnn.metrics.TemporalFidelity;
 
@@ -289,10 +290,17 @@ final class EvaluationReport {
       t.put(queueKey(s.linkKind()), s.queueLimit());
       t.put(units == UnitSystem.ABSTRACT ? "base_latency" : "base_latency_ms", s.baseLatency());
       t.set("true", JSON.valueToTree(s.model().truth().byName(units)));
-      t.set("model", emulated(s.model(), s.modelPackets().byName()));
+      t.set(
+          "model",
+          emulated(s.model(), FidelityScore.of(s.model()), s.modelPackets().byName()));
       ((ObjectNode) t.get("model")).set("physics", JSON.valueToTree(s.physics().byName()));
       if (s.baseline() != null)
-        t.set("baseline", emulated(s.baseline(), s.baselinePackets().byName()));
+        t.set(
+            "baseline",
+            emulated(
+                s.baseline(),
+                FidelityScore.of(s.baseline()),
+                s.baselinePackets().byName()));
     }
     ObjectNode mean = root.putObject("mean");
     mean.put("traces", scores.size());
@@ -301,6 +309,8 @@ final class EvaluationReport {
         "model",
         emulated(
             modelMean,
+            FidelityScore.mean(
+                scores.stream().map(EvaluateCommand.TraceScore::model).toList()),
             SequenceReport.meanByName(
                 scores.stream().map(EvaluateCommand.TraceScore::modelPackets).toList())));
     ((ObjectNode) mean.get("model"))
@@ -310,6 +320,8 @@ final class EvaluationReport {
           "baseline",
           emulated(
               baselineMean,
+              FidelityScore.mean(
+                  scores.stream().map(EvaluateCommand.TraceScore::baseline).toList()),
               SequenceReport.meanByName(scores.stream()
                   .map(EvaluateCommand.TraceScore::baselinePackets)
                   .toList())));
@@ -323,10 +335,15 @@ final class EvaluationReport {
     return units == UnitSystem.ABSTRACT ? "queue" : "queue_kbyte";
   }
 
-  private ObjectNode emulated(Fidelity f, Map<String, ? extends Number> perPacket) {
+  /**
+   * One emulation's figures; {@code score} is {@link FidelityScore}'s (of a mean: the mean score).
+   */
+  private ObjectNode emulated(Fidelity f, double score, Map<String, ? extends Number> perPacket) {
     ObjectNode node = JSON.createObjectNode();
     node.set("figures", JSON.valueToTree(f.emulated().byName(units)));
     node.set("errors", JSON.valueToTree(f.errorsByName(units)));
+    if (Double.isFinite(score)) node.put("score", score);
+    else node.putNull("score");
     node.set("temporal", JSON.valueToTree(f.temporal().byName(units)));
     node.set("per_packet", JSON.valueToTree(perPacket));
     return node;

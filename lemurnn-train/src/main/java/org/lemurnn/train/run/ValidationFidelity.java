@@ -7,17 +7,17 @@ import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.metrics.Fidelity;
 import org.lemurnn.metrics.IdealLink;
+import org.lemurnn.metrics.FidelityScore;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.sample.LinkSample;
 
 /**
  * How faithfully a model emulates the validation streams, as a user would judge it: each stream
- * runs whole through the forwarder's path ({@link LinkPrediction}), and the score is the mean over
- * streams of the drop-rate error in points plus the W1 distance of the delivered packets' latencies
- * in percent of the true mean latency. Lower is better; 0 is a perfect emulation. The original's
- * validation loss judges per-packet matches of a prefix, which a model can meet while dropping
- * nothing (issue 13).
+ * runs whole through the forwarder's path ({@link LinkPrediction}), scored by {@link FidelityScore}
+ * (drop-rate error in points plus latency W1 in percent of the true mean; lower is better), the
+ * score evaluate reports and sweep ranks by. The original's validation loss judges per-packet
+ * matches of a prefix, which a model can meet while dropping nothing (issue 13).
  *
  * <p>Three drop rules are tried (sampling with a fixed seed, so two epochs are judged on the same
  * draws, argmax, and the queue rule, which leaves the drops to an ideal queue at the link's
@@ -72,15 +72,7 @@ public final class ValidationFidelity {
 
   private double score(UnaryOperator<LinkSample> emulate) {
     return streams.parallelStream()
-        .mapToDouble(truth -> {
-          Fidelity f = Fidelity.compare(truth, emulate.apply(truth));
-          double meanTrue = f.truth().latencyMean();
-          // nothing delivered on one side: the latency distribution is as wrong as it gets
-          double w1Percent = !Double.isFinite(f.latencyW1())
-              ? 100
-              : meanTrue > 0 ? 100 * f.latencyW1() / meanTrue : f.latencyW1();
-          return f.dropRateErrorPoints() + w1Percent;
-        })
+        .mapToDouble(truth -> FidelityScore.of(Fidelity.compare(truth, emulate.apply(truth))))
         .average()
         .orElseThrow();
   }
