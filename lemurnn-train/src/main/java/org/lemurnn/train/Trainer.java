@@ -29,6 +29,9 @@ import org.lemurnn.train.loss.Objective;
  * resumed run repeats it exactly), then the run validates and tests through {@link Evaluation}.
  */
 public final class Trainer implements AutoCloseable {
+  /** Held from a step's gradient collector to its Adam update (see {@link #step}). */
+  private static final Object GRADIENTS = new Object();
+
   private final TrainerSettings config;
   private final NDManager manager;
   private final LinkModel model;
@@ -47,6 +50,11 @@ public final class Trainer implements AutoCloseable {
     // same for all)
     Engine.getInstance(); // loads libtorch first
     ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+    // libtorch's grad mode is a thread's own and on by default; DJL turns it off in the thread that
+    // loaded the engine only. A training in another thread (a sweep's trial) turns it off for
+    // itself, or writing the initial weights in place fails; the gradient collector turns it on
+    // for its backward passes.
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
     this.manager = NDManager.newBaseManager();
     this.model = LinkModel.create(config.spec(), config.dropoutRate(), manager, config.torchSeed());
     this.best = LinkModel.create(config.spec(), 0.0, manager, config.torchSeed());
@@ -169,33 +177,39 @@ public final class Trainer implements AutoCloseable {
       NDArray trueBacklog = manager.create(backlog, new Shape(batch, steps));
       NDArray trueDrops = manager.create(drops, new Shape(batch, steps));
       NDArray mask = scored == null ? null : manager.create(scored, new Shape(batch, steps));
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray out = model.head(store, y, true);
-        Objective.Terms terms = config
-            .objective()
-            .trainingLoss(
-                out.get(":, :, 0"),
-                out.get(":, :, 1:3"),
-                trueBacklog,
-                trueDrops,
-                mask,
-                config.dropMasking());
-        collector.backward(terms.total());
-        terms.parts().forEach((k, v) -> values.put(k, (double) v.getFloat()));
-        loss = terms.total().getFloat();
-        Map<String, float[]> coreGradients = core.backward(y.getGradient().toFloatArray());
-        NDArray handOver = null;
-        for (String name : core.parameterNames()) {
-          NDArray weight = parameters.get(name).getArray();
-          NDArray term = weight
-              .mul(manager.create(coreGradients.get(name), weight.getShape()))
-              .sum();
-          handOver = handOver == null ? term : handOver.add(term);
+      // DJL's gradient collector is one per process: a second one open at once throws, and opening
+      // one zeroes the gradients of every array of the process. So trainings that share a JVM (the
+      // trials of a sweep) take turns from the collector's opening to Adam's update, which consumes
+      // the gradients; the recurrent core's forward pass above runs side by side.
+      synchronized (GRADIENTS) {
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          NDArray out = model.head(store, y, true);
+          Objective.Terms terms = config
+              .objective()
+              .trainingLoss(
+                  out.get(":, :, 0"),
+                  out.get(":, :, 1:3"),
+                  trueBacklog,
+                  trueDrops,
+                  mask,
+                  config.dropMasking());
+          collector.backward(terms.total());
+          terms.parts().forEach((k, v) -> values.put(k, (double) v.getFloat()));
+          loss = terms.total().getFloat();
+          Map<String, float[]> coreGradients = core.backward(y.getGradient().toFloatArray());
+          NDArray handOver = null;
+          for (String name : core.parameterNames()) {
+            NDArray weight = parameters.get(name).getArray();
+            NDArray term = weight
+                .mul(manager.create(coreGradients.get(name), weight.getShape()))
+                .sum();
+            handOver = handOver == null ? term : handOver.add(term);
+          }
+          collector.backward(handOver);
         }
-        collector.backward(handOver);
+        if (gradients != null) gradients.accept(gradientNorms());
+        adam.update();
       }
-      if (gradients != null) gradients.accept(gradientNorms());
-      adam.update();
     }
     return new TrainLoss(loss, values);
   }
