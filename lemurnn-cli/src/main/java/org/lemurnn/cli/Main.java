@@ -56,21 +56,46 @@ public final class Main implements Runnable {
     throw new ParameterException(spec.commandLine(), "name a command");
   }
 
+  /**
+   * The header of {@code lemurnn sweep}: its command lives in the lemurnn-sweep module (Apache
+   * Spark), but {@code --help} lists it on every class path.
+   */
+  public static final String SWEEP_HEADER =
+      "Many trainings as one Apache Spark job, ranked on held-out files.";
+
   public static void main(String[] args) {
+    start(new SweepElsewhere(), args);
+  }
+
+  /**
+   * The entry point of a class path that brings the {@code sweep} command: lemurnn-sweep's main
+   * passes it, so that Spark is loaded by {@code ./lemurnn sweep} only.
+   */
+  public static void start(Object sweep, String[] args) {
     StandardError.restore();
-    System.exit(run(args));
+    System.exit(runWith(sweep, args));
   }
 
   /** Runs a command line and returns its exit code: 0 ok, 1 failure, 2 usage error. */
   public static int run(String... args) {
-    CommandLine cli = commandLine();
+    return runWith(new SweepElsewhere(), args);
+  }
+
+  /** As {@link #run}, with {@code sweep} as the sweep command. */
+  public static int runWith(Object sweep, String... args) {
+    CommandLine cli = commandLine(sweep);
     return cli.execute(OptionAliases.install(cli).rewrite(cli, args));
   }
 
   /** Every command with its handlers, as {@link #run} executes them. */
   static CommandLine commandLine() {
+    return commandLine(new SweepElsewhere());
+  }
+
+  private static CommandLine commandLine(Object sweep) {
     Main main = new Main();
     CommandLine cli = new CommandLine(main);
+    cli.addSubcommand("sweep", sweep);
     cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
     // lemurnn shell -m M ping -c 3 HOST: the command's options are its own, with or without --
     cli.getSubcommands().get("shell").setStopAtPositional(true);
