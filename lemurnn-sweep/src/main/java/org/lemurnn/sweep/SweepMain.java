@@ -1,0 +1,15 @@
+package org.lemurnn.sweep;
+
+import org.lemurnn.cli.Main;
+
+/**
+ * The entry point of {@code ./lemurnn sweep}: lemurnn's commands with the real {@code sweep}, on
+ * the class path that holds Spark.
+ */
+public final class SweepMain {
+  private SweepMain() {}
+
+  public static void main(String[] args) {
+    Main.start(new SweepCommand(), args);
+  }
+}
