@@ -70,14 +70,8 @@ final class SweepResults {
     int rank = 0;
     for (Row row : ranked) {
       TrialResult r = row.result();
-      List<String> cells = new ArrayList<>();
-      cells.add(r.ok() ? Integer.toString(++rank) : "");
-      cells.add(r.trial());
-      cells.add(r.status());
-      for (TrainFlag axis : axes)
-        cells.add(row.trial().valueOf(axis).map(OptionValue::text).orElse(""));
-      double[] figures = r.ok() ? r.figures().values() : new double[HeldOutFigures.NAMES.length];
-      for (double v : figures) cells.add(r.ok() && Double.isFinite(v) ? number(v) : "");
+      List<String> cells =
+          cells(row, r.ok() ? Integer.toString(++rank) : "", "", SweepResults::number);
       cells.add(String.format(Locale.ROOT, "%.1f", r.seconds()));
       cells.add(r.run() == null ? "" : r.run());
       cells.add(r.error() == null ? "" : r.error());
@@ -122,19 +116,28 @@ final class SweepResults {
     int rank = 0;
     for (Row row : ranked) {
       TrialResult r = row.result();
-      List<Object> cells = new ArrayList<>();
-      cells.add(r.ok() ? Integer.toString(++rank) : "-");
-      cells.add(r.trial());
-      cells.add(r.status());
-      for (TrainFlag axis : axes)
-        cells.add(row.trial().valueOf(axis).map(OptionValue::text).orElse("-"));
-      double[] figures = r.ok() ? r.figures().values() : null;
-      for (int i = 0; i < HeldOutFigures.NAMES.length; i++)
-        cells.add(figures == null || !Double.isFinite(figures[i]) ? "-" : fixed(figures[i]));
+      List<Object> cells = new ArrayList<>(
+          cells(row, r.ok() ? Integer.toString(++rank) : "-", "-", SweepResults::fixed));
       cells.add(String.format(Locale.ROOT, "%.0f", r.seconds()));
       cells.add(r.error() == null ? "" : r.error());
       out.printf(Locale.ROOT, format.toString(), cells.toArray());
     }
+  }
+
+  /**
+   * A row's first cells: rank, trial, status, the value of each axis and the figures, {@code none}
+   * where there is none (a failed trial's figures), numbers as {@code format} writes them.
+   */
+  private List<String> cells(
+      Row row, String rank, String none, java.util.function.DoubleFunction<String> format) {
+    TrialResult r = row.result();
+    List<String> cells = new ArrayList<>(List.of(rank, r.trial(), r.status()));
+    for (TrainFlag axis : axes)
+      cells.add(row.trial().valueOf(axis).map(OptionValue::text).orElse(none));
+    double[] figures = r.ok() ? r.figures().values() : null;
+    for (int i = 0; i < HeldOutFigures.NAMES.length; i++)
+      cells.add(figures == null || !Double.isFinite(figures[i]) ? none : format.apply(figures[i]));
+    return cells;
   }
 
   /**
