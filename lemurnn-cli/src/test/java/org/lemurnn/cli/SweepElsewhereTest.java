@@ -3,7 +3,6 @@ package org.lemurnn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.lemurnn.testkit.Cli;
 
 /**
  * {@code sweep} lives in the lemurnn-sweep module (Apache Spark), off this class path: --help lists
