@@ -167,10 +167,10 @@ class DirectionTest {
   @ParameterizedTest
   @ValueSource(longs = {0, 20_000})
   void busyTxPausesOncePerMillisecondOnlyWhenAsked(long yieldNs) throws Exception {
-    // a TX starved of its core by other processes falls behind and its ring overflows: whether all
-    // 5,000 packets got through is the timing claim, retried; what was sent must hold every time
-    PacedRun run =
-        Timing.retry(attempt -> PacedRun.of(yieldNs), r -> r.sent().size() == PacedSource.PACKETS);
+    // a TX starved of its core by other processes falls behind (its ring overflows) and pauses
+    // less:
+    // both are the timing claim, retried; what was sent, and no pause unasked, must hold every time
+    PacedRun run = Timing.retry(attempt -> PacedRun.of(yieldNs), r -> r.onTime(yieldNs));
     assertThat(run.sent()).hasSize(PacedSource.PACKETS);
     assertThat(run.sent()).allSatisfy(s -> assertThat(s.atNs()).isGreaterThanOrEqualTo(s.sendNs()));
     if (yieldNs == 0) {
@@ -178,8 +178,7 @@ class DirectionTest {
     } else {
       // at most one pause per ms of releases (about 100 ms, longer on a loaded machine); fewer when
       // arrivals come in bursts and TX parks between them, but a busy TX must pause
-      long releaseMs = (run.sent().getLast().atNs() - run.sent().getFirst().atNs()) / 1_000_000;
-      assertThat(run.txYields()).isBetween(10L, releaseMs + 2);
+      assertThat(run.txYields()).isBetween(10L, run.releaseMs() + 2);
     }
   }
 
@@ -203,6 +202,20 @@ class DirectionTest {
         d.stop();
         return new PacedRun(List.copyOf(sink.sent), d.stats().txYields());
       }
+    }
+
+    long releaseMs() {
+      return (sent.getLast().atNs() - sent.getFirst().atNs()) / 1_000_000;
+    }
+
+    /**
+     * Everything got through and, when pauses were asked for, there were as many as a TX busy for
+     * the whole run takes (a TX that other processes kept off its core parks instead, and pauses
+     * less).
+     */
+    boolean onTime(long yieldNs) {
+      if (sent.size() != PacedSource.PACKETS) return false;
+      return yieldNs == 0 || txYields >= 10 && txYields <= releaseMs() + 2;
     }
   }
 
