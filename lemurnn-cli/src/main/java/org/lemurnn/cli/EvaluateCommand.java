@@ -19,7 +19,9 @@ import org.lemurnn.data.SyntheticData;
 import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.infer.PhysicalLimits;
+import org.lemurnn.infer.Predictor;
 import org.lemurnn.infer.Predictors;
+import org.lemurnn.infer.PriorOnly;
 import org.lemurnn.io.InputFiles;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
@@ -127,6 +129,14 @@ public final class EvaluateCommand implements Callable<Integer> {
   Double overheadBytes;
 
   @Option(
+      names = "--prior_only",
+      description =
+          "Emulate with the model's fitted link alone, without its network: the physical queue at the rate its"
+              + " rate process draws (a varying link), or the fitted link's physical limits. What the network adds is"
+              + " the difference to the model's own figures.")
+  boolean priorOnly;
+
+  @Option(
       names = "--json",
       paramLabel = "FILE",
       description = "Write every figure, per trace and mean, as JSON (keys in the README).")
@@ -157,6 +167,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     IdealLink ideal = idealLink();
     ModelFile modelFile = model.read();
     DropRule rule = drops.rule(modelFile.spec());
+    if (priorOnly)
+      spec.commandLine()
+          .getErr()
+          .println("--prior_only: the model's fitted link alone ("
+              + modelFile.spec().prior().describe() + "), its network not run");
     List<String> plotNames = plot == null ? null : plotNames(sources);
     if (plot != null) createFolder(plot);
 
@@ -177,7 +192,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 physicsOptions,
                 ideal,
                 plotNames == null ? null : plot.resolve(plotNames.get(i)),
-                model.file().getFileName().toString());
+                model.file().getFileName().toString(),
+                priorOnly);
             bar.step();
             return s;
           })
@@ -230,14 +246,16 @@ public final class EvaluateCommand implements Callable<Integer> {
       PhysicsOptions physics,
       IdealLink ideal,
       Path png,
-      String modelName) {
+      String modelName,
+      boolean priorOnly) {
     LinkSample truth = source.sample().get();
     if (truth.length() == 0)
       throw new InputException(source.name() + ": no packets, nothing to evaluate: leave it out");
     // a predictor per trace: its state is the trace's alone
     PhysicalLimits limits =
         physics.applyTo(PhysicalLimits.ofSample(truth, modelFile.spec().prior()), truth.units());
-    LinkPrediction link = LinkPrediction.forSample(Predictors.of(modelFile), truth, rule, limits);
+    Predictor predictor = priorOnly ? new PriorOnly(modelFile.spec()) : Predictors.of(modelFile);
+    LinkPrediction link = LinkPrediction.forSample(predictor, truth, rule, limits);
     LinkSample predicted = link.predict(truth);
     LinkSample replayed = ideal == null ? null : ideal.replay(truth);
     double base = source.baseLatency();

@@ -241,6 +241,24 @@ class EvaluateCommandTest {
     assertThat(result.out()).contains("sample 2").contains("latency and W1 in time units");
   }
 
+  /**
+   * --prior_only runs the model's fitted link without its network: for a model that takes names at
+   * their word that is the physical queue of the named C and Q, which is the ideal queue.
+   */
+  @Test
+  void thePriorAloneOfAModelThatTrustsTheNamesIsTheIdealQueue() throws IOException {
+    Path json = tmp.resolve("prior.json");
+    Cli result = Cli.run(args("--prior_only", "--json", json.toString()));
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.err()).contains("--prior_only");
+    JsonNode mean = JSON.readTree(json.toFile()).get("mean");
+    for (String error : List.of("drop_error_points", "latency_w1_ms", "latency_p99_error_percent"))
+      assertThat(mean.get("model").get("errors").get(error).asDouble())
+          .as(error)
+          .isCloseTo(mean.get("baseline").get("errors").get(error).asDouble(), within(0.01));
+    assertThat(mean.get("true").get("drops").asLong()).isPositive();
+  }
+
   @Test
   void withoutABaselineThereIsNone() throws IOException {
     Path json = tmp.resolve("none.json");
