@@ -2,6 +2,7 @@ package org.lemurnn.data;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.lemurnn.prior.LinkFit;
@@ -94,19 +95,47 @@ public record FittedLinks(LinkPrior prior, List<FileLink> files) {
             setNames.get(k), files.get(k).get(i), s.capacity(), s.queueLimit(), f, c, q));
       }
     }
-    List<double[]> windowRates = new ArrayList<>();
-    for (FileLink l : links) {
-      if (!l.set().equals("train")) continue;
-      LinkSample s = trainSamples.get(windowRates.size());
-      windowRates.add(WindowRates.of(
+    // each training file's rate per window, as a multiple of the capacity its name maps to: the
+    // capacity the model reads for a named link, whose rate the process then varies
+    // (whether the rate varies at all is judged within each file, against its own fitted rate: a
+    // name that is wrong by a factor must not pass for a varying rate)
+    List<double[]> windowRates = new ArrayList<>(), ownWindowRates = new ArrayList<>();
+    for (int i = 0; i < trainSamples.size(); i++) {
+      LinkSample s = trainSamples.get(i);
+      LinkFit f = trainFits.get(i);
+      double[] named = WindowRates.of(
           s.interPacketTime(),
           s.size(),
           s.latency(),
           s.dropped(),
           RATE_WINDOW_MS,
-          l.capacityMbps()));
+          prior.capacity(s.capacity()));
+      windowRates.add(named);
+      double ownScale = f.knowsCapacity() ? prior.capacity(s.capacity()) / f.capacityMbps() : 1;
+      ownWindowRates.add(Arrays.stream(named).map(r -> r * ownScale).toArray());
     }
-    return new FittedLinks(prior.withRates(rateProcess(windowRates)), links);
+    if (!varies(ownWindowRates)) return new FittedLinks(prior, links);
+    RateProcess rates = rateProcess(windowRates);
+    if (rates == null) return new FittedLinks(prior, links);
+    // a varying link: a training file's own rate is its few seconds' share of the process, so every
+    // file is fed the capacity its name maps to (as emulation feeds a named link) and the process
+    // says how the rate varies around it
+    for (int i = 0; i < links.size(); i++) {
+      FileLink l = links.get(i);
+      if (l.set().equals("train"))
+        links.set(
+            i,
+            new FileLink(
+                l.set(),
+                l.file(),
+                l.namedCapacityMbps(),
+                l.namedQueueKbyte(),
+                l.fit(),
+                prior.capacity(l.namedCapacityMbps()),
+                l.queueLimit()));
+    }
+    return new FittedLinks(
+        prior.withRates(RateCalibration.calibrated(prior, rates, trainSamples)), links);
   }
 
   /** The window of a rate process: the rate schedules measured here change every 100 ms. */
@@ -121,23 +150,21 @@ public record FittedLinks(LinkPrior prior, List<FileLink> files) {
 
   /**
    * The Markov chain of window rates ({@link RateProcess}) the training traces show, or null when
-   * their rate is constant (or too few windows show it): levels at the means of equal shares of the
-   * windows, transitions counted between consecutive windows that both show their rate (half a
-   * count of prior everywhere, so that no move seen nowhere is impossible).
+   * too few windows show their rate: levels at the means of equal shares of the windows that show
+   * it, and when at least {@link #IDLE_SHARE} of the windows do not (the link was idle: faster than
+   * the packets came, so a trace sees its fades and hardly its peaks), an idle level for them, as
+   * fast as the fastest measured until {@link RateCalibration} says how fast; transitions counted
+   * between consecutive windows (half a count of prior everywhere, so that no move seen nowhere is
+   * impossible).
    */
   static RateProcess rateProcess(List<double[]> traces) {
-    List<Double> known = new ArrayList<>();
-    for (double[] t : traces) for (double r : t) if (!Double.isNaN(r)) known.add(r);
-    if (known.size() < 10 * RATE_LEVELS) return null;
-    double[] sorted = known.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    double mean = java.util.Arrays.stream(sorted).average().orElseThrow();
-    double var = java.util.Arrays.stream(sorted)
-        .map(r -> (r - mean) * (r - mean))
-        .average()
-        .orElseThrow();
-    if (Math.sqrt(var) / mean < CONSTANT_RATE_CV) return null;
-    double[] upper = new double[RATE_LEVELS]; // each level's upper bound
-    double[] levels = new double[RATE_LEVELS];
+    double[] sorted = known(traces);
+    if (sorted.length < 10 * RATE_LEVELS) return null;
+    long windows = traces.stream().mapToLong(t -> t.length).sum();
+    boolean idle = windows - sorted.length >= IDLE_SHARE * windows;
+    int count = RATE_LEVELS + (idle ? 1 : 0);
+    double[] upper = new double[RATE_LEVELS]; // each measured level's upper bound
+    double[] levels = new double[count];
     for (int l = 0; l < RATE_LEVELS; l++) {
       int from = l * sorted.length / RATE_LEVELS, to = (l + 1) * sorted.length / RATE_LEVELS;
       double sum = 0;
@@ -145,22 +172,50 @@ public record FittedLinks(LinkPrior prior, List<FileLink> files) {
       levels[l] = Math.max(1e-3, sum / Math.max(1, to - from));
       upper[l] = l == RATE_LEVELS - 1 ? Double.POSITIVE_INFINITY : sorted[to - 1];
     }
-    double[][] counts = new double[RATE_LEVELS][RATE_LEVELS];
-    for (double[] row : counts) java.util.Arrays.fill(row, 0.5);
+    if (idle) levels[RATE_LEVELS] = levels[RATE_LEVELS - 1];
+    double[][] counts = new double[count][count];
+    for (double[] row : counts) Arrays.fill(row, 0.5);
     for (double[] t : traces) {
       for (int w = 0; w + 1 < t.length; w++) {
-        if (Double.isNaN(t[w]) || Double.isNaN(t[w + 1])) continue;
+        if (!idle && (Double.isNaN(t[w]) || Double.isNaN(t[w + 1]))) continue;
         counts[level(upper, t[w])][level(upper, t[w + 1])]++;
       }
     }
     for (double[] row : counts) {
-      double sum = java.util.Arrays.stream(row).sum();
+      double sum = Arrays.stream(row).sum();
       for (int b = 0; b < row.length; b++) row[b] /= sum;
     }
-    return new RateProcess(RATE_WINDOW_MS, levels, counts);
+    return new RateProcess(RATE_WINDOW_MS, levels, counts, false, idle);
   }
 
+  /** Windows that show no rate, as a share of all, from which a process gets an idle level. */
+  static final double IDLE_SHARE = 0.05;
+
+  /**
+   * Whether the window rates (each file's as multiples of its own fitted rate) vary by more than
+   * {@link #CONSTANT_RATE_CV}.
+   */
+  static boolean varies(List<double[]> traces) {
+    double[] known = known(traces);
+    if (known.length < 10 * RATE_LEVELS) return false;
+    double mean = Arrays.stream(known).average().orElseThrow();
+    double var =
+        Arrays.stream(known).map(r -> (r - mean) * (r - mean)).average().orElseThrow();
+    return Math.sqrt(var) / mean >= CONSTANT_RATE_CV;
+  }
+
+  /** The window rates that show, sorted. */
+  private static double[] known(List<double[]> traces) {
+    return traces.stream()
+        .flatMapToDouble(Arrays::stream)
+        .filter(r -> !Double.isNaN(r))
+        .sorted()
+        .toArray();
+  }
+
+  /** The level of a window's rate: the idle one (after the measured ones) when it shows none. */
   private static int level(double[] upper, double rate) {
+    if (Double.isNaN(rate)) return upper.length;
     int l = 0;
     while (rate > upper[l]) l++;
     return l;

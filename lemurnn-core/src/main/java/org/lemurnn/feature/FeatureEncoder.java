@@ -182,7 +182,9 @@ public final class FeatureEncoder {
   /**
    * As above, the link serving at {@code rate} x its capacity since the previous packet: the ideal
    * queue of {@code i} and {@code x} sends rate x gap x C in the gap, and {@code i} is its latency
-   * as the backlog that drains in it at C (the unit of the backlog a model predicts).
+   * as the backlog that drains in it at C (the unit of the backlog a model predicts): the backlog
+   * at the rate, or for a rate that is a share of the link ({@link RateProcess#shared}) the backlog
+   * itself, which leaves at C.
    */
   private void encode(
       double interPacketTime,
@@ -196,16 +198,19 @@ public final class FeatureEncoder {
     boolean idealDrop = false;
     double idealBacklog = 0;
     if (needsIdeal) {
+      // what is queued leaves at the drawn rate, or at the capacity when the rate is the share
+      // other traffic leaves (RateProcess.shared)
+      double latencyRate = rates != null && rates.shared() ? 1 : rate;
       boolean changed = idealCapacity != capacity || idealQueue != queueLimit;
       double limit = queueLimit > 0 ? queueLimit : Double.POSITIVE_INFINITY;
       if (queueInPackets) {
         if (idealPackets == null || changed) idealPackets = new PacketQueue(units, capacity, limit);
         idealDrop = idealPackets.arrive(interPacketTime * rate, size + overheadSize);
-        idealBacklog = idealPackets.backlog() / rate;
+        idealBacklog = idealPackets.backlog() / latencyRate;
       } else {
         if (ideal == null || changed) ideal = new ByteQueue(units, capacity, limit);
         idealDrop = ideal.arrive(interPacketTime * rate, size + overheadSize);
-        idealBacklog = ideal.backlog() / rate;
+        idealBacklog = ideal.backlog() / latencyRate;
       }
       idealCapacity = capacity;
       idealQueue = queueLimit;

@@ -249,6 +249,9 @@ public final class LinkPrediction {
     if (queue != null) queue.advance(gap);
     if (gap > RESET_GAP_MS
         || drainedQueueResets
+            // (a varying link's queue drains at its drawn rate, which a gap at the capacity does
+            // not tell, and its rate draws must see the gap go by)
+            && !encoder.varyingRate()
             && fullQueue > 0
             && modelUnits.sendableInGap(gap, capacityModel) >= fullQueue) {
       // a long gap, or one that drained a whole queue: the link is as before its first packet

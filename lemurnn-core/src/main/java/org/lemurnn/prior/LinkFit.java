@@ -90,31 +90,40 @@ public record LinkFit(
 
     // the queue: work and packets in the link at each arrival, against the fate of the packet
     double rate = Double.isNaN(capacity) ? trace.capacity() : capacity;
-    double[] work = new double[n];
+    double[] work = new double[n], held = new double[n];
     int[] packets = new int[n];
     int[] departedOrder = new int[n]; // accepted packets, in order: FIFO departures are sorted too
     int accepted = 0, head = 0, drops = 0;
-    double maxWork = 0;
+    double maxWork = 0, heldKbyte = 0;
     int maxPackets = 0;
     for (int i = 0; i < n; i++) {
       while (head < accepted) {
         int a = departedOrder[head];
         if (arrival[a] + latency[a] - delay > arrival[i]) break;
+        heldKbyte -= size[a];
         head++;
       }
+      if (head == accepted) heldKbyte = 0; // the running sum drifts by rounding
       double lastDeparture = accepted > 0
           ? arrival[departedOrder[accepted - 1]] + latency[departedOrder[accepted - 1]] - delay
           : arrival[i];
       work[i] = Math.max(0, lastDeparture - arrival[i]) * rate / 8 + size[i];
+      held[i] = heldKbyte + size[i];
       packets[i] = accepted - head + 1;
       if (i > 0 && dropped[i]) drops++;
       if (!dropped[i]) {
         departedOrder[accepted++] = i;
+        heldKbyte += size[i];
         maxWork = Math.max(maxWork, work[i]);
         maxPackets = Math.max(maxPackets, packets[i]);
       }
     }
     double[] byteFit = threshold(work, dropped, drops);
+    // the bytes of the packets not yet departed: the same as the work at a constant rate, and
+    // what a byte limit counts whatever the rate does meanwhile (a varying link's work at its mean
+    // rate is no measure of its queue); the one that explains the drops better is the link's
+    double[] heldFit = threshold(held, dropped, drops);
+    if (heldFit[1] < byteFit[1]) byteFit = heldFit;
     double[] packetFit =
         threshold(Arrays.stream(packets).asDoubleStream().toArray(), dropped, drops);
     return new LinkFit(

@@ -49,9 +49,16 @@ public record LinkPrior(
     this(queueUnit, capacityRatio, queueRatio, peakCapacityRatio, null);
   }
 
-  /** This prior with {@code rates} as the link's rate process. */
+  /**
+   * This prior with {@code rates} as the link's rate process (null: a constant rate); its peak rate
+   * no slower than the fastest level the process draws, for the physical bound must let the link
+   * serve at every rate it emulates.
+   */
   public LinkPrior withRates(RateProcess rates) {
-    return new LinkPrior(queueUnit, capacityRatio, queueRatio, peakCapacityRatio, rates);
+    double peak = peakCapacityRatio;
+    if (rates != null)
+      for (double level : rates.levels()) peak = Math.max(peak, level * capacityRatio);
+    return new LinkPrior(queueUnit, capacityRatio, queueRatio, peak, rates);
   }
 
   public LinkPrior {

@@ -1,6 +1,7 @@
 package org.lemurnn.prior;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
@@ -16,11 +17,27 @@ import java.util.StringJoiner;
  * same seed gives the same link twice.
  *
  * @param windowMs how long a level holds before the chain steps
- * @param levels the rates, as multiples of the capacity, ascending
+ * @param levels the rates, as multiples of the capacity, ascending (an idle level last)
  * @param transitions {@code transitions[a][b]}: the probability that a window at level a is
  *     followed by one at level b (rows sum to 1)
+ * @param shared what the level is the rate of. False: of the link itself (a cellular link, a tbf
+ *     whose rate changes): its queue drains at the level, and what it holds leaves at the level, so
+ *     a packet's latency is the backlog at the level's rate. True: of the share other traffic
+ *     leaves of a link of constant capacity (cross traffic through the same queue): the queue
+ *     drains at the level, as the other flow fills it meanwhile, but what is queued leaves at the
+ *     capacity (FIFO), so a packet's latency is the backlog at the capacity, and a full queue
+ *     delays no longer than the capacity takes to send it
+ * @param idle whether the last level is that of the windows whose rate a trace does not show (the
+ *     link was idle: at least as fast as the packets came), its value calibrated rather than
+ *     measured ({@code FittedLinks}); the others are measured where the link was busy
  */
-public record RateProcess(double windowMs, double[] levels, double[][] transitions) {
+public record RateProcess(
+    double windowMs, double[] levels, double[][] transitions, boolean shared, boolean idle) {
+  /** The rate of the link itself, every level measured. */
+  public RateProcess(double windowMs, double[] levels, double[][] transitions) {
+    this(windowMs, levels, transitions, false, false);
+  }
+
   public RateProcess {
     if (!(windowMs > 0)) throw new IllegalArgumentException("window must be > 0 ms: " + windowMs);
     if (levels.length == 0 || transitions.length != levels.length)
@@ -41,14 +58,70 @@ public record RateProcess(double windowMs, double[] levels, double[][] transitio
         throw new IllegalArgumentException("levels are > 0: " + Arrays.toString(levels));
   }
 
+  /**
+   * The share of windows the chain spends at each level in the long run (its stationary
+   * distribution), by power iteration: the rows are strictly positive as fitted, so it converges.
+   */
+  public double[] stationary() {
+    int k = levels.length;
+    double[] share = new double[k];
+    Arrays.fill(share, 1.0 / k);
+    for (int step = 0; step < 100_000; step++) {
+      double[] next = new double[k];
+      for (int a = 0; a < k; a++)
+        for (int b = 0; b < k; b++) next[b] += share[a] * transitions[a][b];
+      double moved = 0;
+      for (int b = 0; b < k; b++) moved += Math.abs(next[b] - share[b]);
+      share = next;
+      if (moved < 1e-12) break;
+    }
+    return share;
+  }
+
+  /** The long-run mean rate multiple: the levels weighted by the share of time at each. */
+  public double meanLevel() {
+    double[] share = stationary();
+    double mean = 0;
+    for (int l = 0; l < levels.length; l++) mean += share[l] * levels[l];
+    return mean;
+  }
+
+  /** The same chain with every level {@code factor} times as fast. */
+  public RateProcess scaled(double factor) {
+    if (!(factor > 0) || Double.isInfinite(factor))
+      throw new IllegalArgumentException("a rate scale is > 0 and finite: " + factor);
+    return new RateProcess(
+        windowMs, Arrays.stream(levels).map(l -> l * factor).toArray(), transitions, shared, idle);
+  }
+
+  /** The same chain with the idle windows' level at {@code multiple} x the capacity. */
+  public RateProcess withIdleLevel(double multiple) {
+    if (!idle) throw new IllegalStateException("no idle level");
+    if (!(multiple > 0) || Double.isInfinite(multiple))
+      throw new IllegalArgumentException("a level is > 0 and finite: " + multiple);
+    double[] l = levels.clone();
+    l[l.length - 1] = multiple;
+    return new RateProcess(windowMs, l, transitions, shared, idle);
+  }
+
+  /** The same chain, its levels the rate of the link itself or the share other traffic leaves. */
+  public RateProcess shared(boolean shared) {
+    return new RateProcess(windowMs, levels, transitions, shared, idle);
+  }
+
   /** The chain's level draws for one link. Not thread safe; allocation-free. */
   public final class Sampler {
     private final long seed;
+    private final double[] startShare = stationary();
     private SplittableRandom random;
     private int level;
     private double intoWindowMs;
 
-    /** A link's draws from {@code seed}; starts at the level nearest the capacity. */
+    /**
+     * A link's draws from {@code seed}; the first level is drawn from the chain's long-run shares:
+     * a link seen from a moment chosen at random (a trace of a few seconds is one such moment) is
+     * as likely in a fade as the chain is in the long run.
+     */
     public Sampler(long seed) {
       this.seed = seed;
       restart();
@@ -57,7 +130,7 @@ public record RateProcess(double windowMs, double[] levels, double[][] transitio
     /** Back to the first draw: a run from here repeats the first run's levels. */
     public void restart() {
       random = new SplittableRandom(seed);
-      level = nearest(1);
+      level = pick(startShare, random.nextDouble());
       intoWindowMs = 0;
     }
 
@@ -75,7 +148,11 @@ public record RateProcess(double windowMs, double[] levels, double[][] transitio
   }
 
   private int next(int from, double u) {
-    double[] row = transitions[from];
+    return pick(transitions[from], u);
+  }
+
+  /** The index {@code u} (uniform in [0, 1)) falls on when {@code shares} cut [0, 1) in turn. */
+  private static int pick(double[] row, double u) {
     for (int b = 0; b < row.length; b++) {
       u -= row[b];
       if (u < 0) return b;
@@ -84,16 +161,22 @@ public record RateProcess(double windowMs, double[] levels, double[][] transitio
   }
 
   private int nearest(double multiple) {
+    return nearest(multiple, levels.length);
+  }
+
+  /** The level among the first {@code count} nearest {@code multiple}. */
+  private int nearest(double multiple, int count) {
     int best = 0;
-    for (int l = 1; l < levels.length; l++)
+    for (int l = 1; l < count; l++)
       if (Math.abs(levels[l] - multiple) < Math.abs(levels[best] - multiple)) best = l;
     return best;
   }
 
   /**
    * Each packet's rate multiple as a trace shows it (teacher forcing): the level nearest the rate
-   * of the window its arrival falls in ({@link WindowRates}); windows whose rate does not show (an
-   * idle link) keep the level before them, the first ones the level nearest 1.
+   * of the window its arrival falls in ({@link WindowRates}); a window whose rate does not show (an
+   * idle link) is at the idle level, or without one keeps the level before it (the first ones the
+   * level nearest 1).
    *
    * @param capacity the rate the multiples are of, in the trace's units
    */
@@ -109,28 +192,52 @@ public record RateProcess(double windowMs, double[] levels, double[][] transitio
       int w = (int) Math.min(windows.length - 1, Math.floor(t / windowMs));
       while (window < w) {
         window++;
-        if (!Double.isNaN(windows[window])) level = nearest(windows[window]);
+        if (!Double.isNaN(windows[window])) level = nearest(windows[window], measured());
+        else if (idle) level = levels.length - 1;
       }
       path[i] = levels[level];
     }
     return path;
   }
 
-  /** For the file's metadata: {@code windowMs|l0,l1,...|p00,p01,...;p10,...}. */
+  /** Levels measured where the link was busy: all but the idle one. */
+  private int measured() {
+    return idle ? levels.length - 1 : levels.length;
+  }
+
+  /**
+   * For the file's metadata: {@code windowMs|l0,l1,...|p00,p01,...;p10,...}, then {@code |} and the
+   * words {@code shared} and {@code idle} for those that hold, comma separated.
+   */
   public String text() {
     StringJoiner rows = new StringJoiner(";");
     for (double[] row : transitions) rows.add(join(row));
-    return windowMs + "|" + join(levels) + "|" + rows;
+    StringJoiner flags = new StringJoiner(",", "|", "").setEmptyValue("");
+    if (shared) flags.add(SHARED);
+    if (idle) flags.add(IDLE);
+    return windowMs + "|" + join(levels) + "|" + rows + flags;
   }
 
-  /** What {@link #text} wrote. */
+  private static final String SHARED = "shared", IDLE = "idle";
+
+  /** What {@link #text} wrote (files written before the flags existed have 3 fields). */
   public static RateProcess parse(String text) {
     String[] parts = text.split("\\|");
-    if (parts.length != 3) throw new IllegalArgumentException("not a rate process: " + text);
+    if (parts.length != 3 && parts.length != 4)
+      throw new IllegalArgumentException("not a rate process: " + text);
+    List<String> flags = parts.length == 4 ? List.of(parts[3].split(",")) : List.of();
+    for (String f : flags)
+      if (!f.equals(SHARED) && !f.equals(IDLE))
+        throw new IllegalArgumentException("not a rate process: " + text);
     String[] rows = parts[2].split(";");
     double[][] transitions = new double[rows.length][];
     for (int r = 0; r < rows.length; r++) transitions[r] = numbers(rows[r]);
-    return new RateProcess(Double.parseDouble(parts[0]), numbers(parts[1]), transitions);
+    return new RateProcess(
+        Double.parseDouble(parts[0]),
+        numbers(parts[1]),
+        transitions,
+        flags.contains(SHARED),
+        flags.contains(IDLE));
   }
 
   private static String join(double[] values) {
@@ -147,14 +254,26 @@ public record RateProcess(double windowMs, double[] levels, double[][] transitio
   public String describe() {
     StringJoiner l = new StringJoiner(", ");
     for (int i = 0; i < levels.length; i++)
-      l.add(String.format(Locale.ROOT, "%.2f (stays %.2f)", levels[i], transitions[i][i]));
-    return String.format(Locale.ROOT, "rate per %.0f ms window x {%s}", windowMs, l);
+      l.add(String.format(
+          Locale.ROOT,
+          "%.2f%s (stays %.2f)",
+          levels[i],
+          idle && i == levels.length - 1 ? " idle" : "",
+          transitions[i][i]));
+    return String.format(
+        Locale.ROOT,
+        "rate per %.0f ms window%s x {%s}",
+        windowMs,
+        shared ? " (the share other traffic leaves; queued packets leave at the capacity)" : "",
+        l);
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof RateProcess p
         && p.windowMs == windowMs
+        && p.shared == shared
+        && p.idle == idle
         && Arrays.equals(p.levels, levels)
         && Arrays.deepEquals(p.transitions, transitions);
   }

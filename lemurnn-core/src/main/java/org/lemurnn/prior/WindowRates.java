@@ -4,10 +4,12 @@ import java.util.Arrays;
 
 /**
  * The rate a trace's link served at in each window of time, as a multiple of a capacity: the bytes
- * of back-to-back packets departing in the window over the time between their departures (as
- * {@link org.lemurnn.prior.LinkFit} fits the whole trace's rate). NaN for a window with fewer than
- * {@value #MIN_PAIRS} such packets, or whose packets span less than {@value #MIN_BUSY_SHARE} of it:
- * an idle link does not show its rate.
+ * of back-to-back packets over the time between their departures (as
+ * {@link org.lemurnn.prior.LinkFit} fits the whole trace's rate), each packet's bytes spread over
+ * the windows from the departure before it to its own (a deep fade holds a packet for several
+ * windows: each of them shows the fade). NaN for a window whose busy time is less than
+ * {@value #MIN_BUSY_SHARE} of it, or which is busy less than half of it with fewer than
+ * {@value #MIN_PAIRS} packets departing: an idle link does not show its rate.
  */
 public final class WindowRates {
   /** Back-to-back packets a window needs to show its rate. */
@@ -46,9 +48,21 @@ public final class WindowRates {
         if (arrival[i] < previousDeparture) {
           double departure = arrival[i] + latency[i];
           int w = (int) Math.min(windows - 1, Math.floor(departure / windowMs));
-          kbyte[w] += size[i];
-          ms[w] += Math.max(0, departure - previousDeparture);
           pairs[w]++;
+          // the packet took from the previous departure to its own: a fade that holds one packet
+          // for several windows shows in each of them, at the rate it served at
+          double from = previousDeparture, span = departure - previousDeparture;
+          if (!(span > 0)) {
+            kbyte[w] += size[i];
+            continue;
+          }
+          for (int v = (int) Math.min(windows - 1, Math.floor(from / windowMs)); v <= w; v++) {
+            double overlap = Math.min(departure, v == w ? departure : (v + 1) * windowMs)
+                - Math.max(from, v * windowMs);
+            if (overlap <= 0) continue;
+            ms[v] += overlap;
+            kbyte[v] += size[i] * overlap / span;
+          }
         }
       }
       last = i;
@@ -56,7 +70,7 @@ public final class WindowRates {
     double[] rate = new double[windows];
     Arrays.fill(rate, Double.NaN);
     for (int w = 0; w < windows; w++)
-      if (pairs[w] >= MIN_PAIRS && ms[w] >= MIN_BUSY_SHARE * windowMs)
+      if (ms[w] >= MIN_BUSY_SHARE * windowMs && (pairs[w] >= MIN_PAIRS || ms[w] >= windowMs / 2))
         rate[w] = kbyte[w] * 8 / ms[w] / capacity;
     return rate;
   }

@@ -72,4 +72,113 @@ class FittedLinksTest {
     assertThat(named.prior()).isEqualTo(LinkPrior.NOMINAL);
     assertThat(named.train().getFirst().samples()).allMatch(s -> s.capacity() == 10);
   }
+
+  /**
+   * A link whose rate follows a two-level Markov chain per 100 ms window (0.3 and 1.7 x its mean of
+   * 8 Mbit/s, each held for 10 windows on average), loaded at 0.6 x the mean: busy in its fades,
+   * idle at its peaks, so the window rates a trace shows are mostly the slow ones. The calibrated
+   * process runs at the link's long-run rate all the same, and its fades last as the link's.
+   */
+  @Test
+  void aVaryingRateIsFittedAtItsLongRunMeanThoughTheTracesShowMostlyItsFades() {
+    double meanMbps = 8;
+    for (int i = 0; i < 8; i++) {
+      LinkSample s = varyingLink(i, meanMbps, new double[] {0.3, 1.7}, 0.9, 0.6, 20, 4000);
+      TraceFile.write(
+          dir.resolve(new TraceLink(meanMbps, 0, 20_000).fileName(1_796_000_000L, i)),
+          TraceFile.fromSample(s, 0, 0));
+    }
+    LinkPrior prior = load(true).prior();
+    org.lemurnn.prior.RateProcess rates = prior.rates();
+    assertThat(rates).isNotNull();
+    // the link's busy periods alone average well under its mean rate
+    assertThat(prior.capacityRatio()).isLessThan(0.8);
+    assertThat(rates.meanLevel() * prior.capacityRatio())
+        .as("long-run rate per named (mean) rate, %s", prior.describe())
+        .isCloseTo(1, within(0.15));
+    // a fade lasts as the link's do: a window slower than the mean is followed by another with
+    // 0.9 (the measured levels split the slow windows among themselves: count them together)
+    double[] share = rates.stationary();
+    double slow = 0, staysSlow = 0;
+    for (int a = 0; a < share.length; a++) {
+      if (rates.levels()[a] * prior.capacityRatio() >= 1) continue;
+      slow += share[a];
+      for (int b = 0; b < share.length; b++)
+        if (rates.levels()[b] * prior.capacityRatio() < 1)
+          staysSlow += share[a] * rates.transitions()[a][b];
+    }
+    assertThat(staysSlow / slow).isCloseTo(0.9, within(0.1));
+  }
+
+  /**
+   * A drop-tail FIFO of {@code queueKbyte} (the bytes of the packets not yet departed, as tbf
+   * counts them) whose rate in each 100 ms window is {@code levels[k]} x {@code meanMbps}, k moving
+   * from window to window as a Markov chain that stays with probability {@code stay}; Poisson
+   * arrivals of 60 to 1400 bytes at {@code load} x the mean rate.
+   */
+  static LinkSample varyingLink(
+      long seed,
+      double meanMbps,
+      double[] levels,
+      double stay,
+      double load,
+      double queueKbyte,
+      int n) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    int windows = 100_000;
+    double[] rate = new double[windows];
+    int level = random.nextInt(levels.length);
+    for (int w = 0; w < windows; w++) {
+      if (random.nextDouble() >= stay)
+        level = (level + 1 + random.nextInt(levels.length - 1)) % levels.length;
+      rate[w] = levels[level] * meanMbps;
+    }
+    double[] gap = new double[n],
+        size = new double[n],
+        latency = new double[n],
+        departure = new double[n];
+    boolean[] dropped = new boolean[n];
+    double meanGapMs = 0.73 * 8 / (load * meanMbps);
+    double arrival = 0, lastDeparture = 0;
+    int head = 0;
+    for (int i = 0; i < n; i++) {
+      gap[i] = -meanGapMs * Math.log(1 - random.nextDouble());
+      size[i] = Math.rint(60 + random.nextDouble() * 1340) / 1000;
+      arrival += gap[i];
+      while (head < i && (dropped[head] || departure[head] <= arrival)) head++;
+      double held = 0;
+      for (int j = head; j < i; j++) if (!dropped[j] && departure[j] > arrival) held += size[j];
+      if (i > 0 && held + size[i] > queueKbyte) {
+        dropped[i] = true;
+        continue;
+      }
+      // served at the window's rate from when the link is free, across windows as needed
+      double t = Math.max(arrival, lastDeparture), kbit = size[i] * 8;
+      while (true) {
+        int w = (int) (t / 100);
+        double r = rate[w], end = (w + 1) * 100.0;
+        if ((end - t) * r >= kbit) {
+          t += kbit / r;
+          break;
+        }
+        kbit -= (end - t) * r;
+        t = end;
+      }
+      departure[i] = lastDeparture = t;
+      latency[i] = t - arrival;
+    }
+    double[] backlog = new double[n];
+    for (int i = 0; i < n; i++) backlog[i] = latency[i] * meanMbps / 8;
+    return new LinkSample(
+        UnitSystem.PHYSICAL,
+        "trace",
+        "trace",
+        meanMbps,
+        queueKbyte,
+        gap,
+        size,
+        backlog,
+        latency,
+        dropped);
+  }
 }

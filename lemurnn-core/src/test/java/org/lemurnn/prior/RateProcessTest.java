@@ -60,4 +60,26 @@ class RateProcessTest {
     assertThat(path[10]).isEqualTo(1.5); // 8 Mbit/s is 1 x C: the nearest level is 1.5
     assertThat(path[n - 1]).isEqualTo(0.25); // 2 Mbit/s is 0.25 x C
   }
+
+  @Test
+  void theLongRunMeanWeighsEachLevelByTheTimeTheChainSpendsThere() {
+    // leaves the slow level with 0.1, the fast one with 0.3: 3/4 of the time slow
+    RateProcess uneven =
+        new RateProcess(100, new double[] {0.5, 2}, new double[][] {{0.9, 0.1}, {0.3, 0.7}});
+    assertThat(uneven.stationary()).containsExactly(new double[] {0.75, 0.25}, within(1e-9));
+    assertThat(uneven.meanLevel()).isCloseTo(0.875, within(1e-9));
+    RateProcess faster = uneven.scaled(2);
+    assertThat(faster.levels()).containsExactly(1, 4);
+    assertThat(faster.transitions()).isDeepEqualTo(uneven.transitions());
+    assertThat(faster.meanLevel()).isCloseTo(1.75, within(1e-9));
+  }
+
+  @Test
+  void aLinkStartsAtALevelDrawnAsLongAsTheChainStaysThere() {
+    RateProcess uneven =
+        new RateProcess(100, new double[] {0.5, 2}, new double[][] {{0.9, 0.1}, {0.3, 0.7}});
+    int links = 4000, slow = 0;
+    for (int seed = 0; seed < links; seed++) if (uneven.new Sampler(seed).advance(0) == 0.5) slow++;
+    assertThat((double) slow / links).isCloseTo(0.75, within(0.03));
+  }
 }
