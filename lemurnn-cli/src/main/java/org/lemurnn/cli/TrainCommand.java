@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import org.lemurnn.InputException;
+import org.lemurnn.data.LinkFitting;
 import org.lemurnn.model.CellType;
 import org.lemurnn.train.loss.Objective;
 import org.lemurnn.train.run.BudgetRun;
@@ -230,13 +231,17 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--fit_links",
+      arity = "0..1",
+      fallbackValue = "always",
+      paramLabel = "WHEN",
       description =
           "With --dag_data: fit each trace's capacity and queue to its rows (rate of back-to-back packets;"
-              + " the byte or packet limit that explains its drops; a varying rate as a Markov chain) instead"
-              + " of taking them from its file name, recorded in the run directory's fitted-links.tsv and the"
-              + " model (info). Off by default: on held-out measured links it is not yet better than the names"
-              + " (docs/results.md).")
-  boolean fitLinks;
+              + " the byte or packet limit that explains its drops; a varying rate as a Markov chain, its speed"
+              + " calibrated on the traces) instead of taking them from its file name, recorded in the run"
+              + " directory's fitted-links.tsv and the model (info): always (the flag alone), varying (only where"
+              + " the rate varies: a cellular link, cross traffic), or never. Default: varying with"
+              + " --budget_minutes, else never (docs/results.md).")
+  String fitLinks;
 
   @Option(
       names = "--window",
@@ -394,6 +399,14 @@ public final class TrainCommand implements Callable<Integer> {
     if (!given.hasMatchedOption("--kilo_test_samples")) kiloTestSamples = BudgetRecipe.TEST_SHARE;
   }
 
+  /** --fit_links as given, else the recipe's (varying with a budget) or never. */
+  private LinkFitting linkFitting() {
+    if (fitLinks == null) return budgetMinutes != null ? LinkFitting.VARYING : LinkFitting.NEVER;
+    for (LinkFitting f : LinkFitting.values()) if (f.fileName().equals(fitLinks)) return f;
+    throw new ParameterException(
+        spec.commandLine(), "--fit_links must be always, varying or never, got '" + fitLinks + "'");
+  }
+
   /** The recipe's settings (see BudgetRun for why). */
   static final class BudgetRecipe {
     static final int HIDDEN = 16, WINDOW = 256, BURN_IN = 128;
@@ -426,7 +439,7 @@ public final class TrainCommand implements Callable<Integer> {
         absoluteFiles(tracePaths),
         normalize,
         trackGrad,
-        !fitLinks);
+        linkFitting());
   }
 
   /** Paths of existing files made absolute, so --resume finds them from any working directory. */

@@ -170,6 +170,25 @@ class TrainCommandTest {
         .isEqualTo("model-trainer_bxe1_dropmask-dropgru-l2_h16-mahimahi_bscq_bd_window32-1");
   }
 
+  /** --fit_links alone fits always; a budget fits where the rate varies; else the names. */
+  @Test
+  void linksAreFittedAsToldAndABudgetFitsThemWhereTheRateVaries() {
+    assertThat(fitting()).isEqualTo(org.lemurnn.data.LinkFitting.NEVER);
+    assertThat(fitting("--budget_minutes", "1")).isEqualTo(org.lemurnn.data.LinkFitting.VARYING);
+    assertThat(fitting("--fit_links")).isEqualTo(org.lemurnn.data.LinkFitting.ALWAYS);
+    assertThat(fitting("--budget_minutes", "1", "--fit_links=never"))
+        .isEqualTo(org.lemurnn.data.LinkFitting.NEVER);
+    Cli wrong = Cli.run("train", "--fit_links=sometimes", "--dag_data", "x");
+    assertThat(wrong.exitCode()).isEqualTo(2);
+    assertThat(wrong.err()).contains("--fit_links must be always, varying or never");
+  }
+
+  private static org.lemurnn.data.LinkFitting fitting(String... args) {
+    TrainCommand command = new TrainCommand();
+    new picocli.CommandLine(command).parseArgs(args);
+    return command.options().fitLinks();
+  }
+
   @Test
   void twoLinkKindsAreAUsageError() {
     assertThat(Main.run("train", "--codel", "--packetqueue")).isEqualTo(2);

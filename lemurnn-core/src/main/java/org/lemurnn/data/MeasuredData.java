@@ -49,6 +49,20 @@ public final class MeasuredData {
    */
   public static DataSets load(
       List<Path> tracePaths, DataSpec spec, TraceLink link, boolean wholeTrain, boolean fitLinks) {
+    return load(
+        tracePaths, spec, link, wholeTrain, fitLinks ? LinkFitting.ALWAYS : LinkFitting.NEVER);
+  }
+
+  /**
+   * As above, the links fitted as {@code fitting} says: with {@link LinkFitting#VARYING} the fit is
+   * kept only when it finds a rate process, else the names are.
+   */
+  public static DataSets load(
+      List<Path> tracePaths,
+      DataSpec spec,
+      TraceLink link,
+      boolean wholeTrain,
+      LinkFitting fitting) {
     List<Path> files = find(tracePaths);
     List<String> notes = new ArrayList<>();
     SplittableRandom rng = new SplittableRandom(spec.dataSeed());
@@ -68,9 +82,11 @@ public final class MeasuredData {
       namesBySet.add(files.subList(from, from + s));
       from += s;
     }
-    FittedLinks fitted = null;
-    if (fitLinks) {
-      fitted = FittedLinks.fit(List.of("test", "train", "val"), namesBySet, bySet);
+    FittedLinks fitted = fitting == LinkFitting.NEVER
+        ? null
+        : FittedLinks.fit(List.of("test", "train", "val"), namesBySet, bySet);
+    if (fitting == LinkFitting.VARYING && fitted.prior().rates() == null) fitted = null;
+    if (fitted != null) {
       int at = 0;
       for (int k = 0; k < bySet.size(); k++) {
         List<LinkSample> fed = new ArrayList<>();

@@ -17,6 +17,7 @@ import java.util.function.IntConsumer;
 import org.lemurnn.InputException;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.DataSpec;
+import org.lemurnn.data.LinkFitting;
 import org.lemurnn.data.LoaderSet;
 import org.lemurnn.data.MeasuredData;
 import org.lemurnn.data.SyntheticData;
@@ -43,9 +44,10 @@ import org.lemurnn.train.loss.Objective;
  * @param tracePaths measured trace files or folders ({@code --dag_data}); empty: synthetic data
  * @param normalize divide sizes, capacity, queue and backlog by the largest packet size
  * @param trackGrad write per-batch gradient norms
- * @param trustNames take measured traces' capacity and queue from their names instead of fitting
- *     them to the traces ({@link org.lemurnn.data.FittedLinks}); runs written before the fit
- *     existed read as true, as they were trained
+ * @param fitLinks whether measured traces' capacity and queue are fitted to the traces
+ *     ({@link org.lemurnn.data.FittedLinks}) or taken from their names (file key {@code fit_links};
+ *     runs written before it kept {@code trust_names}, and before the fit existed neither: they
+ *     read as they were trained, names trusted unless {@code trust_names} was false)
  */
 public record TrainOptions(
     Model model,
@@ -57,7 +59,7 @@ public record TrainOptions(
     List<String> tracePaths,
     boolean normalize,
     boolean trackGrad,
-    boolean trustNames) {
+    LinkFitting fitLinks) {
 
   /** The network: its cell type, shape and input features ({@code inputs} null: the original's). */
   public record Model(CellType cell, int numLayers, int hiddenSize, String inputs) {
@@ -209,7 +211,8 @@ public record TrainOptions(
     flat.set("dag_data", RunDirectory.JSON.valueToTree(tracePaths));
     flat.put("normalize", normalize);
     flat.put("track_grad", trackGrad);
-    flat.put("trust_names", trustNames);
+    flat.put("fit_links", fitLinks.fileName());
+    flat.put("trust_names", fitLinks == LinkFitting.NEVER); // for readers before fit_links
     return flat;
   }
 
@@ -254,7 +257,9 @@ public record TrainOptions(
         strings(flat.get("dag_data")),
         flat.path("normalize").asBoolean(),
         flat.path("track_grad").asBoolean(),
-        flat.path("trust_names").asBoolean(true));
+        flat.hasNonNull("fit_links")
+            ? LinkFitting.fromFileName(flat.get("fit_links").asText())
+            : flat.path("trust_names").asBoolean(true) ? LinkFitting.NEVER : LinkFitting.ALWAYS);
   }
 
   /** Each group reads its own keys of the one flat object and leaves the others. */
@@ -324,7 +329,7 @@ public record TrainOptions(
         List.of(),
         false,
         false,
-        false);
+        LinkFitting.NEVER);
   }
 
   static int sequences(double kilo) {
@@ -374,7 +379,7 @@ public record TrainOptions(
     int window = sizes.window(), burnIn = sizes.burnIn();
     DataSets data = !tracePaths.isEmpty()
         ? MeasuredData.load(
-            tracePaths.stream().map(Path::of).toList(), spec, null, window > 0, !trustNames)
+            tracePaths.stream().map(Path::of).toList(), spec, null, window > 0, fitLinks)
         : SyntheticData.generate(spec, progress);
     if (window == 0) return data;
     List<LinkSample> streams = new ArrayList<>();
@@ -499,6 +504,6 @@ public record TrainOptions(
         tracePaths,
         normalize,
         trackGrad,
-        trustNames);
+        fitLinks);
   }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.InputException;
+import org.lemurnn.data.LinkFitting;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.model.CellType;
 import org.lemurnn.train.loss.Objective;
@@ -72,6 +73,24 @@ class TrainOptionsCompatibilityTest {
     old.fieldNames()
         .forEachRemaining(key -> assertThat(written.get(key)).as(key).isEqualTo(old.get(key)));
     assertThat(RunDirectory.JSON.treeToValue(written, TrainOptions.class)).isEqualTo(options);
+  }
+
+  /**
+   * Runs before fit_links kept trust_names (true: the names; false: fitted), runs before the fit
+   * neither (the names); fit_links reads back as written.
+   */
+  @Test
+  void howLinksWereFittedReadsFromEveryVersionOfTheFile() throws IOException {
+    ObjectNode options = (ObjectNode) resource("model-properties.json").get("options");
+    assertThat(TrainOptions.fromJson(options).fitLinks()).isEqualTo(LinkFitting.NEVER);
+    options.put("trust_names", false);
+    assertThat(TrainOptions.fromJson(options).fitLinks()).isEqualTo(LinkFitting.ALWAYS);
+    options.put("fit_links", "varying");
+    TrainOptions varying = TrainOptions.fromJson(options);
+    assertThat(varying.fitLinks()).isEqualTo(LinkFitting.VARYING);
+    JsonNode written = JSON.readTree(RunDirectory.JSON.writeValueAsString(varying));
+    assertThat(written.get("fit_links").asText()).isEqualTo("varying");
+    assertThat(written.get("trust_names").asBoolean()).isFalse();
   }
 
   @Test

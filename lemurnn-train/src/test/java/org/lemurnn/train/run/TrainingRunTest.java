@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lemurnn.InputException;
 import org.lemurnn.data.DataSpec;
+import org.lemurnn.data.LinkFitting;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelFile;
@@ -64,7 +65,7 @@ class TrainingRunTest {
         List.of(),
         f.contains("normalize"),
         f.contains("track_grad"),
-        false);
+        LinkFitting.ALWAYS);
   }
 
   static Stream<Arguments> variants() {
@@ -161,7 +162,7 @@ class TrainingRunTest {
         List.of(),
         false,
         false,
-        false);
+        LinkFitting.ALWAYS);
     TrainingRun run = TrainingRun.start(options, out, THREADS, new TrainingRun.Listener() {});
     org.assertj.core.api.Assertions.assertThatThrownBy(run::run)
         .isInstanceOf(org.lemurnn.InputException.class)
