@@ -243,12 +243,13 @@ class EvaluateCommandTest {
 
   /**
    * --prior_only runs the model's fitted link without its network: for a model that takes names at
-   * their word that is the physical queue of the named C and Q, which is the ideal queue.
+   * their word that is the physical queue of the named C and Q (without a token bucket's burst),
+   * which is the ideal queue.
    */
   @Test
   void thePriorAloneOfAModelThatTrustsTheNamesIsTheIdealQueue() throws IOException {
     Path json = tmp.resolve("prior.json");
-    Cli result = Cli.run(args("--prior_only", "--json", json.toString()));
+    Cli result = Cli.run(args("--prior_only", "--burst_bytes", "0", "--json", json.toString()));
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.err()).contains("--prior_only");
     JsonNode mean = JSON.readTree(json.toFile()).get("mean");
