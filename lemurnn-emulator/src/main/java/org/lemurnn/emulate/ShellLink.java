@@ -45,13 +45,13 @@ public final class ShellLink implements AutoCloseable {
 
   private static final int SHARED_SPACE = (100 << 24) | (64 << 16), BLOCKS = 1 << 20;
   private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
-  private final String shellNs, linkNs, hostInterface, natTable;
+  private final String shellNamespace, linkNamespace, hostInterface, natTable;
   private final String hostAddress, insideAddress, subnet;
   private boolean closed, natInstalled, forwardingTurnedOn;
 
   private ShellLink(String tag, int block) {
-    shellNs = "lemurnn-shell-" + tag;
-    linkNs = "lemurnn-link-" + tag;
+    shellNamespace = "lemurnn-shell-" + tag;
+    linkNamespace = "lemurnn-link-" + tag;
     hostInterface = "lmsh" + tag; // at most 15 characters: a tag of up to 11
     natTable = "lemurnn_shell_" + tag;
     int base = SHARED_SPACE + 4 * block;
@@ -93,22 +93,22 @@ public final class ShellLink implements AutoCloseable {
   }
 
   private void build() throws IOException {
-    run("ip", "netns", "add", shellNs);
-    run("ip", "netns", "add", linkNs);
+    run("ip", "netns", "add", shellNamespace);
+    run("ip", "netns", "add", linkNamespace);
     run(
         "ip",
         "link",
         "add",
         INSIDE_INTERFACE,
         "netns",
-        shellNs,
+        shellNamespace,
         "type",
         "veth",
         "peer",
         "name",
         BRIDGE_SHELL_SIDE,
         "netns",
-        linkNs);
+        linkNamespace);
     run(
         "ip",
         "link",
@@ -120,21 +120,21 @@ public final class ShellLink implements AutoCloseable {
         "name",
         BRIDGE_HOST_SIDE,
         "netns",
-        linkNs);
-    noIpv6(shellNs, INSIDE_INTERFACE);
-    noIpv6(linkNs, BRIDGE_SHELL_SIDE);
-    noIpv6(linkNs, BRIDGE_HOST_SIDE);
+        linkNamespace);
+    noIpv6(shellNamespace, INSIDE_INTERFACE);
+    noIpv6(linkNamespace, BRIDGE_SHELL_SIDE);
+    noIpv6(linkNamespace, BRIDGE_HOST_SIDE);
     Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + hostInterface + "/disable_ipv6"), "1");
-    run("ip", "-n", shellNs, "link", "set", "dev", INSIDE_INTERFACE, "gso_max_segs", "1");
+    run("ip", "-n", shellNamespace, "link", "set", "dev", INSIDE_INTERFACE, "gso_max_segs", "1");
     run("ip", "link", "set", "dev", hostInterface, "gso_max_segs", "1");
-    run("ip", "-n", shellNs, "addr", "add", insideAddress + "/30", "dev", INSIDE_INTERFACE);
+    run("ip", "-n", shellNamespace, "addr", "add", insideAddress + "/30", "dev", INSIDE_INTERFACE);
     run("ip", "addr", "add", hostAddress + "/30", "dev", hostInterface);
-    run("ip", "-n", shellNs, "link", "set", "dev", "lo", "up");
-    run("ip", "-n", shellNs, "link", "set", "dev", INSIDE_INTERFACE, "up");
-    run("ip", "-n", linkNs, "link", "set", "dev", BRIDGE_SHELL_SIDE, "up");
-    run("ip", "-n", linkNs, "link", "set", "dev", BRIDGE_HOST_SIDE, "up");
+    run("ip", "-n", shellNamespace, "link", "set", "dev", "lo", "up");
+    run("ip", "-n", shellNamespace, "link", "set", "dev", INSIDE_INTERFACE, "up");
+    run("ip", "-n", linkNamespace, "link", "set", "dev", BRIDGE_SHELL_SIDE, "up");
+    run("ip", "-n", linkNamespace, "link", "set", "dev", BRIDGE_HOST_SIDE, "up");
     run("ip", "link", "set", "dev", hostInterface, "up");
-    run("ip", "-n", shellNs, "route", "add", "default", "via", hostAddress);
+    run("ip", "-n", shellNamespace, "route", "add", "default", "via", hostAddress);
   }
 
   /**
@@ -205,7 +205,7 @@ public final class ShellLink implements AutoCloseable {
   public AfPacketBridge openBridge() throws IOException {
     try {
       return NetworkNamespace.inside(
-          linkNs, () -> AfPacketBridge.open(BRIDGE_SHELL_SIDE, BRIDGE_HOST_SIDE));
+          linkNamespace, () -> AfPacketBridge.open(BRIDGE_SHELL_SIDE, BRIDGE_HOST_SIDE));
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -215,11 +215,11 @@ public final class ShellLink implements AutoCloseable {
 
   /** The namespace the user's program runs in ({@code ip netns exec NAME ...}). */
   public String shellNamespace() {
-    return shellNs;
+    return shellNamespace;
   }
 
   public String linkNamespace() {
-    return linkNs;
+    return linkNamespace;
   }
 
   public String hostInterface() {
@@ -246,8 +246,8 @@ public final class ShellLink implements AutoCloseable {
     if (closed) return;
     closed = true;
     endProcessesInside();
-    tryRun("ip", "netns", "del", shellNs);
-    tryRun("ip", "netns", "del", linkNs);
+    tryRun("ip", "netns", "del", shellNamespace);
+    tryRun("ip", "netns", "del", linkNamespace);
     tryRun("ip", "link", "del", "dev", hostInterface);
     if (natInstalled) tryRun("nft", "delete", "table", "ip", natTable);
     String others = tryRunOk("ip", "netns", "list");
@@ -272,7 +272,7 @@ public final class ShellLink implements AutoCloseable {
   private void endProcessesInside() {
     List<ProcessHandle> left = new ArrayList<>();
     try {
-      for (String pid : run("ip", "netns", "pids", shellNs).split("\\s+")) {
+      for (String pid : run("ip", "netns", "pids", shellNamespace).split("\\s+")) {
         if (!pid.isBlank()) ProcessHandle.of(Long.parseLong(pid)).ifPresent(left::add);
       }
     } catch (IOException | NumberFormatException e) {

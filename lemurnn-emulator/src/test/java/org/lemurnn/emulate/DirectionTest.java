@@ -42,6 +42,25 @@ class DirectionTest {
     }
   }
 
+  /**
+   * A Direction through the fake model at 8 Mbit/s with a 50 KByte queue and no physical bound: a
+   * ring of {@code ringPackets} slots of 64 bytes, no log, spinning the last 100 us.
+   */
+  static Direction direction(
+      PacketSource source, PacketSink sink, Arena arena, int ringPackets, long yieldNs) {
+    return new Direction(
+        "test",
+        source,
+        sink,
+        new LinkEmulator(new FakePredictor(), 8, 50, NONE, 0, DropRule.argmax(), 0),
+        arena,
+        ringPackets,
+        64,
+        null,
+        100_000,
+        yieldNs);
+  }
+
   record Sent(int number, long atNs, long arrivalNs, long sendNs) {}
 
   static final class RecordingSink implements PacketSink {
@@ -84,17 +103,7 @@ class DirectionTest {
       try (Arena arena = Arena.ofShared()) {
         // fake model at 8 Mbit/s: latency = 2 + 10 x KByte ms, so 1000 bytes wait 12 ms, 100 bytes
         // 3 ms
-        Direction d = new Direction(
-            "test",
-            source,
-            sink,
-            new LinkEmulator(new FakePredictor(), 8, 50, NONE, 0, DropRule.argmax(), 0),
-            arena,
-            16,
-            64,
-            null,
-            100_000,
-            Direction.DEFAULT_YIELD_NS);
+        Direction d = direction(source, sink, arena, 16, Direction.DEFAULT_YIELD_NS);
         d.start();
         source.packets.add(new int[] {0, 1000});
         source.packets.add(new int[] {1, 100});
@@ -116,17 +125,7 @@ class DirectionTest {
     QueueSource source = new QueueSource();
     RecordingSink sink = new RecordingSink();
     try (Arena arena = Arena.ofShared()) {
-      Direction d = new Direction(
-          "test",
-          source,
-          sink,
-          new LinkEmulator(new FakePredictor(), 8, 50, NONE, 0, DropRule.argmax(), 0),
-          arena,
-          2,
-          64,
-          null,
-          100_000,
-          Direction.DEFAULT_YIELD_NS);
+      Direction d = direction(source, sink, arena, 2, Direction.DEFAULT_YIELD_NS);
       // packets of 9000 bytes wait 92 ms each, the ring holds 2, and 700 bytes is a model drop
       for (int i = 0; i < 6; i++) source.packets.add(new int[] {i, i == 3 ? 700 : 9000});
       source.packets.add(new int[] {6, -1});
@@ -187,17 +186,7 @@ class DirectionTest {
     static PacedRun of(long yieldNs) throws Exception {
       RecordingSink sink = new RecordingSink();
       try (Arena arena = Arena.ofShared()) {
-        Direction d = new Direction(
-            "test",
-            new PacedSource(),
-            sink,
-            new LinkEmulator(new FakePredictor(), 8, 50, NONE, 0, DropRule.argmax(), 0),
-            arena,
-            4096,
-            64,
-            null,
-            100_000,
-            yieldNs);
+        Direction d = direction(new PacedSource(), sink, arena, 4096, yieldNs);
         d.start();
         d.stop();
         return new PacedRun(List.copyOf(sink.sent), d.stats().txYields());
@@ -224,17 +213,7 @@ class DirectionTest {
   void realtimeSchedulingIsGrantedToRootAndOtherwiseExplained() throws Exception {
     QueueSource source = new QueueSource();
     try (Arena arena = Arena.ofShared()) {
-      Direction d = new Direction(
-          "test",
-          source,
-          new RecordingSink(),
-          new LinkEmulator(new FakePredictor(), 8, 50, NONE, 0, DropRule.argmax(), 0),
-          arena,
-          2,
-          64,
-          null,
-          100_000,
-          Direction.DEFAULT_YIELD_NS);
+      Direction d = direction(source, new RecordingSink(), arena, 2, Direction.DEFAULT_YIELD_NS);
       d.start(10);
       source.packets.add(new int[] {0, -1});
       d.stop();
