@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.lemurnn.measure.CaptureTraces;
+import org.lemurnn.measure.capture.CaptureTraces;
 import org.lemurnn.trace.TraceLink;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -11,7 +11,7 @@ import java.nio.channels.DatagramChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.lemurnn.emulate.Scheduling;
+import org.lemurnn.net.Scheduling;
 
 /**
  * The receiving end of {@code bench-forward}'s load: counts the datagrams the forwarder sends.

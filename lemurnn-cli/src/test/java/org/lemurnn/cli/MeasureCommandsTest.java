@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lemurnn.probe.ProbeServer;
+import org.lemurnn.measure.probe.ProbeServer;
 import org.lemurnn.trace.TraceFile;
 
 /**

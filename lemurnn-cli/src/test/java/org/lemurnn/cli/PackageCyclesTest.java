@@ -29,7 +29,8 @@ class PackageCyclesTest {
             "org.lemurnn.infer",
             "org.lemurnn.train.run",
             "org.lemurnn.emulate",
-            "org.lemurnn.probe",
+            "org.lemurnn.measure.probe",
+            "org.lemurnn.net",
             "org.lemurnn.cli",
             "org.lemurnn.testkit");
     slices().matching("org.lemurnn.(**)").should().beFreeOfCycles().check(main);

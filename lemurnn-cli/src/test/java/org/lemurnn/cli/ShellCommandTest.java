@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lemurnn.emulate.NetworkNamespace;
+import org.lemurnn.net.NetworkNamespace;
 
 /**
  * {@code lemurnn shell} with real programs: ping and a TCP transfer cross the learned link between

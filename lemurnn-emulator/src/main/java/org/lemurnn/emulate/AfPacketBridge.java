@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import org.lemurnn.net.Libc;
 
 /**
  * The L2 port: an Ethernet bridge between two network interfaces through AF_PACKET raw sockets

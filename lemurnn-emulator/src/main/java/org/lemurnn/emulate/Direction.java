@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.lemurnn.net.Scheduling;
 
 /**
  * One direction of the forwarder: an RX thread stamps each packet as it arrives and runs the model
@@ -92,8 +93,8 @@ public final class Direction {
   public void start(int realtimePriority) throws InterruptedException {
     CountDownLatch txReady = new CountDownLatch(1);
     tx = Thread.ofPlatform().name(name + " tx").start(() -> {
-      Libc.preciseSleeps();
-      if (realtimePriority > 0) realtimeFailure = Libc.realtime(realtimePriority);
+      Scheduling.preciseSleeps();
+      if (realtimePriority > 0) realtimeFailure = Scheduling.realtime(realtimePriority);
       txReady.countDown();
       transmit();
     });
@@ -102,7 +103,7 @@ public final class Direction {
       rx = Thread.ofPlatform().name(name + " rx").start(() -> {
         // one below TX: when both want a core, the release on time matters more than the stamp
         if (realtimePriority > 1 && realtimeFailure == null)
-          realtimeFailure = Libc.realtime(realtimePriority - 1);
+          realtimeFailure = Scheduling.realtime(realtimePriority - 1);
         receive();
       });
     } catch (InterruptedException | RuntimeException | Error e) {

@@ -1,7 +1,7 @@
 package org.lemurnn.emulate;
 
-import static org.lemurnn.emulate.NetworkNamespace.run;
-import static org.lemurnn.emulate.NetworkNamespace.tryRun;
+import static org.lemurnn.net.NetworkNamespace.run;
+import static org.lemurnn.net.NetworkNamespace.tryRun;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.lemurnn.net.NetworkNamespace;
 
 /**
  * The network of {@code lemurnn shell}, as Mahimahi's {@code mm-link} builds it: a network

@@ -1,4 +1,4 @@
-package org.lemurnn.emulate;
+package org.lemurnn.net;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -14,50 +14,53 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The few C library calls a raw-socket port needs, through the Foreign Function and Memory API (no
+ * The few C library calls the raw sockets, namespaces and real-time threads need (the forwarder's
+ * AF_PACKET port, the probe's stamped UDP socket), through the Foreign Function and Memory API (no
  * JNI library to build, no libpcap). Calls that can fail capture errno into a per-thread segment
  * the caller passes first ({@link #errnoSegment}), read with {@link #errno}.
  */
-final class Libc {
-  static final int EINTR = 4, EAGAIN = 11, ENETDOWN = 100;
+public final class Libc {
+  public static final int EINTR = 4, EAGAIN = 11, ENETDOWN = 100;
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
   private static final VarHandle ERRNO =
       CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-  static final MethodHandle SOCKET =
+  public static final MethodHandle SOCKET =
       failing("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-  static final MethodHandle BIND =
+  public static final MethodHandle BIND =
       failing("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle SETSOCKOPT = failing(
+  public static final MethodHandle SETSOCKOPT = failing(
       "setsockopt",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle RECV =
+  public static final MethodHandle RECV =
       failing("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  static final MethodHandle SEND =
+  public static final MethodHandle SEND =
       failing("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  static final MethodHandle RECVMSG =
+  public static final MethodHandle RECVMSG =
       failing("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle GETSOCKNAME =
+  public static final MethodHandle GETSOCKNAME =
       failing("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-  static final MethodHandle OPEN = LINKER.downcallHandle(
+  public static final MethodHandle OPEN = LINKER.downcallHandle(
       LINKER.defaultLookup().findOrThrow("open"),
       FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
       Linker.Option.captureCallState("errno"),
       Linker.Option.firstVariadicArg(2));
-  static final MethodHandle SETNS =
+  public static final MethodHandle SETNS =
       failing("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  static final MethodHandle CLOSE = plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  static final MethodHandle IF_NAMETOINDEX =
+  public static final MethodHandle CLOSE =
+      plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  public static final MethodHandle IF_NAMETOINDEX =
       failing("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  static final MethodHandle PRCTL = LINKER.downcallHandle(
+  public static final MethodHandle PRCTL = LINKER.downcallHandle(
       LINKER.defaultLookup().findOrThrow("prctl"),
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG),
       Linker.Option.firstVariadicArg(1));
-  static final MethodHandle SCHED_SETSCHEDULER =
+  public static final MethodHandle SCHED_SETSCHEDULER =
       failing("sched_setscheduler", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-  static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+  public static final MethodHandle STRERROR =
+      plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
   private Libc() {}
 
@@ -79,7 +82,7 @@ final class Libc {
    * of Linux's default 50 us timer slack, so a TX thread parks closer to a send time and spins
    * less. Best effort: without it, sleeps are merely coarser.
    */
-  static void preciseSleeps() {
+  public static void preciseSleeps() {
     try {
       int ignored = (int) PRCTL.invokeExact(PR_SET_TIMERSLACK, 1000L);
     } catch (Throwable e) {
@@ -95,7 +98,7 @@ final class Libc {
    *
    * @return null, or why it failed
    */
-  static String realtime(int priority) {
+  public static String realtime(int priority) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment errno = errnoSegment(arena);
       MemorySegment param = arena.allocateFrom(JAVA_INT, priority); // struct sched_param
@@ -107,16 +110,16 @@ final class Libc {
   }
 
   /** Room for one captured errno; one per thread making calls. */
-  static MemorySegment errnoSegment(Arena arena) {
+  public static MemorySegment errnoSegment(Arena arena) {
     return arena.allocate(CAPTURE);
   }
 
-  static int errno(MemorySegment errnoSegment) {
+  public static int errno(MemorySegment errnoSegment) {
     return (int) ERRNO.get(errnoSegment, 0L);
   }
 
   /** The C library's text for an errno ("Operation not permitted"). */
-  static String message(int errno) {
+  public static String message(int errno) {
     try {
       return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0)
           + " (errno " + errno + ")";

@@ -1,4 +1,4 @@
-package org.lemurnn.emulate;
+package org.lemurnn.net;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

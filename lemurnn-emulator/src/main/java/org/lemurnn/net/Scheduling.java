@@ -1,6 +1,9 @@
-package org.lemurnn.emulate;
+package org.lemurnn.net;
 
-/** Real-time scheduling for threads that work beside the forwarder, such as a benchmark's load. */
+/**
+ * Real-time scheduling and precise sleeps for the threads that must keep time: the forwarder's RX
+ * and TX threads, the probe's sender and receiver, a benchmark's load.
+ */
 public final class Scheduling {
   private Scheduling() {}
 

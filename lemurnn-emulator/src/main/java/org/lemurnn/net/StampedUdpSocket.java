@@ -1,4 +1,4 @@
-package org.lemurnn.emulate;
+package org.lemurnn.net;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -11,9 +11,9 @@ import java.nio.ByteOrder;
 /**
  * A UDP socket whose datagrams come with the kernel's receive time ({@code SO_TIMESTAMPNS},
  * CLOCK_REALTIME nanoseconds, taken when the packet reached the socket layer, not when the JVM woke
- * up), through the Foreign Function and Memory API as {@link AfPacketBridge} opens its raw sockets.
- * It also reports the datagrams the socket itself dropped for want of buffer ({@code SO_RXQ_OVFL}):
- * those were not the link's drops. IPv4 only. One receiving thread.
+ * up), through the Foreign Function and Memory API as the forwarder's AF_PACKET bridge opens its
+ * raw sockets. It also reports the datagrams the socket itself dropped for want of buffer
+ * ({@code SO_RXQ_OVFL}): those were not the link's drops. IPv4 only. One receiving thread.
  */
 public final class StampedUdpSocket implements AutoCloseable {
   private static final int AF_INET = 2, SOCK_DGRAM = 2;

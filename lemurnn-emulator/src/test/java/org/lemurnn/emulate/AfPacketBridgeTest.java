@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.infer.FakePredictor;
+import org.lemurnn.net.NetworkNamespace;
 import org.lemurnn.testkit.Timing;
 
 /**

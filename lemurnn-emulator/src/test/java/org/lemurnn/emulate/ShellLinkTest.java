@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 import org.lemurnn.infer.FakePredictor;
+import org.lemurnn.net.NetworkNamespace;
 
 /**
  * The shell's network on real interfaces: what crosses it crosses the bridge, and nothing is left

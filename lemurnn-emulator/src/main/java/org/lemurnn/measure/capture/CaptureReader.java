@@ -1,4 +1,4 @@
-package org.lemurnn.measure;
+package org.lemurnn.measure.capture;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

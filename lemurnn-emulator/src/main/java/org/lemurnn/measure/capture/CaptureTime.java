@@ -1,4 +1,4 @@
-package org.lemurnn.measure;
+package org.lemurnn.measure.capture;
 
 /**
  * Capture timestamps as epoch nanoseconds, in arithmetic that cannot overflow: each conversion

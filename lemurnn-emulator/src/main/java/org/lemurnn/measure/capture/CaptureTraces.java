@@ -1,4 +1,4 @@
-package org.lemurnn.measure;
+package org.lemurnn.measure.capture;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.lemurnn.InputException;
+import org.lemurnn.measure.TraceSummary;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 

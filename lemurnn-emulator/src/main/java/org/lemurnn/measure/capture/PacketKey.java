@@ -1,4 +1,4 @@
-package org.lemurnn.measure;
+package org.lemurnn.measure.capture;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,4 +1,4 @@
-package org.lemurnn.probe;
+package org.lemurnn.measure.probe;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -6,10 +6,10 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.locks.LockSupport;
-import org.lemurnn.emulate.NetworkNamespace;
-import org.lemurnn.emulate.Scheduling;
 import org.lemurnn.measure.CrossTraffic;
 import org.lemurnn.measure.ProbeDatagram;
+import org.lemurnn.net.NetworkNamespace;
+import org.lemurnn.net.Scheduling;
 
 /**
  * Sends {@link CrossTraffic} through a {@link KernelLink} from a socket of its own in the sender's

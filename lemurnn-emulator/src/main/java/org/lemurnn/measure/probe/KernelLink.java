@@ -1,7 +1,7 @@
-package org.lemurnn.probe;
+package org.lemurnn.measure.probe;
 
-import static org.lemurnn.emulate.NetworkNamespace.run;
-import static org.lemurnn.emulate.NetworkNamespace.tryRun;
+import static org.lemurnn.net.NetworkNamespace.run;
+import static org.lemurnn.net.NetworkNamespace.tryRun;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package org.lemurnn.probe;
+package org.lemurnn.measure.probe;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import org.HdrHistogram.Histogram;
 import org.lemurnn.InputException;
-import org.lemurnn.emulate.Scheduling;
+import org.lemurnn.net.Scheduling;
 import org.lemurnn.measure.ProbeDatagram;
 import org.lemurnn.measure.ProbeSchedule;
 import org.lemurnn.measure.ProbeTag;

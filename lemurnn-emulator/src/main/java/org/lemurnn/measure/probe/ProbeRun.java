@@ -1,4 +1,4 @@
-package org.lemurnn.probe;
+package org.lemurnn.measure.probe;
 
 import java.nio.ByteBuffer;
 import org.lemurnn.measure.ProbeDatagram;

@@ -1,4 +1,4 @@
-package org.lemurnn.probe;
+package org.lemurnn.measure.probe;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,8 +17,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.lemurnn.InputException;
-import org.lemurnn.emulate.Scheduling;
-import org.lemurnn.emulate.StampedUdpSocket;
+import org.lemurnn.net.Scheduling;
+import org.lemurnn.net.StampedUdpSocket;
 import org.lemurnn.measure.ProbeDatagram;
 
 /**

@@ -1,4 +1,4 @@
-package org.lemurnn.probe;
+package org.lemurnn.measure.probe;
 
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
-import org.lemurnn.emulate.Scheduling;
 import org.lemurnn.measure.RateSchedule;
+import org.lemurnn.net.Scheduling;
 
 /**
  * Plays a {@link RateSchedule} on a {@link KernelLink}'s tbf: at the start of every interval,

@@ -1,4 +1,4 @@
-package org.lemurnn.measure;
+package org.lemurnn.measure.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import org.lemurnn.measure.Captures.Erf;
-import org.lemurnn.measure.Captures.Pcapng;
+import org.lemurnn.measure.capture.Captures.Erf;
+import org.lemurnn.measure.capture.Captures.Pcapng;
 
 /**
  * Random block layouts: block and record boundaries anywhere against the reader's 1 MiB buffer,

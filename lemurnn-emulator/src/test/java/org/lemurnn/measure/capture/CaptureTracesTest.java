@@ -1,4 +1,4 @@
-package org.lemurnn.measure;
+package org.lemurnn.measure.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lemurnn.InputException;
-import org.lemurnn.measure.Captures.Frame;
+import org.lemurnn.measure.capture.Captures.Frame;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 import org.lemurnn.trace.TraceRows;

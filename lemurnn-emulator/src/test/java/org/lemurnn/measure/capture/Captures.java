@@ -1,4 +1,4 @@
-package org.lemurnn.measure;
+package org.lemurnn.measure.capture;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.lemurnn.measure;
+package org.lemurnn.measure.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.InputException;
-import org.lemurnn.measure.Captures.Frame;
-import org.lemurnn.measure.Captures.Pcapng;
+import org.lemurnn.measure.TraceSummary;
+import org.lemurnn.measure.capture.Captures.Frame;
+import org.lemurnn.measure.capture.Captures.Pcapng;
 import org.lemurnn.testkit.Timing;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceRows;

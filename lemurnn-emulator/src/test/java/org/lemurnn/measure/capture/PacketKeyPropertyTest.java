@@ -1,4 +1,4 @@
-package org.lemurnn.measure;
+package org.lemurnn.measure.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

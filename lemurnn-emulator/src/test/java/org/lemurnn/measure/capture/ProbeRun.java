@@ -1,9 +1,9 @@
-package org.lemurnn.measure;
+package org.lemurnn.measure.capture;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.lemurnn.measure.Captures.Frame;
+import org.lemurnn.measure.capture.Captures.Frame;
 import org.lemurnn.trace.TraceRows;
 
 /**

@@ -1,4 +1,4 @@
-package org.lemurnn.measure;
+package org.lemurnn.measure.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lemurnn.measure.Captures.Erf;
-import org.lemurnn.measure.Captures.Frame;
-import org.lemurnn.measure.Captures.Pcapng;
+import org.lemurnn.measure.capture.Captures.Erf;
+import org.lemurnn.measure.capture.Captures.Frame;
+import org.lemurnn.measure.capture.Captures.Pcapng;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 import org.lemurnn.trace.TraceRows;

@@ -1,4 +1,4 @@
-package org.lemurnn.probe;
+package org.lemurnn.measure.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -11,9 +11,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lemurnn.emulate.NetworkNamespace;
 import org.lemurnn.measure.ProbeSchedule;
 import org.lemurnn.measure.TraceSummary;
+import org.lemurnn.net.NetworkNamespace;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 import org.lemurnn.trace.TraceRows;

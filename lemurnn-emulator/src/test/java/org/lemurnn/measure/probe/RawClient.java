@@ -1,4 +1,4 @@
-package org.lemurnn.probe;
+package org.lemurnn.measure.probe;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
