@@ -94,46 +94,22 @@ public final class ShellLink implements AutoCloseable {
   }
 
   private void build() throws IOException {
-    run("ip", "netns", "add", shellNamespace);
-    run("ip", "netns", "add", linkNamespace);
-    run(
-        "ip",
-        "link",
-        "add",
-        INSIDE_INTERFACE,
-        "netns",
-        shellNamespace,
-        "type",
-        "veth",
-        "peer",
-        "name",
-        BRIDGE_SHELL_SIDE,
-        "netns",
-        linkNamespace);
-    run(
-        "ip",
-        "link",
-        "add",
-        hostInterface,
-        "type",
-        "veth",
-        "peer",
-        "name",
-        BRIDGE_HOST_SIDE,
-        "netns",
-        linkNamespace);
-    noIpv6(shellNamespace, INSIDE_INTERFACE);
-    noIpv6(linkNamespace, BRIDGE_SHELL_SIDE);
-    noIpv6(linkNamespace, BRIDGE_HOST_SIDE);
+    NetworkNamespace.create(shellNamespace);
+    NetworkNamespace.create(linkNamespace);
+    NetworkNamespace.vethPair(shellNamespace, INSIDE_INTERFACE, linkNamespace, BRIDGE_SHELL_SIDE);
+    NetworkNamespace.vethPair(null, hostInterface, linkNamespace, BRIDGE_HOST_SIDE);
+    NetworkNamespace.disableIpv6(shellNamespace, INSIDE_INTERFACE);
+    NetworkNamespace.disableIpv6(linkNamespace, BRIDGE_SHELL_SIDE);
+    NetworkNamespace.disableIpv6(linkNamespace, BRIDGE_HOST_SIDE);
     Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + hostInterface + "/disable_ipv6"), "1");
     run("ip", "-n", shellNamespace, "link", "set", "dev", INSIDE_INTERFACE, "gso_max_segs", "1");
     run("ip", "link", "set", "dev", hostInterface, "gso_max_segs", "1");
     run("ip", "-n", shellNamespace, "addr", "add", insideAddress + "/30", "dev", INSIDE_INTERFACE);
     run("ip", "addr", "add", hostAddress + "/30", "dev", hostInterface);
-    run("ip", "-n", shellNamespace, "link", "set", "dev", "lo", "up");
-    run("ip", "-n", shellNamespace, "link", "set", "dev", INSIDE_INTERFACE, "up");
-    run("ip", "-n", linkNamespace, "link", "set", "dev", BRIDGE_SHELL_SIDE, "up");
-    run("ip", "-n", linkNamespace, "link", "set", "dev", BRIDGE_HOST_SIDE, "up");
+    NetworkNamespace.up(shellNamespace, "lo");
+    NetworkNamespace.up(shellNamespace, INSIDE_INTERFACE);
+    NetworkNamespace.up(linkNamespace, BRIDGE_SHELL_SIDE);
+    NetworkNamespace.up(linkNamespace, BRIDGE_HOST_SIDE);
     run("ip", "link", "set", "dev", hostInterface, "up");
     run("ip", "-n", shellNamespace, "route", "add", "default", "via", hostAddress);
   }
@@ -187,18 +163,6 @@ public final class ShellLink implements AutoCloseable {
     }
   }
 
-  private static void noIpv6(String ns, String dev) throws IOException {
-    run(
-        "ip",
-        "netns",
-        "exec",
-        ns,
-        "sysctl",
-        "-q",
-        "-w",
-        "net.ipv6.conf." + dev + ".disable_ipv6=1");
-  }
-
   /**
    * Opens the bridge between the link namespace's two interfaces: side A faces the shell (A to B is
    * the uplink), side B the host (B to A is the downlink).
@@ -247,8 +211,8 @@ public final class ShellLink implements AutoCloseable {
     if (closed) return;
     closed = true;
     endProcessesInside();
-    tryRun("ip", "netns", "del", shellNamespace);
-    tryRun("ip", "netns", "del", linkNamespace);
+    NetworkNamespace.remove(shellNamespace);
+    NetworkNamespace.remove(linkNamespace);
     tryRun("ip", "link", "del", "dev", hostInterface);
     if (natInstalled) tryRun("nft", "delete", "table", "ip", natTable);
     String others = tryRunOk("ip", "netns", "list");

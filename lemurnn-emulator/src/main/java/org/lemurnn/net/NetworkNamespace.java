@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -11,9 +13,10 @@ import java.util.concurrent.ExecutionException;
 /**
  * Sockets opened inside a network namespace made by {@code ip netns add}: a fresh thread joins the
  * namespace with setns(2) (namespaces are per thread in Linux), calls the body and ends; a socket
- * made there stays in that namespace, whichever thread uses it later. Needs root. Also runs the
- * {@code ip} and {@code tc} commands that make and remove namespaces (the probe's kernel link, the
- * tests' veth pairs).
+ * made there stays in that namespace, whichever thread uses it later. Needs root. Also the one way
+ * the project builds namespaces and the veth pairs between them ({@link #create},
+ * {@link #vethPair}, {@link #disableIpv6}, {@link #up}, {@link #remove}: the probe's kernel link,
+ * the shell's link), and runs the {@code ip} and {@code tc} commands they need.
  */
 public final class NetworkNamespace {
   private static final int O_RDONLY = 0, CLONE_NEWNET = 0x40000000;
@@ -50,6 +53,54 @@ public final class NetworkNamespace {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception ex ? ex : e;
     }
+  }
+
+  /** Makes network namespace {@code name} ({@code ip netns add}). */
+  public static void create(String name) throws IOException {
+    run("ip", "netns", "add", name);
+  }
+
+  /**
+   * Removes namespace {@code name}, best effort; the interfaces in it go with it, and with a veth
+   * end its peer.
+   */
+  public static void remove(String name) {
+    tryRun("ip", "netns", "del", name);
+  }
+
+  /**
+   * A veth pair, end {@code interfaceA} in namespace {@code namespaceA} and {@code interfaceB} in
+   * {@code namespaceB}; a null namespace is this host's.
+   */
+  public static void vethPair(
+      String namespaceA, String interfaceA, String namespaceB, String interfaceB)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of("ip", "link", "add", interfaceA));
+    if (namespaceA != null) command.addAll(List.of("netns", namespaceA));
+    command.addAll(List.of("type", "veth", "peer", "name", interfaceB));
+    if (namespaceB != null) command.addAll(List.of("netns", namespaceB));
+    run(command.toArray(String[]::new));
+  }
+
+  /**
+   * Turns IPv6 off on {@code device} in {@code namespace}: its neighbour discovery and router
+   * solicitations would cross a link that should carry only what the user sends.
+   */
+  public static void disableIpv6(String namespace, String device) throws IOException {
+    run(
+        "ip",
+        "netns",
+        "exec",
+        namespace,
+        "sysctl",
+        "-q",
+        "-w",
+        "net.ipv6.conf." + device + ".disable_ipv6=1");
+  }
+
+  /** Sets {@code device} in {@code namespace} up. */
+  public static void up(String namespace, String device) throws IOException {
+    run("ip", "-n", namespace, "link", "set", "dev", device, "up");
   }
 
   /** Runs a command, returns its output; fails with the command and its output. */

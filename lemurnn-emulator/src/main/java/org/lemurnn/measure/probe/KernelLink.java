@@ -6,6 +6,7 @@ import static org.lemurnn.net.NetworkNamespace.tryRun;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Locale;
+import org.lemurnn.net.NetworkNamespace;
 
 /**
  * A real link on one Linux host: two network namespaces joined by a veth pair, the sending side's
@@ -66,13 +67,13 @@ public final class KernelLink implements AutoCloseable {
   }
 
   private void build() throws IOException {
-    run("ip", "netns", "add", senderNamespace);
-    run("ip", "netns", "add", receiverNamespace);
+    NetworkNamespace.create(senderNamespace);
+    NetworkNamespace.create(receiverNamespace);
     if (!routed) {
       pair(senderNamespace, senderIf, SENDER_IP, receiverNamespace, receiverIf, receiverIp);
       return;
     }
-    run("ip", "netns", "add", routerNamespace);
+    NetworkNamespace.create(routerNamespace);
     run("ip", "netns", "exec", routerNamespace, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
     pair(senderNamespace, senderIf, SENDER_IP, routerNamespace, routerInIf, "10.213.0.254");
     pair(routerNamespace, routerOutIf, "10.213.1.254", receiverNamespace, receiverIf, receiverIp);
@@ -83,9 +84,7 @@ public final class KernelLink implements AutoCloseable {
   /** A veth pair between two namespaces, addressed, with static neighbours both ways. */
   private void pair(String nsA, String ifA, String ipA, String nsB, String ifB, String ipB)
       throws IOException {
-    run("ip", "link", "add", "dev", ifA, "type", "veth", "peer", "name", ifB);
-    run("ip", "link", "set", "dev", ifA, "netns", nsA);
-    run("ip", "link", "set", "dev", ifB, "netns", nsB);
+    NetworkNamespace.vethPair(nsA, ifA, nsB, ifB);
     side(nsA, ifA, ipA);
     side(nsB, ifB, ipB);
     neighbour(nsA, ifA, ipB, mac(nsB, ifB));
@@ -96,18 +95,10 @@ public final class KernelLink implements AutoCloseable {
     // no IPv6: its neighbour discovery and router solicitations would cross the shaper with the
     // probes
     run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
-    run(
-        "ip",
-        "netns",
-        "exec",
-        ns,
-        "sysctl",
-        "-q",
-        "-w",
-        "net.ipv6.conf." + dev + ".disable_ipv6=1");
+    NetworkNamespace.disableIpv6(ns, dev);
     run("ip", "-n", ns, "addr", "add", ip + "/24", "dev", dev);
-    run("ip", "-n", ns, "link", "set", "dev", dev, "up");
-    run("ip", "-n", ns, "link", "set", "dev", "lo", "up");
+    NetworkNamespace.up(ns, dev);
+    NetworkNamespace.up(ns, "lo");
   }
 
   private String mac(String ns, String dev) throws IOException {
@@ -205,11 +196,8 @@ public final class KernelLink implements AutoCloseable {
   public synchronized void close() {
     if (closed) return;
     closed = true;
-    tryRun("ip", "netns", "del", senderNamespace);
-    tryRun("ip", "netns", "del", receiverNamespace);
-    if (routed) tryRun("ip", "netns", "del", routerNamespace);
-    // a pair that never moved into a namespace is still here
-    tryRun("ip", "link", "del", "dev", senderIf);
-    tryRun("ip", "link", "del", "dev", routerOutIf);
+    NetworkNamespace.remove(senderNamespace);
+    NetworkNamespace.remove(receiverNamespace);
+    if (routed) NetworkNamespace.remove(routerNamespace);
   }
 }
