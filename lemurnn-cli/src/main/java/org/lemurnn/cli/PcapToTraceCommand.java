@@ -79,8 +79,8 @@ public final class PcapToTraceCommand implements Callable<Integer> {
 
   @Option(
       names = "--link",
-      paramLabel = ProbeCommand.LinkConverter.LABEL,
-      converter = ProbeCommand.LinkConverter.class,
+      paramLabel = LinkConverter.LABEL,
+      converter = LinkConverter.class,
       description =
           "The link: Mbit/s, base latency ms, queue bytes; named in the files (default: unknown, which train refuses until renamed).")
   TraceLink link;
