@@ -9,19 +9,15 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
-import org.HdrHistogram.Histogram;
 import org.lemurnn.InputException;
-import org.lemurnn.net.Scheduling;
-import org.lemurnn.measure.ProbeDatagram;
 import org.lemurnn.measure.ProbeSchedule;
 import org.lemurnn.measure.ProbeTag;
 import org.lemurnn.measure.TraceSummary;
+import org.lemurnn.net.Scheduling;
 import org.lemurnn.trace.TraceLink;
 
 /**
@@ -34,19 +30,9 @@ import org.lemurnn.trace.TraceLink;
  */
 public final class ProbeClient implements AutoCloseable {
   /**
-   * Closer than this to a send time the thread spins instead of parking: a quarter of the mean gap,
-   * within these bounds. Wider spins wake up late less often, but a real-time thread that spins
-   * most of the time is throttled by the kernel (sched_rt_runtime_us) for tens of milliseconds a
-   * second.
-   */
-  private static final long MIN_SPIN_NS = 25_000, MAX_SPIN_NS = 100_000;
-  /**
    * A tag this fast is compiled (1 to 2 us on a loaded 2-core machine; interpreted, 40 or more).
    */
   private static final long WARM_TAG_NS = 4_000;
-
-  /** Time between announcing a run and its first probe, so the first is not late. */
-  private static final long LEAD_NS = 2_000_000;
 
   private final ControlConnection control;
   private final DatagramChannel probes;
@@ -54,8 +40,6 @@ public final class ProbeClient implements AutoCloseable {
   private final DataOutputStream out;
   private final String server;
   private final Duration timeout;
-  /** Pause of a spinning sender after each {@link #YIELD_EVERY_NS} on its core. */
-  private static final long YIELD_EVERY_NS = 1_000_000, YIELD_NS = 20_000;
 
   private volatile boolean stopping;
   private boolean closed;
@@ -172,7 +156,7 @@ public final class ProbeClient implements AutoCloseable {
   public RunResult run(ProbeSchedule schedule, TraceLink link, long drainMs, IntConsumer progress)
       throws IOException {
     int n = schedule.packets();
-    long durationNs = schedule.offsetNs()[n - 1] + LEAD_NS;
+    long durationNs = schedule.offsetNs()[n - 1] + ProbeSender.LEAD_NS;
     int runId;
     long baseNs;
     byte[] key = new byte[ProbeTag.KEY_BYTES];
@@ -206,25 +190,22 @@ public final class ProbeClient implements AutoCloseable {
     control.deadline(
         Duration.ofNanos(durationNs).plus(timeout).plusSeconds(3600), "the run's probes to go out");
 
-    long[] tx = new long[n];
-    int[] size = schedule.frameBytes();
-    Histogram lag = new Histogram(3_600_000_000_000L, 3);
-    long[] sentAndSpan = new long[2];
+    ProbeSender sender = new ProbeSender(schedule);
     Throwable[] failure = new Throwable[1];
     ProbeTag tag = new ProbeTag(key);
     // its own thread, so real-time scheduling ends with the run
-    Thread sender = Thread.ofPlatform().name("probe-sender").start(() -> {
+    Thread sending = Thread.ofPlatform().name("probe-sender").start(() -> {
       try {
         if (realtimePriority > 0) realtimeFailure = Scheduling.realtime(realtimePriority);
-        send(runId, baseNs, tag, schedule, tx, lag, sentAndSpan, progress);
+        sender.send(probes, runId, baseNs, tag, progress, () -> stopping);
       } catch (Throwable e) {
         failure[0] = e;
       }
     });
     boolean interrupted = false;
-    while (sender.isAlive()) {
+    while (sending.isAlive()) {
       try {
-        sender.join();
+        sending.join();
       } catch (InterruptedException e) {
         stop(); // the probes so far still make a trace
         interrupted = true;
@@ -233,7 +214,9 @@ public final class ProbeClient implements AutoCloseable {
     if (interrupted) Thread.currentThread().interrupt();
     if (failure[0] instanceof IOException e) throw e;
     if (failure[0] != null) throw new IllegalStateException("probe sender failed", failure[0]);
-    int sent = (int) sentAndSpan[0];
+    int sent = sender.sent();
+    long[] tx = sender.sendTimesNs();
+    int[] size = schedule.frameBytes();
     progress.accept(sent);
 
     TraceSummary summary;
@@ -269,73 +252,14 @@ public final class ProbeClient implements AutoCloseable {
         file,
         summary,
         forged,
-        lag.getValueAtPercentile(50) / 1e3,
-        lag.getValueAtPercentile(99) / 1e3,
-        lag.getMaxValue() / 1e3,
-        sent <= 1 ? 0 : (sent - 1) * 1e9 / Math.max(1, sentAndSpan[1]));
+        sender.lag().getValueAtPercentile(50) / 1e3,
+        sender.lag().getValueAtPercentile(99) / 1e3,
+        sender.lag().getMaxValue() / 1e3,
+        sender.sentPerSecond());
   }
 
   private static long epochNs(Instant t) {
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-  }
-
-  /**
-   * The send loop: parks until shortly before a send time, spins the rest, and after each
-   * {@link #YIELD_EVERY_NS} without a pause parks {@link #YIELD_NS}: a real-time thread that never
-   * leaves its core starves the kernel's per-CPU work until the kernel takes the core away for tens
-   * of milliseconds (the forwarder's TX does the same).
-   */
-  private void send(
-      int runId,
-      long baseNs,
-      ProbeTag tag,
-      ProbeSchedule schedule,
-      long[] tx,
-      Histogram lag,
-      long[] sentAndSpan,
-      IntConsumer progress)
-      throws IOException {
-    int n = schedule.packets();
-    int[] size = schedule.frameBytes();
-    long[] offset = schedule.offsetNs();
-    ByteBuffer payload = ByteBuffer.allocateDirect(ProbeDatagram.MAX_FRAME_BYTES);
-    long spinNs =
-        n < 2 ? MAX_SPIN_NS : Math.clamp(offset[n - 1] / (n - 1) / 4, MIN_SPIN_NS, MAX_SPIN_NS);
-    Scheduling.preciseSleeps();
-    long start = System.nanoTime() + LEAD_NS;
-    long firstNs = 0, lastNs = 0, pausedNs = System.nanoTime();
-    for (int i = 0; i < n && !stopping; i++) {
-      long due = start + offset[i];
-      if (System.nanoTime() - pausedNs > YIELD_EVERY_NS) {
-        LockSupport.parkNanos(YIELD_NS);
-        pausedNs = System.nanoTime();
-      }
-      for (long left; (left = due - System.nanoTime()) > 0; ) {
-        if (left > spinNs) {
-          LockSupport.parkNanos(left - spinNs);
-          pausedNs = System.nanoTime();
-        } else {
-          Thread.onSpinWait();
-        }
-      }
-      long now = System.nanoTime();
-      if (i == 0) firstNs = now;
-      lastNs = now;
-      Instant wall = Instant.now();
-      tx[i] = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
-      // the tag covers the send time, so it is made after the clock is read: its cost (under a
-      // microsecond, docs/measuring.md) counts as part of the latency
-      ProbeDatagram.fill(payload, runId, i, size[i], baseNs, tx[i], tag);
-      try {
-        probes.write(payload);
-      } catch (IOException e) {
-        // the local qdisc refused it (ENOBUFS): the link under test dropped it
-      }
-      lag.recordValue(Math.max(0, now - due));
-      sentAndSpan[0] = i + 1;
-      if ((i & 255) == 0) progress.accept(i + 1);
-    }
-    sentAndSpan[1] = lastNs - firstNs;
   }
 
   /**
