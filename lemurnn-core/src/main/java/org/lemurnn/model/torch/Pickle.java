@@ -1,5 +1,6 @@
 package org.lemurnn.model.torch;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ final class Pickle {
   static Object read(byte[] bytes) {
     try {
       return new Pickle(bytes).run();
-    } catch (java.nio.BufferUnderflowException e) {
+    } catch (BufferUnderflowException e) {
       throw new PickleException("pickle ends early (truncated file?)");
     } catch (ClassCastException | IndexOutOfBoundsException | NullPointerException e) {
       // a value of the wrong type where the format wants another (a None for a number, say)
