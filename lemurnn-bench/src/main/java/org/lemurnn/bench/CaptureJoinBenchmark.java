@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -65,8 +66,7 @@ public class CaptureJoinBenchmark {
       byte[] frame = new byte[1514];
       long written = 24, t = 1_796_000_000_000_000_000L;
       // arrivals after the link in order of time: a small heap of pending receptions
-      java.util.PriorityQueue<long[]> pending =
-          new java.util.PriorityQueue<>(Comparator.comparingLong(a -> a[0]));
+      PriorityQueue<long[]> pending = new PriorityQueue<>(Comparator.comparingLong(a -> a[0]));
       for (int id = 0; written < limit; id++) {
         t += id % 2_000_000 == 1_999_999 ? 5_000_000_000L : rng.nextLong(1, 20_000);
         int length = rng.nextInt(60, 1515);

@@ -12,7 +12,9 @@ import org.lemurnn.model.ModelSpec;
 import org.lemurnn.train.block.DjlPredictor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Measures how fast our cells run a model, one packet at a time. */
@@ -58,13 +60,12 @@ public final class BenchCommand implements Callable<Integer> {
   int libtorchSteps;
 
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec;
 
   @Override
   public Integer call() {
     if (steps < 1 || warmup < 0)
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--steps must be >= 1, --warmup >= 0");
+      throw new ParameterException(spec.commandLine(), "--steps must be >= 1, --warmup >= 0");
     ModelFile file = model.read();
     CellPredictor predictor = Predictors.of(file);
     float[][] rows = features(predictor.spec(), 4096);

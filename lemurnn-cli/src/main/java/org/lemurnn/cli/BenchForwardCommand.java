@@ -30,6 +30,7 @@ import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.RandomWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -127,7 +128,7 @@ public final class BenchForwardCommand implements Callable<Integer> {
   long rssPackets;
 
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec;
 
   private String scheduling;
   private String bufferWarning;

@@ -1,6 +1,7 @@
 package org.lemurnn.cli;
 
 import org.lemurnn.infer.DropRule;
+import org.lemurnn.model.ModelSpec;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,7 +41,7 @@ final class DropRuleOptions {
   CommandSpec command;
 
   /** The rule given, else the model's own, else sampling. */
-  DropRule rule(org.lemurnn.model.ModelSpec model) {
+  DropRule rule(ModelSpec model) {
     String name =
         dropRule != null ? dropRule : model.dropRule() != null ? model.dropRule() : "sample";
     DropRule.Kind kind = DropRule.Kind.fromFileName(name);

@@ -2,12 +2,14 @@ package org.lemurnn.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.lemurnn.InputException;
 import org.lemurnn.io.InputFiles;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.model.torch.TorchFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -44,12 +46,12 @@ public final class ImportCommand implements Callable<Integer> {
   UnitSystem units;
 
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec;
 
   @Override
   public Integer call() {
     if (!TorchFile.isTorchFile(source)) {
-      throw new org.lemurnn.InputException(
+      throw new InputException(
           source + ": not a PyTorch zip archive (already a lemurnn model? see 'lemurnn info')");
     }
     InputFiles.requireNotInput(out, "--out", source);

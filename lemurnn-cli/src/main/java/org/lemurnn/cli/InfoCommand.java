@@ -12,6 +12,7 @@ import org.lemurnn.model.Tensor;
 import org.lemurnn.model.torch.TorchFile;
 import org.lemurnn.prior.LinkPrior;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -38,7 +39,7 @@ public final class InfoCommand implements Callable<Integer> {
   UnitSystem units;
 
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec;
 
   @Override
   public Integer call() {

@@ -8,10 +8,12 @@ import org.lemurnn.link.UnitSystem;
 import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelLocation;
 import org.lemurnn.model.ModelSpec;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** The model options every command that runs a model shares: {@code -m MODEL [--units U]}. */
 final class ModelOptions {
@@ -88,13 +90,13 @@ final class ModelOptions {
         what + " (" + file() + "): drop " + flag + " or pick the right model");
   }
 
-  static final class UnitsConverter implements picocli.CommandLine.ITypeConverter<UnitSystem> {
+  static final class UnitsConverter implements ITypeConverter<UnitSystem> {
     @Override
     public UnitSystem convert(String value) {
       try {
         return UnitSystem.fromFileName(value);
       } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+        throw new TypeConversionException(e.getMessage());
       }
     }
   }

@@ -8,6 +8,7 @@ import org.lemurnn.infer.CellPredictor;
 import org.lemurnn.infer.Predictor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,7 +34,7 @@ public final class PredictCommand implements Callable<Integer> {
   Path features;
 
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec;
 
   @Override
   public Integer call() {

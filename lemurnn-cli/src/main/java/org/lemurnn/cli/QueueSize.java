@@ -1,5 +1,8 @@
 package org.lemurnn.cli;
 
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
 /**
  * A queue limit as users write it: a number in the flag's own unit, or with its unit,
  * {@code 20000B} or {@code 20KB} (KByte: 1,000 bytes, as everywhere here). One parser for
@@ -22,13 +25,13 @@ final class QueueSize {
   }
 
   /** {@code -q}'s converter: KByte, or bytes and KByte said as such. */
-  static final class Kbyte implements picocli.CommandLine.ITypeConverter<Double> {
+  static final class Kbyte implements ITypeConverter<Double> {
     @Override
     public Double convert(String text) {
       try {
         return bytes(text, 1000) / 1000;
       } catch (NumberFormatException e) {
-        throw new picocli.CommandLine.TypeConversionException(
+        throw new TypeConversionException(
             "a queue is KByte, or says its unit (20KB, 20000B), not '" + text + "'");
       }
     }

@@ -23,6 +23,7 @@ import org.lemurnn.trace.TraceFile;
 import org.lemurnn.train.plot.BacklogPlot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -131,7 +132,7 @@ public final class RunModelCommand implements Callable<Integer> {
   boolean normalize;
 
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec;
 
   @Override
   public Integer call() {

@@ -18,6 +18,7 @@ import org.lemurnn.infer.Predictors;
 import org.lemurnn.model.ModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -128,7 +129,7 @@ public final class ShellCommand implements Callable<Integer> {
   boolean version;
 
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {

@@ -4,7 +4,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.Collections;
 
 /**
  * The process's stderr (file descriptor 2, which libtorch writes to as well as Java), through the
@@ -51,9 +53,7 @@ final class StandardError {
   private static MethodHandle call(String name, int intArguments) {
     Linker linker = Linker.nativeLinker();
     FunctionDescriptor descriptor = FunctionDescriptor.of(
-        JAVA_INT,
-        java.util.Collections.nCopies(intArguments, JAVA_INT)
-            .toArray(new java.lang.foreign.MemoryLayout[0]));
+        JAVA_INT, Collections.nCopies(intArguments, JAVA_INT).toArray(new MemoryLayout[0]));
     return linker.downcallHandle(linker.defaultLookup().findOrThrow(name), descriptor);
   }
 }

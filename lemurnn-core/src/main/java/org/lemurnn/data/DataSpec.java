@@ -1,6 +1,7 @@
 package org.lemurnn.data;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.lemurnn.feature.FeatureEncoder;
 import org.lemurnn.link.DeliverySchedule;
@@ -102,7 +103,7 @@ public record DataSpec(
         (double) seqLen * BYTES_PER_PACKET * Runtime.getRuntime().availableProcessors();
     if (needBytes > maxBytes) {
       throw new IllegalArgumentException(String.format(
-          java.util.Locale.ROOT,
+          Locale.ROOT,
           "--seq_len %d: sequences that long need "
               + "about %.1f GB of memory, more than the %.1f GB this Java may use: use a shorter --seq_len (or more memory: "
               + "LEMURNN_JAVA_OPTS=-Xmx...)",

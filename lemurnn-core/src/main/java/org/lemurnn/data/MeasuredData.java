@@ -6,6 +6,7 @@ import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -117,10 +118,7 @@ public final class MeasuredData {
     List<LinkSample> val =
         take("val", bySet.get(2), namesBySet.get(2), valLength, wanted[2], rng, notes);
     double normScale = spec.normalize()
-        ? all.stream()
-            .flatMapToDouble(s -> java.util.Arrays.stream(s.size()))
-            .max()
-            .orElse(1)
+        ? all.stream().flatMapToDouble(s -> Arrays.stream(s.size())).max().orElse(1)
         : 1;
     FileSplit split = new FileSplit(namesBySet.get(1), namesBySet.get(2), namesBySet.get(0));
     return new DataSets(
@@ -191,7 +189,7 @@ public final class MeasuredData {
     // the minimum of one can overshoot: take back from the largest share (never below one, as files
     // >= sets)
     for (; given > files; given--)
-      share[argMax(java.util.Arrays.stream(share).asDoubleStream().toArray(), wanted)]--;
+      share[argMax(Arrays.stream(share).asDoubleStream().toArray(), wanted)]--;
     // hand out the rest to the sets furthest below their exact share
     for (; given < files; given++) {
       double[] deficit = new double[wanted.length];

@@ -1,6 +1,7 @@
 package org.lemurnn.infer;
 
 import java.util.Locale;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.lemurnn.InputException;
 
@@ -42,7 +43,7 @@ public record DropRule(Kind kind, long seed, double threshold) {
   }
 
   public DropRule {
-    java.util.Objects.requireNonNull(kind);
+    Objects.requireNonNull(kind);
     if (!(threshold > 0 && threshold < 1))
       throw new InputException("a drop threshold is in (0, 1), got " + threshold);
   }

@@ -1,5 +1,6 @@
 package org.lemurnn.infer;
 
+import java.util.Objects;
 import org.lemurnn.model.ModelSpec;
 
 /**
@@ -16,7 +17,7 @@ public final class PriorOnly implements Predictor {
   private final ModelSpec spec;
 
   public PriorOnly(ModelSpec spec) {
-    this.spec = java.util.Objects.requireNonNull(spec);
+    this.spec = Objects.requireNonNull(spec);
   }
 
   @Override

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -70,11 +73,11 @@ public final class InputFiles {
   /** A text file as a string (it may be empty), at most {@code maxBytes}, that must be UTF-8. */
   public static String readText(Path file, String what, long maxBytes) {
     try {
-      return java.nio.charset.StandardCharsets.UTF_8
+      return StandardCharsets.UTF_8
           .newDecoder()
-          .decode(java.nio.ByteBuffer.wrap(read(file, what, maxBytes, true)))
+          .decode(ByteBuffer.wrap(read(file, what, maxBytes, true)))
           .toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       throw InputException.in(file, "not UTF-8 text (a binary file?): not " + what);
     }
   }
@@ -188,8 +191,7 @@ public final class InputFiles {
     if (e instanceof NoSuchFileException) return "no such file";
     if (e instanceof AccessDeniedException) return "permission denied";
     if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
-    if (e instanceof java.nio.charset.CharacterCodingException)
-      return "not UTF-8 text (a binary file?)";
+    if (e instanceof CharacterCodingException) return "not UTF-8 text (a binary file?)";
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 }

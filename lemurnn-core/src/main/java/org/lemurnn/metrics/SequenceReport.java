@@ -1,6 +1,7 @@
 package org.lemurnn.metrics;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.sample.LinkSample;
@@ -60,7 +61,7 @@ public record SequenceReport(
   }
 
   /** Each figure's mean over sequences, by its JSON name (drop counts become mean counts). */
-  public static Map<String, Double> meanByName(java.util.List<SequenceReport> reports) {
+  public static Map<String, Double> meanByName(List<SequenceReport> reports) {
     Map<String, Double> mean = new LinkedHashMap<>();
     for (SequenceReport r : reports) {
       r.byName().forEach((k, v) -> mean.merge(k, v.doubleValue() / reports.size(), Double::sum));

@@ -1,6 +1,7 @@
 package org.lemurnn.model;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.lemurnn.InputException;
@@ -115,7 +116,7 @@ public record ModelSpec(
   private static final Pattern SHAPE = Pattern.compile("(?:drop)?([a-z]+):(\\d{1,6})x(\\d{1,6})");
 
   public ModelSpec {
-    java.util.Objects.requireNonNull(prior);
+    Objects.requireNonNull(prior);
     if (layers < 1) throw new IllegalArgumentException("layers must be >= 1: " + layers);
     if (hidden < 1) throw new IllegalArgumentException("hidden size must be >= 1: " + hidden);
     if (inputStr.isEmpty()) throw new IllegalArgumentException("no input features");

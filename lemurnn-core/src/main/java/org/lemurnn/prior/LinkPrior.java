@@ -1,6 +1,7 @@
 package org.lemurnn.prior;
 
 import java.util.Locale;
+import java.util.Objects;
 import org.lemurnn.InputException;
 
 /**
@@ -62,7 +63,7 @@ public record LinkPrior(
   }
 
   public LinkPrior {
-    java.util.Objects.requireNonNull(queueUnit);
+    Objects.requireNonNull(queueUnit);
     for (double r : new double[] {capacityRatio, queueRatio, peakCapacityRatio}) {
       if (!(r > 0) || Double.isInfinite(r))
         throw new IllegalArgumentException("prior ratios must be > 0 and finite: " + this);

@@ -1,5 +1,6 @@
 package org.lemurnn.sample;
 
+import java.util.Arrays;
 import java.util.Objects;
 import org.lemurnn.link.UnitSystem;
 
@@ -82,10 +83,10 @@ public record LinkSample(
         traffic,
         capacity,
         queueLimit,
-        java.util.Arrays.copyOfRange(interPacketTime, from, to),
-        java.util.Arrays.copyOfRange(size, from, to),
-        java.util.Arrays.copyOfRange(backlog, from, to),
-        java.util.Arrays.copyOfRange(latency, from, to),
-        java.util.Arrays.copyOfRange(dropped, from, to));
+        Arrays.copyOfRange(interPacketTime, from, to),
+        Arrays.copyOfRange(size, from, to),
+        Arrays.copyOfRange(backlog, from, to),
+        Arrays.copyOfRange(latency, from, to),
+        Arrays.copyOfRange(dropped, from, to));
   }
 }

@@ -1,6 +1,7 @@
 package org.lemurnn.trace;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -194,7 +195,7 @@ public final class TraceFile {
    */
   public static void write(Path file, RowSource rows) {
     AtomicFile.write(file, out -> {
-      Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.US_ASCII);
+      Writer w = new OutputStreamWriter(out, StandardCharsets.US_ASCII);
       StringBuilder line = new StringBuilder(96);
       TraceRules rules = new TraceRules();
       w.write(String.join("\t", COLUMNS));

@@ -1,5 +1,6 @@
 package org.lemurnn.trace;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -112,7 +113,7 @@ public record TraceLink(double capacityMbps, double baseLatencyMs, double queueB
 
   // shortest exact decimal, never in exponent form, without a trailing ".0"
   private static String plain(double v) {
-    String s = new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    String s = new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     return s;
   }
 }

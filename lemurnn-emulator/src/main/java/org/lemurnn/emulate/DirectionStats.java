@@ -2,6 +2,7 @@ package org.lemurnn.emulate;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Locale;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
@@ -196,7 +197,7 @@ public final class DirectionStats {
   public String summary() {
     if (packets == 0) return "no packets";
     return String.format(
-        java.util.Locale.ROOT,
+        Locale.ROOT,
         "%d packets, %d model drops (%d of them by physics), %d overflow drops, %d sent; physics"
             + " delayed %d; delay mean %.3f ms p99 %.3f ms; release error median %.1f us p99 %.1f"
             + " us (the send call in it: median %.1f us p99 %.1f us); prediction %.2f us/packet",

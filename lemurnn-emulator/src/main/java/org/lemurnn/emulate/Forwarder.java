@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.infer.Predictor;
@@ -235,10 +236,7 @@ public final class Forwarder {
    * What went wrong with the packet logs (a full disk, say), a line each; read after {@link #stop}.
    */
   public List<String> logProblems() {
-    return logs.stream()
-        .map(PacketLog::problem)
-        .filter(java.util.Objects::nonNull)
-        .toList();
+    return logs.stream().map(PacketLog::problem).filter(Objects::nonNull).toList();
   }
 
   /** Closes the port, lets the directions release what they hold, writes and closes the logs. */

@@ -2,7 +2,9 @@ package org.lemurnn.measure;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -47,7 +49,7 @@ public final class ProbeTag {
    * that met it cold would fall behind its schedule while the compiler, an ordinary thread, waits
    * for a core it holds.
    */
-  public static double warmUp(long fastNs, java.time.Duration max) {
+  public static double warmUp(long fastNs, Duration max) {
     ProbeTag tag = new ProbeTag(new byte[KEY_BYTES]);
     long end = System.nanoTime() + max.toNanos();
     int sink = 0, batch = 2000;
@@ -70,7 +72,7 @@ public final class ProbeTag {
     mac.update(message, 0, message.length);
     try {
       mac.doFinal(digest, 0);
-    } catch (javax.crypto.ShortBufferException e) {
+    } catch (ShortBufferException e) {
       throw new AssertionError(e);
     }
     return (digest[0] & 0xff) << 24

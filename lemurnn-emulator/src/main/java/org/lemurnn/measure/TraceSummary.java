@@ -1,6 +1,7 @@
 package org.lemurnn.measure;
 
 import java.util.Locale;
+import org.lemurnn.trace.TraceRows;
 
 /**
  * The line a user reads about one measured trace: packets, drops, latency mean and p99. Built row
@@ -49,7 +50,7 @@ public record TraceSummary(long packets, long drops, double meanLatencyMs, doubl
     }
   }
 
-  public static TraceSummary of(org.lemurnn.trace.TraceRows rows) {
+  public static TraceSummary of(TraceRows rows) {
     Builder b = new Builder();
     for (int i = 0; i < rows.length(); i++) b.add(rows.latencyNs()[i], rows.dropped()[i]);
     return b.build();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleFunction;
 import java.util.stream.Collectors;
 import org.lemurnn.io.AtomicFile;
 
@@ -128,8 +129,7 @@ final class SweepResults {
    * A row's first cells: rank, trial, status, the value of each axis and the figures, {@code none}
    * where there is none (a failed trial's figures), numbers as {@code format} writes them.
    */
-  private List<String> cells(
-      Row row, String rank, String none, java.util.function.DoubleFunction<String> format) {
+  private List<String> cells(Row row, String rank, String none, DoubleFunction<String> format) {
     TrialResult r = row.result();
     List<String> cells = new ArrayList<>(List.of(rank, r.trial(), r.status()));
     for (TrainFlag axis : axes)

@@ -1,6 +1,7 @@
 package org.lemurnn.measure.capture;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.lemurnn.InputException;
 
@@ -237,7 +238,7 @@ public final class CaptureJoin {
           throw InputException.in(
               reader.file(),
               String.format(
-                  java.util.Locale.ROOT,
+                  Locale.ROOT,
                   "packet %d is %.6f s earlier than packet %d before it on %s: the capture goes back in"
                       + " time; sort it by time (reordercap) and try again",
                   reader.packets(),

@@ -3,6 +3,7 @@ package org.lemurnn.measure.capture;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -48,10 +49,10 @@ public final class CaptureListing {
         if (reader.linkType() < 0) continue; // an ERF record holding no packet
         if (id >= packets.length) {
           int m = Math.max(id + 1, packets.length * 2);
-          packets = java.util.Arrays.copyOf(packets, m);
-          ip = java.util.Arrays.copyOf(ip, m);
-          first = java.util.Arrays.copyOf(first, m);
-          last = java.util.Arrays.copyOf(last, m);
+          packets = Arrays.copyOf(packets, m);
+          ip = Arrays.copyOf(ip, m);
+          first = Arrays.copyOf(first, m);
+          last = Arrays.copyOf(last, m);
         }
         if (packets[id]++ == 0) first[id] = reader.timestampNs();
         last[id] = reader.timestampNs();

@@ -1,6 +1,7 @@
 package org.lemurnn.measure.probe;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -17,9 +18,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.lemurnn.InputException;
+import org.lemurnn.measure.ProbeDatagram;
 import org.lemurnn.net.Scheduling;
 import org.lemurnn.net.StampedUdpSocket;
-import org.lemurnn.measure.ProbeDatagram;
 
 /**
  * The receiving end of {@code lemurnn probe}: a TCP control port and a UDP port of the same number.
@@ -72,7 +73,7 @@ public final class ProbeServer implements AutoCloseable {
       return idleTimeout.compareTo(Duration.ofSeconds(5)) < 0 ? idleTimeout : Duration.ofSeconds(5);
     }
 
-    boolean allows(java.net.InetAddress address) {
+    boolean allows(InetAddress address) {
       return allow.isEmpty() || allow.stream().anyMatch(p -> p.contains(address));
     }
   }
