@@ -68,7 +68,7 @@ public final class SampleGenerator {
         spec.dataType(),
         traffic.fileName(),
         link.capacity(),
-        link.queueFeature(),
+        link.queueLimit(),
         gaps,
         sizes,
         backlog,

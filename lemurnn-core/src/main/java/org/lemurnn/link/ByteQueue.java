@@ -6,13 +6,13 @@ package org.lemurnn.link;
  * C), drop when backlog + size > Q, else backlog += size.
  */
 public final class ByteQueue extends ConstantRateQueue {
-  private final double queueLimit;
+  private final double limit; // size units, infinite for none
   private boolean started;
 
   /** A queue of {@code queueLimit} size units; {@code Double.POSITIVE_INFINITY} for no limit. */
   public ByteQueue(UnitSystem units, double capacity, double queueLimit) {
     super(units, capacity);
-    this.queueLimit = queueLimit;
+    this.limit = queueLimit;
   }
 
   @Override
@@ -23,7 +23,7 @@ public final class ByteQueue extends ConstantRateQueue {
       return false;
     }
     backlog = Math.max(0, backlog - sendable(gap));
-    if (backlog + size > queueLimit) return true;
+    if (backlog + size > limit) return true;
     backlog += size;
     return false;
   }
@@ -35,7 +35,7 @@ public final class ByteQueue extends ConstantRateQueue {
   }
 
   @Override
-  public double queueFeature() {
-    return Double.isInfinite(queueLimit) ? 0 : queueLimit;
+  public double queueLimit() {
+    return Double.isInfinite(limit) ? 0 : limit;
   }
 }

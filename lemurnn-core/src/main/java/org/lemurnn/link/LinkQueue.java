@@ -26,7 +26,8 @@ public sealed interface LinkQueue permits ConstantRateQueue, ScheduledLink {
   double capacity();
 
   /**
-   * The queue feature q: the limit in size units, in packets for a packet queue, 0 when infinite.
+   * The queue limit in the data's units, as feature q reads it: size units (KByte when physical),
+   * packets for a packet queue; 0 when infinite.
    */
-  double queueFeature();
+  double queueLimit();
 }

@@ -77,7 +77,7 @@ public final class PacketQueue extends ConstantRateQueue {
   }
 
   @Override
-  public double queueFeature() {
+  public double queueLimit() {
     return Double.isInfinite(limitPackets) ? 0 : limitPackets;
   }
 }

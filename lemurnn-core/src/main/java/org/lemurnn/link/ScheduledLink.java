@@ -10,7 +10,7 @@ package org.lemurnn.link;
  */
 public final class ScheduledLink implements LinkQueue {
   private final DeliverySchedule schedule;
-  private final double queueLimitKbyte;
+  private final double queueKbyte;
   private double backlogKbyte;
   private double nowMs;
   // set at the first arrival, which finds the link idle
@@ -19,11 +19,11 @@ public final class ScheduledLink implements LinkQueue {
 
   /**
    * @param startMs where in the schedule the sample starts (time 0 of the sample)
-   * @param queueLimitKbyte the byte limit, {@code Double.POSITIVE_INFINITY} for none
+   * @param queueKbyte the byte limit, {@code Double.POSITIVE_INFINITY} for none
    */
-  public ScheduledLink(DeliverySchedule schedule, double startMs, double queueLimitKbyte) {
+  public ScheduledLink(DeliverySchedule schedule, double startMs, double queueKbyte) {
     this.schedule = schedule;
-    this.queueLimitKbyte = queueLimitKbyte;
+    this.queueKbyte = queueKbyte;
     this.nowMs = startMs;
   }
 
@@ -36,7 +36,7 @@ public final class ScheduledLink implements LinkQueue {
     }
     // an idle link wastes its opportunities: skip straight past them
     if (backlogKbyte == 0) nextOpportunity = firstAfter(nowMs);
-    if (started && backlogKbyte + sizeKbyte > queueLimitKbyte) return true;
+    if (started && backlogKbyte + sizeKbyte > queueKbyte) return true;
     started = true;
     backlogKbyte += sizeKbyte;
     return false;
@@ -67,7 +67,7 @@ public final class ScheduledLink implements LinkQueue {
   }
 
   @Override
-  public double queueFeature() {
-    return Double.isInfinite(queueLimitKbyte) ? 0 : queueLimitKbyte;
+  public double queueLimit() {
+    return Double.isInfinite(queueKbyte) ? 0 : queueKbyte;
   }
 }

@@ -12,18 +12,19 @@ public final class SimplifiedCodel extends ConstantRateQueue {
   public static final double BASE_INTERVAL = 10;
   public static final double THRESHOLD = 5;
 
-  private final double queueFeature;
+  private final double queueLimit;
   private double now;
   private double intervalEnd = BASE_INTERVAL;
   private double minLatency = Double.POSITIVE_INFINITY;
   private int dropCount;
 
   /**
-   * {@code queueFeature} is only reported as feature q (the original still fed the drawn queue).
+   * {@code queueLimit} is only reported as feature q (the original still fed the drawn queue): this
+   * queue has no limit of its own.
    */
-  public SimplifiedCodel(UnitSystem units, double capacity, double queueFeature) {
+  public SimplifiedCodel(UnitSystem units, double capacity, double queueLimit) {
     super(units, capacity);
-    this.queueFeature = queueFeature;
+    this.queueLimit = queueLimit;
   }
 
   @Override
@@ -52,7 +53,7 @@ public final class SimplifiedCodel extends ConstantRateQueue {
   }
 
   @Override
-  public double queueFeature() {
-    return queueFeature;
+  public double queueLimit() {
+    return queueLimit;
   }
 }

@@ -22,7 +22,7 @@ class LinkQueueTest {
     assertThat(q.backlog()).isEqualTo(1000);
     assertThat(q.arrive(50, 10)).isFalse(); // drained to 0, never negative
     assertThat(q.backlog()).isEqualTo(10);
-    assertThat(q.queueFeature()).isEqualTo(1000);
+    assertThat(q.queueLimit()).isEqualTo(1000);
   }
 
   @Test
@@ -40,7 +40,7 @@ class LinkQueueTest {
     ByteQueue q = new ByteQueue(UnitSystem.ABSTRACT, 1, Double.POSITIVE_INFINITY);
     for (int i = 0; i < 100; i++) assertThat(q.arrive(0, 1e6)).isFalse();
     assertThat(q.backlog()).isEqualTo(1e8);
-    assertThat(q.queueFeature()).isZero();
+    assertThat(q.queueLimit()).isZero();
   }
 
   @Test
