@@ -30,6 +30,10 @@ import sun.misc.SignalHandler;
  * forwards between its two sides, runs the command inside, and removes it all when the command
  * ends, on Ctrl-C, on SIGTERM or SIGHUP, and when a step fails. Not
  * {@code mixinStandardHelpOptions}, as {@code forward}.
+ *
+ * <p>Longer than 350 lines for one job: its options (a third of it) and one session's life (build,
+ * forward, run the command, clean up, report), which reads top to bottom; the network is
+ * {@link ShellLink}'s, the forwarding {@code Forwarder}'s.
  */
 @Command(
     name = "shell",

@@ -22,6 +22,9 @@ import org.lemurnn.trace.TraceLink;
  * Every number a client sends is checked before it is used: a bad run is refused to that client
  * with the reason and the conversation goes on; a client that breaks the protocol or misses a
  * deadline is cut off. Nothing here ends the server.
+ *
+ * <p>Longer than 350 lines for one job: the conversation reads top to bottom, each check beside the
+ * read it guards.
  */
 final class ProbeSession {
   private final ProbeServer server;
