@@ -27,8 +27,8 @@ import org.lemurnn.io.InputFiles;
  *   <li>ERF (Endace DAG cards): Ethernet and raw IP records ({@link ErfRecords}).
  * </ul>
  *
- * This class finds the format and holds the interfaces and the current packet; {@link
- * CaptureBuffer} reads the file.
+ * <p>This class finds the format and holds the interfaces and the current packet;
+ * {@link CaptureBuffer} reads the file.
  */
 public final class CaptureReader implements AutoCloseable {
   /**
