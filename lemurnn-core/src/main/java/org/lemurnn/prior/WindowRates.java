@@ -4,12 +4,12 @@ import java.util.Arrays;
 
 /**
  * The rate a trace's link served at in each window of time, as a multiple of a capacity: the bytes
- * of back-to-back packets over the time between their departures (as
- * {@link org.lemurnn.prior.LinkFit} fits the whole trace's rate), each packet's bytes spread over
- * the windows from the departure before it to its own (a deep fade holds a packet for several
- * windows: each of them shows the fade). NaN for a window whose busy time is less than
- * {@value #MIN_BUSY_SHARE} of it, or which is busy less than half of it with fewer than
- * {@value #MIN_PAIRS} packets departing: an idle link does not show its rate.
+ * of back-to-back packets over the time between their departures (as {@link LinkFit} fits the whole
+ * trace's rate), each packet's bytes spread over the windows from the departure before it to its
+ * own (a deep fade holds a packet for several windows: each of them shows the fade). NaN for a
+ * window whose busy time is less than {@value #MIN_BUSY_SHARE} of it, or which is busy less than
+ * half of it with fewer than {@value #MIN_PAIRS} packets departing: an idle link does not show its
+ * rate.
  */
 public final class WindowRates {
   /** Back-to-back packets a window needs to show its rate. */
