@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import org.lemurnn.InputException;
+import org.lemurnn.net.WallClock;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 
@@ -24,10 +24,9 @@ public final class ForwardTrace {
 
   /** Takes the offset between the wall clock and the monotonic clock now. */
   public ForwardTrace() {
-    Instant now = Instant.now();
+    long epochNs = WallClock.epochNs();
     long monotonicNs = System.nanoTime();
-    this.epochMinusMonotonicNs =
-        now.getEpochSecond() * 1_000_000_000L + now.getNano() - monotonicNs;
+    this.epochMinusMonotonicNs = epochNs - monotonicNs;
   }
 
   /**

@@ -11,13 +11,13 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.IntConsumer;
 import org.lemurnn.InputException;
 import org.lemurnn.measure.ProbeSchedule;
 import org.lemurnn.measure.ProbeTag;
 import org.lemurnn.measure.TraceSummary;
 import org.lemurnn.net.Scheduling;
+import org.lemurnn.net.WallClock;
 import org.lemurnn.trace.TraceLink;
 
 /**
@@ -180,7 +180,7 @@ public final class ProbeClient implements AutoCloseable {
     } catch (IOException e) {
       throw failure(e);
     }
-    long nowNs = epochNs(Instant.now());
+    long nowNs = WallClock.epochNs();
     if (nowNs < baseNs) {
       throw new InputException(
           "this host's clock is " + (baseNs - nowNs) / 1e9 + " s behind the server's"
@@ -256,10 +256,6 @@ public final class ProbeClient implements AutoCloseable {
         sender.lag().getValueAtPercentile(99) / 1e3,
         sender.lag().getMaxValue() / 1e3,
         sender.sentPerSecond());
-  }
-
-  private static long epochNs(Instant t) {
-    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
   /**

@@ -3,7 +3,6 @@ package org.lemurnn.measure.probe;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.time.Instant;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
@@ -12,6 +11,7 @@ import org.lemurnn.measure.ProbeDatagram;
 import org.lemurnn.measure.ProbeSchedule;
 import org.lemurnn.measure.ProbeTag;
 import org.lemurnn.net.Scheduling;
+import org.lemurnn.net.WallClock;
 
 /**
  * One run's probes sent on their schedule, for {@link ProbeClient}: parks until shortly before each
@@ -85,8 +85,7 @@ final class ProbeSender {
       long now = System.nanoTime();
       if (i == 0) firstNs = now;
       lastNs = now;
-      Instant wall = Instant.now();
-      tx[i] = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
+      tx[i] = WallClock.epochNs();
       // the tag covers the send time, so it is made after the clock is read: its cost (under a
       // microsecond, docs/measuring.md) counts as part of the latency
       ProbeDatagram.fill(payload, runId, i, size[i], baseNs, tx[i], tag);

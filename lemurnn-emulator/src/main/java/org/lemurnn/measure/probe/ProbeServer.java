@@ -21,6 +21,7 @@ import org.lemurnn.InputException;
 import org.lemurnn.measure.ProbeDatagram;
 import org.lemurnn.net.Scheduling;
 import org.lemurnn.net.StampedUdpSocket;
+import org.lemurnn.net.WallClock;
 
 /**
  * The receiving end of {@code lemurnn probe}: a TCP control port and a UDP port of the same number.
@@ -240,11 +241,6 @@ public final class ProbeServer implements AutoCloseable {
     return handledStampNs >= untilNs || emptyAtNs >= untilNs;
   }
 
-  private static long epochNs() {
-    Instant t = Instant.now();
-    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-  }
-
   /** Datagrams the socket dropped for want of buffer since it opened. */
   long socketDrops() {
     return probes.socketDrops();
@@ -276,7 +272,7 @@ public final class ProbeServer implements AutoCloseable {
       while (!stopping) {
         int n = probes.receive();
         if (n < 0) {
-          emptyAtNs = epochNs(); // nothing waited in the socket until now
+          emptyAtNs = WallClock.epochNs(); // nothing waited in the socket until now
           continue;
         }
         long stampNs = probes.stampNs();

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.lemurnn.InputException;
 import org.lemurnn.measure.ProbeJoin;
 import org.lemurnn.measure.TraceSummary;
+import org.lemurnn.net.WallClock;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 
@@ -130,7 +131,7 @@ final class ProbeSession {
       return;
     }
     Instant start = Instant.now();
-    long startNs = epochNs(start);
+    long startNs = WallClock.epochNs(start);
     ProbeRun run = server.runs.start(packets, startNs - ProbeControl.BASE_BEFORE_START_NS);
     long dropsBefore = server.socketDrops();
     int sent;
@@ -155,7 +156,7 @@ final class ProbeSession {
         throw new ProbeControl.ProtocolException(
             sent + " rows in the send log of a run of " + packets);
       }
-      long nowNs = epochNs(Instant.now());
+      long nowNs = WallClock.epochNs();
       String late = sent == 0 ? null : checkLast(lastNs, startNs, nowNs);
       if (late != null) {
         skipRows(sent);
@@ -301,7 +302,7 @@ final class ProbeSession {
    */
   private boolean drain(long untilNs) {
     while (!server.stopping()) {
-      long left = untilNs - epochNs(Instant.now());
+      long left = untilNs - WallClock.epochNs();
       if (left <= 0) break;
       LockSupport.parkNanos(Math.min(left, 50_000_000L));
     }
@@ -340,10 +341,6 @@ final class ProbeSession {
 
   private Path outDir() {
     return server.outDir;
-  }
-
-  private static long epochNs(Instant t) {
-    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
   /** A read of the log failed inside the trace writer: the connection's fault, not the disk's. */

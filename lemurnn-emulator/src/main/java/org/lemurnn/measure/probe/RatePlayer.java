@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import org.lemurnn.measure.RateSchedule;
 import org.lemurnn.net.Scheduling;
+import org.lemurnn.net.WallClock;
 
 /**
  * Plays a {@link RateSchedule} on a {@link KernelLink}'s tbf: at the start of every interval,
@@ -81,7 +82,7 @@ public final class RatePlayer implements AutoCloseable {
   private synchronized void record(Instant at) {
     if (changes == changedAtEpochNs.length)
       changedAtEpochNs = Arrays.copyOf(changedAtEpochNs, 2 * changes);
-    changedAtEpochNs[changes++] = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+    changedAtEpochNs[changes++] = WallClock.epochNs(at);
   }
 
   /**
