@@ -13,6 +13,7 @@ import org.lemurnn.InputException;
 import org.lemurnn.data.LinkFitting;
 import org.lemurnn.model.CellType;
 import org.lemurnn.train.loss.Objective;
+import org.lemurnn.train.run.BudgetRecipe;
 import org.lemurnn.train.run.BudgetRun;
 import org.lemurnn.train.run.RunDirectory;
 import org.lemurnn.train.run.TrainOptions;
@@ -380,39 +381,30 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * With {@code --budget_minutes}, the recipe's model, windows and schedule for every flag the user
-   * did not give (measured on kernel-tbf traces: see BudgetRun); given flags win.
+   * With {@code --budget_minutes}, the {@link BudgetRecipe}'s model, windows, file split and
+   * schedule for every flag the user did not give; given flags win.
    */
   private void applyBudgetRecipe() {
     var given = spec.commandLine().getParseResult();
     if (modelType.cell() == CellType.RELU_RNN && !given.hasMatchedOption("-s"))
-      hiddenSize = BudgetRecipe.HIDDEN;
+      hiddenSize = BudgetRecipe.HIDDEN_SIZE;
     if (!given.hasMatchedOption("--window")) window = BudgetRecipe.WINDOW;
     if (!given.hasMatchedOption("--burn_in")) burnIn = BudgetRecipe.BURN_IN;
     if (!given.hasMatchedOption("--inputs")) inputs = BudgetRecipe.INPUTS;
-    if (!given.hasMatchedOption("--seq_len"))
-      seqLen = Integer.MAX_VALUE; // val and test: whole files
-    if (!given.hasMatchedOption("-e")) numEpochs = Integer.MAX_VALUE; // the budget ends it
+    if (!given.hasMatchedOption("--seq_len")) seqLen = BudgetRecipe.WHOLE_FILES;
+    if (!given.hasMatchedOption("-e")) numEpochs = BudgetRecipe.UNTIL_THE_BUDGET_ENDS;
     if (!given.hasMatchedOption("--kilo_training_samples"))
-      kiloTrainingSamples = BudgetRecipe.TRAIN_SHARE;
-    if (!given.hasMatchedOption("--kilo_val_samples")) kiloValSamples = BudgetRecipe.VAL_SHARE;
-    if (!given.hasMatchedOption("--kilo_test_samples")) kiloTestSamples = BudgetRecipe.TEST_SHARE;
+      kiloTrainingSamples = BudgetRecipe.TRAIN_FILES;
+    if (!given.hasMatchedOption("--kilo_val_samples")) kiloValSamples = BudgetRecipe.VAL_FILES;
+    if (!given.hasMatchedOption("--kilo_test_samples")) kiloTestSamples = BudgetRecipe.TEST_FILES;
   }
 
   /** --fit_links as given, else the recipe's (varying with a budget) or never. */
   private LinkFitting linkFitting() {
-    if (fitLinks == null) return budgetMinutes != null ? LinkFitting.VARYING : LinkFitting.NEVER;
+    if (fitLinks == null) return budgetMinutes != null ? BudgetRecipe.FIT_LINKS : LinkFitting.NEVER;
     for (LinkFitting f : LinkFitting.values()) if (f.fileName().equals(fitLinks)) return f;
     throw new ParameterException(
         spec.commandLine(), "--fit_links must be always, varying or never, got '" + fitLinks + "'");
-  }
-
-  /** The recipe's settings (see BudgetRun for why). */
-  static final class BudgetRecipe {
-    static final int HIDDEN = 16, WINDOW = 256, BURN_IN = 128;
-    static final String INPUTS = "Bscqix";
-    /** Proportions of the files for train, val and test (the file split). */
-    static final double TRAIN_SHARE = 0.75, VAL_SHARE = 0.15, TEST_SHARE = 0.1;
   }
 
   TrainOptions options() {

@@ -11,6 +11,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lemurnn.data.LinkFitting;
+import org.lemurnn.link.LinkKind;
+import org.lemurnn.model.CellType;
+import org.lemurnn.train.loss.Objective;
+import org.lemurnn.train.run.RunPlan;
+import org.lemurnn.train.run.TrainOptions;
 
 class TrainCommandTest {
   @Test
@@ -151,39 +157,36 @@ class TrainCommandTest {
             "3",
             "-r",
             "0.01");
-    org.lemurnn.train.run.TrainOptions options = command.options();
-    assertThat(options.model())
-        .isEqualTo(new org.lemurnn.train.run.TrainOptions.Model(
-            org.lemurnn.model.CellType.GRU, 2, 16, null));
-    assertThat(options.loss().objective()).isEqualTo(org.lemurnn.train.loss.Objective.EARTHMOVER);
+    TrainOptions options = command.options();
+    assertThat(options.model()).isEqualTo(new TrainOptions.Model(CellType.GRU, 2, 16, null));
+    assertThat(options.loss().objective()).isEqualTo(Objective.EARTHMOVER);
     assertThat(options.loss().dropMasking()).isTrue();
-    assertThat(options.link().kind()).isEqualTo(org.lemurnn.link.LinkKind.MAHIMAHI);
+    assertThat(options.link().kind()).isEqualTo(LinkKind.MAHIMAHI);
     assertThat(options.link().mahimahi())
         .isEqualTo(schedule.toAbsolutePath().normalize().toString());
     assertThat(options.link().traffic()).containsExactly("cbr");
     assertThat(options.sizes().window()).isEqualTo(32);
     assertThat(options.sizes().burnIn()).isEqualTo(8);
-    assertThat(options.seeds()).isEqualTo(new org.lemurnn.train.run.TrainOptions.Seeds(5, 6));
+    assertThat(options.seeds()).isEqualTo(new TrainOptions.Seeds(5, 6));
     assertThat(options.schedule().numEpochs()).isEqualTo(3);
-    assertThat(options.dataSpec().schedule()).isNotNull();
-    assertThat(options.runName("mahimahi", 1))
+    assertThat(new RunPlan(options).dataSpec().schedule()).isNotNull();
+    assertThat(new RunPlan(options).runName("mahimahi", 1))
         .isEqualTo("model-trainer_bxe1_dropmask-dropgru-l2_h16-mahimahi_bscq_bd_window32-1");
   }
 
   /** --fit_links alone fits always; a budget fits where the rate varies; else the names. */
   @Test
   void linksAreFittedAsToldAndABudgetFitsThemWhereTheRateVaries() {
-    assertThat(fitting()).isEqualTo(org.lemurnn.data.LinkFitting.NEVER);
-    assertThat(fitting("--budget_minutes", "1")).isEqualTo(org.lemurnn.data.LinkFitting.VARYING);
-    assertThat(fitting("--fit_links")).isEqualTo(org.lemurnn.data.LinkFitting.ALWAYS);
-    assertThat(fitting("--budget_minutes", "1", "--fit_links=never"))
-        .isEqualTo(org.lemurnn.data.LinkFitting.NEVER);
+    assertThat(fitting()).isEqualTo(LinkFitting.NEVER);
+    assertThat(fitting("--budget_minutes", "1")).isEqualTo(LinkFitting.VARYING);
+    assertThat(fitting("--fit_links")).isEqualTo(LinkFitting.ALWAYS);
+    assertThat(fitting("--budget_minutes", "1", "--fit_links=never")).isEqualTo(LinkFitting.NEVER);
     Cli wrong = Cli.run("train", "--fit_links=sometimes", "--dag_data", "x");
     assertThat(wrong.exitCode()).isEqualTo(2);
     assertThat(wrong.err()).contains("--fit_links must be always, varying or never");
   }
 
-  private static org.lemurnn.data.LinkFitting fitting(String... args) {
+  private static LinkFitting fitting(String... args) {
     TrainCommand command = new TrainCommand();
     new picocli.CommandLine(command).parseArgs(args);
     return command.options().fitLinks();

@@ -1,5 +1,6 @@
 package org.lemurnn.train.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.IntConsumer;
 import org.lemurnn.InputException;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.LoaderSet;
@@ -17,13 +18,12 @@ import org.lemurnn.sample.LinkSample;
 
 /**
  * {@code train --dag_data DIR --budget_minutes M}: the most faithful model of the measured traces
- * that M minutes of wall time train here, by the recipe measured on kernel links (issue 13): a
- * model trained only on a simulated link transfers to the real one better than one trained on a few
- * measured files, so first pretrain on a synthetic byte queue matched to the training traces
- * ({@link MatchedPreset}: their capacities, queues, sizes and loads; long streams cut into
- * windows), then fine-tune on windows of the traces themselves from the pretrained weights, and
- * keep the model that emulates the validation traces best (whole traces through the forwarder's
- * path: drop rate and latency W1), be it the pretrained one.
+ * that M minutes of wall time train here, by the {@link BudgetRecipe}: first pretrain on a
+ * synthetic byte queue matched to the training traces ({@link MatchedPreset}: their capacities,
+ * queues, sizes and loads; long streams cut into windows), then fine-tune on windows of the traces
+ * themselves from the pretrained weights, and keep the model that emulates the validation traces
+ * best (whole traces through the forwarder's path: drop rate and latency W1), be it the pretrained
+ * one.
  *
  * <p>Everything goes into one directory, {@code budget-<unix time>/} under {@code --out}: the
  * matched preset, the file split, the pretraining run, the fine-tuning run (the usual run
@@ -32,48 +32,7 @@ import org.lemurnn.sample.LinkSample;
  * {@code --resume} continues from: a Ctrl-C leaves the budget, not one of its runs, to resume.
  */
 public final class BudgetRun {
-  /**
-   * Share of the budget that pretraining gets; fine-tuning gets the rest. Fine-tuning on 27 files
-   * overfits fast: on kernel-tbf its validation fidelity was best after about 100 epochs (10 s) and
-   * worse at every later check of a 6-minute fine-tune, while pretraining on fresh synthetic
-   * streams went on improving.
-   */
-  static final double PRETRAIN_SHARE = 0.8;
-  /** Fine-tuning runs at this fraction of the learning rate: it refines, it must not forget. */
-  static final double FINE_TUNE_LEARNING_RATE_FACTOR = 1.0 / 3;
-  /** Synthetic pretraining streams: count x packets, cut into the run's windows. */
-  static final double PRETRAIN_KILO_STREAMS = 1, PRETRAIN_KILO_VAL = 0.02;
-
-  static final int PRETRAIN_STREAM_PACKETS = 2048;
-
-  /**
-   * The least work a budget does, however loaded the machine (issue 16: the same command must give
-   * a faithful model every time, and a wall-time budget alone trained a sixth as much while six
-   * other jobs shared the two cores): pretraining epochs and fine-tuning epochs run before the
-   * budget may stop them: {@value #MIN_PRETRAIN_EPOCHS_PER_MINUTE} pretraining epochs per minute of
-   * budget (at least one) and {@value #MIN_FINE_TUNE_EPOCHS} fine-tuning epochs. A floor, not a
-   * calibration: under the load of this session (load average 15 to 30 on 2 cores) a pretraining
-   * epoch of the recipe's model took 50 s, so 12 minutes trained 9 of them; an idle machine does
-   * more in the budget and never meets the floor. Under load the run takes longer than its budget
-   * instead of ending with a model that barely trained.
-   */
-  static final double MIN_PRETRAIN_EPOCHS_PER_MINUTE = 0.5;
-
-  static final int MIN_FINE_TUNE_EPOCHS = 30;
-
-  /**
-   * Traffic of the synthetic pretraining unless --traffic says otherwise: what real programs send
-   * beside Poisson (issue 22), constant rates (an overload when above C) and bursts, so that a
-   * model has met them before it carries them.
-   */
-  static final List<String> PRETRAIN_TRAFFIC =
-      List.of("exponential", "cbr", "bursty_cbr", "bursty_exponential");
-
   private BudgetRun() {}
-
-  static int minPretrainEpochs(double budgetMinutes) {
-    return Math.max(1, (int) Math.round(budgetMinutes * MIN_PRETRAIN_EPOCHS_PER_MINUTE));
-  }
 
   /** The budget's state, rewritten after every epoch: what --resume continues from. */
   static final String STATE = "budget.json";
@@ -101,7 +60,7 @@ public final class BudgetRun {
       double spentSeconds,
       String pretrainRun,
       String fineTuneRun,
-      com.fasterxml.jackson.databind.JsonNode fineTuneOptions) {
+      JsonNode fineTuneOptions) {
     State spent(double seconds) {
       return new State(budgetMinutes, seconds, pretrainRun, fineTuneRun, fineTuneOptions);
     }
@@ -157,9 +116,9 @@ public final class BudgetRun {
     if (Files.exists(dir))
       throw new InputException(dir + " exists already: wait a second or choose another --out");
 
-    RunFit.check(fineTune);
-    DataSets measured =
-        fineTune.data(n -> {}); // read once: for the matched preset and the fine-tuning
+    RunFit.check(new RunPlan(fineTune));
+    // read once: for the matched preset and the fine-tuning
+    DataSets measured = new RunPlan(fineTune).data(n -> {});
     List<LinkSample> streams = new ArrayList<>();
     for (LoaderSet set : measured.train()) streams.addAll(set.samples());
     try {
@@ -243,8 +202,8 @@ public final class BudgetRun {
       this.packets = measured != null && measured.prior().packets();
       double total = state.budgetMinutes() * 60;
       end = started.plusMillis((long) ((total - spentBefore) * 1000));
-      pretrainEnd =
-          started.plusMillis((long) (Math.max(0, PRETRAIN_SHARE * total - spentBefore) * 1000));
+      pretrainEnd = started.plusMillis(
+          (long) (Math.max(0, BudgetRecipe.PRETRAIN_SHARE * total - spentBefore) * 1000));
     }
 
     TrainingRun.Summary run() {
@@ -260,11 +219,15 @@ public final class BudgetRun {
         boolean resumed = resumable(state.pretrainRun());
         TrainingRun first = resumed
             ? TrainingRun.resume(dir.resolve(state.pretrainRun()), null, threads, tracking())
-            : TrainingRun.start(pretrainOptions(), dir, threads, tracking());
+            : TrainingRun.start(
+                BudgetRecipe.pretrain(fineTune, dir.resolve(PRESET), packets),
+                dir,
+                threads,
+                tracking());
         state = state.withRuns(first.directory().getFileName().toString(), null);
         state.write(dir);
         // a new pretraining does the budget's floor of work; a resumed one goes on within the time
-        int floor = resumed ? 0 : minPretrainEpochs(state.budgetMinutes());
+        int floor = resumed ? 0 : BudgetRecipe.minPretrainEpochs(state.budgetMinutes());
         first.keepCheckpoints(keep).run(pretrainEnd, floor);
         TrainingRun.Summary pretrained = first.summary();
         // after Ctrl-C the JVM is shutting down: the time spent as of the last epoch stands
@@ -286,12 +249,7 @@ public final class BudgetRun {
       boolean fineTuneResumed = resumable(state.fineTuneRun());
       if (!fineTuneResumed) {
         Path pretrained = dir.resolve(state.pretrainRun()).resolve(RunDirectory.BEST_MODEL);
-        // init and learning rate change no data: the files read at the start are the fine-tuning's
-        TrainOptions options = fineTune.with(Map.of(
-            "init",
-            pretrained.toString(),
-            "learning_rate",
-            fineTune.schedule().learningRate() * FINE_TUNE_LEARNING_RATE_FACTOR));
+        TrainOptions options = BudgetRecipe.fromPretrained(fineTune, pretrained);
         second = measured != null
             ? TrainingRun.start(options, measured, dir, threads, tracking())
             : TrainingRun.start(options, dir, threads, tracking());
@@ -303,7 +261,7 @@ public final class BudgetRun {
       }
       Path best = second
           .keepCheckpoints(keep)
-          .run(end, fineTuneResumed ? 0 : MIN_FINE_TUNE_EPOCHS)
+          .run(end, fineTuneResumed ? 0 : BudgetRecipe.MIN_FINE_TUNE_EPOCHS)
           .resolve(RunDirectory.BEST_MODEL);
       TrainingRun.Summary done = second.summary();
       if (!done.interrupted()) saveSpent();
@@ -324,34 +282,6 @@ public final class BudgetRun {
       return false;
     }
 
-    private TrainOptions pretrainOptions() {
-      return fineTune.with(Map.of(
-          "dag_data",
-          List.of(),
-          "link_properties",
-          List.of(dir.resolve(PRESET).toString()),
-          "traffic",
-          fineTune.link().traffic().isEmpty()
-              ? PRETRAIN_TRAFFIC
-              : fineTune.link().traffic(),
-          "seq_len",
-          Math.max(
-              PRETRAIN_STREAM_PACKETS,
-              fineTune.sizes().window() + fineTune.sizes().burnIn()),
-          "kilo_training_samples",
-          PRETRAIN_KILO_STREAMS,
-          "kilo_val_samples",
-          PRETRAIN_KILO_VAL,
-          "kilo_test_samples",
-          PRETRAIN_KILO_VAL,
-          "infinite_queue",
-          false,
-          "codel",
-          false,
-          "packetqueue",
-          packets)); // a link fitted as a packet queue pretrains on packet queues
-    }
-
     private void saveSpent() {
       state = state.spent(spentBefore + Duration.between(started, Instant.now()).toMillis() / 1e3);
       state.write(dir);
@@ -361,7 +291,7 @@ public final class BudgetRun {
     private TrainingRun.Listener tracking() {
       return new TrainingRun.Listener() {
         @Override
-        public java.util.function.IntConsumer generating(int sequences) {
+        public IntConsumer generating(int sequences) {
           return listener.generating(sequences);
         }
 

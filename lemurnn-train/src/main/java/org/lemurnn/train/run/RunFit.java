@@ -1,5 +1,6 @@
 package org.lemurnn.train.run;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import org.lemurnn.InputException;
@@ -29,14 +30,15 @@ final class RunFit {
 
   private RunFit() {}
 
-  static void check(TrainOptions options) {
+  static void check(RunPlan plan) {
+    TrainOptions options = plan.options();
     TrainOptions.Model model = options.model();
     ModelSpec spec = new ModelSpec(
         model.cell(),
         model.numLayers(),
         model.hiddenSize(),
         TrainOptions.INPUT_STR,
-        TrainOptions.OUTPUT_STR,
+        RunPlan.OUTPUT_STR,
         UnitSystem.ABSTRACT,
         1);
     long parameters = 0;
@@ -52,7 +54,7 @@ final class RunFit {
         ? sizes.window() + sizes.burnIn()
         : Math.max(
             sizes.seqLen(),
-            options.dataSpec().trainLengths().stream()
+            plan.dataSpec().trainLengths().stream()
                 .mapToInt(Integer::intValue)
                 .max()
                 .orElse(0));
@@ -84,8 +86,7 @@ final class RunFit {
   }
 
   private static long memoryBytes() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
       return os.getTotalMemorySize();
     }
     return Long.MAX_VALUE; // cannot tell: let libtorch say

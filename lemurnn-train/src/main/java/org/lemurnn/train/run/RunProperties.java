@@ -1,11 +1,14 @@
 package org.lemurnn.train.run;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.LoaderSet;
+import org.lemurnn.io.AtomicFile;
 import org.lemurnn.link.LinkPreset;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
@@ -24,9 +27,7 @@ final class RunProperties {
    * it, so that a later plain {@code --resume} goes on to that count rather than the first one.
    */
   static void updateOptions(RunDirectory dir, TrainOptions options) {
-    com.fasterxml.jackson.databind.node.ObjectNode model =
-        (com.fasterxml.jackson.databind.node.ObjectNode)
-            dir.readJson(RunDirectory.MODEL_PROPERTIES);
+    ObjectNode model = (ObjectNode) dir.readJson(RunDirectory.MODEL_PROPERTIES);
     model.set("options", RunDirectory.JSON.valueToTree(options));
     dir.writeJson(RunDirectory.MODEL_PROPERTIES, model);
   }
@@ -38,10 +39,9 @@ final class RunProperties {
    * Writes {@value #FITTED_LINKS} into {@code dir}: per file, its set and the link named, fitted
    * and fed to the model (nothing when names were trusted or the data is synthetic).
    */
-  static void writeFittedLinks(java.nio.file.Path dir, DataSets data) {
+  static void writeFittedLinks(Path dir, DataSets data) {
     if (data.fittedLinks() != null)
-      org.lemurnn.io.AtomicFile.writeString(
-          dir.resolve(FITTED_LINKS), data.fittedLinks().table());
+      AtomicFile.writeString(dir.resolve(FITTED_LINKS), data.fittedLinks().table());
   }
 
   static void write(RunDirectory dir, TrainOptions options, DataSets data, TrainerSettings config) {
@@ -92,7 +92,7 @@ final class RunProperties {
 
     List<Map<String, Object>> links = new ArrayList<>();
     if (options.tracePaths().isEmpty()) {
-      for (LinkPreset p : options.dataSpec().presets()) links.add(linkProperties(p));
+      for (LinkPreset p : new RunPlan(options).dataSpec().presets()) links.add(linkProperties(p));
     }
     Map<String, Object> link = new LinkedHashMap<>();
     if (links.size() == 1) link.putAll(links.getFirst());

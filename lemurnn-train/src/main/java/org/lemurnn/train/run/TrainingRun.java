@@ -176,7 +176,8 @@ public final class TrainingRun {
     this.options = options;
     this.data = data;
     this.listener = listener;
-    this.trainer = new Trainer(options.trainerSettings(options.modelSpec(data), threads), data);
+    RunPlan plan = new RunPlan(options);
+    this.trainer = new Trainer(plan.trainerSettings(plan.modelSpec(data), threads), data);
     this.historyLines = dir.lines(RunDirectory.HISTORY);
     this.logRows = new ArrayList<>(
         dir.lines(RunDirectory.LOG).stream().filter(l -> !l.startsWith("#")).toList());
@@ -198,20 +199,17 @@ public final class TrainingRun {
    */
   public static TrainingRun start(
       TrainOptions options, Path parent, int threads, Listener listener) {
-    RunFit.check(options);
+    RunPlan plan = new RunPlan(options);
+    RunFit.check(plan);
     return start(
-        options,
-        options.data(listener.generating(options.sequenceCount())),
-        parent,
-        threads,
-        listener);
+        options, plan.data(listener.generating(plan.sequenceCount())), parent, threads, listener);
   }
 
-  /** A new run on {@code data}, which must be what {@code options} make ({@code options.data}). */
+  /** A new run on {@code data}, which must be what {@code options} make ({@link RunPlan#data}). */
   static TrainingRun start(
       TrainOptions options, DataSets data, Path parent, int threads, Listener listener) {
     RunDirectory dir = RunDirectory.create(
-        parent, options.runName(data.dataType(), Instant.now().getEpochSecond()));
+        parent, new RunPlan(options).runName(data.dataType(), Instant.now().getEpochSecond()));
     RunLock lock = RunLock.acquire(dir.path());
     try {
       TrainingRun run = new TrainingRun(dir, options, data, threads, listener);
@@ -282,7 +280,8 @@ public final class TrainingRun {
               + seeds.torchSeed() + " and data_seed "
               + seeds.dataSeed() + ": put the checkpoint's seeds back there or start a new run");
     }
-    DataSets data = options.data(listener.generating(options.sequenceCount()));
+    RunPlan plan = new RunPlan(options);
+    DataSets data = plan.data(listener.generating(plan.sequenceCount()));
     TrainingRun run = new TrainingRun(dir, options, data, threads, listener);
     // a writer killed half way (kill -9) leaves its temporary file; we hold the lock, so none is
     // live
@@ -390,7 +389,7 @@ public final class TrainingRun {
     Path best = Files.isRegularFile(dir.bestModel()) ? dir.bestModel() : null;
     double ideal = Double.NaN;
     if (fidelity != null && best != null)
-      ideal = options.idealLink().map(fidelity::score).orElse(Double.NaN);
+      ideal = new RunPlan(options).idealLink().map(fidelity::score).orElse(Double.NaN);
     int done = lastEpoch != null ? lastEpoch.epoch() + 1 : firstEpoch;
     return new Summary(
         dir.path(),

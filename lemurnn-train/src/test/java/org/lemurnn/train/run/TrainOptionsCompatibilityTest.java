@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.InputException;
@@ -100,17 +99,6 @@ class TrainOptionsCompatibilityTest {
     assertThatThrownBy(() -> TrainOptions.fromJson(both))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("choose one model type");
-  }
-
-  @Test
-  void withChangesOptionsByTheirFileNames() throws IOException {
-    TrainOptions options =
-        TrainOptions.fromJson((ObjectNode) resource("model-properties.json").get("options"));
-    TrainOptions changed = options.with(Map.of("num_epochs", 5, "codel", true, "seq_len", 64));
-    assertThat(changed.schedule().numEpochs()).isEqualTo(5);
-    assertThat(changed.link().kind()).isEqualTo(LinkKind.CODEL);
-    assertThat(changed.sizes().seqLen()).isEqualTo(64);
-    assertThat(changed.model()).isEqualTo(options.model());
   }
 
   /**

@@ -140,7 +140,8 @@ class TrainingRunTest {
     ModelFile exported = ModelFile.read(dir.resolve("model-" + best + ".safetensors"));
     assertThat(exported.spec().cell()).isEqualTo(options.model().cell());
     assertThat(exported.spec().layers()).isEqualTo(options.model().numLayers());
-    assertThat(exported.spec().normScale()).isEqualTo(options.dataSpec().normScale());
+    assertThat(exported.spec().normScale())
+        .isEqualTo(new RunPlan(options).dataSpec().normScale());
     String prefix = options.model().cell().parameterPrefix();
     assertThat(exported.tensors()).containsKeys(prefix + ".weight_ih_l0", "fc.weight", "fc.bias");
     if (options.model().numLayers() == 2)
