@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
+import org.lemurnn.train.run.RunSummary;
 import org.lemurnn.train.run.SplitsFile;
 import org.lemurnn.train.run.TrainOptions;
-import org.lemurnn.train.run.TrainingRun;
 
 /**
  * The lines a training ends with: the model to use, how faithful it was on the validation data
@@ -15,7 +15,7 @@ import org.lemurnn.train.run.TrainingRun;
 final class RunReport {
   private RunReport() {}
 
-  static void print(PrintStream out, TrainingRun.Summary s, TrainOptions options) {
+  static void print(PrintStream out, RunSummary s, TrainOptions options) {
     out.println((s.interrupted() ? "stopped: " : "done: ") + s.runDir() + " (" + s.epochsDone()
         + " epochs)");
     if (s.bestModel() == null) {
@@ -44,7 +44,7 @@ final class RunReport {
   }
 
   /** How to judge the model on data it never saw. */
-  private static String nextCommand(TrainingRun.Summary s, TrainOptions options) {
+  private static String nextCommand(RunSummary s, TrainOptions options) {
     if (s.interrupted()) return "./lemurnn train --resume " + s.runDir();
     if (Files.isRegularFile(s.runDir().resolve(SplitsFile.NAME)) || options == null)
       return "./lemurnn evaluate --run " + s.runDir();

@@ -1,14 +1,11 @@
 package org.lemurnn.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.IntConsumer;
-import me.tongfei.progressbar.ProgressBar;
 import org.lemurnn.InputException;
 import org.lemurnn.data.LinkFitting;
 import org.lemurnn.model.CellType;
@@ -26,7 +23,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code lemurnn train}: the original's rnn-loss-experiment, every flag, on DJL. */
+/**
+ * {@code lemurnn train}: the original's rnn-loss-experiment, every flag, on DJL. Over 350 lines for
+ * its flags: about thirty, the original's and ours, each with its help text; what it does is
+ * {@link #call}: the flags into {@link TrainOptions} (with a budget, the {@link BudgetRecipe}'s
+ * choices for flags not given), a {@link TrainingRun} or {@link BudgetRun} started or resumed, run,
+ * and its {@link RunReport}.
+ */
 @Command(
     name = "train",
     header = "Trains a link model (the original's rnn-loss-experiment).",
@@ -291,68 +294,70 @@ public final class TrainCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /** Four ways to train: resume a budget or a run, or start one; each ends with its report. */
   @Override
   public Integer call() {
-    int coreThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    Console console = new Console();
-    if (keepCheckpoints < 0)
-      throw new ParameterException(
-          spec.commandLine(), "--keep_checkpoints must be >= 0, got " + keepCheckpoints);
-    TrainingRun run;
+    if (keepCheckpoints < 0) throw usage("--keep_checkpoints must be >= 0, got " + keepCheckpoints);
+    int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    TrainConsole console = new TrainConsole();
     if (resume != null && BudgetRun.isBudget(resume)) {
       refuseFlagsBesideResume(true);
-      TrainingRun.Summary summary =
-          BudgetRun.resume(resume, budgetMinutes, coreThreads, keepCheckpoints, console);
-      RunReport.print(System.out, summary, null);
-      return 0;
-    }
-    if (resume != null) {
-      refuseFlagsBesideResume(false);
-      if (resume.getParent() != null
-          && BudgetRun.isBudget(resume.toAbsolutePath().getParent()))
-        throw new ParameterException(
-            spec.commandLine(),
-            "--resume " + resume + ": a run of the budget "
-                + resume.toAbsolutePath().getParent()
-                + ", which goes on only as part of it: --resume "
-                + resume.toAbsolutePath().getParent());
-      Integer epochs =
-          spec.commandLine().getParseResult().hasMatchedOption("-e") ? numEpochs : null;
-      int done = RunDirectory.open(resume).lastCheckpoint().orElse(-1) + 1;
-      if (epochs != null && epochs <= done)
-        throw new ParameterException(
-            spec.commandLine(),
-            "-e " + epochs + ": " + resume + " has trained " + done + " epochs already: give -e"
-                + " above " + done + " to train more");
-      run = TrainingRun.resume(resume, epochs, coreThreads, console);
-      if (run.firstEpoch() >= run.numEpochs()) {
-        run.close();
-        throw new ParameterException(
-            spec.commandLine(),
-            resume + " has trained all its " + run.firstEpoch() + " epochs: give -e above "
-                + run.firstEpoch() + " to train more");
-      }
+      RunReport.print(
+          System.out,
+          BudgetRun.resume(resume, budgetMinutes, cores, keepCheckpoints, console),
+          null);
+    } else if (resume != null) {
+      runAndReport(resumedRun(cores, console));
+    } else if (budgetMinutes != null) {
+      TrainOptions options = parsedOptions();
+      RunReport.print(
+          System.out,
+          BudgetRun.run(options, budgetMinutes, out, cores, keepCheckpoints, console),
+          options);
     } else {
-      TrainOptions options;
-      try {
-        options = options();
-      } catch (InputException e) {
-        throw new ParameterException(
-            spec.commandLine(), e.getMessage()); // conflicting flags: a usage error
-      }
-      if (budgetMinutes != null) {
-        RunReport.print(
-            System.out,
-            BudgetRun.run(options, budgetMinutes, out, coreThreads, keepCheckpoints, console),
-            options);
-        return 0;
-      }
-      run = TrainingRun.start(options, out, coreThreads, console);
+      runAndReport(TrainingRun.start(parsedOptions(), out, cores, console));
     }
+    return 0;
+  }
+
+  private void runAndReport(TrainingRun run) {
     System.out.println("run directory: " + run.directory());
     run.keepCheckpoints(keepCheckpoints).run();
     RunReport.print(System.out, run.summary(), run.options());
-    return 0;
+  }
+
+  /** The run {@code --resume} names, if its flags and epochs let it go on. */
+  private TrainingRun resumedRun(int cores, TrainConsole console) {
+    refuseFlagsBesideResume(false);
+    Path parent = resume.toAbsolutePath().getParent();
+    if (resume.getParent() != null && BudgetRun.isBudget(parent))
+      throw usage("--resume " + resume + ": a run of the budget " + parent
+          + ", which goes on only as part of it: --resume " + parent);
+    Integer epochs = spec.commandLine().getParseResult().hasMatchedOption("-e") ? numEpochs : null;
+    int done = RunDirectory.open(resume).lastCheckpoint().orElse(-1) + 1;
+    if (epochs != null && epochs <= done)
+      throw usage("-e " + epochs + ": " + resume + " has trained " + done
+          + " epochs already: give -e" + " above " + done + " to train more");
+    TrainingRun run = TrainingRun.resume(resume, epochs, cores, console);
+    if (run.firstEpoch() >= run.numEpochs()) {
+      run.close();
+      throw usage(resume + " has trained all its " + run.firstEpoch() + " epochs: give -e above "
+          + run.firstEpoch() + " to train more");
+    }
+    return run;
+  }
+
+  /** The options the flags give; conflicting flags are a usage error. */
+  private TrainOptions parsedOptions() {
+    try {
+      return options();
+    } catch (InputException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
   }
 
   /**
@@ -371,11 +376,9 @@ public final class TrainCommand implements Callable<Integer> {
         : List.of("--resume", "-e", "--threads", "--keep_checkpoints", "--debug", "--progress");
     for (var option : spec.commandLine().getParseResult().matchedOptions()) {
       if (!allowed.contains(option.longestName()) && !allowed.contains(option.shortestName())) {
-        throw new ParameterException(
-            spec.commandLine(),
-            option.longestName() + " cannot change a run that --resume continues (it goes on with"
-                + " its own options; only " + String.join(", ", allowed.subList(1, 4))
-                + " may be given): drop it, or start a new run");
+        throw usage(option.longestName() + " cannot change a run that --resume continues (it goes"
+            + " on with its own options; only " + String.join(", ", allowed.subList(1, 4))
+            + " may be given): drop it, or start a new run");
       }
     }
   }
@@ -403,8 +406,7 @@ public final class TrainCommand implements Callable<Integer> {
   private LinkFitting linkFitting() {
     if (fitLinks == null) return budgetMinutes != null ? BudgetRecipe.FIT_LINKS : LinkFitting.NEVER;
     for (LinkFitting f : LinkFitting.values()) if (f.fileName().equals(fitLinks)) return f;
-    throw new ParameterException(
-        spec.commandLine(), "--fit_links must be always, varying or never, got '" + fitLinks + "'");
+    throw usage("--fit_links must be always, varying or never, got '" + fitLinks + "'");
   }
 
   TrainOptions options() {
@@ -437,9 +439,8 @@ public final class TrainCommand implements Callable<Integer> {
   /** Paths of existing files made absolute, so --resume finds them from any working directory. */
   private static List<String> absoluteFiles(List<String> namesOrPaths) {
     return namesOrPaths.stream()
-        .map(p -> java.nio.file.Files.exists(Path.of(p))
-            ? Path.of(p).toAbsolutePath().normalize().toString()
-            : p)
+        .map(p ->
+            Files.exists(Path.of(p)) ? Path.of(p).toAbsolutePath().normalize().toString() : p)
         .toList();
   }
 
@@ -450,102 +451,5 @@ public final class TrainCommand implements Callable<Integer> {
   /** A missing seed is drawn here so the run records the one it used. */
   private static long seed(Long given) {
     return given != null ? given : ThreadLocalRandom.current().nextInt(1 << 30);
-  }
-
-  /**
-   * Progress bars on stderr, one summary line per epoch on stdout; a budget's phases as headers,
-   * its epochs named by phase, with the time spent and left.
-   */
-  private static final class Console implements BudgetRun.Listener {
-    private ProgressBar bar;
-    private int batches;
-    private boolean legendShown;
-    private String phase;
-    private Instant budgetStart, budgetEnd;
-
-    @Override
-    public IntConsumer generating(int sequences) {
-      ProgressBar data = bar("data", sequences);
-      return n -> {
-        synchronized (data) {
-          data.stepBy(n);
-          if (data.getCurrent() >= data.getMax()) data.close();
-        }
-      };
-    }
-
-    @Override
-    public void phase(
-        String name,
-        int index,
-        int count,
-        String what,
-        Instant phaseEnd,
-        Instant budgetEnd,
-        double spentSeconds) {
-      phase = name;
-      this.budgetEnd = budgetEnd;
-      budgetStart = Instant.now().minusMillis((long) (spentSeconds * 1000));
-      System.out.printf(
-          "%s %d/%d: %s, until %s of the budget (%s left)%n",
-          name,
-          index,
-          count,
-          what,
-          minutes(Duration.between(budgetStart, phaseEnd)),
-          minutes(Duration.between(Instant.now(), budgetEnd)));
-    }
-
-    @Override
-    public void started(
-        Path runDir, int firstEpoch, int epochs, int batchesPerEpoch, List<String> notes) {
-      notes.forEach(n -> System.err.println("note: " + n));
-      batches = batchesPerEpoch;
-      if (!legendShown) {
-        legendShown = true;
-        System.out.println(TrainingRun.EpochSummary.legend());
-      }
-    }
-
-    @Override
-    public void batch(int index) {
-      if (bar == null) bar = bar("train", batches);
-      bar.step();
-    }
-
-    @Override
-    public void epoch(TrainingRun.EpochSummary summary) {
-      if (bar != null) bar.close();
-      bar = null;
-      if (phase == null) {
-        System.out.println(summary.line());
-      } else {
-        Instant now = Instant.now();
-        System.out.println(phase + " " + summary.line() + "  "
-            + minutes(Duration.between(budgetStart, now)) + " spent, "
-            + minutes(Duration.between(now, budgetEnd)) + " left");
-      }
-    }
-
-    private static String minutes(Duration d) {
-      long s = Math.max(0, d.toSeconds());
-      return String.format(java.util.Locale.ROOT, "%d:%02d", s / 60, s % 60);
-    }
-
-    @Override
-    public void warning(String message) {
-      System.err.println("lemurnn: " + message);
-    }
-
-    @Override
-    public void interrupted(Path checkpoint) {
-      if (bar != null) bar.close();
-      System.err.println(
-          "interrupted: continue with ./lemurnn train --resume " + checkpoint.getParent());
-    }
-
-    private static ProgressBar bar(String task, long max) {
-      return Bars.transientBar(task, max);
-    }
   }
 }

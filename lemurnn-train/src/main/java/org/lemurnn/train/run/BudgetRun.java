@@ -38,7 +38,7 @@ public final class BudgetRun {
   static final String STATE = "budget.json";
 
   /** What a user interface hears of a budget: its phases, beside each run's epochs. */
-  public interface Listener extends TrainingRun.Listener {
+  public interface Listener extends RunListener {
     /**
      * A phase starts: {@code index} of {@code count} (pretrain 1/2, fine-tune 2/2), ending by
      * {@code phaseEnd}, the whole budget by {@code budgetEnd}; {@code spentSeconds} were spent
@@ -99,7 +99,7 @@ public final class BudgetRun {
    * Runs the recipe for {@code fineTune} (options of a windowed run on --dag_data) and returns what
    * it made, in the budget directory.
    */
-  public static TrainingRun.Summary run(
+  public static RunSummary run(
       TrainOptions fineTune,
       double budgetMinutes,
       Path parent,
@@ -140,7 +140,7 @@ public final class BudgetRun {
    * Continues the budget in {@code dir} where it stopped: in the run it was in, within the minutes
    * it had left, or {@code moreMinutes} from now if given.
    */
-  public static TrainingRun.Summary resume(
+  public static RunSummary resume(
       Path dir, Double moreMinutes, int threads, int keepCheckpoints, Listener listener) {
     State state = State.read(dir);
     if (moreMinutes != null) {
@@ -206,7 +206,7 @@ public final class BudgetRun {
           (long) (Math.max(0, BudgetRecipe.PRETRAIN_SHARE * total - spentBefore) * 1000));
     }
 
-    TrainingRun.Summary run() {
+    RunSummary run() {
       if (state.fineTuneRun() == null) {
         listener.phase(
             "pretrain",
@@ -229,7 +229,7 @@ public final class BudgetRun {
         // a new pretraining does the budget's floor of work; a resumed one goes on within the time
         int floor = resumed ? 0 : BudgetRecipe.minPretrainEpochs(state.budgetMinutes());
         first.keepCheckpoints(keep).run(pretrainEnd, floor);
-        TrainingRun.Summary pretrained = first.summary();
+        RunSummary pretrained = first.summary();
         // after Ctrl-C the JVM is shutting down: the time spent as of the last epoch stands
         if (pretrained.interrupted()) return pretrained.in(dir, null);
         saveSpent();
@@ -263,7 +263,7 @@ public final class BudgetRun {
           .keepCheckpoints(keep)
           .run(end, fineTuneResumed ? 0 : BudgetRecipe.MIN_FINE_TUNE_EPOCHS)
           .resolve(RunDirectory.BEST_MODEL);
-      TrainingRun.Summary done = second.summary();
+      RunSummary done = second.summary();
       if (!done.interrupted()) saveSpent();
       if (Files.isRegularFile(best))
         AtomicFile.write(dir.resolve(RunDirectory.BEST_MODEL), out -> Files.copy(best, out));
@@ -288,8 +288,8 @@ public final class BudgetRun {
     }
 
     /** The run's listener, which also writes the time spent after every epoch. */
-    private TrainingRun.Listener tracking() {
-      return new TrainingRun.Listener() {
+    private RunListener tracking() {
+      return new RunListener() {
         @Override
         public IntConsumer generating(int sequences) {
           return listener.generating(sequences);
@@ -307,7 +307,7 @@ public final class BudgetRun {
         }
 
         @Override
-        public void epoch(TrainingRun.EpochSummary summary) {
+        public void epoch(EpochSummary summary) {
           saveSpent();
           listener.epoch(summary);
         }

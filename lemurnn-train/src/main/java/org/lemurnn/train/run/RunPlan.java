@@ -12,11 +12,13 @@ import org.lemurnn.data.LoaderSet;
 import org.lemurnn.data.MeasuredData;
 import org.lemurnn.data.SyntheticData;
 import org.lemurnn.data.Windows;
+import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.DeliverySchedule;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
 import org.lemurnn.link.LinkPresets;
 import org.lemurnn.metrics.IdealLink;
+import org.lemurnn.model.ModelFile;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.sample.LinkSample;
 import org.lemurnn.traffic.TrafficKind;
@@ -24,7 +26,8 @@ import org.lemurnn.train.TrainerSettings;
 
 /**
  * What a run's options make: its data sets (loaded from {@code --dag_data} or generated), the model
- * it trains, how the trainer is set, its name, and the ideal link it is judged beside.
+ * it trains and the one it starts from, how the trainer is set, its name, and the ideal link it is
+ * judged beside.
  */
 public record RunPlan(TrainOptions options) {
   /** The original's outputs, the only ones its trainers use: backlog and drop. */
@@ -143,6 +146,36 @@ public record RunPlan(TrainOptions options) {
         overhead,
         null,
         data.prior());
+  }
+
+  /**
+   * The model the run starts from ({@code --init}), on this run's link: it must have the shape and
+   * features of {@code want}, the model the run trains.
+   */
+  public ModelFile startingModel(ModelSpec want) {
+    Path modelPath = Path.of(options.schedule().init());
+    ModelFile init = Predictors.readModel(modelPath, null);
+    ModelSpec have = init.spec();
+    if (have.cell() != want.cell()
+        || have.layers() != want.layers()
+        || have.hidden() != want.hidden()
+        || !have.inputStr().equals(want.inputStr())
+        || have.units() != want.units()
+        || have.normScale() != want.normScale()) {
+      throw InputException.in(
+          modelPath,
+          "--init needs a model of this run's shape and features: it is a " + describe(have)
+              + ", the run trains a " + describe(want)
+              + " (give the same model flags, --inputs and data units)");
+    }
+    // the starting weights sit on this run's link (its fitted prior), whatever link they came from
+    return new ModelFile(want, init.tensors());
+  }
+
+  private static String describe(ModelSpec s) {
+    return s.cell().originalName() + " " + s.layers() + "x" + s.hidden() + " on " + s.inputStr()
+        + " in " + s.units().fileName() + " units"
+        + (s.normScale() != 1 ? " normalised by " + s.normScale() : "");
   }
 
   /** How to train, with {@code threads} for the recurrent core. */

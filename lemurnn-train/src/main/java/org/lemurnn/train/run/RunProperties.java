@@ -1,11 +1,13 @@
 package org.lemurnn.train.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lemurnn.InputException;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.LoaderSet;
 import org.lemurnn.io.AtomicFile;
@@ -17,10 +19,28 @@ import org.lemurnn.train.TrainerSettings;
 /**
  * The three property files a run writes once, in the original's shapes:
  * {@code model-properties.json} (with every option under {@code options}, which {@code --resume}
- * reads), {@code dataset-properties.json} and {@code link-properties.json}.
+ * reads back), {@code dataset-properties.json} and {@code link-properties.json}.
  */
 final class RunProperties {
   private RunProperties() {}
+
+  /** The options a run recorded in {@code model-properties.json}, to resume it with. */
+  static TrainOptions readOptions(RunDirectory dir) {
+    Path properties = dir.path().resolve(RunDirectory.MODEL_PROPERTIES);
+    TrainOptions options;
+    try {
+      options = RunDirectory.JSON.treeToValue(
+          dir.readJson(RunDirectory.MODEL_PROPERTIES).get("options"), TrainOptions.class);
+    } catch (IOException | RuntimeException e) {
+      throw InputException.in(properties, "no usable options to resume from: " + e.getMessage());
+    }
+    if (options == null) {
+      throw InputException.in(
+          properties,
+          "no 'options' to resume from (not written by lemurnn train): start a new run");
+    }
+    return options;
+  }
 
   /**
    * Replaces the options in {@code model-properties.json}: a resume with a new epoch count keeps

@@ -2,15 +2,18 @@ package org.lemurnn.train.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,7 @@ class ResumeSafetyTest {
   private Path run;
   private List<String> history, log;
   private final List<String> notes = new ArrayList<>();
-  private final TrainingRun.Listener listener = new TrainingRun.Listener() {
+  private final RunListener listener = new RunListener() {
     @Override
     public void started(
         Path runDir, int firstEpoch, int epochs, int batchesPerEpoch, List<String> n) {
@@ -45,7 +48,7 @@ class ResumeSafetyTest {
   /** A finished run of 3 epochs: its checkpoint is epoch 2. */
   @BeforeEach
   void finishedRun() throws Exception {
-    run = TrainingRun.start(TrainingRunTest.tiny(3), out, THREADS, new TrainingRun.Listener() {})
+    run = TrainingRun.start(TrainingRunTest.tiny(3), out, THREADS, new RunListener() {})
         .run();
     assertThat(run.resolve("modelstate-2.safetensors")).exists();
     history = Files.readAllLines(run.resolve(RunDirectory.HISTORY));
@@ -89,13 +92,12 @@ class ResumeSafetyTest {
       for (String f : List.of("train_loss", "val_loss", "test_loss")) {
         assertThat(rebuilt.get(f).asDouble())
             .as(f)
-            .isCloseTo(
-                original.get(f).asDouble(), org.assertj.core.api.Assertions.withinPercentage(1e-3));
+            .isCloseTo(original.get(f).asDouble(), withinPercentage(1e-3));
       }
       assertThat(rebuilt.get("val_loss_details").get("wasserstein").asDouble())
           .isCloseTo(
               original.get("val_loss_details").get("wasserstein").asDouble(),
-              org.assertj.core.api.Assertions.withinPercentage(1e-3));
+              withinPercentage(1e-3));
     }
     assertThat(notes)
         .anyMatch(n ->
@@ -149,7 +151,7 @@ class ResumeSafetyTest {
               run.resolve(RunLock.FILE).toString())
           .redirectErrorStream(true)
           .start();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       Assumptions.abort("python3 holds the lock from another process; it is not installed");
       return;
     }
@@ -168,7 +170,7 @@ class ResumeSafetyTest {
   @Test
   void aFolderMadeForAStartThatFailedIsRemovedWithWhatTheStartWrote() {
     RunDirectory dir = RunDirectory.create(out, "failed");
-    dir.writeJson(RunDirectory.MODEL_PROPERTIES, java.util.Map.of("x", 1));
+    dir.writeJson(RunDirectory.MODEL_PROPERTIES, Map.of("x", 1));
     RunLock.acquire(dir.path()).close();
     dir.removeAfterFailedStart();
     assertThat(out.resolve("failed")).doesNotExist();

@@ -116,7 +116,7 @@ class TrainOptionsCompatibilityTest {
   @Test
   void aRunWrittenByTheOldMainResumesToTheSameNextEpoch(@TempDir Path dir) throws IOException {
     Path run = copyRun(dir);
-    TrainingRun.resume(run, 2, 1, new TrainingRun.Listener() {}).run();
+    TrainingRun.resume(run, 2, 1, new RunListener() {}).run();
     List<String> history = Files.readAllLines(run.resolve("training_history.json"));
     assertThat(history).hasSize(2);
     JsonNode expected = resource("expected-epoch-1.json"), actual = JSON.readTree(history.get(1));

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,8 +91,7 @@ class TrainingRunTest {
   void writesEveryFileWithTheExpectedFields(
       List<String> flags, String namePrefix, @TempDir Path out) throws IOException {
     TrainOptions options = tiny(2, flags.toArray(String[]::new));
-    Path dir =
-        TrainingRun.start(options, out, THREADS, new TrainingRun.Listener() {}).run();
+    Path dir = TrainingRun.start(options, out, THREADS, new RunListener() {}).run();
     assertThat(dir.getFileName().toString()).startsWith(namePrefix);
 
     JsonNode model = JSON.readTree(dir.resolve("model-properties.json").toFile());
@@ -164,9 +164,9 @@ class TrainingRunTest {
         false,
         false,
         LinkFitting.ALWAYS);
-    TrainingRun run = TrainingRun.start(options, out, THREADS, new TrainingRun.Listener() {});
-    org.assertj.core.api.Assertions.assertThatThrownBy(run::run)
-        .isInstanceOf(org.lemurnn.InputException.class)
+    TrainingRun run = TrainingRun.start(options, out, THREADS, new RunListener() {});
+    assertThatThrownBy(run::run)
+        .isInstanceOf(InputException.class)
         .hasMessageContaining("diverged")
         .hasMessageContaining("--learning_rate");
   }
@@ -176,15 +176,14 @@ class TrainingRunTest {
    */
   @Test
   void resumeGivesTheSameNextEpoch(@TempDir Path a, @TempDir Path b) throws IOException {
-    Path whole = TrainingRun.start(tiny(3, "dropout"), a, THREADS, new TrainingRun.Listener() {})
-        .run();
-    Path stopped = TrainingRun.start(tiny(2, "dropout"), b, THREADS, new TrainingRun.Listener() {})
-        .run();
+    Path whole =
+        TrainingRun.start(tiny(3, "dropout"), a, THREADS, new RunListener() {}).run();
+    Path stopped =
+        TrainingRun.start(tiny(2, "dropout"), b, THREADS, new RunListener() {}).run();
     // as if stopped before epoch 1 was saved: its history and log lines are dropped and it runs
     // again
     Files.delete(stopped.resolve("modelstate-1.safetensors"));
-    Path resumed =
-        TrainingRun.resume(stopped, 3, THREADS, new TrainingRun.Listener() {}).run();
+    Path resumed = TrainingRun.resume(stopped, 3, THREADS, new RunListener() {}).run();
     assertThat(resumed).isEqualTo(stopped);
     // the new epoch count is kept for a later plain --resume
     assertThat(JSON.readTree(resumed.resolve("model-properties.json").toFile())
@@ -213,8 +212,7 @@ class TrainingRunTest {
   }
 
   /** Edits a run's model-properties.json; returns its new text. */
-  private static String editOptions(Path run, java.util.function.Consumer<ObjectNode> edit)
-      throws IOException {
+  private static String editOptions(Path run, Consumer<ObjectNode> edit) throws IOException {
     Path properties = run.resolve("model-properties.json");
     ObjectNode model = (ObjectNode) JSON.readTree(properties.toFile());
     edit.accept(model);
@@ -226,8 +224,7 @@ class TrainingRunTest {
   @Test
   void resumeRefusesACheckpointWithOtherSeeds(@TempDir Path out) throws IOException {
     TrainOptions options = tiny(1);
-    Path run =
-        TrainingRun.start(options, out, THREADS, new TrainingRun.Listener() {}).run();
+    Path run = TrainingRun.start(options, out, THREADS, new RunListener() {}).run();
     long otherTorchSeed = options.seeds().torchSeed() + 1,
         otherDataSeed = options.seeds().dataSeed() + 1;
     String properties = editOptions(
@@ -236,7 +233,7 @@ class TrainingRunTest {
             .put("torch_seed", otherTorchSeed)
             .put("data_seed", otherDataSeed));
 
-    assertThatThrownBy(() -> TrainingRun.resume(run, 2, THREADS, new TrainingRun.Listener() {}))
+    assertThatThrownBy(() -> TrainingRun.resume(run, 2, THREADS, new RunListener() {}))
         .isInstanceOf(InputException.class)
         .hasMessageContaining(run.resolve("modelstate-0.safetensors").toString())
         .hasMessageContaining("saved with torch_seed " + options.seeds().torchSeed()
@@ -249,11 +246,10 @@ class TrainingRunTest {
 
   @Test
   void resumeWithoutOptionsSaysToStartANewRun(@TempDir Path out) throws IOException {
-    Path run =
-        TrainingRun.start(tiny(1), out, THREADS, new TrainingRun.Listener() {}).run();
+    Path run = TrainingRun.start(tiny(1), out, THREADS, new RunListener() {}).run();
     editOptions(run, model -> model.remove("options"));
 
-    assertThatThrownBy(() -> TrainingRun.resume(run, null, THREADS, new TrainingRun.Listener() {}))
+    assertThatThrownBy(() -> TrainingRun.resume(run, null, THREADS, new RunListener() {}))
         .isInstanceOf(InputException.class)
         .hasMessageContaining(run.resolve("model-properties.json").toString())
         .hasMessageContaining("no 'options'")
