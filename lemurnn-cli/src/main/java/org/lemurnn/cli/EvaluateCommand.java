@@ -44,7 +44,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code lemurnn evaluate}: how faithfully a model emulates a set of traces, as a user judges a
  * link (drop rate, loss bursts, latency quantiles, the latency distribution), beside the ideal
- * queue the traces' names describe.
+ * queue the traces' names describe. Over 350 lines for its flags and the three places traces come
+ * from (--dag_data, a run's held-out files, a synthetic set) with the ideal link each is judged
+ * beside; the table and the JSON are {@link EvaluationReport}'s.
  */
 @Command(
     name = "evaluate",

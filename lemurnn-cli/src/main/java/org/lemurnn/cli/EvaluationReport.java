@@ -20,6 +20,8 @@ import org.lemurnn.metrics.TemporalFidelity;
 /**
  * What {@code evaluate} reports: the table on stdout and the JSON file, from the same figures. The
  * JSON keys are documented in the README; a time's key ends in {@code _ms} only for physical units.
+ * Over 350 lines: the two forms of the same figures stay side by side, so that they cannot drift
+ * apart.
  */
 final class EvaluationReport {
   private static final ObjectMapper JSON =

@@ -21,6 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * products share the kernels: they differ only in how {@code a} is strided. Vectors live only in
  * local variables of methods that take no vector argument, so C2 keeps them in registers (a vector
  * passed to a method that is not inlined is boxed).
+ *
+ * <p>Over 350 lines: one algorithm, its kernels unrolled by hand for that reason; split across
+ * classes they would share the panel and chunk logic through calls C2 may not inline.
  */
 public final class Gemm {
   private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_PREFERRED;
