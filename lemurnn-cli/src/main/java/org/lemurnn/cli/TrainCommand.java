@@ -337,7 +337,7 @@ public final class TrainCommand implements Callable<Integer> {
     int done = RunDirectory.open(resume).lastCheckpoint().orElse(-1) + 1;
     if (epochs != null && epochs <= done)
       throw usage("-e " + epochs + ": " + resume + " has trained " + done
-          + " epochs already: give -e" + " above " + done + " to train more");
+          + " epochs already: give -e above " + done + " to train more");
     TrainingRun run = TrainingRun.resume(resume, epochs, cores, console);
     if (run.firstEpoch() >= run.numEpochs()) {
       run.close();
