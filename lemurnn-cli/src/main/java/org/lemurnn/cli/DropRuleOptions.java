@@ -18,8 +18,9 @@ final class DropRuleOptions {
       description =
           "How the model's P(drop) becomes drops: sample (each packet dropped with probability P(drop), "
               + "from a seeded stream: the link drops as often as the model expects), argmax (drop when P(drop) > 0.5, "
-              + "the original's rule, which an unsure model never meets), threshold, or queue (the model's drop output "
-              + "ignored: an ideal drop-tail queue at the link's physical limits decides the drops, the model gives the latency). Default: the rule the model "
+              + "the original's rule, which an unsure model never meets), threshold, queue (the model's drop output "
+              + "ignored: an ideal drop-tail queue at the link's physical limits decides the drops, the model gives the latency), or link (the "
+              + "model's fitted link alone drops and delays, its network not run: evaluate --prior_only). Default: the rule the model "
               + "file names (train --window picks the one that emulates the validation traces best), else sample.")
   String dropRule;
 
@@ -60,6 +61,7 @@ final class DropRuleOptions {
       case ARGMAX -> DropRule.argmax();
       case THRESHOLD -> DropRule.threshold(threshold);
       case QUEUE -> DropRule.queue();
+      case LINK -> DropRule.link(dropSeed);
     };
   }
 

@@ -21,7 +21,6 @@ import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.infer.Predictors;
-import org.lemurnn.infer.PriorOnly;
 import org.lemurnn.io.InputFiles;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
@@ -133,9 +132,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--prior_only",
       description =
-          "Emulate with the model's fitted link alone, without its network: the physical queue at the rate its"
-              + " rate process draws (a varying link), or the fitted link's physical limits. What the network adds is"
-              + " the difference to the model's own figures.")
+          "Emulate with the model's fitted link alone, without its network (--drop_rule link): the physical queue at the rate its"
+              + " rate process draws (a varying link), or the fitted link's physical limits at its fitted capacity. What the network"
+              + " adds is the difference to the model's own figures.")
   boolean priorOnly;
 
   @Option(
@@ -168,12 +167,16 @@ public final class EvaluateCommand implements Callable<Integer> {
     physicsOptions.check(spec.commandLine());
     IdealLink ideal = idealLink();
     ModelFile modelFile = model.read();
-    DropRule rule = drops.rule(modelFile.spec());
-    if (priorOnly)
+    if (priorOnly && drops.dropRule != null && !drops.dropRule.equals("link"))
+      throw new ParameterException(
+          spec.commandLine(),
+          "--prior_only is --drop_rule link: drop --drop_rule " + drops.dropRule);
+    DropRule rule = priorOnly ? DropRule.link(drops.dropSeed) : drops.rule(modelFile.spec());
+    if (rule.linkAlone())
       spec.commandLine()
           .getErr()
-          .println("--prior_only: the model's fitted link alone ("
-              + modelFile.spec().prior().describe() + "), its network not run");
+          .println("the model's fitted link alone (" + modelFile.spec().prior().describe()
+              + "), its network not run");
     List<String> plotNames = plot == null ? null : plotNames(sources);
     if (plot != null) createFolder(plot);
 
@@ -194,8 +197,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 physicsOptions,
                 ideal,
                 plotNames == null ? null : plot.resolve(plotNames.get(i)),
-                model.file().getFileName().toString(),
-                priorOnly);
+                model.file().getFileName().toString());
             bar.step();
             return s;
           })
@@ -248,15 +250,14 @@ public final class EvaluateCommand implements Callable<Integer> {
       PhysicsOptions physics,
       IdealLink ideal,
       Path png,
-      String modelName,
-      boolean priorOnly) {
+      String modelName) {
     LinkSample truth = source.sample().get();
     if (truth.length() == 0)
       throw new InputException(source.name() + ": no packets, nothing to evaluate: leave it out");
     // a predictor per trace: its state is the trace's alone
     PhysicalLimits limits =
         physics.applyTo(PhysicalLimits.ofSample(truth, modelFile.spec().prior()), truth.units());
-    Predictor predictor = priorOnly ? new PriorOnly(modelFile.spec()) : Predictors.of(modelFile);
+    Predictor predictor = Predictors.of(modelFile);
     LinkPrediction link = LinkPrediction.forSample(predictor, truth, rule, limits);
     LinkSample predicted = link.predict(truth);
     LinkSample replayed = ideal == null ? null : ideal.replay(truth);

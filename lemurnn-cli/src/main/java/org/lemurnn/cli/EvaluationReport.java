@@ -215,6 +215,9 @@ final class EvaluationReport {
       case ARGMAX -> "argmax";
       case THRESHOLD -> "threshold (drop when P(drop) > " + rule.threshold() + ")";
       case QUEUE -> "queue (the ideal queue at the physical limits drops)";
+      case LINK ->
+        "link (the fitted link alone drops and delays, its network not run; seed " + rule.seed()
+            + ")";
     };
   }
 

@@ -251,7 +251,7 @@ class EvaluateCommandTest {
     Path json = tmp.resolve("prior.json");
     Cli result = Cli.run(args("--prior_only", "--burst_bytes", "0", "--json", json.toString()));
     assertThat(result.exitCode()).as(result.err()).isZero();
-    assertThat(result.err()).contains("--prior_only");
+    assertThat(result.err()).contains("fitted link alone");
     JsonNode mean = JSON.readTree(json.toFile()).get("mean");
     for (String error : List.of("drop_error_points", "latency_w1_ms", "latency_p99_error_percent"))
       assertThat(mean.get("model").get("errors").get(error).asDouble())

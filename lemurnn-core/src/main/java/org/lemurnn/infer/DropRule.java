@@ -18,16 +18,22 @@ import org.lemurnn.InputException;
  * physical limits ({@link PhysicalLimits}: its rate and burst, its limit in bytes or packets) fed
  * the same packets decides the drops, and the model gives the latency ({@link LinkPrediction} runs
  * that queue). On a link whose drops the queue decides (a kernel tbf) that is the ideal queue's
- * drop accuracy with the model's latency.
+ * drop accuracy with the model's latency. {@link Kind#LINK} leaves the network out altogether: the
+ * model's fitted link alone ({@link PriorOnly}: the physical queue at the fitted capacity, or at
+ * the rate its rate process draws) drops and delays, as {@code evaluate --prior_only} shows it. On
+ * the measured tbf and pfifo links a trained network was no better than that link at an 8-minute
+ * budget (docs/results.md, 2026-12-07 late), so validation weighs it beside the others.
  *
- * @param seed the random stream's seed (SAMPLE only): the same seed gives the same run twice
+ * @param seed the random stream's seed (SAMPLE's drops; every rule's rate draws, of a link with a
+ *     rate process): the same seed gives the same run twice
  */
 public record DropRule(Kind kind, long seed, double threshold) {
   public enum Kind {
     SAMPLE,
     ARGMAX,
     THRESHOLD,
-    QUEUE;
+    QUEUE,
+    LINK;
 
     /** The name on the command line and in files. */
     public String fileName() {
@@ -38,7 +44,7 @@ public record DropRule(Kind kind, long seed, double threshold) {
     public static Kind fromFileName(String name) {
       for (Kind k : values()) if (k.fileName().equals(name)) return k;
       throw new InputException(
-          "unknown drop rule '" + name + "': use sample, argmax, threshold or queue");
+          "unknown drop rule '" + name + "': use sample, argmax, threshold, queue or link");
     }
   }
 
@@ -74,9 +80,22 @@ public record DropRule(Kind kind, long seed, double threshold) {
     return new DropRule(Kind.QUEUE, 0, 0.5);
   }
 
+  /**
+   * The model's fitted link alone drops and delays, its network left out (see the class comment); a
+   * rate process draws from a stream seeded with {@code seed}.
+   */
+  public static DropRule link(long seed) {
+    return new DropRule(Kind.LINK, seed, 0.5);
+  }
+
   /** Whether the physical queue, not the model, decides the drops. */
   public boolean queueDecides() {
     return kind == Kind.QUEUE;
+  }
+
+  /** Whether the model's fitted link alone emulates, without its network. */
+  public boolean linkAlone() {
+    return kind == Kind.LINK;
   }
 
   /** The rule's decisions for one link (stream {@code stream} of this seed: one per direction). */
@@ -116,7 +135,7 @@ public record DropRule(Kind kind, long seed, double threshold) {
         case ARGMAX -> Predictor.dropped(out);
         case SAMPLE -> random.nextDouble() < dropProbability(out);
         case THRESHOLD -> dropProbability(out) > rule.threshold;
-        case QUEUE -> false; // LinkPrediction's queue decides
+        case QUEUE, LINK -> false; // LinkPrediction's queue, or the link alone, decides
       };
     }
   }

@@ -20,7 +20,8 @@ import org.lemurnn.sample.LinkSample;
  *   <li>Drops: the {@link DropRule} (sampled from P(drop) with a seeded stream, or the original's
  *       argmax) decides from the model's logits; under its queue rule an ideal drop-tail queue at
  *       the physical limits, fed the same packets, decides instead, and the model gives only the
- *       latency.
+ *       latency; under its link rule the model's fitted link alone ({@link PriorOnly}, the physical
+ *       limits at the fitted capacity) drops and delays, and the network is not run.
  *   <li>Units: packets come in the data's unit system and are converted to the model's. A model in
  *       abstract units (the original's synthetic presets) reads physical data as time in ms and
  *       sizes in bytes, capacity in bytes/ms: what the original's forwarder fed it, so its default
@@ -139,6 +140,14 @@ public final class LinkPrediction {
     if (!(queueLimit >= 0) || Double.isInfinite(queueLimit)) {
       throw new IllegalArgumentException("queue must be >= 0 (0 = infinite): " + queueLimit);
     }
+    // the link rule: the fitted link alone, at its capacity (a constant link's peak rate, the
+    // physical bound's, is the fastest its timestamps showed, not the rate it serves at)
+    LinkPrior prior = spec.prior();
+    if (dropRule.linkAlone()) {
+      predictor = new PriorOnly(spec);
+      if (prior.rates() == null)
+        limits = limits.withRate(limits.rate() * prior.capacityRatio() / prior.peakCapacityRatio());
+    }
     this.predictor = predictor;
     this.modelUnits = spec.units();
     this.normScale = spec.normScale();
@@ -146,7 +155,6 @@ public final class LinkPrediction {
     boolean toBytes = readsPhysicalAsBytes(dataUnits, modelUnits);
     this.sizeToModel = toBytes ? 1000 : 1;
     // the link as named, in the model's terms: its fitted prior maps names to what it was fed
-    LinkPrior prior = spec.prior();
     this.capacityModel = prior.capacity(toBytes ? capacity * 1000 / 8 : capacity);
     this.queueModel = prior.queue(queueLimit * sizeToModel);
     this.fullQueue = encoder.queueCapacity(queueModel);
@@ -155,9 +163,11 @@ public final class LinkPrediction {
     // a varying link's rate is drawn from its own stream of the rule's seed, one per direction
     encoder.drawRates(dropRule.seed() * 0x9E3779B97F4A7C15L + stream + RATE_STREAM);
     this.drainedQueueResets = spec.inputStr().indexOf('B') >= 0;
-    this.physics = new LinkPhysics(dataUnits, limits, spec.overheadSize() / sizeToModel);
+    boolean constantRate = prior.rates() == null;
+    this.physics =
+        new LinkPhysics(dataUnits, limits, spec.overheadSize() / sizeToModel, constantRate);
     this.queue = dropRule.queueDecides()
-        ? new LinkPhysics(dataUnits, limits, spec.overheadSize() / sizeToModel)
+        ? new LinkPhysics(dataUnits, limits, spec.overheadSize() / sizeToModel, constantRate)
         : null;
   }
 

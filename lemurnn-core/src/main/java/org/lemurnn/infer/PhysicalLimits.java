@@ -73,6 +73,11 @@ public record PhysicalLimits(double rate, double burst, QueueLimit queue) {
     this(rate, 0, queue);
   }
 
+  /** These limits at another {@code rate}. */
+  public PhysicalLimits withRate(double rate) {
+    return new PhysicalLimits(rate, burst, queue);
+  }
+
   /** These limits with a token bucket of depth {@code burst} (size units; 0: none). */
   public PhysicalLimits withBurst(double burst) {
     return new PhysicalLimits(rate, burst, queue);

@@ -23,9 +23,9 @@ import org.lemurnn.prior.LinkPrior;
  * @param overheadSize what a packet occupies on the link beyond its size in the data it was trained
  *     on (a physical preset's framing), in size units: the ideal queue of inputs {@code i} and
  *     {@code x} adds it, as the link did
- * @param dropRule the drop rule ({@code sample}, {@code argmax} or {@code queue}) that emulated the
- *     validation traces best when the model was trained, which commands use unless told otherwise;
- *     null when none was chosen
+ * @param dropRule the drop rule ({@code sample}, {@code argmax}, {@code queue} or {@code link})
+ *     that emulated the validation traces best when the model was trained, which commands use
+ *     unless told otherwise; null when none was chosen
  * @param prior the physical link fitted to the training traces: the queue's unit and how named
  *     capacity and queue map to the model's ({@link LinkPrior#NOMINAL} when the names were trusted)
  */
@@ -126,9 +126,9 @@ public record ModelSpec(
       throw new IllegalArgumentException("input features '" + inputStr + "' name a feature twice");
     }
     if (!(normScale > 0)) throw new IllegalArgumentException("normScale must be > 0: " + normScale);
-    if (dropRule != null && !List.of("sample", "argmax", "queue").contains(dropRule)) {
+    if (dropRule != null && !List.of("sample", "argmax", "queue", "link").contains(dropRule)) {
       throw new IllegalArgumentException(
-          "a model's drop rule is sample, argmax or queue, not '" + dropRule + "'");
+          "a model's drop rule is sample, argmax, queue or link, not '" + dropRule + "'");
     }
     if (!(overheadSize >= 0) || Double.isInfinite(overheadSize)) {
       throw new IllegalArgumentException("overhead must be >= 0: " + overheadSize);

@@ -75,7 +75,7 @@ class DropRuleTest {
         .hasMessageContaining("(0, 1)");
     assertThatThrownBy(() -> DropRule.Kind.fromFileName("coin"))
         .isInstanceOf(InputException.class)
-        .hasMessageContaining("sample, argmax, threshold or queue");
+        .hasMessageContaining("sample, argmax, threshold, queue or link");
   }
 
   /**

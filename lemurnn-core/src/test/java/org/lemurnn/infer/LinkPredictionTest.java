@@ -328,6 +328,102 @@ class LinkPredictionTest {
     }
   }
 
+  /**
+   * The kernel's tbf holds the packet at the head of its queue whole until its bucket has the
+   * packet's bytes, then sends it at once: the head counts whole against the byte limit. At 8
+   * Mbit/s (a KByte per ms) with tbf's 1.6 KByte bucket and a 3 KByte limit, three 1.5 KByte frames
+   * (1.524 with the overhead) at once: the first leaves at once, the second waits 1.448 ms for its
+   * bytes, and the third finds 3.048 KByte held and is dropped. (Counted as a serializing link
+   * counts its head, with only its unsent 1.448 KByte, it would have fitted.)
+   */
+  @Test
+  void aTokenBucketHoldsItsHeadWholeUntilItLeaves() {
+    LinkPrediction link = new LinkPrediction(
+        new Absurd(),
+        UnitSystem.PHYSICAL,
+        8,
+        3,
+        PhysicalLimits.byteQueue(8, 3).withBurst(1.6),
+        DropRule.argmax(),
+        0);
+    assertThat(link.arrive(0, 1.5)).isFalse();
+    assertThat(link.latency()).isZero();
+    assertThat(link.arrive(0, 1.5)).isFalse();
+    assertThat(link.latency()).isCloseTo(1.448, offset(1e-9));
+    assertThat(link.arrive(0, 1.5)).as("the third frame").isTrue();
+    // once the second has left, the third's successor fits
+    assertThat(link.arrive(1.5, 1.5)).isFalse();
+  }
+
+  /**
+   * Under the link rule the network is not run: a model sure of every drop and one that never drops
+   * emulate alike, and what they emulate is the fitted link at its fitted capacity: for a packet
+   * queue fitted at 0.9 x the named rate (its timestamps' peak 1.1 x) and 0.4 packets per named
+   * KByte, the ideal packet queue of 4 packets at 0.9 x C, not at the physical bound's peak.
+   */
+  @Property(tries = 50)
+  void underTheLinkRuleTheFittedLinkAloneEmulatesAtItsCapacity(
+      @ForAll @Size(min = 100, max = 300)
+          List<@DoubleRange(min = 0, max = 3) @Scale(9) Double> gapsMs,
+      @ForAll @Size(min = 300, max = 300) List<@IntRange(min = 60, max = 1514) Integer> sizes) {
+    LinkSample named = traffic(gapsMs, sizes);
+    LinkSample truth = new LinkSample(
+        named.units(),
+        "trace",
+        named.traffic(),
+        named.capacity(),
+        named.queueLimit(),
+        named.interPacketTime(),
+        named.size(),
+        named.backlog(),
+        named.latency(),
+        named.dropped());
+    LinkPrior prior = new LinkPrior(LinkPrior.QueueUnit.PACKETS, 0.9, 0.4, 1.1);
+    LinkSample fitted = packetQueue(
+        new LinkSample(
+            named.units(),
+            "packetqueue",
+            named.traffic(),
+            0.9 * named.capacity(),
+            named.queueLimit(),
+            named.interPacketTime(),
+            named.size(),
+            named.backlog(),
+            named.latency(),
+            named.dropped()),
+        4);
+    LinkSample ideal =
+        new IdealLink(org.lemurnn.link.LinkKind.PACKETQUEUE, 0.024, null).replay(fitted);
+    for (Absurd model : List.of(new Absurd(true), new Absurd(false))) {
+      Predictor withPrior = new Predictor() {
+        final ModelSpec spec = model.spec().withPrior(prior);
+
+        @Override
+        public ModelSpec spec() {
+          return spec;
+        }
+
+        @Override
+        public void step(float[] features, float[] out) {
+          model.step(features, out);
+        }
+
+        @Override
+        public void reset() {}
+      };
+      PhysicalLimits limits = PhysicalLimits.ofSample(truth, prior).withBurst(0);
+      assertThat(limits.rate()).isCloseTo(1.1 * named.capacity(), offset(1e-12));
+      LinkSample emulated =
+          LinkPrediction.forSample(withPrior, truth, DropRule.link(1), limits).predict(truth);
+      assertThat(emulated.dropped()).isEqualTo(ideal.dropped());
+      for (int i = 0; i < truth.length(); i++)
+        if (!ideal.dropped()[i])
+          assertThat(emulated.latency()[i])
+              .as("packet " + i)
+              .isCloseTo(ideal.latency()[i], offset(1e-9));
+    }
+  }
+
   private static LinkSample packetQueue(LinkSample s, int packets) {
     return new LinkSample(
         s.units(),
