@@ -14,13 +14,13 @@ import org.lemurnn.sample.LinkSample;
 
 /**
  * The physical prior of a set of measured traces, fitted to them instead of read from their names
- * (issue 16, docs/architecture.md: Fitted prior). Each file gets its {@link LinkFit}; the training
- * files decide whether the queue counts bytes or packets (the unit whose limits misclassify fewer
- * of their packets) and how named capacity and queue map to fitted ones (the median ratio), which
- * the model keeps ({@link LinkPrior}) to read a link a user names. Training files are fed to the
- * model as fitted (what a file does not show, its rate without back-to-back packets or its limit
- * without drops, is the mapped name); validation and test files as a user names them, mapped, for
- * their outcomes must not choose their own link.
+ * (docs/architecture.md: Fitted prior). Each file gets its {@link LinkFit}; the training files
+ * decide whether the queue counts bytes or packets (the unit whose limits misclassify fewer of
+ * their packets) and how named capacity and queue map to fitted ones (the median ratio), which the
+ * model keeps ({@link LinkPrior}) to read a link a user names. Training files are fed to the model
+ * as fitted (what a file does not show, its rate without back-to-back packets or its limit without
+ * drops, is the mapped name); validation and test files as a user names them, mapped, for their
+ * outcomes must not choose their own link.
  *
  * @param prior what the model keeps
  * @param files per file: its set, its name's link and what was fitted and used

@@ -5,7 +5,7 @@ import org.lemurnn.InputException;
 
 /**
  * Whether a measured data set's links are fitted to its traces ({@link FittedLinks}) or read from
- * the files' names (issue 16).
+ * the files' names.
  */
 public enum LinkFitting {
   /** The names' C and Q, taken at their word. */

@@ -14,20 +14,19 @@ import org.lemurnn.prior.RateProcess;
 import org.lemurnn.sample.LinkSample;
 
 /**
- * How fast a fitted rate process's levels really are, and what they are the rate of (issue 16). A
- * trace shows its link's rate only while the link is busy, and a link is busy most when it is slow:
- * the window rates a fit sees oversample the fades (on the measured varying link the levels
- * averaged 0.64 x the mean rate, and emulated behind them the queue drained too slowly and dropped
- * in long runs), and the windows that show no rate (an idle link, 35% of them on that link) are its
- * fast ones. So the process's speed is calibrated: the rate process alone (the physical queue at
- * the drawn rate, {@link PriorOnly}) runs {@value #DRAWS} times over each training file's own
- * packets, and the speed is the one at which it makes of them what their links made, pooled over
- * the files (a process is right when its fades come as often and last as long as the links', not
- * when each file's few seconds meet the same fades): the drop-rate error in points plus the latency
- * W1 in units of {@link #LATENCY_POINT} of each file's full queue. First every level is scaled by
- * one factor of a geometric grid, then the idle level alone; both as the rate of the link itself
- * and as the share other traffic leaves of it ({@link RateProcess#shared}), the better one wins.
- * How far the levels lie apart and how long each lasts are the fit's.
+ * How fast a fitted rate process's levels really are, and what they are the rate of. A trace shows
+ * its link's rate only while the link is busy, and a link is busy most when it is slow: the window
+ * rates a fit sees oversample the fades (levels taken as seen are too slow, and behind them the
+ * emulated queue drains too slowly and drops in long runs), and the windows that show no rate (an
+ * idle link) are its fast ones. So the process's speed is calibrated: the rate process alone (the
+ * physical queue at the drawn rate, {@link PriorOnly}) runs {@value #DRAWS} times over each
+ * training file's own packets, and the speed is the one at which it makes of them what their links
+ * made, pooled over the files (a process is right when its fades come as often and last as long as
+ * the links', not when each file's few seconds meet the same fades): the drop-rate error in points
+ * plus the latency W1 in units of {@link #LATENCY_POINT} of each file's full queue. First every
+ * level is scaled by one factor of a geometric grid, then the idle level alone; both as the rate of
+ * the link itself and as the share other traffic leaves of it ({@link RateProcess#shared}), the
+ * better one wins. How far the levels lie apart and how long each lasts are the fit's.
  */
 final class RateCalibration {
   /** Draws of the process per file: a fade on one draw is not the process's mean. */

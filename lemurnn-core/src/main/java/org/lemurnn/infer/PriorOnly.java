@@ -7,8 +7,8 @@ import org.lemurnn.model.ModelSpec;
  * A model's fitted link without its network: a predictor that predicts an empty queue and never
  * drops, so that {@link LinkPrediction} emulates what the model's prior alone makes of the packets
  * (a varying link: the physical queue at the rate its rate process draws; a constant one: the
- * physical limits of the fitted link). What the network adds is measured against it (issue 16:
- * {@code evaluate --prior_only}), and a rate process is calibrated with it ({@code FittedLinks}).
+ * physical limits of the fitted link). What the network adds is measured against it
+ * ({@code evaluate --prior_only}), and a rate process is calibrated with it ({@code FittedLinks}).
  */
 public final class PriorOnly implements Predictor {
   /** A keep logit this far above the drop logit is P(drop) = 0 in double arithmetic. */

@@ -6,10 +6,10 @@ import org.lemurnn.sample.LinkSample;
 import org.lemurnn.trace.TraceFile;
 
 /**
- * The physical link one measured trace shows, fitted to its rows instead of read from its name
- * (issue 16: a name is a hint, a wrong one must not poison the model): the rate the link serves at
- * while it is busy, and the queue limit, in bytes and in packets, that best explains which packets
- * it dropped.
+ * The physical link one measured trace shows, fitted to its rows instead of read from its name (a
+ * name is a hint, and a wrong one must not poison the model): the rate the link serves at while it
+ * is busy, and the queue limit, in bytes and in packets, that best explains which packets it
+ * dropped.
  *
  * <p>How, for a FIFO link (docs/architecture.md, Links): a packet's departure is its arrival plus
  * its latency. A packet that arrives while the one delivered before it is still in the link leaves

@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.lemurnn.InputException;
 
 /**
- * The physical link a model was trained to sit on, as fitted to its training traces (issue 16,
- * docs/architecture.md: Fitted prior): whether the link's queue counts bytes or packets, and how
+ * The physical link a model was trained to sit on, as fitted to its training traces
+ * (docs/architecture.md: Fitted prior): whether the link's queue counts bytes or packets, and how
  * the link a user names (capacity and queue as the traces' names gave them, in Mbit/s and KByte)
  * maps to the capacity and queue the model was fed: the fitted values were, per training file, the
  * median ratio of fitted to named. A model trained on names it could trust has {@link #NOMINAL}.

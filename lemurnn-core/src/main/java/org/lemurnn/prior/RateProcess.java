@@ -8,10 +8,10 @@ import java.util.StringJoiner;
 
 /**
  * A link whose rate changes (a cellular or Wi-Fi link, a bottleneck shared with other traffic), as
- * the hidden state the traces do not show but the model needs (issue 16: a fade must last as long
- * on the emulated link as on the real one): the rate per window of {@code windowMs} is one of a few
- * levels (multiples of the link's capacity), and from one window to the next it moves as a Markov
- * chain fitted to the training traces. In training each window's level is the one the trace shows
+ * the hidden state the traces do not show but the model needs (a fade must last as long on the
+ * emulated link as on the real one): the rate per window of {@code windowMs} is one of a few levels
+ * (multiples of the link's capacity), and from one window to the next it moves as a Markov chain
+ * fitted to the training traces. In training each window's level is the one the trace shows
  * (teacher forcing, {@link #teacherPath}); in emulation it is drawn, window by window, from the
  * chain with a seeded stream ({@link Sampler}), so the fades come and last as they did, and the
  * same seed gives the same link twice.

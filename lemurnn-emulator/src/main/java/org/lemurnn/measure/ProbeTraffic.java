@@ -12,10 +12,10 @@ public record ProbeTraffic(TrafficKind kind, int minFrameBytes, int maxFrameByte
   public static final ProbeTraffic POISSON = new ProbeTraffic(TrafficKind.EXPONENTIAL, 60, 1400);
 
   /**
-   * What real programs send beside Poisson (issue 22): bulk TCP's full-size 1,514-byte frames at a
-   * constant rate (an overload when the run's load is over C), and bursts at four times the run's
-   * rate with frames of any size (a window's worth of segments and ACKs back to back). A model
-   * trained only on Poisson probes never saw either.
+   * What real programs send beside Poisson: bulk TCP's full-size 1,514-byte frames at a constant
+   * rate (an overload when the run's load is over C), and bursts at four times the run's rate with
+   * frames of any size (a window's worth of segments and ACKs back to back). A model trained only
+   * on Poisson probes never saw either.
    */
   public static final List<ProbeTraffic> REAL_PROGRAMS = List.of(
       POISSON,

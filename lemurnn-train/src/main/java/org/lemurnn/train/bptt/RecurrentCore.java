@@ -27,8 +27,8 @@ import org.lemurnn.model.Tensor;
 public final class RecurrentCore implements AutoCloseable {
   /**
    * Multiply-adds of a forward pass below which a batch is not cut further: handing a slice to
-   * another thread costs tens of microseconds, and a 1x8 RNN's whole batch (0.8 M) trained in 1.7
-   * ms a step on one thread against 2.7 ms on two (TrainStepBenchmark).
+   * another thread costs tens of microseconds, more than a small model's whole batch takes on one
+   * thread (TrainStepBenchmark measures both; docs/results.md).
    */
   static final long MIN_MACS_PER_SLICE = 10_000_000;
 

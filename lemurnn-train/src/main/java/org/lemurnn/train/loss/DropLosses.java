@@ -28,8 +28,7 @@ public final class DropLosses {
    * With two classes {@code -log P(drop) = softplus(-m)} and {@code -log P(keep) = softplus(m)},
    * where {@code m} is the drop logit minus the keep logit, so the loss is {@code mean(softplus(m)
    * - drop m)}: elementwise ops of a few microseconds each, where libtorch's log_softmax over a
-   * dimension of two took 0.4 to 0.7 ms on a 64 x 128 batch here, a quarter of the default model's
-   * training step.
+   * dimension of two costs a large share of a small model's training step.
    */
   public static NDArray crossEntropy(NDArray logits, NDArray drops) {
     return crossEntropy(logits, drops, null);
