@@ -17,18 +17,16 @@ import org.lemurnn.sample.LinkSample;
  * runs whole through the forwarder's path ({@link LinkPrediction}), scored by {@link FidelityScore}
  * (drop-rate error in points plus latency W1 in percent of the true mean; lower is better), the
  * score evaluate reports and sweep ranks by. The original's validation loss judges per-packet
- * matches of a prefix, which a model can meet while dropping nothing (issue 13).
+ * matches of a prefix, which a model can meet while dropping nothing.
  *
  * <p>Four drop rules are tried (sampling with a fixed seed, so two epochs are judged on the same
  * draws, argmax, the queue rule, which leaves the drops to an ideal queue at the link's physical
  * limits, and the link rule, the fitted link alone without the network) and the best is the
- * model's: measured, none wins everywhere. On a real kernel link, whose drops the inputs do not
- * decide, sampling was better than argmax (0.69 against 0.96 points of drop-rate error on 12
- * held-out traces); on a simulated link, which the ideal-queue inputs decide exactly, argmax was
- * (0.08 against 0.62 points). The queue rule's figures: docs/results.md (2026-12-07, drops decided
- * by the queue). The link rule won over every rule of an 8-minute network on the measured pfifo
- * link (docs/results.md, 2026-12-07 late): a model whose network learned less than its fitted link
- * knows is emulated by the link.
+ * model's, because none wins everywhere: where the inputs decide the drops (a simulated ideal
+ * queue) argmax is exact and sampling adds noise; where they do not (a real link, cross traffic)
+ * argmax loses every drop it is unsure of and sampling keeps the rate; where the queue's own limit
+ * decides them the queue rule is exact; and a network that learned less than its fitted link knows
+ * is better replaced by the link. The measurements behind this are in docs/results.md.
  */
 public final class ValidationFidelity {
   /**
