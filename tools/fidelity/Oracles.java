@@ -343,7 +343,7 @@ public final class Oracles {
       ideal.add(Fidelity.compare(m.truth(), emulate(m.truth(), constant(m.capacityMbps(), 0, m.queueBytes(), Integer.MAX_VALUE), new double[0], 0)));
       idealBurst.add(Fidelity.compare(m.truth(), emulate(m.truth(), constant(m.capacityMbps(), 1600, m.queueBytes(), Integer.MAX_VALUE), new double[0], 0)));
     }
-    row("ideal byte queue (evaluate's)", ideal);
+    row("byte queue at the name, no bucket, head whole", ideal);
     row("tbf at the name, bucket 1600", idealBurst);
     if (verbose) perFile("ideal", files, ideal);
     switch (kind) {

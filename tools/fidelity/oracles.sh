@@ -8,7 +8,8 @@
 #   cross:   the file's own cross traffic (sees it), the same generator with other seeds (blind), a
 #            constant share of C;
 #   tbf, pfifo: the tbf at the name with bucket, limit and rate varied.
-# Every kind also prints the ideal queue (evaluate's baseline) and the best constant drop rate.
+# Every kind also prints the byte queue at the name (evaluate's baseline but for the head counted whole) and
+# the best constant drop rate.
 #   tools/fidelity/oracles.sh KIND DATA/KIND/heldout [MAHIMAHI_DIR]   (env: DRAWS=8, VERBOSE=1: per file)
 #   e.g. tools/fidelity/oracles.sh cross /work/data/links/cross/heldout
 set -euo pipefail
