@@ -14,12 +14,12 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.lemurnn.JvmOptions;
 import org.lemurnn.measure.capture.CaptureTraces;
 import org.lemurnn.trace.TraceLink;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -27,7 +27,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * pcap-to-trace end to end on a synthetic pair of captures of {@code sentMb} MB (Ethernet, us
@@ -40,9 +39,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "-Xmx256m")
-@Warmup(iterations = 0)
-@Measurement(iterations = 2)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      JvmOptions.NATIVE_ACCESS,
+      JvmOptions.VECTOR_API,
+      JvmOptions.DJL_OFFLINE,
+      JvmOptions.HEADLESS,
+      "-Xmx256m"
+    })
 public class CaptureJoinBenchmark {
   @Param("1024")
   public int sentMb;

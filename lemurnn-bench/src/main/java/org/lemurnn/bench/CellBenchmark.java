@@ -3,6 +3,7 @@ package org.lemurnn.bench;
 import ai.djl.ndarray.NDManager;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.lemurnn.JvmOptions;
 import org.lemurnn.infer.CellPredictor;
 import org.lemurnn.infer.Kernel;
 import org.lemurnn.infer.Predictor;
@@ -36,10 +37,10 @@ import org.openjdk.jmh.annotations.TearDown;
 @Fork(
     value = 1,
     jvmArgsAppend = {
-      "--add-modules",
-      "jdk.incubator.vector",
-      "--enable-native-access=ALL-UNNAMED",
-      "-Dai.djl.offline=true",
+      JvmOptions.NATIVE_ACCESS,
+      JvmOptions.VECTOR_API,
+      JvmOptions.DJL_OFFLINE,
+      JvmOptions.HEADLESS,
       "-Dai.djl.pytorch.num_threads=1",
       "-Dai.djl.pytorch.num_interop_threads=1"
     })

@@ -2,6 +2,7 @@ package org.lemurnn.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.lemurnn.JvmOptions;
 import org.lemurnn.train.bptt.Gemm;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,7 +26,12 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+    jvmArgsAppend = {
+      JvmOptions.NATIVE_ACCESS,
+      JvmOptions.VECTOR_API,
+      JvmOptions.DJL_OFFLINE,
+      JvmOptions.HEADLESS
+    })
 public class GemmBenchmark {
   /**
    * kind:m x n x k. A 3x64 LSTM (batch 32, 128 steps, 256 gates, inputs 4 or 64): input projection

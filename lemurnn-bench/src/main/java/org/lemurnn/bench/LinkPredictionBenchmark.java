@@ -2,6 +2,7 @@ package org.lemurnn.bench;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.lemurnn.JvmOptions;
 import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.infer.PhysicalLimits;
@@ -34,7 +35,12 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+    jvmArgsAppend = {
+      JvmOptions.NATIVE_ACCESS,
+      JvmOptions.VECTOR_API,
+      JvmOptions.DJL_OFFLINE,
+      JvmOptions.HEADLESS
+    })
 public class LinkPredictionBenchmark {
   /** type:layers x hidden. */
   @Param({"relurnn:1x8", "lstm:3x64"})

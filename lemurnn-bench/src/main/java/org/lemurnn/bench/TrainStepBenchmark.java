@@ -2,6 +2,7 @@ package org.lemurnn.bench;
 
 import ai.djl.ndarray.NDManager;
 import java.util.concurrent.TimeUnit;
+import org.lemurnn.JvmOptions;
 import org.lemurnn.data.DataSets;
 import org.lemurnn.data.DataSpec;
 import org.lemurnn.data.SyntheticData;
@@ -41,10 +42,10 @@ import org.openjdk.jmh.annotations.TearDown;
 @Fork(
     value = 1,
     jvmArgsAppend = {
-      "--enable-native-access=ALL-UNNAMED",
-      "--add-modules",
-      "jdk.incubator.vector",
-      "-Dai.djl.offline=true"
+      JvmOptions.NATIVE_ACCESS,
+      JvmOptions.VECTOR_API,
+      JvmOptions.DJL_OFFLINE,
+      JvmOptions.HEADLESS
     })
 public class TrainStepBenchmark {
   /** The trainer's batch, which is also the training set: one batch of the default size. */

@@ -206,8 +206,7 @@ class DocsCommandsTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String launcher = "#!/usr/bin/env bash\n"
         + "exec '" + java
-        + "' --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector"
-        + " -Dai.djl.offline=true -Djava.awt.headless=true -XX:+UseSerialGC -Xmx512m"
+        + "' '@" + ROOT.resolve("jvm-options") + "' -XX:+UseSerialGC -Xmx512m"
         + " -cp '" + System.getProperty("java.class.path") + "' org.lemurnn.cli.Main \"$@\"\n";
     Path script = sandbox.resolve("lemurnn");
     Files.writeString(script, launcher);

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.net.NetworkNamespace;
+import org.lemurnn.testkit.TestData;
 
 /**
  * {@code lemurnn shell} with real programs: ping and a TCP transfer cross the learned link between
@@ -254,9 +255,7 @@ class ShellCommandTest {
     String java = ProcessHandle.current().info().command().orElseThrow();
     List<String> argv = new ArrayList<>(List.of(
         java,
-        "--enable-native-access=ALL-UNNAMED",
-        "--add-modules",
-        "jdk.incubator.vector",
+        "@" + TestData.projectRoot().resolve("jvm-options"),
         "-cp",
         System.getProperty("java.class.path"),
         Main.class.getName()));

@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.lemurnn.JvmOptions;
 
 /**
  * The trials as the tasks of one Spark job, a partition per trial. Without a master Spark runs in
@@ -19,9 +20,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  */
 final class SparkSweep {
   /** Options of every JVM that trains: as the launcher gives them, for a cluster's executors. */
-  private static final String EXECUTOR_JAVA_OPTIONS =
-      "--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector"
-          + " -Dai.djl.offline=true -Djava.awt.headless=true";
+  private static final String EXECUTOR_JAVA_OPTIONS = String.join(" ", JvmOptions.ALL);
 
   private SparkSweep() {}
 
