@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Sockets opened inside a network namespace made by {@code ip netns add}: a fresh thread joins the
@@ -55,9 +57,50 @@ public final class NetworkNamespace {
     }
   }
 
-  /** Makes network namespace {@code name} ({@code ip netns add}). */
+  /**
+   * Our namespaces' names: {@code lemurnn-ROLE-TAG}, the tag a pid with at most one letter before
+   * it (KernelLink's {@code lemurnn-tx-p4242}, ShellLink's {@code lemurnn-shell-4242}).
+   */
+  private static final Pattern OURS = Pattern.compile("lemurnn-[a-z]+-[a-z]?([0-9]{1,10})");
+
+  /**
+   * Makes network namespace {@code name} ({@code ip netns add}), first removing {@link #removeStale
+   * stale} ones.
+   */
   public static void create(String name) throws IOException {
+    removeStale();
     run("ip", "netns", "add", name);
+  }
+
+  /**
+   * Removes the namespaces a killed JVM left (a JVM ended by SIGKILL or a crash runs no clean-up):
+   * ours by name, tagged with a pid that no longer runs. Another name, or a pid that runs, is left
+   * alone. Best effort: two creators may race to remove the same one.
+   *
+   * @return the names removed
+   */
+  public static List<String> removeStale() {
+    String listing;
+    try {
+      listing = run("ip", "netns", "list");
+    } catch (IOException e) {
+      return List.of(); // no ip netns here: create will say so
+    }
+    List<String> removed = new ArrayList<>();
+    for (String line : listing.lines().toList()) {
+      String name = line.strip().split(" ", 2)[0]; // "NAME (id: 3)"
+      if (isStale(name)) {
+        remove(name);
+        removed.add(name);
+      }
+    }
+    return removed;
+  }
+
+  /** Whether {@code name} is ours and tagged with a pid no process has. */
+  static boolean isStale(String name) {
+    Matcher ours = OURS.matcher(name);
+    return ours.matches() && ProcessHandle.of(Long.parseLong(ours.group(1))).isEmpty();
   }
 
   /**

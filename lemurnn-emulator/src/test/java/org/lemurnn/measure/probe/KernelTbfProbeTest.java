@@ -47,7 +47,7 @@ class KernelTbfProbeTest {
   static void build() throws Exception {
     String why = null;
     try {
-      link = KernelLink.create("p" + ProcessHandle.current().pid() % 100_000);
+      link = KernelLink.create("p" + ProcessHandle.current().pid());
       link.shape(C_MBPS, Q_BYTES, BURST_BYTES, 0);
     } catch (Exception e) {
       why = e.getMessage();

@@ -47,7 +47,7 @@ class KernelVaryingLinkTest {
   static void build() throws Exception {
     String why = null;
     try {
-      link = KernelLink.create("v" + ProcessHandle.current().pid() % 100_000);
+      link = KernelLink.create("v" + ProcessHandle.current().pid());
       link.shape(8, 20_000, BURST_BYTES, 0);
     } catch (Exception e) {
       why = e.getMessage();
