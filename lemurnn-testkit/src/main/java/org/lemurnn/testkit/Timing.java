@@ -24,6 +24,34 @@ public final class Timing {
     T run(int attempt) throws Exception;
   }
 
+  /** Timing claims written as assertions on one run's result. */
+  @FunctionalInterface
+  public interface Claims<T> {
+    void check(T result) throws Exception;
+  }
+
+  /**
+   * As {@link #retry}, the timing claims written as assertions: a run whose claims fail (an
+   * AssertionError) is late. The claims are checked once more on the last run, so that a claim
+   * still late after every try fails with its own message.
+   */
+  public static <T> T retryAsserting(Attempt<T> attempt, Claims<T> timingClaims) throws Exception {
+    T result = retry(attempt, r -> holds(timingClaims, r));
+    timingClaims.check(result);
+    return result;
+  }
+
+  private static <T> boolean holds(Claims<T> claims, T result) {
+    try {
+      claims.check(result);
+      return true;
+    } catch (AssertionError late) {
+      return false;
+    } catch (Exception e) {
+      throw new IllegalStateException("a timing claim threw " + e, e);
+    }
+  }
+
   /**
    * Runs {@code attempt} until {@code onTime} accepts its result, at most {@link #TRIES} times, and
    * returns the last result: the first on time, or the last late one for the test to report.

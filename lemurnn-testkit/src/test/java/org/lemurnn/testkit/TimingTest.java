@@ -47,4 +47,31 @@ class TimingTest {
         .hasMessage("datagram 3 was not dropped");
     assertThat(runs).containsExactly(0);
   }
+
+  @Test
+  void assertedClaimsAreRetriedUntilTheyHold() throws Exception {
+    List<Integer> runs = new ArrayList<>();
+    int result = Timing.retryAsserting(
+        attempt -> {
+          runs.add(attempt);
+          return attempt;
+        },
+        attempt -> assertThat(attempt).as("late").isGreaterThanOrEqualTo(1));
+    assertThat(result).isEqualTo(1);
+    assertThat(runs).containsExactly(0, 1);
+  }
+
+  @Test
+  void anAssertedClaimLateEveryTimeFailsWithItsMessage() {
+    List<Integer> runs = new ArrayList<>();
+    assertThatThrownBy(() -> Timing.retryAsserting(
+            attempt -> {
+              runs.add(attempt);
+              return attempt;
+            },
+            attempt -> assertThat(attempt).as("p99 latency of run %d", attempt).isNegative()))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("p99 latency of run " + (Timing.TRIES - 1));
+    assertThat(runs).hasSize(Timing.TRIES);
+  }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lemurnn.measure.ProbeSchedule;
 import org.lemurnn.measure.TraceSummary;
 import org.lemurnn.net.NetworkNamespace;
+import org.lemurnn.testkit.Timing;
 import org.lemurnn.trace.TraceFile;
 import org.lemurnn.trace.TraceLink;
 import org.lemurnn.trace.TraceRows;
@@ -95,11 +96,24 @@ class KernelTbfProbeTest {
     return rows;
   }
 
+  /**
+   * What the traces show of tbf rests on the receive stamps, which a busy host delays (a stalled
+   * receiver bunches them, a stalled sender bursts): the claims follow the retry rule, what the
+   * probe itself must get right (every row, its file, its summary) holds in every run.
+   */
   @Test
   void anOverloadedTbfDropsOnlyWhenItsQueueIsFullAndDelaysNoLongerThanItDrains() throws Exception {
-    TraceRows rows = probe(TrafficKind.EXPONENTIAL, 1.5, 60, 1400, 1500, 11);
+    Timing.retryAsserting(
+        attempt -> {
+          TraceRows rows = probe(TrafficKind.EXPONENTIAL, 1.5, 60, 1400, 1500, 11);
+          assertThat(rows.length()).isEqualTo(1500);
+          return rows;
+        },
+        KernelTbfProbeTest::assertOverloaded);
+  }
+
+  private static void assertOverloaded(TraceRows rows) {
     int n = rows.length();
-    assertThat(n).isEqualTo(1500);
     long drops = 0;
     double nsPerByte = 8e3 / C_MBPS;
     for (int j = 0; j < n; j++) {
@@ -140,11 +154,12 @@ class KernelTbfProbeTest {
   void anUnderloadedTbfDropsNothingAndBarelyDelays() throws Exception {
     // equal frames at equal gaps: the bucket refills 2,000 bytes (capped at its 1,600) between two
     // 1,000-byte frames, so each finds the tokens it needs and passes at once
-    TraceRows rows = probe(TrafficKind.CBR, 0.5, 1000, 1000, 600, 12);
-    assertThat(rows.dropped()).doesNotContain(true);
-    assertThat(TraceSummary.of(rows).p99LatencyMs())
-        .isLessThan((MTU_FRAME * 8e3 / C_MBPS + STACK_NS) / 1e6);
-    assertTokenBucket(rows);
+    Timing.retryAsserting(attempt -> probe(TrafficKind.CBR, 0.5, 1000, 1000, 600, 12), rows -> {
+      assertThat(rows.dropped()).doesNotContain(true);
+      assertThat(TraceSummary.of(rows).p99LatencyMs())
+          .isLessThan((MTU_FRAME * 8e3 / C_MBPS + STACK_NS) / 1e6);
+      assertTokenBucket(rows);
+    });
   }
 
   /**
