@@ -60,13 +60,28 @@ public final class BudgetRun {
       double spentSeconds,
       String pretrainRun,
       String fineTuneRun,
-      JsonNode fineTuneOptions) {
+      JsonNode fineTuneOptions,
+      boolean ended) {
     State spent(double seconds) {
-      return new State(budgetMinutes, seconds, pretrainRun, fineTuneRun, fineTuneOptions);
+      return new State(budgetMinutes, seconds, pretrainRun, fineTuneRun, fineTuneOptions, ended);
     }
 
     State withRuns(String pretrain, String fineTune) {
-      return new State(budgetMinutes, spentSeconds, pretrain, fineTune, fineTuneOptions);
+      return new State(budgetMinutes, spentSeconds, pretrain, fineTune, fineTuneOptions, ended);
+    }
+
+    /**
+     * The budget ran to its end: its last epoch ended too close to the deadline for another, so the
+     * seconds left (up to an epoch's, more on a loaded machine) are not time to resume in.
+     */
+    State end() {
+      return new State(
+          budgetMinutes, spentSeconds, pretrainRun, fineTuneRun, fineTuneOptions, true);
+    }
+
+    /** Whether a resume without more minutes has nothing to do. */
+    boolean isSpent() {
+      return ended || spentSeconds >= budgetMinutes * 60;
     }
 
     void write(Path dir) {
@@ -131,7 +146,8 @@ public final class BudgetRun {
         dir.resolve(PRESET), MatchedPreset.of(streams, packets).json());
     RunProperties.writeFittedLinks(dir, measured);
     SplitsFile.write(dir, measured.files()); // evaluate --run reads the held-out files from here
-    State state = new State(budgetMinutes, 0, null, null, RunDirectory.JSON.valueToTree(fineTune));
+    State state =
+        new State(budgetMinutes, 0, null, null, RunDirectory.JSON.valueToTree(fineTune), false);
     state.write(dir);
     return new Session(dir, state, fineTune, measured, threads, keepCheckpoints, listener).run();
   }
@@ -151,9 +167,10 @@ public final class BudgetRun {
           state.spentSeconds(),
           state.pretrainRun(),
           state.fineTuneRun(),
-          state.fineTuneOptions());
+          state.fineTuneOptions(),
+          false);
     }
-    if (state.spentSeconds() >= state.budgetMinutes() * 60)
+    if (state.isSpent())
       throw new InputException("--resume " + dir + ": its " + state.budgetMinutes()
           + " minutes are spent; give --budget_minutes M for M more");
     TrainOptions fineTune;
@@ -264,7 +281,10 @@ public final class BudgetRun {
           .run(end, fineTuneResumed ? 0 : BudgetRecipe.MIN_FINE_TUNE_EPOCHS)
           .resolve(RunDirectory.BEST_MODEL);
       RunSummary done = second.summary();
-      if (!done.interrupted()) saveSpent();
+      if (!done.interrupted()) {
+        state = state.end();
+        saveSpent();
+      }
       if (Files.isRegularFile(best))
         AtomicFile.write(dir.resolve(RunDirectory.BEST_MODEL), out -> Files.copy(best, out));
       return done.in(dir, dir.resolve(RunDirectory.BEST_MODEL));
