@@ -64,6 +64,10 @@ final class LiveLines {
       number(o, "delay_p99_ms", s.delayPercentileMs(99));
       number(o, "release_error_p99_us", s.releaseErrorPercentileUs(99));
       number(o, "release_error_max_us", s.releaseErrorMaxUs());
+      o.put("held_drops", s.heldDrops());
+      o.put("tx_held", s.txHeld());
+      number(o, "send_call_max_us", s.sendCallMaxUs());
+      o.put("late_wake_max_us", s.lateWakeMaxUs());
       out.println(o);
     }
     out.flush();

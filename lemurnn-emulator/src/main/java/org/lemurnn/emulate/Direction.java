@@ -27,10 +27,15 @@ public final class Direction {
 
   static final long DEFAULT_YIELD_NS = DEFAULT_YIELD_US * 1000;
 
+  /** How much later than due TX's bucket must hold a packet for it to count as held. */
+  private static final long HELD_BACK_NS = 1000;
+
   private final String name;
   private final PacketSource source;
   private final PacketSink sink;
   private final LinkEmulator emulator;
+  private final ReleaseBucket bucket;
+  private final HeldQueue held;
   private final SlotRing ring;
   private final PacketSlot scratch;
   private final PacketLog log;
@@ -70,6 +75,8 @@ public final class Direction {
     this.source = source;
     this.sink = sink;
     this.emulator = emulator;
+    this.bucket = emulator.releaseBucket();
+    this.held = emulator.heldQueue();
     this.ring = new SlotRing(arena, ringPackets, slotBytes);
     this.scratch = new PacketSlot(arena.allocate(slotBytes, 64));
     this.log = log;
@@ -160,8 +167,14 @@ public final class Direction {
         int wireBytes = source.wireBytes(slot);
         slot.wireBytes = wireBytes;
         boolean modelDrops = emulator.arriveAt(arrivalNs, wireBytes);
+        if (!modelDrops && !held.admits(wireBytes)) {
+          // TX is behind: the ring holds more than the link's queue could (physics, live)
+          modelDrops = true;
+          stats.heldDrops++;
+        }
         DirectionStats.PHYSICS_DELAYED.setOpaque(stats, emulator.physicsDelayed());
-        DirectionStats.PHYSICS_DROPPED.setOpaque(stats, emulator.physicsDropped());
+        DirectionStats.PHYSICS_DROPPED.setOpaque(
+            stats, emulator.physicsDropped() + stats.heldDrops);
         long sendNs = 0;
         int fate;
         if (modelDrops) {
@@ -177,6 +190,7 @@ public final class Direction {
           sendNs = Math.max(arrivalNs + emulator.latencyNs(), lastDueNs);
           lastDueNs = sendNs;
           slot.sendNs = sendNs;
+          held.accepted(wireBytes);
           ring.publish();
           VarHandle.fullFence(); // the publish must be seen before txIdle is read (pairs with TX)
           if (txIdle) LockSupport.unpark(tx); // TX waiting for a send time needs no wake-up: FIFO
@@ -221,7 +235,7 @@ public final class Direction {
         if (rxDone) return;
         txIdle = true;
         VarHandle.fullFence();
-        if (ring.peek() == null && !rxDone) LockSupport.parkNanos(IDLE_PARK_NS);
+        if (ring.peek() == null && !rxDone) park(IDLE_PARK_NS);
         txIdle = false;
         pausedNs = System.nanoTime();
         continue;
@@ -229,29 +243,39 @@ public final class Direction {
       long now = System.nanoTime();
       if (yieldNs > 0 && now - pausedNs > YIELD_EVERY_NS) {
         stats.txYields++;
-        LockSupport.parkNanos(yieldNs);
-        pausedNs = System.nanoTime();
+        pausedNs = park(yieldNs);
         continue;
       }
       if (rxDone && now > drainDeadlineNs) {
         stats.discardedAtStop += ring.size();
         return;
       }
-      long waitNs = slot.sendNs - now;
+      // due at its scheduled time, or later when TX is late and the link's bucket has not refilled
+      // since the packet before it was handed over: never faster than the rate (ReleaseBucket)
+      long dueNs = slot.sendNs;
+      long bucketNs = bucket.earliestNs(slot.wireBytes);
+      // (counted as held when by more than a microsecond: the bucket's ns rounding is no holding)
+      boolean heldBack = bucketNs > dueNs + HELD_BACK_NS; // (MIN_VALUE: not held)
+      if (bucketNs > dueNs) dueNs = bucketNs;
+      long waitNs = dueNs - now;
       if (waitNs > spinNs) {
-        LockSupport.parkNanos(waitNs - spinNs);
-        pausedNs = System.nanoTime();
+        pausedNs = park(waitNs - spinNs);
         continue;
       }
-      while (System.nanoTime() - slot.sendNs < 0) Thread.onSpinWait();
+      while (System.nanoTime() - dueNs < 0) Thread.onSpinWait();
       boolean sent;
       long callNs = System.nanoTime();
+      slot.handedNs = callNs;
       try {
         sent = sink.send(slot);
       } catch (IOException e) {
         sent = false;
       }
       long doneNs = System.nanoTime();
+      bucket.handedOver(callNs, slot.wireBytes);
+      held.handedOver(slot.wireBytes);
+      if (heldBack) stats.txHeld++;
+      stats.sendCallMaxNs = Math.max(stats.sendCallMaxNs, doneNs - callNs);
       if (sent)
         stats.recordSent(
             doneNs - slot.sendNs, doneNs - slot.arrivalNs, doneNs - callNs, slot.wireBytes);
@@ -260,5 +284,17 @@ public final class Direction {
       else stats.increment(DirectionStats.SEND_FAILURES);
       ring.release();
     }
+  }
+
+  /**
+   * Parks TX for {@code ns}, noting how much later than asked it ran again (its longest late
+   * wake-up: how long it was kept off a core); returns when it woke.
+   */
+  private long park(long ns) {
+    long before = System.nanoTime();
+    LockSupport.parkNanos(ns);
+    long after = System.nanoTime();
+    stats.lateWakeMaxNs = Math.max(stats.lateWakeMaxNs, after - before - ns);
+    return after;
   }
 }

@@ -31,6 +31,21 @@ public final class DirectionStats {
   long physicsDelayed;
 
   long overflowDrops;
+  /**
+   * Of {@link #physicsDropped}, those the live queue limit dropped: TX was behind and the ring held
+   * what the link's queue could not ({@link HeldQueue}). RX's.
+   */
+  long heldDrops;
+  /**
+   * Packets TX sent later than their due time because it was late with those before them and the
+   * link's bucket had not refilled ({@link ReleaseBucket}). TX's.
+   */
+  long txHeld;
+  /** The longest send call, exact. TX's. */
+  long sendCallMaxNs;
+  /** The most TX woke later than it asked to (kept off a core), exact. TX's. */
+  long lateWakeMaxNs;
+
   long predictionNsSum;
   long sent;
   /** Bytes of the packets sent, as the link counts them. */
@@ -122,6 +137,26 @@ public final class DirectionStats {
     return txYields;
   }
 
+  /** Of {@link #physicsDropped()}, those dropped because TX was behind (the live queue limit). */
+  public long heldDrops() {
+    return heldDrops;
+  }
+
+  /** Packets TX held past their due time to keep the rate after a late release. */
+  public long txHeld() {
+    return txHeld;
+  }
+
+  /** The longest send call, in us (NaN when nothing was sent). */
+  public double sendCallMaxUs() {
+    return sent == 0 ? Double.NaN : sendCallMaxNs / 1e3;
+  }
+
+  /** The most TX woke later than it asked to, in us: how long it was kept off a core. */
+  public double lateWakeMaxUs() {
+    return lateWakeMaxNs / 1e3;
+  }
+
   public long discardedAtStop() {
     return discardedAtStop;
   }
@@ -198,21 +233,28 @@ public final class DirectionStats {
     if (packets == 0) return "no packets";
     return String.format(
         Locale.ROOT,
-        "%d packets, %d model drops (%d of them by physics), %d overflow drops, %d sent; physics"
-            + " delayed %d; delay mean %.3f ms p99 %.3f ms; release error median %.1f us p99 %.1f"
-            + " us (the send call in it: median %.1f us p99 %.1f us); prediction %.2f us/packet",
+        "%d packets, %d model drops (%d of them by physics, %d while TX was behind), %d overflow"
+            + " drops, %d sent; physics delayed %d, held to the rate after a late release %d; delay"
+            + " mean %.3f ms p99 %.3f ms; release error median %.1f us p99 %.1f us max %.1f us (the"
+            + " send call in it: median %.1f us p99 %.1f us max %.1f us; TX woke late by up to"
+            + " %.1f us); prediction %.2f us/packet",
         packets,
         modelDrops,
         physicsDropped,
+        heldDrops,
         overflowDrops(),
         sent,
         physicsDelayed,
+        txHeld,
         meanDelayMs(),
         delayPercentileMs(99),
         releaseErrorPercentileUs(50),
         releaseErrorPercentileUs(99),
+        releaseErrorMaxUs(),
         sendCallPercentileUs(50),
         sendCallPercentileUs(99),
+        sendCallMaxUs(),
+        lateWakeMaxUs(),
         meanPredictionUs());
   }
 }

@@ -16,6 +16,8 @@ public final class LinkEmulator {
   private static final long RESET_GAP_NS = (long) (LinkPrediction.RESET_GAP_MS * 1e6);
 
   private final LinkPrediction link;
+  private final PhysicalLimits limits;
+  private final double overheadBytes;
   private final double baseLatencyMs;
 
   private boolean started;
@@ -64,7 +66,33 @@ public final class LinkEmulator {
       throw new IllegalArgumentException("base latency must be >= 0 ms: " + baseLatencyMs);
     this.link = new LinkPrediction(
         predictor, UnitSystem.PHYSICAL, capacityMbps, queueKbyte, limits, dropRule, stream);
+    this.limits = limits;
+    // the model's per-packet overhead in its size unit: bytes for an abstract model, else KByte
+    double overhead = predictor.spec().overheadSize();
+    this.overheadBytes = LinkPrediction.readsPhysicalAsBytes(
+            UnitSystem.PHYSICAL, predictor.spec().units())
+        ? overhead
+        : overhead * 1000;
     this.baseLatencyMs = baseLatencyMs;
+  }
+
+  /**
+   * TX's bucket: this link's rate and burst on the times packets are handed to the port (a late
+   * release never lets those behind it out faster than the rate).
+   */
+  ReleaseBucket releaseBucket() {
+    return new ReleaseBucket(limits.rate(), limits.burst() * 1000, overheadBytes);
+  }
+
+  /** This link's queue limit on the packets RX accepted and TX has not yet handed over. */
+  HeldQueue heldQueue() {
+    // what left the queue within the base latency: the bucket plus the rate times it
+    double pipeBytes = baseLatencyMs == 0
+        ? 0
+        : Double.isInfinite(limits.rate())
+            ? Double.POSITIVE_INFINITY
+            : limits.burst() * 1000 + limits.rate() * 125 * baseLatencyMs;
+    return new HeldQueue(limits.queue(), overheadBytes, pipeBytes);
   }
 
   /**

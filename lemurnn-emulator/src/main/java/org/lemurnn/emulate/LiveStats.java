@@ -65,22 +65,27 @@ public final class LiveStats {
     this.lastNs = startNs;
   }
 
+  /**
+   * How long reading the counts may take for their time to be the interval's end: a reader kept off
+   * its core between reading the clock and the counts would count in one interval what the link
+   * sent after it ended (a line above the rate), so the reading is taken again.
+   */
+  private static final long READ_WITHIN_NS = 1_000_000;
+
   /** Each direction's interval from the last look to now; the next starts now. */
   public List<Interval> next() {
-    long now = System.nanoTime();
+    long[][] counts = new long[directions.size()][];
+    long now;
+    long start;
+    do {
+      start = System.nanoTime();
+      for (int d = 0; d < directions.size(); d++)
+        counts[d] = counts(directions.get(d).stats());
+      now = System.nanoTime();
+    } while (now - start > READ_WITHIN_NS);
     List<Interval> out = new ArrayList<>(directions.size());
     for (int d = 0; d < directions.size(); d++) {
       DirectionStats s = directions.get(d).stats();
-      long[] counts = {
-        (long) DirectionStats.PACKETS.getOpaque(s),
-        (long) DirectionStats.MODEL_DROPS.getOpaque(s),
-        (long) DirectionStats.PHYSICS_DROPPED.getOpaque(s),
-        (long) DirectionStats.OVERFLOW_DROPS.getOpaque(s)
-            + (long) DirectionStats.SEND_FAILURES.getOpaque(s),
-        (long) DirectionStats.SENT.getOpaque(s),
-        (long) DirectionStats.SENT_BYTES.getOpaque(s),
-        (long) DirectionStats.PHYSICS_DELAYED.getOpaque(s)
-      };
       long[] before = previous[d];
       delays[d] = s.delayInterval.getIntervalHistogram(delays[d]);
       releaseErrors[d] = s.releaseErrorInterval.getIntervalHistogram(releaseErrors[d]);
@@ -88,21 +93,34 @@ public final class LiveStats {
           directions.get(d).name(),
           (lastNs - startNs) / 1e9,
           (now - lastNs) / 1e9,
-          counts[0] - before[0],
-          counts[1] - before[1],
-          counts[2] - before[2],
-          counts[3] - before[3],
-          counts[4] - before[4],
-          counts[5] - before[5],
-          counts[6] - before[6],
+          counts[d][0] - before[0],
+          counts[d][1] - before[1],
+          counts[d][2] - before[2],
+          counts[d][3] - before[3],
+          counts[d][4] - before[4],
+          counts[d][5] - before[5],
+          counts[d][6] - before[6],
           percentile(delays[d], 50) / 1e6,
           percentile(delays[d], 99) / 1e6,
           percentile(releaseErrors[d], 99) / 1e3,
           percentile(releaseErrors[d], 100) / 1e3));
-      System.arraycopy(counts, 0, before, 0, counts.length);
+      System.arraycopy(counts[d], 0, before, 0, counts[d].length);
     }
     lastNs = now;
     return out;
+  }
+
+  private static long[] counts(DirectionStats s) {
+    return new long[] {
+      (long) DirectionStats.PACKETS.getOpaque(s),
+      (long) DirectionStats.MODEL_DROPS.getOpaque(s),
+      (long) DirectionStats.PHYSICS_DROPPED.getOpaque(s),
+      (long) DirectionStats.OVERFLOW_DROPS.getOpaque(s)
+          + (long) DirectionStats.SEND_FAILURES.getOpaque(s),
+      (long) DirectionStats.SENT.getOpaque(s),
+      (long) DirectionStats.SENT_BYTES.getOpaque(s),
+      (long) DirectionStats.PHYSICS_DELAYED.getOpaque(s)
+    };
   }
 
   private static double percentile(Histogram h, double p) {

@@ -24,6 +24,9 @@ public final class PacketSlot {
    */
   long sendNs;
 
+  /** When TX handed it to the port (the time its bucket counts, {@link ReleaseBucket}). */
+  long handedNs;
+
   PacketSlot(MemorySegment segment) {
     this.segment = segment;
     this.buffer = segment.asByteBuffer();
