@@ -111,6 +111,53 @@ final class EmulatedLinkOptions {
     return new Link(c, q, l, limits);
   }
 
+  /**
+   * The link of the other direction ({@code shell}'s uplink), run by {@code model} (from
+   * {@code modelFile}, or null when it is the same file as {@code first}'s): {@code capacityMbps}
+   * and {@code queueKbyte} where given, else the one link that model's training files name (a line
+   * on {@code notes} says so; only for a model file of its own), else {@code first}'s; held to
+   * limits of its own model's reading (with {@code --burst_bytes}); {@code first}'s base latency.
+   * Usage errors name {@code flags} (the capacity's, the queue's).
+   */
+  Link other(
+      ModelFile model,
+      Path modelFile,
+      Double capacityMbps,
+      Double queueKbyte,
+      Link first,
+      String[] flags,
+      PrintWriter notes) {
+    Double c = capacityMbps, q = queueKbyte;
+    if ((c == null || q == null)
+        && modelFile != null
+        && TrainedLink.of(modelFile) instanceof TrainedLink.One one) {
+      List<String> taken = new ArrayList<>();
+      if (c == null) {
+        c = one.capacityMbps();
+        taken.add(flags[0] + " " + TrainedLink.number(c) + " Mbit/s");
+      }
+      if (q == null) {
+        q = one.queueKbyte();
+        taken.add(flags[1] + " " + TrainedLink.number(q) + " KByte");
+      }
+      notes.println(String.join(" and ", taken) + ": the link all " + one.files() + " trace files "
+          + modelFile.getFileName() + " was trained on name");
+      notes.flush();
+    }
+    if (c == null) c = first.capacityMbps();
+    if (q == null) q = first.queueKbyte();
+    if (!(c > 0) || Double.isInfinite(c))
+      throw new ParameterException(
+          command.commandLine(), flags[0] + " must be > 0 Mbit/s, got " + c);
+    if (!(q >= 0) || Double.isInfinite(q))
+      throw new ParameterException(
+          command.commandLine(), flags[1] + " must be >= 0 KByte (0: infinite), got " + q);
+    PhysicalLimits limits = physics.applyTo(
+        PhysicalLimits.ofPrior(model.spec().prior(), UnitSystem.PHYSICAL, c, q),
+        UnitSystem.PHYSICAL);
+    return new Link(c, q, first.baseLatencyMs(), limits);
+  }
+
   /** The link's values, as usage errors naming the flag (the library's own checks do not). */
   private void check(double c, double q, double l) {
     if (!(c > 0) || Double.isInfinite(c))

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -304,7 +305,7 @@ public final class ForwardCommand implements Callable<Integer> {
                   Math.max(0, Math.min(nanos, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)
               || System.nanoTime() >= deadline);
       forwarder.stop();
-      report.finish(forwarder, l, logs, notes);
+      report.finish(forwarder, List.of(l, l), logs, notes);
       if (opened instanceof AfPacketBridge bridge && bridge.oversize() > 0) {
         notes.println(bridge.oversize() + " frames over " + AfPacketBridge.MAX_FRAME_BYTES
             + " bytes dropped (TSO/GSO on?)");

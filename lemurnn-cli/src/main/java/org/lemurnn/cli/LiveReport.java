@@ -75,23 +75,30 @@ final class LiveReport {
   /**
    * Once the forwarder has stopped: the part second since the last line (so the lines add up), the
    * totals, the logs' problems and, with {@code --trace}, the trace files made from the logs at
-   * {@code logBase}, named after {@code link}.
+   * {@code logBase}, each named after its direction's link ({@code links}: A to B's, B to A's).
    */
   void finish(
-      Forwarder forwarder, EmulatedLinkOptions.Link link, String logBase, PrintWriter notes) {
+      Forwarder forwarder,
+      List<EmulatedLinkOptions.Link> links,
+      String logBase,
+      PrintWriter notes) {
     if (lines != null && live != null) lines.print(live.next());
     for (LiveLines out : new LiveLines[] {lines, people}) {
       if (out == null) continue;
       for (Direction d : forwarder.directions()) out.printTotals(List.of(d), notes(d.stats()));
     }
     forwarder.logProblems().forEach(problem -> notes.println("warning: " + problem));
-    if (traceDir != null) writeTraces(forwarder, link, logBase, notes);
+    if (traceDir != null) writeTraces(forwarder, links, logBase, notes);
     notes.flush();
   }
 
   private void writeTraces(
-      Forwarder forwarder, EmulatedLinkOptions.Link link, String logBase, PrintWriter notes) {
+      Forwarder forwarder,
+      List<EmulatedLinkOptions.Link> links,
+      String logBase,
+      PrintWriter notes) {
     for (int i = 0; i < forwarder.directions().size(); i++) {
+      EmulatedLinkOptions.Link link = links.get(i);
       Path trace = traceDir.resolve(ForwardTrace.fileName(
           link.capacityMbps(), link.baseLatencyMs(), link.queueKbyte(), startUnix, i));
       long rows = clock.write(Path.of(logBase + i + ".dat"), trace);

@@ -50,11 +50,14 @@ import sun.misc.SignalHandler;
       "Inside, LEMURNN_HOST is this host's address (as MAHIMAHI_BASE): what listens",
       "on it is reached through the link, and the host reaches the shell at the",
       "address 'ip addr' shows inside. Beyond this host only with --nat (nftables).",
-      "Downlink (host to shell) runs -m, uplink (shell to host) --uplink_model,",
-      "by default the same file with its own state; both at -c and -q, each",
-      "direction adding --base_latency. -c and -q default to the link the model was",
-      "trained on, when all its training files name one. IPv4 only. A shell inside",
-      "another lemurnn shell is not supported.",
+      "Downlink (host to shell) runs -m at -c and -q; uplink (shell to host) runs",
+      "--uplink_model (by default the -m file, with its own state; never an ideal",
+      "wire) at --uplink_capacity and --uplink_queue. Each direction is held to its",
+      "own physical limits, as its own model reads its C and Q. -c and -q default",
+      "to the link the -m model was trained on, when all its training files name",
+      "one; the uplink's to the link --uplink_model's files name, else to -c and",
+      "-q. Each direction adds --base_latency. IPv4 only. A shell inside another",
+      "lemurnn shell is not supported.",
       "",
       "Every second a line per direction (uplink, downlink), as forward's: on",
       "stderr when COMMAND is given, or in --lines FILE (--json: JSON lines); the",
@@ -74,6 +77,23 @@ public final class ShellCommand implements Callable<Integer> {
       paramLabel = "MODEL",
       description = "Model of the uplink (shell to host); default: the -m file.")
   Path uplinkModel;
+
+  @Option(
+      names = "--uplink_capacity",
+      paramLabel = "MBPS",
+      description =
+          "The uplink's capacity, Mbit/s (default: the one link --uplink_model's training files name,"
+              + " else -c).")
+  Double uplinkCapacityMbps;
+
+  @Option(
+      names = "--uplink_queue",
+      paramLabel = "KBYTE",
+      converter = QueueSize.Kbyte.class,
+      description =
+          "The uplink's queue limit, KByte or with its unit (20KB, 20000B); 0: infinite (default: as"
+              + " --uplink_capacity, else -q).")
+  Double uplinkQueueKbyte;
 
   @Mixin
   DropRuleOptions drops;
@@ -142,6 +162,14 @@ public final class ShellCommand implements Callable<Integer> {
         uplinkModel == null ? downlink : Predictors.readModel(uplinkModel, model.units);
     PrintWriter err = spec.commandLine().getErr();
     EmulatedLinkOptions.Link l = link.resolve(downlink, model.file(), null, err);
+    EmulatedLinkOptions.Link up = link.other(
+        uplink,
+        uplinkModel,
+        uplinkCapacityMbps,
+        uplinkQueueKbyte,
+        l,
+        new String[] {"--uplink_capacity", "--uplink_queue"},
+        err);
     PrintWriter linesOut = linesFile != null ? open(linesFile) : command.isEmpty() ? null : err;
     try {
       LiveLines lines =
@@ -150,9 +178,11 @@ public final class ShellCommand implements Callable<Integer> {
           linesOut == err ? null : new LiveLines(err, json && lines == null, ShellCommand::label);
       LiveReport report = new LiveReport(lines, people, traceDir);
       String logs = report.logBase(logBase);
-      Forwarder.Settings settings =
-          release.settings(spec.commandLine(), l, RING_PACKETS, logs, drops.rule(downlink.spec()));
-      return run(uplink, downlink, l, settings, new Session(err, report, l, logs));
+      // A is the shell's side: A to B is the uplink
+      Forwarder.Settings settings = release
+          .settings(spec.commandLine(), l, RING_PACKETS, logs, drops.rule(downlink.spec()))
+          .withAToB(new Forwarder.Side(up.capacityMbps(), up.queueKbyte(), up.limits()));
+      return run(uplink, downlink, l, settings, new Session(err, report, l, up, logs));
     } finally {
       if (linesOut != null && linesOut != err) linesOut.close();
     }
@@ -209,7 +239,7 @@ public final class ShellCommand implements Callable<Integer> {
   private final class Session {
     private final PrintWriter err;
     final LiveReport report;
-    private final EmulatedLinkOptions.Link emulated;
+    private final EmulatedLinkOptions.Link emulated, up;
     private final String logs;
     private ShellLink link;
     private AfPacketBridge bridge;
@@ -220,10 +250,16 @@ public final class ShellCommand implements Callable<Integer> {
     private volatile boolean interrupted;
     private int interrupts;
 
-    Session(PrintWriter err, LiveReport report, EmulatedLinkOptions.Link emulated, String logs) {
+    Session(
+        PrintWriter err,
+        LiveReport report,
+        EmulatedLinkOptions.Link emulated,
+        EmulatedLinkOptions.Link up,
+        String logs) {
       this.err = err;
       this.report = report;
       this.emulated = emulated;
+      this.up = up;
       this.logs = logs;
     }
 
@@ -247,7 +283,7 @@ public final class ShellCommand implements Callable<Integer> {
       err.printf(
           Locale.ROOT,
           "lemurnn shell: %s inside namespace %s at %s; LEMURNN_HOST=%s (this host%s) through"
-              + " %s%s at %s Mbit/s, queue %s KByte, base latency %s ms; exit leaves%n",
+              + " %s%s at %s Mbit/s, queue %s KByte%s, base latency %s ms; exit leaves%n",
           prompt.strip(),
           link.shellNamespace(),
           link.insideAddress(),
@@ -257,6 +293,13 @@ public final class ShellCommand implements Callable<Integer> {
           uplinkModel == null ? " both ways" : " down, " + uplinkModel + " up",
           TrainedLink.number(emulated.capacityMbps()),
           TrainedLink.number(emulated.queueKbyte()),
+          up.capacityMbps() == emulated.capacityMbps() && up.queueKbyte() == emulated.queueKbyte()
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  " down, %s Mbit/s and %s KByte up",
+                  TrainedLink.number(up.capacityMbps()),
+                  TrainedLink.number(up.queueKbyte())),
           TrainedLink.number(emulated.baseLatencyMs()));
       String scheduling =
           release.scheduling(forwarder.directions().getFirst(), settings.realtimePriority());
@@ -331,7 +374,7 @@ public final class ShellCommand implements Callable<Integer> {
       if (f != null) {
         try {
           f.stop();
-          report.finish(f, emulated, logs, err);
+          report.finish(f, List.of(up, emulated), logs, err);
           if (f.failure() != null)
             err.println("lemurnn shell: the bridge failed: " + f.failure().getMessage());
           if (bridge.oversize() > 0) {

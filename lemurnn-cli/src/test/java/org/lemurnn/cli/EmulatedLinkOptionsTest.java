@@ -66,6 +66,23 @@ class EmulatedLinkOptionsTest {
     }
   }
 
+  @Test
+  void theShellRefusesAnUplinkNoLinkCanHave() {
+    String[][] cases = {
+      {"--uplink_capacity 0", "--uplink_capacity must be > 0 Mbit/s, got 0.0"},
+      {"--uplink_queue -1", "--uplink_queue must be >= 0 KByte (0: infinite), got -1.0"}
+    };
+    for (String[] c : cases) {
+      List<String> args = new java.util.ArrayList<>(List.of(
+          "shell", "-m", ForwardCommandTest.MODEL, "--units", "abstract", "-c", "8", "-q", "10"));
+      args.addAll(List.of(c[0].split(" ")));
+      args.addAll(List.of("--", "true"));
+      Cli r = Cli.run(args.toArray(String[]::new));
+      assertThat(r.exitCode()).as(args + ": " + r.err()).isEqualTo(2);
+      assertThat(r.err()).as(args.toString()).contains(c[1]);
+    }
+  }
+
   /** A model file in a folder whose splits.json lists {@code trainingFiles}. */
   private Path modelTrainedOn(String... trainingFiles) throws Exception {
     Path run = Files.createDirectories(dir.resolve("run"));

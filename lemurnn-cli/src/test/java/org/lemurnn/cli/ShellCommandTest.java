@@ -97,19 +97,40 @@ class ShellCommandTest {
   /**
    * What the live link did, as forward shows it: the per-second JSON lines (in --lines) add up to
    * the totals per direction, and the traces --trace writes score with evaluate (the same model
-   * over the same arrivals: the drops the live link made).
+   * over the same arrivals: the drops the live link made). The uplink runs a model of its own at
+   * the link that model's training files name, and its trace says so.
    */
   @Test
   void theSecondsAddUpAndTheTraceScoresWithEvaluate() throws Exception {
     assumeRoot();
     assumeCommand("ping");
     Path lines = dir.resolve("lines.json"), traces = dir.resolve("traces");
+    Path upRun = Files.createDirectories(dir.resolve("uplink-run"));
+    Path uplinkModel = upRun.resolve("model.pt");
+    Files.copy(Path.of(ForwardCommandTest.MODEL), uplinkModel);
+    org.lemurnn.train.run.SplitsFile.write(
+        upRun,
+        new org.lemurnn.data.FileSplit(
+            List.of(upRun.resolve("mgtrace_C4_L0_Q8000_1_0.csv")),
+            List.of(),
+            List.of(upRun.resolve("mgtrace_C4_L0_Q8000_1_1.csv"))));
     List<String> args = shell("sh", "-c", "ping -c 40 -i 0.05 -W 2 -q \"$LEMURNN_HOST\"");
     args.addAll(
         args.indexOf("--"),
-        List.of("--json", "--lines", lines.toString(), "--trace", traces.toString()));
+        List.of(
+            "--json",
+            "--lines",
+            lines.toString(),
+            "--trace",
+            traces.toString(),
+            "--uplink_model",
+            uplinkModel.toString()));
     Cli r = Cli.run(args.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.err())
+        .contains("--uplink_capacity 4 Mbit/s and --uplink_queue 8 KByte: the link all 1 trace"
+            + " files model.pt was trained on name")
+        .contains("at 10 Mbit/s, queue 20 KByte down, 4 Mbit/s and 8 KByte up");
     com.fasterxml.jackson.databind.ObjectMapper json =
         new com.fasterxml.jackson.databind.ObjectMapper();
     List<com.fasterxml.jackson.databind.JsonNode> all = new ArrayList<>();
@@ -135,6 +156,10 @@ class ShellCommandTest {
       downlink = list.filter(f -> f.toString().endsWith("_1.csv")).findFirst().orElseThrow();
     }
     assertThat(downlink.getFileName().toString()).matches("mgtrace_C10_L5_Q20000_\\d+_1\\.csv");
+    try (var list = Files.list(traces)) {
+      assertThat(list.map(f -> f.getFileName().toString()))
+          .anyMatch(f -> f.matches("mgtrace_C4_L5_Q8000_\\d+_0\\.csv"));
+    }
     Cli evaluate = Cli.run(
         "evaluate",
         "-m",

@@ -31,6 +31,8 @@ public final class Forwarder {
    * @param limits the physical limits both directions are held to, in Mbit/s and KByte; null (the
    *     default) for each direction's model's own reading of {@code capacityMbps} and
    *     {@code queueKbyte} ({@link PhysicalLimits#ofPrior}: a real link's)
+   * @param aToB the link A to B runs when it is not the same as B to A's (a shell's uplink), or
+   *     null: both directions run the link above
    */
   public record Settings(
       double capacityMbps,
@@ -42,7 +44,55 @@ public final class Forwarder {
       int realtimePriority,
       long txYieldUs,
       DropRule dropRule,
-      PhysicalLimits limits) {
+      PhysicalLimits limits,
+      Side aToB) {
+    /** Both directions run the same link. */
+    public Settings(
+        double capacityMbps,
+        double queueKbyte,
+        double baseLatencyMs,
+        int ringPackets,
+        long spinUs,
+        String logBase,
+        int realtimePriority,
+        long txYieldUs,
+        DropRule dropRule,
+        PhysicalLimits limits) {
+      this(
+          capacityMbps,
+          queueKbyte,
+          baseLatencyMs,
+          ringPackets,
+          spinUs,
+          logBase,
+          realtimePriority,
+          txYieldUs,
+          dropRule,
+          limits,
+          null);
+    }
+
+    /** These settings with A to B running {@code side}. */
+    public Settings withAToB(Side side) {
+      return new Settings(
+          capacityMbps,
+          queueKbyte,
+          baseLatencyMs,
+          ringPackets,
+          spinUs,
+          logBase,
+          realtimePriority,
+          txYieldUs,
+          dropRule,
+          limits,
+          side);
+    }
+
+    /** The link direction {@code stream} runs (0: A to B, 1: B to A). */
+    Side side(int stream) {
+      return stream == 0 && aToB != null ? aToB : new Side(capacityMbps, queueKbyte, limits);
+    }
+
     /** The physical limits each direction's model reads the link's capacity and queue as. */
     public Settings(
         double capacityMbps,
@@ -90,6 +140,13 @@ public final class Forwarder {
           DropRule.argmax());
     }
   }
+
+  /**
+   * One direction's link: the capacity (Mbit/s) and queue (KByte, 0: infinite) fed to its model,
+   * and the physical limits it is held to (null: its model's prior's reading of them,
+   * {@link PhysicalLimits#ofPrior}).
+   */
+  public record Side(double capacityMbps, double queueKbyte, PhysicalLimits limits) {}
 
   private static final int LOG_RECORDS = 1 << 16;
 
@@ -174,17 +231,18 @@ public final class Forwarder {
   }
 
   private static LinkEmulator emulator(Predictor predictor, Settings settings, int stream) {
+    Side side = settings.side(stream);
     return new LinkEmulator(
         predictor,
-        settings.capacityMbps(),
-        settings.queueKbyte(),
-        settings.limits() != null
-            ? settings.limits()
+        side.capacityMbps(),
+        side.queueKbyte(),
+        side.limits() != null
+            ? side.limits()
             : PhysicalLimits.ofPrior(
                 predictor.spec().prior(),
                 UnitSystem.PHYSICAL,
-                settings.capacityMbps(),
-                settings.queueKbyte()),
+                side.capacityMbps(),
+                side.queueKbyte()),
         settings.baseLatencyMs(),
         settings.dropRule(),
         stream);
@@ -194,7 +252,7 @@ public final class Forwarder {
     if (settings.logBase() == null) return null;
     return new PacketLog(
         Path.of(settings.logBase() + portIndex + ".dat"),
-        settings.capacityMbps(),
+        settings.side(portIndex).capacityMbps(),
         startNs,
         LOG_RECORDS);
   }
