@@ -28,6 +28,15 @@ final class LinkPhysics {
   private int head;
   private int count;
   private double heldSize; // sum of the ring's sizes
+  // phantoms: packets the model forwarded and the link dropped (physics' limit, or the queue rule's
+  // queue). The model, not told, counts each ahead of the packets behind it until it would have
+  // left
+  // (its own latency for it), so its latencies run long by their serialization until then
+  private double[] phantomDepartures = new double[16];
+  private double[] phantomDelays = new double[16];
+  private int phantomHead;
+  private int phantomCount;
+  private double phantomDelay; // sum of the pending phantoms' serialization
 
   long delayed;
   long dropped;
@@ -59,6 +68,7 @@ final class LinkPhysics {
   /** Empty link, counts at 0. */
   void reset() {
     empty();
+    clearPhantoms();
     delayed = 0;
     dropped = 0;
   }
@@ -79,10 +89,15 @@ final class LinkPhysics {
   void advance(double gap) {
     if (gap > LinkPrediction.RESET_GAP_MS) {
       empty();
+      clearPhantoms();
       return;
     }
     now += gap;
+    prunePhantoms();
     if (lastDeparture <= now) {
+      // the origin moves to now: the phantoms' times with it
+      for (int i = 0; i < phantomCount; i++)
+        phantomDepartures[(phantomHead + i) & (phantomDepartures.length - 1)] -= now;
       // idle: everything has left; the origin moves here, the bucket keeps what it refilled
       double refilled = burstSize > 0 ? tokensAt(now, burstSize) : 0;
       empty();
@@ -159,6 +174,56 @@ final class LinkPhysics {
     lastDeparture = departure;
     if (tracksQueue) push(departure, wire);
     return departure - now;
+  }
+
+  /**
+   * A packet of {@code size} the model forwarded (to leave after {@code modelLatency}) and the link
+   * dropped: the model counts it in the latencies of the packets behind it until then.
+   */
+  void phantom(double size, double modelLatency) {
+    if (timePerSize == 0) return;
+    if (phantomCount == phantomDepartures.length) {
+      int n = phantomCount;
+      double[] d = new double[n * 2], s = new double[n * 2];
+      for (int i = 0; i < n; i++) {
+        d[i] = phantomDepartures[(phantomHead + i) & (n - 1)];
+        s[i] = phantomDelays[(phantomHead + i) & (n - 1)];
+      }
+      phantomDepartures = d;
+      phantomDelays = s;
+      phantomHead = 0;
+    }
+    int tail = (phantomHead + phantomCount) & (phantomDepartures.length - 1);
+    double delay = (size + overheadSize) * timePerSize;
+    phantomDepartures[tail] = now + modelLatency;
+    phantomDelays[tail] = delay;
+    phantomDelay += delay;
+    phantomCount++;
+  }
+
+  /**
+   * How much longer than the link the model's latency for a packet arriving now runs: the
+   * serialization of the phantoms it still counts ahead of it.
+   */
+  double phantomDelay() {
+    return phantomDelay;
+  }
+
+  private void prunePhantoms() {
+    // in the order they came (the model's departures nearly are): one still pending holds those
+    // behind it a little longer, which only errs toward the model's own latency
+    while (phantomCount > 0 && phantomDepartures[phantomHead] <= now) {
+      phantomDelay -= phantomDelays[phantomHead];
+      phantomHead = (phantomHead + 1) & (phantomDepartures.length - 1);
+      phantomCount--;
+    }
+    if (phantomCount == 0) phantomDelay = 0; // the running sum drifts by rounding
+  }
+
+  private void clearPhantoms() {
+    phantomHead = 0;
+    phantomCount = 0;
+    phantomDelay = 0;
   }
 
   /** The bucket's bytes at {@code time} (not before the last departure), at most {@code depth}. */

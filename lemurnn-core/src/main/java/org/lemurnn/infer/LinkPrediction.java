@@ -280,12 +280,17 @@ public final class LinkPrediction {
       backlog = Math.max(backlog, encoder.idealBacklog());
       dropped |= encoder.idealDropped();
     }
+    boolean modelDrops = dropped;
     // the queue rule: an ideal queue at the physical limits decides (the model said no drop)
     if (queue != null && !dropped) dropped = !queue.takes(size);
     lastLatency = Math.max(0, modelUnits.latencyOf(backlog, capacityModel));
-    if (dropped) return true;
-    if (!physics.admits(size)) return true;
-    lastLatency = physics.depart(size, lastLatency);
+    if (dropped || !physics.admits(size)) {
+      // one the model forwarded and the link dropped: the model counts it ahead of those behind it
+      if (!modelDrops) physics.phantom(size, lastLatency);
+      return true;
+    }
+    // as the model would have said had it known of the link's drops (never below the limits)
+    lastLatency = physics.depart(size, Math.max(0, lastLatency - physics.phantomDelay()));
     return false;
   }
 

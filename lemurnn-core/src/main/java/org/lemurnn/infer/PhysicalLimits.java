@@ -44,7 +44,9 @@ public record PhysicalLimits(double rate, double burst, QueueLimit queue) {
     /**
      * At most {@code size} bytes unsent, in the data's size unit (KByte for physical data), each
      * packet's per-packet overhead ({@link org.lemurnn.model.ModelSpec#overheadSize}) counted, as
-     * the simulated byte queue counts it. A packet being sent counts with its unsent part.
+     * the simulated byte queue counts it. On a link that serializes (no burst) the packet being
+     * sent counts with its unsent part; behind a token bucket (a burst, as tbf) a packet counts
+     * whole until it leaves, as tbf's queue counts it.
      */
     record Bytes(double size) implements QueueLimit {
       public Bytes {

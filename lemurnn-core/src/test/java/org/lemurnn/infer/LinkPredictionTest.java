@@ -298,6 +298,32 @@ class LinkPredictionTest {
   }
 
   /**
+   * The link's drops come out of the model's latencies: a model that reads the ideal queue of a
+   * link without a limit (it never drops) sends 20 full frames at once into a 4 Mbit/s link that
+   * holds 10 KByte; physics drops 14 of them, which the model, not told, still counts ahead of the
+   * frame that comes 5 ms later (59.6 ms where the link holds 16.5). Taking their serialization out
+   * (phantoms), that frame leaves when the link would send it, as a model of zero latency held to
+   * the same limits has it, not 43 ms later with the link idle.
+   */
+  @Test
+  void theLinksDropsComeOutOfTheModelsLatencies() {
+    PhysicalLimits limits = PhysicalLimits.byteQueue(4, 10);
+    LinkPrediction model = new LinkPrediction(
+        new Ideal(0.024), UnitSystem.PHYSICAL, 4, 0, limits, DropRule.argmax(), 0);
+    LinkPrediction link =
+        new LinkPrediction(new Absurd(), UnitSystem.PHYSICAL, 4, 0, limits, DropRule.argmax(), 0);
+    for (int i = 0; i < 20; i++) {
+      assertThat(model.arrive(0, 1.514)).isEqualTo(link.arrive(0, 1.514));
+    }
+    assertThat(model.physicsDropped()).isEqualTo(link.physicsDropped()).isEqualTo(14);
+    assertThat(model.arrive(5, 1.514)).isFalse();
+    assertThat(link.arrive(5, 1.514)).isFalse();
+    double frameMs = (1.514 + 0.024) * 8 / 4;
+    assertThat(link.latency()).isCloseTo(7 * frameMs - 5, offset(1e-9));
+    assertThat(model.latency()).isCloseTo(link.latency(), offset(1e-6));
+  }
+
+  /**
    * Under the queue rule the model's drops count for nothing: a model sure that every packet is
    * dropped, and one that never drops, both drop exactly what the ideal drop-tail queue of the link
    * drops, in bytes ({@code bytequeue}) and in packets ({@code packetqueue}, 4 packets).

@@ -121,11 +121,14 @@ class HotPathAllocationTest {
       UdpRelay relay =
           UdpRelay.open(new java.net.InetSocketAddress(loopback, 0), (java.net.InetSocketAddress)
               sink.getLocalAddress());
+      // a queue of 4 ms at 1 Gbit/s: a TX kept off its core on a loaded machine for longer than the
+      // queue lasts has what its ring holds beyond the queue dropped (HeldQueue), and each round
+      // needs thousands forwarded
       Forwarder forwarder = Forwarder.start(
           relay,
           Predictors.of(model),
           Predictors.of(model),
-          new Forwarder.Settings(1000, 50, 0, 1 << 14, 100, null));
+          new Forwarder.Settings(1000, 500, 0, 1 << 14, 100, null));
       // a failed assertion must still stop the forwarder: its RX and TX threads are not daemons and
       // would keep the test JVM alive
       try {
