@@ -1,6 +1,7 @@
 package org.lemurnn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -258,9 +259,11 @@ class ForwardCommandTest {
           .isEqualTo(total.get("packets").asLong());
       assertThat(trace.get("true").get("drops").asLong())
           .isEqualTo(total.get("drops").asLong());
-      // the same model over the same arrivals: the drops the live link made
+      // the same model over the same arrivals: the drops the live link made, but for those it made
+      // because TX was behind (a loaded machine), which no replay makes
+      long held = total.get("held_drops").asLong();
       assertThat(trace.get("model").get("errors").get("drop_error_points").asDouble())
-          .isZero();
+          .isCloseTo(100.0 * held / total.get("packets").asLong(), within(1e-9));
     }
   }
 
