@@ -37,6 +37,7 @@ final class LinkPhysics {
   private int phantomHead;
   private int phantomCount;
   private double phantomDelay; // sum of the pending phantoms' serialization
+  private final double phantomHorizon; // the longest a packet can wait in the queue
 
   long delayed;
   long dropped;
@@ -62,6 +63,8 @@ final class LinkPhysics {
         : Integer.MAX_VALUE;
     this.tracksQueue = !(limits.queue() instanceof PhysicalLimits.QueueLimit.Unlimited);
     this.bucketHoldsHead = bucketHoldsHead && burstSize > 0;
+    // a full byte queue's send time (a packet queue's or none: a second, longer than any queue's)
+    this.phantomHorizon = Double.isFinite(byteLimit) ? byteLimit * timePerSize : 1000;
     empty(); // a new link is idle: its bucket is full
   }
 
@@ -195,7 +198,14 @@ final class LinkPhysics {
     }
     int tail = (phantomHead + phantomCount) & (phantomDepartures.length - 1);
     double delay = (size + overheadSize) * timePerSize;
-    phantomDepartures[tail] = now + modelLatency;
+    // no packet waits in a queue longer than the queue takes to send: a wild latency (an untrained
+    // model's) would hold a phantom, and all behind it, for ever; and in the order they came, so
+    // that the oldest leaves first
+    double departure = Math.min(modelLatency, phantomHorizon) + now;
+    if (phantomCount > 0)
+      departure =
+          Math.max(departure, phantomDepartures[(tail - 1) & (phantomDepartures.length - 1)]);
+    phantomDepartures[tail] = departure;
     phantomDelays[tail] = delay;
     phantomDelay += delay;
     phantomCount++;
