@@ -1,12 +1,17 @@
 package org.lemurnn.sweep;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -14,7 +19,7 @@ import org.lemurnn.InputException;
 import org.lemurnn.io.InputFiles;
 
 /**
- * Reads a sweep's spec, a JSON file:
+ * Reads a sweep's spec, a JSON file (or YAML, named {@code .yaml} or {@code .yml}):
  *
  * <pre>
  * {"data": {"dag_data": ["traces"]},
@@ -30,8 +35,10 @@ import org.lemurnn.io.InputFiles;
  */
 final class SpecFile {
   private static final long MAX_BYTES = 1 << 20;
-  private static final Set<String> SECTIONS = Set.of("data", "base", "grid", "random");
+  private static final Set<String> SECTIONS = Set.of("data", "base", "grid", "random", "heldout");
   private static final String DAG_DATA = "dag_data";
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private final Path file;
 
@@ -41,31 +48,59 @@ final class SpecFile {
 
   /** The spec in {@code file}. */
   static SweepSpec read(Path file) {
-    return new SpecFile(file).parse(InputFiles.json(file, "a sweep's spec", MAX_BYTES));
+    return new SpecFile(file).parse(tree(file));
   }
 
-  /** The spec in {@code text}, errors naming {@code file}. */
+  /** The spec in {@code text}, errors naming {@code file} (whose name says JSON or YAML). */
   static SweepSpec parse(Path file, String text) {
-    return new SpecFile(file)
-        .parse(InputFiles.json(file, "a sweep's spec", text.getBytes(StandardCharsets.UTF_8)));
+    return new SpecFile(file).parse(tree(file, text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The spec file's tree, JSON or YAML as its name says. */
+  static JsonNode tree(Path file) {
+    return tree(file, InputFiles.readBytes(file, "a sweep's spec", MAX_BYTES));
+  }
+
+  static boolean isYaml(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return name.endsWith(".yaml") || name.endsWith(".yml");
+  }
+
+  private static JsonNode tree(Path file, byte[] text) {
+    if (!isYaml(file)) return InputFiles.json(file, "a sweep's spec", text);
+    try {
+      JsonNode tree = YAML.readTree(text);
+      return tree == null ? YAML.missingNode() : tree;
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null
+          ? ""
+          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+              + ")";
+      String why = e.getOriginalMessage().lines().findFirst().orElse("");
+      throw InputException.in(file, "is not valid YAML" + where + ": " + why);
+    } catch (IOException e) {
+      throw InputException.in(file, "cannot read a sweep's spec: " + e.getMessage());
+    }
   }
 
   private SweepSpec parse(JsonNode root) {
     if (!root.isObject())
-      throw error("a spec is a JSON object with the keys data, base, grid and random");
+      throw error("a spec is an object (JSON or YAML) with the keys data, base, grid, random and"
+          + " heldout");
     root.fieldNames().forEachRemaining(key -> {
       if (!SECTIONS.contains(key))
-        throw error("unknown key '" + key + "' (a spec has data, base, grid and random)");
+        throw error("unknown key '" + key + "' (a spec has data, base, grid, random and heldout)");
     });
     List<Setting> data = settings(root, "data").stream().map(this::tracesFound).toList();
     List<Setting> base = settings(root, "base");
     List<SweepSpec.Axis> grid = grid(root.get("grid"));
     SweepSpec.RandomSearch random = random(root.get("random"));
-    SweepSpec spec = new SweepSpec(data, base, grid, random);
+    List<String> heldout = heldout(root.get("heldout"));
+    SweepSpec spec = new SweepSpec(data, base, grid, random, heldout);
     refuseTwice(spec);
     if (data.stream().noneMatch(s -> s.flag().name().equals(DAG_DATA)))
       throw error("data: give dag_data (trace folders or files): each trial is ranked on the"
-          + " files its run holds out");
+          + " files its run holds out, or on heldout's");
     return spec;
   }
 
@@ -76,13 +111,27 @@ final class SpecFile {
   private Setting tracesFound(Setting setting) {
     if (!setting.flag().name().equals(DAG_DATA)
         || !(setting.value() instanceof OptionValue.Several several)) return setting;
+    return new Setting(
+        setting.flag(), new OptionValue.Several(absolute("data.dag_data", several.texts())));
+  }
+
+  /** {@code heldout}: the trace files or folders every trial is evaluated on, if given. */
+  private List<String> heldout(JsonNode node) {
+    if (node == null) return List.of();
+    if (!node.isArray() || node.isEmpty() || !node.valueStream().allMatch(JsonNode::isTextual))
+      throw error("heldout: a list of trace files or folders (evaluate's --dag_data)");
+    return absolute("heldout", node.valueStream().map(JsonNode::asText).toList());
+  }
+
+  /** {@code paths}, each checked to exist, made absolute. */
+  private List<String> absolute(String key, List<String> paths) {
     List<String> absolute = new ArrayList<>();
-    for (String p : several.texts()) {
+    for (String p : paths) {
       Path path = Path.of(p);
-      if (!Files.exists(path)) throw error("data.dag_data: " + p + " does not exist");
+      if (!Files.exists(path)) throw error(key + ": " + p + " does not exist");
       absolute.add(path.toAbsolutePath().normalize().toString());
     }
-    return new Setting(setting.flag(), new OptionValue.Several(absolute));
+    return absolute;
   }
 
   private List<Setting> settings(JsonNode root, String section) {

@@ -39,8 +39,13 @@ final class SweepFolder {
       throw new InputException("--out " + dir + " holds a sweep already: give --resume to finish"
           + " it, or another --out");
     Files.createDirectories(dir);
-    AtomicFile.writeString(
-        dir.resolve(SPEC), InputFiles.readText(specFile, "a sweep's spec", MAX_SPEC_BYTES));
+    // a YAML spec is kept as the JSON of the same tree: spec.json is what --resume reads
+    if (SpecFile.isYaml(specFile))
+      AtomicFile.write(
+          dir.resolve(SPEC), out -> TrialResult.JSON.writeValue(out, SpecFile.tree(specFile)));
+    else
+      AtomicFile.writeString(
+          dir.resolve(SPEC), InputFiles.readText(specFile, "a sweep's spec", MAX_SPEC_BYTES));
     return new SweepFolder(dir);
   }
 

@@ -10,13 +10,20 @@ import java.util.stream.Stream;
  * What a sweep trains (read from its spec file by {@link SpecFile}): the data and the base options
  * every trial shares, and the axes that vary: a grid (every combination of the values given) and
  * random draws (a count and a seed, so that the same spec draws the same trials). With both, every
- * grid point gets every draw.
+ * grid point gets every draw. {@code heldout}: trace files or folders (absolute) every trial is
+ * evaluated on; empty, each trial is evaluated on the files its run held out.
  */
-record SweepSpec(List<Setting> data, List<Setting> base, List<Axis> grid, RandomSearch random) {
+record SweepSpec(
+    List<Setting> data,
+    List<Setting> base,
+    List<Axis> grid,
+    RandomSearch random,
+    List<String> heldout) {
   SweepSpec {
     data = List.copyOf(data);
     base = List.copyOf(base);
     grid = List.copyOf(grid);
+    heldout = List.copyOf(heldout);
   }
 
   /** An option of the grid and the values it takes. */
@@ -111,7 +118,8 @@ record SweepSpec(List<Setting> data, List<Setting> base, List<Axis> grid, Random
         settings.addAll(base);
         settings.addAll(point);
         settings.addAll(draw);
-        trials.add(new Trial(String.format(Locale.ROOT, "t%03d", trials.size() + 1), settings));
+        trials.add(new Trial(
+            String.format(Locale.ROOT, "t%03d", trials.size() + 1), settings, heldout));
       }
     }
     return trials;

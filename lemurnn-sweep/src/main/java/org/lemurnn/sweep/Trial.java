@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One training of a sweep: its id (its folder's name under {@code trials/}) and every option its
- * {@code train} gets, the data's and the base's first, then the values of the axes.
+ * One training of a sweep: its id (its folder's name under {@code trials/}), every option its
+ * {@code train} gets (the data's and the base's first, then the values of the axes), and the trace
+ * files or folders it is evaluated on (empty: the files its run holds out).
  */
-record Trial(String id, List<Setting> settings) implements Serializable {
+record Trial(String id, List<Setting> settings, List<String> heldout) implements Serializable {
   Trial {
     settings = List.copyOf(settings);
+    heldout = List.copyOf(heldout);
   }
 
   /** train's arguments for these options (without {@code --out} and the thread count). */

@@ -14,7 +14,7 @@ import org.lemurnn.io.InputFiles;
 /**
  * Runs one trial in this JVM with train's and evaluate's own commands: {@code lemurnn train} with
  * the trial's options into {@code trials/<id>/}, then {@code lemurnn evaluate --run} on the files
- * that run held out (its splits.json). What they print goes to {@code trial.log}; the outcome to
+ * that run held out (its splits.json), or on the spec's {@code heldout} files. What they print goes to {@code trial.log}; the outcome to
  * {@code trial.json}, which marks the trial finished. A failure of either is the trial's outcome,
  * never an exception: one bad trial does not stop a sweep.
  */
@@ -72,8 +72,14 @@ final class TrialRunner {
       return new TrialResult.Failed("train: " + lastError(dir));
     Path run = runFolder(dir);
     Path evaluation = dir.resolve(EVALUATION);
-    if (Main.run("--debug", "evaluate", "--run", run.toString(), "--json", evaluation.toString())
-        != 0) return new TrialResult.Failed("evaluate: " + lastError(dir));
+    List<String> evaluate = new ArrayList<>(List.of(
+        "--debug", "evaluate", "--run", run.toString(), "--json", evaluation.toString()));
+    if (!trial.heldout().isEmpty()) {
+      evaluate.add("--dag_data");
+      evaluate.addAll(trial.heldout());
+    }
+    if (Main.run(evaluate.toArray(String[]::new)) != 0)
+      return new TrialResult.Failed("evaluate: " + lastError(dir));
     return new TrialResult.Scored(run.toString(), HeldOutFigures.ofEvaluation(evaluation));
   }
 

@@ -119,9 +119,55 @@ class SpecFileTest {
     assertThatThrownBy(() -> parse("{\"base\": {\"hidden_size\": 8}}"))
         .hasMessageContaining("data: give dag_data");
     assertThatThrownBy(() -> parse("{" + DATA + ", \"grdi\": {}}"))
-        .hasMessage("sweep.json: unknown key 'grdi' (a spec has data, base, grid and random)");
+        .hasMessage(
+            "sweep.json: unknown key 'grdi' (a spec has data, base, grid, random and heldout)");
+    assertThatThrownBy(() -> parse("{" + DATA + ", \"heldout\": \"x\"}"))
+        .hasMessage("sweep.json: heldout: a list of trace files or folders (evaluate's --dag_data)");
+    assertThatThrownBy(() -> parse("{" + DATA + ", \"heldout\": [\"no/such/folder\"]}"))
+        .hasMessage("sweep.json: heldout: no/such/folder does not exist");
     assertThatThrownBy(() -> parse("{" + DATA + ", \"grid\": {\"hidden_size\": [8,]}}"))
         .hasMessageStartingWith("sweep.json: is not valid JSON (line 1");
+  }
+
+  @Test
+  void heldOutFilesAreEveryTrialsAbsoluteAndNotTrainsOptions() {
+    Path heldout = TestData.path("kernel-tbf/held-out");
+    SweepSpec spec = parse("{" + DATA + ", \"heldout\": [\"" + heldout + "\"],"
+        + " \"grid\": {\"hidden_size\": [8, 16]}}");
+    for (Trial t : spec.trials()) {
+      assertThat(t.heldout()).containsExactly(heldout.toAbsolutePath().normalize().toString());
+      assertThat(t.trainArgs()).doesNotContain(heldout.toAbsolutePath().normalize().toString());
+    }
+    assertThat(parse("{" + DATA + "}").trials().getFirst().heldout()).isEmpty();
+  }
+
+  @Test
+  void aYamlSpecGivesTheTrialsOfTheSameJson() {
+    String traces = TestData.path("kernel-tbf/train").toString();
+    SweepSpec json = parse("{\"data\": {\"dag_data\": [\"" + traces + "\"]},"
+        + " \"base\": {\"budget_minutes\": 2, \"lstm\": true},"
+        + " \"grid\": {\"hidden_size\": [16, 32], \"inputs\": [\"Bscqix\", \"bscqix\"]},"
+        + " \"random\": {\"trials\": 2, \"seed\": 3, \"learning_rate\": [0.0003, 0.003]}}");
+    SweepSpec yaml = SpecFile.parse(Path.of("sweep.yaml"), """
+        data:
+          dag_data: [%s]
+        base:
+          budget_minutes: 2
+          lstm: true
+        grid:
+          hidden_size: [16, 32]
+          inputs: [Bscqix, bscqix]
+        random:
+          trials: 2
+          seed: 3
+          learning_rate: [0.0003, 0.003]
+        """.formatted(traces));
+    assertThat(yaml.trials()).isEqualTo(json.trials()).hasSize(8);
+    assertThatThrownBy(() -> SpecFile.parse(Path.of("sweep.yml"), "grid:\n  hidden_size: [8\n"))
+        .isInstanceOf(InputException.class)
+        .hasMessageStartingWith("sweep.yml: is not valid YAML (line ");
+    assertThatThrownBy(() -> SpecFile.parse(Path.of("sweep.yml"), "base: 1\nbase: 2\n"))
+        .hasMessageStartingWith("sweep.yml: is not valid YAML");
   }
 
   @Test
