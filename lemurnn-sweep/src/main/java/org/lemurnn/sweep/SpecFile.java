@@ -74,8 +74,8 @@ final class SpecFile {
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null
           ? ""
-          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
-              + ")";
+          : " (line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ")";
       String why = e.getOriginalMessage().lines().findFirst().orElse("");
       throw InputException.in(file, "is not valid YAML" + where + ": " + why);
     } catch (IOException e) {

@@ -118,8 +118,8 @@ record SweepSpec(
         settings.addAll(base);
         settings.addAll(point);
         settings.addAll(draw);
-        trials.add(new Trial(
-            String.format(Locale.ROOT, "t%03d", trials.size() + 1), settings, heldout));
+        trials.add(
+            new Trial(String.format(Locale.ROOT, "t%03d", trials.size() + 1), settings, heldout));
       }
     }
     return trials;

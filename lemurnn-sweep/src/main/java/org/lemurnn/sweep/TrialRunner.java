@@ -14,9 +14,10 @@ import org.lemurnn.io.InputFiles;
 /**
  * Runs one trial in this JVM with train's and evaluate's own commands: {@code lemurnn train} with
  * the trial's options into {@code trials/<id>/}, then {@code lemurnn evaluate --run} on the files
- * that run held out (its splits.json), or on the spec's {@code heldout} files. What they print goes to {@code trial.log}; the outcome to
- * {@code trial.json}, which marks the trial finished. A failure of either is the trial's outcome,
- * never an exception: one bad trial does not stop a sweep.
+ * that run held out (its splits.json), or on the spec's {@code heldout} files. What they print goes
+ * to {@code trial.log}; the outcome to {@code trial.json}, which marks the trial finished. A
+ * failure of either is the trial's outcome, never an exception: one bad trial does not stop a
+ * sweep.
  */
 final class TrialRunner {
   static final String RESULT = "trial.json", LOG = "trial.log", EVALUATION = "evaluation.json";
@@ -72,8 +73,8 @@ final class TrialRunner {
       return new TrialResult.Failed("train: " + lastError(dir));
     Path run = runFolder(dir);
     Path evaluation = dir.resolve(EVALUATION);
-    List<String> evaluate = new ArrayList<>(List.of(
-        "--debug", "evaluate", "--run", run.toString(), "--json", evaluation.toString()));
+    List<String> evaluate = new ArrayList<>(
+        List.of("--debug", "evaluate", "--run", run.toString(), "--json", evaluation.toString()));
     if (!trial.heldout().isEmpty()) {
       evaluate.add("--dag_data");
       evaluate.addAll(trial.heldout());

@@ -122,7 +122,8 @@ class SpecFileTest {
         .hasMessage(
             "sweep.json: unknown key 'grdi' (a spec has data, base, grid, random and heldout)");
     assertThatThrownBy(() -> parse("{" + DATA + ", \"heldout\": \"x\"}"))
-        .hasMessage("sweep.json: heldout: a list of trace files or folders (evaluate's --dag_data)");
+        .hasMessage(
+            "sweep.json: heldout: a list of trace files or folders (evaluate's --dag_data)");
     assertThatThrownBy(() -> parse("{" + DATA + ", \"heldout\": [\"no/such/folder\"]}"))
         .hasMessage("sweep.json: heldout: no/such/folder does not exist");
     assertThatThrownBy(() -> parse("{" + DATA + ", \"grid\": {\"hidden_size\": [8,]}}"))
@@ -135,8 +136,10 @@ class SpecFileTest {
     SweepSpec spec = parse("{" + DATA + ", \"heldout\": [\"" + heldout + "\"],"
         + " \"grid\": {\"hidden_size\": [8, 16]}}");
     for (Trial t : spec.trials()) {
-      assertThat(t.heldout()).containsExactly(heldout.toAbsolutePath().normalize().toString());
-      assertThat(t.trainArgs()).doesNotContain(heldout.toAbsolutePath().normalize().toString());
+      assertThat(t.heldout())
+          .containsExactly(heldout.toAbsolutePath().normalize().toString());
+      assertThat(t.trainArgs())
+          .doesNotContain(heldout.toAbsolutePath().normalize().toString());
     }
     assertThat(parse("{" + DATA + "}").trials().getFirst().heldout()).isEmpty();
   }
