@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.lemurnn.InputException;
 import org.lemurnn.cli.Main;
 import picocli.CommandLine.Command;
@@ -83,14 +84,16 @@ public final class SweepCommand implements Callable<Integer> {
     Path dir = out.toAbsolutePath().normalize();
     if (master != null && !master.startsWith("spark://"))
       throw new ParameterException(
-          spec.commandLine(), "--master must be spark://HOST:PORT, got '" + master + "'");
+          spec.commandLine(),
+          "--master must be spark://HOST:PORT, got '" + master + "'"
+              + (master.startsWith("k8s://") ? " (Kubernetes: see docs/sweeps.md)" : ""));
 
     // parse, plan: which trials there are, which are finished
     SweepSpec sweep = SpecFile.read(specFile != null ? specFile : dir.resolve(SweepFolder.SPEC));
     SweepFolder folder =
         resume ? SweepFolder.resume(dir, specFile) : SweepFolder.create(dir, specFile);
     List<Trial> trials = sweep.trials();
-    Map<String, TrialResult> results = new LinkedHashMap<>(folder.finished(trials));
+    Map<String, TrialResult> results = new ConcurrentHashMap<>(folder.finished(trials));
     List<Trial> missing = SweepFolder.missing(trials, results);
     SparkSweep.Engine engine = new SparkSweep.Engine(master, n);
     PrintStream stdout = System.out;
@@ -106,10 +109,21 @@ public final class SweepCommand implements Callable<Integer> {
         engine.local() ? "this machine (Spark local mode)" : master,
         engine.threadsPerTrial());
 
-    // run
+    // run: the results written again as each trial finishes, so that Ctrl-C loses none
     long start = System.nanoTime();
-    if (!missing.isEmpty())
-      for (TrialResult r : SparkSweep.run(missing, dir, engine, stdout)) results.put(r.trial(), r);
+    if (!missing.isEmpty()) {
+      Consumer<TrialResult> finished = r -> {
+        results.put(r.trial(), r);
+        try {
+          new SweepResults(sweep.axes(), trials, results).write(dir);
+        } catch (IOException | RuntimeException e) {
+          System.err.println("lemurnn: could not write the results so far (" + e.getMessage()
+              + "): they are written when the sweep ends");
+        }
+      };
+      for (TrialResult r : SparkSweep.run(missing, dir, engine, stdout, finished))
+        results.put(r.trial(), r);
+    }
 
     // report
     SweepResults ranked = new SweepResults(sweep.axes(), trials, results);

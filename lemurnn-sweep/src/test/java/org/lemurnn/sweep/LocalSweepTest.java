@@ -37,9 +37,36 @@ class LocalSweepTest {
   void trialsAreRankedByHeldOutScoreAFailureIsRecordedAndResumeRunsOnlyWhatIsMissing()
       throws Exception {
     Path out = tmp.resolve("sweep");
-    SweepRun run =
-        SweepRun.of("--spec", spec().toString(), "--out", out.toString(), "--parallel", "2");
+    // the results as the first trial to end is reported (in the driver, before the others' ends
+    // and before the sweep's last write): written already, with that trial alone
+    List<String> firstLine = new ArrayList<>();
+    List<JsonNode> resultsThen = new ArrayList<>();
+    SweepRun run = SweepRun.of(
+        line -> {
+          if (!line.matches("trial t00\\d \\(1 of 3\\): .*")) return;
+          firstLine.add(line);
+          try {
+            resultsThen.add(
+                new ObjectMapper().readTree(out.resolve("results.json").toFile()));
+          } catch (java.io.IOException e) {
+            resultsThen.add(null);
+          }
+        },
+        "--spec",
+        spec().toString(),
+        "--out",
+        out.toString(),
+        "--parallel",
+        "2");
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(firstLine).hasSize(1);
+    assertThat(resultsThen.getFirst())
+        .as("results.json as the first trial ended")
+        .isNotNull();
+    assertThat(resultsThen.getFirst().get("trials")).hasSize(1);
+    assertThat(firstLine.getFirst())
+        .startsWith(
+            "trial " + resultsThen.getFirst().get("trials").get(0).get("trial").asText());
     assertThat(run.out())
         .contains("3 trials; 2 at once on this machine (Spark local mode)")
         .contains("trial t003 (")
