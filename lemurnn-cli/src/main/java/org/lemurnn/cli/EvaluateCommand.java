@@ -1,5 +1,6 @@
 package org.lemurnn.cli;
 
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,9 +19,6 @@ import org.lemurnn.data.MeasuredData;
 import org.lemurnn.data.SyntheticData;
 import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.LinkPrediction;
-import org.lemurnn.infer.PhysicalLimits;
-import org.lemurnn.infer.Predictor;
-import org.lemurnn.infer.Predictors;
 import org.lemurnn.io.InputFiles;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.link.LinkPreset;
@@ -144,6 +142,15 @@ public final class EvaluateCommand implements Callable<Integer> {
   Path json;
 
   @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description =
+          "Spread the trace files over an Apache Spark cluster, a task per trace: spark://HOST:PORT (the"
+              + " files, the model and --plot on storage every worker sees at the same path), or local[N] (Spark"
+              + " in this process). The same figures as without it; default: this machine's cores, without Spark.")
+  String master;
+
+  @Option(
       names = "--plot",
       paramLabel = "DIR",
       description =
@@ -153,8 +160,20 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  /** One trace to evaluate: its name in the table, how to load it, its base latency. */
-  record Source(String name, Supplier<LinkSample> sample, double baseLatency) {}
+  /**
+   * One trace to evaluate: its name in the table, how to load it, its base latency, its file (null:
+   * a synthetic sample).
+   */
+  record Source(String name, Supplier<LinkSample> sample, double baseLatency, Path file) {
+    /** A measured trace file: its link and base latency from its name. */
+    static Source measured(Path file) {
+      return new Source(
+          file.getFileName().toString(),
+          () -> TraceFile.load(file),
+          TraceLink.fromName(file).baseLatencyMs(),
+          file);
+    }
+  }
 
   @Override
   public Integer call() {
@@ -163,6 +182,17 @@ public final class EvaluateCommand implements Callable<Integer> {
         json,
         "--json",
         Stream.concat(Stream.of(model.file()), tracePaths.stream()).toArray(Path[]::new));
+    if (master != null && !master.matches("spark://\\S+|local(\\[[1-9][0-9]*])?"))
+      throw new ParameterException(
+          spec.commandLine(),
+          "--master must be spark://HOST:PORT or local[N], got '" + master + "'"
+              + (master.startsWith("k8s://") ? " (Kubernetes: see docs/sweeps.md)" : ""));
+    if (master != null && tracePaths.isEmpty())
+      throw new ParameterException(
+          spec.commandLine(),
+          "--master spreads trace files (--dag_data or --run): evaluate a synthetic set here,"
+              + " without --master");
+    Cluster cluster = master == null ? null : Cluster.find("--master");
     List<Source> sources = tracePaths.isEmpty() ? synthetic() : measured();
     physicsOptions.check(spec.commandLine());
     IdealLink ideal = idealLink();
@@ -180,29 +210,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     List<String> plotNames = plot == null ? null : plotNames(sources);
     if (plot != null) createFolder(plot);
 
-    List<TraceScore> scores = new ArrayList<>();
-    try (ProgressBar bar = Bars.builder("evaluate", sources.size())
-        .setUnit(" traces", 1)
-        .continuousUpdate()
-        .build()) {
-      // each trace is scored alone from its own data and its own drop stream: the order of the
-      // threads changes nothing, and toList keeps the traces' order
-      scores.addAll(IntStream.range(0, sources.size())
-          .parallel()
-          .mapToObj(i -> {
-            TraceScore s = score(
-                sources.get(i),
-                modelFile,
-                rule,
-                physicsOptions,
-                ideal,
-                plotNames == null ? null : plot.resolve(plotNames.get(i)),
-                model.file().getFileName().toString());
-            bar.step();
-            return s;
-          })
-          .toList());
-    }
+    TraceScorer scorer =
+        new TraceScorer(model.file(), model.units, modelFile, rule, physicsOptions, ideal);
+    List<Path> pngs = plotNames == null
+        ? null
+        : plotNames.stream().map(n -> plot.resolve(n).toAbsolutePath()).toList();
+    List<TraceScore> scores = cluster == null
+        ? scoreHere(sources, scorer, pngs)
+        : scoreOn(cluster, sources, scorer, pngs);
     UnitSystem units = scores.getFirst().units();
     if (LinkPrediction.readsPhysicalAsBytes(units, modelFile.spec().units())) {
       spec.commandLine()
@@ -229,6 +244,49 @@ public final class EvaluateCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The traces scored on this machine's cores: each trace alone from its own data and its own drop
+   * stream, so the order of the threads changes nothing, and toList keeps the traces' order.
+   */
+  private static List<TraceScore> scoreHere(
+      List<Source> sources, TraceScorer scorer, List<Path> pngs) {
+    try (ProgressBar bar = Bars.builder("evaluate", sources.size())
+        .setUnit(" traces", 1)
+        .continuousUpdate()
+        .build()) {
+      return IntStream.range(0, sources.size())
+          .parallel()
+          .mapToObj(i -> {
+            TraceScore s = scorer.score(sources.get(i), pngs == null ? null : pngs.get(i));
+            bar.step();
+            return s;
+          })
+          .toList();
+    }
+  }
+
+  /** A trace file to score on a cluster, and its plot (null: none). */
+  private record ClusterTrace(String file, String png) implements Serializable {}
+
+  /** The trace files scored on the cluster, a task each, by the same scorer. */
+  private List<TraceScore> scoreOn(
+      Cluster cluster, List<Source> sources, TraceScorer scorer, List<Path> pngs) {
+    List<ClusterTrace> traces = new ArrayList<>();
+    for (int i = 0; i < sources.size(); i++)
+      traces.add(new ClusterTrace(
+          sources.get(i).file().toAbsolutePath().toString(),
+          pngs == null ? null : pngs.get(i).toString()));
+    spec.commandLine()
+        .getErr()
+        .println("evaluate: " + traces.size() + " traces on " + master + ", a task each");
+    return cluster.map(
+        master,
+        "lemurnn evaluate " + model.file().getFileName(),
+        traces,
+        t -> scorer.score(
+            Source.measured(Path.of(t.file())), t.png() == null ? null : Path.of(t.png())));
+  }
+
   /** The figures of one trace: the model's and the baseline's (null with --baseline none). */
   record TraceScore(
       String name,
@@ -241,47 +299,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       SequenceReport modelPackets,
       PhysicsOverrides physics,
       Fidelity baseline,
-      SequenceReport baselinePackets) {}
-
-  private static TraceScore score(
-      Source source,
-      ModelFile modelFile,
-      DropRule rule,
-      PhysicsOptions physics,
-      IdealLink ideal,
-      Path png,
-      String modelName) {
-    LinkSample truth = source.sample().get();
-    if (truth.length() == 0)
-      throw new InputException(source.name() + ": no packets, nothing to evaluate: leave it out");
-    // a predictor per trace: its state is the trace's alone
-    PhysicalLimits limits =
-        physics.applyTo(PhysicalLimits.ofSample(truth, modelFile.spec().prior()), truth.units());
-    Predictor predictor = Predictors.of(modelFile);
-    LinkPrediction link = LinkPrediction.forSample(predictor, truth, rule, limits);
-    LinkSample predicted = link.predict(truth);
-    LinkSample replayed = ideal == null ? null : ideal.replay(truth);
-    double base = source.baseLatency();
-    if (png != null) {
-      String title = source.name() + "  (model " + modelName + ")";
-      FidelityPlots.trace(png, title, truth, predicted, replayed, base);
-      Path temporal =
-          png.resolveSibling(png.getFileName().toString().replaceAll("\\.png$", "-temporal.png"));
-      FidelityPlots.temporal(temporal, title + ": over time", truth, predicted, replayed, base);
-    }
-    return new TraceScore(
-        source.name(),
-        truth.units(),
-        ideal == null ? truth.link() : ideal.kind().fileName(),
-        truth.capacity(),
-        truth.queueLimit(),
-        base,
-        Fidelity.compare(truth, predicted, base),
-        SequenceReport.of(truth, predicted),
-        new PhysicsOverrides(link.physicsDelayed(), link.physicsDropped()),
-        replayed == null ? null : Fidelity.compare(truth, replayed, base),
-        replayed == null ? null : SequenceReport.of(truth, replayed));
-  }
+      SequenceReport baselinePackets)
+      implements Serializable {}
 
   /** --run: the run's model and held-out files, where -m and --dag_data do not say otherwise. */
   private void useRun() {
@@ -318,12 +337,7 @@ public final class EvaluateCommand implements Callable<Integer> {
               + "gives trace files, whose names carry their link: drop one or the other");
     }
     List<Source> out = new ArrayList<>();
-    for (Path file : MeasuredData.find(tracePaths)) {
-      out.add(new Source(
-          file.getFileName().toString(),
-          () -> TraceFile.load(file),
-          TraceLink.fromName(file).baseLatencyMs()));
-    }
+    for (Path file : MeasuredData.find(tracePaths)) out.add(Source.measured(file));
     return out;
   }
 
@@ -354,7 +368,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     List<Source> out = new ArrayList<>();
     for (int i = 0; i < num; i++) {
       int index = i;
-      out.add(new Source("sample " + i, () -> SyntheticData.sample(data, index), base));
+      out.add(new Source("sample " + i, () -> SyntheticData.sample(data, index), base, null));
     }
     return out;
   }

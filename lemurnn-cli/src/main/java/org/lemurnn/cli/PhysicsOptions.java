@@ -1,5 +1,6 @@
 package org.lemurnn.cli;
 
+import java.io.Serializable;
 import org.lemurnn.infer.PhysicalLimits;
 import org.lemurnn.link.UnitSystem;
 import picocli.CommandLine.Option;
@@ -11,7 +12,7 @@ import picocli.CommandLine.ParameterException;
  * Without it the link keeps its own ({@link PhysicalLimits#ofSample},
  * {@link PhysicalLimits#ofPrior}): the one default of every command.
  */
-final class PhysicsOptions {
+final class PhysicsOptions implements Serializable {
   @Option(
       names = "--burst_bytes",
       paramLabel = "BYTES",

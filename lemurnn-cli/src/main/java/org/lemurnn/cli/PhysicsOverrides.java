@@ -1,5 +1,6 @@
 package org.lemurnn.cli;
 
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,7 +9,7 @@ import java.util.Map;
  * packets it sent later than the model said, packets the model forwarded that the queue limit
  * dropped. What {@code run-model} and {@code evaluate} report beside their figures.
  */
-record PhysicsOverrides(long delayed, long dropped) {
+record PhysicsOverrides(long delayed, long dropped) implements Serializable {
   static PhysicsOverrides sum(Iterable<PhysicsOverrides> all) {
     long delayed = 0, dropped = 0;
     for (PhysicsOverrides p : all) {

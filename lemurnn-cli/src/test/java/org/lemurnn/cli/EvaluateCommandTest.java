@@ -284,6 +284,26 @@ class EvaluateCommandTest {
     assertThat(badBaseline.err()).contains("--baseline must be ideal or none");
   }
 
+  /**
+   * --master spreads trace files over Spark, which this class path lacks (the launcher starts the
+   * lemurnn-sweep module's for it): said in one line, as are a master and data it cannot take.
+   */
+  @Test
+  void masterNeedsSparksClassPathAMasterUrlAndTraceFiles() {
+    Cli here = Cli.run(args("--master", "local[2]"));
+    assertThat(here.exitCode()).isEqualTo(1);
+    assertThat(here.err())
+        .contains("--master runs on the class path of the lemurnn-sweep module (Apache Spark)")
+        .contains("./lemurnn");
+    Cli yarn = Cli.run(args("--master", "yarn"));
+    assertThat(yarn.exitCode()).isEqualTo(2);
+    assertThat(yarn.err()).contains("--master must be spark://HOST:PORT or local[N], got 'yarn'");
+    Cli synthetic =
+        Cli.run("evaluate", "-m", RNN_PT, "--link_properties", "daglike", "--master", "local[2]");
+    assertThat(synthetic.exitCode()).isEqualTo(2);
+    assertThat(synthetic.err()).contains("--master spreads trace files (--dag_data or --run)");
+  }
+
   @Test
   void anEmptyTraceIsAnErrorNamingIt() throws IOException {
     Path empty = tmp.resolve("mgtrace_C5_L0_Q10000_1_1.csv");

@@ -1,5 +1,6 @@
 package org.lemurnn.infer;
 
+import java.io.Serializable;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -27,7 +28,7 @@ import org.lemurnn.InputException;
  * @param seed the random stream's seed (SAMPLE's drops; every rule's rate draws, of a link with a
  *     rate process): the same seed gives the same run twice
  */
-public record DropRule(Kind kind, long seed, double threshold) {
+public record DropRule(Kind kind, long seed, double threshold) implements Serializable {
   public enum Kind {
     SAMPLE,
     ARGMAX,

@@ -1,5 +1,6 @@
 package org.lemurnn.link;
 
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.lemurnn.InputException;
@@ -14,7 +15,8 @@ import org.lemurnn.io.LineReader;
  * @param opportunityMs the timestamps, non-decreasing
  * @param periodMs when the schedule repeats (its last timestamp, at least 1)
  */
-public record DeliverySchedule(String name, long[] opportunityMs, long periodMs) {
+public record DeliverySchedule(String name, long[] opportunityMs, long periodMs)
+    implements Serializable {
   /** Bytes one opportunity delivers, in KByte. */
   public static final double OPPORTUNITY_KBYTE = 1.5;
   /** A line is one timestamp: a longer one is not a schedule. */

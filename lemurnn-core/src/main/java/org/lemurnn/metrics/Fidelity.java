@@ -1,5 +1,6 @@
 package org.lemurnn.metrics;
 
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ public record Fidelity(
     double p99RelativeError,
     double p999RelativeError,
     double latencyW1,
-    TemporalFidelity temporal) {
+    TemporalFidelity temporal)
+    implements Serializable {
 
   /** Compares two samples of the same arrivals whose latencies carry no base latency. */
   public static Fidelity compare(LinkSample truth, LinkSample emulated) {

@@ -1,5 +1,6 @@
 package org.lemurnn.metrics;
 
+import java.io.Serializable;
 import java.util.Objects;
 import org.lemurnn.link.DeliverySchedule;
 import org.lemurnn.link.LinkKind;
@@ -24,7 +25,8 @@ import org.lemurnn.sample.LinkSample;
  *     files whose sizes are already the bytes the link counts
  * @param schedule the delivery schedule of a {@link LinkKind#MAHIMAHI} link, else null
  */
-public record IdealLink(LinkKind kind, double overheadSize, DeliverySchedule schedule) {
+public record IdealLink(LinkKind kind, double overheadSize, DeliverySchedule schedule)
+    implements Serializable {
   public IdealLink {
     Objects.requireNonNull(kind);
     if (!(overheadSize >= 0) || Double.isInfinite(overheadSize)) {

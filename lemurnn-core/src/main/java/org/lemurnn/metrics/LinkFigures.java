@@ -1,5 +1,6 @@
 package org.lemurnn.metrics;
 
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ public record LinkFigures(
     double latencyP50,
     double latencyP90,
     double latencyP99,
-    double latencyP999) {
+    double latencyP999)
+    implements Serializable {
 
   /**
    * The figures of a sample whose latencies carry no base latency (or one that does not matter).

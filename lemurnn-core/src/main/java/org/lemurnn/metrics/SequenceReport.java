@@ -1,5 +1,6 @@
 package org.lemurnn.metrics;
 
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,8 @@ public record SequenceReport(
     double energy,
     double cdfP15,
     double backlogL1,
-    double latencyL1) {
+    double latencyL1)
+    implements Serializable {
 
   /**
    * The figures of a predicted sample (drops, backlog, latency) against the true one over the same

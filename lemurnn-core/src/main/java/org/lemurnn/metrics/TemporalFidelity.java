@@ -1,5 +1,6 @@
 package org.lemurnn.metrics;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,8 @@ public record TemporalFidelity(
     double trueAcf100,
     double emulatedAcf100,
     double acf10Error,
-    double acf100Error) {
+    double acf100Error)
+    implements Serializable {
   /** The window of the window means, in the samples' time unit (ms for physical samples). */
   public static final double WINDOW_MS = 100;
 
