@@ -20,9 +20,6 @@ public interface RunListener {
 
   default void interrupted(Path checkpoint) {}
 
-  /** The run ended (its epochs done, its deadline reached, or Ctrl-C): what it made. */
-  default void finished(RunSummary summary) {}
-
   /** Something went wrong that the run survives (a plot not drawn): the user should hear it. */
   default void warning(String message) {}
 }
