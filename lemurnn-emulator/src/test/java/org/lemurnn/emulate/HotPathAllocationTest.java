@@ -145,21 +145,21 @@ class HotPathAllocationTest {
         long[] before = measure(threads, d);
         StringBuilder rounds = new StringBuilder();
         boolean steady = false;
-        for (int round = 1; round <= 4 && !steady; round++) {
+        for (int round = 1; round <= 6 && !steady; round++) {
           blast(from, to, buffer, d);
           long[] now = measure(threads, d);
           long datagrams = now[2] - before[2];
-          // a blast overflows the socket buffer now and then: what counts is that thousands got
-          // through
-          assertThat(datagrams).as("datagrams forwarded in round %d", round).isGreaterThan(5_000);
-          steady = now[0] - before[0] < datagrams && now[1] - before[1] < datagrams;
+          // a blast overflows the socket buffer now and then, more on a loaded machine: a round
+          // counts only when thousands got through, so that under a byte each means none allocated
+          steady =
+              datagrams > 5_000 && now[0] - before[0] < datagrams && now[1] - before[1] < datagrams;
           rounds.append(String.format(
               "round %d: %d datagrams, RX %d bytes, TX %d bytes%n",
               round, datagrams, now[0] - before[0], now[1] - before[1]));
           before = now;
         }
         assertThat(steady)
-            .as("a round with under a byte per datagram in RX and TX:%n%s", rounds)
+            .as("a round of over 5,000 datagrams with under a byte each in RX and TX:%n%s", rounds)
             .isTrue();
       } finally {
         forwarder.stop();
