@@ -18,6 +18,6 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 "$root/lemurnn" --version >/dev/null # builds the application when its sources changed
 . "$root/tools/jdk.sh"
 app="$root/lemurnn-cli/target"
-exec "$JAVA_HOME/bin/java" ${LEMURNN_JAVA_OPTS:-} -Ddraws="${DRAWS:-8}" -Dverbose="${VERBOSE:+true}" \
+exec "$JAVA_HOME/bin/java" "@$root/jvm-options" ${LEMURNN_JAVA_OPTS:-} -Ddraws="${DRAWS:-8}" -Dverbose="${VERBOSE:+true}" \
   -cp "$app/lemurnn-cli.jar:$app/lib/*" "$root/tools/fidelity/Oracles.java" "$1" "$2" \
   "${3:-$root/../shared/reference/mahimahi}"
