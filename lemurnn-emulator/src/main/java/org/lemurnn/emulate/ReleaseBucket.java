@@ -1,5 +1,7 @@
 package org.lemurnn.emulate;
 
+import org.lemurnn.measure.ProbeDatagram;
+
 /**
  * Physics for what TX actually does: the link's token bucket run on the times TX hands packets to
  * the port, so that a release that comes late (TX kept off its core, a stall of the machine) never
@@ -15,11 +17,11 @@ package org.lemurnn.emulate;
 final class ReleaseBucket {
   /**
    * How far behind its schedule TX may catch up at once, beyond the link's own bucket: one
-   * full-size Ethernet frame (1,514 bytes), so that the ordinary lateness of a release (tens of us,
-   * a ms or two under load) does not make every packet behind it late for good while the queue is
-   * full; tbf's bucket of 1,600 bytes leaves no more than 86 bytes of slack behind a full frame.
+   * full-size Ethernet frame, so that the ordinary lateness of a release (tens of us, a ms or two
+   * under load) does not make every packet behind it late for good while the queue is full; tbf's
+   * bucket of 1,600 bytes leaves no more than 86 bytes of slack behind a full frame.
    */
-  static final double SLACK_BYTES = 1514;
+  static final double SLACK_BYTES = ProbeDatagram.MAX_FRAME_BYTES;
 
   private final double nsPerByte; // 0: no rate, nothing held
   private final double burstBytes;
