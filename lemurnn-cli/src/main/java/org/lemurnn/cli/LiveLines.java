@@ -60,6 +60,8 @@ final class LiveLines {
       o.put("sent", s.sent());
       o.put("sent_bytes", s.sentBytes());
       o.put("physics_delayed", s.physicsDelayed());
+      o.put("model_idle_ms", round(s.modelIdleMs(), 3));
+      o.put("tx_lost_ms", round(s.txLostMs(), 3));
       number(o, "delay_p50_ms", s.delayPercentileMs(50));
       number(o, "delay_p99_ms", s.delayPercentileMs(99));
       number(o, "release_error_p99_us", s.releaseErrorPercentileUs(99));
@@ -77,7 +79,8 @@ final class LiveLines {
     return String.format(
         Locale.ROOT,
         "%7.1f s %s %7d packets %6d drops (%d physics) %d overflow, %7.3f Mbit/s, delay p50 %s p99 %s"
-            + " ms, release error p99 %s max %s us, physics delayed %d",
+            + " ms, release error p99 %s max %s us, physics delayed %d, idle with a backlog: model"
+            + " %.1f TX %.1f ms",
         i.startSeconds() + i.seconds(),
         label.apply(i.direction()),
         i.packets(),
@@ -89,7 +92,9 @@ final class LiveLines {
         fixed(i.delayP99Ms(), 3),
         fixed(i.releaseErrorP99Us(), 1),
         fixed(i.releaseErrorMaxUs(), 1),
-        i.physicsDelayed());
+        i.physicsDelayed(),
+        i.modelIdleMs(),
+        i.txLostMs());
   }
 
   private String json(LiveStats.Interval i) {
@@ -109,6 +114,8 @@ final class LiveLines {
     number(o, "release_error_p99_us", i.releaseErrorP99Us());
     number(o, "release_error_max_us", i.releaseErrorMaxUs());
     o.put("physics_delayed", i.physicsDelayed());
+    o.put("model_idle_ms", round(i.modelIdleMs(), 3));
+    o.put("tx_lost_ms", round(i.txLostMs(), 3));
     return o.toString();
   }
 

@@ -234,6 +234,10 @@ class ForwardCommandTest {
         assertThat(seconds.stream().mapToLong(l -> l.get(key).asLong()).sum())
             .as(key)
             .isEqualTo(total.get(key).asLong());
+      for (String key : List.of("model_idle_ms", "tx_lost_ms")) // rounded to the us
+      assertThat(seconds.stream().mapToDouble(l -> l.get(key).asDouble()).sum())
+            .as(key)
+            .isCloseTo(total.get(key).asDouble(), within(0.01));
 
       List<Path> files;
       try (var list = Files.list(traces)) {

@@ -41,6 +41,13 @@ final class LinkPhysics {
 
   long delayed;
   long dropped;
+  /**
+   * How long the link sat idle with a packet queued because the model said it leaves later than the
+   * link could send it (the data's time unit): time the bucket, full, could not keep, or a
+   * serializing link's gap. A real link of constant rate never idles with a backlog; under overload
+   * this time is capacity lost.
+   */
+  double modelIdle;
 
   /**
    * @param bucketHoldsHead whether a token bucket's head counts whole until it leaves, as the
@@ -74,6 +81,7 @@ final class LinkPhysics {
     clearPhantoms();
     delayed = 0;
     dropped = 0;
+    modelIdle = 0;
   }
 
   private void empty() {
@@ -172,6 +180,16 @@ final class LinkPhysics {
     if (earliest > departure) {
       if (earliest - departure > 1e-3 * serialization + 1e-9) delayed++;
       departure = earliest;
+    } else if (lastDeparture > now && departure > earliest) {
+      // queued behind another packet and held past when the link could send it: the link idles
+      // with a backlog for what a bucket cannot store of the wait
+      modelIdle += burstSize == 0
+          ? departure - earliest
+          : Math.max(
+              0,
+              (tokensAt(start, Math.max(burstSize, wire)) - Math.max(burstSize, wire)) * timePerSize
+                  + departure
+                  - start);
     }
     if (burstSize > 0) tokens = tokensAt(departure, Math.max(burstSize, wire)) - wire;
     lastDeparture = departure;

@@ -322,6 +322,15 @@ public final class LinkPrediction {
   }
 
   /**
+   * How long the link sat idle with packets queued because the model held them past when the link
+   * could send them, in the data's time unit (ms for physical data), since the last reset: capacity
+   * the model cost the link under overload.
+   */
+  public double modelIdle() {
+    return physics.modelIdle;
+  }
+
+  /**
    * The last packet's queueing latency, in the data's time unit (ms for physical data): for a
    * forwarded packet within the physical limits (at least its own serialization, never before the
    * packet ahead of it), for a dropped one the model's, never negative.

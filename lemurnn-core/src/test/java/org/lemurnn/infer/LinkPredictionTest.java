@@ -206,6 +206,34 @@ class LinkPredictionTest {
         assertThat(predicted.latency()[i]).isCloseTo(ideal.latency()[i], offset(1e-4));
     assertThat(link.physicsDelayed()).isZero();
     assertThat(link.physicsDropped()).isZero();
+    // nor does it hold the link idle with a backlog (beyond its floats' rounding)
+    assertThat(link.modelIdle()).isLessThan(0.01);
+  }
+
+  /**
+   * A model that holds a queued packet past when the link could send it makes the link idle with a
+   * backlog, and the link counts it: at 4 Mbit/s without a bucket, 100 bytes the fake model holds 6
+   * ms (a backlog of 3 KByte) on an idle link (not counted: nothing waits behind it), then 1,500
+   * bytes 1 ms later that the link could send from 6 ms to 9 ms, which the model holds until 35 ms
+   * (its backlog of 17 KByte): 26 ms idle.
+   */
+  @Test
+  void aModelThatHoldsAQueuedPacketCostsTheLinkItsIdleTime() {
+    LinkPrediction link = new LinkPrediction(
+        new FakePredictor(0),
+        UnitSystem.PHYSICAL,
+        4,
+        0,
+        PhysicalLimits.byteQueue(4, 100),
+        DropRule.argmax(),
+        0);
+    assertThat(link.arrive(0, 0.1)).isFalse();
+    assertThat(link.latency()).isCloseTo(6, offset(1e-5));
+    assertThat(link.modelIdle()).isZero();
+    assertThat(link.arrive(1, 1.5)).isFalse();
+    assertThat(link.latency()).isCloseTo(34, offset(1e-5));
+    assertThat(link.modelIdle()).isCloseTo(26, offset(1e-5));
+    assertThat(link.physicsDelayed()).isZero();
   }
 
   /**

@@ -175,6 +175,7 @@ public final class Direction {
         DirectionStats.PHYSICS_DELAYED.setOpaque(stats, emulator.physicsDelayed());
         DirectionStats.PHYSICS_DROPPED.setOpaque(
             stats, emulator.physicsDropped() + stats.heldDrops);
+        DirectionStats.MODEL_IDLE_NS.setOpaque(stats, (long) (emulator.modelIdleMs() * 1e6));
         long sendNs = 0;
         int fate;
         if (modelDrops) {
@@ -272,7 +273,7 @@ public final class Direction {
         sent = false;
       }
       long doneNs = System.nanoTime();
-      bucket.handedOver(callNs, slot.wireBytes);
+      long fullNs = bucket.handedOver(callNs, slot.wireBytes, slot.sendNs);
       held.handedOver(slot.wireBytes);
       if (heldBack) stats.txHeld++;
       stats.sendCallMaxNs = Math.max(stats.sendCallMaxNs, doneNs - callNs);
@@ -283,6 +284,13 @@ public final class Direction {
         stats.discardedAtStop++; // the port is closing (UDP closes its sockets at once)
       else stats.increment(DirectionStats.SEND_FAILURES);
       ring.release();
+      if (fullNs > 0) {
+        // the link lost that time only while a packet waited behind this one, due and not sent
+        PacketSlot next = ring.peek();
+        if (next != null && next.sendNs - callNs < 0)
+          DirectionStats.TX_LOST_NS.setOpaque(
+              stats, stats.txLostNs + Math.min(fullNs, callNs - next.sendNs));
+      }
     }
   }
 

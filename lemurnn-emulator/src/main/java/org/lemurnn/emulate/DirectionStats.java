@@ -41,6 +41,16 @@ public final class DirectionStats {
    * link's bucket had not refilled ({@link ReleaseBucket}). TX's.
    */
   long txHeld;
+  /**
+   * How long the link sat idle with packets queued because the model held them past when it could
+   * send them ({@link org.lemurnn.infer.LinkPrediction#modelIdle}), in ns. RX's.
+   */
+  long modelIdleNs;
+  /**
+   * The link's time TX lost by releasing late beyond its slack: how long its bucket sat full while
+   * a packet was due and others waited behind it ({@link ReleaseBucket#handedOver}), in ns. TX's.
+   */
+  long txLostNs;
   /** The longest send call, exact. TX's. */
   long sendCallMaxNs;
   /** The most TX woke later than it asked to (kept off a core), exact. TX's. */
@@ -74,6 +84,8 @@ public final class DirectionStats {
       MODEL_DROPS,
       PHYSICS_DROPPED,
       PHYSICS_DELAYED,
+      MODEL_IDLE_NS,
+      TX_LOST_NS,
       OVERFLOW_DROPS,
       SENT,
       SENT_BYTES,
@@ -86,6 +98,8 @@ public final class DirectionStats {
       MODEL_DROPS = l.findVarHandle(DirectionStats.class, "modelDrops", long.class);
       PHYSICS_DROPPED = l.findVarHandle(DirectionStats.class, "physicsDropped", long.class);
       PHYSICS_DELAYED = l.findVarHandle(DirectionStats.class, "physicsDelayed", long.class);
+      MODEL_IDLE_NS = l.findVarHandle(DirectionStats.class, "modelIdleNs", long.class);
+      TX_LOST_NS = l.findVarHandle(DirectionStats.class, "txLostNs", long.class);
       OVERFLOW_DROPS = l.findVarHandle(DirectionStats.class, "overflowDrops", long.class);
       SENT = l.findVarHandle(DirectionStats.class, "sent", long.class);
       SENT_BYTES = l.findVarHandle(DirectionStats.class, "sentBytes", long.class);
@@ -145,6 +159,22 @@ public final class DirectionStats {
   /** Packets TX held past their due time to keep the rate after a late release. */
   public long txHeld() {
     return txHeld;
+  }
+
+  /**
+   * How long the link sat idle with packets queued because the model held them past when it could
+   * send them, in ms: capacity the model cost the link.
+   */
+  public double modelIdleMs() {
+    return modelIdleNs / 1e6;
+  }
+
+  /**
+   * The link's time TX lost by releasing late beyond its slack, in ms: capacity the machine's
+   * stalls cost the link.
+   */
+  public double txLostMs() {
+    return txLostNs / 1e6;
   }
 
   /** The longest send call, in us (NaN when nothing was sent). */
@@ -234,7 +264,8 @@ public final class DirectionStats {
     return String.format(
         Locale.ROOT,
         "%d packets, %d model drops (%d of them by physics, %d while TX was behind), %d overflow"
-            + " drops, %d sent; physics delayed %d, held to the rate after a late release %d; delay"
+            + " drops, %d sent; physics delayed %d, held to the rate after a late release %d; the"
+            + " link idle with a backlog: %.1f ms for the model, %.1f ms TX lost; delay"
             + " mean %.3f ms p99 %.3f ms; release error median %.1f us p99 %.1f us max %.1f us (the"
             + " send call in it: median %.1f us p99 %.1f us max %.1f us; TX woke late by up to"
             + " %.1f us); prediction %.2f us/packet",
@@ -246,6 +277,8 @@ public final class DirectionStats {
         sent,
         physicsDelayed,
         txHeld,
+        modelIdleMs(),
+        txLostMs(),
         meanDelayMs(),
         delayPercentileMs(99),
         releaseErrorPercentileUs(50),

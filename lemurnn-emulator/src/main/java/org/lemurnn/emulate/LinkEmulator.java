@@ -163,6 +163,14 @@ public final class LinkEmulator {
     return link.physicsDropped();
   }
 
+  /**
+   * How long the link sat idle with packets queued because the model held them past when it could
+   * send them, in ms ({@link LinkPrediction#modelIdle}).
+   */
+  public double modelIdleMs() {
+    return link.modelIdle();
+  }
+
   /** Wall time the last model step took. */
   public long predictionNs() {
     return lastPredictionNs;

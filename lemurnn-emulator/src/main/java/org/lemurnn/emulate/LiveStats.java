@@ -24,6 +24,9 @@ public final class LiveStats {
    * @param sent packets sent
    * @param sentBytes their bytes, as the link counts them
    * @param physicsDelayed packets physics sent later than the model said
+   * @param modelIdleMs how long the link sat idle with packets queued because the model held them
+   *     past when it could send them
+   * @param txLostMs the link's time TX lost by releasing late beyond its slack
    * @param delayP50Ms arrival to send, median (NaN: nothing sent)
    * @param releaseErrorP99Us actual minus scheduled send time, 99th percentile
    * @param releaseErrorMaxUs and its maximum (the upper end of its histogram bucket, within 0.1%)
@@ -39,6 +42,8 @@ public final class LiveStats {
       long sent,
       long sentBytes,
       long physicsDelayed,
+      double modelIdleMs,
+      double txLostMs,
       double delayP50Ms,
       double delayP99Ms,
       double releaseErrorP99Us,
@@ -58,7 +63,7 @@ public final class LiveStats {
   /** Starts the first interval now. */
   public LiveStats(List<Direction> directions) {
     this.directions = List.copyOf(directions);
-    this.previous = new long[directions.size()][8];
+    this.previous = new long[directions.size()][9];
     this.delays = new Histogram[directions.size()];
     this.releaseErrors = new Histogram[directions.size()];
     this.startNs = System.nanoTime();
@@ -100,6 +105,8 @@ public final class LiveStats {
           counts[d][4] - before[4],
           counts[d][5] - before[5],
           counts[d][6] - before[6],
+          (counts[d][7] - before[7]) / 1e6,
+          (counts[d][8] - before[8]) / 1e6,
           percentile(delays[d], 50) / 1e6,
           percentile(delays[d], 99) / 1e6,
           percentile(releaseErrors[d], 99) / 1e3,
@@ -119,7 +126,9 @@ public final class LiveStats {
           + (long) DirectionStats.SEND_FAILURES.getOpaque(s),
       (long) DirectionStats.SENT.getOpaque(s),
       (long) DirectionStats.SENT_BYTES.getOpaque(s),
-      (long) DirectionStats.PHYSICS_DELAYED.getOpaque(s)
+      (long) DirectionStats.PHYSICS_DELAYED.getOpaque(s),
+      (long) DirectionStats.MODEL_IDLE_NS.getOpaque(s),
+      (long) DirectionStats.TX_LOST_NS.getOpaque(s)
     };
   }
 

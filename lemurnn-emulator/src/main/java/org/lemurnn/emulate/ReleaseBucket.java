@@ -52,14 +52,26 @@ final class ReleaseBucket {
     return lastNs + (long) Math.ceil(missing * nsPerByte);
   }
 
-  /** The packet of {@code wireBytes} was handed to the port at {@code atNs}. */
-  void handedOver(long atNs, int wireBytes) {
-    if (nsPerByte == 0) return;
+  /**
+   * The packet of {@code wireBytes}, due at {@code dueNs}, was handed to the port at {@code atNs}.
+   *
+   * @return how long the bucket sat full while the packet was due and not handed over, in ns: the
+   *     link's time TX lost by releasing late beyond the slack, if packets waited behind it
+   */
+  long handedOver(long atNs, int wireBytes, long dueNs) {
+    if (nsPerByte == 0) return 0;
     double wire = wireBytes + overheadBytes;
     double depth = Math.max(burstBytes, wire) + SLACK_BYTES;
+    long fullNs = 0;
+    if (started && atNs > dueNs) {
+      long fromNs = Math.max(dueNs, lastNs);
+      double atDue = Math.min(depth, tokens + (fromNs - lastNs) / nsPerByte);
+      fullNs = Math.max(0, (long) ((atDue - depth) * nsPerByte) + atNs - fromNs);
+    }
     double available = started ? Math.min(depth, tokens + (atNs - lastNs) / nsPerByte) : depth;
     tokens = available - wire;
     lastNs = atNs;
     started = true;
+    return fullNs;
   }
 }

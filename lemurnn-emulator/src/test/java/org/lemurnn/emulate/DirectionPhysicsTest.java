@@ -136,6 +136,12 @@ class DirectionPhysicsTest {
           .isLessThanOrEqualTo(queuePackets);
     }
     assertThat(run.stalledWithABacklog()).as("the stall met a backlog").isTrue();
+    // the link lost time to the stall, at most the longest wait between two hand-overs
+    long longestGapNs = 0;
+    for (int i = 1; i < handed.size(); i++)
+      longestGapNs =
+          Math.max(longestGapNs, handed.get(i).handedNs() - handed.get(i - 1).handedNs());
+    assertThat(stats.txLostMs()).isPositive().isLessThanOrEqualTo(longestGapNs / 1e6);
     assertThat(stats.physicsDropped()).isGreaterThanOrEqualTo(stats.heldDrops());
     assertThat(stats.packets()).isEqualTo(PACKETS);
     assertThat(stats.sent() + stats.modelDrops()).isEqualTo(PACKETS);

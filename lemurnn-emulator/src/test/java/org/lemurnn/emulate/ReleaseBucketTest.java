@@ -34,7 +34,7 @@ class ReleaseBucketTest {
       long earliest = bucket.earliestNs(sizes.get(i));
       // TX hands packets over one after the other: never before the one ahead of it
       at[i] = Math.max(Math.max(due, earliest) + lateNs.get(i), i == 0 ? 0 : at[i - 1]);
-      bucket.handedOver(at[i], sizes.get(i));
+      bucket.handedOver(at[i], sizes.get(i), due);
     }
     for (int i = 0; i < at.length; i++) {
       long bytes = 0;
@@ -59,7 +59,7 @@ class ReleaseBucketTest {
       due += 1_514_000;
       long late = (i % 3) * 500_000L;
       assertThat(bucket.earliestNs(1514)).as("packet %d", i).isLessThanOrEqualTo(due);
-      bucket.handedOver(due + late, 1514);
+      bucket.handedOver(due + late, 1514, due);
     }
   }
 
@@ -67,13 +67,14 @@ class ReleaseBucketTest {
   @Test
   void afterAStallPacketsLeaveAtTheRate() {
     ReleaseBucket bucket = new ReleaseBucket(MBPS, BURST, 0);
-    bucket.handedOver(0, 1000);
+    bucket.handedOver(0, 1000, 0);
     // 100 ms late: the bucket is full (its depth, 1,600 + 1,514 bytes), then 1 us per byte
     long now = 100_000_000;
     List<Long> handed = new ArrayList<>();
+    List<Long> fullNs = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       long at = Math.max(now, bucket.earliestNs(1000));
-      bucket.handedOver(at, 1000);
+      fullNs.add(bucket.handedOver(at, 1000, 1_000_000)); // due 1 ms after the first
       handed.add(at);
     }
     // three fit the bucket at once; each later one waits for its 1,000 bytes at 1 byte/us
@@ -81,12 +82,15 @@ class ReleaseBucketTest {
     assertThat(handed.get(3)).isEqualTo(now + 886_000);
     assertThat(handed.get(4) - handed.get(3)).isEqualTo(1_000_000);
     assertThat(handed.get(5) - handed.get(4)).isEqualTo(1_000_000);
+    // the bucket was full from 1 ms on (its 2,114 bytes and 1,000 more): 99 ms of the link lost,
+    // told by the first hand-over after the stall
+    assertThat(fullNs).containsExactly(99_000_000L, 0L, 0L, 0L, 0L, 0L);
   }
 
   @Test
   void noRateHoldsNothing() {
     ReleaseBucket bucket = new ReleaseBucket(Double.POSITIVE_INFINITY, 0, 0);
-    bucket.handedOver(5, 1514);
+    bucket.handedOver(5, 1514, 0);
     assertThat(bucket.earliestNs(1514)).isEqualTo(Long.MIN_VALUE);
   }
 }
