@@ -60,6 +60,7 @@ final class LiveLines {
       o.put("sent", s.sent());
       o.put("sent_bytes", s.sentBytes());
       o.put("physics_delayed", s.physicsDelayed());
+      o.put("physics_hastened", s.physicsHastened());
       o.put("model_idle_ms", round(s.modelIdleMs(), 3));
       o.put("tx_lost_ms", round(s.txLostMs(), 3));
       number(o, "delay_p50_ms", s.delayPercentileMs(50));
@@ -79,7 +80,7 @@ final class LiveLines {
     return String.format(
         Locale.ROOT,
         "%7.1f s %s %7d packets %6d drops (%d physics) %d overflow, %7.3f Mbit/s, delay p50 %s p99 %s"
-            + " ms, release error p99 %s max %s us, physics delayed %d, idle with a backlog: model"
+            + " ms, release error p99 %s max %s us, physics delayed %d hastened %d, idle with a backlog: model"
             + " %.1f TX %.1f ms",
         i.startSeconds() + i.seconds(),
         label.apply(i.direction()),
@@ -93,6 +94,7 @@ final class LiveLines {
         fixed(i.releaseErrorP99Us(), 1),
         fixed(i.releaseErrorMaxUs(), 1),
         i.physicsDelayed(),
+        i.physicsHastened(),
         i.modelIdleMs(),
         i.txLostMs());
   }
@@ -114,6 +116,7 @@ final class LiveLines {
     number(o, "release_error_p99_us", i.releaseErrorP99Us());
     number(o, "release_error_max_us", i.releaseErrorMaxUs());
     o.put("physics_delayed", i.physicsDelayed());
+    o.put("physics_hastened", i.physicsHastened());
     o.put("model_idle_ms", round(i.modelIdleMs(), 3));
     o.put("tx_lost_ms", round(i.txLostMs(), 3));
     return o.toString();

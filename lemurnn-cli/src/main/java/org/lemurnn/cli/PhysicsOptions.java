@@ -23,14 +23,27 @@ final class PhysicsOptions implements Serializable {
               + " link, which serializes every packet).")
   Double burstBytes;
 
+  @Option(
+      names = "--work_conserving",
+      description =
+          "Physics: the link never idles while packets wait, as a dedicated link of constant rate (tbf alone on"
+              + " its link): a packet queued behind another leaves as soon as the rate and the bucket let it, whatever"
+              + " the model says (counted: physics hastened). Off by default: a link shared with cross traffic, or"
+              + " of varying rate, idles for the packets it is fed.")
+  boolean workConserving;
+
   /** Refuses a burst no link can have (call it before the limits are made, so it is one line). */
   void check(picocli.CommandLine commandLine) {
     if (burstBytes != null && (!(burstBytes >= 0) || Double.isInfinite(burstBytes)))
       throw new ParameterException(commandLine, "--burst_bytes must be >= 0, got " + burstBytes);
   }
 
-  /** {@code limits} (in {@code units}) with --burst_bytes where it was given, else as they are. */
+  /**
+   * {@code limits} (in {@code units}) with --burst_bytes where it was given and --work_conserving,
+   * else as they are.
+   */
   PhysicalLimits applyTo(PhysicalLimits limits, UnitSystem units) {
+    if (workConserving) limits = limits.withWorkConserving(true);
     if (burstBytes == null) return limits;
     return limits.withBurst(units == UnitSystem.ABSTRACT ? burstBytes : burstBytes / 1000);
   }

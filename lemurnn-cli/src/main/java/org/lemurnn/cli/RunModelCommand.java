@@ -155,7 +155,7 @@ public final class RunModelCommand implements Callable<Integer> {
         drops.rule(m),
         physicsOptions.applyTo(PhysicalLimits.ofSample(sample, m.prior()), sample.units()));
     LinkSample predicted = link.predict(sample);
-    PhysicsOverrides physics = new PhysicsOverrides(link.physicsDelayed(), link.physicsDropped());
+    PhysicsOverrides physics = PhysicsOverrides.of(link);
 
     int n = sample.length();
     SequenceReport report = SequenceReport.of(sample, predicted);

@@ -81,7 +81,7 @@ final class TraceScorer implements Serializable {
         base,
         Fidelity.compare(truth, predicted, base),
         SequenceReport.of(truth, predicted),
-        new PhysicsOverrides(link.physicsDelayed(), link.physicsDropped()),
+        PhysicsOverrides.of(link),
         replayed == null ? null : Fidelity.compare(truth, replayed, base),
         replayed == null ? null : SequenceReport.of(truth, replayed));
   }

@@ -89,7 +89,8 @@ class RunModelCommandTest {
             "backlog_l1",
             "latency_l1_ms",
             "physics_delayed",
-            "physics_dropped");
+            "physics_dropped",
+            "physics_hastened");
 
     // expected from the file itself: C = 1 Mbit/s, so the model's 2 KByte drain in 16 ms; physics
     // then sends a packet no earlier than the one before it plus its own serialization, and drops

@@ -18,6 +18,8 @@ final class LinkPhysics {
   private final boolean tracksQueue;
   /** A token bucket that holds the whole head until it sends it (see {@link #admits}). */
   private final boolean bucketHoldsHead;
+  /** The link never idles while packets wait ({@link PhysicalLimits#workConserving}). */
+  private final boolean workConserving;
 
   private double now;
   private double lastDeparture;
@@ -41,6 +43,8 @@ final class LinkPhysics {
 
   long delayed;
   long dropped;
+  /** Packets sent earlier than the model said: it would have idled a work-conserving link. */
+  long hastened;
   /**
    * How long the link sat idle with a packet queued because the model said it leaves later than the
    * link could send it (the data's time unit): time the bucket, full, could not keep, or a
@@ -70,6 +74,7 @@ final class LinkPhysics {
         : Integer.MAX_VALUE;
     this.tracksQueue = !(limits.queue() instanceof PhysicalLimits.QueueLimit.Unlimited);
     this.bucketHoldsHead = bucketHoldsHead && burstSize > 0;
+    this.workConserving = limits.workConserving() && timePerSize > 0;
     // a full byte queue's send time (a packet queue's or none: a second, longer than any queue's)
     this.phantomHorizon = Double.isFinite(byteLimit) ? byteLimit * timePerSize : 1000;
     empty(); // a new link is idle: its bucket is full
@@ -81,6 +86,7 @@ final class LinkPhysics {
     clearPhantoms();
     delayed = 0;
     dropped = 0;
+    hastened = 0;
     modelIdle = 0;
   }
 
@@ -182,14 +188,18 @@ final class LinkPhysics {
       departure = earliest;
     } else if (lastDeparture > now && departure > earliest) {
       // queued behind another packet and held past when the link could send it: the link idles
-      // with a backlog for what a bucket cannot store of the wait
-      modelIdle += burstSize == 0
-          ? departure - earliest
-          : Math.max(
-              0,
-              (tokensAt(start, Math.max(burstSize, wire)) - Math.max(burstSize, wire)) * timePerSize
-                  + departure
-                  - start);
+      // with a backlog once its bucket is full (a serializing link at once)
+      double latest = burstSize == 0
+          ? earliest
+          : start
+              + (Math.max(burstSize, wire) - tokensAt(start, Math.max(burstSize, wire)))
+                  * timePerSize;
+      if (departure > latest) {
+        if (workConserving) {
+          if (departure - latest > 1e-3 * serialization + 1e-9) hastened++;
+          departure = latest;
+        } else modelIdle += departure - latest;
+      }
     }
     if (burstSize > 0) tokens = tokensAt(departure, Math.max(burstSize, wire)) - wire;
     lastDeparture = departure;

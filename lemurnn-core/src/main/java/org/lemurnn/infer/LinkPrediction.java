@@ -322,6 +322,15 @@ public final class LinkPrediction {
   }
 
   /**
+   * Packets physics sent earlier than the model said (by more than a thousandth of their own
+   * serialization): on a work-conserving link ({@link PhysicalLimits#workConserving}) the model
+   * would have held them, queued, past when the link could send them. Since the last reset.
+   */
+  public long physicsHastened() {
+    return physics.hastened;
+  }
+
+  /**
    * How long the link sat idle with packets queued because the model held them past when the link
    * could send them, in the data's time unit (ms for physical data), since the last reset: capacity
    * the model cost the link under overload.

@@ -22,8 +22,12 @@ import org.lemurnn.sample.LinkSample;
  *     larger): the bytes leaving in any window are then at most the burst plus the rate times the
  *     window
  * @param queue how much the link holds of packets it accepted and has not sent yet
+ * @param workConserving whether the link never idles while packets wait: a dedicated link of
+ *     constant rate (a shaper such as tbf, alone on its link) sends a queued packet as soon as its
+ *     rate and bucket let it, whatever the model says; a link shared with cross traffic, or of
+ *     varying rate, does idle for the packets it is fed, so it is off by default
  */
-public record PhysicalLimits(double rate, double burst, QueueLimit queue) {
+public record PhysicalLimits(double rate, double burst, QueueLimit queue, boolean workConserving) {
   /**
    * The token bucket of a real link, measured or live, in bytes: the kernel's tbf with {@code burst
    * 1600} (the links measured here) lets a packet of up to this size leave at once when its bucket
@@ -70,6 +74,11 @@ public record PhysicalLimits(double rate, double burst, QueueLimit queue) {
       throw new IllegalArgumentException("burst must be >= 0 and finite: " + burst);
   }
 
+  /** A link that may idle while packets wait (the model decides). */
+  public PhysicalLimits(double rate, double burst, QueueLimit queue) {
+    this(rate, burst, queue, false);
+  }
+
   /** A link that serializes every packet at {@code rate} (no burst). */
   public PhysicalLimits(double rate, QueueLimit queue) {
     this(rate, 0, queue);
@@ -77,12 +86,17 @@ public record PhysicalLimits(double rate, double burst, QueueLimit queue) {
 
   /** These limits at another {@code rate}. */
   public PhysicalLimits withRate(double rate) {
-    return new PhysicalLimits(rate, burst, queue);
+    return new PhysicalLimits(rate, burst, queue, workConserving);
   }
 
   /** These limits with a token bucket of depth {@code burst} (size units; 0: none). */
   public PhysicalLimits withBurst(double burst) {
-    return new PhysicalLimits(rate, burst, queue);
+    return new PhysicalLimits(rate, burst, queue, workConserving);
+  }
+
+  /** These limits on a link that never idles while packets wait, or that may. */
+  public PhysicalLimits withWorkConserving(boolean workConserving) {
+    return new PhysicalLimits(rate, burst, queue, workConserving);
   }
 
   /** Only order and causality: no rate, no queue limit. */

@@ -237,6 +237,66 @@ class LinkPredictionTest {
   }
 
   /**
+   * On a work-conserving link the model that held the second packet 26 ms past when the link could
+   * send it holds it no longer: it leaves at 9 ms, and physics counts it as hastened.
+   */
+  @Test
+  void aWorkConservingLinkSendsAQueuedPacketAsSoonAsItCan() {
+    LinkPrediction link = new LinkPrediction(
+        new FakePredictor(0),
+        UnitSystem.PHYSICAL,
+        4,
+        0,
+        PhysicalLimits.byteQueue(4, 100).withWorkConserving(true),
+        DropRule.argmax(),
+        0);
+    assertThat(link.arrive(0, 0.1)).isFalse();
+    assertThat(link.latency()).as("alone on an idle link: the model's").isCloseTo(6, offset(1e-5));
+    assertThat(link.arrive(1, 1.5)).isFalse();
+    assertThat(link.latency()).isCloseTo(8, offset(1e-5));
+    assertThat(link.physicsHastened()).isEqualTo(1);
+    assertThat(link.modelIdle()).isZero();
+  }
+
+  /**
+   * Whatever the model says, a work-conserving link never idles while packets wait: a packet that
+   * arrives while the one before it is still to leave leaves right after it, its serialization
+   * later (no bucket); the fake model's latencies (6 to 66 ms, from the size) would hold them far
+   * longer.
+   */
+  @Property(tries = 100)
+  void aWorkConservingLinkNeverIdlesWithABacklog(
+      @ForAll @Size(min = 1, max = 300) List<@DoubleRange(min = 0, max = 4) Double> gapsMs,
+      @ForAll @Size(min = 300, max = 300) List<@IntRange(min = 60, max = 1514) Integer> sizes) {
+    LinkPrediction link = workConserving(traffic(gapsMs, sizes));
+    LinkSample predicted = link.predict(traffic(gapsMs, sizes));
+    double lastDeparture = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < predicted.length(); i++) {
+      if (predicted.dropped()[i]) continue;
+      double arrival = predicted.arrivalTime()[i];
+      double departure = arrival + predicted.latency()[i];
+      if (arrival < lastDeparture)
+        assertThat(departure)
+            .as("packet %d, queued", i)
+            .isCloseTo(
+                lastDeparture + predicted.size()[i] * 8 / predicted.capacity(), offset(1e-6));
+      lastDeparture = departure;
+    }
+    assertThat(link.modelIdle()).isZero();
+  }
+
+  /**
+   * The fake model (latencies from the size, no drops) on {@code truth}'s link, work-conserving.
+   */
+  private static LinkPrediction workConserving(LinkSample truth) {
+    return LinkPrediction.forSample(
+        new FakePredictor(0),
+        truth,
+        DropRule.argmax(),
+        PhysicalLimits.byteQueue(truth.capacity(), truth.queueLimit()).withWorkConserving(true));
+  }
+
+  /**
    * A model of zero latency that never drops, under overload: with physics the link never sends
    * faster than C over any run of packets, never out of order, never holds more than Q unsent,
    * drops only what it could not hold, and counts every packet it delayed (each needs its own

@@ -175,6 +175,7 @@ public final class Direction {
         DirectionStats.PHYSICS_DELAYED.setOpaque(stats, emulator.physicsDelayed());
         DirectionStats.PHYSICS_DROPPED.setOpaque(
             stats, emulator.physicsDropped() + stats.heldDrops);
+        DirectionStats.PHYSICS_HASTENED.setOpaque(stats, emulator.physicsHastened());
         DirectionStats.MODEL_IDLE_NS.setOpaque(stats, (long) (emulator.modelIdleMs() * 1e6));
         long sendNs = 0;
         int fate;

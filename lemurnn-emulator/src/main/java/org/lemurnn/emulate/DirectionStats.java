@@ -29,6 +29,11 @@ public final class DirectionStats {
   long physicsDropped;
   /** Packets physics sent later than the model said (never faster than C, never out of order). */
   long physicsDelayed;
+  /**
+   * Packets physics sent earlier than the model said: on a work-conserving link the model would
+   * have idled it with a backlog.
+   */
+  long physicsHastened;
 
   long overflowDrops;
   /**
@@ -84,6 +89,7 @@ public final class DirectionStats {
       MODEL_DROPS,
       PHYSICS_DROPPED,
       PHYSICS_DELAYED,
+      PHYSICS_HASTENED,
       MODEL_IDLE_NS,
       TX_LOST_NS,
       OVERFLOW_DROPS,
@@ -98,6 +104,7 @@ public final class DirectionStats {
       MODEL_DROPS = l.findVarHandle(DirectionStats.class, "modelDrops", long.class);
       PHYSICS_DROPPED = l.findVarHandle(DirectionStats.class, "physicsDropped", long.class);
       PHYSICS_DELAYED = l.findVarHandle(DirectionStats.class, "physicsDelayed", long.class);
+      PHYSICS_HASTENED = l.findVarHandle(DirectionStats.class, "physicsHastened", long.class);
       MODEL_IDLE_NS = l.findVarHandle(DirectionStats.class, "modelIdleNs", long.class);
       TX_LOST_NS = l.findVarHandle(DirectionStats.class, "txLostNs", long.class);
       OVERFLOW_DROPS = l.findVarHandle(DirectionStats.class, "overflowDrops", long.class);
@@ -136,6 +143,11 @@ public final class DirectionStats {
   /** Packets physics sent later than the model said. */
   public long physicsDelayed() {
     return physicsDelayed;
+  }
+
+  /** Packets physics sent earlier than the model said (a work-conserving link). */
+  public long physicsHastened() {
+    return physicsHastened;
   }
 
   /** Packets the emulator dropped because its own queue was full or the port refused them. */
@@ -264,7 +276,7 @@ public final class DirectionStats {
     return String.format(
         Locale.ROOT,
         "%d packets, %d model drops (%d of them by physics, %d while TX was behind), %d overflow"
-            + " drops, %d sent; physics delayed %d, held to the rate after a late release %d; the"
+            + " drops, %d sent; physics delayed %d, hastened %d, held to the rate after a late release %d; the"
             + " link idle with a backlog: %.1f ms for the model, %.1f ms TX lost; delay"
             + " mean %.3f ms p99 %.3f ms; release error median %.1f us p99 %.1f us max %.1f us (the"
             + " send call in it: median %.1f us p99 %.1f us max %.1f us; TX woke late by up to"
@@ -276,6 +288,7 @@ public final class DirectionStats {
         overflowDrops(),
         sent,
         physicsDelayed,
+        physicsHastened,
         txHeld,
         modelIdleMs(),
         txLostMs(),

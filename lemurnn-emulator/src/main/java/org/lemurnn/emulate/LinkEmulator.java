@@ -158,6 +158,14 @@ public final class LinkEmulator {
     return link.physicsDelayed();
   }
 
+  /**
+   * Packets physics sent earlier than the model said, on a work-conserving link
+   * ({@link LinkPrediction#physicsHastened}).
+   */
+  public long physicsHastened() {
+    return link.physicsHastened();
+  }
+
   /** Packets the model forwarded and physics dropped ({@link LinkPrediction#physicsDropped}). */
   public long physicsDropped() {
     return link.physicsDropped();

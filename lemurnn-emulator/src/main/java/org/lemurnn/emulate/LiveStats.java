@@ -24,6 +24,8 @@ public final class LiveStats {
    * @param sent packets sent
    * @param sentBytes their bytes, as the link counts them
    * @param physicsDelayed packets physics sent later than the model said
+   * @param physicsHastened packets physics sent earlier than the model said (a work-conserving
+   *     link)
    * @param modelIdleMs how long the link sat idle with packets queued because the model held them
    *     past when it could send them
    * @param txLostMs the link's time TX lost by releasing late beyond its slack
@@ -42,6 +44,7 @@ public final class LiveStats {
       long sent,
       long sentBytes,
       long physicsDelayed,
+      long physicsHastened,
       double modelIdleMs,
       double txLostMs,
       double delayP50Ms,
@@ -63,7 +66,7 @@ public final class LiveStats {
   /** Starts the first interval now. */
   public LiveStats(List<Direction> directions) {
     this.directions = List.copyOf(directions);
-    this.previous = new long[directions.size()][9];
+    this.previous = new long[directions.size()][10];
     this.delays = new Histogram[directions.size()];
     this.releaseErrors = new Histogram[directions.size()];
     this.startNs = System.nanoTime();
@@ -105,6 +108,7 @@ public final class LiveStats {
           counts[d][4] - before[4],
           counts[d][5] - before[5],
           counts[d][6] - before[6],
+          counts[d][9] - before[9],
           (counts[d][7] - before[7]) / 1e6,
           (counts[d][8] - before[8]) / 1e6,
           percentile(delays[d], 50) / 1e6,
@@ -128,7 +132,8 @@ public final class LiveStats {
       (long) DirectionStats.SENT_BYTES.getOpaque(s),
       (long) DirectionStats.PHYSICS_DELAYED.getOpaque(s),
       (long) DirectionStats.MODEL_IDLE_NS.getOpaque(s),
-      (long) DirectionStats.TX_LOST_NS.getOpaque(s)
+      (long) DirectionStats.TX_LOST_NS.getOpaque(s),
+      (long) DirectionStats.PHYSICS_HASTENED.getOpaque(s)
     };
   }
 
