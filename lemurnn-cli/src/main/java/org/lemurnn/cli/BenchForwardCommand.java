@@ -21,7 +21,6 @@ import org.lemurnn.InputException;
 import org.lemurnn.emulate.DirectionStats;
 import org.lemurnn.emulate.Forwarder;
 import org.lemurnn.emulate.UdpRelay;
-import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.Predictor;
 import org.lemurnn.infer.Predictors;
 import org.lemurnn.link.UnitSystem;
@@ -256,16 +255,13 @@ public final class BenchForwardCommand implements Callable<Integer> {
           relay,
           Predictors.of(model),
           Predictors.of(model),
-          new Forwarder.Settings(
-              capacityMbps,
-              queueKbyte,
-              baseLatencyMs,
-              4096,
-              release.spinUs(spec.commandLine()),
-              null,
-              priority,
-              release.txYieldUs(spec.commandLine()),
-              DropRule.argmax()));
+          Forwarder.Settings.link(capacityMbps, queueKbyte)
+              .baseLatencyMs(baseLatencyMs)
+              .ringPackets(4096)
+              .spinUs(release.spinUs(spec.commandLine()))
+              .realtimePriority(priority)
+              .txYieldUs(release.txYieldUs(spec.commandLine()))
+              .build());
       long sendingNs;
       try {
         scheduling = release.scheduling(forwarder.directions().getFirst(), priority);

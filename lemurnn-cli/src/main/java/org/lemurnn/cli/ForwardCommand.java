@@ -267,8 +267,9 @@ public final class ForwardCommand implements Callable<Integer> {
     EmulatedLinkOptions.Link l = link.resolve(modelFile, model.file(), null, notes);
     LiveReport report = new LiveReport(new LiveLines(w, json), null, traceDir);
     String logs = report.logBase(logBase);
-    Forwarder.Settings settings =
-        release.settings(spec.commandLine(), l, ringPackets, logs, drops.rule(modelFile.spec()));
+    Forwarder.Settings settings = release
+        .settings(spec.commandLine(), l, ringPackets, logs, drops.rule(modelFile.spec()))
+        .build();
     Port opened = open();
     Forwarder forwarder =
         Forwarder.start(opened, Predictors.of(modelFile), Predictors.of(modelFile), settings);

@@ -19,7 +19,7 @@ final class ReleaseOptions {
   @Option(
       names = "--spin_us",
       paramLabel = "US",
-      defaultValue = "100",
+      defaultValue = "" + Forwarder.Settings.DEFAULT_SPIN_US,
       description =
           "TX sleeps until this long before a send time, then spins (default ${DEFAULT-VALUE} us).")
   long spinUs;
@@ -44,24 +44,25 @@ final class ReleaseOptions {
               + "sched(7)), else off. TX spins near send times: under load it keeps a core busy.")
   Integer realtimePriority;
 
-  /** The forwarder's settings: {@code link} released as these options say. */
-  Forwarder.Settings settings(
+  /**
+   * The forwarder's settings: {@code link} released as these options say (a builder, for the shell
+   * to set its uplink).
+   */
+  Forwarder.Settings.Builder settings(
       CommandLine commandLine,
       EmulatedLinkOptions.Link link,
       int ringPackets,
       String logBase,
       DropRule dropRule) {
-    return new Forwarder.Settings(
-        link.capacityMbps(),
-        link.queueKbyte(),
-        link.baseLatencyMs(),
-        ringPackets,
-        spinUs(commandLine),
-        logBase,
-        realtimePriority(commandLine),
-        txYieldUs(commandLine),
-        dropRule,
-        link.limits());
+    return Forwarder.Settings.link(link.capacityMbps(), link.queueKbyte())
+        .baseLatencyMs(link.baseLatencyMs())
+        .ringPackets(ringPackets)
+        .spinUs(spinUs(commandLine))
+        .logBase(logBase)
+        .realtimePriority(realtimePriority(commandLine))
+        .txYieldUs(txYieldUs(commandLine))
+        .dropRule(dropRule)
+        .limits(link.limits());
   }
 
   /** --spin_us, checked: a negative window would park TX past every send time. */

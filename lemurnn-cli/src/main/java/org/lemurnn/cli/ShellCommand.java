@@ -181,7 +181,8 @@ public final class ShellCommand implements Callable<Integer> {
       // A is the shell's side: A to B is the uplink
       Forwarder.Settings settings = release
           .settings(spec.commandLine(), l, RING_PACKETS, logs, drops.rule(downlink.spec()))
-          .withAToB(new Forwarder.Side(up.capacityMbps(), up.queueKbyte(), up.limits()));
+          .aToB(new Forwarder.Side(up.capacityMbps(), up.queueKbyte(), up.limits()))
+          .build();
       return run(uplink, downlink, l, settings, new Session(err, report, l, up, logs));
     } finally {
       if (linesOut != null && linesOut != err) linesOut.close();

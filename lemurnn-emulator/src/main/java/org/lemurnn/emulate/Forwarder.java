@@ -17,6 +17,9 @@ import org.lemurnn.link.UnitSystem;
  */
 public final class Forwarder {
   /**
+   * What a forwarder runs: made by {@link #link} and its {@link Builder}, so that a caller names
+   * only what differs from the defaults (eleven positional numbers and nulls read alike).
+   *
    * @param capacityMbps link capacity fed to the model (-c)
    * @param queueKbyte queue limit fed to the model (-q; 0 = infinite)
    * @param baseLatencyMs added to every forwarded packet's latency
@@ -46,46 +49,39 @@ public final class Forwarder {
       DropRule dropRule,
       PhysicalLimits limits,
       Side aToB) {
-    /** Both directions run the same link. */
-    public Settings(
-        double capacityMbps,
-        double queueKbyte,
-        double baseLatencyMs,
-        int ringPackets,
-        long spinUs,
-        String logBase,
-        int realtimePriority,
-        long txYieldUs,
-        DropRule dropRule,
-        PhysicalLimits limits) {
-      this(
-          capacityMbps,
-          queueKbyte,
-          baseLatencyMs,
-          ringPackets,
-          spinUs,
-          logBase,
-          realtimePriority,
-          txYieldUs,
-          dropRule,
-          limits,
-          null);
+    /** The ring of {@link #link}'s settings, in packets. */
+    public static final int DEFAULT_RING_PACKETS = 1024;
+
+    /** TX's spin before a send time in {@link #link}'s settings, microseconds. */
+    public static final long DEFAULT_SPIN_US = 100;
+
+    public Settings {
+      Objects.requireNonNull(dropRule, "dropRule");
     }
 
-    /** These settings with A to B running {@code side}. */
-    public Settings withAToB(Side side) {
-      return new Settings(
-          capacityMbps,
-          queueKbyte,
-          baseLatencyMs,
-          ringPackets,
-          spinUs,
-          logBase,
-          realtimePriority,
-          txYieldUs,
-          dropRule,
-          limits,
-          side);
+    /**
+     * Both directions run the link of {@code capacityMbps} and {@code queueKbyte}, held to each
+     * model's reading of it; unless the builder says otherwise: no base latency, a ring of
+     * {@link #DEFAULT_RING_PACKETS}, TX spinning {@link #DEFAULT_SPIN_US} before a send time and
+     * pausing {@link Direction#DEFAULT_YIELD_US}, ordinary threads, no log, and the original's
+     * argmax drops (deterministic: what tests want).
+     */
+    public static Builder link(double capacityMbps, double queueKbyte) {
+      return new Builder(capacityMbps, queueKbyte);
+    }
+
+    /** A builder that starts from these settings. */
+    public Builder toBuilder() {
+      return new Builder(capacityMbps, queueKbyte)
+          .baseLatencyMs(baseLatencyMs)
+          .ringPackets(ringPackets)
+          .spinUs(spinUs)
+          .logBase(logBase)
+          .realtimePriority(realtimePriority)
+          .txYieldUs(txYieldUs)
+          .dropRule(dropRule)
+          .limits(limits)
+          .aToB(aToB);
     }
 
     /** The link direction {@code stream} runs (0: A to B, 1: B to A). */
@@ -93,51 +89,87 @@ public final class Forwarder {
       return stream == 0 && aToB != null ? aToB : new Side(capacityMbps, queueKbyte, limits);
     }
 
-    /** The physical limits each direction's model reads the link's capacity and queue as. */
-    public Settings(
-        double capacityMbps,
-        double queueKbyte,
-        double baseLatencyMs,
-        int ringPackets,
-        long spinUs,
-        String logBase,
-        int realtimePriority,
-        long txYieldUs,
-        DropRule dropRule) {
-      this(
-          capacityMbps,
-          queueKbyte,
-          baseLatencyMs,
-          ringPackets,
-          spinUs,
-          logBase,
-          realtimePriority,
-          txYieldUs,
-          dropRule,
-          null);
-    }
+    /** {@link Settings} a value at a time; each method sets the component of its name. */
+    public static final class Builder {
+      private final double capacityMbps, queueKbyte;
+      private double baseLatencyMs;
+      private int ringPackets = DEFAULT_RING_PACKETS;
+      private long spinUs = DEFAULT_SPIN_US;
+      private String logBase;
+      private int realtimePriority;
+      private long txYieldUs = Direction.DEFAULT_YIELD_US;
+      private DropRule dropRule = DropRule.argmax();
+      private PhysicalLimits limits;
+      private Side aToB;
 
-    /**
-     * Ordinary threads, TX's default pauses, the original's argmax drops (deterministic, for
-     * tests).
-     */
-    public Settings(
-        double capacityMbps,
-        double queueKbyte,
-        double baseLatencyMs,
-        int ringPackets,
-        long spinUs,
-        String logBase) {
-      this(
-          capacityMbps,
-          queueKbyte,
-          baseLatencyMs,
-          ringPackets,
-          spinUs,
-          logBase,
-          0,
-          Direction.DEFAULT_YIELD_US,
-          DropRule.argmax());
+      private Builder(double capacityMbps, double queueKbyte) {
+        this.capacityMbps = capacityMbps;
+        this.queueKbyte = queueKbyte;
+      }
+
+      public Builder baseLatencyMs(double ms) {
+        baseLatencyMs = ms;
+        return this;
+      }
+
+      public Builder ringPackets(int packets) {
+        ringPackets = packets;
+        return this;
+      }
+
+      public Builder spinUs(long us) {
+        spinUs = us;
+        return this;
+      }
+
+      /** Null: no packet logs. */
+      public Builder logBase(String base) {
+        logBase = base;
+        return this;
+      }
+
+      /** 0: ordinary threads. */
+      public Builder realtimePriority(int priority) {
+        realtimePriority = priority;
+        return this;
+      }
+
+      public Builder txYieldUs(long us) {
+        txYieldUs = us;
+        return this;
+      }
+
+      public Builder dropRule(DropRule rule) {
+        dropRule = rule;
+        return this;
+      }
+
+      /** Null: each direction's model's own reading of the link. */
+      public Builder limits(PhysicalLimits physicalLimits) {
+        limits = physicalLimits;
+        return this;
+      }
+
+      /** Null: A to B runs the same link as B to A. */
+      public Builder aToB(Side side) {
+        aToB = side;
+        return this;
+      }
+
+      public Settings build() {
+        return new Settings(
+            capacityMbps,
+            queueKbyte,
+            baseLatencyMs,
+            ringPackets,
+            spinUs,
+            logBase,
+            realtimePriority,
+            txYieldUs,
+            dropRule,
+            limits,
+            aToB);
+      }
     }
   }
 

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.lemurnn.infer.DropRule;
 import org.lemurnn.infer.FakePredictor;
 import org.lemurnn.infer.PhysicalLimits;
 
@@ -38,17 +37,10 @@ final class EchoExchange {
    * against the model's own numbers (physics has tests of its own).
    */
   static Forwarder.Settings settings(Path logBase) {
-    return new Forwarder.Settings(
-        CAPACITY_MBPS,
-        50,
-        0,
-        1024,
-        100,
-        logBase.toString(),
-        0,
-        Direction.DEFAULT_YIELD_US,
-        DropRule.argmax(),
-        PhysicalLimits.none());
+    return Forwarder.Settings.link(CAPACITY_MBPS, 50)
+        .logBase(logBase.toString())
+        .limits(PhysicalLimits.none())
+        .build();
   }
 
   /**

@@ -50,7 +50,10 @@ class ForwarderTest {
   }
 
   private static Forwarder.Settings settings(int ringPackets, String logBase) {
-    return new Forwarder.Settings(10, 50, 0, ringPackets, 100, logBase);
+    return Forwarder.Settings.link(10, 50)
+        .ringPackets(ringPackets)
+        .logBase(logBase)
+        .build();
   }
 
   private static InetSocketAddress freeLoopbackPort() throws Exception {

@@ -128,7 +128,7 @@ class HotPathAllocationTest {
           relay,
           Predictors.of(model),
           Predictors.of(model),
-          new Forwarder.Settings(1000, 500, 0, 1 << 14, 100, null));
+          Forwarder.Settings.link(1000, 500).ringPackets(1 << 14).build());
       // a failed assertion must still stop the forwarder: its RX and TX threads are not daemons and
       // would keep the test JVM alive
       try {

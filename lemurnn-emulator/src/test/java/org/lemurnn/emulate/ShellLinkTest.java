@@ -51,7 +51,7 @@ class ShellLinkTest {
           link.openBridge(),
           new FakePredictor(0),
           new FakePredictor(0),
-          new Forwarder.Settings(10, 20, 0, 64, 100, null));
+          Forwarder.Settings.link(10, 20).ringPackets(64).build());
       try {
         assertThat(NetworkNamespace.inside(link.shellNamespace(), () -> host.isReachable(3000)))
             .as("ICMP echo through the bridge")
