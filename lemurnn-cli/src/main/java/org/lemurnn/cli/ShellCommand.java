@@ -245,10 +245,16 @@ public final class ShellCommand implements Callable<Integer> {
     private ShellLink link;
     private AfPacketBridge bridge;
     volatile Forwarder forwarder;
+    /**
+     * Guards {@link #child} and {@link #interrupted} together: a Ctrl-C that finds no command yet
+     * must either stop {@link #startCommand} from starting it or find the command started.
+     */
+    private final Object signals = new Object();
+
     volatile Process child;
     private Path rcFile;
     private boolean ended;
-    private volatile boolean interrupted;
+    private boolean interrupted;
     private int interrupts;
 
     Session(
@@ -280,7 +286,9 @@ public final class ShellCommand implements Callable<Integer> {
       }
       bridge = link.openBridge();
       forwarder = Forwarder.start(bridge, Predictors.of(uplink), Predictors.of(downlink), settings);
-      if (interrupted) return false;
+      synchronized (signals) {
+        if (interrupted) return false;
+      }
       err.printf(
           Locale.ROOT,
           "lemurnn shell: %s inside namespace %s at %s; LEMURNN_HOST=%s (this host%s) through"
@@ -306,11 +314,11 @@ public final class ShellCommand implements Callable<Integer> {
           release.scheduling(forwarder.directions().getFirst(), settings.realtimePriority());
       if (scheduling != null) err.println(scheduling);
       err.flush();
-      startCommand(prompt);
-      return true;
+      return startCommand(prompt);
     }
 
-    private void startCommand(String prompt) throws IOException {
+    /** Starts the command, unless Ctrl-C came (false). */
+    private boolean startCommand(String prompt) throws IOException {
       List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", link.shellNamespace()));
       List<String> program = command;
       if (program.isEmpty()) {
@@ -333,7 +341,13 @@ public final class ShellCommand implements Callable<Integer> {
         builder.command().add("--rcfile");
         builder.command().add(rcFile.toString());
       }
-      child = builder.start();
+      // a Ctrl-C after the line above and before the command exists would otherwise be lost
+      // (kill -INT right after the line is what a script, or a test, sends)
+      synchronized (signals) {
+        if (interrupted) return false;
+        child = builder.start();
+      }
+      return true;
     }
 
     /**
@@ -342,10 +356,13 @@ public final class ShellCommand implements Callable<Integer> {
      * -INT}); the third ends the command.
      */
     void interrupt(Signal signal) {
-      Process p = child;
-      if (p == null) {
-        interrupted = true; // still building: start gives up once built, and it is all removed
-        return;
+      Process p;
+      synchronized (signals) {
+        p = child;
+        if (p == null) {
+          interrupted = true; // still building: start gives up once built, and it is all removed
+          return;
+        }
       }
       if (++interrupts >= 3) {
         p.destroyForcibly();

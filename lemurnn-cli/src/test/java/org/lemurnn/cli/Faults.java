@@ -41,15 +41,39 @@ record Faults(Path path) implements AutoCloseable {
 
   /**
    * {@code lemurnn ARGS} in a JVM of its own (to see what exit and signals do), on this test's
-   * class path.
+   * class path, hearing SIGINT ({@link #hearingSigint}).
    */
   static ProcessBuilder lemurnn(String... args) {
-    List<String> command = new ArrayList<>(List.of(
+    List<String> command = hearingSigint(List.of(
         ProcessHandle.current().info().command().orElse("java"),
         "-cp",
         System.getProperty("java.class.path"),
         Main.class.getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command);
+  }
+
+  /**
+   * {@code command} started with SIGINT's default action, for tests that send it (Ctrl-C). A
+   * program a shell script starts in the background (a CI job's {@code ./test &}, a loop of runs)
+   * inherits SIGINT ignored, and a JVM started so never hears it: the test's child then runs on as
+   * if the signal never came. GNU env (coreutils 8.31 or later) restores the default; where it
+   * cannot, the command starts as inherited.
+   */
+  static List<String> hearingSigint(List<String> command) {
+    List<String> argv = new ArrayList<>();
+    if (ENV_RESETS_SIGINT) argv.addAll(List.of("env", "--default-signal=INT"));
+    argv.addAll(command);
+    return argv;
+  }
+
+  private static final boolean ENV_RESETS_SIGINT = envResetsSigint();
+
+  private static boolean envResetsSigint() {
+    try {
+      return new ProcessBuilder("env", "--default-signal=INT", "true").start().waitFor() == 0;
+    } catch (Exception e) {
+      return false;
+    }
   }
 }
