@@ -224,18 +224,17 @@ class ShellCommandTest {
     assumeRoot();
     assumeCommand("ping");
     assumeCommand("nft");
-    String outside = "lmo-" + PID, hostSide = "lmoh" + PID;
+    String outside = "lemurnn-outside-" + PID, hostSide = "lmoh" + PID;
     int block = (int) (Long.parseLong(PID) % 16384);
     String hostIp = "198.18." + (block * 4 / 256) + "." + (block * 4 % 256 + 1),
         outsideIp = "198.18." + (block * 4 / 256) + "." + (block * 4 % 256 + 2);
-    NetworkNamespace.run("ip", "netns", "add", outside);
     try {
-      NetworkNamespace.run(
-          "ip", "link", "add", hostSide, "type", "veth", "peer", "name", "out0", "netns", outside);
+      NetworkNamespace.create(outside);
+      NetworkNamespace.vethPair(null, hostSide, outside, "out0");
       NetworkNamespace.run("ip", "addr", "add", hostIp + "/30", "dev", hostSide);
-      NetworkNamespace.run("ip", "link", "set", "dev", hostSide, "up");
+      NetworkNamespace.up(null, hostSide);
       NetworkNamespace.run("ip", "-n", outside, "addr", "add", outsideIp + "/30", "dev", "out0");
-      NetworkNamespace.run("ip", "-n", outside, "link", "set", "dev", "out0", "up");
+      NetworkNamespace.up(outside, "out0");
       String ping = "ping -c 3 -i 0.2 -W 2 " + outsideIp;
       Cli without = Cli.run(shell("sh", "-c", ping).toArray(String[]::new));
       assertThat(without.exitCode()).as(without.err()).isNotZero();
@@ -245,8 +244,7 @@ class ShellCommandTest {
       assertThat(with.exitCode()).as(with.err()).isZero();
       assertThat(with.err()).contains("beyond it through NAT");
     } finally {
-      NetworkNamespace.tryRun("ip", "netns", "del", outside);
-      NetworkNamespace.tryRun("ip", "link", "del", "dev", hostSide);
+      NetworkNamespace.remove(outside); // the veth pair goes with it
     }
     assertThat(NetworkNamespace.run("nft", "list", "tables"))
         .doesNotContain("lemurnn_shell_" + PID);
@@ -257,8 +255,7 @@ class ShellCommandTest {
   @Test
   void aFailureWhileBuildingTheLinkLeavesNothing() throws Exception {
     assumeRoot();
-    NetworkNamespace.run(
-        "ip", "link", "add", "lmsh" + PID, "type", "veth", "peer", "name", "lmsp" + PID);
+    NetworkNamespace.vethPair(null, "lmsh" + PID, null, "lmsp" + PID);
     Cli r;
     try {
       r = Cli.run(shell("true").toArray(String[]::new));

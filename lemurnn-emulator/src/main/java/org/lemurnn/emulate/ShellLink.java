@@ -101,7 +101,7 @@ public final class ShellLink implements AutoCloseable {
     NetworkNamespace.disableIpv6(shellNamespace, INSIDE_INTERFACE);
     NetworkNamespace.disableIpv6(linkNamespace, BRIDGE_SHELL_SIDE);
     NetworkNamespace.disableIpv6(linkNamespace, BRIDGE_HOST_SIDE);
-    Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + hostInterface + "/disable_ipv6"), "1");
+    NetworkNamespace.disableIpv6(null, hostInterface);
     run("ip", "-n", shellNamespace, "link", "set", "dev", INSIDE_INTERFACE, "gso_max_segs", "1");
     run("ip", "link", "set", "dev", hostInterface, "gso_max_segs", "1");
     run("ip", "-n", shellNamespace, "addr", "add", insideAddress + "/30", "dev", INSIDE_INTERFACE);
@@ -110,7 +110,7 @@ public final class ShellLink implements AutoCloseable {
     NetworkNamespace.up(shellNamespace, INSIDE_INTERFACE);
     NetworkNamespace.up(linkNamespace, BRIDGE_SHELL_SIDE);
     NetworkNamespace.up(linkNamespace, BRIDGE_HOST_SIDE);
-    run("ip", "link", "set", "dev", hostInterface, "up");
+    NetworkNamespace.up(null, hostInterface);
     run("ip", "-n", shellNamespace, "route", "add", "default", "via", hostAddress);
   }
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -126,10 +128,15 @@ public final class NetworkNamespace {
   }
 
   /**
-   * Turns IPv6 off on {@code device} in {@code namespace}: its neighbour discovery and router
-   * solicitations would cross a link that should carry only what the user sends.
+   * Turns IPv6 off on {@code device} in {@code namespace} (null: this host's): its neighbour
+   * discovery and router solicitations would cross a link that should carry only what the user
+   * sends.
    */
   public static void disableIpv6(String namespace, String device) throws IOException {
+    if (namespace == null) {
+      Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + device + "/disable_ipv6"), "1");
+      return;
+    }
     run(
         "ip",
         "netns",
@@ -141,9 +148,10 @@ public final class NetworkNamespace {
         "net.ipv6.conf." + device + ".disable_ipv6=1");
   }
 
-  /** Sets {@code device} in {@code namespace} up. */
+  /** Sets {@code device} in {@code namespace} (null: this host's) up. */
   public static void up(String namespace, String device) throws IOException {
-    run("ip", "-n", namespace, "link", "set", "dev", device, "up");
+    if (namespace == null) run("ip", "link", "set", "dev", device, "up");
+    else run("ip", "-n", namespace, "link", "set", "dev", device, "up");
   }
 
   /** Runs a command, returns its output; fails with the command and its output. */

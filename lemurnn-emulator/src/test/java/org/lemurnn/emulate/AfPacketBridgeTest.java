@@ -3,10 +3,10 @@ package org.lemurnn.emulate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -20,17 +20,19 @@ import org.lemurnn.testkit.Timing;
 /**
  * The L2 bridge on real interfaces: two network namespaces, each joined to this one by a veth pair,
  * the forwarder bridging the two root-side ends. Traffic between the namespaces can only cross
- * through the forwarder. Needs root (CI runs as root); skips, saying why, where namespaces cannot
+ * through the forwarder. The namespaces are made and removed by {@link NetworkNamespace}, named as
+ * the project's own ({@code lemurnn-bridge-aPID}): a test JVM killed half way leaves them to the
+ * next creator's clean-up. Needs root (CI runs as root); skips, saying why, where namespaces cannot
  * be made.
  */
 class AfPacketBridgeTest {
-  private static final String ID = Long.toString(ProcessHandle.current().pid() % 100_000);
-  private static final String NS_A = "lemu-a" + ID, NS_B = "lemu-b" + ID;
-  // veth names: at most 15 characters
-  private static final String IN_A = "lma" + ID,
-      OUT_A = "lmA" + ID,
-      IN_B = "lmb" + ID,
-      OUT_B = "lmB" + ID;
+  private static final String PID = Long.toString(ProcessHandle.current().pid());
+  private static final String NS_A = "lemurnn-bridge-a" + PID, NS_B = "lemurnn-bridge-b" + PID;
+  // veth names: at most 15 characters (a pid has at most 7 digits)
+  private static final String IN_A = "lma" + PID,
+      OUT_A = "lmA" + PID,
+      IN_B = "lmb" + PID,
+      OUT_B = "lmB" + PID;
   private static final String IP_A = "10.199.0.1", IP_B = "10.199.0.2";
 
   @TempDir
@@ -40,13 +42,12 @@ class AfPacketBridgeTest {
   static void makeNamespaces() throws Exception {
     String why = null;
     try {
-      NetworkNamespace.run("ip", "netns", "add", NS_A);
-      NetworkNamespace.run("ip", "netns", "add", NS_B);
-      NetworkNamespace.run("ip", "link", "add", OUT_A, "type", "veth", "peer", "name", IN_A);
-      NetworkNamespace.run("ip", "link", "add", OUT_B, "type", "veth", "peer", "name", IN_B);
-    } catch (Exception e) {
-      why = e.getMessage();
-      removeNamespaces();
+      NetworkNamespace.create(NS_A);
+      NetworkNamespace.create(NS_B);
+      NetworkNamespace.vethPair(NS_A, IN_A, null, OUT_A);
+      NetworkNamespace.vethPair(NS_B, IN_B, null, OUT_B);
+    } catch (IOException e) {
+      why = e.getMessage(); // what was made goes in removeNamespaces, which runs all the same
     }
     assumeTrue(
         why == null,
@@ -61,30 +62,27 @@ class AfPacketBridgeTest {
         "ip", "-n", NS_B, "neigh", "add", IP_A, "lladdr", macA, "dev", IN_B, "nud", "permanent");
   }
 
-  /** Moves one end of a veth pair into the namespace with an address; returns that end's MAC. */
+  /**
+   * Gives the namespace's end of a veth pair an address and sets both ends up; returns that end's
+   * MAC.
+   */
   private static String join(String ns, String inside, String outside, String ip) throws Exception {
-    NetworkNamespace.run("ip", "link", "set", inside, "netns", ns);
     // no IPv6: its neighbour discovery would add frames of its own to the logs
-    Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + outside + "/disable_ipv6"), "1");
-    NetworkNamespace.inside(
-        ns,
-        () ->
-            Files.writeString(Path.of("/proc/sys/net/ipv6/conf/" + inside + "/disable_ipv6"), "1"));
+    NetworkNamespace.disableIpv6(null, outside);
+    NetworkNamespace.disableIpv6(ns, inside);
     NetworkNamespace.run("ip", "-n", ns, "addr", "add", ip + "/24", "dev", inside);
-    NetworkNamespace.run("ip", "-n", ns, "link", "set", inside, "up");
-    NetworkNamespace.run("ip", "link", "set", outside, "up");
+    NetworkNamespace.up(ns, inside);
+    NetworkNamespace.up(null, outside);
     String link = NetworkNamespace.run("ip", "-n", ns, "-o", "link", "show", inside);
     return link.replaceAll("(?s).*link/ether ([0-9a-f:]+).*", "$1");
   }
 
+  /** Runs after a failed or skipped {@link #makeNamespaces} too. */
   @AfterAll
   static void removeNamespaces() {
-    // deleting a namespace deletes the veth ends in it, and with them their peers; a pair that
-    // never moved is deleted by name
-    NetworkNamespace.tryRun("ip", "netns", "del", NS_A);
-    NetworkNamespace.tryRun("ip", "netns", "del", NS_B);
-    NetworkNamespace.tryRun("ip", "link", "del", OUT_A);
-    NetworkNamespace.tryRun("ip", "link", "del", OUT_B);
+    // a veth end goes with its namespace, and its peer with it
+    NetworkNamespace.remove(NS_A);
+    NetworkNamespace.remove(NS_B);
   }
 
   /**
