@@ -12,6 +12,7 @@ import org.lemurnn.model.CellType;
 import org.lemurnn.train.loss.Objective;
 import org.lemurnn.train.run.BudgetRecipe;
 import org.lemurnn.train.run.BudgetRun;
+import org.lemurnn.train.run.FlagDefaults;
 import org.lemurnn.train.run.RunDirectory;
 import org.lemurnn.train.run.TrainOptions;
 import org.lemurnn.train.run.TrainingRun;
@@ -27,8 +28,8 @@ import picocli.CommandLine.Spec;
  * {@code lemurnn train}: the original's rnn-loss-experiment, every flag, on DJL. Over 350 lines for
  * its flags: about thirty, the original's and ours, each with its help text; what it does is
  * {@link #call}: the flags into {@link TrainOptions} (with a budget, the {@link BudgetRecipe}'s
- * choices for flags not given), a {@link TrainingRun} or {@link BudgetRun} started or resumed, run,
- * and its {@link RunReport}.
+ * {@link FlagDefaults} for flags not given), a {@link TrainingRun} or {@link BudgetRun} started or
+ * resumed, run, and its {@link RunReport}.
  */
 @Command(
     name = "train",
@@ -103,48 +104,51 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
   int numLayers;
 
+  // The options the budget recipe chooses for have no picocli default: null is "not given", and
+  // options() takes the FlagDefaults (the original's, or with --budget_minutes the recipe's).
+
   @Option(
       names = {"-s", "--hidden_size"},
       paramLabel = "HIDDEN",
-      defaultValue = "8",
-      description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
-  int hiddenSize;
+      description = "Hidden units per layer (default: " + FlagDefaults.HIDDEN_SIZE
+          + "; with --budget_minutes " + BudgetRecipe.HIDDEN_SIZE + " for the ReLU RNN).")
+  Integer hiddenSize;
 
   @Option(
       names = {"-e", "--num_epochs"},
       paramLabel = "EPOCHS",
-      defaultValue = "100",
-      description = "Epochs (default: ${DEFAULT-VALUE}).")
-  int numEpochs;
+      description = "Epochs (default: " + FlagDefaults.EPOCHS
+          + "; with --budget_minutes as many as the budget gives).")
+  Integer numEpochs;
 
   @Option(
       names = "--kilo_training_samples",
-      defaultValue = "2",
       paramLabel = "K",
-      description =
-          "Training sequences x 1024, per multiloader length (default: ${DEFAULT-VALUE}).")
-  double kiloTrainingSamples;
+      description = "Training sequences x 1024, per multiloader length (default: "
+          + FlagDefaults.KILO_TRAINING + "; with --budget_minutes " + BudgetRecipe.TRAIN_FILES
+          + ": the share of the files).")
+  Double kiloTrainingSamples;
 
   @Option(
       names = "--kilo_val_samples",
-      defaultValue = "1",
       paramLabel = "K",
-      description = "Validation sequences x 1024 (default: ${DEFAULT-VALUE}).")
-  double kiloValSamples;
+      description = "Validation sequences x 1024 (default: " + FlagDefaults.KILO_VAL
+          + "; with --budget_minutes " + BudgetRecipe.VAL_FILES + ": the share of the files).")
+  Double kiloValSamples;
 
   @Option(
       names = "--kilo_test_samples",
-      defaultValue = "1",
       paramLabel = "K",
-      description = "Test sequences x 1024 (default: ${DEFAULT-VALUE}).")
-  double kiloTestSamples;
+      description = "Test sequences x 1024 (default: " + FlagDefaults.KILO_TEST
+          + "; with --budget_minutes " + BudgetRecipe.TEST_FILES + ": the share of the files).")
+  Double kiloTestSamples;
 
   @Option(
       names = "--seq_len",
       paramLabel = "PACKETS",
-      defaultValue = "128",
-      description = "Packets per sequence (default: ${DEFAULT-VALUE}).")
-  int seqLen;
+      description = "Packets per sequence (default: " + FlagDefaults.SEQ_LEN
+          + "; with --budget_minutes whole files).")
+  Integer seqLen;
 
   @Option(
       names = "--data_seed",
@@ -254,15 +258,17 @@ public final class TrainCommand implements Callable<Integer> {
           "Train on whole streams cut into windows that score PACKETS packets each, after --burn_in packets"
               + " that only bring the state up to date: every packet of every training file (or synthetic stream of"
               + " --seq_len) once per epoch. Also keeps model-best.safetensors, the epoch that emulates the whole"
-              + " validation streams best (drop rate and latency W1). Default 0: the original's prefixes.")
-  int window;
+              + " validation streams best (drop rate and latency W1). Default 0: the original's prefixes;"
+              + " with --budget_minutes " + BudgetRecipe.WINDOW + ".")
+  Integer window;
 
   @Option(
       names = "--burn_in",
       paramLabel = "PACKETS",
       description =
-          "With --window: packets before each window (but a stream's first) that the loss does not score.")
-  int burnIn;
+          "With --window: packets before each window (but a stream's first) that the loss does not score"
+              + " (default: 0; with --budget_minutes " + BudgetRecipe.BURN_IN + ").")
+  Integer burnIn;
 
   @Option(
       names = "--init",
@@ -278,7 +284,8 @@ public final class TrainCommand implements Callable<Integer> {
       description =
           "Input features (default bscq, the original's): t gap, b sendable in the gap, B b capped at the"
               + " queue limit (idle gaps of any length read as an empty byte queue), s size, c capacity, q queue,"
-              + " i and x the backlog and drop of an ideal drop-tail byte queue of the same C and Q.")
+              + " i and x the backlog and drop of an ideal drop-tail byte queue of the same C and Q (with"
+              + " --budget_minutes: " + BudgetRecipe.INPUTS + ").")
   String inputs;
 
   @Option(
@@ -333,7 +340,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (resume.getParent() != null && BudgetRun.isBudget(parent))
       throw usage("--resume " + resume + ": a run of the budget " + parent
           + ", which goes on only as part of it: --resume " + parent);
-    Integer epochs = spec.commandLine().getParseResult().hasMatchedOption("-e") ? numEpochs : null;
+    Integer epochs = numEpochs; // null: the run's own
     int done = RunDirectory.open(resume).lastCheckpoint().orElse(-1) + 1;
     if (epochs != null && epochs <= done)
       throw usage("-e " + epochs + ": " + resume + " has trained " + done
@@ -383,36 +390,23 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * With {@code --budget_minutes}, the {@link BudgetRecipe}'s model, windows, file split and
-   * schedule for every flag the user did not give; given flags win.
-   */
-  private void applyBudgetRecipe() {
-    var given = spec.commandLine().getParseResult();
-    if (modelType.cell() == CellType.RELU_RNN && !given.hasMatchedOption("-s"))
-      hiddenSize = BudgetRecipe.HIDDEN_SIZE;
-    if (!given.hasMatchedOption("--window")) window = BudgetRecipe.WINDOW;
-    if (!given.hasMatchedOption("--burn_in")) burnIn = BudgetRecipe.BURN_IN;
-    if (!given.hasMatchedOption("--inputs")) inputs = BudgetRecipe.INPUTS;
-    if (!given.hasMatchedOption("--seq_len")) seqLen = BudgetRecipe.WHOLE_FILES;
-    if (!given.hasMatchedOption("-e")) numEpochs = BudgetRecipe.UNTIL_THE_BUDGET_ENDS;
-    if (!given.hasMatchedOption("--kilo_training_samples"))
-      kiloTrainingSamples = BudgetRecipe.TRAIN_FILES;
-    if (!given.hasMatchedOption("--kilo_val_samples")) kiloValSamples = BudgetRecipe.VAL_FILES;
-    if (!given.hasMatchedOption("--kilo_test_samples")) kiloTestSamples = BudgetRecipe.TEST_FILES;
-  }
-
-  /** --fit_links as given, else the recipe's (varying with a budget) or never. */
-  private LinkFitting linkFitting() {
-    if (fitLinks == null) return budgetMinutes != null ? BudgetRecipe.FIT_LINKS : LinkFitting.NEVER;
+  /** --fit_links as given, else {@code otherwise} (the recipe's varying, or never). */
+  private LinkFitting linkFitting(LinkFitting otherwise) {
+    if (fitLinks == null) return otherwise;
     for (LinkFitting f : LinkFitting.values()) if (f.fileName().equals(fitLinks)) return f;
     throw usage("--fit_links must be always, varying or never, got '" + fitLinks + "'");
   }
 
+  /**
+   * The options the flags give: each flag given, else its default, which with
+   * {@code --budget_minutes} is the {@link BudgetRecipe}'s ({@link FlagDefaults}).
+   */
   TrainOptions options() {
-    if (budgetMinutes != null) applyBudgetRecipe();
+    CellType cell = modelType.cell();
+    FlagDefaults d = budgetMinutes != null ? BudgetRecipe.defaults(cell) : FlagDefaults.ORIGINAL;
     return new TrainOptions(
-        new TrainOptions.Model(modelType.cell(), numLayers, hiddenSize, inputs),
+        new TrainOptions.Model(
+            cell, numLayers, given(hiddenSize, d.hiddenSize()), given(inputs, d.inputs())),
         new TrainOptions.Loss(trainer.objective(), dropMasking, computeAdsLoss),
         new TrainOptions.Link(
             absoluteFiles(link.presets),
@@ -421,19 +415,25 @@ public final class TrainCommand implements Callable<Integer> {
             link.infiniteQueue,
             absolute(link.scheduleFile())),
         new TrainOptions.Sizes(
-            seqLen,
-            kiloTrainingSamples,
-            kiloValSamples,
-            kiloTestSamples,
+            given(seqLen, d.seqLen()),
+            given(kiloTrainingSamples, d.kiloTrainingSamples()),
+            given(kiloValSamples, d.kiloValSamples()),
+            given(kiloTestSamples, d.kiloTestSamples()),
             multiloader,
-            window,
-            burnIn),
+            given(window, d.window()),
+            given(burnIn, d.burnIn())),
         new TrainOptions.Seeds(seed(dataSeed), seed(torchSeed)),
-        new TrainOptions.Schedule(numEpochs, learningRate, dropoutRate, absolute(init)),
+        new TrainOptions.Schedule(
+            given(numEpochs, d.numEpochs()), learningRate, dropoutRate, absolute(init)),
         absoluteFiles(tracePaths),
         normalize,
         trackGrad,
-        linkFitting());
+        linkFitting(d.fitLinks()));
+  }
+
+  /** The value of a flag: as given, else {@code otherwise}. */
+  private static <T> T given(T flag, T otherwise) {
+    return flag != null ? flag : otherwise;
   }
 
   /** Paths of existing files made absolute, so --resume finds them from any working directory. */

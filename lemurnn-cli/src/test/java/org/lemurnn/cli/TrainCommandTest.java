@@ -15,6 +15,8 @@ import org.lemurnn.data.LinkFitting;
 import org.lemurnn.link.LinkKind;
 import org.lemurnn.model.CellType;
 import org.lemurnn.train.loss.Objective;
+import org.lemurnn.train.run.BudgetRecipe;
+import org.lemurnn.train.run.FlagDefaults;
 import org.lemurnn.train.run.RunPlan;
 import org.lemurnn.train.run.TrainOptions;
 
@@ -184,6 +186,74 @@ class TrainCommandTest {
     Cli wrong = Cli.run("train", "--fit_links=sometimes", "--dag_data", "x");
     assertThat(wrong.exitCode()).isEqualTo(2);
     assertThat(wrong.err()).contains("--fit_links must be always, varying or never");
+  }
+
+  /**
+   * --budget_minutes changes what the flags left out are (the recipe's model, windows, inputs,
+   * whole files, epochs and file split); a flag given wins over the recipe, one by one, and the
+   * recipe's hidden size is for its own ReLU RNN only.
+   */
+  @Test
+  void aBudgetChoosesForTheFlagsLeftOutAndAFlagGivenWins() {
+    TrainOptions recipe = parsed("--budget_minutes", "1");
+    assertThat(recipe.model())
+        .isEqualTo(new TrainOptions.Model(
+            CellType.RELU_RNN, 1, BudgetRecipe.HIDDEN_SIZE, BudgetRecipe.INPUTS));
+    assertThat(recipe.sizes())
+        .isEqualTo(new TrainOptions.Sizes(
+            BudgetRecipe.WHOLE_FILES,
+            BudgetRecipe.TRAIN_FILES,
+            BudgetRecipe.VAL_FILES,
+            BudgetRecipe.TEST_FILES,
+            false,
+            BudgetRecipe.WINDOW,
+            BudgetRecipe.BURN_IN));
+    assertThat(recipe.schedule().numEpochs()).isEqualTo(BudgetRecipe.UNTIL_THE_BUDGET_ENDS);
+
+    TrainOptions given = parsed(
+        "--budget_minutes",
+        "1",
+        "-s",
+        "4",
+        "--inputs",
+        "bscq",
+        "--burn_in",
+        "10",
+        "-e",
+        "7",
+        "--kilo_val_samples",
+        "0.2",
+        "--seq_len",
+        "4096");
+    assertThat(given.model()).isEqualTo(new TrainOptions.Model(CellType.RELU_RNN, 1, 4, "bscq"));
+    assertThat(given.sizes())
+        .isEqualTo(new TrainOptions.Sizes(
+            4096,
+            BudgetRecipe.TRAIN_FILES,
+            0.2,
+            BudgetRecipe.TEST_FILES,
+            false,
+            BudgetRecipe.WINDOW,
+            10));
+    assertThat(given.schedule().numEpochs()).isEqualTo(7);
+
+    assertThat(parsed("--budget_minutes", "1", "--lstm").model().hiddenSize())
+        .as("another model type keeps the original's size")
+        .isEqualTo(FlagDefaults.HIDDEN_SIZE);
+    // without a budget the original's defaults, and --burn_in needs --window
+    TrainOptions plain = parsed("--data_seed", "1", "--torch_seed", "2"),
+        original = TrainOptions.defaults(1, 2);
+    assertThat(plain.model()).isEqualTo(original.model());
+    assertThat(plain.sizes()).isEqualTo(original.sizes());
+    assertThat(plain.schedule()).isEqualTo(original.schedule());
+    assertThat(plain.fitLinks()).isEqualTo(original.fitLinks());
+    assertThat(Main.run("train", "--burn_in", "10")).isEqualTo(2);
+  }
+
+  private static TrainOptions parsed(String... args) {
+    TrainCommand command = new TrainCommand();
+    new picocli.CommandLine(command).parseArgs(args);
+    return command.options();
   }
 
   private static LinkFitting fitting(String... args) {

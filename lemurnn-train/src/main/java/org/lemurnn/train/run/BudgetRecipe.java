@@ -5,14 +5,16 @@ import java.util.List;
 import org.lemurnn.InputException;
 import org.lemurnn.data.LinkFitting;
 import org.lemurnn.link.LinkKind;
+import org.lemurnn.model.CellType;
 
 /**
  * The recipe of {@code train --budget_minutes} ({@link BudgetRun}, docs/training.md), its choices
  * in one place: the fine-tuning run's model, windows and file split, taken for every flag the user
- * did not give, the synthetic pretraining run made from it, and how the budget's time is shared.
- * Measured on kernel links: a model trained only on a simulated link transfers to the real one
- * better than one trained on a few measured files, so it pretrains on a synthetic byte queue
- * matched to the traces, then fine-tunes on windows of the traces from the pretrained weights.
+ * did not give ({@link #defaults}), the synthetic pretraining run made from it, and how the
+ * budget's time is shared. Measured on kernel links: a model trained only on a simulated link
+ * transfers to the real one better than one trained on a few measured files, so it pretrains on a
+ * synthetic byte queue matched to the traces, then fine-tunes on windows of the traces from the
+ * pretrained weights.
  */
 public final class BudgetRecipe {
   private BudgetRecipe() {}
@@ -80,6 +82,25 @@ public final class BudgetRecipe {
    */
   static final List<String> PRETRAIN_TRAFFIC =
       List.of("exponential", "cbr", "bursty_cbr", "bursty_exponential");
+
+  /**
+   * The recipe's choices for the options a user leaves out, as one value: its model (a ReLU RNN of
+   * {@link #HIDDEN_SIZE}; another {@code cell} keeps the original's size), windows, inputs, whole
+   * files, epochs until the budget ends, file split and link fitting.
+   */
+  public static FlagDefaults defaults(CellType cell) {
+    return new FlagDefaults(
+        cell == CellType.RELU_RNN ? HIDDEN_SIZE : FlagDefaults.HIDDEN_SIZE,
+        WINDOW,
+        BURN_IN,
+        INPUTS,
+        WHOLE_FILES,
+        UNTIL_THE_BUDGET_ENDS,
+        TRAIN_FILES,
+        VAL_FILES,
+        TEST_FILES,
+        FIT_LINKS);
+  }
 
   static int minPretrainEpochs(double budgetMinutes) {
     return Math.max(1, (int) Math.round(budgetMinutes * MIN_PRETRAIN_EPOCHS_PER_MINUTE));

@@ -210,17 +210,25 @@ public record TrainOptions(
 
   /** The original's defaults, with the given seeds. */
   public static TrainOptions defaults(long dataSeed, long torchSeed) {
+    FlagDefaults d = FlagDefaults.ORIGINAL;
     return new TrainOptions(
-        new Model(CellType.RELU_RNN, 1, 8, null),
+        new Model(CellType.RELU_RNN, 1, d.hiddenSize(), d.inputs()),
         new Loss(Objective.DEFAULT, false, false),
         new Link(List.of("default"), List.of(), LinkKind.BYTEQUEUE, false, null),
-        new Sizes(128, 2, 1, 1, false, 0, 0),
+        new Sizes(
+            d.seqLen(),
+            d.kiloTrainingSamples(),
+            d.kiloValSamples(),
+            d.kiloTestSamples(),
+            false,
+            d.window(),
+            d.burnIn()),
         new Seeds(dataSeed, torchSeed),
-        new Schedule(100, 0.001, 0.0, null),
+        new Schedule(d.numEpochs(), 0.001, 0.0, null),
         List.of(),
         false,
         false,
-        LinkFitting.NEVER);
+        d.fitLinks());
   }
 
   static int sequences(double kilo) {
