@@ -4,8 +4,6 @@ import static org.lemurnn.net.NetworkNamespace.run;
 import static org.lemurnn.net.NetworkNamespace.tryRun;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -45,16 +43,15 @@ public final class ShellLink implements AutoCloseable {
   public static final String BRIDGE_SHELL_SIDE = "shell", BRIDGE_HOST_SIDE = "host";
 
   private static final int SHARED_SPACE = (100 << 24) | (64 << 16), BLOCKS = 1 << 20;
-  private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
   private final String shellNamespace, linkNamespace, hostInterface, natTable;
   private final String hostAddress, insideAddress, subnet;
-  private boolean closed, natInstalled, forwardingTurnedOn;
+  private boolean closed, natInstalled;
 
   private ShellLink(String tag, int block) {
     shellNamespace = "lemurnn-shell-" + tag;
     linkNamespace = "lemurnn-link-" + tag;
     hostInterface = "lmsh" + tag; // at most 15 characters: a tag of up to 11
-    natTable = "lemurnn_shell_" + tag;
+    natTable = ShellNat.table(tag);
     int base = SHARED_SPACE + 4 * block;
     hostAddress = dotted(base + 1);
     insideAddress = dotted(base + 2);
@@ -71,7 +68,9 @@ public final class ShellLink implements AutoCloseable {
    * pid, at most 11 characters). With {@code nat}, the shell's packets to anywhere beyond this host
    * leave with this host's address ({@code nft} masquerade, a table of the shell's own) and the
    * host forwards IPv4 ({@code net.ipv4.ip_forward}, turned on if it was off, and off again when
-   * the last shell goes), so that the program inside reaches what the host reaches.
+   * the last shell goes), so that the program inside reaches what the host reaches
+   * ({@link ShellNat}). First removes what killed shells left: their namespaces (as
+   * {@link NetworkNamespace#create} does) and their NAT tables, and forwarding they turned on.
    */
   public static ShellLink create(String tag, boolean nat) throws IOException {
     if (tag.isEmpty() || tag.length() > 11 || !tag.matches("[A-Za-z0-9]+"))
@@ -83,6 +82,8 @@ public final class ShellLink implements AutoCloseable {
       block = (block + 1) % BLOCKS;
     }
     ShellLink link = new ShellLink(tag, block);
+    ShellNat.removeStale();
+    ShellNat.restoreForwarding();
     try {
       link.build();
       if (nat) link.installNat();
@@ -121,46 +122,8 @@ public final class ShellLink implements AutoCloseable {
    * container runtimes turn it on.
    */
   private void installNat() throws IOException {
-    if (tryRunOk("nft", "--version") == null)
-      throw new IOException(
-          "NAT needs nft (nftables): install it (Debian: apt-get install nftables) or leave --nat out");
-    run("nft", "add", "table", "ip", natTable);
-    natInstalled = true;
-    run(
-        "nft",
-        "add",
-        "chain",
-        "ip",
-        natTable,
-        "postrouting",
-        "{ type nat hook postrouting priority srcnat ; }");
-    run(
-        "nft",
-        "add",
-        "rule",
-        "ip",
-        natTable,
-        "postrouting",
-        "ip",
-        "saddr",
-        subnet,
-        "oifname",
-        "!=",
-        hostInterface,
-        "masquerade");
-    if (Files.readString(IP_FORWARD).strip().equals("0")) {
-      Files.writeString(IP_FORWARD, "1");
-      forwardingTurnedOn = true;
-    }
-  }
-
-  /** The command's output, or null when it cannot run or fails. */
-  private static String tryRunOk(String... command) {
-    try {
-      return run(command);
-    } catch (IOException e) {
-      return null;
-    }
+    natInstalled = true; // from here on close removes the table, made or half made
+    ShellNat.install(natTable, subnet, hostInterface);
   }
 
   /**
@@ -214,14 +177,9 @@ public final class ShellLink implements AutoCloseable {
     NetworkNamespace.remove(shellNamespace);
     NetworkNamespace.remove(linkNamespace);
     tryRun("ip", "link", "del", "dev", hostInterface);
-    if (natInstalled) tryRun("nft", "delete", "table", "ip", natTable);
-    String others = tryRunOk("ip", "netns", "list");
-    if (forwardingTurnedOn && others != null && !others.contains("lemurnn-shell-")) {
-      try {
-        Files.writeString(IP_FORWARD, "0"); // as it was before the first shell with NAT
-      } catch (IOException e) {
-        // clean-up is best effort
-      }
+    if (natInstalled) {
+      ShellNat.remove(natTable);
+      ShellNat.restoreForwarding();
     }
   }
 

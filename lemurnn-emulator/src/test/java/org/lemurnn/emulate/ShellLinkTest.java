@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lemurnn.infer.FakePredictor;
 import org.lemurnn.net.NetworkNamespace;
@@ -82,5 +84,117 @@ class ShellLinkTest {
       NetworkNamespace.tryRun("ip", "link", "del", "lmsh" + tag);
     }
     assertThat(leftovers(tag)).isEmpty();
+  }
+
+  private static void assumeNft() throws IOException {
+    assumeTrue(
+        NetworkNamespace.run("sh", "-c", "command -v nft || true").contains("nft"),
+        "skipped: no nft on this machine (./test installs it as root)");
+  }
+
+  /** The pid of a process that has ended: the owner of what a killed shell left. */
+  private static String deadPid() throws Exception {
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+    return Long.toString(p.pid());
+  }
+
+  private static String tables() throws IOException {
+    return NetworkNamespace.run("nft", "list", "tables", "ip");
+  }
+
+  private static String forwarding() throws IOException {
+    return Files.readString(ShellNat.IP_FORWARD).strip();
+  }
+
+  /**
+   * Whether a shell's table is there (called when this test has none): another shell runs on this
+   * machine, and forwarding is rightly left on.
+   */
+  private static boolean otherShellsNat() throws IOException {
+    return tables().contains(ShellNat.table(""));
+  }
+
+  /**
+   * A shell killed by SIGKILL leaves its NAT table: the next shell removes it, as its namespaces,
+   * for its owner's pid runs no more; a table whose owner runs stays.
+   */
+  @Test
+  void theNextShellRemovesTheNatTableOfAKilledShell() throws Exception {
+    assumeRoot();
+    assumeNft();
+    String stale = ShellNat.table(deadPid()), owned = ShellNat.table("z" + PID);
+    NetworkNamespace.run("nft", "add", "table", "ip", stale);
+    NetworkNamespace.run("nft", "add", "table", "ip", owned);
+    try {
+      ShellLink.create("c" + PID).close();
+      assertThat(tables()).doesNotContain(stale + "\n").contains(owned + "\n");
+    } finally {
+      ShellNat.remove(stale);
+      ShellNat.remove(owned);
+    }
+  }
+
+  /**
+   * A killed shell that turned forwarding on (the marker says so) leaves it on; the next shell
+   * turns it off once the killed shell's table is gone, when no other shell's table is left.
+   */
+  @Test
+  void theNextShellTurnsOffTheForwardingAKilledShellTurnedOn() throws Exception {
+    assumeRoot();
+    assumeNft();
+    String before = forwarding();
+    boolean marked = Files.exists(ShellNat.FORWARDING_MARKER);
+    String stale = ShellNat.table(deadPid());
+    NetworkNamespace.run("nft", "add", "table", "ip", stale);
+    try {
+      if (!marked) {
+        Files.createDirectories(ShellNat.FORWARDING_MARKER.getParent());
+        Files.writeString(ShellNat.FORWARDING_MARKER, "");
+      }
+      Files.writeString(ShellNat.IP_FORWARD, "1");
+      ShellLink.create("d" + PID).close();
+      assertThat(tables()).doesNotContain(stale + "\n");
+      if (!otherShellsNat()) {
+        assertThat(forwarding()).isEqualTo("0");
+        assertThat(ShellNat.FORWARDING_MARKER).doesNotExist();
+      }
+    } finally {
+      ShellNat.remove(stale);
+      if (!marked) Files.deleteIfExists(ShellNat.FORWARDING_MARKER);
+      if (!otherShellsNat()) Files.writeString(ShellNat.IP_FORWARD, before);
+    }
+  }
+
+  /**
+   * With NAT the shell turns forwarding on when it is off, and off again at its end; a host that
+   * forwarded before it keeps forwarding.
+   */
+  @Test
+  void natRestoresForwardingOnlyWhenItTurnedItOn() throws Exception {
+    assumeRoot();
+    assumeNft();
+    String before = forwarding();
+    assumeTrue(
+        !Files.exists(ShellNat.FORWARDING_MARKER) && !otherShellsNat(),
+        "skipped: another shell with NAT runs on this machine, and forwarding is its");
+    try {
+      for (String host : List.of("0", "1")) {
+        Files.writeString(ShellNat.IP_FORWARD, host);
+        String tag = (host.equals("0") ? "e" : "f") + PID;
+        try (ShellLink link = ShellLink.create(tag, true)) {
+          assertThat(link.nat()).isTrue();
+          assertThat(tables()).contains(ShellNat.table(tag) + "\n");
+          assertThat(forwarding()).isEqualTo("1");
+          assertThat(Files.exists(ShellNat.FORWARDING_MARKER))
+              .as("marked as turned on by a shell, the host's setting being %s", host)
+              .isEqualTo(host.equals("0"));
+        }
+        assertThat(tables()).doesNotContain(ShellNat.table(tag) + "\n");
+        if (!otherShellsNat()) assertThat(forwarding()).as("forwarding after").isEqualTo(host);
+      }
+    } finally {
+      if (!otherShellsNat()) Files.writeString(ShellNat.IP_FORWARD, before);
+    }
   }
 }
