@@ -268,12 +268,10 @@ class ShellCommandTest {
   }
 
   /**
-   * Ctrl-C (SIGINT to the JVM, as a terminal sends it to the foreground job) ends the command and
-   * the shell removes everything: in a JVM of its own, as the signal would end the test's.
+   * {@code lemurnn ARGS} in a JVM of its own (as a signal to it would end the test's), its output
+   * in {@code out}, once it says its link is built ("exit leaves").
    */
-  @Test
-  void ctrlCEndsTheCommandAndLeavesNothing() throws Exception {
-    assumeRoot();
+  private static Process startedShell(List<String> args, Path out) throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
     List<String> argv = Faults.hearingSigint(List.of(
         java,
@@ -281,21 +279,38 @@ class ShellCommandTest {
         "-cp",
         System.getProperty("java.class.path"),
         Main.class.getName()));
-    argv.addAll(shell("sleep", "120"));
+    argv.addAll(args);
     Process p = new ProcessBuilder(argv)
         .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("out.txt").toFile())
+        .redirectOutput(out.toFile())
         .start();
-    String tag = Long.toString(p.pid());
     try {
       // liveness only: a JVM of its own starts, loads the model and builds the link in seconds,
       // but a machine loaded 10 times over can take minutes
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-      while (!Files.readString(dir.resolve("out.txt")).contains("exit leaves")) {
+      while (!Files.readString(out).contains("exit leaves")) {
         assertThat(p.isAlive()).as("the shell runs").isTrue();
         assertThat(System.nanoTime()).as("the shell started").isLessThan(deadline);
         Thread.sleep(100);
       }
+      return p;
+    } catch (Exception | AssertionError e) {
+      p.destroyForcibly();
+      throw e;
+    }
+  }
+
+  /**
+   * Ctrl-C (SIGINT to the JVM, as a terminal sends it to the foreground job) ends the command and
+   * the shell removes everything.
+   */
+  @Test
+  void ctrlCEndsTheCommandAndLeavesNothing() throws Exception {
+    assumeRoot();
+    Path output = dir.resolve("out.txt");
+    Process p = startedShell(shell("sleep", "120"), output);
+    String tag = Long.toString(p.pid());
+    try {
       assertThat(leftovers(tag)).contains("lemurnn-shell-" + tag);
       // at once, the way a script sends it: the command may not have started yet (the line comes
       // first), and the shell must end all the same
@@ -304,9 +319,48 @@ class ShellCommandTest {
     } finally {
       p.destroyForcibly();
     }
-    String out = Files.readString(dir.resolve("out.txt"));
+    String out = Files.readString(output);
     assertThat(p.exitValue()).as(out).isEqualTo(130); // sleep's status: ended by SIGINT
     assertThat(out).contains("uplink: ");
     assertThat(leftovers(tag)).isEmpty();
+  }
+
+  /**
+   * A shell killed by SIGKILL runs no clean-up: its namespaces, host interface, command and NAT
+   * table (with the forwarding it turned on) stay. The next shell removes them all, their owner's
+   * pid running no more.
+   */
+  @Test
+  void theNextShellRemovesWhatAKilledShellLeft() throws Exception {
+    assumeRoot();
+    assumeCommand("nft");
+    String forwardingBefore =
+        Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
+    List<String> args = shell("sleep", "120");
+    args.add(args.indexOf("--"), "--nat");
+    Process p = startedShell(args, dir.resolve("killed.txt"));
+    String tag = Long.toString(p.pid()), table = "lemurnn_shell_" + tag;
+    try {
+      assertThat(NetworkNamespace.run("nft", "list", "tables")).contains(table);
+      NetworkNamespace.run("kill", "-KILL", tag);
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("killed").isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+    assertThat(leftovers(tag)).as("what a killed shell leaves").contains("lemurnn-shell-" + tag);
+    assertThat(NetworkNamespace.run("nft", "list", "tables")).contains(table);
+
+    Cli next = Cli.run(shell("true").toArray(String[]::new));
+    assertThat(next.exitCode()).as(next.err()).isZero();
+    assertThat(NetworkNamespace.run("nft", "list", "tables")).doesNotContain(table);
+    // the kernel removes a namespace's interfaces once its last process has gone, in the background
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!leftovers(tag).isEmpty() && System.nanoTime() < deadline) Thread.sleep(100);
+    assertThat(leftovers(tag)).isEmpty();
+    if (forwardingBefore.equals("0")
+        && !NetworkNamespace.run("nft", "list", "tables").contains("lemurnn_shell_"))
+      assertThat(Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip())
+          .as("forwarding the killed shell turned on, with no shell left that needs it")
+          .isEqualTo("0");
   }
 }

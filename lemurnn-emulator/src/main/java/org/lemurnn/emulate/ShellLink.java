@@ -4,11 +4,6 @@ import static org.lemurnn.net.NetworkNamespace.run;
 import static org.lemurnn.net.NetworkNamespace.tryRun;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.lemurnn.net.NetworkNamespace;
 
 /**
@@ -173,7 +168,7 @@ public final class ShellLink implements AutoCloseable {
   public synchronized void close() {
     if (closed) return;
     closed = true;
-    endProcessesInside();
+    NetworkNamespace.endProcessesInside(shellNamespace);
     NetworkNamespace.remove(shellNamespace);
     NetworkNamespace.remove(linkNamespace);
     tryRun("ip", "link", "del", "dev", hostInterface);
@@ -186,33 +181,6 @@ public final class ShellLink implements AutoCloseable {
   /** Whether the shell's packets beyond this host are masqueraded ({@code create}'s nat). */
   public boolean nat() {
     return natInstalled;
-  }
-
-  /**
-   * A process left running in the namespace would keep it, and its veth, alive after the name is
-   * gone.
-   */
-  private void endProcessesInside() {
-    List<ProcessHandle> left = new ArrayList<>();
-    try {
-      for (String pid : run("ip", "netns", "pids", shellNamespace).split("\\s+")) {
-        if (!pid.isBlank()) ProcessHandle.of(Long.parseLong(pid)).ifPresent(left::add);
-      }
-    } catch (IOException | NumberFormatException e) {
-      return; // no namespace, nothing inside
-    }
-    left.forEach(ProcessHandle::destroy);
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    for (ProcessHandle p : left) {
-      try {
-        p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException | ExecutionException e) {
-        p.destroyForcibly();
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   private static String dotted(int address) {

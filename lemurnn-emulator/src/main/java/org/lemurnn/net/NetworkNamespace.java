@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,8 +78,10 @@ public final class NetworkNamespace {
 
   /**
    * Removes the namespaces a killed JVM left (a JVM ended by SIGKILL or a crash runs no clean-up):
-   * ours by name, tagged with a pid that no longer runs. Another name, or a pid that runs, is left
-   * alone. Best effort: two creators may race to remove the same one.
+   * ours by name, tagged with a pid that no longer runs, and what its children still run inside (a
+   * shell's command outlives the JVM, and would keep the namespace and its veth pairs alive after
+   * the name is gone). Another name, or a pid that runs, is left alone. Best effort: two creators
+   * may race to remove the same one.
    *
    * @return the names removed
    */
@@ -92,6 +96,7 @@ public final class NetworkNamespace {
     for (String line : listing.lines().toList()) {
       String name = line.strip().split(" ", 2)[0]; // "NAME (id: 3)"
       if (isStale(name)) {
+        endProcessesInside(name);
         remove(name);
         removed.add(name);
       }
@@ -111,6 +116,34 @@ public final class NetworkNamespace {
    */
   public static void remove(String name) {
     tryRun("ip", "netns", "del", name);
+  }
+
+  /**
+   * Ends the processes running in namespace {@code name} (SIGTERM, then SIGKILL after 2 s): one
+   * left running would keep the namespace, and the veth pairs in it, alive after its name is
+   * removed. Nothing to do when the namespace is gone.
+   */
+  public static void endProcessesInside(String name) {
+    List<ProcessHandle> left = new ArrayList<>();
+    try {
+      for (String pid : run("ip", "netns", "pids", name).split("\\s+")) {
+        if (!pid.isBlank()) ProcessHandle.of(Long.parseLong(pid)).ifPresent(left::add);
+      }
+    } catch (IOException | NumberFormatException e) {
+      return; // no namespace, nothing inside
+    }
+    left.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    for (ProcessHandle p : left) {
+      try {
+        p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        p.destroyForcibly();
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**
