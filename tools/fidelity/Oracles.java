@@ -329,6 +329,74 @@ public final class Oracles {
     return best;
   }
 
+  /**
+   * With the cross traffic's log of what it really sent (probe tbf --cross_log): the frames as sent
+   * beside the frames as drawn, both on the traces' clock (the drawn ones placed where the least
+   * late frame went out: frame k of the log is frame k of the draw), and how late and how bunched
+   * the sends were.
+   */
+  static void asSent(List<Measured> files, Path logDir, boolean verbose) throws Exception {
+    List<Fidelity> sent = new ArrayList<>(), drawn = new ArrayList<>();
+    List<Measured> logged = new ArrayList<>();
+    for (Measured m : files) {
+      Matcher at = Pattern.compile("_(\\d+)\\.csv$").matcher(m.file().getFileName().toString());
+      if (!at.find()) continue;
+      Path log = logDir.resolve("cross-" + at.group(1) + ".txt");
+      if (!Files.exists(log)) continue;
+      long[] epochNs = Files.readAllLines(log).stream()
+          .filter(l -> !l.startsWith("#") && !l.isBlank())
+          .mapToLong(Long::parseLong)
+          .toArray();
+      long firstProbeNs = TraceFile.read(m.file()).transmitNs()[0];
+      CrossTraffic.Sends sends = new CrossTraffic(CrossTraffic.Kind.ONOFF, 0.4, 250, 1400)
+          .sends(m.capacityMbps(), m.crossSeed());
+      long[] nominalNs = new long[epochNs.length];
+      long start = Long.MAX_VALUE;
+      for (int k = 0; k < epochNs.length; k++) {
+        nominalNs[k] = sends.nextNs();
+        start = Math.min(start, epochNs[k] - nominalNs[k]);
+      }
+      double[] actualMs = new double[epochNs.length], nominalMs = new double[epochNs.length];
+      double[] lateUs = new double[epochNs.length];
+      int bunchedActual = 0, bunchedNominal = 0;
+      for (int k = 0; k < epochNs.length; k++) {
+        actualMs[k] = (epochNs[k] - firstProbeNs) / 1e6;
+        nominalMs[k] = (start + nominalNs[k] - firstProbeNs) / 1e6;
+        lateUs[k] = (epochNs[k] - start - nominalNs[k]) / 1e3;
+        if (k > 0 && epochNs[k] - epochNs[k - 1] < 50_000) bunchedActual++;
+        if (k > 0 && nominalNs[k] - nominalNs[k - 1] < 50_000) bunchedNominal++;
+      }
+      Arrays.sort(actualMs); // a log is in send order; sorted for the merge all the same
+      Tbf t = constant(m.capacityMbps(), 1600, m.queueBytes(), Integer.MAX_VALUE);
+      sent.add(Fidelity.compare(m.truth(), emulate(m.truth(), t, actualMs, 1400)));
+      drawn.add(Fidelity.compare(m.truth(), emulate(m.truth(), t, nominalMs, 1400)));
+      logged.add(m);
+      double[] late = lateUs.clone();
+      Arrays.sort(late);
+      double spanS = (epochNs[epochNs.length - 1] - epochNs[0]) / 1e9;
+      System.out.printf(
+          Locale.ROOT,
+          "  %-42s %d frames in %.2f s (%.3f C); late us p50 %.0f p99 %.0f max %.0f; <50 us apart %d sent, %d drawn%n",
+          m.file().getFileName(),
+          epochNs.length,
+          spanS,
+          epochNs.length * 1400 * 8 / spanS / 1e6 / m.capacityMbps(),
+          late[late.length / 2],
+          late[(int) (0.99 * (late.length - 1))],
+          late[late.length - 1],
+          bunchedActual,
+          bunchedNominal);
+    }
+    if (logged.isEmpty()) {
+      System.out.println("  (no cross log of these files in " + logDir + ")");
+      return;
+    }
+    row("its cross traffic as sent (the log, " + logged.size() + " files)", sent);
+    if (verbose) perFile("as sent", logged, sent);
+    row("its cross traffic as drawn, at the log's start", drawn);
+    if (verbose) perFile("as drawn", logged, drawn);
+  }
+
   public static void main(String[] args) throws Exception {
     String kind = args[0];
     Path dir = Path.of(args[1]);
@@ -402,6 +470,8 @@ public final class Oracles {
         }
         row("its own cross traffic, best offset (sees it)", exact);
         if (verbose) perFile("own cross traffic", files, exact);
+        String log = System.getProperty("cross_log", "");
+        if (!log.isEmpty()) asSent(files, Path.of(log), verbose);
         row("the generator, other seeds (x" + draws + ")", blind);
         for (double share : new double[] {0.5, 0.6, 0.7, 0.8, 0.9}) {
           List<Fidelity> all = new ArrayList<>();

@@ -10,7 +10,8 @@
 #   tbf, pfifo: the tbf at the name with bucket, limit and rate varied.
 # Every kind also prints the byte queue at the name (evaluate's baseline but for the head counted whole) and
 # the best constant drop rate.
-#   tools/fidelity/oracles.sh KIND DATA/KIND/heldout [MAHIMAHI_DIR]   (env: DRAWS=8, VERBOSE=1: per file)
+#   tools/fidelity/oracles.sh KIND DATA/KIND/heldout [MAHIMAHI_DIR]   (env: DRAWS=8, VERBOSE=1: per file,
+#     CROSS_LOG=DIR: cross, the frames as 'probe tbf --cross_log DIR' logged them sent, beside as drawn)
 #   e.g. tools/fidelity/oracles.sh cross /work/data/links/cross/heldout
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -19,5 +20,6 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$root/tools/jdk.sh"
 app="$root/lemurnn-cli/target"
 exec "$JAVA_HOME/bin/java" "@$root/jvm-options" ${LEMURNN_JAVA_OPTS:-} -Ddraws="${DRAWS:-8}" -Dverbose="${VERBOSE:+true}" \
+  -Dcross_log="${CROSS_LOG:-}" \
   -cp "$app/lemurnn-cli.jar:$app/lib/*" "$root/tools/fidelity/Oracles.java" "$1" "$2" \
   "${3:-$root/../shared/reference/mahimahi}"

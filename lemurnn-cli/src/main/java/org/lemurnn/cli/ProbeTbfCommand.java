@@ -2,11 +2,13 @@ package org.lemurnn.cli;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.lemurnn.io.AtomicFile;
 import org.lemurnn.link.Range;
 import org.lemurnn.measure.CrossTraffic;
 import org.lemurnn.measure.ProbeSchedule;
@@ -134,6 +136,13 @@ final class ProbeTbfCommand implements Callable<Integer> {
   double crossPeriodMs;
 
   @Option(
+      names = "--cross_log",
+      paramLabel = "DIR",
+      description =
+          "Write into DIR, per trace file N, cross-N.txt: when each cross-traffic frame really went out (CLOCK_REALTIME ns, the traces' clock), one a line (default: none).")
+  Path crossLog;
+
+  @Option(
       names = "--rate_schedule",
       paramLabel = "FILE",
       description =
@@ -248,20 +257,32 @@ final class ProbeTbfCommand implements Callable<Integer> {
             label += " " + picked.name() + "@" + firstInterval;
           }
           long crossSeed = cross == null ? 0 : rng.nextLong();
+          CrossTrafficSender sent = null;
           try (RatePlayer player = rates == null
                   ? null
                   : RatePlayer.start(link, rates, firstInterval, q, burstBytes);
               CrossTrafficSender sender =
                   cross == null ? null : CrossTrafficSender.start(link, cross, c, crossSeed)) {
+            sent = sender;
             ProbeClientCommand.runOne(
                 client, label, schedule, new TraceLink(c, 0, q), probe.drainMs);
           }
+          if (sent != null && crossLog != null) writeCrossLog(crossLog, f, sent.sentEpochNs());
         }
       });
     } finally {
       serving.join(5000);
     }
     return 0;
+  }
+
+  /** The cross traffic's send times of trace file {@code file}, one a line. */
+  private static void writeCrossLog(Path dir, int file, long[] sentEpochNs) throws IOException {
+    StringBuilder text = new StringBuilder("# the cross-traffic frames of file " + file
+        + ": CLOCK_REALTIME ns just before each send\n");
+    for (long t : sentEpochNs) text.append(t).append('\n');
+    Files.createDirectories(dir);
+    AtomicFile.writeString(dir.resolve("cross-" + file + ".txt"), text.toString());
   }
 
   /** {@code poisson} or {@code onoff}, any case. */

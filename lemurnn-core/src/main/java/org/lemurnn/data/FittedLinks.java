@@ -119,10 +119,13 @@ public record FittedLinks(LinkPrior prior, List<FileLink> files) {
     if (rates == null) return new FittedLinks(prior, links);
     // a varying link: a training file's own rate is its few seconds' share of the process, so every
     // file is fed the capacity its name maps to (as emulation feeds a named link) and the process
-    // says how the rate varies around it
+    // says how the rate varies around it; a link shared with a competing flow also the queue its
+    // name maps to (a file's fitted limit is its own packets' share of the FIFO)
+    LinkPrior varying = RateCalibration.calibrated(prior, rates, trainSamples);
+    boolean cross = varying.rates().cross();
     for (int i = 0; i < links.size(); i++) {
       FileLink l = links.get(i);
-      if (l.set().equals("train"))
+      if (l.set().equals("train") || cross)
         links.set(
             i,
             new FileLink(
@@ -131,11 +134,10 @@ public record FittedLinks(LinkPrior prior, List<FileLink> files) {
                 l.namedCapacityMbps(),
                 l.namedQueueKbyte(),
                 l.fit(),
-                prior.capacity(l.namedCapacityMbps()),
-                l.queueLimit()));
+                varying.capacity(l.namedCapacityMbps()),
+                cross ? varying.queue(l.namedQueueKbyte()) : l.queueLimit()));
     }
-    return new FittedLinks(
-        prior.withRates(RateCalibration.calibrated(prior, rates, trainSamples)), links);
+    return new FittedLinks(varying, links);
   }
 
   /** The window of a rate process: the rate schedules measured here change every 100 ms. */
@@ -185,7 +187,7 @@ public record FittedLinks(LinkPrior prior, List<FileLink> files) {
       double sum = Arrays.stream(row).sum();
       for (int b = 0; b < row.length; b++) row[b] /= sum;
     }
-    return new RateProcess(RATE_WINDOW_MS, levels, counts, false, idle);
+    return new RateProcess(RATE_WINDOW_MS, levels, counts, RateProcess.Kind.LINK, idle);
   }
 
   /** Windows that show no rate, as a share of all, from which a process gets an idle level. */

@@ -7,6 +7,7 @@ import org.lemurnn.infer.LinkPrediction;
 import org.lemurnn.infer.PriorOnly;
 import org.lemurnn.link.UnitSystem;
 import org.lemurnn.metrics.Latencies;
+import org.lemurnn.metrics.TemporalFidelity;
 import org.lemurnn.model.CellType;
 import org.lemurnn.model.ModelSpec;
 import org.lemurnn.prior.LinkPrior;
@@ -25,8 +26,9 @@ import org.lemurnn.sample.LinkSample;
  * the links', not when each file's few seconds meet the same fades): the drop-rate error in points
  * plus the latency W1 in units of {@link #LATENCY_POINT} of each file's full queue. First every
  * level is scaled by one factor of a geometric grid, then the idle level alone; both as the rate of
- * the link itself and as the share other traffic leaves of it ({@link RateProcess#shared}), the
- * better one wins. How far the levels lie apart and how long each lasts are the fit's.
+ * the link itself and as the share other traffic leaves of it ({@link RateProcess#shared}). How far
+ * the levels lie apart and how long each lasts are the fit's. Beside them a competing flow through
+ * the same FIFO, fitted on its own ({@link CrossCalibration}); the best of the three wins.
  */
 final class RateCalibration {
   /** Draws of the process per file: a fade on one draw is not the process's mean. */
@@ -37,16 +39,18 @@ final class RateCalibration {
   private RateCalibration() {}
 
   /**
-   * {@code rates} at the speed at which it emulates {@code named} best, as the rate of the link
-   * itself or as the share other traffic leaves of it ({@link RateProcess#shared}), whichever
-   * emulates them better: first every level scaled by one factor, then the idle level's rate on its
-   * own (from the fastest measured level up).
+   * {@code prior} with {@code rates} at the speed at which it emulates {@code named} best, as the
+   * rate of the link itself or as the share other traffic leaves of it
+   * ({@link RateProcess#shared}): first every level scaled by one factor, then the idle level's
+   * rate on its own (from the fastest measured level up); or, where it emulates them better, the
+   * link at its own capacity shared with a competing flow ({@link CrossCalibration}).
    */
-  static RateProcess calibrated(LinkPrior prior, RateProcess rates, List<LinkSample> named) {
+  static LinkPrior calibrated(LinkPrior prior, RateProcess rates, List<LinkSample> named) {
     RateProcess best = rates;
     double bestMismatch = Double.POSITIVE_INFINITY;
-    for (boolean shared : new boolean[] {false, true}) {
-      RateProcess kind = rates.shared(shared), bestOfKind = kind;
+    for (RateProcess.Kind k :
+        new RateProcess.Kind[] {RateProcess.Kind.LINK, RateProcess.Kind.SHARE}) {
+      RateProcess kind = rates.as(k), bestOfKind = kind;
       double bestOfKindMismatch = Double.POSITIVE_INFINITY;
       for (double scale = MIN_SCALE; scale <= MAX_SCALE; scale *= STEP) {
         RateProcess candidate = kind.scaled(scale);
@@ -74,7 +78,8 @@ final class RateCalibration {
         best = bestOfKind;
       }
     }
-    return best;
+    LinkPrior cross = CrossCalibration.fitted(prior, named);
+    return mismatch(cross, named) < bestMismatch ? cross : prior.withRates(best);
   }
 
   /**
@@ -94,13 +99,39 @@ final class RateCalibration {
    * queue takes to drain at the named rate), per {@link #LATENCY_POINT}.
    */
   static double mismatch(LinkPrior prior, List<LinkSample> named) {
+    return mismatches(prior, named).score();
+  }
+
+  /**
+   * How far the fitted link alone is from the files: the drop-rate error in points over all
+   * packets, the latency W1 and the W1 of the 100 ms window means (how long the link's condition
+   * lasts), the latencies each in units of its file's full queue.
+   */
+  record Mismatch(double dropPoints, double latencyW1, double windowW1) {
+    /**
+     * Drops plus latency W1, a {@link RateCalibration#LATENCY_POINT} of a full queue weighing as a
+     * point.
+     */
+    double score() {
+      return dropPoints
+          + (Double.isFinite(latencyW1) ? latencyW1 / LATENCY_POINT : 1 / LATENCY_POINT);
+    }
+
+    /** {@link #score} plus the window means' W1, weighed alike. */
+    double temporalScore() {
+      return score() + (Double.isFinite(windowW1) ? windowW1 / LATENCY_POINT : 1 / LATENCY_POINT);
+    }
+  }
+
+  static Mismatch mismatches(LinkPrior prior, List<LinkSample> named) {
     ModelSpec spec =
         new ModelSpec(CellType.RELU_RNN, 1, 1, "x", "bd", UnitSystem.PHYSICAL, 1, 0, null, prior);
     List<Pooled> files = named.parallelStream()
         .map(truth -> {
           double scale = fullQueueMs(truth);
           double[] trueLatency = scaled(Latencies.inArrivalOrder(truth), scale);
-          double[][] drawn = new double[DRAWS][];
+          double[] trueWindows = scaled(windowMeans(truth), scale);
+          double[][] drawn = new double[DRAWS][], windows = new double[DRAWS][];
           long drops = 0;
           for (int d = 0; d < DRAWS; d++) {
             LinkSample emulated = LinkPrediction.forSample(
@@ -108,13 +139,16 @@ final class RateCalibration {
                 .predict(truth);
             drops += emulated.dropCount();
             drawn[d] = scaled(Latencies.inArrivalOrder(emulated), scale);
+            windows[d] = scaled(windowMeans(emulated), scale);
           }
           return new Pooled(
               truth.length(),
               truth.dropCount(),
               drops,
               trueLatency,
-              Arrays.stream(drawn).flatMapToDouble(Arrays::stream).toArray());
+              Arrays.stream(drawn).flatMapToDouble(Arrays::stream).toArray(),
+              trueWindows,
+              Arrays.stream(windows).flatMapToDouble(Arrays::stream).toArray());
         })
         .toList();
     long packets = 0, trueDrops = 0, drawnDrops = 0;
@@ -125,26 +159,40 @@ final class RateCalibration {
     }
     double dropPoints =
         100 * Math.abs((double) drawnDrops / (DRAWS * packets) - (double) trueDrops / packets);
-    double[] trueLatency = files.stream()
-        .flatMapToDouble(p -> Arrays.stream(p.trueLatency))
+    double[] trueLatency = pooled(files, Pooled::trueLatency);
+    double[] drawnLatency = pooled(files, Pooled::drawnLatency);
+    return new Mismatch(
+        dropPoints,
+        Latencies.w1(trueLatency, drawnLatency),
+        Latencies.w1(pooled(files, Pooled::trueWindows), pooled(files, Pooled::drawnWindows)));
+  }
+
+  private static double[] pooled(
+      List<Pooled> files, java.util.function.Function<Pooled, double[]> part) {
+    return files.stream()
+        .flatMapToDouble(p -> Arrays.stream(part.apply(p)))
         .sorted()
         .toArray();
-    double[] drawnLatency = files.stream()
-        .flatMapToDouble(p -> Arrays.stream(p.drawnLatency))
-        .sorted()
-        .toArray();
-    double w1 = Latencies.w1(trueLatency, drawnLatency);
-    return dropPoints + (Double.isFinite(w1) ? w1 / LATENCY_POINT : 1 / LATENCY_POINT);
+  }
+
+  private static double[] windowMeans(LinkSample sample) {
+    return TemporalFidelity.windowMeans(sample, TemporalFidelity.WINDOW_MS, 0);
   }
 
   private record Pooled(
-      long packets, long trueDrops, long drawnDrops, double[] trueLatency, double[] drawnLatency) {}
+      long packets,
+      long trueDrops,
+      long drawnDrops,
+      double[] trueLatency,
+      double[] drawnLatency,
+      double[] trueWindows,
+      double[] drawnWindows) {}
 
   /**
    * A file's latency scale: what its named queue holds, at its named rate (its p99 latency without
    * a queue limit).
    */
-  private static double fullQueueMs(LinkSample truth) {
+  static double fullQueueMs(LinkSample truth) {
     double ms = truth.queueLimit() > 0
         ? truth.units().latencyOf(truth.queueLimit(), truth.capacity())
         : Latencies.quantile(Latencies.delivered(truth, 0), 0.99);

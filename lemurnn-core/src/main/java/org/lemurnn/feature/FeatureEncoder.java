@@ -45,13 +45,22 @@ public final class FeatureEncoder {
   private final RateProcess rates;
 
   private RateProcess.Sampler draws;
+  /** A competing flow's frames into the ideal queue ({@link RateProcess#cross}; else null). */
+  private final CrossFlow cross;
 
   private double lastIdealBacklog;
   private boolean lastIdealDrop;
   // made at the first packet: the link's capacity and queue are known then
   private ByteQueue ideal;
   private PacketQueue idealPackets;
+  private TokenBucketFifo shared; // a competing flow's and the link's packets (cross only)
   private double idealCapacity, idealQueue;
+
+  /**
+   * The token bucket of the real links a competing flow is fitted on: the kernel's tbf {@code burst
+   * 1600} of every link measured here, as {@code PhysicalLimits.LINK_BURST_BYTES}.
+   */
+  static final double LINK_BURST_BYTES = 1600;
 
   /** The largest Ethernet frame: a full packet of a packet-limited queue. */
   static final double FULL_FRAME_BYTES = 1514;
@@ -90,6 +99,7 @@ public final class FeatureEncoder {
     this.normScale = normScale;
     this.needsIdeal = inputStr.indexOf('i') >= 0 || inputStr.indexOf('x') >= 0 || rates != null;
     this.overheadSize = overheadSize;
+    this.cross = rates != null && rates.cross() ? new CrossFlow(units) : null;
   }
 
   /**
@@ -129,6 +139,8 @@ public final class FeatureEncoder {
   public void reset() {
     if (ideal != null) ideal.restart();
     if (idealPackets != null) idealPackets.restart();
+    if (shared != null) shared.restart();
+    if (cross != null) cross.reset();
   }
 
   /**
@@ -175,7 +187,11 @@ public final class FeatureEncoder {
    */
   public void encode(
       double interPacketTime, double size, double capacity, double queueLimit, float[] out) {
-    double rate = draws != null ? draws.advance(interPacketTime) : 1;
+    // a competing flow's draws advance as its frames come (CrossFlow), the others' per packet
+    // (without draws a link runs at its capacity, a competing flow off)
+    double rate = draws == null
+        ? (cross != null ? 0 : 1)
+        : cross != null ? Double.NaN : draws.advance(interPacketTime);
     encode(interPacketTime, size, capacity, queueLimit, rate, out);
   }
 
@@ -184,7 +200,9 @@ public final class FeatureEncoder {
    * queue of {@code i} and {@code x} sends rate x gap x C in the gap, and {@code i} is its latency
    * as the backlog that drains in it at C (the unit of the backlog a model predicts): the backlog
    * at the rate, or for a rate that is a share of the link ({@link RateProcess#shared}) the backlog
-   * itself, which leaves at C.
+   * itself, which leaves at C. For a competing flow ({@link RateProcess#cross}) {@code rate} is its
+   * level (NaN: drawn, as the flow goes, from the link's draws): its frames in the gap go into the
+   * same queue, which drains at C.
    */
   private void encode(
       double interPacketTime,
@@ -203,7 +221,23 @@ public final class FeatureEncoder {
       double latencyRate = rates != null && rates.shared() ? 1 : rate;
       boolean changed = idealCapacity != capacity || idealQueue != queueLimit;
       double limit = queueLimit > 0 ? queueLimit : Double.POSITIVE_INFINITY;
-      if (queueInPackets) {
+      if (cross != null) {
+        // a FIFO of whole packets behind a token bucket, as the kernel's tbf, holding both flows
+        if (shared == null || changed)
+          shared = new TokenBucketFifo(
+              units,
+              capacity,
+              units == UnitSystem.ABSTRACT ? 0 : LINK_BURST_BYTES / 1000,
+              queueInPackets ? Double.POSITIVE_INFINITY : limit,
+              queueInPackets && queueLimit > 0
+                  ? (int) Math.max(1, Math.round(queueLimit))
+                  : Integer.MAX_VALUE);
+        double since = Double.isNaN(rate)
+            ? cross.feed(shared, interPacketTime, capacity, draws)
+            : cross.feed(shared, interPacketTime, capacity, rate);
+        idealDrop = shared.arrive(since, size + overheadSize);
+        idealBacklog = shared.backlog();
+      } else if (queueInPackets) {
         if (idealPackets == null || changed) idealPackets = new PacketQueue(units, capacity, limit);
         idealDrop = idealPackets.arrive(interPacketTime * rate, size + overheadSize);
         idealBacklog = idealPackets.backlog() / latencyRate;
@@ -256,7 +290,7 @@ public final class FeatureEncoder {
           sample.size()[i],
           sample.capacity(),
           sample.queueLimit(),
-          rate == null ? 1 : rate[i],
+          rate == null ? (cross != null ? 0 : 1) : rate[i],
           rows[i]);
     }
     return rows;

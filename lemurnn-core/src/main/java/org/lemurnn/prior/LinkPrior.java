@@ -53,11 +53,11 @@ public record LinkPrior(
   /**
    * This prior with {@code rates} as the link's rate process (null: a constant rate); its peak rate
    * no slower than the fastest level the process draws, for the physical bound must let the link
-   * serve at every rate it emulates.
+   * serve at every rate it emulates (a competing flow's levels are its rate, not the link's).
    */
   public LinkPrior withRates(RateProcess rates) {
     double peak = peakCapacityRatio;
-    if (rates != null)
+    if (rates != null && !rates.cross())
       for (double level : rates.levels()) peak = Math.max(peak, level * capacityRatio);
     return new LinkPrior(queueUnit, capacityRatio, queueRatio, peak, rates);
   }

@@ -82,4 +82,19 @@ class RateProcessTest {
     for (int seed = 0; seed < links; seed++) if (uneven.new Sampler(seed).advance(0) == 0.5) slow++;
     assertThat((double) slow / links).isCloseTo(0.75, within(0.03));
   }
+
+  @Test
+  void anOnOffFlowIsACrossChainThatReadsBackAndStaysAsLongAsItsMeans() {
+    RateProcess flow = RateProcess.onOff(10, 0, 0.8, 250, 100);
+    assertThat(flow.cross()).isTrue();
+    assertThat(flow.shared()).isFalse();
+    assertThat(RateProcess.parse(flow.text())).isEqualTo(flow);
+    assertThat(RateProcess.parse(SLOW_FADES.as(RateProcess.Kind.SHARE).text()).shared())
+        .isTrue();
+    assertThat(flow.meanStayMs(0)).isCloseTo(250, within(1e-9));
+    assertThat(flow.meanStayMs(1)).isCloseTo(100, within(1e-9));
+    // on 100 / 350 of the time at 0.8
+    assertThat(flow.meanLevel()).isCloseTo(0.8 * 100 / 350, within(1e-6));
+    assertThat(flow.describe()).contains("competing flow");
+  }
 }
