@@ -1,5 +1,6 @@
 package org.lemurnn.feature;
 
+import org.lemurnn.link.DepartureRing;
 import org.lemurnn.link.UnitSystem;
 
 /**
@@ -24,11 +25,7 @@ final class TokenBucketFifo {
   private double lastDeparture;
   private double tokens; // the bucket's bytes right after the last departure
   private double latency;
-  // packets not yet departed, oldest first
-  private double[] departures = new double[64];
-  private double[] sizes = new double[64];
-  private int head, count;
-  private double held;
+  private final DepartureRing held = new DepartureRing(); // packets not yet departed
 
   /**
    * @param burst the bucket's depth in size units (0: every packet serialized at the capacity)
@@ -54,9 +51,7 @@ final class TokenBucketFifo {
     lastDeparture = 0;
     tokens = burst;
     latency = 0;
-    head = 0;
-    count = 0;
-    held = 0;
+    held.clear();
   }
 
   /**
@@ -65,28 +60,21 @@ final class TokenBucketFifo {
    */
   boolean arrive(double gap, double size) {
     now += gap;
-    while (count > 0 && departures[head] <= now) {
-      held -= sizes[head];
-      head = (head + 1) & (departures.length - 1);
-      count--;
+    held.departBy(now);
+    if (held.count() == 0 && lastDeparture <= now) {
+      // idle: the origin moves here, the bucket keeps what it refilled
+      tokens = tokensAt(now, burst);
+      lastDeparture = 0;
+      now = 0;
     }
-    if (count == 0) {
-      held = 0; // the running sum drifts by rounding
-      if (lastDeparture <= now) {
-        // idle: the origin moves here, the bucket keeps what it refilled
-        tokens = tokensAt(now, burst);
-        lastDeparture = 0;
-        now = 0;
-      }
-    }
-    if (started && (count + 1 > packetLimit || held + size > byteLimit)) return true;
+    if (started && (held.count() + 1 > packetLimit || held.held() + size > byteLimit)) return true;
     started = true;
     double start = Math.max(now, lastDeparture);
     double depth = Math.max(burst, size);
     double departure = start + Math.max(0, size - tokensAt(start, depth)) * timePerSize;
     tokens = tokensAt(departure, depth) - size;
     lastDeparture = departure;
-    push(departure, size);
+    held.push(departure, size);
     latency = departure - now;
     return false;
   }
@@ -103,23 +91,5 @@ final class TokenBucketFifo {
 
   private double tokensAt(double time, double depth) {
     return Math.min(depth, tokens + (time - lastDeparture) / timePerSize);
-  }
-
-  private void push(double departure, double size) {
-    if (count == departures.length) {
-      double[] d = new double[count * 2], s = new double[count * 2];
-      for (int i = 0; i < count; i++) {
-        d[i] = departures[(head + i) & (count - 1)];
-        s[i] = sizes[(head + i) & (count - 1)];
-      }
-      departures = d;
-      sizes = s;
-      head = 0;
-    }
-    int tail = (head + count) & (departures.length - 1);
-    departures[tail] = departure;
-    sizes[tail] = size;
-    held += size;
-    count++;
   }
 }

@@ -1,5 +1,6 @@
 package org.lemurnn.infer;
 
+import org.lemurnn.link.DepartureRing;
 import org.lemurnn.link.UnitSystem;
 
 /**
@@ -25,20 +26,13 @@ final class LinkPhysics {
   private double lastDeparture;
   private double tokens; // the bucket's bytes right after the last departure (with a burst)
   // packets accepted and not yet sent, oldest first: departure and size on the wire
-  private double[] departures = new double[16];
-  private double[] sizes = new double[16];
-  private int head;
-  private int count;
-  private double heldSize; // sum of the ring's sizes
+  private final DepartureRing held = new DepartureRing();
   // phantoms: packets the model forwarded and the link dropped (physics' limit, or the queue rule's
   // queue). The model, not told, counts each ahead of the packets behind it until it would have
   // left
   // (its own latency for it), so its latencies run long by their serialization until then
-  private double[] phantomDepartures = new double[16];
-  private double[] phantomDelays = new double[16];
-  private int phantomHead;
-  private int phantomCount;
-  private double phantomDelay; // sum of the pending phantoms' serialization
+  // (each one's departure, and its serialization as its size: the ring's sum is their delay)
+  private final DepartureRing phantoms = new DepartureRing();
   private final double phantomHorizon; // the longest a packet can wait in the queue
 
   long delayed;
@@ -94,9 +88,7 @@ final class LinkPhysics {
     now = 0;
     lastDeparture = 0;
     tokens = burstSize; // a link idle for long has a full bucket
-    head = 0;
-    count = 0;
-    heldSize = 0;
+    held.clear();
   }
 
   /**
@@ -113,19 +105,13 @@ final class LinkPhysics {
     prunePhantoms();
     if (lastDeparture <= now) {
       // the origin moves to now: the phantoms' times with it
-      for (int i = 0; i < phantomCount; i++)
-        phantomDepartures[(phantomHead + i) & (phantomDepartures.length - 1)] -= now;
+      phantoms.shift(-now);
       // idle: everything has left; the origin moves here, the bucket keeps what it refilled
       double refilled = burstSize > 0 ? tokensAt(now, burstSize) : 0;
       empty();
       tokens = refilled;
     } else if (tracksQueue) {
-      while (count > 0 && departures[head] <= now) {
-        heldSize -= sizes[head];
-        head = (head + 1) & (departures.length - 1);
-        count--;
-      }
-      if (count == 0) heldSize = 0; // the running sum drifts by rounding
+      held.departBy(now);
     }
   }
 
@@ -135,11 +121,11 @@ final class LinkPhysics {
    * this one stay within the byte limit, and the packets within the packet limit. Counts a refusal.
    */
   boolean admits(double size) {
-    if (!tracksQueue || count == 0) return true;
+    if (!tracksQueue || held.count() == 0) return true;
     boolean fits;
-    if (count + 1 > packetLimit) fits = false;
+    if (held.count() + 1 > packetLimit) fits = false;
     else {
-      double headSize = sizes[head];
+      double headSize = held.headSize();
       // a serializing link sends the head until its departure, at the rate (all of it unsent
       // without one); a token bucket (the kernel's tbf) holds the whole head until the bucket has
       // its bytes and then sends it at once, so all of it counts until then (measured on the
@@ -147,9 +133,9 @@ final class LinkPhysics {
       // its unsent part; docs/results.md, 2026-12-07 late)
       double headUnsent = timePerSize == 0 || bucketHoldsHead
           ? headSize
-          : Math.min(headSize, (departures[head] - now) / timePerSize);
+          : Math.min(headSize, (held.headDeparture() - now) / timePerSize);
       // within a millionth: the rounding of a model's float outputs is no reason to drop
-      fits = heldSize - headSize + headUnsent + size + overheadSize <= byteLimit * (1 + 1e-6);
+      fits = held.held() - headSize + headUnsent + size + overheadSize <= byteLimit * (1 + 1e-6);
     }
     if (!fits) dropped++;
     return fits;
@@ -203,7 +189,7 @@ final class LinkPhysics {
     }
     if (burstSize > 0) tokens = tokensAt(departure, Math.max(burstSize, wire)) - wire;
     lastDeparture = departure;
-    if (tracksQueue) push(departure, wire);
+    if (tracksQueue) held.push(departure, wire);
     return departure - now;
   }
 
@@ -213,30 +199,13 @@ final class LinkPhysics {
    */
   void phantom(double size, double modelLatency) {
     if (timePerSize == 0) return;
-    if (phantomCount == phantomDepartures.length) {
-      int n = phantomCount;
-      double[] d = new double[n * 2], s = new double[n * 2];
-      for (int i = 0; i < n; i++) {
-        d[i] = phantomDepartures[(phantomHead + i) & (n - 1)];
-        s[i] = phantomDelays[(phantomHead + i) & (n - 1)];
-      }
-      phantomDepartures = d;
-      phantomDelays = s;
-      phantomHead = 0;
-    }
-    int tail = (phantomHead + phantomCount) & (phantomDepartures.length - 1);
     double delay = (size + overheadSize) * timePerSize;
     // no packet waits in a queue longer than the queue takes to send: a wild latency (an untrained
     // model's) would hold a phantom, and all behind it, for ever; and in the order they came, so
     // that the oldest leaves first
     double departure = Math.min(modelLatency, phantomHorizon) + now;
-    if (phantomCount > 0)
-      departure =
-          Math.max(departure, phantomDepartures[(tail - 1) & (phantomDepartures.length - 1)]);
-    phantomDepartures[tail] = departure;
-    phantomDelays[tail] = delay;
-    phantomDelay += delay;
-    phantomCount++;
+    if (phantoms.count() > 0) departure = Math.max(departure, phantoms.tailDeparture());
+    phantoms.push(departure, delay);
   }
 
   /**
@@ -244,47 +213,21 @@ final class LinkPhysics {
    * serialization of the phantoms it still counts ahead of it.
    */
   double phantomDelay() {
-    return phantomDelay;
+    return phantoms.held();
   }
 
   private void prunePhantoms() {
     // in the order they came (the model's departures nearly are): one still pending holds those
     // behind it a little longer, which only errs toward the model's own latency
-    while (phantomCount > 0 && phantomDepartures[phantomHead] <= now) {
-      phantomDelay -= phantomDelays[phantomHead];
-      phantomHead = (phantomHead + 1) & (phantomDepartures.length - 1);
-      phantomCount--;
-    }
-    if (phantomCount == 0) phantomDelay = 0; // the running sum drifts by rounding
+    phantoms.departBy(now);
   }
 
   private void clearPhantoms() {
-    phantomHead = 0;
-    phantomCount = 0;
-    phantomDelay = 0;
+    phantoms.clear();
   }
 
   /** The bucket's bytes at {@code time} (not before the last departure), at most {@code depth}. */
   private double tokensAt(double time, double depth) {
     return Math.min(depth, tokens + (time - lastDeparture) / timePerSize);
-  }
-
-  private void push(double departure, double wire) {
-    if (count == departures.length) {
-      // grows only until it holds what the limit lets the link hold
-      double[] d = new double[count * 2], s = new double[count * 2];
-      for (int i = 0; i < count; i++) {
-        d[i] = departures[(head + i) & (count - 1)];
-        s[i] = sizes[(head + i) & (count - 1)];
-      }
-      departures = d;
-      sizes = s;
-      head = 0;
-    }
-    int tail = (head + count) & (departures.length - 1);
-    departures[tail] = departure;
-    sizes[tail] = wire;
-    heldSize += wire;
-    count++;
   }
 }

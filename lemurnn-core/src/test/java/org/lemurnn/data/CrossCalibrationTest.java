@@ -68,19 +68,7 @@ class CrossCalibrationTest {
       nextProbe += exp(r, probeGapMs);
       i++;
     }
-    double[] backlog = new double[n];
-    for (int i = 0; i < n; i++) backlog[i] = latency[i] * mbps / 8;
-    return new LinkSample(
-        UnitSystem.PHYSICAL,
-        "trace",
-        "trace",
-        mbps,
-        queueKbyte,
-        gap,
-        size,
-        backlog,
-        latency,
-        dropped);
+    return FittedLinksTest.measured(mbps, queueKbyte, gap, size, latency, dropped);
   }
 
   private static double exp(SplittableRandom r, double mean) {

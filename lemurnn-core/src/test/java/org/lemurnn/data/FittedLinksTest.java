@@ -167,13 +167,27 @@ class FittedLinksTest {
       departure[i] = lastDeparture = t;
       latency[i] = t - arrival;
     }
-    double[] backlog = new double[n];
-    for (int i = 0; i < n; i++) backlog[i] = latency[i] * meanMbps / 8;
+    return measured(meanMbps, queueKbyte, gap, size, latency, dropped);
+  }
+
+  /**
+   * A measured trace of a link named {@code mbps} and {@code queueKbyte}: its backlog the
+   * latency's.
+   */
+  static LinkSample measured(
+      double mbps,
+      double queueKbyte,
+      double[] gap,
+      double[] size,
+      double[] latency,
+      boolean[] dropped) {
+    double[] backlog = new double[gap.length];
+    for (int i = 0; i < gap.length; i++) backlog[i] = latency[i] * mbps / 8;
     return new LinkSample(
         UnitSystem.PHYSICAL,
         "trace",
         "trace",
-        meanMbps,
+        mbps,
         queueKbyte,
         gap,
         size,
