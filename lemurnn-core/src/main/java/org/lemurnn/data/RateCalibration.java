@@ -78,6 +78,11 @@ final class RateCalibration {
         best = bestOfKind;
       }
     }
+    // a competing flow shows in what a full FIFO does (it drops both flows alike): without drops at
+    // a limit nothing tells it from a slower link, and a flow at the capacity would grow a queue
+    // without a limit for ever
+    if (named.stream().noneMatch(s -> s.queueLimit() > 0 && s.dropCount() > 0))
+      return prior.withRates(best);
     LinkPrior cross = CrossCalibration.fitted(prior, named);
     return mismatch(cross, named) < bestMismatch ? cross : prior.withRates(best);
   }
