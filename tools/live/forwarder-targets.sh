@@ -7,6 +7,8 @@ out=${1:?usage: tools/live/forwarder-targets.sh OUT_DIR}
 cd "$(dirname "$0")/../.."
 mkdir -p "$out"
 export LEMURNN_JAVA_OPTS=${LEMURNN_JAVA_OPTS:--Xmx2g}
+hog=
+trap '[ -n "$hog" ] && kill "$hog" 2>/dev/null || true' EXIT # an interrupted run leaves no busy loop behind
 for i in 1 2 3 4 5; do
   echo "== run $i: ./lemurnn bench-forward --rates 50000"; uptime
   ./lemurnn bench-forward --rates 50000 2>&1
@@ -16,7 +18,7 @@ for i in 1 2 3; do
     echo "== $job CPU-bound job, run $i: ./lemurnn bench-forward --rates 10000,50000"; uptime
     if [ $job = one ]; then nice -n 0 sh -c 'while :; do :; done' & hog=$!; fi
     ./lemurnn bench-forward --rates 10000,50000 2>&1
-    if [ $job = one ]; then kill $hog; wait $hog 2>/dev/null || true; fi
+    if [ $job = one ]; then kill $hog; wait $hog 2>/dev/null || true; hog=; fi
   done
 done > "$out/bench-hog.txt"
 # one row per model and rate: run, load, model, offered pps, sender pps, release error median/p99/max us, held
