@@ -14,6 +14,7 @@ import org.lemurnn.measure.CrossTraffic;
 import org.lemurnn.measure.ProbeSchedule;
 import org.lemurnn.measure.ProbeTraffic;
 import org.lemurnn.measure.RateSchedule;
+import org.lemurnn.measure.TbfHoldBound;
 import org.lemurnn.measure.probe.CrossTrafficSender;
 import org.lemurnn.measure.probe.KernelLink;
 import org.lemurnn.measure.probe.ProbeClient;
@@ -52,6 +53,12 @@ import picocli.CommandLine.TypeConversionException;
       "--rate_interval_ms ('tc qdisc change', which keeps the queue) after a Mahimahi",
       "delivery trace or a 'time_ms rate_mbps' file, scaled so that its mean is the",
       "file's C, from a point of it drawn per file.",
+      "",
+      "A link of constant rate cannot hold a probe longer than its queue (and",
+      "bucket and the frame) takes at C: a trace with a probe held longer shows the",
+      "measuring machine stalling, not the link. Such a trace is set aside as",
+      "NAME.csv.stalled and its file measured again with the same draws",
+      "(--stall_retries); stderr names it. Not checked with --rate_schedule.",
       "",
       "Traffic: unless --traffic or --size_bytes is given, each file draws one of",
       "what real programs send: Poisson with frames of 60 to 1,400 bytes, constant",
@@ -156,6 +163,22 @@ final class ProbeTbfCommand implements Callable<Integer> {
       description = "How often the rate changes (default: ${DEFAULT-VALUE}).")
   double rateIntervalMs;
 
+  @Option(
+      names = "--stall_retries",
+      defaultValue = "2",
+      paramLabel = "N",
+      description =
+          "Measure a file again, up to N times, while its trace holds a probe longer than the link can (a stalled machine); then keep it, named on stderr (default: ${DEFAULT-VALUE}; 0: only warn).")
+  int stallRetries;
+
+  @Option(
+      names = "--stall_margin_ms",
+      defaultValue = "2",
+      paramLabel = "MS",
+      description =
+          "What the stack around the shaper may add to the longest hold of the link before a probe counts as stalled (default: ${DEFAULT-VALUE}).")
+  double stallMarginMs;
+
   @Spec
   CommandSpec spec;
 
@@ -177,6 +200,10 @@ final class ProbeTbfCommand implements Callable<Integer> {
           : new CrossTraffic(crossTraffic, crossShare, crossPeriodMs, CrossTraffic.FRAME_BYTES);
       if (!(rateIntervalMs > 0) || Double.isInfinite(rateIntervalMs))
         throw new IllegalArgumentException("--rate_interval_ms must be > 0, got " + rateIntervalMs);
+      if (stallRetries < 0)
+        throw new IllegalArgumentException("--stall_retries must be >= 0, got " + stallRetries);
+      if (!(stallMarginMs >= 0) || Double.isInfinite(stallMarginMs))
+        throw new IllegalArgumentException("--stall_margin_ms must be >= 0, got " + stallMarginMs);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -212,6 +239,7 @@ final class ProbeTbfCommand implements Callable<Integer> {
       List<RateSchedule> schedules)
       throws Exception {
     InetSocketAddress at = new InetSocketAddress(link.receiverAddress(), 5201);
+    StallRetries stalls = new StallRetries(stallRetries, System.err);
     ProbeServer server = NetworkNamespace.inside(
         link.receiverNamespace(), () -> ProbeServer.open(at, out, Math.max(0, probe.realtime - 1)));
     Thread serving = Thread.ofPlatform().name("probe-server").start(() -> {
@@ -257,19 +285,33 @@ final class ProbeTbfCommand implements Callable<Integer> {
             label += " " + picked.name() + "@" + firstInterval;
           }
           long crossSeed = cross == null ? 0 : rng.nextLong();
-          CrossTrafficSender sent = null;
-          try (RatePlayer player = rates == null
-                  ? null
-                  : RatePlayer.start(link, rates, firstInterval, q, burstBytes);
-              CrossTrafficSender sender =
-                  cross == null ? null : CrossTrafficSender.start(link, cross, c, crossSeed)) {
-            sent = sender;
-            ProbeClientCommand.runOne(
-                client, label, schedule, new TraceLink(c, 0, q), probe.drainMs);
-          }
-          if (sent != null && crossLog != null) writeCrossLog(crossLog, f, sent.sentEpochNs());
+          RateSchedule played = rates;
+          long from = firstInterval;
+          String named = label;
+          // a varying rate has no useful bound: a cellular schedule's slowest interval holds for
+          // ever
+          TbfHoldBound bound = rates != null
+              ? null
+              : new TbfHoldBound(c, q, burstBytes, pfifoPackets, stallMarginMs);
+          // the cross traffic of the attempt kept (the last)
+          CrossTrafficSender[] sent = new CrossTrafficSender[1];
+          // every retry the same draws: a file measured again is the file its seed made
+          stalls.measure(bound, client::stopped, () -> {
+            try (RatePlayer player =
+                    played == null ? null : RatePlayer.start(link, played, from, q, burstBytes);
+                CrossTrafficSender sender =
+                    cross == null ? null : CrossTrafficSender.start(link, cross, c, crossSeed)) {
+              sent[0] = sender;
+              return Path.of(ProbeClientCommand.runOne(
+                      client, named, schedule, new TraceLink(c, 0, q), probe.drainMs)
+                  .file());
+            }
+          });
+          if (sent[0] != null && crossLog != null)
+            writeCrossLog(crossLog, f, sent[0].sentEpochNs());
         }
       });
+      System.out.println(stalls.summary());
     } finally {
       serving.join(5000);
     }
