@@ -276,9 +276,11 @@ public final class BudgetRun {
       } else {
         second = TrainingRun.resume(dir.resolve(state.fineTuneRun()), null, threads, tracking());
       }
+      // resumed, it still trains one epoch for the minutes given: on a loaded machine, loading the
+      // data may take them all
       Path best = second
           .keepCheckpoints(keep)
-          .run(end, fineTuneResumed ? 0 : BudgetRecipe.MIN_FINE_TUNE_EPOCHS)
+          .run(end, fineTuneResumed ? 1 : BudgetRecipe.MIN_FINE_TUNE_EPOCHS)
           .resolve(RunDirectory.BEST_MODEL);
       RunSummary done = second.summary();
       if (!done.interrupted()) {
